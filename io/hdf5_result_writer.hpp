@@ -1,0 +1,72 @@
+#pragma once
+// Writer of the floodsim result file (INTERFACE.md section 3), frame by frame as the run goes.
+//
+// The file is written as `<final path>.part` next to its final name; every finished frame is
+// flushed and readable there while the run continues; finish() writes the maxima and the run
+// attributes and renames it to the final name. A writer destroyed before finish() removes the
+// partial file, so nothing half-written is ever left under the final name.
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace floodsim {
+
+struct ResultMetadata {
+    int nx = 0, ny = 0;
+    std::string crs_wkt;
+    std::array<double, 6> geotransform{};
+    std::string scenario_text;
+    std::string floodsim_version;
+    std::string scheme;
+    std::int64_t threads = 1;
+    bool write_velocity = false;
+    std::vector<std::string> gauge_names;       ///< one group /gauges/NAME each
+    std::vector<std::string> extra_mass_columns; ///< further cumulative sinks (e.g. "infiltration")
+};
+
+/// One sample of a gauge (SI units).
+struct GaugeSample {
+    double time, depth, water_level, velocity_x, velocity_y;
+};
+
+/// One row of /mass_balance (m3; rain, inflow, outflow and extras cumulative since start).
+struct MassBalanceRow {
+    double time, volume, rain, inflow, outflow, error;
+    std::vector<double> extra;  ///< same order as ResultMetadata::extra_mass_columns
+};
+
+class Hdf5ResultWriter {
+public:
+    /// Creates `<final_path>.part` (and missing parent folders). Throws std::runtime_error
+    /// with a clear message if the file cannot be created.
+    Hdf5ResultWriter(const std::string& final_path, const ResultMetadata& meta);
+    ~Hdf5ResultWriter();
+    Hdf5ResultWriter(const Hdf5ResultWriter&) = delete;
+    Hdf5ResultWriter& operator=(const Hdf5ResultWriter&) = delete;
+
+    /// Path of the partial file while the run goes on.
+    static std::string partial_path(const std::string& final_path) { return final_path + ".part"; }
+
+    /// Append one frame: depth (and, if asked, velocities), each nx*ny float32, row 0 = north,
+    /// NaN outside the domain. vx/vy may be null when velocities are not written.
+    void write_frame(double time, const float* depth, const float* vx, const float* vy);
+    /// Append one sample to gauge number `gauge` (index into meta.gauge_names).
+    void write_gauge(std::size_t gauge, const GaugeSample& s);
+    /// Append one mass-balance row.
+    void write_mass_balance(const MassBalanceRow& row);
+    /// Flush everything to disk (frames become readable by other processes).
+    void flush();
+
+    /// Write /max_depth, /max_speed, /arrival_time (nx*ny float32 each) and the run attributes
+    /// (steps, wall_time_s), close the file and rename it to its final name.
+    void finish(const float* max_depth, const float* max_speed, const float* arrival_time,
+                std::int64_t steps, double wall_time_s);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace floodsim

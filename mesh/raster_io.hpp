@@ -1,0 +1,44 @@
+#pragma once
+// GDAL raster input: the DEM defines the model grid; every other raster is warped onto it.
+// (Implemented in raster_io.cpp, library floodsim_mesh_gdal; the solver core never includes this.)
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "grid2d.hpp"
+
+namespace floodsim {
+
+/// The model grid and its bed elevation.
+struct DemGrid {
+    Grid2D grid;            ///< metric grid (ghost = 2), geotransform and WKT of the model CRS
+    std::vector<double> z;  ///< nx*ny, row-major, row 0 = north; NaN = outside the domain (nodata)
+};
+
+/// Read the DEM at `path` (any raster GDAL opens; band 1).
+/// - Nodata cells become NaN (outside the domain). A NaN/Inf value that is not the declared
+///   nodata is an error (InputError naming file, `key` and the cell).
+/// - A DEM in a geographic CRS is warped to the UTM zone of its centre (or to `target_crs` when
+///   not empty; any definition GDAL's SetFromUserInput accepts, e.g. "EPSG:32649"), bilinear, at
+///   `resolution` metres (default: the DEM's native spacing converted to metres at its centre).
+/// - A projected DEM is used as is, unless `target_crs` names another CRS or `resolution`
+///   differs from its spacing, in which case it is warped likewise.
+/// - Non-square projected cells are allowed (dx != dy). A DEM with rotation terms is an error.
+/// Errors (missing file, not a raster, no CRS where one is needed, ...) throw InputError
+/// with file = path, key = `key` (e.g. "domain.dem").
+DemGrid read_dem(const std::string& path, const std::string& key,
+                 const std::string& target_crs = "", std::optional<double> resolution = {});
+
+/// Read band 1 of the raster at `path` onto `grid` (nx*ny row-major, row 0 = north), warping
+/// from the raster's CRS (assumed to be the grid's when the raster has none) with bilinear
+/// resampling where the raster's grid differs, nearest when it is the same grid.
+/// Every grid cell whose centre lies inside `domain_mask` (non-NaN entries of mask_z; pass an
+/// empty vector for "all cells") must be covered by valid raster data, otherwise InputError
+/// (file = path, key = `key`, value = the first uncovered cell's map coordinates).
+std::vector<double> read_raster_on_grid(const std::string& path, const std::string& key,
+                                        const Grid2D& grid, const std::vector<double>& mask_z);
+
+/// True if GDAL can open `path` as a raster (used by `floodsim check`).
+bool is_raster(const std::string& path);
+
+}  // namespace floodsim

@@ -1,0 +1,91 @@
+#pragma once
+// Scenario: the parsed, validated contents of a scenario TOML file (INTERFACE.md section 2).
+// A plain value: no physics, no rasters read. Paths are absolute (resolved against the folder
+// of the scenario file). Units are SI (seconds, metres, m/s) except where a name says otherwise.
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace floodsim {
+
+/// A number or the path of a raster (exactly one is set).
+struct ValueOrRaster {
+    std::optional<double> value;
+    std::string raster;   ///< absolute path; empty when `value` is set
+    std::string key;      ///< scenario key this came from, e.g. "domain.manning" (for messages)
+    bool is_raster() const { return !raster.empty(); }
+};
+
+/// A time series read from CSV: strictly increasing times (s) and values.
+struct SeriesData {
+    std::vector<double> time_s;
+    std::vector<double> value;
+    std::string path;     ///< absolute path of the CSV file
+    std::string key;      ///< scenario key, e.g. "boundary[1].series"
+};
+
+enum class Side { West, East, North, South };
+enum class BoundaryKind { Closed, Free, Level, Discharge };
+
+struct BoundaryConfig {
+    Side side = Side::West;
+    BoundaryKind kind = BoundaryKind::Closed;
+    std::optional<double> value;         ///< level (m) or discharge (m3/s, inflow positive)
+    std::optional<SeriesData> series;    ///< instead of value
+    std::optional<std::array<double, 2>> from;  ///< segment start, map coordinates
+    std::optional<std::array<double, 2>> to;    ///< segment end, map coordinates
+    int index = 0;                       ///< position in the [[boundary]] array (0-based)
+};
+
+struct RainConfig {
+    std::optional<double> intensity_mm_h;   ///< constant intensity
+    std::optional<SeriesData> series;       ///< piecewise constant, column intensity_mm_h
+};
+
+struct GaugeConfig {
+    std::string name;
+    double x = 0.0;
+    double y = 0.0;
+};
+
+struct Scenario {
+    std::string path;        ///< absolute path of the scenario file
+    std::string text;        ///< the scenario file's text, verbatim
+    int format = 1;
+    std::string name;
+
+    // [domain]
+    std::string dem;                      ///< absolute path
+    ValueOrRaster manning;                ///< default 0.03
+    std::string crs;                      ///< optional target CRS (any string GDAL understands); empty = auto
+    std::optional<double> resolution;     ///< optional model cell size, m; empty = the DEM's
+
+    // [initial]
+    std::optional<ValueOrRaster> depth;
+    std::optional<ValueOrRaster> water_level;
+    std::optional<ValueOrRaster> velocity_x;
+    std::optional<ValueOrRaster> velocity_y;
+
+    // [time]
+    double duration_s = 0.0;
+    double output_interval_s = 0.0;
+    double gauge_interval_s = 0.0;        ///< defaults to output_interval_s
+
+    // [solver]
+    std::string scheme = "fv1";           ///< fv1 | fv2 | inertial
+    double cfl = 0.5;
+    int threads = 0;                      ///< 0 = all cores
+    double dry_depth = 1e-6;              ///< solver.dry_depth, m: below it a cell has no momentum
+    std::string precision = "double";     ///< solver.precision: double | single
+
+    std::vector<BoundaryConfig> boundaries;
+    RainConfig rain;                      ///< both unset = no rain
+    std::vector<GaugeConfig> gauges;
+
+    // [output]
+    std::string output_file;              ///< absolute path
+    bool write_velocity = false;          ///< "velocity" in output.variables
+};
+
+}  // namespace floodsim
