@@ -1,0 +1,57 @@
+#pragma once
+// ModelSetup: everything the solver needs for a run, as plain values on the model grid.
+// Built from a scenario by the driver (cli/), or directly by tests and benchmarks.
+#include <string>
+#include <vector>
+
+#include "mesh/grid2d.hpp"
+#include "solver/time_series.hpp"
+
+namespace floodsim {
+
+enum class Scheme { Fv1, Fv2, Inertial };
+
+enum class BoundarySide { West, East, North, South };
+enum class BoundaryType { Closed, Free, Level, Discharge };
+
+/// One boundary condition on a segment of one side of the grid.
+struct BoundarySpec {
+    BoundarySide side = BoundarySide::West;
+    BoundaryType type = BoundaryType::Closed;
+    /// Level: water level, m. Discharge: m3/s through the whole segment, inflow positive.
+    TimeSeries value;
+    /// Cells along the side covered by the segment: [first, last] inclusive (column index for
+    /// north/south, row index for west/east).
+    int first = 0;
+    int last = -1;  ///< -1: to the end of the side
+};
+
+struct GaugeSpec {
+    std::string name;
+    double x = 0.0, y = 0.0;  ///< map coordinates
+    int i = 0, j = 0;         ///< cell containing the point
+};
+
+struct SolverOptions {
+    Scheme scheme = Scheme::Fv1;
+    double cfl = 0.5;
+    int threads = 1;             ///< >= 1
+    double dry_depth = 1e-6;     ///< m: below it a cell carries no momentum
+    double velocity_eps = 1e-4;  ///< m: desingularisation depth for velocities (Kurganov-Petrova)
+    double arrival_depth = 0.01; ///< m: arrival time = first time depth exceeds this
+    double max_dt = 60.0;        ///< s: longest step (a dry domain has no CFL limit)
+    double gravity = 9.81;
+};
+
+struct ModelSetup {
+    Grid2D grid;
+    /// Per cell, nx*ny row-major (row 0 = north): bed elevation (NaN = outside the domain),
+    /// Manning n (s/m^(1/3)), initial depth (m), initial velocities (m/s, x east, y north).
+    std::vector<double> z, manning, h0, u0, v0;
+    std::vector<BoundarySpec> boundaries;   ///< sides not covered are closed
+    TimeSeries rain;                        ///< m/s (already converted from mm/h)
+    std::vector<GaugeSpec> gauges;
+    SolverOptions options;
+};
+
+}  // namespace floodsim
