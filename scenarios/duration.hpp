@@ -1,0 +1,19 @@
+#pragma once
+// Durations in scenario files (INTERFACE.md section 2): a number of seconds, or a string with
+// a unit such as "90s", "15min", "1.5h", "2d". Shared by the loader and any other reader.
+#include <string>
+#include <string_view>
+
+namespace floodsim {
+
+/// Seconds in a duration string: a non-negative number followed by a unit, optionally separated
+/// by spaces. Units: s, sec (seconds), min (minutes), h, hr (hours), d (days). A string without
+/// a unit, an unknown unit ("15 minutes", "1.5x"), a negative number, NaN or inf throws
+/// InputError(file, key, text, reason).
+double parse_duration(std::string_view text, const std::string& file, const std::string& key);
+
+/// A duration given as a plain number of seconds: returned as is if finite and >= 0, otherwise
+/// InputError(file, key, value, reason).
+double parse_duration(double seconds, const std::string& file, const std::string& key);
+
+}  // namespace floodsim

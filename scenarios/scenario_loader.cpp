@@ -1,0 +1,516 @@
+#include "scenarios/scenario_loader.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <initializer_list>
+#include <limits>
+#include <set>
+#include <sstream>
+#include <string_view>
+
+#include "mesh/input_error.hpp"
+#include "scenarios/duration.hpp"
+#include "scenarios/series_csv.hpp"
+
+namespace floodsim {
+namespace {
+
+namespace fs = std::filesystem;
+using Keys = std::initializer_list<std::string_view>;
+
+/// Messages must stay on one line: control characters are escaped, long text is cut.
+std::string one_line(std::string_view s) {
+    std::string out;
+    for (char c : s) {
+        if (c == '\n') out += "\\n";
+        else if (c == '\r') out += "\\r";
+        else if (c == '\t') out += "\\t";
+        else if (static_cast<unsigned char>(c) < 0x20) out += '?';
+        else out += c;
+    }
+    if (out.size() > 160) out = out.substr(0, 157) + "...";
+    return out;
+}
+
+std::string type_name(const toml::node& n) {
+    switch (n.type()) {
+        case toml::node_type::table: return "a table";
+        case toml::node_type::array: return "an array";
+        case toml::node_type::string: return "a string";
+        case toml::node_type::integer: return "an integer";
+        case toml::node_type::floating_point: return "a float";
+        case toml::node_type::boolean: return "a boolean";
+        case toml::node_type::date: return "a date";
+        case toml::node_type::time: return "a time";
+        case toml::node_type::date_time: return "a date-time";
+        default: return "nothing";
+    }
+}
+
+/// A float as short as round-trips, TOML style (1.0, 0.03, nan, -inf).
+std::string format_float(double v) {
+    if (std::isnan(v)) return "nan";
+    if (std::isinf(v)) return v < 0 ? "-inf" : "inf";
+    char buf[64];
+    const auto res = std::to_chars(buf, buf + sizeof buf, v);
+    std::string s(buf, res.ptr);
+    if (s.find_first_of(".e") == std::string::npos) s += ".0";
+    return s;
+}
+
+/// The node as the user wrote it, roughly: strings bare (empty as ""), scalars and arrays in
+/// TOML syntax, tables as {table}.
+std::string render(const toml::node& n) {
+    if (const auto* s = n.as_string()) return s->get().empty() ? "\"\"" : s->get();
+    if (n.is_table()) return "{table}";
+    if (const auto* f = n.as_floating_point()) return format_float(f->get());
+    if (const auto* i = n.as_integer()) return std::to_string(i->get());
+    if (const auto* b = n.as_boolean()) return b->get() ? "true" : "false";
+    if (const auto* a = n.as_array()) {
+        std::string out = "[";
+        for (size_t k = 0; k < a->size(); ++k) {
+            const toml::node& e = *a->get(k);
+            out += (k ? ", " : "") + (e.is_string() ? "\"" + render(e) + "\"" : render(e));
+        }
+        return out + "]";
+    }
+    std::ostringstream os;  // dates and times
+    if (const auto* d = n.as_date()) os << *d;
+    else if (const auto* t = n.as_time()) os << *t;
+    else if (const auto* dt = n.as_date_time()) os << *dt;
+    return os.str();
+}
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= b.size(); ++j) {
+            const size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] != b[j - 1] ? 1u : 0u)});
+            diag = up;
+        }
+    }
+    return row[b.size()];
+}
+
+std::string join(Keys items) {
+    std::string out;
+    for (auto it : items) out += (out.empty() ? "" : ", ") + std::string(it);
+    return out;
+}
+
+/// Reads one scenario file. Holds the file name and folder so every error can name them.
+class Loader {
+public:
+    Loader(std::string file, fs::path folder) : file_(std::move(file)), folder_(std::move(folder)) {}
+
+    [[noreturn]] void fail(const std::string& key, std::string_view value,
+                           const std::string& why) const {
+        throw InputError(file_, key, one_line(value), one_line(why));
+    }
+    [[noreturn]] void fail(const std::string& key, const toml::node& n, const std::string& why) const {
+        std::string where;
+        if (n.source().begin.line > 0) where = " (line " + std::to_string(n.source().begin.line) + ")";
+        fail(key, render(n), why + where);
+    }
+
+    /// Every key in `t` must be one of `allowed`; typos are named, with a suggestion.
+    void check_keys(const toml::table& t, const std::string& prefix, Keys allowed) const {
+        for (auto&& [k, v] : t) {
+            const std::string_view name = k.str();
+            if (std::find(allowed.begin(), allowed.end(), name) != allowed.end()) continue;
+            std::string why = "unknown key";
+            std::string_view best;
+            size_t best_d = 3;  // suggest only close matches
+            for (auto a : allowed) {
+                const size_t d = edit_distance(name, a);
+                if (d < best_d) best_d = d, best = a;
+            }
+            if (!best.empty()) why += " (did you mean '" + std::string(best) + "'?)";
+            why += "; valid keys" + std::string(prefix.empty() ? "" : " in [" + prefix + "]") +
+                   ": " + join(allowed);
+            fail(prefix.empty() ? std::string(name) : prefix + "." + std::string(name), v, why);
+        }
+    }
+
+    static std::string dotted(const std::string& prefix, std::string_view name) {
+        return prefix.empty() ? std::string(name) : prefix + "." + std::string(name);
+    }
+
+    const toml::table* table(const toml::table& parent, std::string_view name, const std::string& key) const {
+        const toml::node* n = parent.get(name);
+        if (!n) return nullptr;
+        if (const auto* t = n->as_table()) return t;
+        fail(key, *n, "expected a table ([" + key + "]), got " + type_name(*n));
+    }
+
+    double number(const toml::node& n, const std::string& key) const {
+        double v = 0.0;
+        if (const auto* i = n.as_integer()) v = static_cast<double>(i->get());
+        else if (const auto* f = n.as_floating_point()) v = f->get();
+        else fail(key, n, "expected a number, got " + type_name(n));
+        if (!std::isfinite(v)) fail(key, n, "must be a finite number");
+        return v;
+    }
+
+    std::string string(const toml::node& n, const std::string& key, bool allow_empty = false) const {
+        const auto* s = n.as_string();
+        if (!s) fail(key, n, "expected a string, got " + type_name(n));
+        if (!allow_empty && s->get().empty()) fail(key, n, "must not be empty");
+        return s->get();
+    }
+
+    /// A path from the file, resolved against the scenario folder and made absolute.
+    std::string resolve(const std::string& p) const {
+        fs::path q(p);
+        if (q.is_relative()) q = folder_ / q;
+        return q.lexically_normal().string();
+    }
+
+    /// A path to an input file that must exist.
+    std::string existing_file(const toml::node& n, const std::string& key, const char* what) const {
+        const std::string abs = resolve(string(n, key));
+        std::error_code ec;
+        if (!fs::exists(abs, ec)) fail(key, n, std::string(what) + " not found: " + abs);
+        return abs;
+    }
+
+    /// A number (checked by `check`, which returns an error reason or "") or a raster path.
+    ValueOrRaster value_or_raster(const toml::node& n, const std::string& key,
+                                  const std::function<std::string(double)>& check) const {
+        ValueOrRaster out;
+        out.key = key;
+        if (n.is_string()) {
+            out.raster = existing_file(n, key, "raster");
+        } else if (n.is_number()) {
+            const double v = number(n, key);
+            if (const std::string why = check(v); !why.empty()) fail(key, n, why);
+            out.value = v;
+        } else {
+            fail(key, n, "expected a number or a raster path (string), got " + type_name(n));
+        }
+        return out;
+    }
+
+    double duration(const toml::node& n, const std::string& key) const {
+        double s = 0.0;
+        if (const auto* str = n.as_string()) s = parse_duration(std::string_view(str->get()), file_, key);
+        else if (n.is_number()) s = parse_duration(number(n, key), file_, key);
+        else fail(key, n, "expected a duration (seconds, or a string such as \"15min\"), got " + type_name(n));
+        if (s <= 0.0) fail(key, n, "must be greater than zero");
+        return s;
+    }
+
+    /// [x, y]: an array of exactly two numbers.
+    std::array<double, 2> point(const toml::node& n, const std::string& key) const {
+        const auto* a = n.as_array();
+        if (!a || a->size() != 2) fail(key, n, "expected an array of 2 numbers [x, y]");
+        return {number(*a->get(0), key + "[0]"), number(*a->get(1), key + "[1]")};
+    }
+
+    /// An array of tables ([[name]]).
+    std::vector<const toml::table*> table_array(const toml::table& root, std::string_view name) const {
+        std::vector<const toml::table*> out;
+        const toml::node* n = root.get(name);
+        if (!n) return out;
+        const auto* a = n->as_array();
+        if (!a) fail(std::string(name), *n, "expected an array of tables ([[" + std::string(name) + "]]), got " + type_name(*n));
+        for (size_t i = 0; i < a->size(); ++i) {
+            const auto* t = a->get(i)->as_table();
+            if (!t)
+                fail(std::string(name) + "[" + std::to_string(i) + "]", *a->get(i),
+                     "expected a table ([[" + std::string(name) + "]]), got " + type_name(*a->get(i)));
+            out.push_back(t);
+        }
+        return out;
+    }
+
+    void load(const toml::table& root, Scenario& sc) const;
+
+private:
+    void load_domain(const toml::table& root, Scenario& sc) const;
+    void load_initial(const toml::table& root, Scenario& sc) const;
+    void load_time(const toml::table& root, Scenario& sc) const;
+    void load_solver(const toml::table& root, Scenario& sc) const;
+    void load_boundaries(const toml::table& root, Scenario& sc) const;
+    void load_rain(const toml::table& root, Scenario& sc) const;
+    void load_gauges(const toml::table& root, Scenario& sc) const;
+    void load_output(const toml::table& root, Scenario& sc) const;
+
+    std::string file_;
+    fs::path folder_;
+};
+
+std::string non_negative(double v) { return v < 0.0 ? "must be >= 0" : ""; }
+std::string positive(double v) { return v <= 0.0 ? "must be > 0" : ""; }
+std::string any_value(double) { return ""; }
+
+void Loader::load(const toml::table& root, Scenario& sc) const {
+    check_keys(root, "", {"format", "name", "domain", "initial", "time", "solver", "boundary",
+                          "rain", "gauge", "output"});
+
+    if (const toml::node* n = root.get("format")) {
+        const auto* i = n->as_integer();
+        if (!i) fail("format", *n, "expected the integer 1, got " + type_name(*n));
+        if (i->get() != 1) fail("format", *n, "unsupported format version; this floodsim reads format 1");
+        sc.format = 1;
+    }
+    if (const toml::node* n = root.get("name")) {
+        sc.name = string(*n, "name");
+        // The name becomes a file name (default output) and an HDF5 attribute: keep it plain.
+        if (sc.name.find_first_of("/\\") != std::string::npos)
+            fail("name", *n, "must not contain '/' or '\\'");
+        for (char c : sc.name)
+            if (static_cast<unsigned char>(c) < 0x20) fail("name", *n, "must not contain control characters");
+    }
+
+    load_domain(root, sc);
+    load_initial(root, sc);
+    load_time(root, sc);
+    load_solver(root, sc);
+    load_boundaries(root, sc);
+    load_rain(root, sc);
+    load_gauges(root, sc);
+    load_output(root, sc);
+}
+
+void Loader::load_domain(const toml::table& root, Scenario& sc) const {
+    const toml::table* t = table(root, "domain", "domain");
+    if (!t) fail("domain", "", "missing required table [domain] (with dem = \"...\")");
+    check_keys(*t, "domain", {"dem", "manning", "crs", "resolution"});
+
+    const toml::node* dem = t->get("dem");
+    if (!dem) fail("domain.dem", "", "missing required key (the DEM raster path)");
+    sc.dem = existing_file(*dem, "domain.dem", "DEM file");
+
+    if (const toml::node* n = t->get("manning")) sc.manning = value_or_raster(*n, "domain.manning", positive);
+    else sc.manning = ValueOrRaster{0.03, "", "domain.manning"};
+
+    if (const toml::node* n = t->get("crs")) sc.crs = string(*n, "domain.crs");
+    if (const toml::node* n = t->get("resolution")) {
+        const double r = number(*n, "domain.resolution");
+        if (r <= 0.0) fail("domain.resolution", *n, "must be > 0 (metres)");
+        sc.resolution = r;
+    }
+}
+
+void Loader::load_initial(const toml::table& root, Scenario& sc) const {
+    const toml::table* t = table(root, "initial", "initial");
+    if (!t) return;
+    check_keys(*t, "initial", {"depth", "water_level", "velocity_x", "velocity_y"});
+    const toml::node* depth = t->get("depth");
+    const toml::node* level = t->get("water_level");
+    if (depth && level)
+        fail("initial.water_level", *level, "give at most one of initial.depth and initial.water_level");
+    if (depth) sc.depth = value_or_raster(*depth, "initial.depth", non_negative);
+    if (level) sc.water_level = value_or_raster(*level, "initial.water_level", any_value);
+    if (const toml::node* n = t->get("velocity_x")) sc.velocity_x = value_or_raster(*n, "initial.velocity_x", any_value);
+    if (const toml::node* n = t->get("velocity_y")) sc.velocity_y = value_or_raster(*n, "initial.velocity_y", any_value);
+}
+
+void Loader::load_time(const toml::table& root, Scenario& sc) const {
+    const toml::table* t = table(root, "time", "time");
+    if (!t) fail("time", "", "missing required table [time] (with duration = ...)");
+    check_keys(*t, "time", {"duration", "output_interval", "gauge_interval"});
+    const toml::node* d = t->get("duration");
+    if (!d) fail("time.duration", "", "missing required key (e.g. duration = \"1h\")");
+    sc.duration_s = duration(*d, "time.duration");
+    const toml::node* o = t->get("output_interval");
+    sc.output_interval_s = o ? duration(*o, "time.output_interval") : sc.duration_s;
+    const toml::node* g = t->get("gauge_interval");
+    sc.gauge_interval_s = g ? duration(*g, "time.gauge_interval") : sc.output_interval_s;
+}
+
+void Loader::load_solver(const toml::table& root, Scenario& sc) const {
+    const toml::table* t = table(root, "solver", "solver");
+    if (!t) return;
+    check_keys(*t, "solver", {"scheme", "cfl", "threads", "dry_depth", "precision"});
+    if (const toml::node* n = t->get("scheme")) {
+        sc.scheme = string(*n, "solver.scheme", true);
+        if (sc.scheme != "fv1" && sc.scheme != "fv2" && sc.scheme != "inertial")
+            fail("solver.scheme", *n, "unknown scheme; valid: fv1, fv2, inertial");
+    }
+    if (const toml::node* n = t->get("cfl")) {
+        sc.cfl = number(*n, "solver.cfl");
+        if (!(sc.cfl > 0.0 && sc.cfl <= 1.0)) fail("solver.cfl", *n, "must be in (0, 1]");
+    }
+    if (const toml::node* n = t->get("threads")) {
+        const auto* i = n->as_integer();
+        if (!i) fail("solver.threads", *n, "expected an integer, got " + type_name(*n));
+        if (i->get() < 0) fail("solver.threads", *n, "must be >= 0 (0 = all cores)");
+        if (i->get() > std::numeric_limits<int>::max()) fail("solver.threads", *n, "is too large");
+        sc.threads = static_cast<int>(i->get());
+    }
+    if (const toml::node* n = t->get("dry_depth")) {
+        sc.dry_depth = number(*n, "solver.dry_depth");
+        if (sc.dry_depth <= 0.0) fail("solver.dry_depth", *n, "must be > 0 (metres)");
+    }
+    if (const toml::node* n = t->get("precision")) {
+        sc.precision = string(*n, "solver.precision", true);
+        if (sc.precision != "double" && sc.precision != "single")
+            fail("solver.precision", *n, "unknown precision; valid: double, single");
+    }
+}
+
+void Loader::load_boundaries(const toml::table& root, Scenario& sc) const {
+    const auto tables = table_array(root, "boundary");
+    for (size_t i = 0; i < tables.size(); ++i) {
+        const toml::table& t = *tables[i];
+        const std::string p = "boundary[" + std::to_string(i) + "]";
+        check_keys(t, p, {"side", "kind", "value", "series", "from", "to"});
+        BoundaryConfig b;
+        b.index = static_cast<int>(i);
+
+        const toml::node* side = t.get("side");
+        if (!side) fail(p + ".side", "", "missing required key (west, east, north or south)");
+        const std::string s = string(*side, p + ".side", true);
+        if (s == "west") b.side = Side::West;
+        else if (s == "east") b.side = Side::East;
+        else if (s == "north") b.side = Side::North;
+        else if (s == "south") b.side = Side::South;
+        else fail(p + ".side", *side, "unknown side; valid: west, east, north, south");
+
+        const toml::node* kind = t.get("kind");
+        if (!kind) fail(p + ".kind", "", "missing required key (closed, free, level or discharge)");
+        const std::string k = string(*kind, p + ".kind", true);
+        if (k == "closed") b.kind = BoundaryKind::Closed;
+        else if (k == "free") b.kind = BoundaryKind::Free;
+        else if (k == "level") b.kind = BoundaryKind::Level;
+        else if (k == "discharge") b.kind = BoundaryKind::Discharge;
+        else fail(p + ".kind", *kind, "unknown kind; valid: closed, free, level, discharge");
+
+        const toml::node* value = t.get("value");
+        const toml::node* series = t.get("series");
+        if (b.kind == BoundaryKind::Closed || b.kind == BoundaryKind::Free) {
+            if (value) fail(p + ".value", *value, "a " + k + " boundary takes no value");
+            if (series) fail(p + ".series", *series, "a " + k + " boundary takes no series");
+        } else {
+            if (value && series) fail(p + ".series", *series, "give either value or series, not both");
+            if (!value && !series)
+                fail(p + ".value", "", "a " + k + " boundary needs value (number) or series (CSV path)");
+            if (value) b.value = number(*value, p + ".value");
+            if (series)
+                b.series = read_series_csv(existing_file(*series, p + ".series", "CSV file"),
+                                           p + ".series", "value");
+        }
+
+        const toml::node* from = t.get("from");
+        const toml::node* to = t.get("to");
+        if (from && !to) fail(p + ".to", "", "from is given, so to is needed too");
+        if (to && !from) fail(p + ".from", "", "to is given, so from is needed too");
+        if (from) {
+            b.from = point(*from, p + ".from");
+            b.to = point(*to, p + ".to");
+        }
+
+        // A side given whole twice would make the condition ambiguous.
+        for (const auto& other : sc.boundaries)
+            if (other.side == b.side && (!other.from || !b.from))
+                fail(p + ".side", *side,
+                     "side also given by boundary[" + std::to_string(other.index) +
+                         "]; several boundaries on one side need from/to segments");
+        sc.boundaries.push_back(std::move(b));
+    }
+}
+
+void Loader::load_rain(const toml::table& root, Scenario& sc) const {
+    const toml::table* t = table(root, "rain", "rain");
+    if (!t) return;
+    check_keys(*t, "rain", {"intensity_mm_h", "series"});
+    const toml::node* intensity = t->get("intensity_mm_h");
+    const toml::node* series = t->get("series");
+    if (intensity && series) fail("rain.series", *series, "give either intensity_mm_h or series, not both");
+    if (!intensity && !series) fail("rain", "", "[rain] needs intensity_mm_h (number) or series (CSV path)");
+    if (intensity) {
+        const double v = number(*intensity, "rain.intensity_mm_h");
+        if (v < 0.0) fail("rain.intensity_mm_h", *intensity, "must be >= 0 (mm/h)");
+        sc.rain.intensity_mm_h = v;
+    } else {
+        sc.rain.series = read_series_csv(existing_file(*series, "rain.series", "CSV file"),
+                                         "rain.series", "intensity_mm_h", true);
+    }
+}
+
+void Loader::load_gauges(const toml::table& root, Scenario& sc) const {
+    const auto tables = table_array(root, "gauge");
+    for (size_t i = 0; i < tables.size(); ++i) {
+        const toml::table& t = *tables[i];
+        const std::string p = "gauge[" + std::to_string(i) + "]";
+        check_keys(t, p, {"name", "x", "y"});
+        GaugeConfig g;
+        const toml::node* name = t.get("name");
+        if (!name) fail(p + ".name", "", "missing required key");
+        g.name = string(*name, p + ".name");
+        // The name is an HDF5 group under /gauges.
+        if (g.name.find('/') != std::string::npos || g.name == "." || g.name == "..")
+            fail(p + ".name", *name, "must not contain '/' or be '.' or '..'");
+        for (const auto& other : sc.gauges)
+            if (other.name == g.name) fail(p + ".name", *name, "duplicate gauge name");
+        for (const char* axis : {"x", "y"}) {
+            const toml::node* n = t.get(axis);
+            if (!n) fail(p + "." + axis, "", "missing required key (map coordinate)");
+            (axis[0] == 'x' ? g.x : g.y) = number(*n, p + "." + axis);
+        }
+        sc.gauges.push_back(std::move(g));
+    }
+}
+
+void Loader::load_output(const toml::table& root, Scenario& sc) const {
+    const toml::table* t = table(root, "output", "output");
+    sc.output_file = resolve("out/" + sc.name + ".h5");
+    if (!t) return;
+    check_keys(*t, "output", {"file", "variables"});
+    if (const toml::node* n = t->get("file")) sc.output_file = resolve(string(*n, "output.file"));
+    if (const toml::node* n = t->get("variables")) {
+        const auto* a = n->as_array();
+        if (!a) fail("output.variables", *n, "expected an array of strings, got " + type_name(*n));
+        for (size_t i = 0; i < a->size(); ++i) {
+            const std::string key = "output.variables[" + std::to_string(i) + "]";
+            const std::string v = string(*a->get(i), key, true);
+            if (v == "velocity") sc.write_velocity = true;
+            else if (v != "depth") fail(key, *a->get(i), "unknown variable; valid: depth, velocity");
+        }
+    }
+}
+
+}  // namespace
+
+Scenario load_scenario(const std::string& path) {
+    std::error_code ec;
+    if (!fs::exists(path, ec)) throw InputError(path, "", "", "scenario file not found");
+    if (!fs::is_regular_file(path, ec)) throw InputError(path, "", "", "scenario path is not a file");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError(path, "", "", "cannot open scenario file");
+    std::ostringstream buf;
+    buf << in.rdbuf();
+    if (in.bad()) throw InputError(path, "", "", "error reading scenario file");
+
+    Scenario sc;
+    const fs::path abs = fs::absolute(path, ec).lexically_normal();
+    sc.path = abs.string();
+    sc.text = buf.str();
+    sc.name = abs.stem().string();
+
+    toml::table root;
+    try {
+        root = toml::parse(sc.text, sc.path);
+    } catch (const toml::parse_error& e) {
+        const auto& b = e.source().begin;
+        throw InputError(path, "", "",
+                         one_line("not valid TOML at line " + std::to_string(b.line) + ", column " +
+                                  std::to_string(b.column) + ": " + std::string(e.description())));
+    }
+    Loader(path, abs.parent_path()).load(root, sc);
+    return sc;
+}
+
+}  // namespace floodsim

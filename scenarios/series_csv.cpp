@@ -1,0 +1,138 @@
+#include "scenarios/series_csv.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string_view>
+#include <vector>
+
+#include "mesh/input_error.hpp"
+
+namespace floodsim {
+namespace {
+
+std::string_view trim(std::string_view s) {
+    auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
+    while (!s.empty() && space(s.front())) s.remove_prefix(1);
+    while (!s.empty() && space(s.back())) s.remove_suffix(1);
+    return s;
+}
+
+std::vector<std::string_view> split_cells(std::string_view line) {
+    std::vector<std::string_view> cells;
+    size_t start = 0;
+    while (true) {
+        const size_t comma = line.find(',', start);
+        cells.push_back(trim(line.substr(start, comma == std::string_view::npos ? line.npos
+                                                                                : comma - start)));
+        if (comma == std::string_view::npos) break;
+        start = comma + 1;
+    }
+    return cells;
+}
+
+/// Messages must stay on one line: control characters become '?', long text is cut.
+std::string shown(std::string_view s) {
+    std::string out;
+    for (char c : s) out += (static_cast<unsigned char>(c) < 0x20) ? '?' : c;
+    if (out.size() > 120) out = out.substr(0, 117) + "...";
+    return out;
+}
+
+std::string format_number(double v) {
+    std::ostringstream os;
+    os.precision(15);
+    os << v;
+    return os.str();
+}
+
+}  // namespace
+
+SeriesData read_series_csv(const std::string& path, const std::string& key,
+                           const std::string& value_column, bool non_negative_values) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (!fs::exists(path, ec)) throw InputError(path, key, "", "CSV file not found");
+    if (!fs::is_regular_file(path, ec)) throw InputError(path, key, "", "CSV path is not a file");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError(path, key, "", "cannot open CSV file");
+
+    SeriesData out;
+    out.path = path;
+    out.key = key;
+
+    std::vector<std::string> header;
+    size_t time_col = 0, value_col = 0;
+    std::string line;
+    int line_no = 0;
+    while (std::getline(in, line)) {
+        ++line_no;
+        std::string_view text = line;
+        if (line_no == 1 && text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // UTF-8 BOM
+        text = trim(text);
+        if (text.empty() || text.front() == '#') continue;
+
+        const auto cells = split_cells(text);
+        const std::string where = key + " row " + std::to_string(line_no);
+        if (header.empty()) {
+            // Header row: spreadsheet exports often quote names, so one pair of quotes is dropped.
+            for (std::string_view c : cells) {
+                if (c.size() >= 2 && c.front() == '"' && c.back() == '"')
+                    c = trim(c.substr(1, c.size() - 2));
+                if (c.empty()) throw InputError(path, where, shown(text), "empty column name in header");
+                for (const auto& h : header)
+                    if (h == c)
+                        throw InputError(path, where, shown(text),
+                                         "column '" + std::string(c) + "' appears twice in header");
+                header.emplace_back(c);
+            }
+            auto find = [&](const std::string& name) {
+                for (size_t i = 0; i < header.size(); ++i)
+                    if (header[i] == name) return i;
+                throw InputError(path, where, shown(text),
+                                 "header lacks column '" + name + "' (need time_s and " +
+                                     value_column + ")");
+            };
+            time_col = find("time_s");
+            value_col = find(value_column);
+            continue;
+        }
+
+        if (cells.size() != header.size())
+            throw InputError(path, where, shown(text),
+                             "expected " + std::to_string(header.size()) +
+                                 " cells as in the header, found " + std::to_string(cells.size()));
+        auto number = [&](size_t col) {
+            const std::string cell_key = where + " column " + header[col];
+            std::string_view c = cells[col];
+            if (c.empty()) throw InputError(path, cell_key, "", "empty cell; expected a number");
+            std::string_view digits = c;
+            if (digits.front() == '+') digits.remove_prefix(1);
+            double v = 0.0;
+            auto [end, err] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+            if (err != std::errc() || end != digits.data() + digits.size() || digits.empty())
+                throw InputError(path, cell_key, shown(c), "not a number");
+            if (!std::isfinite(v)) throw InputError(path, cell_key, shown(c), "must be finite");
+            return std::pair{v, cell_key};
+        };
+        const auto [t, t_key] = number(time_col);
+        const auto [v, v_key] = number(value_col);
+        if (t < 0.0) throw InputError(path, t_key, shown(cells[time_col]), "time must be >= 0");
+        if (!out.time_s.empty() && t <= out.time_s.back())
+            throw InputError(path, t_key, shown(cells[time_col]),
+                             "times must be strictly increasing (previous row has " +
+                                 format_number(out.time_s.back()) + ")");
+        if (non_negative_values && v < 0.0)
+            throw InputError(path, v_key, shown(cells[value_col]), "must be >= 0");
+        out.time_s.push_back(t);
+        out.value.push_back(v);
+    }
+    if (in.bad()) throw InputError(path, key, "", "error reading CSV file");
+    if (header.empty()) throw InputError(path, key, "", "empty CSV file: no header row");
+    if (out.time_s.empty()) throw InputError(path, key, "", "CSV file has a header but no data rows");
+    return out;
+}
+
+}  // namespace floodsim
