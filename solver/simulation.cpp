@@ -23,12 +23,32 @@ double seconds_since(Clock::time_point t0) {
     return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-/// Face fluxes of one row of faces, struct of arrays.
+/// Face fluxes of one row of faces, struct of arrays, with the face's reconstructed bed and the
+/// depths of its two sides (the cells need them for the bed-slope source).
 struct FaceRow {
     double* mass;
     double* normal;
     double* transverse;
+    double* zf;      ///< bed at the face
+    double* h_left;  ///< depth of the left (west / south) side at the face
+    double* h_right; ///< depth of the right (east / north) side at the face
 };
+
+/// Hydrostatic reconstruction at a face (Chen and Noelle 2017, SIAM J. Numer. Anal. 55(2)):
+/// the face bed is max(zL, zR), lowered to the lower of the two water levels, and each side keeps
+/// at most its own depth. Exactly well-balanced and positivity preserving like Audusse et al.
+/// (2004), but on thin sheets over steep slopes (h << dz) the bed-slope source still carries the
+/// gravity that drives the flow, where Audusse's version loses it.
+constexpr std::size_t kFaceArrays = 6;
+
+struct FaceDepths {
+    double zf, hl, hr;
+};
+inline FaceDepths reconstruct_face(double hL, double zL, double hR, double zR) {
+    const double wL = hL + zL, wR = hR + zR;
+    const double zf = std::min(std::max(zL, zR), std::min(wL, wR));
+    return {zf, std::min(wL - zf, hL), std::min(wR - zf, hR)};
+}
 
 /// Fluxes through the y faces between row jn (north) and row js = jn + 1 (south), written to f.
 /// Normal direction is north: the "left" state is the southern cell.
@@ -39,17 +59,18 @@ inline void y_face_row(int nx, const double* __restrict hN, const double* __rest
                        double eps4, FaceRow f) {
 #pragma omp simd
     for (int i = 0; i < nx; ++i) {
-        const double zf = std::max(zN[i], zS[i]);
-        const double hn = std::max(0.0, hN[i] + zN[i] - zf);
-        const double hs = std::max(0.0, hS[i] + zS[i] - zf);
+        const FaceDepths r = reconstruct_face(hS[i], zS[i], hN[i], zN[i]);
         const double vn = desingularised_velocity(hN[i], hvN[i], eps4);
         const double un = desingularised_velocity(hN[i], huN[i], eps4);
         const double vs = desingularised_velocity(hS[i], hvS[i], eps4);
         const double us = desingularised_velocity(hS[i], huS[i], eps4);
-        const FaceFlux<double> F = riemann_hllc(hs, vs, us, hn, vn, un, g);
+        const FaceFlux<double> F = riemann_hllc(r.hl, vs, us, r.hr, vn, un, g);
         f.mass[i] = F.mass;
         f.normal[i] = F.normal;
         f.transverse[i] = F.transverse;
+        f.zf[i] = r.zf;
+        f.h_left[i] = r.hl;
+        f.h_right[i] = r.hr;
     }
 }
 
@@ -59,17 +80,18 @@ inline void x_face_row(int nx, const double* __restrict h, const double* __restr
                        double eps4, FaceRow f) {
 #pragma omp simd
     for (int i = 0; i <= nx; ++i) {
-        const double zf = std::max(z[i - 1], z[i]);
-        const double hl = std::max(0.0, h[i - 1] + z[i - 1] - zf);
-        const double hr = std::max(0.0, h[i] + z[i] - zf);
+        const FaceDepths r = reconstruct_face(h[i - 1], z[i - 1], h[i], z[i]);
         const double ul = desingularised_velocity(h[i - 1], hu[i - 1], eps4);
         const double vl = desingularised_velocity(h[i - 1], hv[i - 1], eps4);
         const double ur = desingularised_velocity(h[i], hu[i], eps4);
         const double vr = desingularised_velocity(h[i], hv[i], eps4);
-        const FaceFlux<double> F = riemann_hllc(hl, ul, vl, hr, ur, vr, g);
+        const FaceFlux<double> F = riemann_hllc(r.hl, ul, vl, r.hr, ur, vr, g);
         f.mass[i] = F.mass;
         f.normal[i] = F.normal;
         f.transverse[i] = F.transverse;
+        f.zf[i] = r.zf;
+        f.h_left[i] = r.hl;
+        f.h_right[i] = r.hr;
     }
 }
 
@@ -301,10 +323,11 @@ void Simulation::fill_ghosts(double t) {
             set_ghost(i, g.ny - 1 + k, i, g.ny - k, false, true);
         }
     }
-    std::fill(q_west_.begin(), q_west_.end(), kNaN);
-    std::fill(q_east_.begin(), q_east_.end(), kNaN);
-    std::fill(q_north_.begin(), q_north_.end(), kNaN);
-    std::fill(q_south_.begin(), q_south_.end(), kNaN);
+    // A closed face carries exactly no mass (the mirror state gives zero only up to round-off).
+    std::fill(q_west_.begin(), q_west_.end(), 0.0);
+    std::fill(q_east_.begin(), q_east_.end(), 0.0);
+    std::fill(q_north_.begin(), q_north_.end(), 0.0);
+    std::fill(q_south_.begin(), q_south_.end(), 0.0);
 
     // 2) Each boundary condition overwrites its segment.
     for (const BoundarySpec& b : setup_.boundaries) {
@@ -313,17 +336,31 @@ void Simulation::fill_ghosts(double t) {
         const int last = b.last < 0 ? len - 1 : b.last;
         const double val = b.value.empty() ? 0.0 : b.value.at(t);
         const double eps4 = std::pow(setup_.options.velocity_eps, 4);
+        std::vector<double>& imposed = b.side == BoundarySide::West    ? q_west_
+                                       : b.side == BoundarySide::East  ? q_east_
+                                       : b.side == BoundarySide::North ? q_north_
+                                                                       : q_south_;
         for (int s = b.first; s <= last; ++s) {
             const auto [ii, jj] = boundary_cell(b.side, s);
+            // Free and level faces take the Riemann flux; discharge faces get theirs later.
+            if (b.type == BoundaryType::Free || b.type == BoundaryType::Level) imposed[s] = kNaN;
             for (int k = 1; k <= 2; ++k) {
                 const auto [gi, gj] = ghost_cell(b.side, ii, jj, k);
                 const double zi = z_(ii, jj), hi = h_(ii, jj);
                 switch (b.type) {
                     case BoundaryType::Closed:
                         break;  // already mirrored
-                    case BoundaryType::Free:
+                    case BoundaryType::Free: {
+                        // Transmissive: the interior state, on a bed that continues the last
+                        // downward slope (never upward, which would push water in). On a slope the
+                        // outflow then behaves like the flow between interior cells.
                         set_ghost(gi, gj, ii, jj, false, false);
+                        const auto [pi, pj] = ghost_cell(b.side, ii, jj, -1);  // next cell inward
+                        const bool has_prev = pi >= 0 && pi < g.nx && pj >= 0 && pj < g.ny && inside(pi, pj);
+                        if (zi < 0.5 * kWallElevation && has_prev)
+                            z_(gi, gj) = zi - k * std::max(0.0, z_(pi, pj) - zi);
                         break;
+                    }
                     case BoundaryType::Level: {
                         z_(gi, gj) = zi;
                         const double hg = zi < 0.5 * kWallElevation ? std::max(0.0, val - zi) : 0.0;
@@ -459,8 +496,8 @@ void Simulation::sweep_fv1(double dt, double t_new) {
         block_face_.resize(nthreads);
     }
     for (int t = 0; t < nthreads; ++t) {
-        if (scratch_[t].size() < 9 * row_len) scratch_[t].assign(9 * row_len, 0.0);
-        if (block_face_[t].size() < 3 * row_len) block_face_[t].assign(3 * row_len, 0.0);
+        if (scratch_[t].size() < 3 * kFaceArrays * row_len) scratch_[t].assign(3 * kFaceArrays * row_len, 0.0);
+        if (block_face_[t].size() < kFaceArrays * row_len) block_face_[t].assign(kFaceArrays * row_len, 0.0);
     }
 
     double sx = 0.0, sy = 0.0;
@@ -486,8 +523,8 @@ void Simulation::sweep_fv1(double dt, double t_new) {
     auto& row_fix = row_fix_;
 
     auto face_row = [row_len](std::vector<double>& buf, int k) {
-        double* p = buf.data() + 3 * row_len * k;
-        return FaceRow{p, p + row_len, p + 2 * row_len};
+        double* p = buf.data() + kFaceArrays * row_len * k;
+        return FaceRow{p, p + row_len, p + 2 * row_len, p + 3 * row_len, p + 4 * row_len, p + 5 * row_len};
     };
     auto y_faces = [&](int jn, FaceRow f) {
         y_face_row(nx, H.row(jn), HU.row(jn), HV.row(jn), Z.row(jn), H.row(jn + 1), HU.row(jn + 1),
@@ -543,8 +580,6 @@ void Simulation::sweep_fv1(double dt, double t_new) {
             double* __restrict hu = HU.row(j);
             double* __restrict hv = HV.row(j);
             const double* __restrict z = Z.row(j);
-            const double* __restrict zn = Z.row(j - 1);
-            const double* __restrict zs = Z.row(j + 1);
             const double* __restrict gn2 = GN2.row(j);
             float* __restrict maxh = MAXH.row(j);
             float* __restrict maxs = MAXS.row(j);
@@ -559,16 +594,15 @@ void Simulation::sweep_fv1(double dt, double t_new) {
             double fix = 0.0;
             for (int i = 0; i < nx; ++i) {
                 const double hc = h[i], zc = z[i];
-                // The cell's own depth reconstructed at its four faces (hydrostatic reconstruction).
-                const double hw = std::max(0.0, hc - std::max(0.0, z[i - 1] - zc));
-                const double he = std::max(0.0, hc - std::max(0.0, z[i + 1] - zc));
-                const double hn = std::max(0.0, hc - std::max(0.0, zn[i] - zc));
-                const double hs = std::max(0.0, hc - std::max(0.0, zs[i] - zc));
-
+                // Bed-slope source from the face reconstruction: -g (h_w + h_e)/2 (z_e - z_w) / dx.
+                const double hw = fx.h_right[i], he = fx.h_left[i + 1];
+                const double hs = fy_bot.h_right[i], hn = fy_top.h_left[i];
                 double hnew = hc - kx * (fx.mass[i + 1] - fx.mass[i]) - ky * (fy_top.mass[i] - fy_bot.mass[i]);
-                double qx = hu[i] - kx * (fx.normal[i + 1] - fx.normal[i] + 0.5 * gr * (hw * hw - he * he)) -
+                double qx = hu[i] -
+                            kx * (fx.normal[i + 1] - fx.normal[i] + 0.5 * gr * (hw + he) * (fx.zf[i + 1] - fx.zf[i])) -
                             ky * (fy_top.transverse[i] - fy_bot.transverse[i]);
-                double qy = hv[i] - ky * (fy_top.normal[i] - fy_bot.normal[i] + 0.5 * gr * (hs * hs - hn * hn)) -
+                double qy = hv[i] -
+                            ky * (fy_top.normal[i] - fy_bot.normal[i] + 0.5 * gr * (hs + hn) * (fy_top.zf[i] - fy_bot.zf[i])) -
                             kx * (fx.transverse[i + 1] - fx.transverse[i]);
                 const bool in_domain = zc < wall_half;
                 if (in_domain) hnew += rain_dt;
