@@ -1,0 +1,544 @@
+// GDAL raster input: DEM -> model grid, other rasters warped onto that grid.
+#include "raster_io.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <limits>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <cpl_string.h>
+#include <gdal_alg.h>
+#include <gdal_priv.h>
+#include <gdalwarper.h>
+#include <ogr_spatialref.h>
+
+#include "input_error.hpp"
+
+namespace floodsim {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kPi = 3.14159265358979323846;
+
+void gdal_init() {
+    // Registration is process-wide and not re-entrant: do it exactly once.
+    static const bool registered = [] {
+        GDALAllRegister();
+        return true;
+    }();
+    (void)registered;
+}
+
+/// Silences GDAL for the lifetime of the object (thread-local handler stack) and keeps the
+/// last failure message so that it can go into an InputError.
+class GdalErrors {
+public:
+    GdalErrors() {
+        CPLErrorReset();
+        CPLPushErrorHandlerEx(&GdalErrors::handler, this);
+    }
+    ~GdalErrors() { CPLPopErrorHandler(); }
+    GdalErrors(const GdalErrors&) = delete;
+    GdalErrors& operator=(const GdalErrors&) = delete;
+
+    std::string message() const { return last_.empty() ? "no details from GDAL" : last_; }
+
+private:
+    static void CPL_STDCALL handler(CPLErr cls, CPLErrorNum, const char* msg) {
+        auto* self = static_cast<GdalErrors*>(CPLGetErrorHandlerUserData());
+        if (self && cls >= CE_Failure && msg) self->last_ = msg;
+    }
+    std::string last_;
+};
+
+std::string fmt(double v) {
+    std::ostringstream s;
+    s.precision(12);
+    s << v;
+    return s.str();
+}
+
+std::string wkt_of(const OGRSpatialReference& srs) {
+    char* w = nullptr;
+    if (srs.exportToWkt(&w) != OGRERR_NONE) {
+        CPLFree(w);
+        return {};
+    }
+    std::string out = w ? w : "";
+    CPLFree(w);
+    return out;
+}
+
+bool has_crs(const OGRSpatialReference* srs) { return srs && !srs->IsEmpty(); }
+
+/// Open `path` as a raster; a container with exactly one subdataset (e.g. a NetCDF file
+/// with one variable) is opened through it.
+GDALDatasetUniquePtr open_raster(const std::string& path, const std::string& key,
+                                 const GdalErrors& err) {
+    gdal_init();
+    GDALDatasetUniquePtr ds(
+        GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+    if (!ds) {
+        std::error_code ec;
+        const bool virtual_path = path.rfind("/vsi", 0) == 0 || path.find(':') != std::string::npos;
+        if (!virtual_path && !std::filesystem::exists(path, ec))
+            throw InputError(path, key, path, "file not found");
+        throw InputError(path, key, path, "not a raster GDAL can read (" + err.message() + ")");
+    }
+    if (ds->GetRasterCount() == 0) {
+        char** sub = ds->GetMetadata("SUBDATASETS");
+        const int n = CSLCount(sub) / 2;
+        const char* first = CSLFetchNameValue(sub, "SUBDATASET_1_NAME");
+        if (n == 1 && first) {
+            const std::string name = first;
+            ds.reset(GDALDataset::Open(name.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+            if (!ds)
+                throw InputError(path, key, name, "cannot open subdataset (" + err.message() + ")");
+        } else if (n > 1) {
+            throw InputError(path, key, path,
+                             "file holds " + std::to_string(n) +
+                                 " raster variables; name one, e.g. " +
+                                 (first ? std::string(first) : std::string("DRIVER:file:var")));
+        }
+    }
+    if (ds->GetRasterCount() < 1) throw InputError(path, key, path, "raster has no bands");
+    return ds;
+}
+
+/// The raster's geotransform; a raster without georeferencing cannot be placed on a map.
+std::array<double, 6> geotransform_of(GDALDataset& ds, const std::string& path,
+                                      const std::string& key) {
+    std::array<double, 6> gt{};
+    if (ds.GetGeoTransform(gt.data()) != CE_None)
+        throw InputError(path, key, "", "raster has no geotransform (georeferencing)");
+    return gt;
+}
+
+std::string gt_text(const std::array<double, 6>& gt) {
+    return fmt(gt[0]) + ", " + fmt(gt[1]) + ", " + fmt(gt[2]) + ", " + fmt(gt[3]) + ", " +
+           fmt(gt[4]) + ", " + fmt(gt[5]);
+}
+
+/// Read band 1 whole (one RasterIO call) as double. Nodata and masked cells become NaN;
+/// scale/offset are applied. A non-finite value that is not nodata is an error naming the cell
+/// when `strict`, otherwise it is treated as missing data.
+std::vector<double> read_band(GDALDataset& ds, const std::string& path, const std::string& key,
+                              bool strict, const GdalErrors& err) {
+    GDALRasterBand* band = ds.GetRasterBand(1);
+    const int nx = band->GetXSize();
+    const int ny = band->GetYSize();
+    std::vector<double> v(static_cast<std::size_t>(nx) * ny);
+    if (band->RasterIO(GF_Read, 0, 0, nx, ny, v.data(), nx, ny, GDT_Float64, 0, 0, nullptr) !=
+        CE_None)
+        throw InputError(path, key, "", "cannot read raster data (" + err.message() + ")");
+
+    int has_nd = 0;
+    const double nd = band->GetNoDataValue(&has_nd);
+    const bool nd_nan = has_nd && std::isnan(nd);
+    // Float32 nodata is stored as text in double precision: compare at float precision.
+    const bool f32 = band->GetRasterDataType() == GDT_Float32;
+    const float nd_f = static_cast<float>(nd);
+    int has_scale = 0, has_offset = 0;
+    double scale = band->GetScale(&has_scale);
+    double offset = band->GetOffset(&has_offset);
+    if (!has_scale) scale = 1.0;
+    if (!has_offset) offset = 0.0;
+
+    // Per-dataset masks (alpha band, .msk sidecar) also mark missing data.
+    std::vector<unsigned char> mask;
+    const int flags = band->GetMaskFlags();
+    if (!(flags & GMF_ALL_VALID) && !(flags & GMF_NODATA)) {
+        mask.resize(v.size());
+        if (band->GetMaskBand()->RasterIO(GF_Read, 0, 0, nx, ny, mask.data(), nx, ny, GDT_Byte, 0,
+                                          0, nullptr) != CE_None)
+            throw InputError(path, key, "", "cannot read raster mask (" + err.message() + ")");
+    }
+
+    for (std::size_t k = 0; k < v.size(); ++k) {
+        const double raw = v[k];
+        const bool is_nd = has_nd && (raw == nd || (nd_nan && std::isnan(raw)) ||
+                                      (f32 && static_cast<float>(raw) == nd_f));
+        if (is_nd || (!mask.empty() && mask[k] == 0)) {
+            v[k] = kNaN;
+        } else if (!std::isfinite(raw)) {
+            if (strict) {
+                const int i = static_cast<int>(k % nx), j = static_cast<int>(k / nx);
+                throw InputError(path, key,
+                                 fmt(raw) + " at cell (" + std::to_string(i) + ", " +
+                                     std::to_string(j) + ")",
+                                 "non-finite value that is not the raster's nodata value" +
+                                     (has_nd ? " (" + fmt(nd) + ")" : std::string(" (none set)")) +
+                                     "; cell is (column, row), row 0 = north");
+            }
+            v[k] = kNaN;
+        } else {
+            v[k] = raw * scale + offset;
+        }
+    }
+    return v;
+}
+
+/// The model grid needs metres: reject feet, degrees, geocentric CRSs and feet elevations.
+void require_metric_projected(const OGRSpatialReference& srs, const std::string& path,
+                              const std::string& key, const std::string& what) {
+    if (!srs.IsProjected() && !srs.IsLocal())
+        throw InputError(path, key, srs.GetName() ? srs.GetName() : "",
+                         what + " is not a projected CRS; the model grid needs metres");
+    const char* unit = nullptr;
+    const double to_m = srs.GetLinearUnits(&unit);
+    if (std::abs(to_m - 1.0) > 1e-9)
+        throw InputError(path, key, unit ? unit : "",
+                         what + " has linear units '" + std::string(unit ? unit : "?") + "' (" +
+                             fmt(to_m) + " m); reproject it to a CRS in metres");
+    if (srs.IsCompound()) {
+        const char* vunit = nullptr;
+        const double v_to_m = srs.GetTargetLinearUnits("VERT_CS", &vunit);
+        if (vunit && std::abs(v_to_m - 1.0) > 1e-9)
+            throw InputError(path, key, vunit,
+                             what + " has vertical units '" + std::string(vunit) +
+                                 "'; elevations must be in metres");
+    }
+}
+
+/// Warp target: a north-up grid, CRS as WKT (empty: same as the source, no reprojection).
+struct WarpTarget {
+    int nx = 0, ny = 0;
+    std::array<double, 6> gt{};
+    std::string wkt;
+};
+
+/// Warp band 1 of `src` onto `t` with `alg`; cells without source data are NaN.
+/// Scale/offset are not applied (the warper works on raw values).
+std::vector<double> warp_band(GDALDataset& src, const WarpTarget& t, GDALResampleAlg alg,
+                              const std::string& path, const std::string& key,
+                              const GdalErrors& err) {
+    GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
+    if (!mem) throw std::runtime_error("GDAL MEM driver is not available");
+    GDALDatasetUniquePtr dst(mem->Create("", t.nx, t.ny, 1, GDT_Float64, nullptr));
+    if (!dst) throw InputError(path, key, "", "cannot allocate warp output (" + err.message() + ")");
+    auto gt = t.gt;
+    dst->SetGeoTransform(gt.data());
+    if (!t.wkt.empty()) dst->SetProjection(t.wkt.c_str());
+    dst->GetRasterBand(1)->SetNoDataValue(kNaN);
+
+    // The transformer only reprojects when both datasets have a CRS: a raster without one
+    // is thereby taken to be in the grid's CRS.
+    void* transformer = GDALCreateGenImgProjTransformer2(&src, dst.get(), nullptr);
+    if (!transformer)
+        throw InputError(path, key, "", "cannot transform raster to the model grid (" +
+                                            err.message() + ")");
+    struct Cleanup {
+        void* tr;
+        GDALWarpOptions* wo;
+        ~Cleanup() {
+            if (wo) GDALDestroyWarpOptions(wo);
+            GDALDestroyGenImgProjTransformer(tr);
+        }
+    } cleanup{transformer, GDALCreateWarpOptions()};
+    GDALWarpOptions* wo = cleanup.wo;
+
+    wo->hSrcDS = &src;
+    wo->hDstDS = dst.get();
+    wo->nBandCount = 1;
+    wo->panSrcBands = static_cast<int*>(CPLMalloc(sizeof(int)));
+    wo->panDstBands = static_cast<int*>(CPLMalloc(sizeof(int)));
+    wo->panSrcBands[0] = 1;
+    wo->panDstBands[0] = 1;
+    wo->eResampleAlg = alg;
+    wo->eWorkingDataType = GDT_Float64;
+    wo->dfWarpMemoryLimit = 256.0 * 1024 * 1024;
+    int has_nd = 0;
+    const double nd = src.GetRasterBand(1)->GetNoDataValue(&has_nd);
+    if (has_nd) {
+        wo->padfSrcNoDataReal = static_cast<double*>(CPLMalloc(sizeof(double)));
+        wo->padfSrcNoDataReal[0] = nd;
+    }
+    wo->padfDstNoDataReal = static_cast<double*>(CPLMalloc(sizeof(double)));
+    wo->padfDstNoDataReal[0] = kNaN;
+    wo->papszWarpOptions = CSLSetNameValue(wo->papszWarpOptions, "INIT_DEST", "NO_DATA");
+    wo->papszWarpOptions = CSLSetNameValue(wo->papszWarpOptions, "NUM_THREADS", "ALL_CPUS");
+    wo->pfnTransformer = GDALGenImgProjTransform;
+    wo->pTransformerArg = transformer;
+
+    GDALWarpOperation op;
+    if (op.Initialize(wo) != CE_None || op.ChunkAndWarpImage(0, 0, t.nx, t.ny) != CE_None)
+        throw InputError(path, key, "", "warping the raster failed (" + err.message() + ")");
+
+    std::vector<double> out(static_cast<std::size_t>(t.nx) * t.ny);
+    if (dst->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, t.nx, t.ny, out.data(), t.nx, t.ny,
+                                        GDT_Float64, 0, 0, nullptr) != CE_None)
+        throw InputError(path, key, "", "cannot read warp output (" + err.message() + ")");
+    return out;
+}
+
+/// In-memory copy of already validated DEM values (nodata = NaN) to warp from.
+GDALDatasetUniquePtr mem_dataset(const std::vector<double>& z, int nx, int ny,
+                                 const std::array<double, 6>& gt,
+                                 const OGRSpatialReference* srs) {
+    GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
+    if (!mem) throw std::runtime_error("GDAL MEM driver is not available");
+    GDALDatasetUniquePtr ds(mem->Create("", nx, ny, 1, GDT_Float64, nullptr));
+    if (!ds) throw std::runtime_error("cannot allocate an in-memory raster");
+    auto g = gt;
+    ds->SetGeoTransform(g.data());
+    if (srs) ds->SetSpatialRef(srs);
+    GDALRasterBand* b = ds->GetRasterBand(1);
+    b->SetNoDataValue(kNaN);
+    if (b->RasterIO(GF_Write, 0, 0, nx, ny, const_cast<double*>(z.data()), nx, ny, GDT_Float64,
+                    0, 0, nullptr) != CE_None)
+        throw std::runtime_error("cannot fill an in-memory raster");
+    return ds;
+}
+
+/// Round a cell size to 3 significant digits (84.37 -> 84.4, 927.6 -> 928).
+double round_cell_size(double v) {
+    const double mag = std::pow(10.0, std::floor(std::log10(v)) - 2.0);
+    return std::round(v / mag) * mag;
+}
+
+/// Target extent of `src` in `dst_wkt`, with pixels aligned to multiples of `res`.
+WarpTarget aligned_target(GDALDataset& src, const std::string& dst_wkt, double res,
+                          const std::string& path, const std::string& key,
+                          const GdalErrors& err) {
+    char** opts = CSLSetNameValue(nullptr, "DST_SRS", dst_wkt.c_str());
+    void* tr = GDALCreateGenImgProjTransformer2(&src, nullptr, opts);
+    CSLDestroy(opts);
+    if (!tr)
+        throw InputError(path, key, "", "cannot transform the DEM to the model CRS (" +
+                                            err.message() + ")");
+    double sgt[6];
+    double ext[4];
+    int px = 0, ln = 0;
+    const CPLErr rc = GDALSuggestedWarpOutput2(&src, GDALGenImgProjTransform, tr, sgt, &px, &ln,
+                                               ext, 0);
+    GDALDestroyGenImgProjTransformer(tr);
+    if (rc != CE_None)
+        throw InputError(path, key, "", "cannot compute the reprojected DEM extent (" +
+                                            err.message() + ")");
+    WarpTarget t;
+    const double x0 = std::floor(ext[0] / res) * res;
+    const double y1 = std::ceil(ext[3] / res) * res;
+    t.nx = std::max(1, static_cast<int>(std::ceil((ext[2] - x0) / res - 1e-9)));
+    t.ny = std::max(1, static_cast<int>(std::ceil((y1 - ext[1]) / res - 1e-9)));
+    t.gt = {x0, res, 0.0, y1, 0.0, -res};
+    t.wkt = dst_wkt;
+    return t;
+}
+
+/// UTM zone (WGS 84) of a longitude/latitude in degrees.
+OGRSpatialReference utm_for(double lon, double lat) {
+    lon = std::fmod(lon + 180.0, 360.0);
+    if (lon < 0) lon += 360.0;
+    const int zone = std::clamp(static_cast<int>(std::floor(lon / 6.0)) + 1, 1, 60);
+    OGRSpatialReference utm;
+    utm.importFromEPSG((lat >= 0 ? 32600 : 32700) + zone);
+    utm.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    return utm;
+}
+
+std::size_t count_valid(const std::vector<double>& z) {
+    std::size_t n = 0;
+    for (double v : z) n += !std::isnan(v);
+    return n;
+}
+
+}  // namespace
+
+DemGrid read_dem(const std::string& path, const std::string& key, const std::string& target_crs,
+                 std::optional<double> resolution) {
+    GdalErrors err;
+    GDALDatasetUniquePtr ds = open_raster(path, key, err);
+    auto gt = geotransform_of(*ds, path, key);
+    if (gt[2] != 0.0 || gt[4] != 0.0)
+        throw InputError(path, key, gt_text(gt),
+                         "DEM geotransform has rotation terms; warp it to a north-up grid first");
+    if (!(gt[1] > 0.0) || gt[5] == 0.0)
+        throw InputError(path, key, gt_text(gt), "DEM geotransform has an invalid cell size");
+    if (resolution && !(std::isfinite(*resolution) && *resolution > 0.0))
+        throw InputError(path, key, fmt(*resolution), "resolution must be a positive length in metres");
+
+    const int nx = ds->GetRasterXSize();
+    const int ny = ds->GetRasterYSize();
+    std::vector<double> z = read_band(*ds, path, key, true, err);
+    if (gt[5] > 0.0) {
+        // South-up raster: flip rows so that row 0 is north.
+        for (int j = 0; j < ny / 2; ++j)
+            std::swap_ranges(z.begin() + static_cast<std::ptrdiff_t>(j) * nx,
+                             z.begin() + static_cast<std::ptrdiff_t>(j + 1) * nx,
+                             z.begin() + static_cast<std::ptrdiff_t>(ny - 1 - j) * nx);
+        gt[3] += gt[5] * ny;
+        gt[5] = -gt[5];
+    }
+    const double dx = gt[1], dy = -gt[5];
+
+    OGRSpatialReference target;
+    target.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    const bool has_target = !target_crs.empty();
+    if (has_target) {
+        if (target.SetFromUserInput(target_crs.c_str()) != OGRERR_NONE)
+            throw InputError(path, key, target_crs,
+                             "target CRS is not a CRS definition GDAL understands (" +
+                                 err.message() + ")");
+        require_metric_projected(target, path, key, "target CRS");
+    }
+
+    const OGRSpatialReference* src_ptr = ds->GetSpatialRef();
+    OGRSpatialReference src;
+    const bool src_has_crs = has_crs(src_ptr);
+    if (src_has_crs) {
+        src = *src_ptr;
+        src.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    }
+
+    bool reproject = false;      // change of CRS
+    double res = dx;             // target cell size when warping
+    std::string model_wkt;
+    if (!src_has_crs) {
+        const double xs[2] = {gt[0], gt[0] + dx * nx};
+        const double ys[2] = {gt[3], gt[3] - dy * ny};
+        const bool looks_geographic = std::abs(xs[0]) <= 180.0 && std::abs(xs[1]) <= 180.0 &&
+                                      std::abs(ys[0]) <= 90.0 && std::abs(ys[1]) <= 90.0 &&
+                                      dx < 1.0 && dy < 1.0;
+        if (looks_geographic)
+            throw InputError(path, key, "",
+                             "DEM has no CRS and its coordinates look like degrees; give it a CRS "
+                             "(e.g. a .prj file or gdal_translate -a_srs EPSG:4326)");
+        // No CRS, metric-looking coordinates: take it as the target CRS if one is named,
+        // otherwise as an unnamed projected CRS in metres.
+        if (has_target) model_wkt = wkt_of(target);
+    } else if (src.IsGeographic()) {
+        const double cx = gt[0] + dx * nx / 2.0;
+        const double cy = gt[3] - dy * ny / 2.0;
+        const double to_deg = src.GetAngularUnits() * 180.0 / kPi;
+        const double lon = cx * to_deg, lat = cy * to_deg;
+        if (!has_target) target = utm_for(lon, lat);
+        reproject = true;
+        // Native spacing in metres at the centre latitude (ellipsoidal radii of curvature).
+        const double a = src.GetSemiMajor();
+        const double invf = src.GetInvFlattening();
+        const double f = invf > 0.0 ? 1.0 / invf : 0.0;
+        const double e2 = f * (2.0 - f);
+        const double phi = lat * kPi / 180.0;
+        const double w = 1.0 - e2 * std::sin(phi) * std::sin(phi);
+        const double rad = src.GetAngularUnits();
+        const double dx_m = dx * rad * a * std::cos(phi) / std::sqrt(w);
+        const double dy_m = dy * rad * a * (1.0 - e2) / std::pow(w, 1.5);
+        res = round_cell_size(0.5 * (dx_m + dy_m));
+    } else {
+        require_metric_projected(src, path, key, "DEM CRS");
+        reproject = has_target && !src.IsSame(&target);
+        res = 0.5 * (dx + dy);
+        model_wkt = wkt_of(src);
+    }
+    if (resolution) res = *resolution;
+
+    const auto differs = [&](double a, double b) { return std::abs(a - b) > 1e-9 * std::abs(b); };
+    const bool resample = resolution && (differs(*resolution, dx) || differs(*resolution, dy));
+
+    DemGrid out;
+    if (!reproject && !resample) {
+        if (count_valid(z) == 0) throw InputError(path, key, "", "DEM has no valid (non-nodata) cells");
+        out.grid = Grid2D::make(nx, ny, dx, dy, gt[0], gt[3]);
+        out.grid.crs_wkt = model_wkt;
+        out.z = std::move(z);
+        return out;
+    }
+
+    // Warp from the validated in-memory copy so that nodata is uniformly NaN.
+    GDALDatasetUniquePtr mem = mem_dataset(z, nx, ny, gt, src_has_crs ? &src : nullptr);
+    z.clear();
+    z.shrink_to_fit();
+    WarpTarget t;
+    if (reproject) {
+        model_wkt = wkt_of(target);
+        t = aligned_target(*mem, model_wkt, res, path, key, err);
+    } else {
+        // Same CRS, new cell size: keep the north-west corner and cover the whole extent.
+        t.nx = std::max(1, static_cast<int>(std::ceil(nx * dx / res - 1e-9)));
+        t.ny = std::max(1, static_cast<int>(std::ceil(ny * dy / res - 1e-9)));
+        t.gt = {gt[0], res, 0.0, gt[3], 0.0, -res};
+        t.wkt = model_wkt;
+    }
+    out.z = warp_band(*mem, t, GRA_Bilinear, path, key, err);
+    if (count_valid(out.z) == 0)
+        throw InputError(path, key, "", "DEM has no valid cells after reprojection");
+    out.grid = Grid2D::make(t.nx, t.ny, res, res, t.gt[0], t.gt[3]);
+    out.grid.crs_wkt = model_wkt;
+    return out;
+}
+
+std::vector<double> read_raster_on_grid(const std::string& path, const std::string& key,
+                                        const Grid2D& grid, const std::vector<double>& mask_z) {
+    if (!mask_z.empty() && mask_z.size() != grid.cells())
+        throw std::invalid_argument("read_raster_on_grid: mask_z must be empty or nx*ny");
+    GdalErrors err;
+    GDALDatasetUniquePtr ds = open_raster(path, key, err);
+    const auto gt = geotransform_of(*ds, path, key);
+
+    OGRSpatialReference grid_srs;
+    grid_srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    const bool grid_has_crs =
+        !grid.crs_wkt.empty() && grid_srs.importFromWkt(grid.crs_wkt.c_str()) == OGRERR_NONE;
+    const OGRSpatialReference* r_srs = ds->GetSpatialRef();
+    const bool same_crs = !has_crs(r_srs) || !grid_has_crs || r_srs->IsSame(&grid_srs);
+
+    const double tol = 1e-6 * std::min(grid.dx, grid.dy);
+    const auto& g = grid.geotransform;
+    const bool same_grid = same_crs && ds->GetRasterXSize() == grid.nx &&
+                           ds->GetRasterYSize() == grid.ny && gt[2] == 0.0 && gt[4] == 0.0 &&
+                           std::abs(gt[0] - g[0]) <= tol && std::abs(gt[3] - g[3]) <= tol &&
+                           std::abs(gt[1] - g[1]) <= 1e-9 * grid.dx &&
+                           std::abs(gt[5] - g[5]) <= 1e-9 * grid.dy;
+
+    std::vector<double> v;
+    if (same_grid) {
+        v = read_band(*ds, path, key, false, err);
+    } else {
+        WarpTarget t;
+        t.nx = grid.nx;
+        t.ny = grid.ny;
+        t.gt = g;
+        t.wkt = grid_has_crs ? grid.crs_wkt : std::string();
+        v = warp_band(*ds, t, GRA_Bilinear, path, key, err);
+        GDALRasterBand* band = ds->GetRasterBand(1);
+        int has_scale = 0, has_offset = 0;
+        const double scale = band->GetScale(&has_scale);
+        const double offset = band->GetOffset(&has_offset);
+        for (double& x : v) {
+            if (!std::isfinite(x)) x = kNaN;
+            else x = x * (has_scale ? scale : 1.0) + (has_offset ? offset : 0.0);
+        }
+    }
+
+    // Coverage: every cell inside the domain needs data.
+    std::size_t missing = 0;
+    std::size_t first = 0;
+    for (std::size_t k = 0; k < v.size(); ++k) {
+        const bool inside = mask_z.empty() || !std::isnan(mask_z[k]);
+        if (inside && std::isnan(v[k]) && missing++ == 0) first = k;
+    }
+    if (missing > 0) {
+        const int i = static_cast<int>(first % grid.nx), j = static_cast<int>(first / grid.nx);
+        throw InputError(path, key,
+                         "x=" + fmt(grid.x_center(i)) + ", y=" + fmt(grid.y_center(j)),
+                         "raster does not cover the model domain there (cell (" +
+                             std::to_string(i) + ", " + std::to_string(j) + "); " +
+                             std::to_string(missing) + " domain cells without data)");
+    }
+    return v;
+}
+
+bool is_raster(const std::string& path) {
+    GdalErrors err;
+    gdal_init();
+    GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+    if (!ds) return false;
+    return ds->GetRasterCount() > 0 || CSLCount(ds->GetMetadata("SUBDATASETS")) > 0;
+}
+
+}  // namespace floodsim
