@@ -1,0 +1,38 @@
+// floodsim: the command-line tool. Parses arguments and hands over to the commands.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
+#include "cli/commands.hpp"
+
+int main(int argc, char** argv) {
+    CLI::App app{"floodsim: 2D shallow-water flood and inundation simulation"};
+    app.set_version_flag("--version", std::string("floodsim ") + FLOODSIM_VERSION);
+    app.require_subcommand(1);
+
+    std::string scenario, result;
+    floodsim::RunOptions opts;
+    CLI::App* run = app.add_subcommand("run", "Run a scenario and write its HDF5 result");
+    run->add_option("scenario", scenario, "Scenario file (TOML)")->required();
+    run->add_option("--output,-o", opts.output, "Result file (overrides output.file)");
+    run->add_option("--threads,-t", opts.threads, "Worker threads (0 = all cores; overrides solver.threads)")
+        ->check(CLI::NonNegativeNumber);
+    run->add_flag("--quiet,-q", opts.quiet, "No progress output");
+
+    CLI::App* check = app.add_subcommand("check", "Validate a scenario and all its inputs; run nothing");
+    check->add_option("scenario", scenario, "Scenario file (TOML)")->required();
+
+    CLI::App* info = app.add_subcommand("info", "Summarise a result file");
+    info->add_option("result", result, "Result file (HDF5)")->required();
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int rc = app.exit(e);
+        return rc == 0 ? 0 : 2;
+    }
+    if (*run) return floodsim::run_command(scenario, opts);
+    if (*check) return floodsim::check_command(scenario);
+    if (*info) return floodsim::info_command(result);
+    return 2;
+}

@@ -1,0 +1,208 @@
+#include "cli/model_builder.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "mesh/input_error.hpp"
+#include "mesh/raster_io.hpp"
+
+namespace floodsim {
+namespace {
+
+std::string fmt(double v) {
+    std::ostringstream os;
+    os.precision(10);
+    os << v;
+    return os.str();
+}
+
+/// A per-cell field from a number or a raster on the model grid. `check` validates each value
+/// inside the domain and returns a reason when it is bad.
+template <class Check>
+std::vector<double> cell_values(const Scenario& sc, const ValueOrRaster& v, const Grid2D& grid,
+                                const std::vector<double>& z, Check check) {
+    std::vector<double> out;
+    if (v.is_raster()) {
+        out = read_raster_on_grid(v.raster, v.key, grid, z);
+        for (std::size_t k = 0; k < out.size(); ++k) {
+            if (std::isnan(z[k])) continue;
+            if (const char* why = check(out[k])) {
+                const int i = static_cast<int>(k % grid.nx), j = static_cast<int>(k / grid.nx);
+                throw InputError(v.raster, v.key, fmt(out[k]),
+                                 std::string(why) + " (at x=" + fmt(grid.x_center(i)) + ", y=" +
+                                     fmt(grid.y_center(j)) + ")");
+            }
+        }
+    } else {
+        const double val = v.value.value_or(0.0);
+        if (const char* why = check(val)) throw InputError(sc.path, v.key, fmt(val), why);
+        out.assign(grid.cells(), val);
+    }
+    return out;
+}
+
+const char* finite(double v) { return std::isfinite(v) ? nullptr : "is not a finite number"; }
+const char* non_negative(double v) {
+    if (!std::isfinite(v)) return "is not a finite number";
+    return v < 0.0 ? "must not be negative" : nullptr;
+}
+
+TimeSeries to_series(const BoundaryConfig& b, double scale) {
+    if (b.series) {
+        std::vector<double> v = b.series->value;
+        for (double& x : v) x *= scale;
+        return TimeSeries(b.series->time_s, std::move(v), TimeSeries::Mode::Linear);
+    }
+    return TimeSeries::constant(b.value.value_or(0.0) * scale);
+}
+
+std::string side_name(Side s) {
+    switch (s) {
+        case Side::West: return "west";
+        case Side::East: return "east";
+        case Side::North: return "north";
+        default: return "south";
+    }
+}
+
+}  // namespace
+
+const char* scheme_name(Scheme s) {
+    switch (s) {
+        case Scheme::Fv1: return "fv1";
+        case Scheme::Fv2: return "fv2";
+        default: return "inertial";
+    }
+}
+
+ModelSetup build_model(const Scenario& sc) {
+    ModelSetup m;
+    DemGrid dem = read_dem(sc.dem, "domain.dem", sc.crs, sc.resolution);
+    m.grid = dem.grid;
+    m.z = std::move(dem.z);
+    const Grid2D& g = m.grid;
+    const std::size_t domain = static_cast<std::size_t>(
+        std::count_if(m.z.begin(), m.z.end(), [](double v) { return !std::isnan(v); }));
+    if (domain == 0) throw InputError(sc.dem, "domain.dem", "", "has no valid cell (all nodata)");
+
+    m.manning = cell_values(sc, sc.manning, g, m.z, non_negative);
+
+    // Initial state: depth or water level, and velocities.
+    m.h0.assign(g.cells(), 0.0);
+    if (sc.depth) {
+        m.h0 = cell_values(sc, *sc.depth, g, m.z, non_negative);
+    } else if (sc.water_level) {
+        const std::vector<double> level = cell_values(sc, *sc.water_level, g, m.z, finite);
+        for (std::size_t k = 0; k < g.cells(); ++k)
+            m.h0[k] = std::isnan(m.z[k]) ? 0.0 : std::max(0.0, level[k] - m.z[k]);
+    }
+    for (std::size_t k = 0; k < g.cells(); ++k)
+        if (std::isnan(m.z[k])) m.h0[k] = 0.0;
+    if (sc.velocity_x) m.u0 = cell_values(sc, *sc.velocity_x, g, m.z, finite);
+    if (sc.velocity_y) m.v0 = cell_values(sc, *sc.velocity_y, g, m.z, finite);
+
+    // Boundaries: sides and segments to cell ranges.
+    for (const BoundaryConfig& b : sc.boundaries) {
+        BoundarySpec spec;
+        const std::string key = "boundary[" + std::to_string(b.index) + "]";
+        switch (b.side) {
+            case Side::West: spec.side = BoundarySide::West; break;
+            case Side::East: spec.side = BoundarySide::East; break;
+            case Side::North: spec.side = BoundarySide::North; break;
+            default: spec.side = BoundarySide::South; break;
+        }
+        switch (b.kind) {
+            case BoundaryKind::Closed: spec.type = BoundaryType::Closed; break;
+            case BoundaryKind::Free: spec.type = BoundaryType::Free; break;
+            case BoundaryKind::Level: spec.type = BoundaryType::Level; break;
+            default: spec.type = BoundaryType::Discharge; break;
+        }
+        if (spec.type == BoundaryType::Level || spec.type == BoundaryType::Discharge) spec.value = to_series(b, 1.0);
+        const bool ew = spec.side == BoundarySide::West || spec.side == BoundarySide::East;
+        const int len = ew ? g.ny : g.nx;
+        spec.first = 0;
+        spec.last = len - 1;
+        if (b.from && b.to) {
+            // Cells whose centre lies between the two points along the side.
+            const double a = ew ? (*b.from)[1] : (*b.from)[0];
+            const double c = ew ? (*b.to)[1] : (*b.to)[0];
+            const double lo = std::min(a, c), hi = std::max(a, c);
+            int first = len, last = -1;
+            for (int s = 0; s < len; ++s) {
+                const double p = ew ? g.y_center(s) : g.x_center(s);
+                if (p >= lo && p <= hi) {
+                    first = std::min(first, s);
+                    last = std::max(last, s);
+                }
+            }
+            if (last < 0) {
+                // A segment shorter than a cell: the cell nearest to its middle.
+                const double mid = 0.5 * (lo + hi);
+                const double f = ew ? (g.y_north() - mid) / g.dy : (mid - g.x_west()) / g.dx;
+                const int s = static_cast<int>(std::floor(f));
+                if (s < 0 || s >= len)
+                    throw InputError(sc.path, key + ".from",
+                                     "[" + fmt((*b.from)[0]) + ", " + fmt((*b.from)[1]) + "]",
+                                     "segment lies outside the " + side_name(b.side) + " side of the grid");
+                first = last = s;
+            }
+            spec.first = first;
+            spec.last = last;
+        }
+        if (spec.type == BoundaryType::Discharge) {
+            int active = 0;
+            for (int s = spec.first; s <= spec.last; ++s) {
+                const int i = spec.side == BoundarySide::West ? 0 : spec.side == BoundarySide::East ? g.nx - 1 : s;
+                const int j = spec.side == BoundarySide::North ? 0 : spec.side == BoundarySide::South ? g.ny - 1 : s;
+                active += !std::isnan(m.z[static_cast<std::size_t>(j) * g.nx + i]);
+            }
+            if (active == 0)
+                throw InputError(sc.path, key + ".side", side_name(b.side),
+                                 "the discharge segment touches no domain cell (all nodata)");
+        }
+        m.boundaries.push_back(spec);
+    }
+
+    // Rain, mm/h -> m/s.
+    if (sc.rain.series) {
+        std::vector<double> v = sc.rain.series->value;
+        for (double& x : v) x /= 3.6e6;
+        m.rain = TimeSeries(sc.rain.series->time_s, std::move(v), TimeSeries::Mode::Step);
+    } else if (sc.rain.intensity_mm_h && *sc.rain.intensity_mm_h > 0.0) {
+        m.rain = TimeSeries::constant(*sc.rain.intensity_mm_h / 3.6e6);
+    }
+
+    for (std::size_t k = 0; k < sc.gauges.size(); ++k) {
+        const GaugeConfig& gc = sc.gauges[k];
+        GaugeSpec gs{gc.name, gc.x, gc.y, 0, 0};
+        const std::string key = "gauge[" + std::to_string(k) + "]";
+        const std::string where = "x=" + fmt(gc.x) + ", y=" + fmt(gc.y);
+        if (!g.locate(gc.x, gc.y, gs.i, gs.j))
+            throw InputError(sc.path, key, where,
+                             "gauge '" + gc.name + "' lies outside the model grid (x " + fmt(g.x_west()) + ".." +
+                                 fmt(g.x_east()) + ", y " + fmt(g.y_south()) + ".." + fmt(g.y_north()) + ")");
+        if (std::isnan(m.z[static_cast<std::size_t>(gs.j) * g.nx + gs.i]))
+            throw InputError(sc.path, key, where, "gauge '" + gc.name + "' lies on a nodata cell, outside the domain");
+        m.gauges.push_back(gs);
+    }
+
+    SolverOptions& o = m.options;
+    if (sc.scheme == "fv1") {
+        o.scheme = Scheme::Fv1;
+    } else {
+        throw InputError(sc.path, "solver.scheme", sc.scheme,
+                         "scheme not available in this version of floodsim (available: fv1)");
+    }
+    if (sc.precision != "double")
+        throw InputError(sc.path, "solver.precision", sc.precision,
+                         "single precision is not available in this version of floodsim (available: double)");
+    o.cfl = sc.cfl;
+    o.threads = sc.threads > 0 ? sc.threads : omp_get_num_procs();
+    o.dry_depth = sc.dry_depth;
+    return m;
+}
+
+}  // namespace floodsim
