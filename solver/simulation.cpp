@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "solver/friction_manning.hpp"
+#include "solver/hydrostatic_reconstruction.hpp"
 #include "solver/riemann_hllc.hpp"
 #include "solver/velocity.hpp"
 
@@ -34,24 +35,11 @@ struct FaceRow {
     double* h_right; ///< depth of the right (east / north) side at the face
 };
 
-/// Hydrostatic reconstruction at a face (Chen and Noelle 2017, SIAM J. Numer. Anal. 55(2)):
-/// the face bed is max(zL, zR), lowered to the lower of the two water levels, and each side keeps
-/// at most its own depth. Exactly well-balanced and positivity preserving like Audusse et al.
-/// (2004), but on thin sheets over steep slopes (h << dz) the bed-slope source still carries the
-/// gravity that drives the flow, where Audusse's version loses it.
-constexpr std::size_t kFaceArrays = 6;
-
-struct FaceDepths {
-    double zf, hl, hr;
-};
-inline FaceDepths reconstruct_face(double hL, double zL, double hR, double zR) {
-    const double wL = hL + zL, wR = hR + zR;
-    const double zf = std::min(std::max(zL, zR), std::min(wL, wR));
-    return {zf, std::min(wL - zf, hL), std::min(wR - zf, hR)};
-}
 
 /// Fluxes through the y faces between row jn (north) and row js = jn + 1 (south), written to f.
 /// Normal direction is north: the "left" state is the southern cell.
+constexpr std::size_t kFaceArrays = 6;
+
 inline void y_face_row(int nx, const double* __restrict hN, const double* __restrict huN,
                        const double* __restrict hvN, const double* __restrict zN,
                        const double* __restrict hS, const double* __restrict huS,
@@ -59,7 +47,7 @@ inline void y_face_row(int nx, const double* __restrict hN, const double* __rest
                        double eps4, FaceRow f) {
 #pragma omp simd
     for (int i = 0; i < nx; ++i) {
-        const FaceDepths r = reconstruct_face(hS[i], zS[i], hN[i], zN[i]);
+        const FaceDepths<double> r = reconstruct_face(hS[i], zS[i], hN[i], zN[i]);
         const double vn = desingularised_velocity(hN[i], hvN[i], eps4);
         const double un = desingularised_velocity(hN[i], huN[i], eps4);
         const double vs = desingularised_velocity(hS[i], hvS[i], eps4);
@@ -80,7 +68,7 @@ inline void x_face_row(int nx, const double* __restrict h, const double* __restr
                        double eps4, FaceRow f) {
 #pragma omp simd
     for (int i = 0; i <= nx; ++i) {
-        const FaceDepths r = reconstruct_face(h[i - 1], z[i - 1], h[i], z[i]);
+        const FaceDepths<double> r = reconstruct_face(h[i - 1], z[i - 1], h[i], z[i]);
         const double ul = desingularised_velocity(h[i - 1], hu[i - 1], eps4);
         const double vl = desingularised_velocity(h[i - 1], hv[i - 1], eps4);
         const double ur = desingularised_velocity(h[i], hu[i], eps4);
@@ -183,6 +171,13 @@ Simulation::Simulation(ModelSetup setup) : setup_(std::move(setup)), grid_(setup
             const double u = desingularised_velocity(h, hu_(i, j), eps4);
             const double v = desingularised_velocity(h, hv_(i, j), eps4);
             max_speed_(i, j) = static_cast<float>(std::hypot(u, v));
+            // Same drain bound as in the sweep (see sweep_fv1), from the initial neighbours.
+            auto dry_at = [&](int a, int b) {
+                if (a < 0 || a >= g.nx || b < 0 || b >= g.ny) return 0.0;
+                return reconstruct_face(h, z_(i, j), h_(a, b), z_(a, b)).hr == 0.0 ? 1.0 : 0.0;
+            };
+            const double k_dry = dry_at(i - 1, j) + dry_at(i + 1, j) + (dry_at(i, j - 1) + dry_at(i, j + 1)) * g.dx / g.dy;
+            smax_x_ = std::max(smax_x_, o.cfl * 2.0 / 3.0 * k_dry * c);
             smax_x_ = std::max(smax_x_, std::abs(u) + c);
             smax_y_ = std::max(smax_y_, std::abs(v) + c);
         }
@@ -489,6 +484,8 @@ void Simulation::sweep_fv1(double dt, double t_new) {
     const float t_arrival = static_cast<float>(t_new);
     const double wall_half = 0.5 * kWallElevation;
     const int nthreads = std::min(threads_, ny);
+    const double dx_over_dy = g.dx / g.dy;
+    const double drain_factor = o.cfl * 2.0 / 3.0;
 
     const std::size_t row_len = static_cast<std::size_t>(nx) + 1;
     if (scratch_.size() < static_cast<std::size_t>(nthreads)) {
@@ -547,7 +544,7 @@ void Simulation::sweep_fv1(double dt, double t_new) {
 #pragma omp parallel num_threads(nthreads) default(none)                                            \
     shared(H, HU, HV, Z, GN2, MAXH, MAXS, ARR, scratch, block_face, q_west, q_east, f_west, f_east, \
                row_fix, face_row, y_faces, north_boundary, south_boundary)                         \
-    firstprivate(nx, ny, gr, eps4, dt, kx, ky, rain_dt, dry, arrival_depth, t_arrival, wall_half,      \
+    firstprivate(nx, ny, gr, eps4, dt, kx, ky, rain_dt, dx_over_dy, drain_factor, dry, arrival_depth, t_arrival, wall_half,      \
                      nthreads, row_len) reduction(max : sx, sy) reduction(+ : wet)
     {
         const int t = omp_get_thread_num();
@@ -627,7 +624,12 @@ void Simulation::sweep_fv1(double dt, double t_new) {
                     const double u = desingularised_velocity(hnew, qx, eps4);
                     const double v = desingularised_velocity(hnew, qy, eps4);
                     const double c = std::sqrt(gr * hnew);
-                    sx = std::max(sx, std::abs(u) + c);
+                    // A cell whose neighbours were dry drains through the dry-bed fan (mass flux
+                    // up to 2/3 c h per face at rest): with k such faces the step must keep
+                    // dt (2/3) c (k_x / dx + k_y / dy) <= 1 so that it cannot lose more than it holds.
+                    const double k_dry = ((fx.h_left[i] == 0.0) + (fx.h_right[i + 1] == 0.0)) +
+                                         ((fy_top.h_right[i] == 0.0) + (fy_bot.h_left[i] == 0.0)) * dx_over_dy;
+                    sx = std::max(sx, std::max(std::abs(u) + c, drain_factor * k_dry * c));
                     sy = std::max(sy, std::abs(v) + c);
                     const float hf = static_cast<float>(hnew);
                     const float sp = static_cast<float>(std::sqrt(u * u + v * v));
