@@ -399,17 +399,9 @@ DemGrid read_dem(const std::string& path, const std::string& key, const std::str
     double res = dx;             // target cell size when warping
     std::string model_wkt;
     if (!src_has_crs) {
-        const double xs[2] = {gt[0], gt[0] + dx * nx};
-        const double ys[2] = {gt[3], gt[3] - dy * ny};
-        const bool looks_geographic = std::abs(xs[0]) <= 180.0 && std::abs(xs[1]) <= 180.0 &&
-                                      std::abs(ys[0]) <= 90.0 && std::abs(ys[1]) <= 90.0 &&
-                                      dx < 1.0 && dy < 1.0;
-        if (looks_geographic)
-            throw InputError(path, key, "",
-                             "DEM has no CRS and its coordinates look like degrees; give it a CRS "
-                             "(e.g. a .prj file or gdal_translate -a_srs EPSG:4326)");
-        // No CRS, metric-looking coordinates: take it as the target CRS if one is named,
-        // otherwise as an unnamed projected CRS in metres.
+        // No CRS: take it as the target CRS if one is named, otherwise as an unnamed projected
+        // CRS in metres. (Laboratory-scale grids -- a 4 m basin at 2 cm cells -- have small
+        // coordinates and small cells, so "looks like degrees" would be a wrong guess.)
         if (has_target) model_wkt = wkt_of(target);
     } else if (src.IsGeographic()) {
         const double cx = gt[0] + dx * nx / 2.0;
