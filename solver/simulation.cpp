@@ -42,8 +42,6 @@ Simulation::Simulation(ModelSetup setup) : setup_(std::move(setup)), grid_(setup
     const SolverOptions& o = setup_.options;
     if (!(o.cfl > 0.0 && o.cfl <= 1.0)) throw std::invalid_argument("cfl must be in (0, 1]");
     if (!(o.dry_depth > 0.0)) throw std::invalid_argument("dry_depth must be positive");
-    if (o.scheme != Scheme::Fv1)
-        throw std::invalid_argument("only the fv1 scheme is implemented in this build");
     threads_ = std::max(1, o.threads);
 
     h_ = Field<double>(g, 0.0);
@@ -161,7 +159,7 @@ double Simulation::step(double t_limit) {
     const double t_end = std::min(t_limit, next_breakpoint(t_));
     const double remaining = t_end - t_;
     if (!(remaining > 0.0)) throw std::logic_error("step(): t_limit is not after the current time");
-    double dt = cfl_time_step();
+    double dt = setup_.options.scheme == Scheme::Inertial ? inertial_time_step() : cfl_time_step();
     double t_new;
     if (dt >= remaining) {
         dt = remaining;
@@ -175,7 +173,11 @@ double Simulation::step(double t_limit) {
     phase_s_[1] += seconds_since(t0);
 
     t0 = Clock::now();
-    sweep_fv1(dt, t_new);
+    switch (setup_.options.scheme) {
+        case Scheme::Fv1: sweep_fv1(dt, t_new); break;
+        case Scheme::Fv2: step_fv2(dt, t_new); break;
+        case Scheme::Inertial: step_inertial(dt, t_new); break;
+    }
     phase_s_[2] += seconds_since(t0);
 
     // Ledger: rain on every domain cell, boundary fluxes face by face (serial sums, so the
@@ -406,6 +408,43 @@ void Simulation::set_discharge_fluxes(double t, double dt) {
             target[s] = inflow_sign * Q * share[s] / width;
         }
     }
+}
+
+void Simulation::finish_step_monitors(double t_new) {
+    const Grid2D& g = grid_;
+    const SolverOptions& o = setup_.options;
+    const double gr = o.gravity, eps4 = std::pow(o.velocity_eps, 4);
+    const float arrival_depth = static_cast<float>(o.arrival_depth);
+    const float t_arrival = static_cast<float>(t_new);
+    double sx = 0.0, sy = 0.0;
+    std::int64_t wet = 0;
+    Field<double>& H = h_;
+    Field<double>& HU = hu_;
+    Field<double>& HV = hv_;
+    Field<float>& MAXH = max_h_;
+    Field<float>& MAXS = max_speed_;
+    Field<float>& ARR = arrival_;
+#pragma omp parallel for schedule(static) num_threads(threads_) default(none) \
+    shared(g, H, HU, HV, MAXH, MAXS, ARR) firstprivate(gr, eps4, arrival_depth, t_arrival) \
+    reduction(max : sx, sy) reduction(+ : wet)
+    for (int j = 0; j < g.ny; ++j) {
+        for (int i = 0; i < g.nx; ++i) {
+            const double h = H(i, j);
+            if (!(h > 0.0)) continue;
+            const double u = desingularised_velocity(h, HU(i, j), eps4);
+            const double v = desingularised_velocity(h, HV(i, j), eps4);
+            const double c = std::sqrt(gr * h);
+            sx = std::max(sx, std::abs(u) + c);
+            sy = std::max(sy, std::abs(v) + c);
+            MAXH(i, j) = std::max(MAXH(i, j), static_cast<float>(h));
+            MAXS(i, j) = std::max(MAXS(i, j), static_cast<float>(std::sqrt(u * u + v * v)));
+            if (static_cast<float>(h) > arrival_depth && std::isnan(ARR(i, j))) ARR(i, j) = t_arrival;
+            wet += h >= setup_.options.dry_depth ? 1 : 0;
+        }
+    }
+    smax_x_ = sx;
+    smax_y_ = sy;
+    wet_cells_ = wet;
 }
 
 // --- output helpers --------------------------------------------------------------------------
