@@ -213,12 +213,19 @@ int check_command(const std::string& scenario_path) {
             namespace fs = std::filesystem;
             const fs::path out(sc.output_file);
             std::error_code ec;
+            // Create the missing folders for the probe and remove them again: check changes nothing.
+            fs::path first_missing;
+            for (fs::path p = out.parent_path(); !p.empty() && !fs::exists(p, ec); p = p.parent_path()) {
+                first_missing = p;
+                if (p == p.parent_path()) break;
+            }
             fs::create_directories(out.parent_path(), ec);
             const fs::path probe = out.parent_path() / (".floodsim-check-" + std::to_string(::getpid()));
             std::FILE* f = std::fopen(probe.c_str(), "w");
-            if (!f) throw InputError(sc.path, "output.file", sc.output_file, "the output folder is not writable");
-            std::fclose(f);
+            if (f) std::fclose(f);
             fs::remove(probe, ec);
+            if (!first_missing.empty()) fs::remove_all(first_missing, ec);
+            if (!f) throw InputError(sc.path, "output.file", sc.output_file, "the output folder is not writable");
         }
         double zmin = std::numeric_limits<double>::infinity(), zmax = -zmin, vol0 = 0.0;
         std::size_t domain = 0;

@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
     run->add_option("scenario", scenario, "Scenario file (TOML)")->required();
     run->add_option("--output,-o", opts.output, "Result file (overrides output.file)");
     run->add_option("--threads,-t", opts.threads, "Worker threads (0 = all cores; overrides solver.threads)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(CLI::Range(0, 4096));
     run->add_flag("--quiet,-q", opts.quiet, "No progress output");
 
     CLI::App* check = app.add_subcommand("check", "Validate a scenario and all its inputs; run nothing");
