@@ -41,6 +41,11 @@ struct SolverOptions {
     double arrival_depth = 0.01; ///< m: arrival time = first time depth exceeds this
     double max_dt = 60.0;        ///< s: longest step (a dry domain has no CFL limit)
     double gravity = 9.81;
+    /// inertial scheme: weight of the face's own discharge against its two neighbours' (de Almeida
+    /// et al. 2012; 1 = Bates et al. 2010 without smoothing) and the time-step factor alpha in
+    /// dt = alpha dx / sqrt(g max h).
+    double inertial_theta = 0.7;
+    double inertial_alpha = 0.7;
 };
 
 struct ModelSetup {

@@ -138,6 +138,28 @@ double Simulation::volume() const {
     return total * g.cell_area();
 }
 
+double Simulation::supercritical_fraction() const {
+    const Grid2D& g = grid_;
+    const double gr = setup_.options.gravity;
+    constexpr double kMinDepth = 0.01;  // m: thinner films do not count as wetted area
+    const Field<double>& H = h_;
+    const Field<double>& HU = hu_;
+    const Field<double>& HV = hv_;
+    std::int64_t wetted = 0, super = 0;
+#pragma omp parallel for schedule(static) num_threads(threads_) default(none) shared(g, H, HU, HV) \
+    firstprivate(gr, kMinDepth) reduction(+ : wetted, super)
+    for (int j = 0; j < g.ny; ++j)
+        for (int i = 0; i < g.nx; ++i) {
+            const double h = H(i, j);
+            if (!(h > kMinDepth)) continue;
+            ++wetted;
+            // Fr > 1  <=>  |q|^2 > g h^3
+            const double q2 = HU(i, j) * HU(i, j) + HV(i, j) * HV(i, j);
+            super += q2 > gr * h * h * h ? 1 : 0;
+        }
+    return wetted > 0 ? static_cast<double>(super) / static_cast<double>(wetted) : 0.0;
+}
+
 double Simulation::next_breakpoint(double t) const {
     double tb = setup_.rain.empty() ? kInf : setup_.rain.next_breakpoint(t);
     for (const BoundarySpec& b : setup_.boundaries) {

@@ -57,6 +57,10 @@ public:
     std::int64_t wet_cells() const { return wet_cells_; }
     /// Number of cells inside the domain.
     std::int64_t domain_cells() const { return domain_cells_; }
+    /// Fraction (0..1) of the wetted cells (depth > 0.01 m) where the flow is supercritical
+    /// (Froude number |U| / sqrt(g h) > 1) in the current state; 0 when none is wet. The local
+    /// inertial scheme is not valid there (docs/schemes-inertial.md).
+    double supercritical_fraction() const;
 
     // --- output helpers: nx*ny float32 row-major, row 0 = north, NaN outside ------------
     void copy_depth(float* out) const;
@@ -115,6 +119,18 @@ private:
     std::vector<std::vector<double>> block_face_;
     std::vector<double> share_scratch_;
     std::vector<double> row_fix_;  // per-row positivity fixes (m of depth summed), deterministic
+
+    // inertial state (step_inertial.cpp), allocated on the first inertial step. Unit-width
+    // discharges on faces (m2/s): qx_(i, j) on the x face west of cell (i, j), +x (i = 0..nx);
+    // qy_(i, j) on the y face north of cell (i, j), +north (j = 0..ny).
+    void init_inertial();
+    Field<double> qx_, qy_;
+    Field<double> qx_flux_, qy_flux_;  // the step's fluxes before the outflow limiter (scratch)
+    Field<double> donor_r_;            // per cell: outflow scale factor (0, 1] of the step; 1 in ghosts
+    Field<double> sqrtg_n_;            // per cell: sqrt(g) n, ghosts copy their interior neighbour
+    std::vector<unsigned char> free_face_;  // boundary faces W (ny), E (ny), N (nx), S (nx): 1 = free
+    double inertial_hmax_ = 0.0;       // max depth of the current state (interior), m
+    bool inertial_ready_ = false;
 
     double smax_x_ = 0.0, smax_y_ = 0.0;  // max |u|+c, |v|+c of the current state (interior)
     std::int64_t wet_cells_ = 0, domain_cells_ = 0;

@@ -1,12 +1,338 @@
-// inertial: not built yet (issue: second-order and local-inertial schemes). The model builder
-// refuses scheme = "inertial" until this file holds the scheme.
-#include <stdexcept>
+// inertial: the local inertial scheme (Bates, Horritt and Fewtrell 2010, J. Hydrol. 387) with the
+// theta-weighted discharge of de Almeida, Bates, Freer and Souvignet 2012 (WRR 48).
+//
+// State: unit-width discharges on the faces (qx_ on x faces, qy_ on y faces, +north). One step:
+//   1. faces:   q* = [theta q + (1-theta)/2 (q_{f-1} + q_{f+1}) - g h_f dt d(eta)/dx]
+//                    / [1 + dt g n_f^2 |q| / h_f^(7/3)],   h_f = max(eta) - max(z)
+//               (|q| is the vector magnitude, the transverse q averaged from the four faces
+//               around; n_f the mean of the two cells' n). Boundary faces: imposed, free or level.
+//   2. limiter: per cell r = min(1, h / outgoing volume of q*); each face takes the r of its donor
+//               cell, so no cell can give more than it holds and both neighbours see one flux.
+//   3. cells:   h += dt/dx (q_in - q_out) + rain dt; hu, hv = mean of the two faces' q; monitors.
+// Valid for subcritical, gradually varied flow (docs/schemes-inertial.md).
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
 
 #include "solver/simulation.hpp"
+#include "solver/velocity.hpp"
 
 namespace floodsim {
+namespace {
 
-void Simulation::step_inertial(double, double) { throw std::logic_error("the inertial scheme is not available yet"); }
-double Simulation::inertial_time_step() const { throw std::logic_error("the inertial scheme is not available yet"); }
+/// Inertial face discharge with theta weighting and semi-implicit Manning friction. All inputs in
+/// the face-normal sense: deta = eta_R - eta_L, q_side = (q_{f-1} + q_{f+1}) / 2, q_mag = |q^n|
+/// as a vector. Returns 0 on a dry face (h_f <= dry) or a wall face.
+inline double inertial_face_q(double eta_l, double z_l, double eta_r, double z_r, double q, double q_side,
+                              double q_mag, double gn2f, double theta, double g_dt_over_d, double dt,
+                              double dry, double wall_half) {
+    const double zf = std::max(z_l, z_r);
+    const double hf = std::max(eta_l, eta_r) - zf;
+    const bool wet = hf > dry && zf < wall_half;
+    const double hs = wet ? hf : 1.0;
+    const double num = theta * q + (1.0 - theta) * q_side - g_dt_over_d * hs * (eta_r - eta_l);
+    const double den = 1.0 + dt * gn2f * q_mag / (hs * hs * std::cbrt(hs));
+    return wet ? num / den : 0.0;
+}
+
+/// Free (transmissive) boundary face: the water surface keeps falling outward with the steeper of
+/// the last bed slope and the last water-surface slope (never rising, so it never draws water
+/// in). h_f is the boundary cell's depth. `out` = +1 if outward is the +axis direction, else -1.
+inline double free_face_q(double h0, double z0, double h1, double z1, bool has_inner, double q, double q_mag,
+                          double gn2f, double out, double g_dt_over_d, double dt, double dry, double wall_half) {
+    if (!(h0 > dry) || !(z0 < wall_half)) return 0.0;
+    const double drop = has_inner ? std::max({0.0, z1 - z0, (h1 + z1) - (h0 + z0)}) : 0.0;
+    const double qn = (q + out * g_dt_over_d * h0 * drop) / (1.0 + dt * gn2f * q_mag / (h0 * h0 * std::cbrt(h0)));
+    return out > 0.0 ? std::max(0.0, qn) : std::min(0.0, qn);
+}
+
+}  // namespace
+
+void Simulation::init_inertial() {
+    const Grid2D& g = grid_;
+    qx_ = Field<double>(g, 0.0);
+    qy_ = Field<double>(g, 0.0);
+    qx_flux_ = Field<double>(g, 0.0);
+    qy_flux_ = Field<double>(g, 0.0);
+    donor_r_ = Field<double>(g, 1.0);
+    sqrtg_n_ = Field<double>(g, 0.0);
+    for (int j = -g.ghost; j < g.ny + g.ghost; ++j)
+        for (int i = -g.ghost; i < g.nx + g.ghost; ++i) {
+            const int ii = std::clamp(i, 0, g.nx - 1), jj = std::clamp(j, 0, g.ny - 1);
+            sqrtg_n_(i, j) = std::sqrt(gn2_(ii, jj));
+        }
+    // Initial face discharges: the mean of the two cells' momentum (ghosts are filled for t_).
+    for (int j = 0; j <= g.ny; ++j)
+        for (int i = 0; i <= g.nx; ++i) {
+            if (j < g.ny) qx_(i, j) = 0.5 * (hu_(i - 1, j) + hu_(i, j));
+            if (i < g.nx) qy_(i, j) = 0.5 * (hv_(i, j - 1) + hv_(i, j));
+        }
+    // Which boundary faces are free (their flux is computed here); level faces use the ghosts.
+    free_face_.assign(2 * static_cast<std::size_t>(g.ny) + 2 * static_cast<std::size_t>(g.nx), 0);
+    for (const BoundarySpec& b : setup_.boundaries) {
+        if (b.type != BoundaryType::Free) continue;
+        const bool ew = b.side == BoundarySide::West || b.side == BoundarySide::East;
+        const int len = ew ? g.ny : g.nx;
+        const int last = b.last < 0 ? len - 1 : b.last;
+        const std::size_t base = b.side == BoundarySide::West    ? 0
+                                 : b.side == BoundarySide::East  ? g.ny
+                                 : b.side == BoundarySide::North ? 2 * g.ny
+                                                                 : 2 * g.ny + g.nx;
+        for (int s = b.first; s <= last; ++s) free_face_[base + s] = 1;
+    }
+    inertial_ready_ = true;
+}
+
+double Simulation::inertial_time_step() const {
+    const Grid2D& g = grid_;
+    double hmax = inertial_hmax_;
+    if (!inertial_ready_) {
+        for (int j = 0; j < g.ny; ++j)
+            for (int i = 0; i < g.nx; ++i) hmax = std::max(hmax, h_(i, j));
+    }
+    // Ghost cells can be deeper than the interior (a level boundary, an inflow at critical depth).
+    for (int j = 0; j < g.ny; ++j) hmax = std::max({hmax, h_(-1, j), h_(g.nx, j)});
+    for (int i = 0; i < g.nx; ++i) hmax = std::max({hmax, h_(i, -1), h_(i, g.ny)});
+    const SolverOptions& o = setup_.options;
+    double dt = o.max_dt;
+    if (hmax > 0.0) dt = std::min(dt, o.inertial_alpha * std::min(g.dx, g.dy) / std::sqrt(o.gravity * hmax));
+    return dt;
+}
+
+void Simulation::step_inertial(double dt, double t_new) {
+    if (!inertial_ready_) init_inertial();
+    const Grid2D& g = grid_;
+    const int nx = g.nx, ny = g.ny;
+    const SolverOptions& o = setup_.options;
+    const double gr = o.gravity, theta = o.inertial_theta, dry = o.dry_depth;
+    const double wall_half = 0.5 * kWallElevation;
+    const double kx = dt / g.dx, ky = dt / g.dy;
+    const double gkx = gr * kx, gky = gr * ky;
+    const double rain_dt = setup_.rain.empty() ? 0.0 : setup_.rain.mean(t_, t_new) * dt;
+    const double eps4 = std::pow(o.velocity_eps, 4);
+    const float arrival_depth = static_cast<float>(o.arrival_depth);
+    const float t_arrival = static_cast<float>(t_new);
+    const int nthreads = std::max(1, std::min(threads_, ny));
+
+    Field<double>& H = h_;
+    Field<double>& HU = hu_;
+    Field<double>& HV = hv_;
+    const Field<double>& Z = z_;
+    const Field<double>& SN = sqrtg_n_;
+    Field<double>& QX = qx_;
+    Field<double>& QY = qy_;
+    Field<double>& FX = qx_flux_;
+    Field<double>& FY = qy_flux_;
+    Field<double>& R = donor_r_;
+    Field<float>& MAXH = max_h_;
+    Field<float>& MAXS = max_speed_;
+    Field<float>& ARR = arrival_;
+    const std::vector<double>& q_west = q_west_;
+    const std::vector<double>& q_east = q_east_;
+    const std::vector<double>& q_north = q_north_;
+    const std::vector<double>& q_south = q_south_;
+    std::vector<double>& f_west = f_west_;
+    std::vector<double>& f_east = f_east_;
+    std::vector<double>& f_north = f_north_;
+    std::vector<double>& f_south = f_south_;
+    std::vector<double>& row_fix = row_fix_;
+    const unsigned char* free_w = free_face_.data();
+    const unsigned char* free_e = free_w + ny;
+    const unsigned char* free_n = free_e + ny;
+    const unsigned char* free_s = free_n + nx;
+
+    // --- 1. face discharges q* (from the old state QX, QY into FX, FY) --------------------------
+#pragma omp parallel for schedule(static) num_threads(nthreads) default(none)                          \
+    shared(H, Z, SN, QX, QY, FX, FY, q_west, q_east, q_north, q_south, free_w, free_e, free_n, free_s) \
+    firstprivate(nx, ny, theta, gkx, gky, dt, dry, wall_half)
+    for (int j = 0; j <= ny; ++j) {
+        if (j < ny) {  // x faces of row j: face i between cells i - 1 and i
+            const double* __restrict h = H.row(j);
+            const double* __restrict z = Z.row(j);
+            const double* __restrict sn = SN.row(j);
+            const double* __restrict q = QX.row(j);
+            const double* __restrict qyn = QY.row(j);
+            const double* __restrict qys = QY.row(j + 1);
+            double* __restrict f = FX.row(j);
+#pragma omp simd
+            for (int i = 1; i < nx; ++i) {
+                const double qt = 0.25 * ((qyn[i - 1] + qyn[i]) + (qys[i - 1] + qys[i]));
+                const double nf = 0.5 * (sn[i - 1] + sn[i]);
+                f[i] = inertial_face_q(h[i - 1] + z[i - 1], z[i - 1], h[i] + z[i], z[i], q[i],
+                                       0.5 * (q[i - 1] + q[i + 1]), std::sqrt(q[i] * q[i] + qt * qt), nf * nf,
+                                       theta, gkx, dt, dry, wall_half);
+            }
+            // Boundary faces: imposed (closed, discharge), free, or level (the ghost's eta).
+            for (int side = 0; side < 2; ++side) {
+                const int i = side == 0 ? 0 : nx;                  // face index
+                const int c = side == 0 ? 0 : nx - 1;              // boundary cell
+                const int c1 = side == 0 ? std::min(1, nx - 1) : std::max(nx - 2, 0);  // next inward
+                const int gc = side == 0 ? -1 : nx;                // ghost
+                const double imposed = side == 0 ? q_west[j] : q_east[j];
+                const bool is_free = (side == 0 ? free_w[j] : free_e[j]) != 0;
+                const double qt = 0.25 * ((qyn[i - 1] + qyn[i]) + (qys[i - 1] + qys[i]));
+                const double qm = std::sqrt(q[i] * q[i] + qt * qt);
+                const double nf = sn[c];
+                double qf;
+                if (!std::isnan(imposed)) {
+                    qf = imposed;
+                } else if (is_free) {
+                    qf = free_face_q(h[c], z[c], h[c1], z[c1], c1 != c && z[c1] < wall_half, q[i], qm, nf * nf,
+                                     side == 0 ? -1.0 : 1.0, gkx, dt, dry, wall_half);
+                } else {
+                    const int l = side == 0 ? gc : c, r = side == 0 ? c : gc;
+                    qf = inertial_face_q(h[l] + z[l], z[l], h[r] + z[r], z[r], q[i], q[i], qm, nf * nf, 1.0, gkx,
+                                         dt, dry, wall_half);
+                }
+                f[i] = qf;
+            }
+        }
+        // y faces of face row j: between cell rows j - 1 (north, "right") and j (south, "left").
+        {
+            const double* __restrict hn = H.row(j - 1);
+            const double* __restrict zn = Z.row(j - 1);
+            const double* __restrict hs = H.row(j);
+            const double* __restrict zs = Z.row(j);
+            const double* __restrict snn = SN.row(j - 1);
+            const double* __restrict sns = SN.row(j);
+            const double* __restrict q = QY.row(j);
+            const double* __restrict qa = QY.row(j - 1);
+            const double* __restrict qb = QY.row(j + 1);
+            const double* __restrict qxn = QX.row(j - 1);
+            const double* __restrict qxs = QX.row(j);
+            double* __restrict f = FY.row(j);
+            if (j > 0 && j < ny) {
+#pragma omp simd
+                for (int i = 0; i < nx; ++i) {
+                    const double qt = 0.25 * ((qxn[i] + qxn[i + 1]) + (qxs[i] + qxs[i + 1]));
+                    const double nf = 0.5 * (snn[i] + sns[i]);
+                    f[i] = inertial_face_q(hs[i] + zs[i], zs[i], hn[i] + zn[i], zn[i], q[i], 0.5 * (qa[i] + qb[i]),
+                                           std::sqrt(q[i] * q[i] + qt * qt), nf * nf, theta, gky, dt, dry,
+                                           wall_half);
+                }
+            } else {
+                const bool north = j == 0;
+                const int c = north ? 0 : ny - 1;
+                const int c1 = north ? std::min(1, ny - 1) : std::max(ny - 2, 0);
+                const double* __restrict hc = H.row(c);
+                const double* __restrict zc = Z.row(c);
+                const double* __restrict h1 = H.row(c1);
+                const double* __restrict z1 = Z.row(c1);
+                const double* __restrict snc = SN.row(c);
+                const std::vector<double>& imposed = north ? q_north : q_south;
+                const unsigned char* is_free = north ? free_n : free_s;
+                for (int i = 0; i < nx; ++i) {
+                    const double qt = 0.25 * ((qxn[i] + qxn[i + 1]) + (qxs[i] + qxs[i + 1]));
+                    const double qm = std::sqrt(q[i] * q[i] + qt * qt);
+                    const double nf = snc[i];
+                    double qf;
+                    if (!std::isnan(imposed[i])) {
+                        qf = imposed[i];
+                    } else if (is_free[i] != 0) {
+                        qf = free_face_q(hc[i], zc[i], h1[i], z1[i], c1 != c && z1[i] < wall_half, q[i], qm, nf * nf,
+                                         north ? 1.0 : -1.0, gky, dt, dry, wall_half);
+                    } else {
+                        qf = inertial_face_q(hs[i] + zs[i], zs[i], hn[i] + zn[i], zn[i], q[i], q[i], qm, nf * nf, 1.0,
+                                             gky, dt, dry, wall_half);
+                    }
+                    f[i] = qf;
+                }
+            }
+        }
+    }
+
+    // --- 2. outflow limiter: r = min(1, h / volume leaving through q*) per cell -------------------
+#pragma omp parallel for schedule(static) num_threads(nthreads) default(none) shared(H, FX, FY, R) \
+    firstprivate(nx, ny, kx, ky)
+    for (int j = 0; j < ny; ++j) {
+        const double* __restrict h = H.row(j);
+        const double* __restrict fx = FX.row(j);
+        const double* __restrict fn = FY.row(j);
+        const double* __restrict fs = FY.row(j + 1);
+        double* __restrict r = R.row(j);
+#pragma omp simd
+        for (int i = 0; i < nx; ++i) {
+            const double out = kx * (std::max(fx[i + 1], 0.0) + std::max(-fx[i], 0.0)) +
+                               ky * (std::max(fn[i], 0.0) + std::max(-fs[i], 0.0));
+            r[i] = out > h[i] ? h[i] / out : 1.0;
+        }
+    }
+
+    // --- 3. limited fluxes (the new state QX, QY), cell update, rain, monitors ------------------
+    double sx = 0.0, sy = 0.0, hmax = 0.0;
+    std::int64_t wet = 0;
+#pragma omp parallel for schedule(static) num_threads(nthreads) default(none)                              \
+    shared(H, HU, HV, Z, QX, QY, FX, FY, R, MAXH, MAXS, ARR, f_west, f_east, f_north, f_south, row_fix) \
+    firstprivate(nx, ny, kx, ky, rain_dt, dry, wall_half, gr, eps4, arrival_depth, t_arrival)             \
+    reduction(max : sx, sy, hmax) reduction(+ : wet)
+    for (int j = 0; j < ny; ++j) {
+        double* __restrict h = H.row(j);
+        double* __restrict hu = HU.row(j);
+        double* __restrict hv = HV.row(j);
+        const double* __restrict z = Z.row(j);
+        const double* __restrict fx = FX.row(j);
+        const double* __restrict fn = FY.row(j);
+        const double* __restrict fs = FY.row(j + 1);
+        const double* __restrict r = R.row(j);
+        const double* __restrict rn = R.row(j - 1);
+        const double* __restrict rs = R.row(j + 1);
+        double* __restrict qx = QX.row(j);
+        double* __restrict qn_out = QY.row(j);
+        double* __restrict qs_out = QY.row(j + 1);
+        float* __restrict maxh = MAXH.row(j);
+        float* __restrict maxs = MAXS.row(j);
+        float* __restrict arr = ARR.row(j);
+        const bool last_row = j == ny - 1;
+        double fix = 0.0;
+#pragma omp simd reduction(max : sx, sy, hmax) reduction(+ : wet, fix)
+        for (int i = 0; i < nx; ++i) {
+            // Each face takes its donor cell's factor: the same product in both neighbours.
+            const double qw = fx[i] * (fx[i] > 0.0 ? r[i - 1] : r[i]);
+            const double qe = fx[i + 1] * (fx[i + 1] > 0.0 ? r[i] : r[i + 1]);
+            const double qn = fn[i] * (fn[i] > 0.0 ? r[i] : rn[i]);
+            const double qs = fs[i] * (fs[i] > 0.0 ? rs[i] : r[i]);
+            qx[i] = qw;
+            qn_out[i] = qn;
+            if (last_row) qs_out[i] = qs;
+            double hnew = h[i] + kx * (qw - qe) + ky * (qs - qn) + (z[i] < wall_half ? rain_dt : 0.0);
+            fix += hnew < 0.0 ? -hnew : 0.0;
+            hnew = std::max(hnew, 0.0);
+            const bool wet_cell = hnew >= dry;
+            const double qxc = wet_cell ? 0.5 * (qw + qe) : 0.0;
+            const double qyc = wet_cell ? 0.5 * (qn + qs) : 0.0;
+            h[i] = hnew;
+            hu[i] = qxc;
+            hv[i] = qyc;
+            // Monitors of the new state.
+            const double u = hnew > 0.0 ? desingularised_velocity(hnew, qxc, eps4) : 0.0;
+            const double v = hnew > 0.0 ? desingularised_velocity(hnew, qyc, eps4) : 0.0;
+            const double c = std::sqrt(gr * hnew);
+            sx = std::max(sx, std::abs(u) + c);
+            sy = std::max(sy, std::abs(v) + c);
+            hmax = std::max(hmax, hnew);
+            const float hf = static_cast<float>(hnew);
+            maxh[i] = std::max(maxh[i], hf);
+            maxs[i] = std::max(maxs[i], static_cast<float>(std::sqrt(u * u + v * v)));
+            arr[i] = (hf > arrival_depth && std::isnan(arr[i])) ? t_arrival : arr[i];
+            wet += wet_cell ? 1 : 0;
+        }
+        // The east face of the row (the loop stores each cell's west face) and the boundary records.
+        qx[nx] = fx[nx] * (fx[nx] > 0.0 ? r[nx - 1] : 1.0);
+        f_west[j] = qx[0];
+        f_east[j] = qx[nx];
+        if (j == 0)
+            for (int i = 0; i < nx; ++i) f_north[i] = qn_out[i];
+        if (last_row)
+            for (int i = 0; i < nx; ++i) f_south[i] = qs_out[i];
+        row_fix[j] = fix;
+    }
+    smax_x_ = sx;
+    smax_y_ = sy;
+    inertial_hmax_ = hmax;
+    wet_cells_ = wet;
+}
 
 }  // namespace floodsim
