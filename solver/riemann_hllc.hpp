@@ -42,10 +42,11 @@ inline FaceFlux<T> riemann_hllc(T hL, T uL, T vL, T hR, T uR, T vR, T g) {
     const T h0 = fL0 + sL * (sR * (hR - hL) - (fR0 - fL0)) * inv;
     const T h1 = fL1 + sL * (sR * (qR - qL) - (fR1 - fL1)) * inv;
     // HLLC contact speed; the transverse momentum is carried upwind of it.
+    // Only its sign matters: sM = num / den >= 0 without the division.
     const T den = hR * (uR - sR) - hL * (uL - sL);
-    const T sM = (sL * hR * (uR - sR) - sR * hL * (uL - sL)) / (den != T(0) ? den : T(1));
-    const T sMid = den != T(0) ? sM : T(0.5) * (sL + sR);
-    const T h2 = h0 * (sMid >= T(0) ? vL : vR);
+    const T num = sL * hR * (uR - sR) - sR * hL * (uL - sL);
+    const bool contact_right = den != T(0) ? ((num >= T(0)) == (den > T(0)) || num == T(0)) : (sL + sR >= T(0));
+    const T h2 = h0 * (contact_right ? vL : vR);
     const bool left = sL >= T(0), right = sR <= T(0), both_dry = dryL && dryR;
     T f0 = left ? fL0 : (right ? fR0 : h0);
     T f1 = left ? fL1 : (right ? fR1 : h1);
