@@ -68,24 +68,25 @@ inline void x_face_row(int nx, const double* __restrict h, const double* __restr
     }
 }
 
-/// Desingularised velocities of n cells of a row (u from hu, v from hv).
-inline void velocity_row(int n, const double* __restrict h, const double* __restrict hu,
-                         const double* __restrict hv, double eps4, double* __restrict u,
-                         double* __restrict v) {
+/// Desingularised velocities of cells [i0, i1) of a row (u from hu, v from hv).
+inline void velocity_range(int i0, int i1, const double* __restrict h, const double* __restrict hu,
+                           const double* __restrict hv, double eps4, double* __restrict u,
+                           double* __restrict v) {
 #pragma omp simd
-    for (int i = 0; i < n; ++i) {
+    for (int i = i0; i < i1; ++i) {
         u[i] = desingularised_velocity(h[i], hu[i], eps4);
         v[i] = desingularised_velocity(h[i], hv[i], eps4);
     }
 }
 
-/// As y_face_row, with the velocities of both rows precomputed (velocity_row).
-inline void y_face_row_uv(int nx, const double* __restrict hN, const double* __restrict zN,
-                          const double* __restrict uN, const double* __restrict vN,
-                          const double* __restrict hS, const double* __restrict zS,
-                          const double* __restrict uS, const double* __restrict vS, double g, FaceRow f) {
+/// Fluxes through the y faces [i0, i1) between row N (north) and row S (south), velocities
+/// precomputed (velocity_range). Normal direction north: the "left" state is the southern cell.
+inline void y_face_range(int i0, int i1, const double* __restrict hN, const double* __restrict zN,
+                         const double* __restrict uN, const double* __restrict vN,
+                         const double* __restrict hS, const double* __restrict zS,
+                         const double* __restrict uS, const double* __restrict vS, double g, FaceRow f) {
 #pragma omp simd
-    for (int i = 0; i < nx; ++i) {
+    for (int i = i0; i < i1; ++i) {
         const FaceDepths<double> r = reconstruct_face(hS[i], zS[i], hN[i], zN[i]);
         const FaceFlux<double> F = riemann_hllc(r.hl, vS[i], uS[i], r.hr, vN[i], uN[i], g);
         f.mass[i] = F.mass;
@@ -97,11 +98,12 @@ inline void y_face_row_uv(int nx, const double* __restrict hN, const double* __r
     }
 }
 
-/// As x_face_row, with the row's velocities precomputed (index -1 .. nx valid).
-inline void x_face_row_uv(int nx, const double* __restrict h, const double* __restrict z,
-                          const double* __restrict u, const double* __restrict v, double g, FaceRow f) {
+/// Fluxes through the x faces [i0, i1] of a row (face i between cells i-1 and i), velocities
+/// precomputed for cells i0-1 .. i1.
+inline void x_face_range(int i0, int i1, const double* __restrict h, const double* __restrict z,
+                         const double* __restrict u, const double* __restrict v, double g, FaceRow f) {
 #pragma omp simd
-    for (int i = 0; i <= nx; ++i) {
+    for (int i = i0; i <= i1; ++i) {
         const FaceDepths<double> r = reconstruct_face(h[i - 1], z[i - 1], h[i], z[i]);
         const FaceFlux<double> F = riemann_hllc(r.hl, u[i - 1], v[i - 1], r.hr, u[i], v[i], g);
         f.mass[i] = F.mass;

@@ -117,6 +117,13 @@ private:
     // the first y face of each block (computed before the in-place sweep starts).
     std::vector<std::vector<double>> scratch_;
     std::vector<std::vector<double>> block_face_;
+    // fv1 dry-tile skipping: rows are cut into chunks of kChunk cells; a chunk is swept only if
+    // it or a neighbouring chunk (or a ghost cell next to it) held water after the last step.
+    static constexpr int kChunk = 64;
+    int nchunks_ = 0;
+    bool chunks_ready_ = false;
+    std::vector<std::uint8_t> chunk_wet_, chunk_active_, chunk_domain_;
+    void update_chunk_activity(bool all_active);
     std::vector<double> share_scratch_;
     std::vector<double> row_fix_;  // per-row positivity fixes (m of depth summed), deterministic
 

@@ -13,6 +13,58 @@
 
 namespace floodsim {
 
+void Simulation::update_chunk_activity(bool all_active) {
+    const Grid2D& g = grid_;
+    const int nx = g.nx, ny = g.ny, nch = nchunks_;
+    if (!chunks_ready_) {
+        // First call: which chunks hold domain cells, and which hold water now.
+        chunk_domain_.assign(static_cast<std::size_t>(ny) * nch, 0);
+        chunk_wet_.assign(static_cast<std::size_t>(ny) * nch, 0);
+        for (int j = 0; j < ny; ++j)
+            for (int i = 0; i < nx; ++i) {
+                const std::size_t k = static_cast<std::size_t>(j) * nch + i / kChunk;
+                chunk_domain_[k] |= inside(i, j) ? 1 : 0;
+                chunk_wet_[k] |= h_(i, j) > 0.0 ? 1 : 0;
+            }
+        chunk_active_.assign(chunk_wet_.size(), 1);
+        chunks_ready_ = true;
+    }
+    if (all_active) {
+        chunk_active_ = chunk_domain_;
+        return;
+    }
+    // Water moves at most one cell per step (CFL <= 1): a chunk needs the sweep if it or one of
+    // its eight neighbouring chunks holds water, or a ghost cell next to it does (inflow).
+    std::fill(chunk_active_.begin(), chunk_active_.end(), 0);
+    auto mark = [&](int j, int c) {
+        for (int jj = std::max(0, j - 1); jj <= std::min(ny - 1, j + 1); ++jj)
+            for (int cc = std::max(0, c - 1); cc <= std::min(nch - 1, c + 1); ++cc)
+                chunk_active_[static_cast<std::size_t>(jj) * nch + cc] = 1;
+    };
+    for (int j = 0; j < ny; ++j)
+        for (int c = 0; c < nch; ++c)
+            if (chunk_wet_[static_cast<std::size_t>(j) * nch + c]) mark(j, c);
+    for (int j = 0; j < ny; ++j) {
+        if (h_(-1, j) > 0.0) mark(j, 0);
+        if (h_(nx, j) > 0.0) mark(j, nch - 1);
+    }
+    for (int i = 0; i < nx; ++i) {
+        if (h_(i, -1) > 0.0) mark(0, i / kChunk);
+        if (h_(i, ny) > 0.0) mark(ny - 1, i / kChunk);
+    }
+    // Imposed inflow (a discharge boundary starting from a dry bed has no ghost water yet).
+    auto imposed = [](double q) { return !std::isnan(q) && q != 0.0; };
+    for (int j = 0; j < ny; ++j) {
+        if (imposed(q_west_[j])) mark(j, 0);
+        if (imposed(q_east_[j])) mark(j, nch - 1);
+    }
+    for (int i = 0; i < nx; ++i) {
+        if (imposed(q_north_[i])) mark(0, i / kChunk);
+        if (imposed(q_south_[i])) mark(ny - 1, i / kChunk);
+    }
+    for (std::size_t k = 0; k < chunk_active_.size(); ++k) chunk_active_[k] &= chunk_domain_[k];
+}
+
 void Simulation::sweep_fv1(double dt, double t_new) {
     const Grid2D& g = grid_;
     const int nx = g.nx, ny = g.ny;
@@ -28,6 +80,10 @@ void Simulation::sweep_fv1(double dt, double t_new) {
     const int nthreads = std::min(threads_, ny);
     const double dx_over_dy = g.dx / g.dy;
     const double drain_factor = o.cfl * 2.0 / 3.0;
+
+    nchunks_ = (nx + kChunk - 1) / kChunk;
+    const int nch = nchunks_;
+    update_chunk_activity(!o.skip_dry_tiles || rain_dt > 0.0);
 
     const std::size_t row_len = static_cast<std::size_t>(nx) + 1;
     if (scratch_.size() < static_cast<std::size_t>(nthreads)) {
@@ -62,20 +118,35 @@ void Simulation::sweep_fv1(double dt, double t_new) {
     auto& f_north = f_north_;
     auto& f_south = f_south_;
     auto& row_fix = row_fix_;
+    const std::uint8_t* active = chunk_active_.data();
+    std::uint8_t* chunk_wet = chunk_wet_.data();
 
     auto face_row = [row_len](std::vector<double>& buf, int k) {
         double* p = buf.data() + kFaceArrays * row_len * k;
         return FaceRow{p, p + row_len, p + 2 * row_len, p + 3 * row_len, p + 4 * row_len, p + 5 * row_len};
     };
-    // The boundary faces (north of row 0, south of row ny-1) take imposed fluxes and are recorded.
+    // Is chunk c of row j swept this step? Rows outside the grid never are.
+    auto act = [active, ny, nch](int j, int c) {
+        return j >= 0 && j < ny && active[static_cast<std::size_t>(j) * nch + c] != 0;
+    };
+    // The boundary faces (north of row 0, south of row ny-1) take imposed fluxes and are recorded;
+    // faces of chunks not swept carry nothing (dry against dry).
     auto north_boundary = [&](FaceRow f) {
         for (int i = 0; i < nx; ++i) {
+            if (!act(0, i / kChunk)) {
+                f_north[i] = 0.0;
+                continue;
+            }
             if (!std::isnan(q_north[i])) f.mass[i] = q_north[i];
             f_north[i] = f.mass[i];
         }
     };
     auto south_boundary = [&](FaceRow f) {
         for (int i = 0; i < nx; ++i) {
+            if (!act(ny - 1, i / kChunk)) {
+                f_south[i] = 0.0;
+                continue;
+            }
             if (!std::isnan(q_south[i])) f.mass[i] = q_south[i];
             f_south[i] = f.mass[i];
         }
@@ -83,25 +154,38 @@ void Simulation::sweep_fv1(double dt, double t_new) {
 
 #pragma omp parallel num_threads(nthreads) default(none)                                              \
     shared(H, HU, HV, Z, GN2, MAXH, MAXS, ARR, scratch, block_face, q_west, q_east, f_west, f_east,   \
-               row_fix, face_row, north_boundary, south_boundary)                                    \
-    firstprivate(nx, ny, gr, eps4, dt, kx, ky, rain_dt, dx_over_dy, drain_factor, dry, arrival_depth, \
-                     t_arrival, wall_half, nthreads, row_len) reduction(max : sx, sy) reduction(+ : wet)
+               row_fix, face_row, act, north_boundary, south_boundary, chunk_wet)                    \
+    firstprivate(nx, ny, nch, gr, eps4, dt, kx, ky, rain_dt, dx_over_dy, drain_factor, dry,           \
+                     arrival_depth, t_arrival, wall_half, nthreads, row_len) reduction(max : sx, sy) \
+    reduction(+ : wet)
     {
         const int t = omp_get_thread_num();
         const int j0 = static_cast<int>(static_cast<std::int64_t>(ny) * t / nthreads);
         const int j1 = static_cast<int>(static_cast<std::int64_t>(ny) * (t + 1) / nthreads);
+        auto chunk_begin = [](int c) { return c * kChunk; };
+        auto chunk_end = [nx](int c) { return std::min(nx, (c + 1) * kChunk); };
 
-        // Velocities of two rows (cells -1 .. nx), computed once per cell from the old state.
+        // Velocities of two rows (cells -1 .. nx), computed once per cell from the old state, for
+        // the chunks that some face computation of this step needs.
         double* vel = scratch[t].data() + 3 * kFaceArrays * row_len;
         const std::size_t vlen = row_len + 1;
         double* u_row[2] = {vel + 1, vel + 2 * vlen + 1};
         double* v_row[2] = {vel + vlen + 1, vel + 3 * vlen + 1};
         auto velocities = [&](int j, int slot) {
-            velocity_row(nx + 2, H.row(j) - 1, HU.row(j) - 1, HV.row(j) - 1, eps4, u_row[slot] - 1, v_row[slot] - 1);
+            for (int c = 0; c < nch; ++c) {
+                if (!(act(j - 1, c) || act(j, c) || act(j + 1, c))) continue;
+                const int i0 = c == 0 ? -1 : chunk_begin(c) - 1;
+                const int i1 = c == nch - 1 ? nx + 1 : chunk_end(c) + 1;
+                velocity_range(i0, i1, H.row(j), HU.row(j), HV.row(j), eps4, u_row[slot], v_row[slot]);
+            }
         };
+        // The y faces between rows jn and jn + 1, for the chunks swept on either side.
         auto y_faces = [&](int jn, int slot_n, int slot_s, FaceRow f) {
-            y_face_row_uv(nx, H.row(jn), Z.row(jn), u_row[slot_n], v_row[slot_n], H.row(jn + 1), Z.row(jn + 1),
-                          u_row[slot_s], v_row[slot_s], gr, f);
+            for (int c = 0; c < nch; ++c) {
+                if (!(act(jn, c) || act(jn + 1, c))) continue;
+                y_face_range(chunk_begin(c), chunk_end(c), H.row(jn), Z.row(jn), u_row[slot_n], v_row[slot_n],
+                             H.row(jn + 1), Z.row(jn + 1), u_row[slot_s], v_row[slot_s], gr, f);
+            }
         };
 
         // Phase 1: the y face above each block, from the old state, before anyone updates.
@@ -138,59 +222,83 @@ void Simulation::sweep_fv1(double dt, double t_new) {
             float* __restrict maxh = MAXH.row(j);
             float* __restrict maxs = MAXS.row(j);
             float* __restrict arr = ARR.row(j);
+            const double* __restrict u_cur = u_row[cur];
+            const double* __restrict v_cur = v_row[cur];
 
-            x_face_row_uv(nx, h, z, u_row[cur], v_row[cur], gr, fx);
-            if (!std::isnan(q_west[j])) fx.mass[0] = q_west[j];
-            if (!std::isnan(q_east[j])) fx.mass[nx] = q_east[j];
-            f_west[j] = fx.mass[0];
-            f_east[j] = fx.mass[nx];
+            double fix = 0.0, row_sx = 0.0, row_sy = 0.0, row_wet = 0.0;
+            f_west[j] = 0.0;
+            f_east[j] = 0.0;
+            // All x faces of the row first: the update below works in place.
+            for (int c = 0; c < nch; ++c) {
+                if (!act(j, c)) continue;
+                const int i0 = chunk_begin(c), i1 = chunk_end(c);
+                x_face_range(i0, i1, h, z, u_cur, v_cur, gr, fx);
+                if (i0 == 0) {
+                    if (!std::isnan(q_west[j])) fx.mass[0] = q_west[j];
+                    f_west[j] = fx.mass[0];
+                }
+                if (i1 == nx) {
+                    if (!std::isnan(q_east[j])) fx.mass[nx] = q_east[j];
+                    f_east[j] = fx.mass[nx];
+                }
+            }
+            for (int c = 0; c < nch; ++c) {
+                std::uint8_t& chunk_has_water = chunk_wet[static_cast<std::size_t>(j) * nch + c];
+                if (!act(j, c)) {
+                    chunk_has_water = 0;  // a chunk not swept was dry and stays dry
+                    continue;
+                }
+                const int i0 = chunk_begin(c), i1 = chunk_end(c);
 
-            // The cell update, written with selects only so that it vectorises.
-            double fix = 0.0, row_sx = 0.0, row_sy = 0.0;
-            double row_wet = 0;  // a double: an int64 reduction keeps gcc 12 from vectorising
-#pragma omp simd reduction(+ : fix, row_wet) reduction(max : row_sx, row_sy)
-            for (int i = 0; i < nx; ++i) {
-                // Bed-slope source from the face reconstruction: -g (h_w + h_e)/2 (z_e - z_w) / dx.
-                const double hw = fx.h_right[i], he = fx.h_left[i + 1];
-                const double hs = fy_bot.h_right[i], hn = fy_top.h_left[i];
-                double hnew = h[i] - kx * (fx.mass[i + 1] - fx.mass[i]) - ky * (fy_top.mass[i] - fy_bot.mass[i]);
-                double qx = hu[i] -
-                            kx * (fx.normal[i + 1] - fx.normal[i] + 0.5 * gr * (hw + he) * (fx.zf[i + 1] - fx.zf[i])) -
-                            ky * (fy_top.transverse[i] - fy_bot.transverse[i]);
-                double qy = hv[i] -
-                            ky * (fy_top.normal[i] - fy_bot.normal[i] + 0.5 * gr * (hs + hn) * (fy_top.zf[i] - fy_bot.zf[i])) -
-                            kx * (fx.transverse[i + 1] - fx.transverse[i]);
-                hnew += z[i] < wall_half ? rain_dt : 0.0;
-                // Round-off can leave a hair below zero: set to zero and book it.
-                const double neg = hnew < 0.0 ? -hnew : 0.0;
-                fix += neg;
-                hnew += neg;
-                const bool wet_cell = hnew >= dry;
-                const double f = manning_implicit_factor(wet_cell ? hnew : 1.0, qx, qy, gn2[i], dt);
-                qx = wet_cell ? qx * f : 0.0;
-                qy = wet_cell ? qy * f : 0.0;
-                h[i] = hnew;
-                hu[i] = qx;
-                hv[i] = qy;
+                // The cell update, written with selects only so that it vectorises.
+                double any_water = 0.0;
+#pragma omp simd reduction(+ : fix, row_wet) reduction(max : row_sx, row_sy, any_water)
+                for (int i = i0; i < i1; ++i) {
+                    // Bed-slope source from the face reconstruction: -g (h_w + h_e)/2 (z_e - z_w) / dx.
+                    const double hw = fx.h_right[i], he = fx.h_left[i + 1];
+                    const double hs = fy_bot.h_right[i], hn = fy_top.h_left[i];
+                    double hnew = h[i] - kx * (fx.mass[i + 1] - fx.mass[i]) - ky * (fy_top.mass[i] - fy_bot.mass[i]);
+                    double qx = hu[i] -
+                                kx * (fx.normal[i + 1] - fx.normal[i] + 0.5 * gr * (hw + he) * (fx.zf[i + 1] - fx.zf[i])) -
+                                ky * (fy_top.transverse[i] - fy_bot.transverse[i]);
+                    double qy = hv[i] -
+                                ky * (fy_top.normal[i] - fy_bot.normal[i] + 0.5 * gr * (hs + hn) * (fy_top.zf[i] - fy_bot.zf[i])) -
+                                kx * (fx.transverse[i + 1] - fx.transverse[i]);
+                    hnew += z[i] < wall_half ? rain_dt : 0.0;
+                    // Round-off can leave a hair below zero: set to zero and book it.
+                    const double neg = hnew < 0.0 ? -hnew : 0.0;
+                    fix += neg;
+                    hnew += neg;
+                    const bool wet_cell = hnew >= dry;
+                    const double f = manning_implicit_factor(wet_cell ? hnew : 1.0, qx, qy, gn2[i], dt);
+                    qx = wet_cell ? qx * f : 0.0;
+                    qy = wet_cell ? qy * f : 0.0;
+                    h[i] = hnew;
+                    hu[i] = qx;
+                    hv[i] = qy;
 
-                // Monitors and the wave speed of the new state.
-                const double u = desingularised_velocity(hnew, qx, eps4);
-                const double v = desingularised_velocity(hnew, qy, eps4);
-                const double c = std::sqrt(gr * hnew);
-                // A cell whose neighbours were dry drains through the dry-bed fan (mass flux up to
-                // 2/3 c h per face at rest): with k such faces the step must keep
-                // dt (2/3) c (k_x / dx + k_y / dy) <= 1 so that it cannot lose more than it holds.
-                const double k_dry = ((fx.h_left[i] == 0.0 ? 1.0 : 0.0) + (fx.h_right[i + 1] == 0.0 ? 1.0 : 0.0)) +
-                                     ((fy_top.h_right[i] == 0.0 ? 1.0 : 0.0) + (fy_bot.h_left[i] == 0.0 ? 1.0 : 0.0)) *
-                                         dx_over_dy;
-                const bool has_water = hnew > 0.0;
-                row_sx = std::max(row_sx, has_water ? std::max(std::abs(u) + c, drain_factor * k_dry * c) : 0.0);
-                row_sy = std::max(row_sy, has_water ? std::abs(v) + c : 0.0);
-                const float hf = static_cast<float>(hnew);
-                maxh[i] = std::max(maxh[i], hf);
-                maxs[i] = std::max(maxs[i], static_cast<float>(std::sqrt(u * u + v * v)));
-                arr[i] = (hf > arrival_depth && std::isnan(arr[i])) ? t_arrival : arr[i];
-                row_wet += wet_cell ? 1.0 : 0.0;
+                    // Monitors and the wave speed of the new state.
+                    const double u = desingularised_velocity(hnew, qx, eps4);
+                    const double v = desingularised_velocity(hnew, qy, eps4);
+                    const double cel = std::sqrt(gr * hnew);
+                    // A cell whose neighbours were dry drains through the dry-bed fan (mass flux up
+                    // to 2/3 c h per face at rest): with k such faces the step must keep
+                    // dt (2/3) c (k_x / dx + k_y / dy) <= 1 so that it cannot lose more than it holds.
+                    const double k_dry =
+                        ((fx.h_left[i] == 0.0 ? 1.0 : 0.0) + (fx.h_right[i + 1] == 0.0 ? 1.0 : 0.0)) +
+                        ((fy_top.h_right[i] == 0.0 ? 1.0 : 0.0) + (fy_bot.h_left[i] == 0.0 ? 1.0 : 0.0)) * dx_over_dy;
+                    const bool has_water = hnew > 0.0;
+                    row_sx = std::max(row_sx, has_water ? std::max(std::abs(u) + cel, drain_factor * k_dry * cel) : 0.0);
+                    row_sy = std::max(row_sy, has_water ? std::abs(v) + cel : 0.0);
+                    any_water = std::max(any_water, has_water ? 1.0 : 0.0);
+                    const float hf = static_cast<float>(hnew);
+                    maxh[i] = std::max(maxh[i], hf);
+                    maxs[i] = std::max(maxs[i], static_cast<float>(std::sqrt(u * u + v * v)));
+                    arr[i] = (hf > arrival_depth && std::isnan(arr[i])) ? t_arrival : arr[i];
+                    // a double: an int64 reduction keeps gcc 12 from vectorising this loop
+                    row_wet += wet_cell ? 1.0 : 0.0;
+                }
+                chunk_has_water = any_water > 0.0 ? 1 : 0;
             }
             sx = std::max(sx, row_sx);
             sy = std::max(sy, row_sy);
