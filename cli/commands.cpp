@@ -62,6 +62,9 @@ Prepared prepare(const std::string& path, const RunOptions* opts) {
     return p;
 }
 
+/// Fraction of the wetted area with Froude > 1 above which an inertial run warns (once).
+constexpr double kSupercriticalWarnFraction = 0.01;
+
 double mass_error_relative(const MassLedger& l, double volume) {
     const double scale = std::max({l.volume0 + l.rain + l.inflow, l.outflow, volume, 1e-300});
     return l.error(volume) / scale;
@@ -121,6 +124,21 @@ int run_command(const std::string& scenario_path, const RunOptions& opts) {
             writer->write_mass_balance({sim.time(), vol, l.rain, l.inflow, l.outflow, l.error(vol), {}});
         };
 
+        // The local inertial scheme neglects advection and is not valid for supercritical flow:
+        // warn once per run, at the first output time where too much of the wetted area is.
+        bool warned_supercritical = false;
+        auto check_supercritical = [&] {
+            if (warned_supercritical || sim.setup().options.scheme != Scheme::Inertial) return;
+            const double f = sim.supercritical_fraction();
+            if (!(f > kSupercriticalWarnFraction)) return;
+            warned_supercritical = true;
+            std::fprintf(stderr,
+                         "%sfloodsim: warning: at t = %s, %.1f%% of the wetted area (depth > 0.01 m) is supercritical "
+                         "(Froude > 1), outside the range of the inertial scheme (use fv1 there); not repeated\n",
+                         !opts.quiet && isatty(STDERR_FILENO) ? "\r\033[K" : "", format_seconds(sim.time()).c_str(),
+                         100.0 * f);
+        };
+
         const std::vector<double> frames = event_times(sc.output_interval_s, sc.duration_s);
         const std::vector<double> samples = event_times(sc.gauge_interval_s, sc.duration_s);
         std::size_t next_frame = 0, next_sample = 0;
@@ -141,6 +159,7 @@ int run_command(const std::string& scenario_path, const RunOptions& opts) {
                 write_frame();
                 writer->flush();
                 ++next_frame;
+                check_supercritical();
             }
             if (next_frame >= frames.size() && next_sample >= samples.size()) break;
             const double target = std::min(next_frame < frames.size() ? frames[next_frame] : sc.duration_s,
