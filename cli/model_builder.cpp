@@ -192,11 +192,13 @@ ModelSetup build_model(const Scenario& sc) {
     SolverOptions& o = m.options;
     if (sc.scheme == "fv1") {
         o.scheme = Scheme::Fv1;
+    } else if (sc.scheme == "fv2") {
+        o.scheme = Scheme::Fv2;
     } else if (sc.scheme == "inertial") {
         o.scheme = Scheme::Inertial;
     } else {
         throw InputError(sc.path, "solver.scheme", sc.scheme,
-                         "scheme not available in this version of floodsim (available: fv1, inertial)");
+                         "scheme not available in this version of floodsim (available: fv1, fv2, inertial)");
     }
     if (sc.precision != "double")
         throw InputError(sc.path, "solver.precision", sc.precision,

@@ -32,6 +32,8 @@ public:
     explicit Simulation(ModelSetup setup);
 
     const Grid2D& grid() const { return grid_; }
+    /// The setup, less its per-cell vectors (z, manning, h0, u0, v0: released after the
+    /// initial state is built; read the fields instead).
     const ModelSetup& setup() const { return setup_; }
     double time() const { return t_; }
     std::int64_t steps() const { return steps_; }
@@ -138,6 +140,17 @@ private:
     std::vector<unsigned char> free_face_;  // boundary faces W (ny), E (ny), N (nx), S (nx): 1 = free
     double inertial_hmax_ = 0.0;       // max depth of the current state (interior), m
     bool inertial_ready_ = false;
+
+    // fv2 state (step_fv2.cpp), allocated on the first fv2 step. fv2_stage: one forward-Euler
+    // stage of the Heun step (second = false: U* from U^n; true: U^{n+1} = (U^n + U* + dt L(U*)) / 2).
+    void init_fv2();
+    void fv2_stage(double dt, double t_new, bool second);
+    Field<double> fv2_h0_, fv2_hu0_, fv2_hv0_;  // U^n, the state at the start of the step
+    Field<double> fv2_u_, fv2_v_;               // stage velocities (every stored cell)
+    std::array<Field<double>, 8> fv2_slope_;    // limited slopes: x (eta, h, u, v), y (eta, h, u, v)
+    std::array<Field<double>, 5> fv2_fx_, fv2_fy_;  // face: mass, normal, transverse, left/right source
+    Field<double> fv2_donor_;                   // per cell: outflow scale factor (0, 1], 1 in ghosts
+    bool fv2_ready_ = false;
 
     double smax_x_ = 0.0, smax_y_ = 0.0;  // max |u|+c, |v|+c of the current state (interior)
     std::int64_t wet_cells_ = 0, domain_cells_ = 0;
