@@ -120,6 +120,12 @@ Simulation::Simulation(ModelSetup setup) : setup_(std::move(setup)), grid_(setup
         }
     }
     ledger_.volume0 = volume();
+    // The per-cell inputs now live in the solver's fields: release them (memory per cell is a
+    // budget: a 4096 x 4096 run keeps only what it steps).
+    for (std::vector<double>* v : {&setup_.z, &setup_.manning, &setup_.h0, &setup_.u0, &setup_.v0}) {
+        v->clear();
+        v->shrink_to_fit();
+    }
 }
 
 double Simulation::volume() const {
