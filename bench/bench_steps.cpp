@@ -40,6 +40,8 @@ void BM_Step(benchmark::State& state, Scheme scheme) {
     for (auto _ : state) sim.step(1e9);
     state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n) * n);
     state.counters["threads"] = threads;
+    // Bytes of solver state per cell (fields on the padded grid, all schemes' extras included).
+    state.counters["bytes_per_cell"] = static_cast<double>(sim.state_bytes()) / (static_cast<double>(n) * n);
 }
 
 void args(benchmark::internal::Benchmark* b) {
@@ -50,6 +52,8 @@ void args(benchmark::internal::Benchmark* b) {
 }
 
 BENCHMARK_CAPTURE(BM_Step, fv1, Scheme::Fv1)->Apply(args);
+BENCHMARK_CAPTURE(BM_Step, fv2, Scheme::Fv2)->Apply(args);
+BENCHMARK_CAPTURE(BM_Step, inertial, Scheme::Inertial)->Apply(args);
 
 }  // namespace
 }  // namespace floodsim

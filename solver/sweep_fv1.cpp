@@ -92,7 +92,7 @@ void Simulation::sweep_fv1(double dt, double t_new) {
     }
     for (int t = 0; t < nthreads; ++t) {
         // three face rows, then two rows of velocities (u, v; cells -1 .. nx)
-        const std::size_t need = 3 * kFaceArrays * row_len + 4 * (row_len + 1);
+        const std::size_t need = 3 * kFaceArrays * row_len + 5 * (row_len + 1);
         if (scratch_[t].size() < need) scratch_[t].assign(need, 0.0);
         if (block_face_[t].size() < kFaceArrays * row_len) block_face_[t].assign(kFaceArrays * row_len, 0.0);
     }
@@ -171,6 +171,7 @@ void Simulation::sweep_fv1(double dt, double t_new) {
         const std::size_t vlen = row_len + 1;
         double* u_row[2] = {vel + 1, vel + 2 * vlen + 1};
         double* v_row[2] = {vel + vlen + 1, vel + 3 * vlen + 1};
+        double* speed_row = vel + 4 * vlen;  // the new state's speed, cells 0 .. nx-1
         auto velocities = [&](int j, int slot) {
             for (int c = 0; c < nch; ++c) {
                 if (!(act(j - 1, c) || act(j, c) || act(j + 1, c))) continue;
@@ -224,6 +225,7 @@ void Simulation::sweep_fv1(double dt, double t_new) {
             float* __restrict arr = ARR.row(j);
             const double* __restrict u_cur = u_row[cur];
             const double* __restrict v_cur = v_row[cur];
+            double* __restrict speed = speed_row;
 
             double fix = 0.0, row_sx = 0.0, row_sy = 0.0, row_wet = 0.0;
             f_west[j] = 0.0;
@@ -291,12 +293,18 @@ void Simulation::sweep_fv1(double dt, double t_new) {
                     row_sx = std::max(row_sx, has_water ? std::max(std::abs(u) + cel, drain_factor * k_dry * cel) : 0.0);
                     row_sy = std::max(row_sy, has_water ? std::abs(v) + cel : 0.0);
                     any_water = std::max(any_water, has_water ? 1.0 : 0.0);
-                    const float hf = static_cast<float>(hnew);
-                    maxh[i] = std::max(maxh[i], hf);
-                    maxs[i] = std::max(maxs[i], static_cast<float>(std::sqrt(u * u + v * v)));
-                    arr[i] = (hf > arrival_depth && std::isnan(arr[i])) ? t_arrival : arr[i];
+                    speed[i] = std::sqrt(u * u + v * v);
                     // a double: an int64 reduction keeps gcc 12 from vectorising this loop
                     row_wet += wet_cell ? 1.0 : 0.0;
+                }
+                // The float monitors in a loop of their own (mixing float and double lanes in
+                // the loop above keeps gcc 12 from vectorising it).
+#pragma omp simd
+                for (int i = i0; i < i1; ++i) {
+                    const float hf = static_cast<float>(h[i]);
+                    maxh[i] = std::max(maxh[i], hf);
+                    maxs[i] = std::max(maxs[i], static_cast<float>(speed[i]));
+                    arr[i] = (hf > arrival_depth && std::isnan(arr[i])) ? t_arrival : arr[i];
                 }
                 chunk_has_water = any_water > 0.0 ? 1 : 0;
             }
