@@ -72,6 +72,9 @@ public:
     void copy_arrival_time(float* out) const;  ///< NaN where never reached
     GaugeReading gauge(std::size_t k) const;
 
+    /// Bytes held by the solver's per-cell state (every field of every scheme in use).
+    std::size_t state_bytes() const;
+
     /// Wall-clock seconds spent per phase (boundaries, timestep, sweep).
     double phase_seconds(const std::string& name) const;
 
@@ -138,6 +141,8 @@ private:
     Field<double> donor_r_;            // per cell: outflow scale factor (0, 1] of the step; 1 in ghosts
     Field<double> sqrtg_n_;            // per cell: sqrt(g) n, ghosts copy their interior neighbour
     std::vector<unsigned char> free_face_;  // boundary faces W (ny), E (ny), N (nx), S (nx): 1 = free
+    // per thread: one face row (aligned like a field row) for the face row below its block
+    std::vector<std::vector<double, AlignedAllocator<double>>> inertial_scratch_;
     double inertial_hmax_ = 0.0;       // max depth of the current state (interior), m
     bool inertial_ready_ = false;
 
