@@ -10,8 +10,8 @@
 //          forward-Euler step), so a steady friction/slope balance stays steady.
 //   positivity: each stage scales the outgoing mass fluxes of a cell that would lose more than it
 //          holds (the donor's factor, so the face flux stays conservative).
-// Unlike fv1 this is a sequence of passes over the rows (velocities, slopes, faces, donor factors,
-// cell update), each an OpenMP loop over rows without floating-point reductions.
+// Unlike fv1 this is a sequence of passes over the rows (velocities and slopes, faces, donor
+// factors, cell update), each an OpenMP loop over rows without floating-point reductions.
 #include <omp.h>
 
 #include <algorithm>
@@ -121,52 +121,47 @@ void Simulation::fv2_stage(double dt, double t_new, bool second) {
     std::vector<double>& f_south = f_south_;
     std::vector<double>& row_fix = row_fix_;
 
-    // 1) Velocities of every stored cell (ghost frame included; the corners are never filled and
-    //    stay dry).
-#pragma omp parallel for schedule(static) num_threads(nthreads) default(none) shared(H, HU, HV, U, V) \
-    firstprivate(nx, ny, eps4)
-    for (int j = -2; j < ny + 2; ++j) {
-        const double* __restrict h = H.row(j);
-        const double* __restrict hu = HU.row(j);
-        const double* __restrict hv = HV.row(j);
-        double* __restrict u = U.row(j);
-        double* __restrict v = V.row(j);
-#pragma omp simd
-        for (int i = -2; i < nx + 2; ++i) {
-            u[i] = desingularised_velocity(h[i], hu[i], eps4);
-            v[i] = desingularised_velocity(h[i], hv[i], eps4);
-        }
-    }
-
-    // 2) Limited slopes (per cell: q_face = q -+ slope / 2) of the interior and the first ghost
-    //    layer. x slopes point east, y slopes north (towards row j - 1). Zero in a cell touching a
-    //    nearly dry one: there the scheme is fv1 (positivity, wet/dry fronts, walls).
-#pragma omp parallel for schedule(static) num_threads(nthreads) default(none) shared(H, Z, U, V, S) \
-    firstprivate(nx, ny, h_first)
+    // 1) Velocities and limited slopes (per cell: q_face = q -+ slope / 2) of the interior and
+    //    the first ghost layer. x slopes point east, y slopes north (towards row j - 1). Zero in a
+    //    cell touching a nearly dry one: there the scheme is fv1 (positivity, wet/dry fronts,
+    //    walls). The corners of the ghost frame are never filled and stay dry.
+#pragma omp parallel for schedule(static) num_threads(nthreads) default(none) shared(H, HU, HV, Z, U, V, S) \
+    firstprivate(nx, ny, h_first, eps4)
     for (int j = -1; j < ny + 1; ++j) {
         for (int i = -1; i < nx + 1; ++i) {
             const double hc = H(i, j);
-            const double hmin =
-                std::min(std::min(hc, std::min(H(i - 1, j), H(i + 1, j))), std::min(H(i, j - 1), H(i, j + 1)));
-            if (hmin < h_first) {
+            const double uc = desingularised_velocity(hc, HU(i, j), eps4);
+            const double vc = desingularised_velocity(hc, HV(i, j), eps4);
+            U(i, j) = uc;
+            V(i, j) = vc;
+            const double hw = H(i - 1, j), he = H(i + 1, j), hn = H(i, j - 1), hs = H(i, j + 1);
+            if (std::min(std::min(hc, std::min(hw, he)), std::min(hn, hs)) < h_first) {
                 for (int c = 0; c < 8; ++c) S[c](i, j) = 0.0;
                 continue;
             }
+            const double uw = desingularised_velocity(hw, HU(i - 1, j), eps4);
+            const double ue = desingularised_velocity(he, HU(i + 1, j), eps4);
+            const double un = desingularised_velocity(hn, HU(i, j - 1), eps4);
+            const double us = desingularised_velocity(hs, HU(i, j + 1), eps4);
+            const double vw = desingularised_velocity(hw, HV(i - 1, j), eps4);
+            const double ve = desingularised_velocity(he, HV(i + 1, j), eps4);
+            const double vn = desingularised_velocity(hn, HV(i, j - 1), eps4);
+            const double vs = desingularised_velocity(hs, HV(i, j + 1), eps4);
             const double ec = hc + Z(i, j);
-            const double ew = H(i - 1, j) + Z(i - 1, j), ee = H(i + 1, j) + Z(i + 1, j);
-            const double en = H(i, j - 1) + Z(i, j - 1), es = H(i, j + 1) + Z(i, j + 1);
+            const double ew = hw + Z(i - 1, j), ee = he + Z(i + 1, j);
+            const double en = hn + Z(i, j - 1), es = hs + Z(i, j + 1);
             S[kEta](i, j) = limited_slope(ec - ew, ee - ec);
-            S[kH](i, j) = limited_slope(hc - H(i - 1, j), H(i + 1, j) - hc);
-            S[kU](i, j) = limited_slope(U(i, j) - U(i - 1, j), U(i + 1, j) - U(i, j));
-            S[kV](i, j) = limited_slope(V(i, j) - V(i - 1, j), V(i + 1, j) - V(i, j));
+            S[kH](i, j) = limited_slope(hc - hw, he - hc);
+            S[kU](i, j) = limited_slope(uc - uw, ue - uc);
+            S[kV](i, j) = limited_slope(vc - vw, ve - vc);
             S[kY + kEta](i, j) = limited_slope(ec - es, en - ec);
-            S[kY + kH](i, j) = limited_slope(hc - H(i, j + 1), H(i, j - 1) - hc);
-            S[kY + kU](i, j) = limited_slope(U(i, j) - U(i, j + 1), U(i, j - 1) - U(i, j));
-            S[kY + kV](i, j) = limited_slope(V(i, j) - V(i, j + 1), V(i, j - 1) - V(i, j));
+            S[kY + kH](i, j) = limited_slope(hc - hs, hn - hc);
+            S[kY + kU](i, j) = limited_slope(uc - us, un - uc);
+            S[kY + kV](i, j) = limited_slope(vc - vs, vn - vc);
         }
     }
 
-    // 3) Face fluxes. x face i of row j lies between cells i-1 and i (i = 0..nx); y face (i, j)
+    // 2) Face fluxes. x face i of row j lies between cells i-1 and i (i = 0..nx); y face (i, j)
     //    between rows j-1 (north, the "right" side) and j (south, "left"), j = 0..ny. Each face
     //    also keeps the face parts of the bed-slope source of its two cells:
     //      left cell:  (h* + h^-)/2 (z_f - z^-),   right cell: (h^+ + h*)/2 (z^+ - z_f).
@@ -214,7 +209,7 @@ void Simulation::fv2_stage(double dt, double t_new, bool second) {
                 if (!std::isnan(q_south[i])) FY[kMass](i, ny) = q_south[i];
     }
 
-    // 4) Donor factors: a cell whose outgoing mass over the stage exceeds its water has all its
+    // 3) Donor factors: a cell whose outgoing mass over the stage exceeds its water has all its
     //    outgoing fluxes scaled so that it empties exactly (positivity at any Courant number; the
     //    MUSCL stage is only guaranteed positive at half fv1's). Ghost cells keep 1.
 #pragma omp parallel for schedule(static) num_threads(nthreads) default(none) shared(H, FX, FY, R) \
@@ -228,7 +223,7 @@ void Simulation::fv2_stage(double dt, double t_new, bool second) {
         }
     }
 
-    // 5) Cell update, rain, positivity, friction, wet/dry; boundary fluxes recorded (the second
+    // 4) Cell update, rain, positivity, friction, wet/dry; boundary fluxes recorded (the second
     //    stage books the mean of the two, the RK2 weight of each stage's boundary flux).
 #pragma omp parallel for schedule(static) num_threads(nthreads) default(none)                              \
     shared(H, HU, HV, Z, GN2, H0, HU0, HV0, S, FX, FY, R, q_west, q_east, q_north, q_south, f_west, f_east, \

@@ -41,7 +41,7 @@ TEST(Fv2DamBreak, StokerWetBedAt1m) {
 double thacker_error(int n, Scheme scheme) {
     const analytic::Thacker2D th;
     ModelSetup s = testing::make_setup(n, n, 4.0 / n, scheme);
-    s.options.threads = 2;
+    s.options.threads = 1;  // the thread-count check is Fv2Determinism
     testing::for_cells(s, [&](double x, double y, std::size_t k) {
         s.z[k] = th.z(x, y);
         s.h0[k] = th.h(x, y, 0.0);
@@ -58,6 +58,167 @@ TEST(Fv2Thacker2D, PlanarHalfPeriodAt200) {
     const double err = thacker_error(200, Scheme::Fv2);
     std::printf("Thacker planar fv2 200x200 t=P/2: relative L1 depth error %.4f (limit 0.04)\n", err);
     EXPECT_LT(err, 0.04);
+}
+
+
+// A bumpy bed with islands that emerge from a lake at level 1.0 m; nodata cells in a corner
+// (as the fv1 test).
+ModelSetup lake_with_islands(int n, double dx) {
+    ModelSetup s = testing::make_setup(n, n, dx, Scheme::Fv2);
+    const double L = n * dx;
+    testing::for_cells(s, [&](double x, double y, std::size_t k) {
+        const double xi = x / L, yi = y / L;
+        double z = 0.3 * std::sin(6.0 * xi) * std::cos(5.0 * yi) + 0.2;
+        z += 1.2 * std::exp(-((xi - 0.3) * (xi - 0.3) + (yi - 0.6) * (yi - 0.6)) / 0.01);
+        z += 0.9 * std::exp(-((xi - 0.7) * (xi - 0.7) + (yi - 0.3) * (yi - 0.3)) / 0.004);
+        if (xi > 0.9 && yi > 0.9) z = std::nan("");
+        s.z[k] = z;
+        s.h0[k] = std::isnan(z) ? 0.0 : std::max(0.0, 1.0 - z);
+        s.manning[k] = 0.03;
+    });
+    return s;
+}
+
+TEST(Fv2LakeAtRest, IslandsStayDryAndWaterStaysStill) {
+    ModelSetup s = lake_with_islands(60, 5.0);
+    s.options.threads = 1;  // the thread-count check is Fv2Determinism
+    Simulation sim(s);
+    int dry0 = 0;
+    for (std::size_t k = 0; k < s.h0.size(); ++k) dry0 += (!std::isnan(s.z[k]) && s.h0[k] == 0.0);
+    ASSERT_GT(dry0, 10);
+    sim.advance_to(600.0);
+    const Grid2D& g = sim.grid();
+    double dh = 0.0, speed = 0.0;
+    int wetted = 0;
+    for (int j = 0; j < g.ny; ++j)
+        for (int i = 0; i < g.nx; ++i) {
+            if (!sim.inside(i, j)) continue;
+            const std::size_t k = static_cast<std::size_t>(j) * g.nx + i;
+            const double h = sim.h()(i, j);
+            dh = std::max(dh, std::abs(h - s.h0[k]));
+            if (h > 0) speed = std::max(speed, std::hypot(sim.hu()(i, j), sim.hv()(i, j)) / h);
+            wetted += (s.h0[k] == 0.0 && h > 0.0);
+        }
+    std::printf("fv2 lake at rest 600 s (%lld steps): max |dh| %.3g m, max speed %.3g m/s, dry cells wetted %d\n",
+                static_cast<long long>(sim.steps()), dh, speed, wetted);
+    EXPECT_LT(dh, 1e-10);
+    EXPECT_LT(speed, 1e-10);
+    EXPECT_EQ(wetted, 0);
+}
+
+TEST(Fv2RainOnClosedBasin, StoredEqualsRainedAndBalanceCloses) {
+    ModelSetup s = testing::make_setup(40, 40, 10.0, Scheme::Fv2);
+    testing::for_cells(s, [&](double x, double y, std::size_t k) {
+        s.z[k] = 0.02 * std::hypot(x - 200.0, y - 200.0) + 0.5 * std::sin(x / 37.0) * std::cos(y / 23.0);
+        s.manning[k] = 0.1;
+    });
+    s.rain = TimeSeries({0.0, 600.0, 1200.0}, {100.0 / 3.6e6, 20.0 / 3.6e6, 0.0}, TimeSeries::Mode::Step);
+    s.options.threads = 1;  // the thread-count check is Fv2Determinism
+    Simulation sim(s);
+    sim.advance_to(1800.0);
+    const double rained = (100.0 * 600.0 + 20.0 * 600.0) / 3.6e6 * 400.0 * 400.0;
+    const double vol = sim.volume();
+    std::printf("fv2 closed basin: volume %.6f m3, rained %.6f m3, relative %.3g, ledger error %.3g, fix %.3g\n",
+                vol, rained, vol / rained - 1.0, sim.ledger().error(vol), sim.ledger().positivity_fix);
+    EXPECT_NEAR(vol / rained, 1.0, 1e-6);
+    EXPECT_NEAR(sim.ledger().rain / rained, 1.0, 1e-12);
+    EXPECT_LT(std::abs(sim.ledger().error(vol)) / rained, 1e-8);
+    EXPECT_DOUBLE_EQ(sim.ledger().inflow, 0.0);
+    EXPECT_DOUBLE_EQ(sim.ledger().outflow, 0.0);
+}
+
+// A discharge hydrograph into a dry, closed basin: the volume that entered is the hydrograph's
+// integral exactly (the booked inflow is the mean of the two stages' imposed fluxes).
+TEST(Fv2Inflow, DischargeVolumeIsExactAndBalanceCloses) {
+    ModelSetup s = testing::make_setup(40, 20, 5.0, Scheme::Fv2);
+    testing::for_cells(s, [&](double x, double y, std::size_t k) {
+        s.z[k] = 0.002 * (200.0 - x) + 0.05 * std::sin(y / 13.0);
+        s.manning[k] = 0.03;
+    });
+    s.boundaries.push_back({BoundarySide::West, BoundaryType::Discharge,
+                            TimeSeries({0.0, 300.0, 900.0}, {0.0, 10.0, 0.0}, TimeSeries::Mode::Linear), 5, 14});
+    s.options.threads = 1;  // the thread-count check is Fv2Determinism
+    Simulation sim(s);
+    sim.advance_to(1200.0);
+    const double expected = 0.5 * 10.0 * 900.0;  // m3, the triangle's area
+    const double vol = sim.volume();
+    std::printf("fv2 inflow: booked %.9g m3, hydrograph %.9g m3, stored %.9g m3, ledger error %.3g, fix %.3g\n",
+                sim.ledger().inflow, expected, vol, sim.ledger().error(vol), sim.ledger().positivity_fix);
+    EXPECT_NEAR(sim.ledger().inflow / expected, 1.0, 1e-12);
+    EXPECT_NEAR(vol / expected, 1.0, 1e-8);
+    EXPECT_LT(std::abs(sim.ledger().error(vol)) / expected, 1e-10);
+    EXPECT_DOUBLE_EQ(sim.ledger().outflow, 0.0);
+}
+
+TEST(Fv2Determinism, BitwiseIdenticalForOneAndTwoThreads) {
+    auto run = [](int threads) {
+        ModelSetup s = lake_with_islands(37, 5.0);
+        testing::for_cells(s, [&](double x, double, std::size_t k) {
+            if (!std::isnan(s.z[k]) && x < 60.0) s.h0[k] += 0.5;
+        });
+        s.rain = TimeSeries::constant(30.0 / 3.6e6);
+        s.boundaries.push_back({BoundarySide::East, BoundaryType::Free, {}, 0, -1});
+        s.boundaries.push_back({BoundarySide::North, BoundaryType::Discharge, TimeSeries::constant(2.0), 5, 12});
+        s.boundaries.push_back({BoundarySide::South, BoundaryType::Level, TimeSeries::constant(1.1), 3, 9});
+        s.options.threads = threads;
+        Simulation sim(s);
+        sim.advance_to(60.0);
+        return sim;
+    };
+    const Simulation a = run(1), b = run(2);
+    ASSERT_EQ(a.steps(), b.steps());
+    EXPECT_EQ(std::memcmp(a.h().data(), b.h().data(), a.h().size() * sizeof(double)), 0);
+    EXPECT_EQ(std::memcmp(a.hu().data(), b.hu().data(), a.hu().size() * sizeof(double)), 0);
+    EXPECT_EQ(std::memcmp(a.hv().data(), b.hv().data(), a.hv().size() * sizeof(double)), 0);
+    EXPECT_EQ(a.volume(), b.volume());
+    EXPECT_EQ(a.ledger().inflow, b.ledger().inflow);
+    EXPECT_EQ(a.ledger().outflow, b.ledger().outflow);
+    const double vol = a.volume();
+    std::printf("fv2 determinism run: ledger error %.3g m3 of %.6g m3\n", a.ledger().error(vol), vol);
+    EXPECT_LT(std::abs(a.ledger().error(vol)) / vol, 1e-10);
+}
+
+// Subcritical flow over a bump (SWASHES 3.1.1: 25 m reach, z = 0.2 - 0.05 (x - 10)^2 on 8 < x < 12,
+// q = 4.42 m2/s, h = 2 m downstream), frictionless, run to steady state. Exact depth from
+// Bernoulli: q^2 / (2 g h^2) + h + z = q^2 / (2 g h_out^2) + h_out.
+double bump_depth(double x) {
+    const double q = 4.42, hout = 2.0, g = analytic::g;
+    const double z = (x > 8.0 && x < 12.0) ? 0.2 - 0.05 * (x - 10.0) * (x - 10.0) : 0.0;
+    const double energy = q * q / (2.0 * g * hout * hout) + hout;
+    double h = hout;
+    for (int k = 0; k < 100; ++k) {  // Newton on the subcritical branch
+        const double f = q * q / (2.0 * g * h * h) + h + z - energy;
+        const double df = 1.0 - q * q / (g * h * h * h);
+        h -= f / df;
+    }
+    return h;
+}
+
+double bump_error(int nx, Scheme scheme, double t_end) {
+    const double L = 25.0, dx = L / nx;
+    ModelSetup s = testing::make_setup(nx, 1, dx, scheme);
+    testing::for_cells(s, [&](double x, double, std::size_t k) {
+        s.z[k] = (x > 8.0 && x < 12.0) ? 0.2 - 0.05 * (x - 10.0) * (x - 10.0) : 0.0;
+        s.h0[k] = 2.0 - s.z[k];
+    });
+    s.boundaries.push_back({BoundarySide::West, BoundaryType::Discharge, TimeSeries::constant(4.42 * dx), 0, -1});
+    s.boundaries.push_back({BoundarySide::East, BoundaryType::Level, TimeSeries::constant(2.0), 0, -1});
+    Simulation sim(s);
+    sim.advance_to(t_end);
+    return testing::relative_l1_depth(sim, [](double x, double) { return bump_depth(x); });
+}
+
+TEST(Fv2Order, SteadySubcriticalFlowOverBump) {
+    const int n[3] = {50, 100, 200};
+    double e[3];
+    for (int k = 0; k < 3; ++k) e[k] = bump_error(n[k], Scheme::Fv2, 300.0);
+    const double p1 = std::log2(e[0] / e[1]), p2 = std::log2(e[1] / e[2]);
+    std::printf("fv2 bump steady state, relative L1 depth: %d cells %.3e, %d %.3e, %d %.3e; orders %.2f %.2f\n",
+                n[0], e[0], n[1], e[1], n[2], e[2], p1, p2);
+    const double f1 = bump_error(n[1], Scheme::Fv1, 300.0), f2 = bump_error(n[2], Scheme::Fv1, 300.0);
+    std::printf("fv1 for comparison: %d %.3e, %d %.3e; order %.2f\n", n[1], f1, n[2], f2, std::log2(f1 / f2));
+    EXPECT_GT(p2, 1.6);
+    EXPECT_LT(e[2], f2);
 }
 
 }  // namespace
