@@ -221,5 +221,36 @@ TEST(Fv2Order, SteadySubcriticalFlowOverBump) {
     EXPECT_LT(e[2], f2);
 }
 
+
+// Rain on a plane of slope S draining through a free east side (as the fv1 test): friction inside
+// each stage keeps the kinematic-wave equilibrium q = r L; the rising limb's timing within 20 %.
+TEST(Fv2RainOnSteepPlane, KinematicWaveEquilibriumAndRisingLimb) {
+    const double L = 200.0, S = 0.05, n = 0.03, r = 50.0 / 3.6e6, dx = 2.0;
+    ModelSetup s = testing::make_setup(static_cast<int>(L / dx), 3, dx, Scheme::Fv2);
+    testing::for_cells(s, [&](double x, double, std::size_t k) {
+        s.z[k] = S * (L - x);
+        s.manning[k] = n;
+    });
+    s.rain = TimeSeries::constant(r);
+    s.boundaries.push_back({BoundarySide::East, BoundaryType::Free, {}, 0, -1});
+    Simulation sim(s);
+    const double tc = std::pow(n * L / (std::sqrt(S) * std::pow(r, 2.0 / 3.0)), 0.6);
+    const double width = 3 * dx, window = 5.0;
+    double prev_out = 0.0, t50 = -1.0, q_eq = 0.0;
+    for (double t = window; t <= 4.0 * tc; t += window) {
+        sim.advance_to(t);
+        q_eq = (sim.ledger().outflow - prev_out) / window / width;
+        prev_out = sim.ledger().outflow;
+        if (t50 < 0.0 && q_eq >= 0.5 * r * L) t50 = t - 0.5 * window;
+    }
+    const double t50_exact = tc * std::pow(0.5, 0.6);
+    std::printf("fv2 steep plane: half-equilibrium outflow at %.1f s vs kinematic %.1f s; q_eq / rL - 1 = %.3g\n",
+                t50, t50_exact, q_eq / (r * L) - 1.0);
+    EXPECT_NEAR(q_eq / (r * L), 1.0, 0.01);
+    EXPECT_NEAR(t50 / t50_exact, 1.0, 0.2);
+    const double vol = sim.volume();
+    EXPECT_LT(std::abs(sim.ledger().error(vol)) / sim.ledger().rain, 1e-8);
+}
+
 }  // namespace
 }  // namespace floodsim
