@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "solver/friction_manning.hpp"
 #include "solver/simulation.hpp"
 #include "solver/velocity.hpp"
 
@@ -36,7 +37,7 @@ inline double inertial_face_q(double eta_l, double z_l, double eta_r, double z_r
     const bool wet = hf > dry && zf < wall_half;
     const double hs = wet ? hf : 1.0;
     const double num = theta * q + (1.0 - theta) * q_side - g_dt_over_d * hs * (eta_r - eta_l);
-    const double den = 1.0 + dt * gn2f * q_mag / (hs * hs * std::cbrt(hs));
+    const double den = 1.0 + dt * gn2f * q_mag / (hs * hs * cbrt_positive(hs));
     return wet ? num / den : 0.0;
 }
 
@@ -47,8 +48,39 @@ inline double free_face_q(double h0, double z0, double h1, double z1, bool has_i
                           double gn2f, double out, double g_dt_over_d, double dt, double dry, double wall_half) {
     if (!(h0 > dry) || !(z0 < wall_half)) return 0.0;
     const double drop = has_inner ? std::max({0.0, z1 - z0, (h1 + z1) - (h0 + z0)}) : 0.0;
-    const double qn = (q + out * g_dt_over_d * h0 * drop) / (1.0 + dt * gn2f * q_mag / (h0 * h0 * std::cbrt(h0)));
+    const double qn = (q + out * g_dt_over_d * h0 * drop) / (1.0 + dt * gn2f * q_mag / (h0 * h0 * cbrt_positive(h0)));
     return out > 0.0 ? std::max(0.0, qn) : std::min(0.0, qn);
+}
+
+/// Interior y faces of one face row (between cell rows N and S = N + 1; +north): q* into f.
+/// Not inlined: the same code also recomputes a block's last face row into a private buffer,
+/// and both must agree to the bit.
+[[gnu::noinline]] void y_face_row_inertial(int nx, const double* __restrict hn, const double* __restrict zn,
+                                           const double* __restrict hs, const double* __restrict zs,
+                                           const double* __restrict snn, const double* __restrict sns,
+                                           const double* __restrict q, const double* __restrict qa,
+                                           const double* __restrict qb, const double* __restrict qxn,
+                                           const double* __restrict qxs, double* __restrict f, double theta,
+                                           double gky, double dt, double dry, double wall_half) {
+#pragma omp simd
+    for (int i = 0; i < nx; ++i) {
+        const double qt = 0.25 * ((qxn[i] + qxn[i + 1]) + (qxs[i] + qxs[i + 1]));
+        const double nf = 0.5 * (snn[i] + sns[i]);
+        f[i] = inertial_face_q(hs[i] + zs[i], zs[i], hn[i] + zn[i], zn[i], q[i], 0.5 * (qa[i] + qb[i]),
+                               std::sqrt(q[i] * q[i] + qt * qt), nf * nf, theta, gky, dt, dry, wall_half);
+    }
+}
+
+/// Outflow limiter of one row: r = min(1, h / volume leaving through the faces q*).
+inline void donor_factor_row(int nx, const double* __restrict h, const double* __restrict fx,
+                             const double* __restrict fn, const double* __restrict fs, double* __restrict r,
+                             double kx, double ky) {
+#pragma omp simd
+    for (int i = 0; i < nx; ++i) {
+        const double out = kx * (std::max(fx[i + 1], 0.0) + std::max(-fx[i], 0.0)) +
+                           ky * (std::max(fn[i], 0.0) + std::max(-fs[i], 0.0));
+        r[i] = out > h[i] ? h[i] / out : 1.0;
+    }
 }
 
 }  // namespace
@@ -60,6 +92,8 @@ void Simulation::init_inertial() {
     qx_flux_ = Field<double>(g, 0.0);
     qy_flux_ = Field<double>(g, 0.0);
     donor_r_ = Field<double>(g, 1.0);
+    inertial_scratch_.assign(static_cast<std::size_t>(std::max(1, threads_)),
+                             std::vector<double, AlignedAllocator<double>>(static_cast<std::size_t>(g.pitch), 0.0));
     sqrtg_n_ = Field<double>(g, 0.0);
     for (int j = -g.ghost; j < g.ny + g.ghost; ++j)
         for (int i = -g.ghost; i < g.nx + g.ghost; ++i) {
@@ -114,7 +148,7 @@ double Simulation::inertial_time_step() const {
 void Simulation::step_inertial(double dt, double t_new) {
     if (!inertial_ready_) init_inertial();
     const Grid2D& g = grid_;
-    const int nx = g.nx, ny = g.ny;
+    const int nx = g.nx, ny = g.ny, ghost = g.ghost;
     const SolverOptions& o = setup_.options;
     const double gr = o.gravity, theta = o.inertial_theta, dry = o.dry_depth;
     const double wall_half = 0.5 * kWallElevation;
@@ -124,7 +158,7 @@ void Simulation::step_inertial(double dt, double t_new) {
     const double eps4 = std::pow(o.velocity_eps, 4);
     const float arrival_depth = static_cast<float>(o.arrival_depth);
     const float t_arrival = static_cast<float>(t_new);
-    const int nthreads = std::max(1, std::min(threads_, ny));
+    const int nthreads = std::max(1, std::min({threads_, ny, static_cast<int>(inertial_scratch_.size())}));
 
     Field<double>& H = h_;
     Field<double>& HU = hu_;
@@ -139,6 +173,7 @@ void Simulation::step_inertial(double dt, double t_new) {
     Field<float>& MAXH = max_h_;
     Field<float>& MAXS = max_speed_;
     Field<float>& ARR = arrival_;
+    auto& scratch = inertial_scratch_;
     const std::vector<double>& q_west = q_west_;
     const std::vector<double>& q_east = q_east_;
     const std::vector<double>& q_north = q_north_;
@@ -153,190 +188,180 @@ void Simulation::step_inertial(double dt, double t_new) {
     const unsigned char* free_n = free_e + ny;
     const unsigned char* free_s = free_n + nx;
 
-    // --- 1. face discharges q* (from the old state QX, QY into FX, FY) --------------------------
-#pragma omp parallel for schedule(static) num_threads(nthreads) default(none)                          \
-    shared(H, Z, SN, QX, QY, FX, FY, q_west, q_east, q_north, q_south, free_w, free_e, free_n, free_s) \
-    firstprivate(nx, ny, theta, gkx, gky, dt, dry, wall_half)
-    for (int j = 0; j <= ny; ++j) {
-        if (j < ny) {  // x faces of row j: face i between cells i - 1 and i
-            const double* __restrict h = H.row(j);
-            const double* __restrict z = Z.row(j);
-            const double* __restrict sn = SN.row(j);
-            const double* __restrict q = QX.row(j);
-            const double* __restrict qyn = QY.row(j);
-            const double* __restrict qys = QY.row(j + 1);
-            double* __restrict f = FX.row(j);
-#pragma omp simd
-            for (int i = 1; i < nx; ++i) {
-                const double qt = 0.25 * ((qyn[i - 1] + qyn[i]) + (qys[i - 1] + qys[i]));
-                const double nf = 0.5 * (sn[i - 1] + sn[i]);
-                f[i] = inertial_face_q(h[i - 1] + z[i - 1], z[i - 1], h[i] + z[i], z[i], q[i],
-                                       0.5 * (q[i - 1] + q[i + 1]), std::sqrt(q[i] * q[i] + qt * qt), nf * nf,
-                                       theta, gkx, dt, dry, wall_half);
-            }
-            // Boundary faces: imposed (closed, discharge), free, or level (the ghost's eta).
-            for (int side = 0; side < 2; ++side) {
-                const int i = side == 0 ? 0 : nx;                  // face index
-                const int c = side == 0 ? 0 : nx - 1;              // boundary cell
-                const int c1 = side == 0 ? std::min(1, nx - 1) : std::max(nx - 2, 0);  // next inward
-                const int gc = side == 0 ? -1 : nx;                // ghost
-                const double imposed = side == 0 ? q_west[j] : q_east[j];
-                const bool is_free = (side == 0 ? free_w[j] : free_e[j]) != 0;
-                const double qt = 0.25 * ((qyn[i - 1] + qyn[i]) + (qys[i - 1] + qys[i]));
-                const double qm = std::sqrt(q[i] * q[i] + qt * qt);
-                const double nf = sn[c];
-                double qf;
-                if (!std::isnan(imposed)) {
-                    qf = imposed;
-                } else if (is_free) {
-                    qf = free_face_q(h[c], z[c], h[c1], z[c1], c1 != c && z[c1] < wall_half, q[i], qm, nf * nf,
-                                     side == 0 ? -1.0 : 1.0, gkx, dt, dry, wall_half);
-                } else {
-                    const int l = side == 0 ? gc : c, r = side == 0 ? c : gc;
-                    qf = inertial_face_q(h[l] + z[l], z[l], h[r] + z[r], z[r], q[i], q[i], qm, nf * nf, 1.0, gkx,
-                                         dt, dry, wall_half);
-                }
-                f[i] = qf;
-            }
-        }
-        // y faces of face row j: between cell rows j - 1 (north, "right") and j (south, "left").
-        {
-            const double* __restrict hn = H.row(j - 1);
-            const double* __restrict zn = Z.row(j - 1);
-            const double* __restrict hs = H.row(j);
-            const double* __restrict zs = Z.row(j);
-            const double* __restrict snn = SN.row(j - 1);
-            const double* __restrict sns = SN.row(j);
-            const double* __restrict q = QY.row(j);
-            const double* __restrict qa = QY.row(j - 1);
-            const double* __restrict qb = QY.row(j + 1);
-            const double* __restrict qxn = QX.row(j - 1);
-            const double* __restrict qxs = QX.row(j);
-            double* __restrict f = FY.row(j);
-            if (j > 0 && j < ny) {
-#pragma omp simd
-                for (int i = 0; i < nx; ++i) {
-                    const double qt = 0.25 * ((qxn[i] + qxn[i + 1]) + (qxs[i] + qxs[i + 1]));
-                    const double nf = 0.5 * (snn[i] + sns[i]);
-                    f[i] = inertial_face_q(hs[i] + zs[i], zs[i], hn[i] + zn[i], zn[i], q[i], 0.5 * (qa[i] + qb[i]),
-                                           std::sqrt(q[i] * q[i] + qt * qt), nf * nf, theta, gky, dt, dry,
-                                           wall_half);
-                }
-            } else {
-                const bool north = j == 0;
-                const int c = north ? 0 : ny - 1;
-                const int c1 = north ? std::min(1, ny - 1) : std::max(ny - 2, 0);
-                const double* __restrict hc = H.row(c);
-                const double* __restrict zc = Z.row(c);
-                const double* __restrict h1 = H.row(c1);
-                const double* __restrict z1 = Z.row(c1);
-                const double* __restrict snc = SN.row(c);
-                const std::vector<double>& imposed = north ? q_north : q_south;
-                const unsigned char* is_free = north ? free_n : free_s;
-                for (int i = 0; i < nx; ++i) {
-                    const double qt = 0.25 * ((qxn[i] + qxn[i + 1]) + (qxs[i] + qxs[i + 1]));
-                    const double qm = std::sqrt(q[i] * q[i] + qt * qt);
-                    const double nf = snc[i];
-                    double qf;
-                    if (!std::isnan(imposed[i])) {
-                        qf = imposed[i];
-                    } else if (is_free[i] != 0) {
-                        qf = free_face_q(hc[i], zc[i], h1[i], z1[i], c1 != c && z1[i] < wall_half, q[i], qm, nf * nf,
-                                         north ? 1.0 : -1.0, gky, dt, dry, wall_half);
-                    } else {
-                        qf = inertial_face_q(hs[i] + zs[i], zs[i], hn[i] + zn[i], zn[i], q[i], q[i], qm, nf * nf, 1.0,
-                                             gky, dt, dry, wall_half);
-                    }
-                    f[i] = qf;
-                }
-            }
-        }
-    }
-
-    // --- 2. outflow limiter: r = min(1, h / volume leaving through q*) per cell -------------------
-#pragma omp parallel for schedule(static) num_threads(nthreads) default(none) shared(H, FX, FY, R) \
-    firstprivate(nx, ny, kx, ky)
-    for (int j = 0; j < ny; ++j) {
+    // q* of the x faces of row j: face i between cells i - 1 and i.
+    auto x_faces = [&](int j) {
         const double* __restrict h = H.row(j);
-        const double* __restrict fx = FX.row(j);
-        const double* __restrict fn = FY.row(j);
-        const double* __restrict fs = FY.row(j + 1);
-        double* __restrict r = R.row(j);
+        const double* __restrict z = Z.row(j);
+        const double* __restrict sn = SN.row(j);
+        const double* __restrict q = QX.row(j);
+        const double* __restrict qyn = QY.row(j);
+        const double* __restrict qys = QY.row(j + 1);
+        double* __restrict f = FX.row(j);
 #pragma omp simd
-        for (int i = 0; i < nx; ++i) {
-            const double out = kx * (std::max(fx[i + 1], 0.0) + std::max(-fx[i], 0.0)) +
-                               ky * (std::max(fn[i], 0.0) + std::max(-fs[i], 0.0));
-            r[i] = out > h[i] ? h[i] / out : 1.0;
+        for (int i = 1; i < nx; ++i) {
+            const double qt = 0.25 * ((qyn[i - 1] + qyn[i]) + (qys[i - 1] + qys[i]));
+            const double nf = 0.5 * (sn[i - 1] + sn[i]);
+            f[i] = inertial_face_q(h[i - 1] + z[i - 1], z[i - 1], h[i] + z[i], z[i], q[i], 0.5 * (q[i - 1] + q[i + 1]),
+                                   std::sqrt(q[i] * q[i] + qt * qt), nf * nf, theta, gkx, dt, dry, wall_half);
         }
-    }
+        // Boundary faces: imposed (closed, discharge), free, or level (the ghost's eta), theta = 1.
+        for (int side = 0; side < 2; ++side) {
+            const int i = side == 0 ? 0 : nx;                                    // face
+            const int c = side == 0 ? 0 : nx - 1;                                // boundary cell
+            const int c1 = side == 0 ? std::min(1, nx - 1) : std::max(nx - 2, 0);  // next inward
+            const int gc = side == 0 ? -1 : nx;                                  // ghost
+            const double imposed = side == 0 ? q_west[j] : q_east[j];
+            const bool is_free = (side == 0 ? free_w[j] : free_e[j]) != 0;
+            const double qt = 0.25 * ((qyn[i - 1] + qyn[i]) + (qys[i - 1] + qys[i]));
+            const double qm = std::sqrt(q[i] * q[i] + qt * qt);
+            const double gn2f = sn[c] * sn[c];
+            if (!std::isnan(imposed)) {
+                f[i] = imposed;
+            } else if (is_free) {
+                f[i] = free_face_q(h[c], z[c], h[c1], z[c1], c1 != c && z[c1] < wall_half, q[i], qm, gn2f,
+                                   side == 0 ? -1.0 : 1.0, gkx, dt, dry, wall_half);
+            } else {
+                const int l = side == 0 ? gc : c, r = side == 0 ? c : gc;
+                f[i] = inertial_face_q(h[l] + z[l], z[l], h[r] + z[r], z[r], q[i], q[i], qm, gn2f, 1.0, gkx, dt, dry,
+                                       wall_half);
+            }
+        }
+    };
+    // q* of face row j (between cell rows j - 1 and j) into out.
+    auto y_faces = [&](int j, double* out) {
+        if (j > 0 && j < ny) {
+            y_face_row_inertial(nx, H.row(j - 1), Z.row(j - 1), H.row(j), Z.row(j), SN.row(j - 1), SN.row(j), QY.row(j),
+                                QY.row(j - 1), QY.row(j + 1), QX.row(j - 1), QX.row(j), out, theta, gky, dt, dry,
+                                wall_half);
+            return;
+        }
+        const bool north = j == 0;
+        const int c = north ? 0 : ny - 1;
+        const int c1 = north ? std::min(1, ny - 1) : std::max(ny - 2, 0);
+        const double* hc = H.row(c);
+        const double* zc = Z.row(c);
+        const double* h1 = H.row(c1);
+        const double* z1 = Z.row(c1);
+        const double* hg = H.row(north ? -1 : ny);
+        const double* zg = Z.row(north ? -1 : ny);
+        const double* snc = SN.row(c);
+        const double* q = QY.row(j);
+        const double* qxn = QX.row(j - 1);
+        const double* qxs = QX.row(j);
+        const std::vector<double>& imposed = north ? q_north : q_south;
+        const unsigned char* is_free = north ? free_n : free_s;
+        for (int i = 0; i < nx; ++i) {
+            const double qt = 0.25 * ((qxn[i] + qxn[i + 1]) + (qxs[i] + qxs[i + 1]));
+            const double qm = std::sqrt(q[i] * q[i] + qt * qt);
+            const double gn2f = snc[i] * snc[i];
+            if (!std::isnan(imposed[i])) {
+                out[i] = imposed[i];
+            } else if (is_free[i] != 0) {
+                out[i] = free_face_q(hc[i], zc[i], h1[i], z1[i], c1 != c && z1[i] < wall_half, q[i], qm, gn2f,
+                                     north ? 1.0 : -1.0, gky, dt, dry, wall_half);
+            } else if (north) {  // the ghost row lies north ("right")
+                out[i] = inertial_face_q(hc[i] + zc[i], zc[i], hg[i] + zg[i], zg[i], q[i], q[i], qm, gn2f, 1.0, gky,
+                                         dt, dry, wall_half);
+            } else {
+                out[i] = inertial_face_q(hg[i] + zg[i], zg[i], hc[i] + zc[i], zc[i], q[i], q[i], qm, gn2f, 1.0, gky,
+                                         dt, dry, wall_half);
+            }
+        }
+    };
 
-    // --- 3. limited fluxes (the new state QX, QY), cell update, rain, monitors ------------------
     double sx = 0.0, sy = 0.0, hmax = 0.0;
     std::int64_t wet = 0;
-#pragma omp parallel for schedule(static) num_threads(nthreads) default(none)                              \
-    shared(H, HU, HV, Z, QX, QY, FX, FY, R, MAXH, MAXS, ARR, f_west, f_east, f_north, f_south, row_fix) \
-    firstprivate(nx, ny, kx, ky, rain_dt, dry, wall_half, gr, eps4, arrival_depth, t_arrival)             \
-    reduction(max : sx, sy, hmax) reduction(+ : wet)
-    for (int j = 0; j < ny; ++j) {
-        double* __restrict h = H.row(j);
-        double* __restrict hu = HU.row(j);
-        double* __restrict hv = HV.row(j);
-        const double* __restrict z = Z.row(j);
-        const double* __restrict fx = FX.row(j);
-        const double* __restrict fn = FY.row(j);
-        const double* __restrict fs = FY.row(j + 1);
-        const double* __restrict r = R.row(j);
-        const double* __restrict rn = R.row(j - 1);
-        const double* __restrict rs = R.row(j + 1);
-        double* __restrict qx = QX.row(j);
-        double* __restrict qn_out = QY.row(j);
-        double* __restrict qs_out = QY.row(j + 1);
-        float* __restrict maxh = MAXH.row(j);
-        float* __restrict maxs = MAXS.row(j);
-        float* __restrict arr = ARR.row(j);
-        const bool last_row = j == ny - 1;
-        double fix = 0.0;
-#pragma omp simd reduction(max : sx, sy, hmax) reduction(+ : wet, fix)
-        for (int i = 0; i < nx; ++i) {
-            // Each face takes its donor cell's factor: the same product in both neighbours.
-            const double qw = fx[i] * (fx[i] > 0.0 ? r[i - 1] : r[i]);
-            const double qe = fx[i + 1] * (fx[i + 1] > 0.0 ? r[i] : r[i + 1]);
-            const double qn = fn[i] * (fn[i] > 0.0 ? r[i] : rn[i]);
-            const double qs = fs[i] * (fs[i] > 0.0 ? rs[i] : r[i]);
-            qx[i] = qw;
-            qn_out[i] = qn;
-            if (last_row) qs_out[i] = qs;
-            double hnew = h[i] + kx * (qw - qe) + ky * (qs - qn) + (z[i] < wall_half ? rain_dt : 0.0);
-            fix += hnew < 0.0 ? -hnew : 0.0;
-            hnew = std::max(hnew, 0.0);
-            const bool wet_cell = hnew >= dry;
-            const double qxc = wet_cell ? 0.5 * (qw + qe) : 0.0;
-            const double qyc = wet_cell ? 0.5 * (qn + qs) : 0.0;
-            h[i] = hnew;
-            hu[i] = qxc;
-            hv[i] = qyc;
-            // Monitors of the new state.
-            const double u = hnew > 0.0 ? desingularised_velocity(hnew, qxc, eps4) : 0.0;
-            const double v = hnew > 0.0 ? desingularised_velocity(hnew, qyc, eps4) : 0.0;
-            const double c = std::sqrt(gr * hnew);
-            sx = std::max(sx, std::abs(u) + c);
-            sy = std::max(sy, std::abs(v) + c);
-            hmax = std::max(hmax, hnew);
-            const float hf = static_cast<float>(hnew);
-            maxh[i] = std::max(maxh[i], hf);
-            maxs[i] = std::max(maxs[i], static_cast<float>(std::sqrt(u * u + v * v)));
-            arr[i] = (hf > arrival_depth && std::isnan(arr[i])) ? t_arrival : arr[i];
-            wet += wet_cell ? 1 : 0;
+#pragma omp parallel num_threads(nthreads) default(none)                                                    \
+    shared(H, HU, HV, Z, QX, QY, FX, FY, R, MAXH, MAXS, ARR, scratch, f_west, f_east, f_north, f_south, row_fix, \
+               x_faces, y_faces) firstprivate(nx, ny, ghost, nthreads, kx, ky, rain_dt, dry, wall_half, gr, eps4,        \
+                                                 arrival_depth, t_arrival) reduction(max : sx, sy, hmax) reduction(+ : wet)
+    {
+        const int t = omp_get_thread_num();
+        const int j0 = static_cast<int>(static_cast<std::int64_t>(ny) * t / nthreads);
+        const int j1 = static_cast<int>(static_cast<std::int64_t>(ny) * (t + 1) / nthreads);
+
+        // Phase 1 (from the old state): q* of the block's faces, and the outflow limiter of each
+        // row as soon as its south face row is known. The face row below the block belongs to the
+        // next block; it is recomputed here into a private row (the same code, the same bits).
+        for (int j = j0; j < j1; ++j) {
+            x_faces(j);
+            y_faces(j, FY.row(j));
+            if (j > j0) donor_factor_row(nx, H.row(j - 1), FX.row(j - 1), FY.row(j - 1), FY.row(j), R.row(j - 1), kx, ky);
         }
-        // The east face of the row (the loop stores each cell's west face) and the boundary records.
-        qx[nx] = fx[nx] * (fx[nx] > 0.0 ? r[nx - 1] : 1.0);
-        f_west[j] = qx[0];
-        f_east[j] = qx[nx];
-        if (j == 0)
-            for (int i = 0; i < nx; ++i) f_north[i] = qn_out[i];
-        if (last_row)
-            for (int i = 0; i < nx; ++i) f_south[i] = qs_out[i];
-        row_fix[j] = fix;
+        double* south = FY.row(j1);
+        if (j1 == ny) {
+            y_faces(ny, south);
+        } else {
+            south = scratch[t].data() + ghost;  // the same alignment as FY.row(j1)
+            y_faces(j1, south);
+        }
+        donor_factor_row(nx, H.row(j1 - 1), FX.row(j1 - 1), FY.row(j1 - 1), south, R.row(j1 - 1), kx, ky);
+#pragma omp barrier
+
+        // Phase 2: limited fluxes (the new state QX, QY), cell update, rain, monitors.
+        for (int j = j0; j < j1; ++j) {
+            double* __restrict h = H.row(j);
+            double* __restrict hu = HU.row(j);
+            double* __restrict hv = HV.row(j);
+            const double* __restrict z = Z.row(j);
+            const double* __restrict fx = FX.row(j);
+            const double* __restrict fn = FY.row(j);
+            const double* __restrict fs = FY.row(j + 1);
+            const double* __restrict r = R.row(j);
+            const double* __restrict rn = R.row(j - 1);
+            const double* __restrict rs = R.row(j + 1);
+            double* __restrict qx = QX.row(j);
+            double* __restrict qn_out = QY.row(j);
+            float* __restrict maxh = MAXH.row(j);
+            float* __restrict maxs = MAXS.row(j);
+            float* __restrict arr = ARR.row(j);
+            double fix = 0.0;
+#pragma omp simd reduction(max : sx, sy, hmax) reduction(+ : wet, fix)
+            for (int i = 0; i < nx; ++i) {
+                // Each face takes its donor cell's factor: the same product in both neighbours.
+                const double qw = fx[i] * (fx[i] > 0.0 ? r[i - 1] : r[i]);
+                const double qe = fx[i + 1] * (fx[i + 1] > 0.0 ? r[i] : r[i + 1]);
+                const double qn = fn[i] * (fn[i] > 0.0 ? r[i] : rn[i]);
+                const double qs = fs[i] * (fs[i] > 0.0 ? rs[i] : r[i]);
+                qx[i] = qw;
+                qn_out[i] = qn;
+                double hnew = h[i] + kx * (qw - qe) + ky * (qs - qn) + (z[i] < wall_half ? rain_dt : 0.0);
+                fix += hnew < 0.0 ? -hnew : 0.0;
+                hnew = std::max(hnew, 0.0);
+                const bool wet_cell = hnew >= dry;
+                const double qxc = wet_cell ? 0.5 * (qw + qe) : 0.0;
+                const double qyc = wet_cell ? 0.5 * (qn + qs) : 0.0;
+                h[i] = hnew;
+                hu[i] = qxc;
+                hv[i] = qyc;
+                // Monitors of the new state (desingularised velocities are 0 where h = 0).
+                const double u = desingularised_velocity(hnew, qxc, eps4);
+                const double v = desingularised_velocity(hnew, qyc, eps4);
+                const double c = std::sqrt(gr * hnew);
+                sx = std::max(sx, std::abs(u) + c);
+                sy = std::max(sy, std::abs(v) + c);
+                hmax = std::max(hmax, hnew);
+                const float hf = static_cast<float>(hnew);
+                maxh[i] = std::max(maxh[i], hf);
+                maxs[i] = std::max(maxs[i], static_cast<float>(std::sqrt(u * u + v * v)));
+                arr[i] = (hf > arrival_depth && std::isnan(arr[i])) ? t_arrival : arr[i];
+                wet += wet_cell ? 1 : 0;
+            }
+            // The row's east face (the loop stores each cell's west face) and the boundary records.
+            qx[nx] = fx[nx] * (fx[nx] > 0.0 ? r[nx - 1] : 1.0);
+            f_west[j] = qx[0];
+            f_east[j] = qx[nx];
+            if (j == 0)
+                for (int i = 0; i < nx; ++i) f_north[i] = qn_out[i];
+            if (j == ny - 1) {
+                double* __restrict qs_out = QY.row(ny);
+                for (int i = 0; i < nx; ++i) {
+                    qs_out[i] = fs[i] * (fs[i] > 0.0 ? 1.0 : r[i]);
+                    f_south[i] = qs_out[i];
+                }
+            }
+            row_fix[j] = fix;
+        }
     }
     smax_x_ = sx;
     smax_y_ = sy;
