@@ -21,52 +21,7 @@ struct FaceRow {
 };
 
 
-/// Fluxes through the y faces between row jn (north) and row js = jn + 1 (south), written to f.
-/// Normal direction is north: the "left" state is the southern cell.
-constexpr std::size_t kFaceArrays = 6;
-
-inline void y_face_row(int nx, const double* __restrict hN, const double* __restrict huN,
-                       const double* __restrict hvN, const double* __restrict zN,
-                       const double* __restrict hS, const double* __restrict huS,
-                       const double* __restrict hvS, const double* __restrict zS, double g,
-                       double eps4, FaceRow f) {
-#pragma omp simd
-    for (int i = 0; i < nx; ++i) {
-        const FaceDepths<double> r = reconstruct_face(hS[i], zS[i], hN[i], zN[i]);
-        const double vn = desingularised_velocity(hN[i], hvN[i], eps4);
-        const double un = desingularised_velocity(hN[i], huN[i], eps4);
-        const double vs = desingularised_velocity(hS[i], hvS[i], eps4);
-        const double us = desingularised_velocity(hS[i], huS[i], eps4);
-        const FaceFlux<double> F = riemann_hllc(r.hl, vs, us, r.hr, vn, un, g);
-        f.mass[i] = F.mass;
-        f.normal[i] = F.normal;
-        f.transverse[i] = F.transverse;
-        f.zf[i] = r.zf;
-        f.h_left[i] = r.hl;
-        f.h_right[i] = r.hr;
-    }
-}
-
-/// Fluxes through the nx + 1 x faces of one row: face i lies between cells i-1 and i.
-inline void x_face_row(int nx, const double* __restrict h, const double* __restrict hu,
-                       const double* __restrict hv, const double* __restrict z, double g,
-                       double eps4, FaceRow f) {
-#pragma omp simd
-    for (int i = 0; i <= nx; ++i) {
-        const FaceDepths<double> r = reconstruct_face(h[i - 1], z[i - 1], h[i], z[i]);
-        const double ul = desingularised_velocity(h[i - 1], hu[i - 1], eps4);
-        const double vl = desingularised_velocity(h[i - 1], hv[i - 1], eps4);
-        const double ur = desingularised_velocity(h[i], hu[i], eps4);
-        const double vr = desingularised_velocity(h[i], hv[i], eps4);
-        const FaceFlux<double> F = riemann_hllc(r.hl, ul, vl, r.hr, ur, vr, g);
-        f.mass[i] = F.mass;
-        f.normal[i] = F.normal;
-        f.transverse[i] = F.transverse;
-        f.zf[i] = r.zf;
-        f.h_left[i] = r.hl;
-        f.h_right[i] = r.hr;
-    }
-}
+constexpr std::size_t kFaceArrays = 6;  ///< arrays in a FaceRow
 
 /// Desingularised velocities of cells [i0, i1) of a row (u from hu, v from hv).
 inline void velocity_range(int i0, int i1, const double* __restrict h, const double* __restrict hu,
