@@ -89,30 +89,31 @@ int run_command(const std::string& scenario_path, const RunOptions& opts) {
         meta.write_velocity = sc.write_velocity;
         for (const GaugeSpec& gs : p.setup.gauges) meta.gauge_names.push_back(gs.name);
 
-        Simulation sim(std::move(p.setup));
-        const Grid2D& g = sim.grid();
+        // The run itself, for either precision of the solver state.
+        auto body = [&](auto& sim) -> int {
+            const Grid2D& g = sim.grid();
 
-        std::unique_ptr<Hdf5ResultWriter> writer;
-        try {
-            writer = std::make_unique<Hdf5ResultWriter>(sc.output_file, meta);
-        } catch (const std::exception& e) {
-            throw InputError(sc.path, "output.file", sc.output_file, std::string("cannot write the result: ") + e.what());
-        }
+            std::unique_ptr<Hdf5ResultWriter> writer;
+            try {
+                writer = std::make_unique<Hdf5ResultWriter>(sc.output_file, meta);
+            } catch (const std::exception& e) {
+                throw InputError(sc.path, "output.file", sc.output_file, std::string("cannot write the result: ") + e.what());
+            }
 
-        std::signal(SIGINT, on_signal);
-        std::signal(SIGTERM, on_signal);
+            std::signal(SIGINT, on_signal);
+            std::signal(SIGTERM, on_signal);
 
-        const std::size_t n = g.cells();
-        std::vector<float> depth(n), vx, vy;
-        if (sc.write_velocity) {
-            vx.resize(n);
-            vy.resize(n);
-        }
-        auto write_frame = [&] {
-            sim.copy_depth(depth.data());
-            if (sc.write_velocity) sim.copy_velocity(vx.data(), vy.data());
-            writer->write_frame(sim.time(), depth.data(), sc.write_velocity ? vx.data() : nullptr,
-                                sc.write_velocity ? vy.data() : nullptr);
+            const std::size_t n = g.cells();
+            std::vector<float> depth(n), vx, vy;
+            if (sc.write_velocity) {
+                vx.resize(n);
+                vy.resize(n);
+            }
+            auto write_frame = [&] {
+                sim.copy_depth(depth.data());
+                if (sc.write_velocity) sim.copy_velocity(vx.data(), vy.data());
+                writer->write_frame(sim.time(), depth.data(), sc.write_velocity ? vx.data() : nullptr,
+                                    sc.write_velocity ? vy.data() : nullptr);
         };
         auto write_samples = [&] {
             for (std::size_t k = 0; k < sim.setup().gauges.size(); ++k) {
@@ -206,6 +207,9 @@ int run_command(const std::string& scenario_path, const RunOptions& opts) {
                     l.rain, l.inflow, l.outflow, vol);
         std::printf("  mass balance    error %.3e m3 (relative %.3e)\n", l.error(vol), mass_error_relative(l, vol));
         return 0;
+        };
+        Simulation sim(std::move(p.setup));
+        return body(sim);
     } catch (const InputError& e) {
         report_error(e);
         return 2;
