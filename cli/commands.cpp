@@ -194,7 +194,8 @@ int run_command(const std::string& scenario_path, const RunOptions& opts) {
         const double updates = static_cast<double>(sim.steps()) * static_cast<double>(sim.domain_cells());
         std::printf("floodsim run summary: %s\n", sc.name.c_str());
         std::printf("  result          %s\n", sc.output_file.c_str());
-        std::printf("  scheme          %s, %d threads\n", scheme_name(sim.setup().options.scheme), sim.threads());
+        std::printf("  scheme          %s, %s precision, %d threads\n", scheme_name(sim.setup().options.scheme),
+                        sim.setup().options.precision == Precision::Single ? "single" : "double", sim.threads());
         std::printf("  grid            %d x %d cells of %g x %g m (%lld in the domain)\n", g.nx, g.ny, g.dx, g.dy,
                     static_cast<long long>(sim.domain_cells()));
         std::printf("  simulated       %s in %lld steps (mean dt %.4g s)\n", format_seconds(sim.time()).c_str(),
@@ -208,6 +209,10 @@ int run_command(const std::string& scenario_path, const RunOptions& opts) {
         std::printf("  mass balance    error %.3e m3 (relative %.3e)\n", l.error(vol), mass_error_relative(l, vol));
         return 0;
         };
+        if (p.setup.options.precision == Precision::Single) {
+            SimulationSingle sim(std::move(p.setup));
+            return body(sim);
+        }
         Simulation sim(std::move(p.setup));
         return body(sim);
     } catch (const InputError& e) {

@@ -200,9 +200,8 @@ ModelSetup build_model(const Scenario& sc) {
         throw InputError(sc.path, "solver.scheme", sc.scheme,
                          "scheme not available in this version of floodsim (available: fv1, fv2, inertial)");
     }
-    if (sc.precision != "double")
-        throw InputError(sc.path, "solver.precision", sc.precision,
-                         "single precision is not available in this version of floodsim (available: double)");
+    // The loader accepts only "double" and "single".
+    o.precision = sc.precision == "single" ? Precision::Single : Precision::Double;
     o.cfl = sc.cfl;
     o.threads = sc.threads > 0 ? sc.threads : omp_get_num_procs();
     o.dry_depth = sc.dry_depth;

@@ -11,6 +11,11 @@ namespace floodsim {
 
 enum class Scheme { Fv1, Fv2, Inertial };
 
+/// Floating-point type of the solver state (solver.precision): the driver builds a
+/// BasicSimulation<double> or BasicSimulation<float> from it (time and the mass ledger are double
+/// in both).
+enum class Precision { Double, Single };
+
 enum class BoundarySide { West, East, North, South };
 enum class BoundaryType { Closed, Free, Level, Discharge };
 
@@ -34,6 +39,7 @@ struct GaugeSpec {
 
 struct SolverOptions {
     Scheme scheme = Scheme::Fv1;
+    Precision precision = Precision::Double;
     double cfl = 0.5;
     int threads = 1;             ///< >= 1
     double dry_depth = 1e-6;     ///< m: below it a cell carries no momentum

@@ -25,11 +25,16 @@ struct GaugeReading {
     double depth, water_level, velocity_x, velocity_y;
 };
 
-class Simulation {
+/// The solver state is stored and stepped in `Real` (double, or float for solver.precision =
+/// "single"); time, the mass ledger, boundary fluxes and all sums are double in both.
+template <class Real>
+class BasicSimulation {
 public:
+    using real_type = Real;
+
     /// Validates the setup (sizes, values) and builds the initial state; throws
     /// std::invalid_argument naming what is wrong.
-    explicit Simulation(ModelSetup setup);
+    explicit BasicSimulation(ModelSetup setup);
 
     const Grid2D& grid() const { return grid_; }
     /// The setup, less its per-cell vectors (z, manning, h0, u0, v0: released after the
@@ -46,10 +51,13 @@ public:
     void advance_to(double t_target);
 
     // --- state -------------------------------------------------------------------------
-    const Field<double>& h() const { return h_; }
-    const Field<double>& hu() const { return hu_; }
-    const Field<double>& hv() const { return hv_; }
-    const Field<double>& z() const { return z_; }
+    const Field<Real>& h() const { return h_; }
+    const Field<Real>& hu() const { return hu_; }
+    const Field<Real>& hv() const { return hv_; }
+    /// Bed elevation as stepped: z() + z_datum() is the elevation of the input (the datum is 0 in
+    /// double precision, the lowest domain cell in single precision).
+    const Field<Real>& z() const { return z_; }
+    double z_datum() const { return z_datum_; }
     bool inside(int i, int j) const { return z_(i, j) < 0.5 * kWallElevation; }
 
     /// Water in the domain, m3 (deterministic sum, independent of the thread count).
@@ -109,7 +117,7 @@ private:
     double t_ = 0.0;
     std::int64_t steps_ = 0;
 
-    Field<double> h_, hu_, hv_, z_, gn2_;
+    Field<Real> h_, hu_, hv_, z_, gn2_;
     Field<float> max_h_, max_speed_, arrival_;
 
     // Imposed boundary mass flux per face (m2/s, in the face-normal sign convention of the
@@ -120,8 +128,8 @@ private:
 
     // Sweep scratch: per thread, two y-face rows and one x-face row (3 components each), plus
     // the first y face of each block (computed before the in-place sweep starts).
-    std::vector<std::vector<double>> scratch_;
-    std::vector<std::vector<double>> block_face_;
+    std::vector<std::vector<Real>> scratch_;
+    std::vector<std::vector<Real>> block_face_;
     // fv1 dry-tile skipping: rows are cut into chunks of kChunk cells; a chunk is swept only if
     // it or a neighbouring chunk (or a ghost cell next to it) held water after the last step.
     static constexpr int kChunk = 64;
@@ -136,13 +144,13 @@ private:
     // discharges on faces (m2/s): qx_(i, j) on the x face west of cell (i, j), +x (i = 0..nx);
     // qy_(i, j) on the y face north of cell (i, j), +north (j = 0..ny).
     void init_inertial();
-    Field<double> qx_, qy_;
-    Field<double> qx_flux_, qy_flux_;  // the step's fluxes before the outflow limiter (scratch)
-    Field<double> donor_r_;            // per cell: outflow scale factor (0, 1] of the step; 1 in ghosts
-    Field<double> sqrtg_n_;            // per cell: sqrt(g) n, ghosts copy their interior neighbour
+    Field<Real> qx_, qy_;
+    Field<Real> qx_flux_, qy_flux_;  // the step's fluxes before the outflow limiter (scratch)
+    Field<Real> donor_r_;            // per cell: outflow scale factor (0, 1] of the step; 1 in ghosts
+    Field<Real> sqrtg_n_;            // per cell: sqrt(g) n, ghosts copy their interior neighbour
     std::vector<unsigned char> free_face_;  // boundary faces W (ny), E (ny), N (nx), S (nx): 1 = free
     // per thread: one face row (aligned like a field row) for the face row below its block
-    std::vector<std::vector<double, AlignedAllocator<double>>> inertial_scratch_;
+    std::vector<std::vector<Real, AlignedAllocator<Real>>> inertial_scratch_;
     double inertial_hmax_ = 0.0;       // max depth of the current state (interior), m
     bool inertial_ready_ = false;
 
@@ -150,17 +158,23 @@ private:
     // stage of the Heun step (second = false: U* from U^n; true: U^{n+1} = (U^n + U* + dt L(U*)) / 2).
     void init_fv2();
     void fv2_stage(double dt, double t_new, bool second);
-    Field<double> fv2_h0_, fv2_hu0_, fv2_hv0_;  // U^n, the state at the start of the step
-    Field<double> fv2_u_, fv2_v_;               // stage velocities (every stored cell)
-    std::array<Field<double>, 8> fv2_slope_;    // limited slopes: x (eta, h, u, v), y (eta, h, u, v)
-    std::array<Field<double>, 5> fv2_fx_, fv2_fy_;  // face: mass, normal, transverse, left/right source
-    Field<double> fv2_donor_;                   // per cell: outflow scale factor (0, 1], 1 in ghosts
+    Field<Real> fv2_h0_, fv2_hu0_, fv2_hv0_;  // U^n, the state at the start of the step
+    Field<Real> fv2_u_, fv2_v_;               // stage velocities (every stored cell)
+    std::array<Field<Real>, 8> fv2_slope_;    // limited slopes: x (eta, h, u, v), y (eta, h, u, v)
+    std::array<Field<Real>, 5> fv2_fx_, fv2_fy_;  // face: mass, normal, transverse, left/right source
+    Field<Real> fv2_donor_;                   // per cell: outflow scale factor (0, 1], 1 in ghosts
     bool fv2_ready_ = false;
 
     double smax_x_ = 0.0, smax_y_ = 0.0;  // max |u|+c, |v|+c of the current state (interior)
     std::int64_t wet_cells_ = 0, domain_cells_ = 0;
     MassLedger ledger_;
     std::array<double, 3> phase_s_{};
+    double z_datum_ = 0.0;  // m: subtracted from the bed in single precision (see the constructor)
 };
+
+using Simulation = BasicSimulation<double>;
+using SimulationSingle = BasicSimulation<float>;
+extern template class BasicSimulation<double>;
+extern template class BasicSimulation<float>;
 
 }  // namespace floodsim

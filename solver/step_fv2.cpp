@@ -37,40 +37,46 @@ constexpr int kMass = 0, kNormal = 1, kTransverse = 2, kSrcLeft = 3, kSrcRight =
 constexpr int kEta = 0, kH = 1, kU = 2, kV = 3, kY = 4;
 
 /// The limiter of every reconstructed quantity.
-inline double limited_slope(double backward, double forward) { return minmod(backward, forward); }
+template <class T>
+inline T limited_slope(T backward, T forward) { return minmod(backward, forward); }
 
 /// Mass flux of a face after the positivity scaling of its donor cell (left if it flows right).
-inline double donor_scaled(double mass, double r_left, double r_right) {
-    return mass * (mass > 0.0 ? r_left : r_right);
+template <class T>
+inline T donor_scaled(T mass, T r_left, T r_right) {
+    return mass * (mass > T(0) ? r_left : r_right);
 }
 
 /// One side of a face from a cell's reconstruction: side = +1 (east / north face of the cell)
 /// or -1 (west / south face).
+template <class T>
 struct SideState {
-    double h, z, un, ut;
+    T h, z, un, ut;
 };
-inline SideState side_state(double h, double z, double u_n, double u_t, double s_eta, double s_h, double s_un,
-                            double s_ut, double side) {
-    return {h + side * 0.5 * s_h, z + side * 0.5 * (s_eta - s_h), u_n + side * 0.5 * s_un, u_t + side * 0.5 * s_ut};
+template <class T>
+inline SideState<T> side_state(T h, T z, T u_n, T u_t, T s_eta, T s_h, T s_un,
+                            T s_ut, T side) {
+    return {h + side * T(0.5) * s_h, z + side * T(0.5) * (s_eta - s_h), u_n + side * T(0.5) * s_un, u_t + side * T(0.5) * s_ut};
 }
 
 }  // namespace
 
-void Simulation::init_fv2() {
+template <class Real>
+void BasicSimulation<Real>::init_fv2() {
     const Grid2D& g = grid_;
-    fv2_h0_ = Field<double>(g, 0.0);
-    fv2_hu0_ = Field<double>(g, 0.0);
-    fv2_hv0_ = Field<double>(g, 0.0);
-    fv2_u_ = Field<double>(g, 0.0);
-    fv2_v_ = Field<double>(g, 0.0);
-    for (Field<double>& f : fv2_slope_) f = Field<double>(g, 0.0);
-    for (Field<double>& f : fv2_fx_) f = Field<double>(g, 0.0);
-    for (Field<double>& f : fv2_fy_) f = Field<double>(g, 0.0);
-    fv2_donor_ = Field<double>(g, 1.0);
+    fv2_h0_ = Field<Real>(g, 0.0);
+    fv2_hu0_ = Field<Real>(g, 0.0);
+    fv2_hv0_ = Field<Real>(g, 0.0);
+    fv2_u_ = Field<Real>(g, 0.0);
+    fv2_v_ = Field<Real>(g, 0.0);
+    for (Field<Real>& f : fv2_slope_) f = Field<Real>(g, 0.0);
+    for (Field<Real>& f : fv2_fx_) f = Field<Real>(g, 0.0);
+    for (Field<Real>& f : fv2_fy_) f = Field<Real>(g, 0.0);
+    fv2_donor_ = Field<Real>(g, 1.0);
     fv2_ready_ = true;
 }
 
-void Simulation::step_fv2(double dt, double t_new) {
+template <class Real>
+void BasicSimulation<Real>::step_fv2(double dt, double t_new) {
     if (!fv2_ready_) init_fv2();
     // U^n: the state of the interior (the ghosts are refilled before each stage).
     std::copy(h_.data(), h_.data() + h_.size(), fv2_h0_.data());
@@ -84,33 +90,35 @@ void Simulation::step_fv2(double dt, double t_new) {
     finish_step_monitors(t_new);
 }
 
-void Simulation::fv2_stage(double dt, double t_new, bool second) {
+template <class Real>
+void BasicSimulation<Real>::fv2_stage(double dt, double t_new, bool second) {
     const Grid2D& g = grid_;
     const int nx = g.nx, ny = g.ny;
     const SolverOptions& o = setup_.options;
-    const double gr = o.gravity;
-    const double eps4 = std::pow(o.velocity_eps, 4);
-    const double dry = o.dry_depth;
-    const double kx = dt / g.dx, ky = dt / g.dy;
-    const double rain_dt = setup_.rain.empty() ? 0.0 : setup_.rain.mean(t_, t_new) * dt;
-    const double wall_half = 0.5 * kWallElevation;
-    const double h_first = kFirstOrderDepth;
+    const Real gr = o.gravity;
+    const Real eps4 = std::pow(o.velocity_eps, 4);
+    const Real dry = o.dry_depth;
+    const Real kx = dt / g.dx, ky = dt / g.dy;
+    const Real dt_r = static_cast<Real>(dt);
+    const Real rain_dt = setup_.rain.empty() ? Real(0.0) : setup_.rain.mean(t_, t_new) * dt;
+    const Real wall_half = Real(0.5) * kWallElevation;
+    const Real h_first = kFirstOrderDepth;
     const int nthreads = threads_;
 
-    Field<double>& H = h_;
-    Field<double>& HU = hu_;
-    Field<double>& HV = hv_;
-    const Field<double>& Z = z_;
-    const Field<double>& GN2 = gn2_;
-    const Field<double>& H0 = fv2_h0_;
-    const Field<double>& HU0 = fv2_hu0_;
-    const Field<double>& HV0 = fv2_hv0_;
-    Field<double>& U = fv2_u_;
-    Field<double>& V = fv2_v_;
-    std::array<Field<double>, 8>& S = fv2_slope_;
-    std::array<Field<double>, 5>& FX = fv2_fx_;
-    std::array<Field<double>, 5>& FY = fv2_fy_;
-    Field<double>& R = fv2_donor_;
+    Field<Real>& H = h_;
+    Field<Real>& HU = hu_;
+    Field<Real>& HV = hv_;
+    const Field<Real>& Z = z_;
+    const Field<Real>& GN2 = gn2_;
+    const Field<Real>& H0 = fv2_h0_;
+    const Field<Real>& HU0 = fv2_hu0_;
+    const Field<Real>& HV0 = fv2_hv0_;
+    Field<Real>& U = fv2_u_;
+    Field<Real>& V = fv2_v_;
+    std::array<Field<Real>, 8>& S = fv2_slope_;
+    std::array<Field<Real>, 5>& FX = fv2_fx_;
+    std::array<Field<Real>, 5>& FY = fv2_fy_;
+    Field<Real>& R = fv2_donor_;
     const std::vector<double>& q_west = q_west_;
     const std::vector<double>& q_east = q_east_;
     const std::vector<double>& q_north = q_north_;
@@ -130,25 +138,25 @@ void Simulation::fv2_stage(double dt, double t_new, bool second) {
     for (int j = -1; j < ny + 1; ++j) {
 #pragma omp simd
         for (int i = -1; i < nx + 1; ++i) {
-            const double hc = H(i, j);
-            const double uc = desingularised_velocity(hc, HU(i, j), eps4);
-            const double vc = desingularised_velocity(hc, HV(i, j), eps4);
+            const Real hc = H(i, j);
+            const Real uc = desingularised_velocity(hc, HU(i, j), eps4);
+            const Real vc = desingularised_velocity(hc, HV(i, j), eps4);
             U(i, j) = uc;
             V(i, j) = vc;
-            const double hw = H(i - 1, j), he = H(i + 1, j), hn = H(i, j - 1), hs = H(i, j + 1);
+            const Real hw = H(i - 1, j), he = H(i + 1, j), hn = H(i, j - 1), hs = H(i, j + 1);
             // 1 = second order, 0 = flat (a select, so that the loop vectorises)
-            const double keep = std::min(std::min(hc, std::min(hw, he)), std::min(hn, hs)) < h_first ? 0.0 : 1.0;
-            const double uw = desingularised_velocity(hw, HU(i - 1, j), eps4);
-            const double ue = desingularised_velocity(he, HU(i + 1, j), eps4);
-            const double un = desingularised_velocity(hn, HU(i, j - 1), eps4);
-            const double us = desingularised_velocity(hs, HU(i, j + 1), eps4);
-            const double vw = desingularised_velocity(hw, HV(i - 1, j), eps4);
-            const double ve = desingularised_velocity(he, HV(i + 1, j), eps4);
-            const double vn = desingularised_velocity(hn, HV(i, j - 1), eps4);
-            const double vs = desingularised_velocity(hs, HV(i, j + 1), eps4);
-            const double ec = hc + Z(i, j);
-            const double ew = hw + Z(i - 1, j), ee = he + Z(i + 1, j);
-            const double en = hn + Z(i, j - 1), es = hs + Z(i, j + 1);
+            const Real keep = std::min(std::min(hc, std::min(hw, he)), std::min(hn, hs)) < h_first ? Real(0.0) : Real(1.0);
+            const Real uw = desingularised_velocity(hw, HU(i - 1, j), eps4);
+            const Real ue = desingularised_velocity(he, HU(i + 1, j), eps4);
+            const Real un = desingularised_velocity(hn, HU(i, j - 1), eps4);
+            const Real us = desingularised_velocity(hs, HU(i, j + 1), eps4);
+            const Real vw = desingularised_velocity(hw, HV(i - 1, j), eps4);
+            const Real ve = desingularised_velocity(he, HV(i + 1, j), eps4);
+            const Real vn = desingularised_velocity(hn, HV(i, j - 1), eps4);
+            const Real vs = desingularised_velocity(hs, HV(i, j + 1), eps4);
+            const Real ec = hc + Z(i, j);
+            const Real ew = hw + Z(i - 1, j), ee = he + Z(i + 1, j);
+            const Real en = hn + Z(i, j - 1), es = hs + Z(i, j + 1);
             S[kEta](i, j) = keep * limited_slope(ec - ew, ee - ec);
             S[kH](i, j) = keep * limited_slope(hc - hw, he - hc);
             S[kU](i, j) = keep * limited_slope(uc - uw, ue - uc);
@@ -172,17 +180,17 @@ void Simulation::fv2_stage(double dt, double t_new, bool second) {
 #pragma omp simd
             for (int i = 0; i <= nx; ++i) {
                 const int l = i - 1;
-                const SideState a = side_state(H(l, j), Z(l, j), U(l, j), V(l, j), S[kEta](l, j), S[kH](l, j),
-                                               S[kU](l, j), S[kV](l, j), 1.0);
-                const SideState b = side_state(H(i, j), Z(i, j), U(i, j), V(i, j), S[kEta](i, j), S[kH](i, j),
-                                               S[kU](i, j), S[kV](i, j), -1.0);
-                const FaceDepths<double> r = reconstruct_face(a.h, a.z, b.h, b.z);
-                const FaceFlux<double> F = riemann_hllc(r.hl, a.un, a.ut, r.hr, b.un, b.ut, gr);
+                const SideState<Real> a = side_state(H(l, j), Z(l, j), U(l, j), V(l, j), S[kEta](l, j), S[kH](l, j),
+                                               S[kU](l, j), S[kV](l, j), Real(1.0));
+                const SideState<Real> b = side_state(H(i, j), Z(i, j), U(i, j), V(i, j), S[kEta](i, j), S[kH](i, j),
+                                               S[kU](i, j), S[kV](i, j), -Real(1.0));
+                const FaceDepths<Real> r = reconstruct_face(a.h, a.z, b.h, b.z);
+                const FaceFlux<Real> F = riemann_hllc(r.hl, a.un, a.ut, r.hr, b.un, b.ut, gr);
                 FX[kMass](i, j) = F.mass;
                 FX[kNormal](i, j) = F.normal;
                 FX[kTransverse](i, j) = F.transverse;
-                FX[kSrcLeft](i, j) = 0.5 * (r.hl + a.h) * (r.zf - a.z);
-                FX[kSrcRight](i, j) = 0.5 * (b.h + r.hr) * (b.z - r.zf);
+                FX[kSrcLeft](i, j) = Real(0.5) * (r.hl + a.h) * (r.zf - a.z);
+                FX[kSrcRight](i, j) = Real(0.5) * (b.h + r.hr) * (b.z - r.zf);
             }
             if (!std::isnan(q_west[j])) FX[kMass](0, j) = q_west[j];
             if (!std::isnan(q_east[j])) FX[kMass](nx, j) = q_east[j];
@@ -190,17 +198,17 @@ void Simulation::fv2_stage(double dt, double t_new, bool second) {
 #pragma omp simd
         for (int i = 0; i < nx; ++i) {
             const int n = j - 1;  // north cell: the right side of a face whose normal points north
-            const SideState a = side_state(H(i, j), Z(i, j), V(i, j), U(i, j), S[kY + kEta](i, j), S[kY + kH](i, j),
-                                           S[kY + kV](i, j), S[kY + kU](i, j), 1.0);
-            const SideState b = side_state(H(i, n), Z(i, n), V(i, n), U(i, n), S[kY + kEta](i, n), S[kY + kH](i, n),
-                                           S[kY + kV](i, n), S[kY + kU](i, n), -1.0);
-            const FaceDepths<double> r = reconstruct_face(a.h, a.z, b.h, b.z);
-            const FaceFlux<double> F = riemann_hllc(r.hl, a.un, a.ut, r.hr, b.un, b.ut, gr);
+            const SideState<Real> a = side_state(H(i, j), Z(i, j), V(i, j), U(i, j), S[kY + kEta](i, j), S[kY + kH](i, j),
+                                           S[kY + kV](i, j), S[kY + kU](i, j), Real(1.0));
+            const SideState<Real> b = side_state(H(i, n), Z(i, n), V(i, n), U(i, n), S[kY + kEta](i, n), S[kY + kH](i, n),
+                                           S[kY + kV](i, n), S[kY + kU](i, n), -Real(1.0));
+            const FaceDepths<Real> r = reconstruct_face(a.h, a.z, b.h, b.z);
+            const FaceFlux<Real> F = riemann_hllc(r.hl, a.un, a.ut, r.hr, b.un, b.ut, gr);
             FY[kMass](i, j) = F.mass;
             FY[kNormal](i, j) = F.normal;
             FY[kTransverse](i, j) = F.transverse;
-            FY[kSrcLeft](i, j) = 0.5 * (r.hl + a.h) * (r.zf - a.z);
-            FY[kSrcRight](i, j) = 0.5 * (b.h + r.hr) * (b.z - r.zf);
+            FY[kSrcLeft](i, j) = Real(0.5) * (r.hl + a.h) * (r.zf - a.z);
+            FY[kSrcRight](i, j) = Real(0.5) * (b.h + r.hr) * (b.z - r.zf);
         }
         if (j == 0)
             for (int i = 0; i < nx; ++i)
@@ -218,10 +226,10 @@ void Simulation::fv2_stage(double dt, double t_new, bool second) {
     for (int j = 0; j < ny; ++j) {
 #pragma omp simd
         for (int i = 0; i < nx; ++i) {
-            const double out = kx * (std::max(FX[kMass](i + 1, j), 0.0) + std::max(-FX[kMass](i, j), 0.0)) +
-                               ky * (std::max(FY[kMass](i, j), 0.0) + std::max(-FY[kMass](i, j + 1), 0.0));
-            const double h = H(i, j);
-            R(i, j) = out > h ? h / out : 1.0;
+            const Real out = kx * (std::max(FX[kMass](i + 1, j), Real(0.0)) + std::max(-FX[kMass](i, j), Real(0.0))) +
+                               ky * (std::max(FY[kMass](i, j), Real(0.0)) + std::max(-FY[kMass](i, j + 1), Real(0.0)));
+            const Real h = H(i, j);
+            R(i, j) = out > h ? h / out : Real(1.0);
         }
     }
 
@@ -229,70 +237,77 @@ void Simulation::fv2_stage(double dt, double t_new, bool second) {
     //    stage books the mean of the two, the RK2 weight of each stage's boundary flux).
 #pragma omp parallel for schedule(static) num_threads(nthreads) default(none)                              \
     shared(H, HU, HV, Z, GN2, H0, HU0, HV0, S, FX, FY, R, q_west, q_east, q_north, q_south, f_west, f_east, \
-               f_north, f_south, row_fix) firstprivate(nx, ny, gr, kx, ky, dt, rain_dt, dry, wall_half, second)
+               f_north, f_south, row_fix) firstprivate(nx, ny, gr, kx, ky, dt_r, rain_dt, dry, wall_half, second)
     for (int j = 0; j < ny; ++j) {
         // Scaled mass flux of x face i (imposed boundary fluxes are not scaled).
         auto mass_x = [&](int i) {
-            const double m = FX[kMass](i, j);
+            const Real m = FX[kMass](i, j);
             if ((i == 0 && !std::isnan(q_west[j])) || (i == nx && !std::isnan(q_east[j]))) return m;
             return donor_scaled(m, R(i - 1, j), R(i, j));
         };
         // Scaled mass flux of y face (i, jf) (north of row jf); the left (donor of a northward
         // flux) is row jf, the right row jf - 1.
         auto mass_y = [&](int i, int jf) {
-            const double m = FY[kMass](i, jf);
+            const Real m = FY[kMass](i, jf);
             if ((jf == 0 && !std::isnan(q_north[i])) || (jf == ny && !std::isnan(q_south[i]))) return m;
             return donor_scaled(m, R(i, jf), R(i, jf - 1));
         };
-        double fix = 0.0;
-        double m_west = mass_x(0);
+        Real fix = Real(0.0);
+        Real m_west = mass_x(0);
         for (int i = 0; i < nx; ++i) {
-            const double m_east = mass_x(i + 1);
-            const double m_north = mass_y(i, j), m_south = mass_y(i, j + 1);
-            const double h = H(i, j), z = Z(i, j);
+            const Real m_east = mass_x(i + 1);
+            const Real m_north = mass_y(i, j), m_south = mass_y(i, j + 1);
+            const Real h = H(i, j), z = Z(i, j);
             // Centred part of the bed-slope source: (h_w + h_e)/2 (z_e - z_w) from the cell's own
             // reconstruction (zero where the cell is flat), plus the face parts.
-            const double sxe = S[kEta](i, j), sxh = S[kH](i, j);
-            const double syn = S[kY + kEta](i, j), syh = S[kY + kH](i, j);
-            const double hw = h - 0.5 * sxh, he = h + 0.5 * sxh;
-            const double zw = z - 0.5 * (sxe - sxh), ze = z + 0.5 * (sxe - sxh);
-            const double hs = h - 0.5 * syh, hn = h + 0.5 * syh;
-            const double zs = z - 0.5 * (syn - syh), zn = z + 0.5 * (syn - syh);
-            const double bed_x = 0.5 * (hw + he) * (ze - zw) + FX[kSrcLeft](i + 1, j) + FX[kSrcRight](i, j);
-            const double bed_y = 0.5 * (hs + hn) * (zn - zs) + FY[kSrcLeft](i, j) + FY[kSrcRight](i, j + 1);
+            const Real sxe = S[kEta](i, j), sxh = S[kH](i, j);
+            const Real syn = S[kY + kEta](i, j), syh = S[kY + kH](i, j);
+            const Real hw = h - Real(0.5) * sxh, he = h + Real(0.5) * sxh;
+            const Real zw = z - Real(0.5) * (sxe - sxh), ze = z + Real(0.5) * (sxe - sxh);
+            const Real hs = h - Real(0.5) * syh, hn = h + Real(0.5) * syh;
+            const Real zs = z - Real(0.5) * (syn - syh), zn = z + Real(0.5) * (syn - syh);
+            const Real bed_x = Real(0.5) * (hw + he) * (ze - zw) + FX[kSrcLeft](i + 1, j) + FX[kSrcRight](i, j);
+            const Real bed_y = Real(0.5) * (hs + hn) * (zn - zs) + FY[kSrcLeft](i, j) + FY[kSrcRight](i, j + 1);
 
-            double hnew = h - kx * (m_east - m_west) - ky * (m_north - m_south);
-            double qx = HU(i, j) - kx * (FX[kNormal](i + 1, j) - FX[kNormal](i, j) + gr * bed_x) -
+            Real hnew = h - kx * (m_east - m_west) - ky * (m_north - m_south);
+            Real qx = HU(i, j) - kx * (FX[kNormal](i + 1, j) - FX[kNormal](i, j) + gr * bed_x) -
                         ky * (FY[kTransverse](i, j) - FY[kTransverse](i, j + 1));
-            double qy = HV(i, j) - ky * (FY[kNormal](i, j) - FY[kNormal](i, j + 1) + gr * bed_y) -
+            Real qy = HV(i, j) - ky * (FY[kNormal](i, j) - FY[kNormal](i, j + 1) + gr * bed_y) -
                         kx * (FX[kTransverse](i + 1, j) - FX[kTransverse](i, j));
-            hnew += z < wall_half ? rain_dt : 0.0;
+            hnew += z < wall_half ? rain_dt : Real(0.0);
             // Round-off can leave a hair below zero: set to zero and book it.
-            const double neg = hnew < 0.0 ? -hnew : 0.0;
+            const Real neg = hnew < Real(0.0) ? -hnew : Real(0.0);
             fix += neg;
             hnew += neg;
             const bool wet_stage = hnew >= dry;
-            const double f = manning_implicit_factor(wet_stage ? hnew : 1.0, qx, qy, GN2(i, j), dt);
-            qx = wet_stage ? qx * f : 0.0;
-            qy = wet_stage ? qy * f : 0.0;
+            const Real f = manning_implicit_factor(wet_stage ? hnew : Real(1.0), qx, qy, GN2(i, j), dt_r);
+            qx = wet_stage ? qx * f : Real(0.0);
+            qy = wet_stage ? qy * f : Real(0.0);
             if (second) {
-                hnew = 0.5 * (H0(i, j) + hnew);
+                hnew = Real(0.5) * (H0(i, j) + hnew);
                 const bool wet_cell = hnew >= dry;
-                qx = wet_cell ? 0.5 * (HU0(i, j) + qx) : 0.0;
-                qy = wet_cell ? 0.5 * (HV0(i, j) + qy) : 0.0;
+                qx = wet_cell ? Real(0.5) * (HU0(i, j) + qx) : Real(0.0);
+                qy = wet_cell ? Real(0.5) * (HV0(i, j) + qy) : Real(0.0);
             }
             H(i, j) = hnew;
             HU(i, j) = qx;
             HV(i, j) = qy;
-            if (j == 0) f_north[i] = second ? 0.5 * (f_north[i] + m_north) : m_north;
-            if (j == ny - 1) f_south[i] = second ? 0.5 * (f_south[i] + m_south) : m_south;
-            if (i == 0) f_west[j] = second ? 0.5 * (f_west[j] + m_west) : m_west;
-            if (i == nx - 1) f_east[j] = second ? 0.5 * (f_east[j] + m_east) : m_east;
+            if (j == 0) f_north[i] = second ? Real(0.5) * (f_north[i] + m_north) : m_north;
+            if (j == ny - 1) f_south[i] = second ? Real(0.5) * (f_south[i] + m_south) : m_south;
+            if (i == 0) f_west[j] = second ? Real(0.5) * (f_west[j] + m_west) : m_west;
+            if (i == nx - 1) f_east[j] = second ? Real(0.5) * (f_east[j] + m_east) : m_east;
             m_west = m_east;
         }
         // A fix in U* is carried into U** and halved by the average, as is one in the second stage.
-        row_fix[j] = second ? 0.5 * (row_fix[j] + fix) : fix;
+        row_fix[j] = second ? Real(0.5) * (row_fix[j] + fix) : fix;
     }
 }
+
+template void BasicSimulation<double>::init_fv2();
+template void BasicSimulation<float>::init_fv2();
+template void BasicSimulation<double>::step_fv2(double, double);
+template void BasicSimulation<float>::step_fv2(double, double);
+template void BasicSimulation<double>::fv2_stage(double, double, bool);
+template void BasicSimulation<float>::fv2_stage(double, double, bool);
 
 }  // namespace floodsim

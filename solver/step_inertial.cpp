@@ -29,72 +29,77 @@ constexpr double kInertialStabilitySafety = 0.9;
 /// Inertial face discharge with theta weighting and semi-implicit Manning friction. All inputs in
 /// the face-normal sense: deta = eta_R - eta_L, q_side = (q_{f-1} + q_{f+1}) / 2, q_mag = |q^n|
 /// as a vector. Returns 0 on a dry face (h_f <= dry) or a wall face.
-inline double inertial_face_q(double eta_l, double z_l, double eta_r, double z_r, double q, double q_side,
-                              double q_mag, double gn2f, double theta, double g_dt_over_d, double dt,
-                              double dry, double wall_half) {
-    const double zf = std::max(z_l, z_r);
-    const double hf = std::max(eta_l, eta_r) - zf;
+template <class T>
+inline T inertial_face_q(T eta_l, T z_l, T eta_r, T z_r, T q, T q_side,
+                              T q_mag, T gn2f, T theta, T g_dt_over_d, T dt,
+                              T dry, T wall_half) {
+    const T zf = std::max(z_l, z_r);
+    const T hf = std::max(eta_l, eta_r) - zf;
     const bool wet = hf > dry && zf < wall_half;
-    const double hs = wet ? hf : 1.0;
-    const double num = theta * q + (1.0 - theta) * q_side - g_dt_over_d * hs * (eta_r - eta_l);
-    const double den = 1.0 + dt * gn2f * q_mag / (hs * hs * cbrt_positive(hs));
-    return wet ? num / den : 0.0;
+    const T hs = wet ? hf : T(1.0);
+    const T num = theta * q + (T(1.0) - theta) * q_side - g_dt_over_d * hs * (eta_r - eta_l);
+    const T den = T(1.0) + dt * gn2f * q_mag / (hs * hs * cbrt_positive(hs));
+    return wet ? num / den : T(0.0);
 }
 
 /// Free (transmissive) boundary face: the water surface keeps falling outward with the steeper of
 /// the last bed slope and the last water-surface slope (never rising, so it never draws water
 /// in). h_f is the boundary cell's depth. `out` = +1 if outward is the +axis direction, else -1.
-inline double free_face_q(double h0, double z0, double h1, double z1, bool has_inner, double q, double q_mag,
-                          double gn2f, double out, double g_dt_over_d, double dt, double dry, double wall_half) {
-    if (!(h0 > dry) || !(z0 < wall_half)) return 0.0;
-    const double drop = has_inner ? std::max({0.0, z1 - z0, (h1 + z1) - (h0 + z0)}) : 0.0;
-    const double qn = (q + out * g_dt_over_d * h0 * drop) / (1.0 + dt * gn2f * q_mag / (h0 * h0 * cbrt_positive(h0)));
-    return out > 0.0 ? std::max(0.0, qn) : std::min(0.0, qn);
+template <class T>
+inline T free_face_q(T h0, T z0, T h1, T z1, bool has_inner, T q, T q_mag,
+                          T gn2f, T out, T g_dt_over_d, T dt, T dry, T wall_half) {
+    if (!(h0 > dry) || !(z0 < wall_half)) return T(0.0);
+    const T drop = has_inner ? std::max({T(0), z1 - z0, (h1 + z1) - (h0 + z0)}) : T(0.0);
+    const T qn = (q + out * g_dt_over_d * h0 * drop) / (T(1.0) + dt * gn2f * q_mag / (h0 * h0 * cbrt_positive(h0)));
+    return out > T(0.0) ? std::max(T(0.0), qn) : std::min(T(0.0), qn);
 }
 
 /// Interior y faces of one face row (between cell rows N and S = N + 1; +north): q* into f.
 /// Not inlined: the same code also recomputes a block's last face row into a private buffer,
 /// and both must agree to the bit.
-[[gnu::noinline]] void y_face_row_inertial(int nx, const double* __restrict hn, const double* __restrict zn,
-                                           const double* __restrict hs, const double* __restrict zs,
-                                           const double* __restrict snn, const double* __restrict sns,
-                                           const double* __restrict q, const double* __restrict qa,
-                                           const double* __restrict qb, const double* __restrict qxn,
-                                           const double* __restrict qxs, double* __restrict f, double theta,
-                                           double gky, double dt, double dry, double wall_half) {
+template <class T>
+[[gnu::noinline]] void y_face_row_inertial(int nx, const T* __restrict hn, const T* __restrict zn,
+                                           const T* __restrict hs, const T* __restrict zs,
+                                           const T* __restrict snn, const T* __restrict sns,
+                                           const T* __restrict q, const T* __restrict qa,
+                                           const T* __restrict qb, const T* __restrict qxn,
+                                           const T* __restrict qxs, T* __restrict f, T theta,
+                                           T gky, T dt, T dry, T wall_half) {
 #pragma omp simd
     for (int i = 0; i < nx; ++i) {
-        const double qt = 0.25 * ((qxn[i] + qxn[i + 1]) + (qxs[i] + qxs[i + 1]));
-        const double nf = 0.5 * (snn[i] + sns[i]);
-        f[i] = inertial_face_q(hs[i] + zs[i], zs[i], hn[i] + zn[i], zn[i], q[i], 0.5 * (qa[i] + qb[i]),
+        const T qt = T(0.25) * ((qxn[i] + qxn[i + 1]) + (qxs[i] + qxs[i + 1]));
+        const T nf = T(0.5) * (snn[i] + sns[i]);
+        f[i] = inertial_face_q(hs[i] + zs[i], zs[i], hn[i] + zn[i], zn[i], q[i], T(0.5) * (qa[i] + qb[i]),
                                std::sqrt(q[i] * q[i] + qt * qt), nf * nf, theta, gky, dt, dry, wall_half);
     }
 }
 
 /// Outflow limiter of one row: r = min(1, h / volume leaving through the faces q*).
-inline void donor_factor_row(int nx, const double* __restrict h, const double* __restrict fx,
-                             const double* __restrict fn, const double* __restrict fs, double* __restrict r,
-                             double kx, double ky) {
+template <class T>
+inline void donor_factor_row(int nx, const T* __restrict h, const T* __restrict fx,
+                             const T* __restrict fn, const T* __restrict fs, T* __restrict r,
+                             T kx, T ky) {
 #pragma omp simd
     for (int i = 0; i < nx; ++i) {
-        const double out = kx * (std::max(fx[i + 1], 0.0) + std::max(-fx[i], 0.0)) +
-                           ky * (std::max(fn[i], 0.0) + std::max(-fs[i], 0.0));
-        r[i] = out > h[i] ? h[i] / out : 1.0;
+        const T out = kx * (std::max(fx[i + 1], T(0.0)) + std::max(-fx[i], T(0.0))) +
+                           ky * (std::max(fn[i], T(0.0)) + std::max(-fs[i], T(0.0)));
+        r[i] = out > h[i] ? h[i] / out : T(1.0);
     }
 }
 
 }  // namespace
 
-void Simulation::init_inertial() {
+template <class Real>
+void BasicSimulation<Real>::init_inertial() {
     const Grid2D& g = grid_;
-    qx_ = Field<double>(g, 0.0);
-    qy_ = Field<double>(g, 0.0);
-    qx_flux_ = Field<double>(g, 0.0);
-    qy_flux_ = Field<double>(g, 0.0);
-    donor_r_ = Field<double>(g, 1.0);
+    qx_ = Field<Real>(g, 0.0);
+    qy_ = Field<Real>(g, 0.0);
+    qx_flux_ = Field<Real>(g, 0.0);
+    qy_flux_ = Field<Real>(g, 0.0);
+    donor_r_ = Field<Real>(g, 1.0);
     inertial_scratch_.assign(static_cast<std::size_t>(std::max(1, threads_)),
-                             std::vector<double, AlignedAllocator<double>>(static_cast<std::size_t>(g.pitch), 0.0));
-    sqrtg_n_ = Field<double>(g, 0.0);
+                             std::vector<Real, AlignedAllocator<Real>>(static_cast<std::size_t>(g.pitch), 0.0));
+    sqrtg_n_ = Field<Real>(g, 0.0);
     for (int j = -g.ghost; j < g.ny + g.ghost; ++j)
         for (int i = -g.ghost; i < g.nx + g.ghost; ++i) {
             const int ii = std::clamp(i, 0, g.nx - 1), jj = std::clamp(j, 0, g.ny - 1);
@@ -122,9 +127,10 @@ void Simulation::init_inertial() {
     inertial_ready_ = true;
 }
 
-double Simulation::inertial_time_step() const {
+template <class Real>
+double BasicSimulation<Real>::inertial_time_step() const {
     const Grid2D& g = grid_;
-    double hmax = inertial_hmax_;
+    Real hmax = static_cast<Real>(inertial_hmax_);
     if (!inertial_ready_) {
         for (int j = 0; j < g.ny; ++j)
             for (int i = 0; i < g.nx; ++i) hmax = std::max(hmax, h_(i, j));
@@ -141,35 +147,37 @@ double Simulation::inertial_time_step() const {
                          std::sqrt(1.0 / (g.dx * g.dx) + 1.0 / (g.dy * g.dy));
     const double reach = std::min(o.inertial_alpha * std::min(g.dx, g.dy), limit);
     double dt = o.max_dt;
-    if (hmax > 0.0) dt = std::min(dt, reach / std::sqrt(o.gravity * hmax));
+    if (hmax > 0) dt = std::min(dt, reach / std::sqrt(o.gravity * static_cast<double>(hmax)));
     return dt;
 }
 
-void Simulation::step_inertial(double dt, double t_new) {
+template <class Real>
+void BasicSimulation<Real>::step_inertial(double dt, double t_new) {
     if (!inertial_ready_) init_inertial();
     const Grid2D& g = grid_;
     const int nx = g.nx, ny = g.ny, ghost = g.ghost;
     const SolverOptions& o = setup_.options;
-    const double gr = o.gravity, theta = o.inertial_theta, dry = o.dry_depth;
-    const double wall_half = 0.5 * kWallElevation;
-    const double kx = dt / g.dx, ky = dt / g.dy;
-    const double gkx = gr * kx, gky = gr * ky;
-    const double rain_dt = setup_.rain.empty() ? 0.0 : setup_.rain.mean(t_, t_new) * dt;
-    const double eps4 = std::pow(o.velocity_eps, 4);
+    const Real gr = o.gravity, theta = o.inertial_theta, dry = o.dry_depth;
+    const Real wall_half = Real(0.5) * kWallElevation;
+    const Real kx = dt / g.dx, ky = dt / g.dy;
+    const Real dt_r = static_cast<Real>(dt);
+    const Real gkx = gr * kx, gky = gr * ky;
+    const Real rain_dt = setup_.rain.empty() ? Real(0.0) : setup_.rain.mean(t_, t_new) * dt;
+    const Real eps4 = std::pow(o.velocity_eps, 4);
     const float arrival_depth = static_cast<float>(o.arrival_depth);
     const float t_arrival = static_cast<float>(t_new);
     const int nthreads = std::max(1, std::min({threads_, ny, static_cast<int>(inertial_scratch_.size())}));
 
-    Field<double>& H = h_;
-    Field<double>& HU = hu_;
-    Field<double>& HV = hv_;
-    const Field<double>& Z = z_;
-    const Field<double>& SN = sqrtg_n_;
-    Field<double>& QX = qx_;
-    Field<double>& QY = qy_;
-    Field<double>& FX = qx_flux_;
-    Field<double>& FY = qy_flux_;
-    Field<double>& R = donor_r_;
+    Field<Real>& H = h_;
+    Field<Real>& HU = hu_;
+    Field<Real>& HV = hv_;
+    const Field<Real>& Z = z_;
+    const Field<Real>& SN = sqrtg_n_;
+    Field<Real>& QX = qx_;
+    Field<Real>& QY = qy_;
+    Field<Real>& FX = qx_flux_;
+    Field<Real>& FY = qy_flux_;
+    Field<Real>& R = donor_r_;
     Field<float>& MAXH = max_h_;
     Field<float>& MAXS = max_speed_;
     Field<float>& ARR = arrival_;
@@ -190,19 +198,19 @@ void Simulation::step_inertial(double dt, double t_new) {
 
     // q* of the x faces of row j: face i between cells i - 1 and i.
     auto x_faces = [&](int j) {
-        const double* __restrict h = H.row(j);
-        const double* __restrict z = Z.row(j);
-        const double* __restrict sn = SN.row(j);
-        const double* __restrict q = QX.row(j);
-        const double* __restrict qyn = QY.row(j);
-        const double* __restrict qys = QY.row(j + 1);
-        double* __restrict f = FX.row(j);
+        const Real* __restrict h = H.row(j);
+        const Real* __restrict z = Z.row(j);
+        const Real* __restrict sn = SN.row(j);
+        const Real* __restrict q = QX.row(j);
+        const Real* __restrict qyn = QY.row(j);
+        const Real* __restrict qys = QY.row(j + 1);
+        Real* __restrict f = FX.row(j);
 #pragma omp simd
         for (int i = 1; i < nx; ++i) {
-            const double qt = 0.25 * ((qyn[i - 1] + qyn[i]) + (qys[i - 1] + qys[i]));
-            const double nf = 0.5 * (sn[i - 1] + sn[i]);
-            f[i] = inertial_face_q(h[i - 1] + z[i - 1], z[i - 1], h[i] + z[i], z[i], q[i], 0.5 * (q[i - 1] + q[i + 1]),
-                                   std::sqrt(q[i] * q[i] + qt * qt), nf * nf, theta, gkx, dt, dry, wall_half);
+            const Real qt = Real(0.25) * ((qyn[i - 1] + qyn[i]) + (qys[i - 1] + qys[i]));
+            const Real nf = Real(0.5) * (sn[i - 1] + sn[i]);
+            f[i] = inertial_face_q(h[i - 1] + z[i - 1], z[i - 1], h[i] + z[i], z[i], q[i], Real(0.5) * (q[i - 1] + q[i + 1]),
+                                   std::sqrt(q[i] * q[i] + qt * qt), nf * nf, theta, gkx, dt_r, dry, wall_half);
         }
         // Boundary faces: imposed (closed, discharge), free, or level (the ghost's eta), theta = 1.
         for (int side = 0; side < 2; ++side) {
@@ -210,66 +218,66 @@ void Simulation::step_inertial(double dt, double t_new) {
             const int c = side == 0 ? 0 : nx - 1;                                // boundary cell
             const int c1 = side == 0 ? std::min(1, nx - 1) : std::max(nx - 2, 0);  // next inward
             const int gc = side == 0 ? -1 : nx;                                  // ghost
-            const double imposed = side == 0 ? q_west[j] : q_east[j];
+            const Real imposed = side == 0 ? q_west[j] : q_east[j];
             const bool is_free = (side == 0 ? free_w[j] : free_e[j]) != 0;
-            const double qt = 0.25 * ((qyn[i - 1] + qyn[i]) + (qys[i - 1] + qys[i]));
-            const double qm = std::sqrt(q[i] * q[i] + qt * qt);
-            const double gn2f = sn[c] * sn[c];
+            const Real qt = Real(0.25) * ((qyn[i - 1] + qyn[i]) + (qys[i - 1] + qys[i]));
+            const Real qm = std::sqrt(q[i] * q[i] + qt * qt);
+            const Real gn2f = sn[c] * sn[c];
             if (!std::isnan(imposed)) {
                 f[i] = imposed;
             } else if (is_free) {
                 f[i] = free_face_q(h[c], z[c], h[c1], z[c1], c1 != c && z[c1] < wall_half, q[i], qm, gn2f,
-                                   side == 0 ? -1.0 : 1.0, gkx, dt, dry, wall_half);
+                                   side == 0 ? -Real(1.0) : Real(1.0), gkx, dt_r, dry, wall_half);
             } else {
                 const int l = side == 0 ? gc : c, r = side == 0 ? c : gc;
-                f[i] = inertial_face_q(h[l] + z[l], z[l], h[r] + z[r], z[r], q[i], q[i], qm, gn2f, 1.0, gkx, dt, dry,
+                f[i] = inertial_face_q(h[l] + z[l], z[l], h[r] + z[r], z[r], q[i], q[i], qm, gn2f, Real(1.0), gkx, dt_r, dry,
                                        wall_half);
             }
         }
     };
     // q* of face row j (between cell rows j - 1 and j) into out.
-    auto y_faces = [&](int j, double* out) {
+    auto y_faces = [&](int j, Real* out) {
         if (j > 0 && j < ny) {
             y_face_row_inertial(nx, H.row(j - 1), Z.row(j - 1), H.row(j), Z.row(j), SN.row(j - 1), SN.row(j), QY.row(j),
-                                QY.row(j - 1), QY.row(j + 1), QX.row(j - 1), QX.row(j), out, theta, gky, dt, dry,
+                                QY.row(j - 1), QY.row(j + 1), QX.row(j - 1), QX.row(j), out, theta, gky, dt_r, dry,
                                 wall_half);
             return;
         }
         const bool north = j == 0;
         const int c = north ? 0 : ny - 1;
         const int c1 = north ? std::min(1, ny - 1) : std::max(ny - 2, 0);
-        const double* hc = H.row(c);
-        const double* zc = Z.row(c);
-        const double* h1 = H.row(c1);
-        const double* z1 = Z.row(c1);
-        const double* hg = H.row(north ? -1 : ny);
-        const double* zg = Z.row(north ? -1 : ny);
-        const double* snc = SN.row(c);
-        const double* q = QY.row(j);
-        const double* qxn = QX.row(j - 1);
-        const double* qxs = QX.row(j);
+        const Real* hc = H.row(c);
+        const Real* zc = Z.row(c);
+        const Real* h1 = H.row(c1);
+        const Real* z1 = Z.row(c1);
+        const Real* hg = H.row(north ? -1 : ny);
+        const Real* zg = Z.row(north ? -1 : ny);
+        const Real* snc = SN.row(c);
+        const Real* q = QY.row(j);
+        const Real* qxn = QX.row(j - 1);
+        const Real* qxs = QX.row(j);
         const std::vector<double>& imposed = north ? q_north : q_south;
         const unsigned char* is_free = north ? free_n : free_s;
         for (int i = 0; i < nx; ++i) {
-            const double qt = 0.25 * ((qxn[i] + qxn[i + 1]) + (qxs[i] + qxs[i + 1]));
-            const double qm = std::sqrt(q[i] * q[i] + qt * qt);
-            const double gn2f = snc[i] * snc[i];
+            const Real qt = Real(0.25) * ((qxn[i] + qxn[i + 1]) + (qxs[i] + qxs[i + 1]));
+            const Real qm = std::sqrt(q[i] * q[i] + qt * qt);
+            const Real gn2f = snc[i] * snc[i];
             if (!std::isnan(imposed[i])) {
                 out[i] = imposed[i];
             } else if (is_free[i] != 0) {
                 out[i] = free_face_q(hc[i], zc[i], h1[i], z1[i], c1 != c && z1[i] < wall_half, q[i], qm, gn2f,
-                                     north ? 1.0 : -1.0, gky, dt, dry, wall_half);
+                                     north ? Real(1.0) : -Real(1.0), gky, dt_r, dry, wall_half);
             } else if (north) {  // the ghost row lies north ("right")
-                out[i] = inertial_face_q(hc[i] + zc[i], zc[i], hg[i] + zg[i], zg[i], q[i], q[i], qm, gn2f, 1.0, gky,
-                                         dt, dry, wall_half);
+                out[i] = inertial_face_q(hc[i] + zc[i], zc[i], hg[i] + zg[i], zg[i], q[i], q[i], qm, gn2f, Real(1.0), gky,
+                                         dt_r, dry, wall_half);
             } else {
-                out[i] = inertial_face_q(hg[i] + zg[i], zg[i], hc[i] + zc[i], zc[i], q[i], q[i], qm, gn2f, 1.0, gky,
-                                         dt, dry, wall_half);
+                out[i] = inertial_face_q(hg[i] + zg[i], zg[i], hc[i] + zc[i], zc[i], q[i], q[i], qm, gn2f, Real(1.0), gky,
+                                         dt_r, dry, wall_half);
             }
         }
     };
 
-    double sx = 0.0, sy = 0.0, hmax = 0.0;
+    Real sx = Real(0.0), sy = Real(0.0), hmax = Real(0.0);
     std::int64_t wet = 0;
 #pragma omp parallel num_threads(nthreads) default(none)                                                    \
     shared(H, HU, HV, Z, QX, QY, FX, FY, R, MAXH, MAXS, ARR, scratch, f_west, f_east, f_north, f_south, row_fix, \
@@ -288,7 +296,7 @@ void Simulation::step_inertial(double dt, double t_new) {
             y_faces(j, FY.row(j));
             if (j > j0) donor_factor_row(nx, H.row(j - 1), FX.row(j - 1), FY.row(j - 1), FY.row(j), R.row(j - 1), kx, ky);
         }
-        double* south = FY.row(j1);
+        Real* south = FY.row(j1);
         if (j1 == ny) {
             y_faces(ny, south);
         } else {
@@ -300,44 +308,44 @@ void Simulation::step_inertial(double dt, double t_new) {
 
         // Phase 2: limited fluxes (the new state QX, QY), cell update, rain, monitors.
         for (int j = j0; j < j1; ++j) {
-            double* __restrict h = H.row(j);
-            double* __restrict hu = HU.row(j);
-            double* __restrict hv = HV.row(j);
-            const double* __restrict z = Z.row(j);
-            const double* __restrict fx = FX.row(j);
-            const double* __restrict fn = FY.row(j);
-            const double* __restrict fs = FY.row(j + 1);
-            const double* __restrict r = R.row(j);
-            const double* __restrict rn = R.row(j - 1);
-            const double* __restrict rs = R.row(j + 1);
-            double* __restrict qx = QX.row(j);
-            double* __restrict qn_out = QY.row(j);
+            Real* __restrict h = H.row(j);
+            Real* __restrict hu = HU.row(j);
+            Real* __restrict hv = HV.row(j);
+            const Real* __restrict z = Z.row(j);
+            const Real* __restrict fx = FX.row(j);
+            const Real* __restrict fn = FY.row(j);
+            const Real* __restrict fs = FY.row(j + 1);
+            const Real* __restrict r = R.row(j);
+            const Real* __restrict rn = R.row(j - 1);
+            const Real* __restrict rs = R.row(j + 1);
+            Real* __restrict qx = QX.row(j);
+            Real* __restrict qn_out = QY.row(j);
             float* __restrict maxh = MAXH.row(j);
             float* __restrict maxs = MAXS.row(j);
             float* __restrict arr = ARR.row(j);
-            double fix = 0.0;
+            Real fix = Real(0.0);
 #pragma omp simd reduction(max : sx, sy, hmax) reduction(+ : wet, fix)
             for (int i = 0; i < nx; ++i) {
                 // Each face takes its donor cell's factor: the same product in both neighbours.
-                const double qw = fx[i] * (fx[i] > 0.0 ? r[i - 1] : r[i]);
-                const double qe = fx[i + 1] * (fx[i + 1] > 0.0 ? r[i] : r[i + 1]);
-                const double qn = fn[i] * (fn[i] > 0.0 ? r[i] : rn[i]);
-                const double qs = fs[i] * (fs[i] > 0.0 ? rs[i] : r[i]);
+                const Real qw = fx[i] * (fx[i] > Real(0.0) ? r[i - 1] : r[i]);
+                const Real qe = fx[i + 1] * (fx[i + 1] > Real(0.0) ? r[i] : r[i + 1]);
+                const Real qn = fn[i] * (fn[i] > Real(0.0) ? r[i] : rn[i]);
+                const Real qs = fs[i] * (fs[i] > Real(0.0) ? rs[i] : r[i]);
                 qx[i] = qw;
                 qn_out[i] = qn;
-                double hnew = h[i] + kx * (qw - qe) + ky * (qs - qn) + (z[i] < wall_half ? rain_dt : 0.0);
-                fix += hnew < 0.0 ? -hnew : 0.0;
-                hnew = std::max(hnew, 0.0);
+                Real hnew = h[i] + kx * (qw - qe) + ky * (qs - qn) + (z[i] < wall_half ? rain_dt : Real(0.0));
+                fix += hnew < Real(0.0) ? -hnew : Real(0.0);
+                hnew = std::max(hnew, Real(0.0));
                 const bool wet_cell = hnew >= dry;
-                const double qxc = wet_cell ? 0.5 * (qw + qe) : 0.0;
-                const double qyc = wet_cell ? 0.5 * (qn + qs) : 0.0;
+                const Real qxc = wet_cell ? Real(0.5) * (qw + qe) : Real(0.0);
+                const Real qyc = wet_cell ? Real(0.5) * (qn + qs) : Real(0.0);
                 h[i] = hnew;
                 hu[i] = qxc;
                 hv[i] = qyc;
                 // Monitors of the new state (desingularised velocities are 0 where h = 0).
-                const double u = desingularised_velocity(hnew, qxc, eps4);
-                const double v = desingularised_velocity(hnew, qyc, eps4);
-                const double c = std::sqrt(gr * hnew);
+                const Real u = desingularised_velocity(hnew, qxc, eps4);
+                const Real v = desingularised_velocity(hnew, qyc, eps4);
+                const Real c = std::sqrt(gr * hnew);
                 sx = std::max(sx, std::abs(u) + c);
                 sy = std::max(sy, std::abs(v) + c);
                 hmax = std::max(hmax, hnew);
@@ -348,15 +356,15 @@ void Simulation::step_inertial(double dt, double t_new) {
                 wet += wet_cell ? 1 : 0;
             }
             // The row's east face (the loop stores each cell's west face) and the boundary records.
-            qx[nx] = fx[nx] * (fx[nx] > 0.0 ? r[nx - 1] : 1.0);
+            qx[nx] = fx[nx] * (fx[nx] > Real(0.0) ? r[nx - 1] : Real(1.0));
             f_west[j] = qx[0];
             f_east[j] = qx[nx];
             if (j == 0)
                 for (int i = 0; i < nx; ++i) f_north[i] = qn_out[i];
             if (j == ny - 1) {
-                double* __restrict qs_out = QY.row(ny);
+                Real* __restrict qs_out = QY.row(ny);
                 for (int i = 0; i < nx; ++i) {
-                    qs_out[i] = fs[i] * (fs[i] > 0.0 ? 1.0 : r[i]);
+                    qs_out[i] = fs[i] * (fs[i] > Real(0.0) ? Real(1.0) : r[i]);
                     f_south[i] = qs_out[i];
                 }
             }
@@ -368,5 +376,12 @@ void Simulation::step_inertial(double dt, double t_new) {
     inertial_hmax_ = hmax;
     wet_cells_ = wet;
 }
+
+template void BasicSimulation<double>::init_inertial();
+template void BasicSimulation<float>::init_inertial();
+template double BasicSimulation<double>::inertial_time_step() const;
+template double BasicSimulation<float>::inertial_time_step() const;
+template void BasicSimulation<double>::step_inertial(double, double);
+template void BasicSimulation<float>::step_inertial(double, double);
 
 }  // namespace floodsim

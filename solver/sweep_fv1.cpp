@@ -13,7 +13,8 @@
 
 namespace floodsim {
 
-void Simulation::update_chunk_activity(bool all_active) {
+template <class Real>
+void BasicSimulation<Real>::update_chunk_activity(bool all_active) {
     const Grid2D& g = grid_;
     const int nx = g.nx, ny = g.ny, nch = nchunks_;
     if (!chunks_ready_) {
@@ -65,21 +66,23 @@ void Simulation::update_chunk_activity(bool all_active) {
     for (std::size_t k = 0; k < chunk_active_.size(); ++k) chunk_active_[k] &= chunk_domain_[k];
 }
 
-void Simulation::sweep_fv1(double dt, double t_new) {
+template <class Real>
+void BasicSimulation<Real>::sweep_fv1(double dt, double t_new) {
     const Grid2D& g = grid_;
     const int nx = g.nx, ny = g.ny;
     const SolverOptions& o = setup_.options;
-    const double gr = o.gravity;
-    const double eps4 = std::pow(o.velocity_eps, 4);
-    const double kx = dt / g.dx, ky = dt / g.dy;
-    const double rain_dt = setup_.rain.empty() ? 0.0 : setup_.rain.mean(t_, t_new) * dt;
-    const double dry = o.dry_depth;
+    const Real gr = o.gravity;
+    const Real eps4 = std::pow(o.velocity_eps, 4);
+    const Real kx = dt / g.dx, ky = dt / g.dy;
+    const Real dt_r = static_cast<Real>(dt);
+    const Real rain_dt = setup_.rain.empty() ? 0.0 : setup_.rain.mean(t_, t_new) * dt;
+    const Real dry = o.dry_depth;
     const float arrival_depth = static_cast<float>(o.arrival_depth);
     const float t_arrival = static_cast<float>(t_new);
-    const double wall_half = 0.5 * kWallElevation;
+    const Real wall_half = 0.5 * kWallElevation;
     const int nthreads = std::min(threads_, ny);
-    const double dx_over_dy = g.dx / g.dy;
-    const double drain_factor = o.cfl * 2.0 / 3.0;
+    const Real dx_over_dy = g.dx / g.dy;
+    const Real drain_factor = o.cfl * 2.0 / 3.0;
 
     nchunks_ = (nx + kChunk - 1) / kChunk;
     const int nch = nchunks_;
@@ -97,13 +100,13 @@ void Simulation::sweep_fv1(double dt, double t_new) {
         if (block_face_[t].size() < kFaceArrays * row_len) block_face_[t].assign(kFaceArrays * row_len, 0.0);
     }
 
-    double sx = 0.0, sy = 0.0;
+    Real sx = 0, sy = 0;
     std::int64_t wet = 0;
-    Field<double>& H = h_;
-    Field<double>& HU = hu_;
-    Field<double>& HV = hv_;
-    const Field<double>& Z = z_;
-    const Field<double>& GN2 = gn2_;
+    Field<Real>& H = h_;
+    Field<Real>& HU = hu_;
+    Field<Real>& HV = hv_;
+    const Field<Real>& Z = z_;
+    const Field<Real>& GN2 = gn2_;
     Field<float>& MAXH = max_h_;
     Field<float>& MAXS = max_speed_;
     Field<float>& ARR = arrival_;
@@ -121,9 +124,9 @@ void Simulation::sweep_fv1(double dt, double t_new) {
     const std::uint8_t* active = chunk_active_.data();
     std::uint8_t* chunk_wet = chunk_wet_.data();
 
-    auto face_row = [row_len](std::vector<double>& buf, int k) {
-        double* p = buf.data() + kFaceArrays * row_len * k;
-        return FaceRow{p, p + row_len, p + 2 * row_len, p + 3 * row_len, p + 4 * row_len, p + 5 * row_len};
+    auto face_row = [row_len](std::vector<Real>& buf, int k) {
+        Real* p = buf.data() + kFaceArrays * row_len * k;
+        return FaceRow<Real>{p, p + row_len, p + 2 * row_len, p + 3 * row_len, p + 4 * row_len, p + 5 * row_len};
     };
     // Is chunk c of row j swept this step? Rows outside the grid never are.
     auto act = [active, ny, nch](int j, int c) {
@@ -131,7 +134,7 @@ void Simulation::sweep_fv1(double dt, double t_new) {
     };
     // The boundary faces (north of row 0, south of row ny-1) take imposed fluxes and are recorded;
     // faces of chunks not swept carry nothing (dry against dry).
-    auto north_boundary = [&](FaceRow f) {
+    auto north_boundary = [&](FaceRow<Real> f) {
         for (int i = 0; i < nx; ++i) {
             if (!act(0, i / kChunk)) {
                 f_north[i] = 0.0;
@@ -141,7 +144,7 @@ void Simulation::sweep_fv1(double dt, double t_new) {
             f_north[i] = f.mass[i];
         }
     };
-    auto south_boundary = [&](FaceRow f) {
+    auto south_boundary = [&](FaceRow<Real> f) {
         for (int i = 0; i < nx; ++i) {
             if (!act(ny - 1, i / kChunk)) {
                 f_south[i] = 0.0;
@@ -155,7 +158,7 @@ void Simulation::sweep_fv1(double dt, double t_new) {
 #pragma omp parallel num_threads(nthreads) default(none)                                              \
     shared(H, HU, HV, Z, GN2, MAXH, MAXS, ARR, scratch, block_face, q_west, q_east, f_west, f_east,   \
                row_fix, face_row, act, north_boundary, south_boundary, chunk_wet)                    \
-    firstprivate(nx, ny, nch, gr, eps4, dt, kx, ky, rain_dt, dx_over_dy, drain_factor, dry,           \
+    firstprivate(nx, ny, nch, gr, eps4, dt_r, kx, ky, rain_dt, dx_over_dy, drain_factor, dry,           \
                      arrival_depth, t_arrival, wall_half, nthreads, row_len) reduction(max : sx, sy) \
     reduction(+ : wet)
     {
@@ -167,11 +170,11 @@ void Simulation::sweep_fv1(double dt, double t_new) {
 
         // Velocities of two rows (cells -1 .. nx), computed once per cell from the old state, for
         // the chunks that some face computation of this step needs.
-        double* vel = scratch[t].data() + 3 * kFaceArrays * row_len;
+        Real* vel = scratch[t].data() + 3 * kFaceArrays * row_len;
         const std::size_t vlen = row_len + 1;
-        double* u_row[2] = {vel + 1, vel + 2 * vlen + 1};
-        double* v_row[2] = {vel + vlen + 1, vel + 3 * vlen + 1};
-        double* speed_row = vel + 4 * vlen;  // the new state's speed, cells 0 .. nx-1
+        Real* u_row[2] = {vel + 1, vel + 2 * vlen + 1};
+        Real* v_row[2] = {vel + vlen + 1, vel + 3 * vlen + 1};
+        Real* speed_row = vel + 4 * vlen;  // the new state's speed, cells 0 .. nx-1
         auto velocities = [&](int j, int slot) {
             for (int c = 0; c < nch; ++c) {
                 if (!(act(j - 1, c) || act(j, c) || act(j + 1, c))) continue;
@@ -181,7 +184,7 @@ void Simulation::sweep_fv1(double dt, double t_new) {
             }
         };
         // The y faces between rows jn and jn + 1, for the chunks swept on either side.
-        auto y_faces = [&](int jn, int slot_n, int slot_s, FaceRow f) {
+        auto y_faces = [&](int jn, int slot_n, int slot_s, FaceRow<Real> f) {
             for (int c = 0; c < nch; ++c) {
                 if (!(act(jn, c) || act(jn + 1, c))) continue;
                 y_face_range(chunk_begin(c), chunk_end(c), H.row(jn), Z.row(jn), u_row[slot_n], v_row[slot_n],
@@ -190,7 +193,7 @@ void Simulation::sweep_fv1(double dt, double t_new) {
         };
 
         // Phase 1: the y face above each block, from the old state, before anyone updates.
-        FaceRow first = face_row(block_face[t], 0);
+        FaceRow<Real> first = face_row(block_face[t], 0);
         int cur = 0;
         velocities(j0 - 1, 1);
         velocities(j0, cur);
@@ -200,12 +203,12 @@ void Simulation::sweep_fv1(double dt, double t_new) {
 
         // Phase 2: rows in order, updated in place. Row j's faces are computed from old rows j and
         // j + 1; the face below a block's last row is the next block's precomputed first face.
-        FaceRow fy_top = first;
-        FaceRow ybuf[2] = {face_row(scratch[t], 0), face_row(scratch[t], 1)};
-        FaceRow fx = face_row(scratch[t], 2);
+        FaceRow<Real> fy_top = first;
+        FaceRow<Real> ybuf[2] = {face_row(scratch[t], 0), face_row(scratch[t], 1)};
+        FaceRow<Real> fx = face_row(scratch[t], 2);
         int which = 0;
         for (int j = j0; j < j1; ++j) {
-            FaceRow fy_bot;
+            FaceRow<Real> fy_bot;
             if (j == j1 - 1 && t + 1 < nthreads) {
                 fy_bot = face_row(block_face[t + 1], 0);
             } else {
@@ -215,19 +218,19 @@ void Simulation::sweep_fv1(double dt, double t_new) {
                 y_faces(j, cur, cur ^ 1, fy_bot);
                 if (j == ny - 1) south_boundary(fy_bot);
             }
-            double* __restrict h = H.row(j);
-            double* __restrict hu = HU.row(j);
-            double* __restrict hv = HV.row(j);
-            const double* __restrict z = Z.row(j);
-            const double* __restrict gn2 = GN2.row(j);
+            Real* __restrict h = H.row(j);
+            Real* __restrict hu = HU.row(j);
+            Real* __restrict hv = HV.row(j);
+            const Real* __restrict z = Z.row(j);
+            const Real* __restrict gn2 = GN2.row(j);
             float* __restrict maxh = MAXH.row(j);
             float* __restrict maxs = MAXS.row(j);
             float* __restrict arr = ARR.row(j);
-            const double* __restrict u_cur = u_row[cur];
-            const double* __restrict v_cur = v_row[cur];
-            double* __restrict speed = speed_row;
+            const Real* __restrict u_cur = u_row[cur];
+            const Real* __restrict v_cur = v_row[cur];
+            Real* __restrict speed = speed_row;
 
-            double fix = 0.0, row_sx = 0.0, row_sy = 0.0, row_wet = 0.0;
+            Real fix = 0.0, row_sx = 0.0, row_sy = 0.0, row_wet = 0.0;
             f_west[j] = 0.0;
             f_east[j] = 0.0;
             // All x faces of the row first: the update below works in place.
@@ -253,51 +256,51 @@ void Simulation::sweep_fv1(double dt, double t_new) {
                 const int i0 = chunk_begin(c), i1 = chunk_end(c);
 
                 // The cell update, written with selects only so that it vectorises.
-                double any_water = 0.0;
+                Real any_water = Real(0.0);
 #pragma omp simd reduction(+ : fix, row_wet) reduction(max : row_sx, row_sy, any_water)
                 for (int i = i0; i < i1; ++i) {
                     // Bed-slope source from the face reconstruction: -g (h_w + h_e)/2 (z_e - z_w) / dx.
-                    const double hw = fx.h_right[i], he = fx.h_left[i + 1];
-                    const double hs = fy_bot.h_right[i], hn = fy_top.h_left[i];
-                    double hnew = h[i] - kx * (fx.mass[i + 1] - fx.mass[i]) - ky * (fy_top.mass[i] - fy_bot.mass[i]);
-                    double qx = hu[i] -
-                                kx * (fx.normal[i + 1] - fx.normal[i] + 0.5 * gr * (hw + he) * (fx.zf[i + 1] - fx.zf[i])) -
+                    const Real hw = fx.h_right[i], he = fx.h_left[i + 1];
+                    const Real hs = fy_bot.h_right[i], hn = fy_top.h_left[i];
+                    Real hnew = h[i] - kx * (fx.mass[i + 1] - fx.mass[i]) - ky * (fy_top.mass[i] - fy_bot.mass[i]);
+                    Real qx = hu[i] -
+                                kx * (fx.normal[i + 1] - fx.normal[i] + Real(0.5) * gr * (hw + he) * (fx.zf[i + 1] - fx.zf[i])) -
                                 ky * (fy_top.transverse[i] - fy_bot.transverse[i]);
-                    double qy = hv[i] -
-                                ky * (fy_top.normal[i] - fy_bot.normal[i] + 0.5 * gr * (hs + hn) * (fy_top.zf[i] - fy_bot.zf[i])) -
+                    Real qy = hv[i] -
+                                ky * (fy_top.normal[i] - fy_bot.normal[i] + Real(0.5) * gr * (hs + hn) * (fy_top.zf[i] - fy_bot.zf[i])) -
                                 kx * (fx.transverse[i + 1] - fx.transverse[i]);
-                    hnew += z[i] < wall_half ? rain_dt : 0.0;
+                    hnew += z[i] < wall_half ? rain_dt : Real(0.0);
                     // Round-off can leave a hair below zero: set to zero and book it.
-                    const double neg = hnew < 0.0 ? -hnew : 0.0;
+                    const Real neg = hnew < Real(0.0) ? -hnew : Real(0.0);
                     fix += neg;
                     hnew += neg;
                     const bool wet_cell = hnew >= dry;
-                    const double f = manning_implicit_factor(wet_cell ? hnew : 1.0, qx, qy, gn2[i], dt);
-                    qx = wet_cell ? qx * f : 0.0;
-                    qy = wet_cell ? qy * f : 0.0;
+                    const Real f = manning_implicit_factor(wet_cell ? hnew : Real(1.0), qx, qy, gn2[i], dt_r);
+                    qx = wet_cell ? qx * f : Real(0.0);
+                    qy = wet_cell ? qy * f : Real(0.0);
                     h[i] = hnew;
                     hu[i] = qx;
                     hv[i] = qy;
 
                     // Monitors and the wave speed of the new state.
-                    const double u = desingularised_velocity(hnew, qx, eps4);
-                    const double v = desingularised_velocity(hnew, qy, eps4);
-                    const double cel = std::sqrt(gr * hnew);
+                    const Real u = desingularised_velocity(hnew, qx, eps4);
+                    const Real v = desingularised_velocity(hnew, qy, eps4);
+                    const Real cel = std::sqrt(gr * hnew);
                     // A cell whose neighbours were dry drains through the dry-bed fan (mass flux up
                     // to 2/3 c h per face at rest): with k such faces the step must keep
                     // dt (2/3) c (k_x / dx + k_y / dy) <= 1 so that it cannot lose more than it holds.
-                    const double k_dry =
-                        ((fx.h_left[i] == 0.0 ? 1.0 : 0.0) + (fx.h_right[i + 1] == 0.0 ? 1.0 : 0.0)) +
-                        ((fy_top.h_right[i] == 0.0 ? 1.0 : 0.0) + (fy_bot.h_left[i] == 0.0 ? 1.0 : 0.0)) * dx_over_dy;
-                    const bool has_water = hnew > 0.0;
-                    row_sx = std::max(row_sx, has_water ? std::max(std::abs(u) + cel, drain_factor * k_dry * cel) : 0.0);
-                    row_sy = std::max(row_sy, has_water ? std::abs(v) + cel : 0.0);
-                    any_water = std::max(any_water, has_water ? 1.0 : 0.0);
+                    const Real k_dry =
+                        ((fx.h_left[i] == Real(0.0) ? Real(1.0) : Real(0.0)) + (fx.h_right[i + 1] == Real(0.0) ? Real(1.0) : Real(0.0))) +
+                        ((fy_top.h_right[i] == Real(0.0) ? Real(1.0) : Real(0.0)) + (fy_bot.h_left[i] == Real(0.0) ? Real(1.0) : Real(0.0))) * dx_over_dy;
+                    const bool has_water = hnew > Real(0.0);
+                    row_sx = std::max(row_sx, has_water ? std::max(std::abs(u) + cel, drain_factor * k_dry * cel) : Real(0.0));
+                    row_sy = std::max(row_sy, has_water ? std::abs(v) + cel : Real(0.0));
+                    any_water = std::max(any_water, has_water ? Real(1.0) : Real(0.0));
                     speed[i] = std::sqrt(u * u + v * v);
-                    // a double: an int64 reduction keeps gcc 12 from vectorising this loop
-                    row_wet += wet_cell ? 1.0 : 0.0;
+                    // a Real: an int64 reduction keeps gcc 12 from vectorising this loop
+                    row_wet += wet_cell ? Real(1.0) : Real(0.0);
                 }
-                // The float monitors in a loop of their own (mixing float and double lanes in
+                // The float monitors in a loop of their own (mixing float and Real lanes in
                 // the loop above keeps gcc 12 from vectorising it).
 #pragma omp simd
                 for (int i = i0; i < i1; ++i) {
@@ -306,7 +309,7 @@ void Simulation::sweep_fv1(double dt, double t_new) {
                     maxs[i] = std::max(maxs[i], static_cast<float>(speed[i]));
                     arr[i] = (hf > arrival_depth && std::isnan(arr[i])) ? t_arrival : arr[i];
                 }
-                chunk_has_water = any_water > 0.0 ? 1 : 0;
+                chunk_has_water = any_water > Real(0.0) ? 1 : 0;
             }
             sx = std::max(sx, row_sx);
             sy = std::max(sy, row_sy);
@@ -320,5 +323,10 @@ void Simulation::sweep_fv1(double dt, double t_new) {
     smax_y_ = sy;
     wet_cells_ = wet;
 }
+
+template void BasicSimulation<double>::sweep_fv1(double, double);
+template void BasicSimulation<float>::sweep_fv1(double, double);
+template void BasicSimulation<double>::update_chunk_activity(bool);
+template void BasicSimulation<float>::update_chunk_activity(bool);
 
 }  // namespace floodsim
