@@ -3,6 +3,8 @@
 #include <benchmark/benchmark.h>
 
 #include <cmath>
+#include <string>
+#include <utility>
 
 #include "solver/simulation.hpp"
 
@@ -31,11 +33,12 @@ ModelSetup catchment(int n, double wet_fraction, Scheme scheme, int threads) {
     return s;
 }
 
+template <class Sim>
 void BM_Step(benchmark::State& state, Scheme scheme) {
     const int n = static_cast<int>(state.range(0));
     const double wet = state.range(1) / 100.0;
     const int threads = static_cast<int>(state.range(2));
-    Simulation sim(catchment(n, wet, scheme, threads));
+    Sim sim(catchment(n, wet, scheme, threads));
     sim.step(1e9);  // warm up, first touch
     for (auto _ : state) sim.step(1e9);
     state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n) * n);
@@ -51,9 +54,21 @@ void args(benchmark::internal::Benchmark* b) {
     b->ArgNames({"n", "wet%", "threads"})->UseRealTime()->MinTime(0.5);
 }
 
-BENCHMARK_CAPTURE(BM_Step, fv1, Scheme::Fv1)->Apply(args);
-BENCHMARK_CAPTURE(BM_Step, fv2, Scheme::Fv2)->Apply(args);
-BENCHMARK_CAPTURE(BM_Step, inertial, Scheme::Inertial)->Apply(args);
+// Names: BM_Step/<scheme>/<precision>/n:../wet%:../threads:..
+const bool registered = [] {
+    const std::pair<const char*, Scheme> schemes[] = {
+        {"fv1", Scheme::Fv1}, {"fv2", Scheme::Fv2}, {"inertial", Scheme::Inertial}};
+    for (const auto& [name, scheme] : schemes) {
+        const Scheme s = scheme;
+        benchmark::RegisterBenchmark((std::string("BM_Step/") + name + "/double").c_str(),
+                                     [s](benchmark::State& st) { BM_Step<Simulation>(st, s); })
+            ->Apply(args);
+        benchmark::RegisterBenchmark((std::string("BM_Step/") + name + "/single").c_str(),
+                                     [s](benchmark::State& st) { BM_Step<SimulationSingle>(st, s); })
+            ->Apply(args);
+    }
+    return true;
+}();
 
 }  // namespace
 }  // namespace floodsim

@@ -31,7 +31,8 @@ inline void for_cells(const ModelSetup& s, const std::function<void(double, doub
 }
 
 /// Relative L1 error of depth against an exact h(x, y), over domain cells.
-inline double relative_l1_depth(const Simulation& sim, const std::function<double(double, double)>& exact) {
+template <class Sim>
+inline double relative_l1_depth(const Sim& sim, const std::function<double(double, double)>& exact) {
     const Grid2D& g = sim.grid();
     double num = 0.0, den = 0.0;
     for (int j = 0; j < g.ny; ++j)
