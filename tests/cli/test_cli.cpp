@@ -608,6 +608,48 @@ TEST(CliRun, OutputOverrideNoVelocityAndThreadsGiveIdenticalFrames) {
     EXPECT_EQ(read_num_attr<std::int64_t>(fa, "steps"), read_num_attr<std::int64_t>(fb, "steps"));
 }
 
+TEST(CliRun, SinglePrecisionRunsCloseToDouble) {
+    TempDir d;
+    std::string text = scenario_text(R"(["depth"])");
+    const fs::path sd = write_scenario(d, text);
+    const std::string key = "scheme = \"fv1\"\n";
+    ASSERT_NE(text.find(key), std::string::npos);
+    text.replace(text.find(key), key.size(), key + "precision = \"single\"\n");
+    write_text(d / "single.toml", text);
+    const fs::path a = d / "double.h5", b = d / "single.h5";
+    const ProcResult r1 = run_floodsim({"run", sd.string(), "--output", a.string(), "--quiet"});
+    ASSERT_EQ(r1.status, 0) << describe(r1);
+    const ProcResult r2 = run_floodsim({"run", (d / "single.toml").string(), "--output", b.string(), "--quiet"});
+    ASSERT_EQ(r2.status, 0) << describe(r2);
+    EXPECT_NE(r2.out.find("single precision"), std::string::npos) << r2.out;
+    EXPECT_NE(r1.out.find("double precision"), std::string::npos) << r1.out;
+
+    Hid fa = open_h5(a), fb = open_h5(b);
+    const auto da = read_dataset<float>(fa, "/depth");
+    const auto db = read_dataset<float>(fb, "/depth");
+    ASSERT_EQ(da.dims, db.dims);
+    double worst = 0.0;
+    for (std::size_t k = 0; k < da.v.size(); ++k) {
+        if (std::isnan(da.v[k])) {
+            EXPECT_TRUE(std::isnan(db.v[k]));
+            continue;
+        }
+        worst = std::max(worst, std::abs(static_cast<double>(da.v[k]) - db.v[k]));
+    }
+    EXPECT_LT(worst, 1e-3) << "single and double depth frames differ by more than 1 mm";
+    // Gauge levels are absolute (the float bed is kept relative to its lowest cell inside).
+    const auto la = read_dataset<double>(fa, "/gauges/g1/water_level");
+    const auto lb = read_dataset<double>(fb, "/gauges/g1/water_level");
+    ASSERT_EQ(la.v.size(), lb.v.size());
+    for (std::size_t k = 0; k < la.v.size(); ++k) EXPECT_NEAR(la.v[k], lb.v[k], 1e-3) << "sample " << k;
+    const auto err = read_dataset<double>(fb, "/mass_balance/error");
+    const auto vol = read_dataset<double>(fb, "/mass_balance/volume");
+    const auto rain = read_dataset<double>(fb, "/mass_balance/rain");
+    const auto in = read_dataset<double>(fb, "/mass_balance/inflow");
+    const std::size_t last = err.v.size() - 1;
+    EXPECT_LT(std::abs(err.v[last]), 1e-5 * std::max({vol.v[last], rain.v[last] + in.v[last], 1.0}));
+}
+
 // ---------------------------------------------------------------------------------------------
 // 2. --version
 
