@@ -17,9 +17,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr hsize_t tile_edge = 256;     // raster chunks: one frame, at most 256 x 256 cells
 constexpr hsize_t series_chunk = 256;  // 1-D series chunks (2 KiB of float64)
-constexpr unsigned deflate_level = 4;
 
 const char* const gauge_columns[5] = {"time", "depth", "water_level", "velocity_x", "velocity_y"};
 const char* const gauge_units[5] = {"s", "m", "m", "m/s", "m/s"};
@@ -70,12 +68,12 @@ void write_units(hid_t dset, const char* units, const char* description, const s
 
 /// Dataset creation properties shared by all float datasets: chunked, NaN fill (cells never
 /// written read as "no data"), optionally shuffle + deflate.
-h5::Handle float_dcpl(int rank, const hsize_t* chunk, bool compress, hid_t mem_type) {
+h5::Handle float_dcpl(int rank, const hsize_t* chunk, const RasterStorage* compress, hid_t mem_type) {
     h5::Handle dcpl = h5::plist(H5Pcreate(H5P_DATASET_CREATE));
     H5Pset_chunk(dcpl.get(), rank, chunk);
-    if (compress) {
-        H5Pset_shuffle(dcpl.get());
-        H5Pset_deflate(dcpl.get(), deflate_level);
+    if (compress && compress->deflate_level > 0) {
+        if (compress->shuffle) H5Pset_shuffle(dcpl.get());
+        H5Pset_deflate(dcpl.get(), static_cast<unsigned>(compress->deflate_level));
     }
     if (mem_type == H5T_NATIVE_FLOAT) {
         const float nan = std::numeric_limits<float>::quiet_NaN();
@@ -89,7 +87,7 @@ h5::Handle float_dcpl(int rank, const hsize_t* chunk, bool compress, hid_t mem_t
 
 /// Chunk cache for raster datasets: room for one row of tiles (whole frames are written at
 /// once, each tile fully, so a larger cache buys nothing), between 1 and 32 MiB.
-h5::Handle raster_dapl(hsize_t ny, hsize_t nx) {
+h5::Handle raster_dapl(hsize_t ny, hsize_t nx, hsize_t tile_edge) {
     const hsize_t tx = std::min(nx, tile_edge);
     const hsize_t tiles_per_row = (nx + tx - 1) / tx;
     const hsize_t tile_bytes = std::min(ny, tile_edge) * tx * sizeof(float);
@@ -112,6 +110,8 @@ struct Hdf5ResultWriter::Impl {
     hsize_t nx = 0, ny = 0;
     bool write_velocity = false;
     std::size_t extra_columns = 0;
+    RasterStorage storage;
+    hsize_t tile_edge = 256;
 
     // Declared before the datasets so that it is destroyed (closed) after them.
     h5::Handle file;
@@ -159,8 +159,8 @@ struct Hdf5ResultWriter::Impl {
             chunk = {std::min(ny, tile_edge), std::min(nx, tile_edge), 0};
         }
         h5::Handle space = h5::dataspace(H5Screate_simple(rank, dims.data(), maxdims.data()));
-        h5::Handle dcpl = float_dcpl(rank, chunk.data(), true, H5T_NATIVE_FLOAT);
-        h5::Handle dapl = raster_dapl(ny, nx);
+        h5::Handle dcpl = float_dcpl(rank, chunk.data(), &storage, H5T_NATIVE_FLOAT);
+        h5::Handle dapl = raster_dapl(ny, nx, tile_edge);
         h5::Handle d = h5::dataset(check_id(H5Dcreate2(loc, name, H5T_IEEE_F32LE, space.get(), H5P_DEFAULT,
                                                        dcpl.get(), dapl.get()),
                                             part_path, std::string("creating dataset ") + name));
@@ -171,7 +171,7 @@ struct Hdf5ResultWriter::Impl {
     h5::Handle create_series(hid_t loc, const char* name, const char* units) {
         const hsize_t dims = 0, maxdims = H5S_UNLIMITED;
         h5::Handle space = h5::dataspace(H5Screate_simple(1, &dims, &maxdims));
-        h5::Handle dcpl = float_dcpl(1, &series_chunk, false, H5T_NATIVE_DOUBLE);
+        h5::Handle dcpl = float_dcpl(1, &series_chunk, nullptr, H5T_NATIVE_DOUBLE);
         h5::Handle d = h5::dataset(check_id(
             H5Dcreate2(loc, name, H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
             part_path, std::string("creating dataset ") + name));
@@ -236,6 +236,8 @@ Hdf5ResultWriter::Hdf5ResultWriter(const std::string& final_path, const ResultMe
     m.ny = static_cast<hsize_t>(meta.ny);
     m.write_velocity = meta.write_velocity;
     m.extra_columns = meta.extra_mass_columns.size();
+    m.storage = meta.storage;
+    m.tile_edge = static_cast<hsize_t>(meta.storage.tile_edge);
 
     const fs::path target(final_path);
     std::error_code ec;

@@ -13,6 +13,14 @@
 
 namespace floodsim {
 
+/// Storage of the raster datasets. The defaults are the documented layout (docs/result-file.md);
+/// the others exist for bench/bench_output.cpp. Every setting stores the same values.
+struct RasterStorage {
+    int tile_edge = 256;    ///< chunks of 1 x min(ny, edge) x min(nx, edge) cells
+    int deflate_level = 4;  ///< 0..9; 0 = no deflate filter
+    bool shuffle = true;    ///< byte shuffle before deflate
+};
+
 struct ResultMetadata {
     int nx = 0, ny = 0;
     std::string crs_wkt;
@@ -24,6 +32,7 @@ struct ResultMetadata {
     bool write_velocity = false;
     std::vector<std::string> gauge_names;       ///< one group /gauges/NAME each
     std::vector<std::string> extra_mass_columns; ///< further cumulative sinks (e.g. "infiltration")
+    RasterStorage storage;
 };
 
 /// One sample of a gauge (SI units).
