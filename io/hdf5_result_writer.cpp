@@ -250,6 +250,12 @@ Hdf5ResultWriter::Hdf5ResultWriter(const std::string& final_path, const ResultMe
                                      target.parent_path().string() + ": " + ec.message());
     }
 
+    // A file whose writes failed (disk full, file size limit) cannot be closed cleanly, and
+    // HDF5 1.10's clean-up at exit then crashes on it (SIGSEGV after our error message). Without
+    // that clean-up the process exits with its own status; the partial file is removed by the
+    // destructor and nothing else is left open. Effective only before the library's first call,
+    // which this is in `floodsim run`; a no-op otherwise.
+    H5dont_atexit();
     h5::QuietErrors quiet;
     {
         h5::Handle fapl = h5::unlocked_fapl();
