@@ -14,6 +14,7 @@
 
 #include "cli/model_builder.hpp"
 #include "cli/progress.hpp"
+#include "io/async_result_writer.hpp"
 #include "io/hdf5_result_writer.hpp"
 #include "io/result_info.hpp"
 #include "mesh/input_error.hpp"
@@ -93,9 +94,11 @@ int run_command(const std::string& scenario_path, const RunOptions& opts) {
         auto body = [&](auto& sim) -> int {
             const Grid2D& g = sim.grid();
 
-            std::unique_ptr<Hdf5ResultWriter> writer;
+            // The file is written on a writer thread of its own (every HDF5 call happens there): the
+            // solver only copies each frame into a buffer (docs/output-performance.md).
+            std::unique_ptr<AsyncResultWriter> writer;
             try {
-                writer = std::make_unique<Hdf5ResultWriter>(sc.output_file, meta);
+                writer = std::make_unique<AsyncResultWriter>(sc.output_file, meta);
             } catch (const std::exception& e) {
                 throw InputError(sc.path, "output.file", sc.output_file, std::string("cannot write the result: ") + e.what());
             }
@@ -104,16 +107,11 @@ int run_command(const std::string& scenario_path, const RunOptions& opts) {
             std::signal(SIGTERM, on_signal);
 
             const std::size_t n = g.cells();
-            std::vector<float> depth(n), vx, vy;
-            if (sc.write_velocity) {
-                vx.resize(n);
-                vy.resize(n);
-            }
             auto write_frame = [&] {
-                sim.copy_depth(depth.data());
-                if (sc.write_velocity) sim.copy_velocity(vx.data(), vy.data());
-                writer->write_frame(sim.time(), depth.data(), sc.write_velocity ? vx.data() : nullptr,
-                                    sc.write_velocity ? vy.data() : nullptr);
+                writer->write_frame(sim.time(), [&](float* depth, float* vx, float* vy) {
+                    sim.copy_depth(depth);
+                    if (vx) sim.copy_velocity(vx, vy);
+                });
         };
         auto write_samples = [&] {
             for (std::size_t k = 0; k < sim.setup().gauges.size(); ++k) {
@@ -169,6 +167,7 @@ int run_command(const std::string& scenario_path, const RunOptions& opts) {
                 last_dt = sim.step(target);
                 progress.update(sim.time(), last_dt, sim.wet_cells(), sim.steps());
                 if (g_signal.load() != 0) throw Interrupted("interrupted by a signal; no result written");
+                writer->check();  // a failed write stops the run now, not at the next frame
             }
         }
         const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
@@ -180,6 +179,7 @@ int run_command(const std::string& scenario_path, const RunOptions& opts) {
         sim.copy_max_speed(ms.data());
         sim.copy_arrival_time(at.data());
         writer->finish(mh.data(), ms.data(), at.data(), sim.steps(), wall);
+        const double writing_s = writer->writer_seconds(), waited_s = writer->blocked_seconds();
         writer.reset();
 
         const MassLedger& l = sim.ledger();
@@ -202,6 +202,8 @@ int run_command(const std::string& scenario_path, const RunOptions& opts) {
                     static_cast<long long>(sim.steps()), sim.steps() > 0 ? sim.time() / sim.steps() : 0.0);
         std::printf("  wall time       %.3f s (%.3g cell updates per second)\n", wall, wall > 0 ? updates / wall : 0.0);
         std::printf("  frames          %zu depth rasters\n", frames.size());
+        std::printf("  output          %.3f s writing (writer thread), solver waited %.3f s for it\n", writing_s,
+                    waited_s);
         std::printf("  max depth       %.3f m; flooded area (max depth > 0.01 m) %.4g m2\n", max_depth,
                     static_cast<double>(flooded) * g.cell_area());
         std::printf("  volume (m3)     initial %.6g, rain %.6g, inflow %.6g, outflow %.6g, final %.6g\n", l.volume0,

@@ -9,6 +9,7 @@
 #include <hdf5.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -900,3 +901,58 @@ file = "out/lake.h5"
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// 6. A failed write (here the process's file size limit, as a full disk would): exit 1 with
+// one line naming the file and the reason, and neither the result nor the .part left. The
+// frames are written on a writer thread; its error must reach the main thread unchanged.
+
+TEST(CliWriteError, FileSizeLimitExits1WithTheReasonAndLeavesNoFile) {
+    TempDir d;
+    // Water over a rippled bed (so frames do not compress to nothing), frames every 2 s with
+    // velocities: the 200 KiB limit is reached within the first seconds of simulated time.
+    write_asc(d / "lake.asc", 200, 100, X0, Y0, DX, [](int i, int j) {
+        return num(10.0 + 0.3 * std::sin(0.37 * i) * std::cos(0.23 * j));
+    });
+    write_text(d / "lake.toml", R"(format = 1
+name = "lake"
+[domain]
+dem = "lake.asc"
+[initial]
+water_level = 10.2
+[time]
+duration = "1h"
+output_interval = "2s"
+[solver]
+threads = 1
+[output]
+file = "out/lake.h5"
+variables = ["depth", "velocity"]
+)");
+    const fs::path result = d / "out/lake.h5", part = part_of(result);
+    TempDir cap;
+    const fs::path out = cap / "out.txt", err = cap / "err.txt";
+    const std::string scenario = (d / "lake.toml").string();
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        const int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (o < 0 || e < 0 || ::dup2(o, 1) < 0 || ::dup2(e, 2) < 0) ::_exit(120);
+        // Set after the capture files are open: writes past 200 KiB fail with EFBIG.
+        const rlimit limit{200 * 1024, 200 * 1024};
+        ::signal(SIGXFSZ, SIG_IGN);
+        if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) ::_exit(121);
+        ::execl(kExe, kExe, "run", scenario.c_str(), "--quiet", static_cast<char*>(nullptr));
+        ::_exit(122);
+    }
+    const int status = wait_for(pid);
+    const std::string e = read_text(err);
+    EXPECT_EQ(status, 1) << e;
+    EXPECT_EQ(std::count(e.begin(), e.end(), '\n'), 1) << e;
+    EXPECT_NE(e.find(part.string()), std::string::npos) << e;
+    EXPECT_NE(e.find("File too large"), std::string::npos) << e;
+    EXPECT_EQ(read_text(out), "") << "no summary";
+    EXPECT_FALSE(fs::exists(result));
+    EXPECT_FALSE(fs::exists(part));
+}
