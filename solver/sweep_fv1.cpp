@@ -275,7 +275,11 @@ void BasicSimulation<Real>::sweep_fv1(double dt, double t_new) {
                     fix += neg;
                     hnew += neg;
                     const bool wet_cell = hnew >= dry;
-                    const Real f = manning_implicit_factor(wet_cell ? hnew : Real(1.0), qx, qy, gn2[i], dt_r);
+                    // max(hnew, dry) is hnew wherever f is used; on dry cells it keeps the cube root
+                    // away from 0, where its iteration runs through subnormal numbers (slow on x86).
+                    // (wet_cell ? hnew : 1) is not enough: gcc sees that f is unused on dry cells and
+                    // takes the cube root of hnew itself.
+                    const Real f = manning_implicit_factor(std::max(hnew, dry), qx, qy, gn2[i], dt_r);
                     qx = wet_cell ? qx * f : Real(0.0);
                     qy = wet_cell ? qy * f : Real(0.0);
                     h[i] = hnew;
