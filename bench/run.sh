@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds Release with the benchmarks, runs them and writes docs/performance.md: kernel and whole-
-# step throughput (cell updates per second), bytes per cell, dry-skipping and thread ratios, peak
-# memory of a 4096^2 fv1 run, and whole 1-hour storm runs over 1000 x 1000 cells at 10 m.
+# step throughput (cell updates per second) in double and single precision, bytes per cell,
+# dry-skipping and thread ratios, peak memory of a 4096^2 fv1 run, the cost of writing frames,
+# and whole 1-hour storm runs over 1000 x 1000 cells at 10 m for every scheme and precision.
 # Ratios are taken within one run: these machines are shared and noisy.
 # Usage: bench/run.sh [--quick]   (--quick: smaller whole runs and shorter benchmark times)
 set -euo pipefail
@@ -11,29 +12,40 @@ quick=0
 [ "${1:-}" = "--quick" ] && quick=1
 py=/usr/bin/python3
 
-"$root/scripts/setup.sh" "$build" -DFLOODSIM_BUILD_BENCH=ON -DFLOODSIM_BUILD_TESTS=OFF
+"$root/scripts/setup.sh" "$build" -DFLOODSIM_BUILD_BENCH=ON -DFLOODSIM_BUILD_TESTS=OFF -DFLOODSIM_CORE_ONLY=OFF
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 
 min_time=0.5
 [ $quick -eq 1 ] && min_time=0.1
-"$build/bench/bench_kernels" --benchmark_format=json --benchmark_out="$out/kernels.json" >/dev/null
+uptime > "$out/load_before.txt"
+"$build/bench/bench_kernels" --benchmark_min_time=$min_time --benchmark_format=json \
+  --benchmark_out="$out/kernels.json" >/dev/null
 "$build/bench/bench_steps" --benchmark_min_time=$min_time --benchmark_format=json \
   --benchmark_out="$out/steps.json" >/dev/null
-"$build/bench/memory_fv1" 4096 > "$out/memory.txt"
+if [ -x "$build/bench/bench_output" ]; then
+  "$build/bench/bench_output" --benchmark_format=json --benchmark_out="$out/output.json" >/dev/null || true
+fi
+"$build/bench/memory_fv1" 4096 double > "$out/memory.txt"
+"$build/bench/memory_fv1" 4096 single >> "$out/memory.txt"
 
-# Whole runs: 1 h of a 100 mm/h storm over 1000 x 1000 cells at 10 m, each scheme.
+# Whole runs: 1 h of a 100 mm/h storm over 1000 x 1000 cells at 10 m, each scheme and precision.
 n=1000
 [ $quick -eq 1 ] && n=300
 "$py" "$root/bench/make_storm_catchment.py" "$out/storm" "$n"
 for scheme in fv1 fv2 inertial; do
-  sed "s/scheme = \"fv1\"/scheme = \"$scheme\"/" "$out/storm/storm.toml" > "$out/storm/storm_$scheme.toml"
-  start=$(date +%s.%N)
-  "$build/cli/floodsim" run "$out/storm/storm_$scheme.toml" --quiet --output "$out/storm/$scheme.h5" \
-    > "$out/run_$scheme.txt" 2>&1 || echo "run failed" >> "$out/run_$scheme.txt"
-  end=$(date +%s.%N)
-  echo "$end - $start" | bc > "$out/wall_$scheme.txt"
+  for precision in double single; do
+    tag="${scheme}_${precision}"
+    sed -e "s/scheme = \"fv1\"/scheme = \"$scheme\"\nprecision = \"$precision\"/" \
+      "$out/storm/storm.toml" > "$out/storm/storm_$tag.toml"
+    start=$(date +%s.%N)
+    "$build/cli/floodsim" run "$out/storm/storm_$tag.toml" --quiet --output "$out/storm/$tag.h5" \
+      > "$out/run_$tag.txt" 2>&1 || echo "run failed" >> "$out/run_$tag.txt"
+    end=$(date +%s.%N)
+    echo "$end - $start" | bc > "$out/wall_$tag.txt"
+  done
 done
+uptime > "$out/load_after.txt"
 
 "$py" "$root/bench/report.py" "$out" "$n" > "$root/docs/performance.md"
 echo "wrote docs/performance.md"
