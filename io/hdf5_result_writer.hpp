@@ -17,7 +17,7 @@ namespace floodsim {
 /// the others exist for bench/bench_output.cpp. Every setting stores the same values.
 struct RasterStorage {
     int tile_edge = 256;    ///< chunks of 1 x min(ny, edge) x min(nx, edge) cells
-    int deflate_level = 4;  ///< 0..9; 0 = no deflate filter
+    int deflate_level = 1;  ///< 0..9; 0 = no deflate filter (1: docs/output-performance.md)
     bool shuffle = true;    ///< byte shuffle before deflate
 };
 
