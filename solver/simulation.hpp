@@ -130,12 +130,16 @@ private:
     // the first y face of each block (computed before the in-place sweep starts).
     std::vector<std::vector<Real>> scratch_;
     std::vector<std::vector<Real>> block_face_;
-    // fv1 dry-tile skipping: rows are cut into chunks of kChunk cells; a chunk is swept only if
-    // it or a neighbouring chunk (or a ghost cell next to it) held water after the last step.
+    // Dry-tile skipping (fv1 and inertial): rows are cut into chunks of kChunk cells; a chunk is
+    // stepped only if it holds water (inertial: or a non-zero discharge on one of its own faces,
+    // chunk_busy_), or water can cross one of its faces in the step: the cell across its west or
+    // east end, the same columns of the row above or below, a ghost cell or an imposed inflow
+    // next to it (update_chunk_activity, sweep_fv1.cpp).
     static constexpr int kChunk = 64;
     int nchunks_ = 0;
     bool chunks_ready_ = false;
     std::vector<std::uint8_t> chunk_wet_, chunk_active_, chunk_domain_;
+    std::vector<std::uint8_t> chunk_busy_;  // inertial only: water or a non-zero own face discharge
     void update_chunk_activity(bool all_active);
     std::vector<double> share_scratch_;
     std::vector<double> row_fix_;  // per-row positivity fixes (m of depth summed), deterministic
@@ -149,7 +153,8 @@ private:
     Field<Real> donor_r_;            // per cell: outflow scale factor (0, 1] of the step; 1 in ghosts
     Field<Real> sqrtg_n_;            // per cell: sqrt(g) n, ghosts copy their interior neighbour
     std::vector<unsigned char> free_face_;  // boundary faces W (ny), E (ny), N (nx), S (nx): 1 = free
-    // per thread: one face row (aligned like a field row) for the face row below its block
+    // per thread: three rows (aligned like a field row): the face row below its block, the new
+    // speeds and the negative depths of the row being updated
     std::vector<std::vector<Real, AlignedAllocator<Real>>> inertial_scratch_;
     double inertial_hmax_ = 0.0;       // max depth of the current state (interior), m
     bool inertial_ready_ = false;

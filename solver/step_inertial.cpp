@@ -16,6 +16,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <type_traits>
 
 #include "solver/friction_manning.hpp"
 #include "solver/simulation.hpp"
@@ -57,11 +58,11 @@ inline T free_face_q(T h0, T z0, T h1, T z1, bool has_inner, T q, T q_mag,
     return out > T(0.0) ? std::max(T(0.0), qn) : std::min(T(0.0), qn);
 }
 
-/// Interior y faces of one face row (between cell rows N and S = N + 1; +north): q* into f.
+/// Interior y faces [i0, i1) of one face row (between cell rows N and S = N + 1; +north): q* into f.
 /// Not inlined: the same code also recomputes a block's last face row into a private buffer,
 /// and both must agree to the bit.
 template <class T>
-[[gnu::noinline]] void y_face_row_inertial(int nx, const T* __restrict hn, const T* __restrict zn,
+[[gnu::noinline]] void y_face_row_inertial(int i0, int i1, const T* __restrict hn, const T* __restrict zn,
                                            const T* __restrict hs, const T* __restrict zs,
                                            const T* __restrict snn, const T* __restrict sns,
                                            const T* __restrict q, const T* __restrict qa,
@@ -69,7 +70,7 @@ template <class T>
                                            const T* __restrict qxs, T* __restrict f, T theta,
                                            T gky, T dt, T dry, T wall_half) {
 #pragma omp simd
-    for (int i = 0; i < nx; ++i) {
+    for (int i = i0; i < i1; ++i) {
         const T qt = T(0.25) * ((qxn[i] + qxn[i + 1]) + (qxs[i] + qxs[i + 1]));
         const T nf = T(0.5) * (snn[i] + sns[i]);
         f[i] = inertial_face_q(hs[i] + zs[i], zs[i], hn[i] + zn[i], zn[i], q[i], T(0.5) * (qa[i] + qb[i]),
@@ -77,15 +78,46 @@ template <class T>
     }
 }
 
-/// Outflow limiter of one row: r = min(1, h / volume leaving through the faces q*).
+/// The float monitors of cells [i0, i1): max depth, max speed, arrival time. A loop of its own:
+/// mixed with the Real state in one loop, or under omp simd, gcc 12 does not vectorise it.
 template <class T>
-inline void donor_factor_row(int nx, const T* __restrict h, const T* __restrict fx,
+inline void float_monitors(int i0, int i1, const T* __restrict h, const T* __restrict speed,
+                           float* __restrict maxh, float* __restrict maxs, float* __restrict arr,
+                           float arrival_depth, float t_arrival) {
+#pragma GCC ivdep
+    for (int i = i0; i < i1; ++i) {
+        const float hf = static_cast<float>(h[i]);
+        maxh[i] = std::max(maxh[i], hf);
+        maxs[i] = std::max(maxs[i], static_cast<float>(speed[i]));
+        const float a = arr[i];
+        arr[i] = (hf > arrival_depth && std::isnan(a)) ? t_arrival : a;
+    }
+}
+
+/// 1 if q is not +0 (-0 counts: a skipped face must hold exactly what the full step would write).
+template <class T>
+inline T nonzero(T q) {
+    return (q != T(0.0) || std::signbit(q)) ? T(1.0) : T(0.0);
+}
+
+/// Outflow limiter of cells [i0, i1) of a row: r = min(1, h / volume leaving through the faces q*).
+template <class T>
+inline void donor_factor_row(int i0, int i1, const T* __restrict h, const T* __restrict fx,
                              const T* __restrict fn, const T* __restrict fs, T* __restrict r,
                              T kx, T ky) {
 #pragma omp simd
-    for (int i = 0; i < nx; ++i) {
-        const T out = kx * (std::max(fx[i + 1], T(0.0)) + std::max(-fx[i], T(0.0))) +
-                           ky * (std::max(fn[i], T(0.0)) + std::max(-fs[i], T(0.0)));
+    for (int i = i0; i < i1; ++i) {
+        T out;
+        if constexpr (std::is_same_v<T, double>) {
+            out = kx * (std::max(fx[i + 1], T(0.0)) + std::max(-fx[i], T(0.0))) +
+                  ky * (std::max(fn[i], T(0.0)) + std::max(-fs[i], T(0.0)));
+        } else {
+            // The same as a select: std::max's reference to the temporary 0 keeps gcc 12 from
+            // vectorising the float version under omp simd. (Double keeps std::max: gcc fuses
+            // the multiply-adds of the two forms differently, and double results stay as they were.)
+            auto pos = [](T x) { return x < T(0.0) ? T(0.0) : x; };
+            out = kx * (pos(fx[i + 1]) + pos(-fx[i])) + ky * (pos(fn[i]) + pos(-fs[i]));
+        }
         r[i] = out > h[i] ? h[i] / out : T(1.0);
     }
 }
@@ -100,8 +132,9 @@ void BasicSimulation<Real>::init_inertial() {
     qx_flux_ = Field<Real>(g, 0.0);
     qy_flux_ = Field<Real>(g, 0.0);
     donor_r_ = Field<Real>(g, 1.0);
+    // per thread: the face row below its block, the new speeds and the negative depths of a row
     inertial_scratch_.assign(static_cast<std::size_t>(std::max(1, threads_)),
-                             std::vector<Real, AlignedAllocator<Real>>(static_cast<std::size_t>(g.pitch), 0.0));
+                             std::vector<Real, AlignedAllocator<Real>>(3 * static_cast<std::size_t>(g.pitch), 0.0));
     sqrtg_n_ = Field<Real>(g, 0.0);
     for (int j = -g.ghost; j < g.ny + g.ghost; ++j)
         for (int i = -g.ghost; i < g.nx + g.ghost; ++i) {
@@ -199,51 +232,90 @@ void BasicSimulation<Real>::step_inertial(double dt, double t_new) {
     const unsigned char* free_n = free_e + ny;
     const unsigned char* free_s = free_n + nx;
 
-    // q* of the x faces of row j: face i between cells i - 1 and i.
-    auto x_faces = [&](int j) {
-        const Real* __restrict h = H.row(j);
-        const Real* __restrict z = Z.row(j);
-        const Real* __restrict sn = SN.row(j);
-        const Real* __restrict q = QX.row(j);
-        const Real* __restrict qyn = QY.row(j);
-        const Real* __restrict qys = QY.row(j + 1);
-        Real* __restrict f = FX.row(j);
-#pragma omp simd
-        for (int i = 1; i < nx; ++i) {
-            const Real qt = Real(0.25) * ((qyn[i - 1] + qyn[i]) + (qys[i - 1] + qys[i]));
-            const Real nf = Real(0.5) * (sn[i - 1] + sn[i]);
-            f[i] = inertial_face_q(h[i - 1] + z[i - 1], z[i - 1], h[i] + z[i], z[i], q[i], Real(0.5) * (q[i - 1] + q[i + 1]),
-                                   std::sqrt(q[i] * q[i] + qt * qt), nf * nf, theta, gkx, dt_r, dry, wall_half);
-        }
-        // Boundary faces: imposed (closed, discharge), free, or level (the ghost's eta), theta = 1.
-        for (int side = 0; side < 2; ++side) {
-            const int i = side == 0 ? 0 : nx;                                    // face
-            const int c = side == 0 ? 0 : nx - 1;                                // boundary cell
-            const int c1 = side == 0 ? std::min(1, nx - 1) : std::max(nx - 2, 0);  // next inward
-            const int gc = side == 0 ? -1 : nx;                                  // ghost
-            const Real imposed = side == 0 ? q_west[j] : q_east[j];
-            const bool is_free = (side == 0 ? free_w[j] : free_e[j]) != 0;
-            const Real qt = Real(0.25) * ((qyn[i - 1] + qyn[i]) + (qys[i - 1] + qys[i]));
-            const Real qm = std::sqrt(q[i] * q[i] + qt * qt);
-            const Real gn2f = sn[c] * sn[c];
-            if (!std::isnan(imposed)) {
-                f[i] = imposed;
-            } else if (is_free) {
-                f[i] = free_face_q(h[c], z[c], h[c1], z[c1], c1 != c && z[c1] < wall_half, q[i], qm, gn2f,
-                                   side == 0 ? -Real(1.0) : Real(1.0), gkx, dt_r, dry, wall_half);
-            } else {
-                const int l = side == 0 ? gc : c, r = side == 0 ? c : gc;
-                f[i] = inertial_face_q(h[l] + z[l], z[l], h[r] + z[r], z[r], q[i], q[i], qm, gn2f, Real(1.0), gkx, dt_r, dry,
-                                       wall_half);
+    // Dry tiles (as fv1, see update_chunk_activity): rows are cut into chunks of kChunk cells, and a
+    // chunk is stepped only if it holds water or a non-zero face discharge of its own (the west and
+    // north faces of its cells), or water can cross one of its faces in this step. A chunk that is
+    // not stepped would compute q* = 0 on every face (dry against dry), keep h = 0, q = 0 and its
+    // monitors: skipping it changes nothing, bit for bit. Each face is computed by the runs of
+    // chunks that need it, so every face between a stepped and a skipped chunk is 0.
+    nchunks_ = (nx + kChunk - 1) / kChunk;
+    const int nch = nchunks_;
+    update_chunk_activity(!o.skip_dry_tiles || rain_dt > Real(0.0));
+    const std::uint8_t* active = chunk_active_.data();
+    std::uint8_t* chunk_water = chunk_wet_.data();
+    std::uint8_t* chunk_busy = chunk_busy_.data();
+    // Is chunk c of row j stepped? Rows outside the grid never are.
+    auto act = [active, ny, nch](int j, int c) {
+        return j >= 0 && j < ny && active[static_cast<std::size_t>(j) * nch + c] != 0;
+    };
+    // f(i0, i1) for the cells [i0, i1) of each run of consecutive chunks c with pred(c).
+    auto runs = [nch, nx](auto&& pred, auto&& f) {
+        for (int c = 0; c < nch;) {
+            if (!pred(c)) {
+                ++c;
+                continue;
             }
+            int e = c + 1;
+            while (e < nch && pred(e)) ++e;
+            f(c * kChunk, std::min(nx, e * kChunk));
+            c = e;
         }
     };
-    // q* of face row j (between cell rows j - 1 and j) into out.
+
+    // q* of the x faces of row j: face i between cells i - 1 and i, faces i0 .. i1 of each run.
+    // (The row pointers are locals of the innermost lambda: captured by reference, gcc reloads them
+    // in the loop and vectorises it with gathers.)
+    auto x_faces = [&](int j) {
+        runs([&](int c) { return act(j, c); }, [&](int i0, int i1) {
+            const Real* __restrict h = H.row(j);
+            const Real* __restrict z = Z.row(j);
+            const Real* __restrict sn = SN.row(j);
+            const Real* __restrict q = QX.row(j);
+            const Real* __restrict qyn = QY.row(j);
+            const Real* __restrict qys = QY.row(j + 1);
+            Real* __restrict f = FX.row(j);
+            const int a = std::max(i0, 1), b = std::min(i1, nx - 1);
+#pragma omp simd
+            for (int i = a; i <= b; ++i) {
+                const Real qt = Real(0.25) * ((qyn[i - 1] + qyn[i]) + (qys[i - 1] + qys[i]));
+                const Real nf = Real(0.5) * (sn[i - 1] + sn[i]);
+                f[i] = inertial_face_q(h[i - 1] + z[i - 1], z[i - 1], h[i] + z[i], z[i], q[i], Real(0.5) * (q[i - 1] + q[i + 1]),
+                                       std::sqrt(q[i] * q[i] + qt * qt), nf * nf, theta, gkx, dt_r, dry, wall_half);
+            }
+            // Boundary faces: imposed (closed, discharge), free, or level (the ghost's eta), theta = 1.
+            for (int side = 0; side < 2; ++side) {
+                if (side == 0 ? i0 != 0 : i1 != nx) continue;
+                const int i = side == 0 ? 0 : nx;                                    // face
+                const int c = side == 0 ? 0 : nx - 1;                                // boundary cell
+                const int c1 = side == 0 ? std::min(1, nx - 1) : std::max(nx - 2, 0);  // next inward
+                const int gc = side == 0 ? -1 : nx;                                  // ghost
+                const Real imposed = side == 0 ? q_west[j] : q_east[j];
+                const bool is_free = (side == 0 ? free_w[j] : free_e[j]) != 0;
+                const Real qt = Real(0.25) * ((qyn[i - 1] + qyn[i]) + (qys[i - 1] + qys[i]));
+                const Real qm = std::sqrt(q[i] * q[i] + qt * qt);
+                const Real gn2f = sn[c] * sn[c];
+                if (!std::isnan(imposed)) {
+                    f[i] = imposed;
+                } else if (is_free) {
+                    f[i] = free_face_q(h[c], z[c], h[c1], z[c1], c1 != c && z[c1] < wall_half, q[i], qm, gn2f,
+                                       side == 0 ? -Real(1.0) : Real(1.0), gkx, dt_r, dry, wall_half);
+                } else {
+                    const int l = side == 0 ? gc : c, r = side == 0 ? c : gc;
+                    f[i] = inertial_face_q(h[l] + z[l], z[l], h[r] + z[r], z[r], q[i], q[i], qm, gn2f, Real(1.0), gkx, dt_r,
+                                           dry, wall_half);
+                }
+            }
+        });
+    };
+    // q* of face row j (between cell rows j - 1 and j) into out, for the chunks stepped on either side.
     auto y_faces = [&](int j, Real* out) {
+        auto needed = [&](int c) { return act(j - 1, c) || act(j, c); };
         if (j > 0 && j < ny) {
-            y_face_row_inertial(nx, H.row(j - 1), Z.row(j - 1), H.row(j), Z.row(j), SN.row(j - 1), SN.row(j), QY.row(j),
-                                QY.row(j - 1), QY.row(j + 1), QX.row(j - 1), QX.row(j), out, theta, gky, dt_r, dry,
-                                wall_half);
+            runs(needed, [&](int i0, int i1) {
+                y_face_row_inertial(i0, i1, H.row(j - 1), Z.row(j - 1), H.row(j), Z.row(j), SN.row(j - 1), SN.row(j),
+                                    QY.row(j), QY.row(j - 1), QY.row(j + 1), QX.row(j - 1), QX.row(j), out, theta, gky,
+                                    dt_r, dry, wall_half);
+            });
             return;
         }
         const bool north = j == 0;
@@ -261,31 +333,41 @@ void BasicSimulation<Real>::step_inertial(double dt, double t_new) {
         const Real* qxs = QX.row(j);
         const std::vector<double>& imposed = north ? q_north : q_south;
         const unsigned char* is_free = north ? free_n : free_s;
-        for (int i = 0; i < nx; ++i) {
-            const Real qt = Real(0.25) * ((qxn[i] + qxn[i + 1]) + (qxs[i] + qxs[i + 1]));
-            const Real qm = std::sqrt(q[i] * q[i] + qt * qt);
-            const Real gn2f = snc[i] * snc[i];
-            if (!std::isnan(imposed[i])) {
-                out[i] = imposed[i];
-            } else if (is_free[i] != 0) {
-                out[i] = free_face_q(hc[i], zc[i], h1[i], z1[i], c1 != c && z1[i] < wall_half, q[i], qm, gn2f,
-                                     north ? Real(1.0) : -Real(1.0), gky, dt_r, dry, wall_half);
-            } else if (north) {  // the ghost row lies north ("right")
-                out[i] = inertial_face_q(hc[i] + zc[i], zc[i], hg[i] + zg[i], zg[i], q[i], q[i], qm, gn2f, Real(1.0), gky,
-                                         dt_r, dry, wall_half);
-            } else {
-                out[i] = inertial_face_q(hg[i] + zg[i], zg[i], hc[i] + zc[i], zc[i], q[i], q[i], qm, gn2f, Real(1.0), gky,
-                                         dt_r, dry, wall_half);
+        runs(needed, [&](int i0, int i1) {
+            for (int i = i0; i < i1; ++i) {
+                const Real qt = Real(0.25) * ((qxn[i] + qxn[i + 1]) + (qxs[i] + qxs[i + 1]));
+                const Real qm = std::sqrt(q[i] * q[i] + qt * qt);
+                const Real gn2f = snc[i] * snc[i];
+                if (!std::isnan(imposed[i])) {
+                    out[i] = imposed[i];
+                } else if (is_free[i] != 0) {
+                    out[i] = free_face_q(hc[i], zc[i], h1[i], z1[i], c1 != c && z1[i] < wall_half, q[i], qm, gn2f,
+                                         north ? Real(1.0) : -Real(1.0), gky, dt_r, dry, wall_half);
+                } else if (north) {  // the ghost row lies north ("right")
+                    out[i] = inertial_face_q(hc[i] + zc[i], zc[i], hg[i] + zg[i], zg[i], q[i], q[i], qm, gn2f, Real(1.0),
+                                             gky, dt_r, dry, wall_half);
+                } else {
+                    out[i] = inertial_face_q(hg[i] + zg[i], zg[i], hc[i] + zc[i], zc[i], q[i], q[i], qm, gn2f, Real(1.0),
+                                             gky, dt_r, dry, wall_half);
+                }
             }
-        }
+        });
+    };
+    // Outflow limiter of the stepped chunks of row j; fs = the face row south of it.
+    auto donor = [&](int j, const Real* fs) {
+        runs([&](int c) { return act(j, c); }, [&](int i0, int i1) {
+            donor_factor_row(i0, i1, H.row(j), FX.row(j), FY.row(j), fs, R.row(j), kx, ky);
+        });
     };
 
+    const std::size_t pitch = static_cast<std::size_t>(g.pitch);
     Real sx = Real(0.0), sy = Real(0.0), hmax = Real(0.0);
     std::int64_t wet = 0;
-#pragma omp parallel num_threads(nthreads) default(none)                                                    \
+#pragma omp parallel num_threads(nthreads) default(none)                                                      \
     shared(H, HU, HV, Z, QX, QY, FX, FY, R, MAXH, MAXS, ARR, scratch, f_west, f_east, f_north, f_south, row_fix, \
-               x_faces, y_faces) firstprivate(nx, ny, ghost, nthreads, kx, ky, rain_dt, dry, wall_half, gr, eps4,        \
-                                                 arrival_depth, t_arrival) reduction(max : sx, sy, hmax) reduction(+ : wet)
+               x_faces, y_faces, donor, runs, act, chunk_water, chunk_busy)                                    \
+    firstprivate(nx, ny, nch, ghost, pitch, nthreads, kx, ky, rain_dt, dry, wall_half, gr, eps4, arrival_depth, \
+                     t_arrival) reduction(max : sx, sy, hmax) reduction(+ : wet)
     {
         const int t = omp_get_thread_num();
         const int j0 = static_cast<int>(static_cast<std::int64_t>(ny) * t / nthreads);
@@ -297,7 +379,7 @@ void BasicSimulation<Real>::step_inertial(double dt, double t_new) {
         for (int j = j0; j < j1; ++j) {
             x_faces(j);
             y_faces(j, FY.row(j));
-            if (j > j0) donor_factor_row(nx, H.row(j - 1), FX.row(j - 1), FY.row(j - 1), FY.row(j), R.row(j - 1), kx, ky);
+            if (j > j0) donor(j - 1, FY.row(j));
         }
         Real* south = FY.row(j1);
         if (j1 == ny) {
@@ -306,71 +388,120 @@ void BasicSimulation<Real>::step_inertial(double dt, double t_new) {
             south = scratch[t].data() + ghost;  // the same alignment as FY.row(j1)
             y_faces(j1, south);
         }
-        donor_factor_row(nx, H.row(j1 - 1), FX.row(j1 - 1), FY.row(j1 - 1), south, R.row(j1 - 1), kx, ky);
+        donor(j1 - 1, south);
 #pragma omp barrier
 
         // Phase 2: limited fluxes (the new state QX, QY), cell update, rain, monitors.
+        Real* __restrict speed = scratch[t].data() + pitch + ghost;  // the new speeds of a row
+        Real* __restrict negs = speed + pitch;                         // and its negative depths
         for (int j = j0; j < j1; ++j) {
-            Real* __restrict h = H.row(j);
-            Real* __restrict hu = HU.row(j);
-            Real* __restrict hv = HV.row(j);
-            const Real* __restrict z = Z.row(j);
-            const Real* __restrict fx = FX.row(j);
-            const Real* __restrict fn = FY.row(j);
-            const Real* __restrict fs = FY.row(j + 1);
-            const Real* __restrict r = R.row(j);
-            const Real* __restrict rn = R.row(j - 1);
-            const Real* __restrict rs = R.row(j + 1);
-            Real* __restrict qx = QX.row(j);
-            Real* __restrict qn_out = QY.row(j);
-            float* __restrict maxh = MAXH.row(j);
-            float* __restrict maxs = MAXS.row(j);
-            float* __restrict arr = ARR.row(j);
-            Real fix = Real(0.0);
-#pragma omp simd reduction(max : sx, sy, hmax) reduction(+ : wet, fix)
-            for (int i = 0; i < nx; ++i) {
-                // Each face takes its donor cell's factor: the same product in both neighbours.
-                const Real qw = fx[i] * (fx[i] > Real(0.0) ? r[i - 1] : r[i]);
-                const Real qe = fx[i + 1] * (fx[i + 1] > Real(0.0) ? r[i] : r[i + 1]);
-                const Real qn = fn[i] * (fn[i] > Real(0.0) ? r[i] : rn[i]);
-                const Real qs = fs[i] * (fs[i] > Real(0.0) ? rs[i] : r[i]);
-                qx[i] = qw;
-                qn_out[i] = qn;
-                Real hnew = h[i] + kx * (qw - qe) + ky * (qs - qn) + (z[i] < wall_half ? rain_dt : Real(0.0));
-                fix += hnew < Real(0.0) ? -hnew : Real(0.0);
-                hnew = std::max(hnew, Real(0.0));
-                const bool wet_cell = hnew >= dry;
-                const Real qxc = wet_cell ? Real(0.5) * (qw + qe) : Real(0.0);
-                const Real qyc = wet_cell ? Real(0.5) * (qn + qs) : Real(0.0);
-                h[i] = hnew;
-                hu[i] = qxc;
-                hv[i] = qyc;
-                // Monitors of the new state (desingularised velocities are 0 where h = 0).
-                const Real u = desingularised_velocity(hnew, qxc, eps4);
-                const Real v = desingularised_velocity(hnew, qyc, eps4);
-                const Real c = std::sqrt(gr * hnew);
-                sx = std::max(sx, std::abs(u) + c);
-                sy = std::max(sy, std::abs(v) + c);
-                hmax = std::max(hmax, hnew);
-                const float hf = static_cast<float>(hnew);
-                maxh[i] = std::max(maxh[i], hf);
-                maxs[i] = std::max(maxs[i], static_cast<float>(std::sqrt(u * u + v * v)));
-                arr[i] = (hf > arrival_depth && std::isnan(arr[i])) ? t_arrival : arr[i];
-                wet += wet_cell ? 1 : 0;
-            }
-            // The row's east face (the loop stores each cell's west face) and the boundary records.
-            qx[nx] = fx[nx] * (fx[nx] > Real(0.0) ? r[nx - 1] : Real(1.0));
-            f_west[j] = qx[0];
-            f_east[j] = qx[nx];
+            std::uint8_t* water = chunk_water + static_cast<std::size_t>(j) * nch;
+            std::uint8_t* busy = chunk_busy + static_cast<std::size_t>(j) * nch;
+            f_west[j] = 0.0;
+            f_east[j] = 0.0;
             if (j == 0)
-                for (int i = 0; i < nx; ++i) f_north[i] = qn_out[i];
-            if (j == ny - 1) {
-                Real* __restrict qs_out = QY.row(ny);
-                for (int i = 0; i < nx; ++i) {
-                    qs_out[i] = fs[i] * (fs[i] > Real(0.0) ? Real(1.0) : r[i]);
-                    f_south[i] = qs_out[i];
+                for (int i = 0; i < nx; ++i) f_north[i] = 0.0;
+            if (j == ny - 1)
+                for (int i = 0; i < nx; ++i) f_south[i] = 0.0;
+            for (int c = 0; c < nch; ++c)
+                if (!act(j, c)) water[c] = busy[c] = 0;  // a chunk not stepped was dry and stays so
+            Real any_neg = Real(0.0);
+            runs([&](int c) { return act(j, c); }, [&](int i0, int i1) {
+                Real* __restrict h = H.row(j);
+                Real* __restrict hu = HU.row(j);
+                Real* __restrict hv = HV.row(j);
+                const Real* __restrict z = Z.row(j);
+                const Real* __restrict fx = FX.row(j);
+                const Real* __restrict fn = FY.row(j);
+                const Real* __restrict fs = FY.row(j + 1);
+                const Real* __restrict r = R.row(j);
+                const Real* __restrict rn = R.row(j - 1);
+                const Real* __restrict rs = R.row(j + 1);
+                Real* __restrict qx = QX.row(j);
+                Real* __restrict qn_out = QY.row(j);
+                Real* __restrict qs_out = QY.row(j + 1);  // written on the last row only (boundary faces)
+                Real* __restrict sp = speed;
+                Real* __restrict ng = negs;
+                // Scalars as locals too (through the closure, gcc reloads them in the loop).
+                const Real kx_l = kx, ky_l = ky, rain_l = rain_dt, wall_l = wall_half, dry_l = dry, eps4_l = eps4,
+                           g_l = gr;
+                Real row_sx = Real(0.0), row_sy = Real(0.0), row_hmax = Real(0.0), row_wet = Real(0.0), neg_max = Real(0.0);
+                // Only Real lanes and selects here, so that it vectorises; the float monitors get
+                // a loop of their own below.
+#pragma omp simd reduction(max : row_sx, row_sy, row_hmax, neg_max) reduction(+ : row_wet)
+                for (int i = i0; i < i1; ++i) {
+                    // Each face takes its donor cell's factor: the same product in both neighbours.
+                    // (All four factors loaded first: a select between two loads becomes a gather.)
+                    const Real rw = r[i - 1], rc = r[i], re = r[i + 1], rnc = rn[i], rsc = rs[i];
+                    const Real qw = fx[i] * (fx[i] > Real(0.0) ? rw : rc);
+                    const Real qe = fx[i + 1] * (fx[i + 1] > Real(0.0) ? rc : re);
+                    const Real qn = fn[i] * (fn[i] > Real(0.0) ? rc : rnc);
+                    const Real qs = fs[i] * (fs[i] > Real(0.0) ? rsc : rc);
+                    qx[i] = qw;
+                    qn_out[i] = qn;
+                    Real hnew = h[i] + kx_l * (qw - qe) + ky_l * (qs - qn) + (z[i] < wall_l ? rain_l : Real(0.0));
+                    const Real neg = hnew < Real(0.0) ? -hnew : Real(0.0);
+                    ng[i] = neg;
+                    neg_max = std::max(neg_max, neg);
+                    hnew = std::max(hnew, Real(0.0));
+                    const bool wet_cell = hnew >= dry_l;
+                    const Real qxc = wet_cell ? Real(0.5) * (qw + qe) : Real(0.0);
+                    const Real qyc = wet_cell ? Real(0.5) * (qn + qs) : Real(0.0);
+                    h[i] = hnew;
+                    hu[i] = qxc;
+                    hv[i] = qyc;
+                    // Monitors of the new state (desingularised velocities are 0 where h = 0).
+                    const Real u = desingularised_velocity(hnew, qxc, eps4_l);
+                    const Real v = desingularised_velocity(hnew, qyc, eps4_l);
+                    const Real cel = std::sqrt(g_l * hnew);
+                    row_sx = std::max(row_sx, std::abs(u) + cel);
+                    row_sy = std::max(row_sy, std::abs(v) + cel);
+                    row_hmax = std::max(row_hmax, hnew);
+                    sp[i] = std::sqrt(u * u + v * v);
+                    // a Real: an int64 reduction keeps gcc 12 from vectorising this loop
+                    row_wet += wet_cell ? Real(1.0) : Real(0.0);
                 }
-            }
+                float_monitors(i0, i1, h, sp, MAXH.row(j), MAXS.row(j), ARR.row(j), arrival_depth, t_arrival);
+                sx = std::max(sx, row_sx);
+                sy = std::max(sy, row_sy);
+                hmax = std::max(hmax, row_hmax);
+                wet += static_cast<std::int64_t>(row_wet);
+                any_neg = std::max(any_neg, neg_max);
+                // The row's east face (the loop stores each cell's west face), the south boundary
+                // faces, and the boundary records.
+                if (i1 == nx) qx[nx] = fx[nx] * (fx[nx] > Real(0.0) ? r[nx - 1] : Real(1.0));
+                if (i0 == 0) f_west[j] = qx[0];
+                if (i1 == nx) f_east[j] = qx[nx];
+                if (j == 0)
+                    for (int i = i0; i < i1; ++i) f_north[i] = qn_out[i];
+                if (j == ny - 1)
+                    for (int i = i0; i < i1; ++i) {
+                        qs_out[i] = fs[i] * (fs[i] > Real(0.0) ? Real(1.0) : r[i]);
+                        f_south[i] = qs_out[i];
+                    }
+                // Which chunks of the run hold water, or a non-zero discharge on a face of their own.
+                for (int c = i0 / kChunk; c * kChunk < i1; ++c) {
+                    const int a = c * kChunk, b = std::min(nx, a + kChunk);
+                    Real wmax = Real(0.0), qmax = Real(0.0);
+#pragma omp simd reduction(max : wmax, qmax)
+                    for (int i = a; i < b; ++i) {
+                        wmax = std::max(wmax, h[i]);
+                        qmax = std::max(qmax, std::max(nonzero(qx[i]), nonzero(qn_out[i])));
+                    }
+                    if (b == nx) qmax = std::max(qmax, nonzero(qx[nx]));
+                    if (j == ny - 1)
+                        for (int i = a; i < b; ++i) qmax = std::max(qmax, nonzero(qs_out[i]));
+                    water[c] = wmax > Real(0.0) ? 1 : 0;
+                    busy[c] = (wmax > Real(0.0) || qmax > Real(0.0)) ? 1 : 0;
+                }
+            });
+            // Round-off that left a hair below zero, summed in the order of the cells (rare).
+            Real fix = Real(0.0);
+            if (any_neg > Real(0.0))
+                runs([&](int c) { return act(j, c); }, [&](int i0, int i1) {
+                    const Real* __restrict ng = negs;
+                    for (int i = i0; i < i1; ++i) fix += ng[i];
+                });
             row_fix[j] = fix;
         }
     }

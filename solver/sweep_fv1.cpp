@@ -27,6 +27,19 @@ void BasicSimulation<Real>::update_chunk_activity(bool all_active) {
                 chunk_domain_[k] |= inside(i, j) ? 1 : 0;
                 chunk_wet_[k] |= h_(i, j) > 0.0 ? 1 : 0;
             }
+        if (setup_.options.scheme == Scheme::Inertial) {
+            // inertial: also a non-zero discharge on a chunk's own faces (west and north of its
+            // cells; the east and south boundary faces belong to the last chunk and row).
+            auto nz = [](Real q) { return q != Real(0) || std::signbit(q); };
+            chunk_busy_ = chunk_wet_;
+            for (int j = 0; j < ny; ++j)
+                for (int i = 0; i < nx; ++i) {
+                    const std::size_t k = static_cast<std::size_t>(j) * nch + i / kChunk;
+                    const bool q = nz(qx_(i, j)) || nz(qy_(i, j)) || (i == nx - 1 && nz(qx_(nx, j))) ||
+                                   (j == ny - 1 && nz(qy_(i, ny)));
+                    chunk_busy_[k] |= q ? 1 : 0;
+                }
+        }
         chunk_active_.assign(chunk_wet_.size(), 1);
         chunks_ready_ = true;
     }
@@ -34,36 +47,49 @@ void BasicSimulation<Real>::update_chunk_activity(bool all_active) {
         chunk_active_ = chunk_domain_;
         return;
     }
-    // Water moves at most one cell per step (CFL <= 1): a chunk needs the sweep if it or one of
-    // its eight neighbouring chunks holds water, or a ghost cell next to it does (inflow).
-    std::fill(chunk_active_.begin(), chunk_active_.end(), 0);
-    auto mark = [&](int j, int c) {
-        for (int jj = std::max(0, j - 1); jj <= std::min(ny - 1, j + 1); ++jj)
-            for (int cc = std::max(0, c - 1); cc <= std::min(nch - 1, c + 1); ++cc)
-                chunk_active_[static_cast<std::size_t>(jj) * nch + cc] = 1;
-    };
-    for (int j = 0; j < ny; ++j)
-        for (int c = 0; c < nch; ++c)
-            if (chunk_wet_[static_cast<std::size_t>(j) * nch + c]) mark(j, c);
+    // A chunk without water needs the sweep only if water can cross one of its faces in this step
+    // (5-point stencil: no diagonal fluxes). Otherwise every face of it is dry against dry (or a
+    // wall, or a closed/dry boundary), every flux and bed-slope source is exactly 0, and sweeping
+    // it would leave its cells and monitors as they are, bit for bit. So a chunk is swept if
+    //   - it holds water, or the same columns of the row above or below do;
+    //   - the cell across its west or east end holds water (last cell of the chunk to the west,
+    //     first of the chunk to the east; the ghost cell at the domain's edges);
+    //   - a ghost cell across its north or south faces holds water, or an inflow is imposed on one
+    //     of its boundary faces (a discharge boundary starting from a dry bed has no ghost water).
+    const std::uint8_t* wet = chunk_wet_.data();
+    const std::uint8_t* own = chunk_busy_.empty() ? wet : chunk_busy_.data();  // inertial: busy
+    const std::uint8_t* domain = chunk_domain_.data();
+    std::uint8_t* active = chunk_active_.data();
     for (int j = 0; j < ny; ++j) {
-        if (h_(-1, j) > 0.0) mark(j, 0);
-        if (h_(nx, j) > 0.0) mark(j, nch - 1);
+        const Real* h = h_.row(j);
+        const std::uint8_t* w = wet + static_cast<std::size_t>(j) * nch;
+        const std::uint8_t* self = own + static_cast<std::size_t>(j) * nch;
+        const std::uint8_t* wn = j > 0 ? w - nch : nullptr;
+        const std::uint8_t* ws = j < ny - 1 ? w + nch : nullptr;
+        std::uint8_t* a = active + static_cast<std::size_t>(j) * nch;
+        const std::uint8_t* d = domain + static_cast<std::size_t>(j) * nch;
+        for (int c = 0; c < nch; ++c) {
+            // h(-1) and h(nx) are the ghost cells
+            const int west = c * kChunk - 1, east = std::min(nx, (c + 1) * kChunk);
+            const bool reach = self[c] != 0 || (wn && wn[c] != 0) || (ws && ws[c] != 0) || h[west] > Real(0) ||
+                               h[east] > Real(0);
+            a[c] = reach ? d[c] : 0;
+        }
     }
-    for (int i = 0; i < nx; ++i) {
-        if (h_(i, -1) > 0.0) mark(0, i / kChunk);
-        if (h_(i, ny) > 0.0) mark(ny - 1, i / kChunk);
-    }
-    // Imposed inflow (a discharge boundary starting from a dry bed has no ghost water yet).
+    const Real* gn = h_.row(-1);
+    const Real* gs = h_.row(ny);
     auto imposed = [](double q) { return !std::isnan(q) && q != 0.0; };
     for (int j = 0; j < ny; ++j) {
-        if (imposed(q_west_[j])) mark(j, 0);
-        if (imposed(q_east_[j])) mark(j, nch - 1);
+        const std::size_t k = static_cast<std::size_t>(j) * nch;
+        if (imposed(q_west_[j])) active[k] = domain[k];
+        if (imposed(q_east_[j])) active[k + nch - 1] = domain[k + nch - 1];
     }
     for (int i = 0; i < nx; ++i) {
-        if (imposed(q_north_[i])) mark(0, i / kChunk);
-        if (imposed(q_south_[i])) mark(ny - 1, i / kChunk);
+        const std::size_t kn = static_cast<std::size_t>(i / kChunk);
+        const std::size_t ks = static_cast<std::size_t>(ny - 1) * nch + kn;
+        if (gn[i] > Real(0) || imposed(q_north_[i])) active[kn] = domain[kn];
+        if (gs[i] > Real(0) || imposed(q_south_[i])) active[ks] = domain[ks];
     }
-    for (std::size_t k = 0; k < chunk_active_.size(); ++k) chunk_active_[k] &= chunk_domain_[k];
 }
 
 template <class Real>
