@@ -7,12 +7,46 @@
 #include <cmath>
 #include <cstdint>
 
+#if defined(__SSE2__)
+#include <xmmintrin.h>
+#endif
+
 #include "solver/face_rows.hpp"
 #include "solver/friction_manning.hpp"
 #include "solver/simulation.hpp"
 
 namespace floodsim {
 namespace {
+
+/// Flush-to-zero and denormals-are-zero for the calling thread while alive (x86 MXCSR), then the
+/// caller's rounding and flush modes back (the status flags raised meanwhile are kept). Used inside
+/// the sweep's parallel region only, so a host program calling the library is not affected.
+/// Why: the wetting front of fv1 runs ahead as a film whose depth falls like h^1.5 per cell
+/// (1e-6, 1e-9, 1e-14, ... 1e-300); powers of those depths (h^4 in the velocities, c h in the
+/// fluxes) are subnormal, and each subnormal costs ~100 cycles on x86: 15-30 % of a mostly dry
+/// step at 1024^2. Flushed, such films end a few cells earlier, at depths below 1e-300 m; the
+/// mode is the same for every thread and every thread count, so results stay deterministic.
+class FlushSubnormals {
+public:
+    FlushSubnormals() {
+#if defined(__SSE2__)
+        saved_ = _mm_getcsr();
+        _mm_setcsr(saved_ | kFtzDaz);
+#endif
+    }
+    ~FlushSubnormals() {
+#if defined(__SSE2__)
+        _mm_setcsr((saved_ & ~kFlags) | (_mm_getcsr() & kFlags));
+#endif
+    }
+    FlushSubnormals(const FlushSubnormals&) = delete;
+    FlushSubnormals& operator=(const FlushSubnormals&) = delete;
+
+private:
+    static constexpr unsigned kFtzDaz = 0x8040u;  // FTZ (bit 15) | DAZ (bit 6)
+    static constexpr unsigned kFlags = 0x3Fu;     // sticky exception flags (bits 0-5)
+    unsigned saved_ = 0;
+};
 
 /// The float monitors of cells [i0, i1): max depth, max speed, arrival time. Under omp simd gcc 12
 /// does not vectorise this mixed float/Real loop (scalar, with a branch per cell); as a function of
@@ -208,6 +242,7 @@ void BasicSimulation<Real>::sweep_fv1(double dt, double t_new) {
                      arrival_depth, t_arrival, wall_half, nthreads, row_len) reduction(max : sx, sy) \
     reduction(+ : wet)
     {
+        const FlushSubnormals flush;  // this thread, this region only
         const int t = omp_get_thread_num();
         const int j0 = static_cast<int>(static_cast<std::int64_t>(ny) * t / nthreads);
         const int j1 = static_cast<int>(static_cast<std::int64_t>(ny) * (t + 1) / nthreads);
