@@ -3,6 +3,11 @@
 // reservoir inside one chunk across chunk boundaries in all four directions, a discharge inflow
 // into a dry bed, a level boundary and a free outflow; both precisions, 1 and 2 threads.
 #include <gtest/gtest.h>
+#include <omp.h>
+
+#if defined(__SSE2__)
+#include <xmmintrin.h>
+#endif
 
 #include <cmath>
 #include <cstring>
@@ -95,6 +100,24 @@ TEST(DryTiles, InertialSkippingIsBitwiseIdenticalDouble) { check_scheme<Simulati
 TEST(DryTiles, InertialSkippingIsBitwiseIdenticalSingle) {
     check_scheme<SimulationSingle>(Scheme::Inertial, 150.0);
 }
+
+#if defined(__SSE2__)
+// fv1 flushes subnormals inside its parallel region only: the caller's thread and the OpenMP pool
+// threads get their floating-point control (flush and rounding modes) back after each step.
+TEST(DryTiles, Fv1LeavesTheCallersFloatingPointModesAlone) {
+    constexpr unsigned kControl = ~0x3Fu;  // all but the sticky status flags
+    const unsigned before = _mm_getcsr() & kControl;
+    ASSERT_EQ(before & 0x8040u, 0u);  // no FTZ/DAZ to start with
+    Simulation sim(spreading_flood(Scheme::Fv1, true, 2));
+    sim.advance_to(20.0);
+    EXPECT_EQ(_mm_getcsr() & kControl, before);
+    unsigned pool[2] = {0, 0};
+#pragma omp parallel num_threads(2)
+    pool[omp_get_thread_num()] = _mm_getcsr() & kControl;
+    EXPECT_EQ(pool[0], before);
+    EXPECT_EQ(pool[1], before);
+}
+#endif
 
 }  // namespace
 }  // namespace floodsim
