@@ -138,6 +138,9 @@ private:
     static constexpr int kChunk = 64;
     int nchunks_ = 0;
     bool chunks_ready_ = false;
+    // chunk_wet_: kWaterAny if a cell of the chunk holds water, kWaterFirst / kWaterLast if its
+    // first / last cell does (so the neighbours' activity needs no look at h)
+    static constexpr std::uint8_t kWaterAny = 1, kWaterFirst = 2, kWaterLast = 4;
     std::vector<std::uint8_t> chunk_wet_, chunk_active_, chunk_domain_;
     std::vector<std::uint8_t> chunk_busy_;  // inertial only: water or a non-zero own face discharge
     void update_chunk_activity(bool all_active);

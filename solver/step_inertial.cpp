@@ -491,7 +491,10 @@ void BasicSimulation<Real>::step_inertial(double dt, double t_new) {
                     if (b == nx) qmax = std::max(qmax, nonzero(qx[nx]));
                     if (j == ny - 1)
                         for (int i = a; i < b; ++i) qmax = std::max(qmax, nonzero(qs_out[i]));
-                    water[c] = wmax > Real(0.0) ? 1 : 0;
+                    water[c] = wmax > Real(0.0) ? static_cast<std::uint8_t>(
+                                                      kWaterAny | (h[a] > Real(0.0) ? kWaterFirst : 0) |
+                                                      (h[b - 1] > Real(0.0) ? kWaterLast : 0))
+                                                : 0;
                     busy[c] = (wmax > Real(0.0) || qmax > Real(0.0)) ? 1 : 0;
                 }
             });

@@ -79,7 +79,10 @@ void BasicSimulation<Real>::update_chunk_activity(bool all_active) {
             for (int i = 0; i < nx; ++i) {
                 const std::size_t k = static_cast<std::size_t>(j) * nch + i / kChunk;
                 chunk_domain_[k] |= inside(i, j) ? 1 : 0;
-                chunk_wet_[k] |= h_(i, j) > 0.0 ? 1 : 0;
+                // bit 0: water in the chunk; bits 1, 2: in its first, last cell (kWater...)
+                if (h_(i, j) > 0.0)
+                    chunk_wet_[k] |= kWaterAny | (i % kChunk == 0 ? kWaterFirst : 0) |
+                                     (i % kChunk == kChunk - 1 || i == nx - 1 ? kWaterLast : 0);
             }
         if (setup_.options.scheme == Scheme::Inertial) {
             // inertial: also a non-zero discharge on a chunk's own faces (west and north of its
@@ -123,10 +126,10 @@ void BasicSimulation<Real>::update_chunk_activity(bool all_active) {
         std::uint8_t* a = active + static_cast<std::size_t>(j) * nch;
         const std::uint8_t* d = domain + static_cast<std::size_t>(j) * nch;
         for (int c = 0; c < nch; ++c) {
-            // h(-1) and h(nx) are the ghost cells
-            const int west = c * kChunk - 1, east = std::min(nx, (c + 1) * kChunk);
-            const bool reach = self[c] != 0 || (wn && wn[c] != 0) || (ws && ws[c] != 0) || h[west] > Real(0) ||
-                               h[east] > Real(0);
+            // the cells across the chunk's ends: flags of the chunks next to it, or the ghost cells
+            const bool west = c > 0 ? (w[c - 1] & kWaterLast) != 0 : h[-1] > Real(0);
+            const bool east = c < nch - 1 ? (w[c + 1] & kWaterFirst) != 0 : h[nx] > Real(0);
+            const bool reach = self[c] != 0 || (wn && wn[c] != 0) || (ws && ws[c] != 0) || west || east;
             a[c] = reach ? d[c] : 0;
         }
     }
@@ -388,7 +391,10 @@ void BasicSimulation<Real>::sweep_fv1(double dt, double t_new) {
                 // The float monitors in a loop of their own (mixing float and Real lanes in
                 // the loop above keeps gcc 12 from vectorising it).
                 float_monitors(i0, i1, h, speed, maxh, maxs, arr, arrival_depth, t_arrival);
-                chunk_has_water = any_water > Real(0.0) ? 1 : 0;
+                chunk_has_water = any_water > Real(0.0) ? static_cast<std::uint8_t>(
+                                                              kWaterAny | (h[i0] > Real(0.0) ? kWaterFirst : 0) |
+                                                              (h[i1 - 1] > Real(0.0) ? kWaterLast : 0))
+                                                        : 0;
             }
             sx = std::max(sx, row_sx);
             sy = std::max(sy, row_sy);
