@@ -162,6 +162,7 @@ private:
     Field<Real> fv2_h0_, fv2_hu0_, fv2_hv0_;  // U^n during a step (swapped with h_ ...), U* after it
     // per thread: the sweep's row buffers (velocities, face values, faces, donor factors of a few rows)
     std::vector<std::vector<Real, AlignedAllocator<Real>>> fv2_rows_;
+    std::vector<std::vector<double, AlignedAllocator<double>>> fv2_monitor_rows_;  // per thread: monitors' scratch
     bool fv2_ready_ = false;
 
     double smax_x_ = 0.0, smax_y_ = 0.0;  // max |u|+c, |v|+c of the current state (interior)

@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
 #include <utility>
 
 #include "solver/fv2_rows.hpp"
@@ -43,8 +44,8 @@ constexpr int kCentred = 26;                 // cx, dzx, cy, dzy, a ring of 3 ro
 constexpr int kXFaces = 38;                  // x faces (5 arrays), a ring of 3 rows
 constexpr int kYFaces = 53;                  // y faces (5 arrays + scaled mass), a ring of 3
 constexpr int kDonor = 71;                   // donor factors, a ring of 3 rows (1 at -1 and nx)
-constexpr int kScaledX = 74, kNeg = 75, kSpeed = 76;  // per-row temporaries
-constexpr int kRowArrays = 77;
+constexpr int kScaledX = 74, kNeg = 75;  // per-row temporaries
+constexpr int kRowArrays = 76;
 
 inline int ring3(int r) { return (r + 3) % 3; }  // rows and faces >= -3
 
@@ -74,7 +75,7 @@ struct StageData {
 };
 
 /// Cell update of row j (cells 0..nx-1): flux divergence and bed source with the donor-scaled
-/// masses, rain, positivity (the clipped amounts in neg[]; returns their max), implicit Manning
+/// masses, rain, positivity (the clipped amounts in neg_out[]; returns their max), implicit Manning
 /// friction, wet/dry; the second stage averages with U^n held in the output row.
 template <class T, bool Second>
 T update_row(const StageData<T>& s, int j, const T* __restrict smx, fv2::Faces<T> xf, fv2::Faces<T> fn,
@@ -100,8 +101,7 @@ T update_row(const StageData<T>& s, int j, const T* __restrict smx, fv2::Faces<T
     const T* __restrict sn = fs.normal;
     const T* __restrict st = fs.transverse;
     const T* __restrict ssr = fs.src_right;
-    T any_neg = T(0.0);
-#pragma omp simd reduction(max : any_neg)
+#pragma omp simd
     for (int i = 0; i < nx; ++i) {
         const T m_west = smx[i], m_east = smx[i + 1], m_north = smn[i], m_south = sms[i];
         // Centred part of the bed-slope source (the cell's own reconstruction, zero where it is
@@ -115,7 +115,6 @@ T update_row(const StageData<T>& s, int j, const T* __restrict smx, fv2::Faces<T
         // Round-off can leave a hair below zero: set to zero and book it.
         const T neg = hnew < T(0.0) ? -hnew : T(0.0);
         neg_out[i] = neg;
-        any_neg = std::max(any_neg, neg);
         hnew += neg;
         const bool wet_stage = hnew >= dry;
         const T f = manning_implicit_factor(wet_stage ? hnew : T(1.0), qx, qy, gn2[i], dt);
@@ -131,19 +130,24 @@ T update_row(const StageData<T>& s, int j, const T* __restrict smx, fv2::Faces<T
         huo[i] = qx;
         hvo[i] = qy;
     }
+    // The reduction in a loop of its own, of T only (gcc 12 miscompiles omp simd reductions in
+    // loops mixing float and double, and the float friction's cube root works in double).
+    T any_neg = T(0.0);
+#pragma omp simd reduction(max : any_neg)
+    for (int i = 0; i < nx; ++i) any_neg = std::max(any_neg, neg_out[i]);
     return any_neg;
 }
 
 /// Monitors of the new state of row j (as finish_step_monitors, in double): wave speeds, wet
-/// cells, max depth and speed, arrival time.
+/// cells, max depth and speed, arrival time. h, hu, hv: the row in double; speed: scratch.
 template <class T>
-void monitor_row(const StageData<T>& s, int j, T* __restrict speed, double& sx, double& sy, double& wet) {
+void monitor_row(const StageData<T>& s, int j, const double* __restrict h, const double* __restrict hu,
+                 const double* __restrict hv, double* __restrict speed, double& sx, double& sy, double& wet) {
     const int nx = s.nx;
     const double gr = s.gr_d, eps4 = s.eps4_d, dry = s.dry_d;
-    const T* __restrict h = s.ho->row(j);
-    const T* __restrict hu = s.huo->row(j);
-    const T* __restrict hv = s.hvo->row(j);
     double row_sx = 0.0, row_sy = 0.0, row_wet = 0.0;
+    // All in double: gcc 12 miscompiles an omp simd reduction in a loop that mixes float loads
+    // with double arithmetic (wrongly scaled lane index), so float rows come widened.
 #pragma omp simd reduction(max : row_sx, row_sy) reduction(+ : row_wet)
     for (int i = 0; i < nx; ++i) {
         const double hd = h[i];
@@ -175,11 +179,34 @@ void monitor_row(const StageData<T>& s, int j, T* __restrict speed, double& sx, 
     }
 }
 
+/// The monitors of row j of the stage's output.
+template <class T>
+void monitors(const StageData<T>& s, int j, double* scratch, double& sx, double& sy, double& wet) {
+    const T* h = s.ho->row(j);
+    const T* hu = s.huo->row(j);
+    const T* hv = s.hvo->row(j);
+    double* speed = scratch;
+    if constexpr (std::is_same_v<T, double>) {
+        monitor_row(s, j, h, hu, hv, speed, sx, sy, wet);
+    } else {
+        const std::size_t n = static_cast<std::size_t>(s.nx);
+        double* hd = scratch + n;
+        double* hud = hd + n;
+        double* hvd = hud + n;
+        for (std::size_t i = 0; i < n; ++i) {
+            hd[i] = h[i];
+            hud[i] = hu[i];
+            hvd[i] = hv[i];
+        }
+        monitor_row(s, j, hd, hud, hvd, speed, sx, sy, wet);
+    }
+}
+
 /// One stage over the rows [j0, j1) of a thread's block. Rows of faces and donor factors just
 /// outside the block are computed here too (from the input state, which nobody writes).
 template <class T, bool Second>
-void stage_block(const StageData<T>& s, const RowBuffers<T>& b, int j0, int j1, double& sx, double& sy,
-                 double& wet) {
+void stage_block(const StageData<T>& s, const RowBuffers<T>& b, double* monitor_scratch, int j0, int j1, double& sx,
+                 double& sy, double& wet) {
     const int nx = s.nx, ny = s.ny;
     // Rows whose slopes are needed (-1 .. ny: the y faces 0 .. ny), rows of x faces and y faces.
     const int s_lo = std::max(j0 - 2, -1), s_hi = std::min(j1 + 1, ny);
@@ -273,7 +300,7 @@ void stage_block(const StageData<T>& s, const RowBuffers<T>& b, int j0, int j1, 
         s.f_west[j] = Second ? T(0.5) * (s.f_west[j] + smx[0]) : smx[0];
         s.f_east[j] = Second ? T(0.5) * (s.f_east[j] + smx[nx]) : smx[nx];
         s.row_fix[j] = Second ? T(0.5) * (s.row_fix[j] + fix) : fix;
-        if constexpr (Second) monitor_row(s, j, b.at(kSpeed), sx, sy, wet);
+        if constexpr (Second) monitors(s, j, monitor_scratch, sx, sy, wet);
     }
 }
 
@@ -367,9 +394,13 @@ void BasicSimulation<Real>::fv2_stage(double dt, double t_new, bool second) {
         }
     }
     auto& rows = fv2_rows_;
+    // Per thread: the monitors' double scratch (speed, and float rows widened to double).
+    if (fv2_monitor_rows_.size() < static_cast<std::size_t>(nthreads)) fv2_monitor_rows_.resize(nthreads);
+    for (int t = 0; t < nthreads; ++t) fv2_monitor_rows_[t].resize(4 * static_cast<std::size_t>(g.nx));
+    auto& mon = fv2_monitor_rows_;
 
     double sx = 0.0, sy = 0.0, wet = 0.0;
-#pragma omp parallel num_threads(nthreads) default(none) shared(s, rows, second, stride, off) \
+#pragma omp parallel num_threads(nthreads) default(none) shared(s, rows, mon, second, stride, off) \
     reduction(max : sx, sy) reduction(+ : wet)
     {
         const int t = omp_get_thread_num(), nt = omp_get_num_threads();
@@ -378,9 +409,9 @@ void BasicSimulation<Real>::fv2_stage(double dt, double t_new, bool second) {
         const RowBuffers<Real> b{rows[t].data(), stride, off};
         if (j0 < j1) {
             if (second)
-                stage_block<Real, true>(s, b, j0, j1, sx, sy, wet);
+                stage_block<Real, true>(s, b, mon[t].data(), j0, j1, sx, sy, wet);
             else
-                stage_block<Real, false>(s, b, j0, j1, sx, sy, wet);
+                stage_block<Real, false>(s, b, nullptr, j0, j1, sx, sy, wet);
         }
     }
     if (second) {
