@@ -561,12 +561,9 @@ template <class Real>
 std::size_t BasicSimulation<Real>::state_bytes() const {
     std::size_t b = 0;
     auto add = [&b](const auto& f) { b += f.size() * sizeof(*f.data()); };
-    for (const Field<Real>* f : {&h_, &hu_, &hv_, &z_, &gn2_, &fv2_h0_, &fv2_hu0_, &fv2_hv0_, &fv2_u_, &fv2_v_,
-                                   &fv2_donor_, &qx_, &qy_, &qx_flux_, &qy_flux_, &donor_r_, &sqrtg_n_})
+    for (const Field<Real>* f : {&h_, &hu_, &hv_, &z_, &gn2_, &fv2_h0_, &fv2_hu0_, &fv2_hv0_, &qx_, &qy_, &qx_flux_,
+                                 &qy_flux_, &donor_r_, &sqrtg_n_})
         add(*f);
-    for (const auto& f : fv2_slope_) add(f);
-    for (const auto& f : fv2_fx_) add(f);
-    for (const auto& f : fv2_fy_) add(f);
     add(max_h_);
     add(max_speed_);
     add(arrival_);

@@ -163,14 +163,14 @@ private:
     bool inertial_ready_ = false;
 
     // fv2 state (step_fv2.cpp), allocated on the first fv2 step. fv2_stage: one forward-Euler
-    // stage of the Heun step (second = false: U* from U^n; true: U^{n+1} = (U^n + U* + dt L(U*)) / 2).
+    // stage of the Heun step as one fused sweep over the rows (second = false: U* from U^n;
+    // true: U^{n+1} = (U^n + U* + dt L(U*)) / 2, and the monitors of the new state).
     void init_fv2();
     void fv2_stage(double dt, double t_new, bool second);
-    Field<Real> fv2_h0_, fv2_hu0_, fv2_hv0_;  // U^n, the state at the start of the step
-    Field<Real> fv2_u_, fv2_v_;               // stage velocities (every stored cell)
-    std::array<Field<Real>, 8> fv2_slope_;    // limited slopes: x (eta, h, u, v), y (eta, h, u, v)
-    std::array<Field<Real>, 5> fv2_fx_, fv2_fy_;  // face: mass, normal, transverse, left/right source
-    Field<Real> fv2_donor_;                   // per cell: outflow scale factor (0, 1], 1 in ghosts
+    Field<Real> fv2_h0_, fv2_hu0_, fv2_hv0_;  // U^n during a step (swapped with h_ ...), U* after it
+    // per thread: the sweep's row buffers (velocities, face values, faces, donor factors of a few rows)
+    std::vector<std::vector<Real, AlignedAllocator<Real>>> fv2_rows_;
+    std::vector<std::vector<double, AlignedAllocator<double>>> fv2_monitor_rows_;  // per thread: monitors' scratch
     bool fv2_ready_ = false;
 
     double smax_x_ = 0.0, smax_y_ = 0.0;  // max |u|+c, |v|+c of the current state (interior)

@@ -10,20 +10,23 @@
 //          forward-Euler step), so a steady friction/slope balance stays steady.
 //   positivity: each stage scales the outgoing mass fluxes of a cell that would lose more than it
 //          holds (the donor's factor, so the face flux stays conservative).
-// Unlike fv1 this is a sequence of passes over the rows (velocities and slopes, faces, donor
-// factors, cell update), each an OpenMP loop over rows without floating-point reductions.
+// Each stage is one fused sweep over the rows (as fv1): per row, velocities, limited slopes and
+// face values, x and y face fluxes, donor factors and the cell update, with a rolling window of
+// row buffers (struct of arrays, kernels in solver/fv2_rows.hpp) instead of per-cell slope and
+// face fields. A stage reads one state and writes another (stage 1: U^n -> U*; stage 2: U* and
+// U^n -> U^{n+1} over U^n, cell by cell), so the sweep needs no in-place care: each thread takes
+// a block of rows and computes the few rows of faces and donor factors around its block itself,
+// with the same row kernels, so results are bitwise identical for any thread count.
 #include <omp.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
+#include <utility>
 
-#include "solver/friction_manning.hpp"
-#include "solver/hydrostatic_reconstruction.hpp"
-#include "solver/muscl_limiter.hpp"
-#include "solver/riemann_hllc.hpp"
+#include "solver/fv2_rows.hpp"
 #include "solver/simulation.hpp"
-#include "solver/velocity.hpp"
 
 namespace floodsim {
 namespace {
@@ -31,31 +34,274 @@ namespace {
 /// m: a cell with this depth or less, or touching one, is reconstructed at first order (flat).
 constexpr double kFirstOrderDepth = 1e-3;
 
-// fv2_fx_ / fv2_fy_ components.
-constexpr int kMass = 0, kNormal = 1, kTransverse = 2, kSrcLeft = 3, kSrcRight = 4;
-// fv2_slope_ components (x then y): eta, h, u, v.
-constexpr int kEta = 0, kH = 1, kU = 2, kV = 3, kY = 4;
+// Row buffers of one thread: kRowArrays arrays of `stride` values; cell (or face) i of an array
+// at p[i], i from -2 (each array starts 64-byte aligned, as does its cell 0).
+constexpr int kVelU = 0, kVelV = 3;          // velocities, a ring of 3 rows (cells -2 .. nx+1)
+constexpr int kEast = 6, kWest = 10;         // x sides of the current row (h, z, un, ut)
+constexpr int kNorth = 14;                   // north sides of the current row
+constexpr int kSouth = 18;                   // south sides, a ring of 2 rows (4 arrays each)
+constexpr int kCentred = 26;                 // cx, dzx, cy, dzy, a ring of 3 rows
+constexpr int kXFaces = 38;                  // x faces (5 arrays), a ring of 3 rows
+constexpr int kYFaces = 53;                  // y faces (5 arrays + scaled mass), a ring of 3
+constexpr int kDonor = 71;                   // donor factors, a ring of 3 rows (1 at -1 and nx)
+constexpr int kScaledX = 74, kNeg = 75;  // per-row temporaries
+constexpr int kRowArrays = 76;
 
-/// The limiter of every reconstructed quantity.
-template <class T>
-inline T limited_slope(T backward, T forward) { return minmod(backward, forward); }
+inline int ring3(int r) { return (r + 3) % 3; }  // rows and faces >= -3
 
-/// Mass flux of a face after the positivity scaling of its donor cell (left if it flows right).
 template <class T>
-inline T donor_scaled(T mass, T r_left, T r_right) {
-    return mass * (mass > T(0) ? r_left : r_right);
+struct RowBuffers {
+    T* base;
+    std::size_t stride;
+    int off;
+    T* at(int k) const { return base + static_cast<std::size_t>(k) * stride + off; }
+    fv2::Sides<T> sides(int k) const { return {at(k), at(k + 1), at(k + 2), at(k + 3)}; }
+    fv2::Faces<T> faces(int k) const { return {at(k), at(k + 1), at(k + 2), at(k + 3), at(k + 4)}; }
+};
+
+/// Everything one stage's sweep reads and writes.
+template <class T>
+struct StageData {
+    int nx, ny;
+    T gr, eps4, dry, kx, ky, dt, rain_dt, wall_half, h_first;
+    double gr_d, eps4_d, dry_d;  // the monitors are computed in double (as finish_step_monitors)
+    float arrival_depth, t_arrival;
+    const Field<T>*h, *hu, *hv;  // the stage's input state (ghosts filled)
+    Field<T>*ho, *huo, *hvo;     // its output (stage 2: holds U^n, averaged in place)
+    const Field<T>*z, *gn2;
+    Field<float>*maxh, *maxs, *arr;
+    const double *q_west, *q_east, *q_north, *q_south;
+    double *f_west, *f_east, *f_north, *f_south, *row_fix;
+};
+
+/// Cell update of row j (cells 0..nx-1): flux divergence and bed source with the donor-scaled
+/// masses, rain, positivity (the clipped amounts in neg_out[]; returns their max), implicit Manning
+/// friction, wet/dry; the second stage averages with U^n held in the output row.
+template <class T, bool Second>
+T update_row(const StageData<T>& s, int j, const T* __restrict smx, fv2::Faces<T> xf, fv2::Faces<T> fn,
+             const T* __restrict smn, fv2::Faces<T> fs, const T* __restrict sms, const T* __restrict cx,
+             const T* __restrict dzx, const T* __restrict cy, const T* __restrict dzy, T* __restrict neg_out) {
+    const int nx = s.nx;
+    const T gr = s.gr, kx = s.kx, ky = s.ky, dt = s.dt, rain_dt = s.rain_dt, dry = s.dry, wall_half = s.wall_half;
+    const T* __restrict h = s.h->row(j);
+    const T* __restrict hu = s.hu->row(j);
+    const T* __restrict hv = s.hv->row(j);
+    const T* __restrict z = s.z->row(j);
+    const T* __restrict gn2 = s.gn2->row(j);
+    T* __restrict ho = s.ho->row(j);
+    T* __restrict huo = s.huo->row(j);
+    T* __restrict hvo = s.hvo->row(j);
+    const T* __restrict xn = xf.normal;
+    const T* __restrict xt = xf.transverse;
+    const T* __restrict xsl = xf.src_left;
+    const T* __restrict xsr = xf.src_right;
+    const T* __restrict nn = fn.normal;
+    const T* __restrict nt = fn.transverse;
+    const T* __restrict nsl = fn.src_left;
+    const T* __restrict sn = fs.normal;
+    const T* __restrict st = fs.transverse;
+    const T* __restrict ssr = fs.src_right;
+#pragma omp simd
+    for (int i = 0; i < nx; ++i) {
+        const T m_west = smx[i], m_east = smx[i + 1], m_north = smn[i], m_south = sms[i];
+        // Centred part of the bed-slope source (the cell's own reconstruction, zero where it is
+        // flat) plus the face parts.
+        const T bed_x = cx[i] * dzx[i] + xsl[i + 1] + xsr[i];
+        const T bed_y = cy[i] * dzy[i] + nsl[i] + ssr[i];
+        T hnew = h[i] - kx * (m_east - m_west) - ky * (m_north - m_south);
+        T qx = hu[i] - kx * (xn[i + 1] - xn[i] + gr * bed_x) - ky * (nt[i] - st[i]);
+        T qy = hv[i] - ky * (nn[i] - sn[i] + gr * bed_y) - kx * (xt[i + 1] - xt[i]);
+        hnew += z[i] < wall_half ? rain_dt : T(0.0);
+        // Round-off can leave a hair below zero: set to zero and book it.
+        const T neg = hnew < T(0.0) ? -hnew : T(0.0);
+        neg_out[i] = neg;
+        hnew += neg;
+        const bool wet_stage = hnew >= dry;
+        const T f = manning_implicit_factor(wet_stage ? hnew : T(1.0), qx, qy, gn2[i], dt);
+        qx = wet_stage ? qx * f : T(0.0);
+        qy = wet_stage ? qy * f : T(0.0);
+        if constexpr (Second) {
+            hnew = T(0.5) * (ho[i] + hnew);
+            const bool wet_cell = hnew >= dry;
+            qx = wet_cell ? T(0.5) * (huo[i] + qx) : T(0.0);
+            qy = wet_cell ? T(0.5) * (hvo[i] + qy) : T(0.0);
+        }
+        ho[i] = hnew;
+        huo[i] = qx;
+        hvo[i] = qy;
+    }
+    // The reduction in a loop of its own, of T only (gcc 12 miscompiles omp simd reductions in
+    // loops mixing float and double, and the float friction's cube root works in double).
+    T any_neg = T(0.0);
+#pragma omp simd reduction(max : any_neg)
+    for (int i = 0; i < nx; ++i) any_neg = std::max(any_neg, neg_out[i]);
+    return any_neg;
 }
 
-/// One side of a face from a cell's reconstruction: side = +1 (east / north face of the cell)
-/// or -1 (west / south face).
+/// Monitors of the new state of row j (as finish_step_monitors, in double): wave speeds, wet
+/// cells, max depth and speed, arrival time. h, hu, hv: the row in double; speed: scratch.
 template <class T>
-struct SideState {
-    T h, z, un, ut;
-};
+void monitor_row(const StageData<T>& s, int j, const double* __restrict h, const double* __restrict hu,
+                 const double* __restrict hv, double* __restrict speed, double& sx, double& sy, double& wet) {
+    const int nx = s.nx;
+    const double gr = s.gr_d, eps4 = s.eps4_d, dry = s.dry_d;
+    double row_sx = 0.0, row_sy = 0.0, row_wet = 0.0;
+    // All in double: gcc 12 miscompiles an omp simd reduction in a loop that mixes float loads
+    // with double arithmetic (wrongly scaled lane index), so float rows come widened.
+#pragma omp simd reduction(max : row_sx, row_sy) reduction(+ : row_wet)
+    for (int i = 0; i < nx; ++i) {
+        const double hd = h[i];
+        const bool has_water = hd > 0.0;
+        const double u = desingularised_velocity<double>(hd, hu[i], eps4);
+        const double v = desingularised_velocity<double>(hd, hv[i], eps4);
+        const double c = std::sqrt(gr * hd);
+        row_sx = std::max(row_sx, has_water ? std::abs(u) + c : 0.0);
+        row_sy = std::max(row_sy, has_water ? std::abs(v) + c : 0.0);
+        speed[i] = has_water ? std::sqrt(u * u + v * v) : 0.0;
+        row_wet += (has_water && hd >= dry) ? 1.0 : 0.0;
+    }
+    sx = std::max(sx, row_sx);
+    sy = std::max(sy, row_sy);
+    wet += row_wet;
+    // The float monitors in a loop of their own (mixing float and double lanes keeps gcc 12 from
+    // vectorising).
+    float* __restrict maxh = s.maxh->row(j);
+    float* __restrict maxs = s.maxs->row(j);
+    float* __restrict arr = s.arr->row(j);
+    const float arrival_depth = s.arrival_depth, t_arrival = s.t_arrival;
+#pragma omp simd
+    for (int i = 0; i < nx; ++i) {
+        const float hf = static_cast<float>(h[i]);
+        const bool has_water = hf > 0.0f;
+        maxh[i] = has_water ? std::max(maxh[i], hf) : maxh[i];
+        maxs[i] = has_water ? std::max(maxs[i], static_cast<float>(speed[i])) : maxs[i];
+        arr[i] = (has_water && hf > arrival_depth && std::isnan(arr[i])) ? t_arrival : arr[i];
+    }
+}
+
+/// The monitors of row j of the stage's output.
 template <class T>
-inline SideState<T> side_state(T h, T z, T u_n, T u_t, T s_eta, T s_h, T s_un,
-                            T s_ut, T side) {
-    return {h + side * T(0.5) * s_h, z + side * T(0.5) * (s_eta - s_h), u_n + side * T(0.5) * s_un, u_t + side * T(0.5) * s_ut};
+void monitors(const StageData<T>& s, int j, double* scratch, double& sx, double& sy, double& wet) {
+    const T* h = s.ho->row(j);
+    const T* hu = s.huo->row(j);
+    const T* hv = s.hvo->row(j);
+    double* speed = scratch;
+    if constexpr (std::is_same_v<T, double>) {
+        monitor_row(s, j, h, hu, hv, speed, sx, sy, wet);
+    } else {
+        const std::size_t n = static_cast<std::size_t>(s.nx);
+        double* hd = scratch + n;
+        double* hud = hd + n;
+        double* hvd = hud + n;
+        for (std::size_t i = 0; i < n; ++i) {
+            hd[i] = h[i];
+            hud[i] = hu[i];
+            hvd[i] = hv[i];
+        }
+        monitor_row(s, j, hd, hud, hvd, speed, sx, sy, wet);
+    }
+}
+
+/// One stage over the rows [j0, j1) of a thread's block. Rows of faces and donor factors just
+/// outside the block are computed here too (from the input state, which nobody writes).
+template <class T, bool Second>
+void stage_block(const StageData<T>& s, const RowBuffers<T>& b, double* monitor_scratch, int j0, int j1, double& sx,
+                 double& sy, double& wet) {
+    const int nx = s.nx, ny = s.ny;
+    // Rows whose slopes are needed (-1 .. ny: the y faces 0 .. ny), rows of x faces and y faces.
+    const int s_lo = std::max(j0 - 2, -1), s_hi = std::min(j1 + 1, ny);
+    const int x_lo = std::max(j0 - 1, 0), x_hi = std::min(j1, ny - 1);
+    const int y_lo = std::max(j0 - 1, 0), y_hi = std::min(j1 + 1, ny);
+    auto vel = [&](int r) {
+        fv2::velocities(nx, s.h->row(r), s.hu->row(r), s.hv->row(r), s.eps4, b.at(kVelU + ring3(r)),
+                        b.at(kVelV + ring3(r)));
+    };
+    vel(s_lo - 1);
+    vel(s_lo);
+    for (int k = s_lo; k <= j1 + 1; ++k) {
+        if (k <= s_hi) {
+            // Velocities of row k + 1, then the reconstruction of row k.
+            vel(k + 1);
+            const int cb = kCentred + 4 * ring3(k);
+            fv2::reconstruct(nx, s.h->row(k - 1), s.h->row(k), s.h->row(k + 1), s.z->row(k - 1), s.z->row(k),
+                             s.z->row(k + 1), b.at(kVelU + ring3(k - 1)), b.at(kVelU + ring3(k)),
+                             b.at(kVelU + ring3(k + 1)), b.at(kVelV + ring3(k - 1)), b.at(kVelV + ring3(k)),
+                             b.at(kVelV + ring3(k + 1)), s.h_first, b.sides(kEast), b.sides(kWest),
+                             b.sides(kNorth), b.sides(kSouth + 4 * (k & 1)), b.at(cb), b.at(cb + 1), b.at(cb + 2),
+                             b.at(cb + 3));
+            // x faces of row k (face i between cells i - 1 and i).
+            if (k >= x_lo && k <= x_hi) {
+                const fv2::Faces<T> f = b.faces(kXFaces + 5 * ring3(k));
+                fv2::faces(0, nx + 1, -1, b.sides(kEast), b.sides(kWest), s.gr, f);
+                if (!std::isnan(s.q_west[k])) f.mass[0] = static_cast<T>(s.q_west[k]);
+                if (!std::isnan(s.q_east[k])) f.mass[nx] = static_cast<T>(s.q_east[k]);
+            }
+            // y face k: between row k - 1 (north, the right side) and row k (south, left).
+            if (k >= y_lo && k <= y_hi) {
+                const fv2::Faces<T> f = b.faces(kYFaces + 6 * ring3(k));
+                fv2::faces(0, nx, 0, b.sides(kNorth), b.sides(kSouth + 4 * ((k - 1) & 1)), s.gr, f);
+                if (k == 0)
+                    for (int i = 0; i < nx; ++i)
+                        if (!std::isnan(s.q_north[i])) f.mass[i] = static_cast<T>(s.q_north[i]);
+                if (k == ny)
+                    for (int i = 0; i < nx; ++i)
+                        if (!std::isnan(s.q_south[i])) f.mass[i] = static_cast<T>(s.q_south[i]);
+            }
+        }
+        // Donor factors of row k - 1 (1 outside the grid) and the scaled masses of y face k - 1.
+        const int r = k - 1;
+        if (r >= j0 - 1 && r <= j1) {
+            T* rr = b.at(kDonor + ring3(r));
+            if (r >= 0 && r < ny)
+                fv2::donor_factors(nx, b.at(kXFaces + 5 * ring3(r)), b.at(kYFaces + 6 * ring3(r)),
+                                   b.at(kYFaces + 6 * ring3(r + 1)), s.h->row(r), s.kx, s.ky, rr);
+            else
+                std::fill(rr, rr + nx, T(1.0));
+        }
+        if (r >= j0 && r <= j1) {
+            // Imposed boundary fluxes are not scaled.
+            const int yf = kYFaces + 6 * ring3(r);
+            T* m = b.at(yf);
+            T* sm = b.at(yf + 5);
+            fv2::scaled_mass(0, nx, 0, m, b.at(kDonor + ring3(r)), b.at(kDonor + ring3(r - 1)), sm);
+            if (r == 0)
+                for (int i = 0; i < nx; ++i)
+                    if (!std::isnan(s.q_north[i])) sm[i] = m[i];
+            if (r == ny)
+                for (int i = 0; i < nx; ++i)
+                    if (!std::isnan(s.q_south[i])) sm[i] = m[i];
+        }
+        // The update of row k - 2.
+        const int j = k - 2;
+        if (j < j0 || j >= j1) continue;
+        const fv2::Faces<T> xf = b.faces(kXFaces + 5 * ring3(j));
+        const T* rj = b.at(kDonor + ring3(j));
+        T* smx = b.at(kScaledX);
+        fv2::scaled_mass(0, nx + 1, -1, xf.mass, rj, rj, smx);
+        if (!std::isnan(s.q_west[j])) smx[0] = xf.mass[0];
+        if (!std::isnan(s.q_east[j])) smx[nx] = xf.mass[nx];
+        const int fn = kYFaces + 6 * ring3(j), fs = kYFaces + 6 * ring3(j + 1);
+        const int cb = kCentred + 4 * ring3(j);
+        T* neg = b.at(kNeg);
+        const T any_neg = update_row<T, Second>(s, j, smx, xf, b.faces(fn), b.at(fn + 5), b.faces(fs), b.at(fs + 5),
+                                                b.at(cb), b.at(cb + 1), b.at(cb + 2), b.at(cb + 3), neg);
+        T fix = T(0.0);
+        if (any_neg > T(0.0))
+            for (int i = 0; i < nx; ++i) fix += neg[i];  // in order: the sum is the same for any vector width
+        // Boundary fluxes (the second stage books the mean of the two, the RK2 weight of each
+        // stage's), and the positivity fix (a fix in U* is carried into U** and halved by the
+        // average, as is one in the second stage).
+        const T* smn = b.at(fn + 5);
+        const T* sms = b.at(fs + 5);
+        if (j == 0)
+            for (int i = 0; i < nx; ++i) s.f_north[i] = Second ? T(0.5) * (s.f_north[i] + smn[i]) : smn[i];
+        if (j == ny - 1)
+            for (int i = 0; i < nx; ++i) s.f_south[i] = Second ? T(0.5) * (s.f_south[i] + sms[i]) : sms[i];
+        s.f_west[j] = Second ? T(0.5) * (s.f_west[j] + smx[0]) : smx[0];
+        s.f_east[j] = Second ? T(0.5) * (s.f_east[j] + smx[nx]) : smx[nx];
+        s.row_fix[j] = Second ? T(0.5) * (s.row_fix[j] + fix) : fix;
+        if constexpr (Second) monitors(s, j, monitor_scratch, sx, sy, wet);
+    }
 }
 
 }  // namespace
@@ -66,240 +312,112 @@ void BasicSimulation<Real>::init_fv2() {
     fv2_h0_ = Field<Real>(g, 0.0);
     fv2_hu0_ = Field<Real>(g, 0.0);
     fv2_hv0_ = Field<Real>(g, 0.0);
-    fv2_u_ = Field<Real>(g, 0.0);
-    fv2_v_ = Field<Real>(g, 0.0);
-    for (Field<Real>& f : fv2_slope_) f = Field<Real>(g, 0.0);
-    for (Field<Real>& f : fv2_fx_) f = Field<Real>(g, 0.0);
-    for (Field<Real>& f : fv2_fy_) f = Field<Real>(g, 0.0);
-    fv2_donor_ = Field<Real>(g, 1.0);
     fv2_ready_ = true;
 }
 
 template <class Real>
 void BasicSimulation<Real>::step_fv2(double dt, double t_new) {
     if (!fv2_ready_) init_fv2();
-    // U^n: the state of the interior (the ghosts are refilled before each stage).
-    std::copy(h_.data(), h_.data() + h_.size(), fv2_h0_.data());
-    std::copy(hu_.data(), hu_.data() + hu_.size(), fv2_hu0_.data());
-    std::copy(hv_.data(), hv_.data() + hv_.size(), fv2_hv0_.data());
-
+    // U^n moves to fv2_h0_ ... (ghosts filled for t_); stage 1 writes U* into h_ ..., whose ghosts
+    // are then filled for t_new; stage 2 averages U^n and U* + dt L(U*) in place of U^n, which
+    // moves back. No copy of the state.
+    std::swap(h_, fv2_h0_);
+    std::swap(hu_, fv2_hu0_);
+    std::swap(hv_, fv2_hv0_);
     fv2_stage(dt, t_new, false);  // U* (ghosts for t_)
     fill_ghosts(t_new);
     set_discharge_fluxes(t_, dt);  // the step's mean discharge again: the inflow volume is exact
-    fv2_stage(dt, t_new, true);   // (U + U* + dt L(U*)) / 2
-    finish_step_monitors(t_new);
+    fv2_stage(dt, t_new, true);   // (U + U* + dt L(U*)) / 2, and the monitors of the new state
+    std::swap(h_, fv2_h0_);
+    std::swap(hu_, fv2_hu0_);
+    std::swap(hv_, fv2_hv0_);
 }
 
 template <class Real>
 void BasicSimulation<Real>::fv2_stage(double dt, double t_new, bool second) {
     const Grid2D& g = grid_;
-    const int nx = g.nx, ny = g.ny;
     const SolverOptions& o = setup_.options;
-    const Real gr = o.gravity;
-    const Real eps4 = std::pow(o.velocity_eps, 4);
-    const Real dry = o.dry_depth;
-    const Real kx = dt / g.dx, ky = dt / g.dy;
-    const Real dt_r = static_cast<Real>(dt);
-    const Real rain_dt = setup_.rain.empty() ? Real(0.0) : setup_.rain.mean(t_, t_new) * dt;
-    const Real wall_half = Real(0.5) * kWallElevation;
-    const Real h_first = kFirstOrderDepth;
-    const int nthreads = threads_;
+    StageData<Real> s{};
+    s.nx = g.nx;
+    s.ny = g.ny;
+    s.gr = o.gravity;
+    s.eps4 = std::pow(o.velocity_eps, 4);
+    s.dry = o.dry_depth;
+    s.kx = dt / g.dx;
+    s.ky = dt / g.dy;
+    s.dt = static_cast<Real>(dt);
+    s.rain_dt = setup_.rain.empty() ? Real(0.0) : setup_.rain.mean(t_, t_new) * dt;
+    s.wall_half = Real(0.5) * kWallElevation;
+    s.h_first = kFirstOrderDepth;
+    s.gr_d = o.gravity;
+    s.eps4_d = std::pow(o.velocity_eps, 4);
+    s.dry_d = o.dry_depth;
+    s.arrival_depth = static_cast<float>(o.arrival_depth);
+    s.t_arrival = static_cast<float>(t_new);
+    // Stage 1: U^n (in fv2_h0_ ...) -> U* (h_ ...); stage 2: U* (h_ ...) -> U^{n+1} over U^n.
+    s.h = second ? &h_ : &fv2_h0_;
+    s.hu = second ? &hu_ : &fv2_hu0_;
+    s.hv = second ? &hv_ : &fv2_hv0_;
+    s.ho = second ? &fv2_h0_ : &h_;
+    s.huo = second ? &fv2_hu0_ : &hu_;
+    s.hvo = second ? &fv2_hv0_ : &hv_;
+    s.z = &z_;
+    s.gn2 = &gn2_;
+    s.maxh = &max_h_;
+    s.maxs = &max_speed_;
+    s.arr = &arrival_;
+    s.q_west = q_west_.data();
+    s.q_east = q_east_.data();
+    s.q_north = q_north_.data();
+    s.q_south = q_south_.data();
+    s.f_west = f_west_.data();
+    s.f_east = f_east_.data();
+    s.f_north = f_north_.data();
+    s.f_south = f_south_.data();
+    s.row_fix = row_fix_.data();
 
-    Field<Real>& H = h_;
-    Field<Real>& HU = hu_;
-    Field<Real>& HV = hv_;
-    const Field<Real>& Z = z_;
-    const Field<Real>& GN2 = gn2_;
-    const Field<Real>& H0 = fv2_h0_;
-    const Field<Real>& HU0 = fv2_hu0_;
-    const Field<Real>& HV0 = fv2_hv0_;
-    Field<Real>& U = fv2_u_;
-    Field<Real>& V = fv2_v_;
-    std::array<Field<Real>, 8>& S = fv2_slope_;
-    std::array<Field<Real>, 5>& FX = fv2_fx_;
-    std::array<Field<Real>, 5>& FY = fv2_fy_;
-    Field<Real>& R = fv2_donor_;
-    const std::vector<double>& q_west = q_west_;
-    const std::vector<double>& q_east = q_east_;
-    const std::vector<double>& q_north = q_north_;
-    const std::vector<double>& q_south = q_south_;
-    std::vector<double>& f_west = f_west_;
-    std::vector<double>& f_east = f_east_;
-    std::vector<double>& f_north = f_north_;
-    std::vector<double>& f_south = f_south_;
-    std::vector<double>& row_fix = row_fix_;
-
-    // 1) Velocities and limited slopes (per cell: q_face = q -+ slope / 2) of the interior and
-    //    the first ghost layer. x slopes point east, y slopes north (towards row j - 1). Zero in a
-    //    cell touching a nearly dry one: there the scheme is fv1 (positivity, wet/dry fronts,
-    //    walls). The corners of the ghost frame are never filled and stay dry.
-#pragma omp parallel for schedule(static) num_threads(nthreads) default(none) shared(H, HU, HV, Z, U, V, S) \
-    firstprivate(nx, ny, h_first, eps4)
-    for (int j = -1; j < ny + 1; ++j) {
-#pragma omp simd
-        for (int i = -1; i < nx + 1; ++i) {
-            const Real hc = H(i, j);
-            const Real uc = desingularised_velocity(hc, HU(i, j), eps4);
-            const Real vc = desingularised_velocity(hc, HV(i, j), eps4);
-            U(i, j) = uc;
-            V(i, j) = vc;
-            const Real hw = H(i - 1, j), he = H(i + 1, j), hn = H(i, j - 1), hs = H(i, j + 1);
-            // 1 = second order, 0 = flat (a select, so that the loop vectorises)
-            const Real keep = std::min(std::min(hc, std::min(hw, he)), std::min(hn, hs)) < h_first ? Real(0.0) : Real(1.0);
-            const Real uw = desingularised_velocity(hw, HU(i - 1, j), eps4);
-            const Real ue = desingularised_velocity(he, HU(i + 1, j), eps4);
-            const Real un = desingularised_velocity(hn, HU(i, j - 1), eps4);
-            const Real us = desingularised_velocity(hs, HU(i, j + 1), eps4);
-            const Real vw = desingularised_velocity(hw, HV(i - 1, j), eps4);
-            const Real ve = desingularised_velocity(he, HV(i + 1, j), eps4);
-            const Real vn = desingularised_velocity(hn, HV(i, j - 1), eps4);
-            const Real vs = desingularised_velocity(hs, HV(i, j + 1), eps4);
-            const Real ec = hc + Z(i, j);
-            const Real ew = hw + Z(i - 1, j), ee = he + Z(i + 1, j);
-            const Real en = hn + Z(i, j - 1), es = hs + Z(i, j + 1);
-            S[kEta](i, j) = keep * limited_slope(ec - ew, ee - ec);
-            S[kH](i, j) = keep * limited_slope(hc - hw, he - hc);
-            S[kU](i, j) = keep * limited_slope(uc - uw, ue - uc);
-            S[kV](i, j) = keep * limited_slope(vc - vw, ve - vc);
-            S[kY + kEta](i, j) = keep * limited_slope(ec - es, en - ec);
-            S[kY + kH](i, j) = keep * limited_slope(hc - hs, hn - hc);
-            S[kY + kU](i, j) = keep * limited_slope(uc - us, un - uc);
-            S[kY + kV](i, j) = keep * limited_slope(vc - vs, vn - vc);
-        }
-    }
-
-    // 2) Face fluxes. x face i of row j lies between cells i-1 and i (i = 0..nx); y face (i, j)
-    //    between rows j-1 (north, the "right" side) and j (south, "left"), j = 0..ny. Each face
-    //    also keeps the face parts of the bed-slope source of its two cells:
-    //      left cell:  (h* + h^-)/2 (z_f - z^-),   right cell: (h^+ + h*)/2 (z^+ - z_f).
-    //    Imposed boundary mass fluxes (closed walls, discharges) replace the Riemann ones.
-#pragma omp parallel for schedule(static) num_threads(nthreads) default(none) \
-    shared(H, Z, U, V, S, FX, FY, q_west, q_east, q_north, q_south) firstprivate(nx, ny, gr)
-    for (int j = 0; j < ny + 1; ++j) {
-        if (j < ny) {
-#pragma omp simd
-            for (int i = 0; i <= nx; ++i) {
-                const int l = i - 1;
-                const SideState<Real> a = side_state(H(l, j), Z(l, j), U(l, j), V(l, j), S[kEta](l, j), S[kH](l, j),
-                                               S[kU](l, j), S[kV](l, j), Real(1.0));
-                const SideState<Real> b = side_state(H(i, j), Z(i, j), U(i, j), V(i, j), S[kEta](i, j), S[kH](i, j),
-                                               S[kU](i, j), S[kV](i, j), -Real(1.0));
-                const FaceDepths<Real> r = reconstruct_face(a.h, a.z, b.h, b.z);
-                const FaceFlux<Real> F = riemann_hllc(r.hl, a.un, a.ut, r.hr, b.un, b.ut, gr);
-                FX[kMass](i, j) = F.mass;
-                FX[kNormal](i, j) = F.normal;
-                FX[kTransverse](i, j) = F.transverse;
-                FX[kSrcLeft](i, j) = Real(0.5) * (r.hl + a.h) * (r.zf - a.z);
-                FX[kSrcRight](i, j) = Real(0.5) * (b.h + r.hr) * (b.z - r.zf);
+    // Per-thread row buffers: cell -2 .. nx+1 of each array, cell 0 64-byte aligned.
+    const int nthreads = std::min(threads_, g.ny);
+    const int off = static_cast<int>(64 / sizeof(Real));
+    const std::size_t stride = static_cast<std::size_t>((g.nx + 2 + off + off - 1) / off * off);
+    const std::size_t need = stride * kRowArrays;
+    if (fv2_rows_.size() < static_cast<std::size_t>(nthreads)) fv2_rows_.resize(nthreads);
+    for (int t = 0; t < nthreads; ++t) {
+        auto& buf = fv2_rows_[t];
+        if (buf.size() != need) {
+            buf.assign(need, Real(0.0));
+            // Donor factors of the ghost cells west and east of a row are 1.
+            for (int k = kDonor; k < kDonor + 3; ++k) {
+                buf[k * stride + off - 1] = Real(1.0);
+                buf[k * stride + off + g.nx] = Real(1.0);
             }
-            if (!std::isnan(q_west[j])) FX[kMass](0, j) = q_west[j];
-            if (!std::isnan(q_east[j])) FX[kMass](nx, j) = q_east[j];
-        }
-#pragma omp simd
-        for (int i = 0; i < nx; ++i) {
-            const int n = j - 1;  // north cell: the right side of a face whose normal points north
-            const SideState<Real> a = side_state(H(i, j), Z(i, j), V(i, j), U(i, j), S[kY + kEta](i, j), S[kY + kH](i, j),
-                                           S[kY + kV](i, j), S[kY + kU](i, j), Real(1.0));
-            const SideState<Real> b = side_state(H(i, n), Z(i, n), V(i, n), U(i, n), S[kY + kEta](i, n), S[kY + kH](i, n),
-                                           S[kY + kV](i, n), S[kY + kU](i, n), -Real(1.0));
-            const FaceDepths<Real> r = reconstruct_face(a.h, a.z, b.h, b.z);
-            const FaceFlux<Real> F = riemann_hllc(r.hl, a.un, a.ut, r.hr, b.un, b.ut, gr);
-            FY[kMass](i, j) = F.mass;
-            FY[kNormal](i, j) = F.normal;
-            FY[kTransverse](i, j) = F.transverse;
-            FY[kSrcLeft](i, j) = Real(0.5) * (r.hl + a.h) * (r.zf - a.z);
-            FY[kSrcRight](i, j) = Real(0.5) * (b.h + r.hr) * (b.z - r.zf);
-        }
-        if (j == 0)
-            for (int i = 0; i < nx; ++i)
-                if (!std::isnan(q_north[i])) FY[kMass](i, 0) = q_north[i];
-        if (j == ny)
-            for (int i = 0; i < nx; ++i)
-                if (!std::isnan(q_south[i])) FY[kMass](i, ny) = q_south[i];
-    }
-
-    // 3) Donor factors: a cell whose outgoing mass over the stage exceeds its water has all its
-    //    outgoing fluxes scaled so that it empties exactly (positivity at any Courant number; the
-    //    MUSCL stage is only guaranteed positive at half fv1's). Ghost cells keep 1.
-#pragma omp parallel for schedule(static) num_threads(nthreads) default(none) shared(H, FX, FY, R) \
-    firstprivate(nx, ny, kx, ky)
-    for (int j = 0; j < ny; ++j) {
-#pragma omp simd
-        for (int i = 0; i < nx; ++i) {
-            const Real out = kx * (std::max(FX[kMass](i + 1, j), Real(0.0)) + std::max(-FX[kMass](i, j), Real(0.0))) +
-                               ky * (std::max(FY[kMass](i, j), Real(0.0)) + std::max(-FY[kMass](i, j + 1), Real(0.0)));
-            const Real h = H(i, j);
-            R(i, j) = out > h ? h / out : Real(1.0);
         }
     }
+    auto& rows = fv2_rows_;
+    // Per thread: the monitors' double scratch (speed, and float rows widened to double).
+    if (fv2_monitor_rows_.size() < static_cast<std::size_t>(nthreads)) fv2_monitor_rows_.resize(nthreads);
+    for (int t = 0; t < nthreads; ++t) fv2_monitor_rows_[t].resize(4 * static_cast<std::size_t>(g.nx));
+    auto& mon = fv2_monitor_rows_;
 
-    // 4) Cell update, rain, positivity, friction, wet/dry; boundary fluxes recorded (the second
-    //    stage books the mean of the two, the RK2 weight of each stage's boundary flux).
-#pragma omp parallel for schedule(static) num_threads(nthreads) default(none)                              \
-    shared(H, HU, HV, Z, GN2, H0, HU0, HV0, S, FX, FY, R, q_west, q_east, q_north, q_south, f_west, f_east, \
-               f_north, f_south, row_fix) firstprivate(nx, ny, gr, kx, ky, dt_r, rain_dt, dry, wall_half, second)
-    for (int j = 0; j < ny; ++j) {
-        // Scaled mass flux of x face i (imposed boundary fluxes are not scaled).
-        auto mass_x = [&](int i) {
-            const Real m = FX[kMass](i, j);
-            if ((i == 0 && !std::isnan(q_west[j])) || (i == nx && !std::isnan(q_east[j]))) return m;
-            return donor_scaled(m, R(i - 1, j), R(i, j));
-        };
-        // Scaled mass flux of y face (i, jf) (north of row jf); the left (donor of a northward
-        // flux) is row jf, the right row jf - 1.
-        auto mass_y = [&](int i, int jf) {
-            const Real m = FY[kMass](i, jf);
-            if ((jf == 0 && !std::isnan(q_north[i])) || (jf == ny && !std::isnan(q_south[i]))) return m;
-            return donor_scaled(m, R(i, jf), R(i, jf - 1));
-        };
-        Real fix = Real(0.0);
-        Real m_west = mass_x(0);
-        for (int i = 0; i < nx; ++i) {
-            const Real m_east = mass_x(i + 1);
-            const Real m_north = mass_y(i, j), m_south = mass_y(i, j + 1);
-            const Real h = H(i, j), z = Z(i, j);
-            // Centred part of the bed-slope source: (h_w + h_e)/2 (z_e - z_w) from the cell's own
-            // reconstruction (zero where the cell is flat), plus the face parts.
-            const Real sxe = S[kEta](i, j), sxh = S[kH](i, j);
-            const Real syn = S[kY + kEta](i, j), syh = S[kY + kH](i, j);
-            const Real hw = h - Real(0.5) * sxh, he = h + Real(0.5) * sxh;
-            const Real zw = z - Real(0.5) * (sxe - sxh), ze = z + Real(0.5) * (sxe - sxh);
-            const Real hs = h - Real(0.5) * syh, hn = h + Real(0.5) * syh;
-            const Real zs = z - Real(0.5) * (syn - syh), zn = z + Real(0.5) * (syn - syh);
-            const Real bed_x = Real(0.5) * (hw + he) * (ze - zw) + FX[kSrcLeft](i + 1, j) + FX[kSrcRight](i, j);
-            const Real bed_y = Real(0.5) * (hs + hn) * (zn - zs) + FY[kSrcLeft](i, j) + FY[kSrcRight](i, j + 1);
-
-            Real hnew = h - kx * (m_east - m_west) - ky * (m_north - m_south);
-            Real qx = HU(i, j) - kx * (FX[kNormal](i + 1, j) - FX[kNormal](i, j) + gr * bed_x) -
-                        ky * (FY[kTransverse](i, j) - FY[kTransverse](i, j + 1));
-            Real qy = HV(i, j) - ky * (FY[kNormal](i, j) - FY[kNormal](i, j + 1) + gr * bed_y) -
-                        kx * (FX[kTransverse](i + 1, j) - FX[kTransverse](i, j));
-            hnew += z < wall_half ? rain_dt : Real(0.0);
-            // Round-off can leave a hair below zero: set to zero and book it.
-            const Real neg = hnew < Real(0.0) ? -hnew : Real(0.0);
-            fix += neg;
-            hnew += neg;
-            const bool wet_stage = hnew >= dry;
-            const Real f = manning_implicit_factor(wet_stage ? hnew : Real(1.0), qx, qy, GN2(i, j), dt_r);
-            qx = wet_stage ? qx * f : Real(0.0);
-            qy = wet_stage ? qy * f : Real(0.0);
-            if (second) {
-                hnew = Real(0.5) * (H0(i, j) + hnew);
-                const bool wet_cell = hnew >= dry;
-                qx = wet_cell ? Real(0.5) * (HU0(i, j) + qx) : Real(0.0);
-                qy = wet_cell ? Real(0.5) * (HV0(i, j) + qy) : Real(0.0);
-            }
-            H(i, j) = hnew;
-            HU(i, j) = qx;
-            HV(i, j) = qy;
-            if (j == 0) f_north[i] = second ? Real(0.5) * (f_north[i] + m_north) : m_north;
-            if (j == ny - 1) f_south[i] = second ? Real(0.5) * (f_south[i] + m_south) : m_south;
-            if (i == 0) f_west[j] = second ? Real(0.5) * (f_west[j] + m_west) : m_west;
-            if (i == nx - 1) f_east[j] = second ? Real(0.5) * (f_east[j] + m_east) : m_east;
-            m_west = m_east;
+    double sx = 0.0, sy = 0.0, wet = 0.0;
+#pragma omp parallel num_threads(nthreads) default(none) shared(s, rows, mon, second, stride, off) \
+    reduction(max : sx, sy) reduction(+ : wet)
+    {
+        const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+        const int j0 = static_cast<int>(static_cast<std::int64_t>(s.ny) * t / nt);
+        const int j1 = static_cast<int>(static_cast<std::int64_t>(s.ny) * (t + 1) / nt);
+        const RowBuffers<Real> b{rows[t].data(), stride, off};
+        if (j0 < j1) {
+            if (second)
+                stage_block<Real, true>(s, b, mon[t].data(), j0, j1, sx, sy, wet);
+            else
+                stage_block<Real, false>(s, b, nullptr, j0, j1, sx, sy, wet);
         }
-        // A fix in U* is carried into U** and halved by the average, as is one in the second stage.
-        row_fix[j] = second ? Real(0.5) * (row_fix[j] + fix) : fix;
+    }
+    if (second) {
+        smax_x_ = sx;
+        smax_y_ = sy;
+        wet_cells_ = static_cast<std::int64_t>(wet);
     }
 }
 
