@@ -117,7 +117,7 @@ T update_row(const StageData<T>& s, int j, const T* __restrict smx, fv2::Faces<T
         neg_out[i] = neg;
         hnew += neg;
         const bool wet_stage = hnew >= dry;
-        const T f = manning_implicit_factor(wet_stage ? hnew : T(1.0), qx, qy, gn2[i], dt);
+        const T f = manning_implicit_factor(std::max(hnew, dry), qx, qy, gn2[i], dt);  // = hnew where used; no cube root of 0 (subnormal iterations) on dry cells
         qx = wet_stage ? qx * f : T(0.0);
         qy = wet_stage ? qy * f : T(0.0);
         if constexpr (Second) {
