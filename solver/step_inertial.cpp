@@ -19,6 +19,7 @@
 #include <type_traits>
 
 #include "solver/friction_manning.hpp"
+#include "solver/float_monitors.hpp"
 #include "solver/simulation.hpp"
 #include "solver/velocity.hpp"
 
@@ -78,21 +79,6 @@ template <class T>
     }
 }
 
-/// The float monitors of cells [i0, i1): max depth, max speed, arrival time. A loop of its own:
-/// mixed with the Real state in one loop, or under omp simd, gcc 12 does not vectorise it.
-template <class T>
-inline void float_monitors(int i0, int i1, const T* __restrict h, const T* __restrict speed,
-                           float* __restrict maxh, float* __restrict maxs, float* __restrict arr,
-                           float arrival_depth, float t_arrival) {
-#pragma GCC ivdep
-    for (int i = i0; i < i1; ++i) {
-        const float hf = static_cast<float>(h[i]);
-        maxh[i] = std::max(maxh[i], hf);
-        maxs[i] = std::max(maxs[i], static_cast<float>(speed[i]));
-        const float a = arr[i];
-        arr[i] = (hf > arrival_depth && std::isnan(a)) ? t_arrival : a;
-    }
-}
 
 /// 1 if q is not +0 (-0 counts: a skipped face must hold exactly what the full step would write).
 template <class T>

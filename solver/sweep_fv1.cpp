@@ -13,6 +13,7 @@
 
 #include "solver/face_rows.hpp"
 #include "solver/friction_manning.hpp"
+#include "solver/float_monitors.hpp"
 #include "solver/simulation.hpp"
 
 namespace floodsim {
@@ -47,23 +48,6 @@ private:
     static constexpr unsigned kFlags = 0x3Fu;     // sticky exception flags (bits 0-5)
     unsigned saved_ = 0;
 };
-
-/// The float monitors of cells [i0, i1): max depth, max speed, arrival time. Under omp simd gcc 12
-/// does not vectorise this mixed float/Real loop (scalar, with a branch per cell); as a function of
-/// its own with ivdep it does. (The same helper as in step_inertial.cpp.)
-template <class T>
-inline void float_monitors(int i0, int i1, const T* __restrict h, const T* __restrict speed,
-                           float* __restrict maxh, float* __restrict maxs, float* __restrict arr,
-                           float arrival_depth, float t_arrival) {
-#pragma GCC ivdep
-    for (int i = i0; i < i1; ++i) {
-        const float hf = static_cast<float>(h[i]);
-        maxh[i] = std::max(maxh[i], hf);
-        maxs[i] = std::max(maxs[i], static_cast<float>(speed[i]));
-        const float a = arr[i];
-        arr[i] = (hf > arrival_depth && std::isnan(a)) ? t_arrival : a;
-    }
-}
 
 }  // namespace
 
