@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/catchment.hpp"
 #include "io/async_result_writer.hpp"
 #include "io/hdf5_result_writer.hpp"
 #include "solver/simulation.hpp"
@@ -27,27 +28,6 @@ namespace {
 
 namespace fs = std::filesystem;
 constexpr int kN = 1024;
-
-/// The rained-on tilted catchment of bench_steps.cpp, fully wet.
-ModelSetup catchment(int n, int threads) {
-    ModelSetup s;
-    s.grid = Grid2D::make(n, n, 10.0, 10.0, 0.0, n * 10.0);
-    const std::size_t c = s.grid.cells();
-    s.z.resize(c);
-    s.manning.assign(c, 0.03);
-    s.h0.assign(c, 0.0);
-    for (int j = 0; j < n; ++j)
-        for (int i = 0; i < n; ++i) {
-            const std::size_t k = static_cast<std::size_t>(j) * n + i;
-            s.z[k] = 0.001 * (n - i) * 10.0 + 0.3 * std::sin(i * 0.05) * std::cos(j * 0.07);
-            s.h0[k] = 0.5 + 0.1 * std::sin(j * 0.1);
-        }
-    s.rain = TimeSeries::constant(100.0 / 3.6e6);
-    s.boundaries.push_back({BoundarySide::East, BoundaryType::Free, {}, 0, -1});
-    s.options.scheme = Scheme::Fv1;
-    s.options.threads = threads;
-    return s;
-}
 
 /// A realistic frame: NaN outside an irregular round domain (about 20 % of the cells), dry
 /// zeros over about 40 % of the domain, a smooth depth field elsewhere (full float mantissas,
@@ -147,7 +127,7 @@ void BM_WriteFrame(benchmark::State& state) {
 /// compresses meanwhile; pauses let it drain so that the queue never blocks here).
 void BM_HandOffFrame(benchmark::State& state) {
     const bool velocity = state.range(0) != 0;
-    Simulation sim(catchment(kN, 2));
+    Simulation sim(bench::catchment(kN, 1.0, Scheme::Fv1, 2));
     const fs::path path = scratch("async");
     AsyncResultWriter writer(path.string(), meta(velocity, RasterStorage{}));
     double t = 0.0;
@@ -166,7 +146,7 @@ void BM_HandOffFrame(benchmark::State& state) {
 /// 100 fv1 steps of the wet 1024^2 catchment (the work between two frames "every 100 steps").
 void BM_Steps100(benchmark::State& state) {
     const int threads = static_cast<int>(state.range(0));
-    Simulation sim(catchment(kN, threads));
+    Simulation sim(bench::catchment(kN, 1.0, Scheme::Fv1, threads));
     sim.step(1e9);  // warm up, first touch
     for (auto _ : state)
         for (int s = 0; s < 100; ++s) sim.step(1e9);
