@@ -1,4 +1,4 @@
-// Dry-tile skipping (fv1 and inertial) must not change a single bit: a chunk of dry cells is
+// Dry-tile skipping (fv1, fv2 and inertial) must not change a single bit: a chunk of dry cells is
 // skipped only when no water can cross one of its faces in the step. A flood that spreads from a
 // reservoir inside one chunk across chunk boundaries in all four directions, a discharge inflow
 // into a dry bed, a level boundary and a free outflow; both precisions, 1 and 2 threads.
@@ -100,6 +100,10 @@ TEST(DryTiles, InertialSkippingIsBitwiseIdenticalDouble) { check_scheme<Simulati
 TEST(DryTiles, InertialSkippingIsBitwiseIdenticalSingle) {
     check_scheme<SimulationSingle>(Scheme::Inertial, 150.0);
 }
+// fv2: two MUSCL stages per step, a wider stencil (water moves up to 6 cells per step as far as
+// the activity rule is concerned).
+TEST(DryTiles, Fv2SkippingIsBitwiseIdenticalDouble) { check_scheme<Simulation>(Scheme::Fv2, 120.0); }
+TEST(DryTiles, Fv2SkippingIsBitwiseIdenticalSingle) { check_scheme<SimulationSingle>(Scheme::Fv2, 120.0); }
 
 #if defined(__SSE2__)
 // fv1 flushes subnormals inside its parallel region only: the caller's thread and the OpenMP pool
