@@ -83,6 +83,25 @@ struct StageData {
 };
 
 constexpr int kLevelPad = 6;
+/// Cells (and rows) that water can travel in one fv2 step as far as the activity rule is concerned:
+/// a stage's update of a cell reads cells up to 3 away (a face: 2 cells each side; donor factors of
+/// the neighbours: one more), and a step has two stages.
+constexpr int kReach = 6;
+/// Chunk flags of fv2_wet_: water in the chunk, within kReach cells of its west end, of its east end.
+constexpr std::uint8_t kWetAny = 1, kWetWest = 2, kWetEast = 4;
+
+/// Water flags (kWet...) of the cells [i0, i1) of a row.
+template <class T>
+inline std::uint8_t chunk_flags(const T* h, int i0, int i1) {
+    bool any = false, west = false, east = false;
+    for (int i = i0; i < i1; ++i) {
+        const bool w = h[i] > T(0.0);
+        any |= w;
+        west |= w && i < i0 + kReach;
+        east |= w && i >= i1 - kReach;
+    }
+    return static_cast<std::uint8_t>((any ? kWetAny : 0) | (west ? kWetWest : 0) | (east ? kWetEast : 0));
+}
 
 /// Calls f(i0, i1) for each run of consecutive chunks of row r needed at `level`, widened by ext
 /// cells each side and clipped to [lo, hi).
@@ -368,10 +387,7 @@ void stage_block(const StageData<T>& s, const RowBuffers<T>& b, double* monitor_
                 for (int i = i0; i < i1; ++i) s.f_south[i] = Second ? T(0.5) * (s.f_south[i] + sms[i]) : sms[i];
             if constexpr (Second) {
                 monitors(s, j, i0, i1, monitor_scratch, sx, sy, wet);
-                const T* ho = s.ho->row(j);
-                bool any = false;
-                for (int i = i0; i < i1; ++i) any |= ho[i] > T(0.0);
-                wet_chunk[c] = any ? 1 : 0;
+                wet_chunk[c] = chunk_flags(s.ho->row(j), i0, i1);
             } else {
                 stale[c] = 1;
             }
@@ -433,8 +449,9 @@ void BasicSimulation<Real>::fv2_activity(bool second) {
     if (!fv2_chunks_ready_) {
         fv2_wet_.assign(n, 0);
         for (int j = 0; j < ny; ++j)
-            for (int i = 0; i < nx; ++i)
-                if (fv2_h0_(i, j) > Real(0)) fv2_wet_[static_cast<std::size_t>(j) * nch + i / kChunk] = 1;
+            for (int c = 0; c < nch; ++c)
+                fv2_wet_[static_cast<std::size_t>(j) * nch + c] =
+                    chunk_flags(fv2_h0_.row(j), c * kChunk, std::min(nx, (c + 1) * kChunk));
         fv2_stale_.assign(n, 1);
         fv2_active_.assign(n, 1);
         fv2_chunks_ready_ = true;
@@ -446,26 +463,32 @@ void BasicSimulation<Real>::fv2_activity(bool second) {
     else
         seed = fv2_wet_;
     auto imposed = [](double q) { return !std::isnan(q) && q != 0.0; };
+    // A wet ghost cell or an inflow next to cell i of row j: the chunks within kReach cells of it.
+    auto mark = [&](int j, int i) {
+        const int c0 = std::max(0, i - kReach) / kChunk, c1 = std::min(nx - 1, i + kReach) / kChunk;
+        for (int c = c0; c <= c1; ++c) seed[static_cast<std::size_t>(j) * nch + c] |= kWetAny;
+    };
     for (int j = 0; j < ny; ++j) {
-        const std::size_t k = static_cast<std::size_t>(j) * nch;
-        if (H(-1, j) > Real(0) || H(-2, j) > Real(0) || imposed(q_west_[j])) seed[k] = 1;
-        if (H(nx, j) > Real(0) || H(nx + 1, j) > Real(0) || imposed(q_east_[j])) seed[k + nch - 1] = 1;
+        if (H(-1, j) > Real(0) || H(-2, j) > Real(0) || imposed(q_west_[j])) mark(j, 0);
+        if (H(nx, j) > Real(0) || H(nx + 1, j) > Real(0) || imposed(q_east_[j])) mark(j, nx - 1);
     }
     for (int i = -2; i < nx + 2; ++i) {
-        const int c = std::clamp(i, 0, nx - 1) / kChunk;
+        const int ic = std::clamp(i, 0, nx - 1);
         const bool qn = i >= 0 && i < nx && imposed(q_north_[i]);
         const bool qs = i >= 0 && i < nx && imposed(q_south_[i]);
-        if (H(i, -1) > Real(0) || H(i, -2) > Real(0) || qn) seed[c] = 1;
-        if (H(i, ny) > Real(0) || H(i, ny + 1) > Real(0) || qs) seed[static_cast<std::size_t>(ny - 1) * nch + c] = 1;
+        if (H(i, -1) > Real(0) || H(i, -2) > Real(0) || qn) mark(0, ic);
+        if (H(i, ny) > Real(0) || H(i, ny + 1) > Real(0) || qs) mark(ny - 1, ic);
     }
-    // dilate: one chunk in x, then kReach rows in y
-    constexpr int kReach = 6;
+    // Dilate: in x to the next chunk where water lies within kReach cells of the chunk end between
+    // them (a chunk is at least kReach cells long, but for the last one: its kWetWest flag covers
+    // all of it), then kReach rows in y.
     std::vector<std::uint8_t> wide(n, 0);
     for (int j = 0; j < ny; ++j) {
         const std::uint8_t* sr = seed.data() + static_cast<std::size_t>(j) * nch;
         std::uint8_t* w = wide.data() + static_cast<std::size_t>(j) * nch;
         for (int c = 0; c < nch; ++c)
-            w[c] = sr[c] | (c > 0 ? sr[c - 1] : 0) | (c + 1 < nch ? sr[c + 1] : 0);
+            w[c] = (sr[c] & kWetAny) | (c > 0 && (sr[c - 1] & kWetEast) ? 1 : 0) |
+                   (c + 1 < nch && (sr[c + 1] & kWetWest) ? 1 : 0);
     }
     if (!second) std::fill(fv2_active_.begin(), fv2_active_.end(), std::uint8_t(0));
     for (int j = 0; j < ny; ++j) {
