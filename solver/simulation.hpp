@@ -178,7 +178,7 @@ private:
     void fv2_activity(bool second);
     bool fv2_chunks_ready_ = false;
     std::vector<std::uint8_t> fv2_wet_;     // chunks with water in the current state
-    std::vector<std::uint8_t> fv2_stale_;   // chunks of U* (h_ during a step) written since a copy of U^n
+    std::vector<std::uint8_t> fv2_stale_;   // chunks where U* may differ from U^n (swept since U* was copied)
     std::vector<std::uint8_t> fv2_active_;  // chunks swept in the current stage
     std::vector<std::uint8_t> fv2_seed_, fv2_levels_;  // scratch; the stencil levels (StageData)
 

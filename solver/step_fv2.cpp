@@ -78,7 +78,7 @@ struct StageData {
     // 5 the velocities (each the one below dilated by one row).
     int nch, chunk;
     const std::uint8_t* level[6];
-    std::uint8_t* stale;  // stage 1: chunks of the output (U*) written since they were last a copy of U^n
+    std::uint8_t* stale;  // chunks where U* (h_ ...) may differ from U^n: swept since U* was last copied from U^n
     std::uint8_t* wet;    // stage 2: chunks of the new state with water (out)
 };
 
@@ -341,7 +341,7 @@ void stage_block(const StageData<T>& s, const RowBuffers<T>& b, double* monitor_
         const T* smn = b.at(fn + 5);
         const T* sms = b.at(fs + 5);
         const std::uint8_t* act = s.level[0] + static_cast<std::ptrdiff_t>(j) * s.nch;
-        std::uint8_t* stale = s.stale ? s.stale + static_cast<std::ptrdiff_t>(j) * s.nch : nullptr;
+        std::uint8_t* stale = s.stale + static_cast<std::ptrdiff_t>(j) * s.nch;
         std::uint8_t* wet_chunk = s.wet ? s.wet + static_cast<std::ptrdiff_t>(j) * s.nch : nullptr;
         T fix = T(0.0);
         // A boundary face of a chunk not swept: dry against dry (0), or the imposed flux (0 too:
@@ -388,9 +388,8 @@ void stage_block(const StageData<T>& s, const RowBuffers<T>& b, double* monitor_
             if constexpr (Second) {
                 monitors(s, j, i0, i1, monitor_scratch, sx, sy, wet);
                 wet_chunk[c] = chunk_flags(s.ho->row(j), i0, i1);
-            } else {
-                stale[c] = 1;
             }
+            stale[c] = 1;  // U^n (stage 1) or the new state (stage 2) may differ from U* there
         }
         // The positivity fix (a fix in U* is carried into U** and halved by the average, as is one
         // in the second stage).
@@ -561,7 +560,7 @@ void BasicSimulation<Real>::fv2_stage(double dt, double t_new, bool second) {
     s.nch = nch;
     s.chunk = kChunk;
     for (int d = 0; d < 6; ++d) s.level[d] = fv2_levels_.data() + d * lsize + static_cast<std::size_t>(kLevelPad) * nch;
-    s.stale = second ? nullptr : fv2_stale_.data();
+    s.stale = fv2_stale_.data();
     s.wet = second ? fv2_wet_.data() : nullptr;
 
     // Per-thread row buffers: cell -2 .. nx+1 of each array, cell 0 64-byte aligned.
