@@ -139,6 +139,32 @@ void check_slug(double t_end) {
 TEST(DryTiles, Fv2SlugRunningDownASlopeDouble) { check_slug<Simulation>(300.0); }
 TEST(DryTiles, Fv2SlugRunningDownASlopeSingle) { check_slug<SimulationSingle>(300.0); }
 
+// A level boundary that rises from below the bed to above it (south side, across the chunk end at
+// x = 128): some step starts with dry ghost cells and ends with wet ones, so the chunks next to
+// them must join in the second stage.
+template <class Sim>
+void check_rising_level(double t_end) {
+    auto setup = [](bool skip, int threads) {
+        ModelSetup s = spreading_flood(Scheme::Fv2, skip, threads);
+        s.boundaries.push_back({BoundarySide::South, BoundaryType::Level,
+                                TimeSeries({0.0, 60.0}, {-0.5, 0.4}, TimeSeries::Mode::Linear), 120, 135});
+        return s;
+    };
+    Sim full(setup(false, 1));
+    Sim skip1(setup(true, 1));
+    Sim skip2(setup(true, 2));
+    full.advance_to(t_end);
+    skip1.advance_to(t_end);
+    skip2.advance_to(t_end);
+    EXPECT_GT(full.h()(127, kNy - 1), 1e-3);
+    EXPECT_GT(full.h()(129, kNy - 1), 1e-3);
+    expect_identical(full, skip1);
+    expect_identical(full, skip2);
+}
+
+TEST(DryTiles, Fv2RisingLevelDouble) { check_rising_level<Simulation>(90.0); }
+TEST(DryTiles, Fv2RisingLevelSingle) { check_rising_level<SimulationSingle>(90.0); }
+
 #if defined(__SSE2__)
 // fv1 flushes subnormals inside its parallel region only: the caller's thread and the OpenMP pool
 // threads get their floating-point control (flush and rounding modes) back after each step.
