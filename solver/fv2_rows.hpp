@@ -57,30 +57,30 @@ struct Faces {
     T* src_right;
 };
 
-/// Desingularised velocities of cells [-2, nx + 2) of a row (the whole stored row).
+/// Desingularised velocities of cells [i0, i1) of a row (the whole stored row: [-2, nx + 2)).
 template <class T>
-inline void velocities(int nx, const T* __restrict h, const T* __restrict hu, const T* __restrict hv, T eps4,
+inline void velocities(int i0, int i1, const T* __restrict h, const T* __restrict hu, const T* __restrict hv, T eps4,
                        T* __restrict u, T* __restrict v) {
 #pragma omp simd
-    for (int i = -2; i < nx + 2; ++i) {
+    for (int i = i0; i < i1; ++i) {
         u[i] = desingularised_velocity(h[i], hu[i], eps4);
         v[i] = desingularised_velocity(h[i], hv[i], eps4);
     }
 }
 
-/// MUSCL reconstruction of cells [-1, nx] of row j from rows j - 1 (north, n), j and j + 1
+/// MUSCL reconstruction of cells [i0, i1) (at most [-1, nx]) of row j from rows j - 1 (north, n), j and j + 1
 /// (south, s): limited slopes (zero where the cell or a neighbour is thinner than h_first), the
 /// values at the cell's four faces and the centred part of its bed-slope source,
 /// cx = (h_w + h_e)/2 and dzx = z_e - z_w (and y alike), the source being cx * dzx.
 template <class T>
-inline void reconstruct(int nx, const T* __restrict hn, const T* __restrict h, const T* __restrict hs,
+inline void reconstruct(int i0, int i1, const T* __restrict hn, const T* __restrict h, const T* __restrict hs,
                         const T* __restrict zn, const T* __restrict z, const T* __restrict zs,
                         const T* __restrict un, const T* __restrict u, const T* __restrict us,
                         const T* __restrict vn, const T* __restrict v, const T* __restrict vs, T h_first,
                         Sides<T> east, Sides<T> west, Sides<T> north, Sides<T> south, T* __restrict cx,
                         T* __restrict dzx, T* __restrict cy, T* __restrict dzy) {
 #pragma omp simd
-    for (int i = -1; i <= nx; ++i) {
+    for (int i = i0; i < i1; ++i) {
         const T hc = h[i], zc = z[i], uc = u[i], vc = v[i];
         const T hw = h[i - 1], he = h[i + 1], hN = hn[i], hS = hs[i];
         // 1 = second order, 0 = flat (a select, so that the loop vectorises)
@@ -142,14 +142,14 @@ inline void faces(int i0, int i1, int lo, Sides<T> l, Sides<T> r, T g, Faces<T> 
     }
 }
 
-/// Donor factors of cells [0, nx) of a row: a cell whose outgoing mass over the stage exceeds its
+/// Donor factors of cells [i0, i1) (at most [0, nx)) of a row: a cell whose outgoing mass over the stage exceeds its
 /// water gets all its outgoing fluxes scaled so that it empties exactly. mx: the row's x faces
 /// (0..nx), mn / ms: its north and south y faces.
 template <class T>
-inline void donor_factors(int nx, const T* __restrict mx, const T* __restrict mn, const T* __restrict ms,
+inline void donor_factors(int i0, int i1, const T* __restrict mx, const T* __restrict mn, const T* __restrict ms,
                           const T* __restrict h, T kx, T ky, T* __restrict r) {
 #pragma omp simd
-    for (int i = 0; i < nx; ++i) {
+    for (int i = i0; i < i1; ++i) {
         const T out = kx * (std::max(mx[i + 1], T(0.0)) + std::max(-mx[i], T(0.0))) +
                       ky * (std::max(mn[i], T(0.0)) + std::max(-ms[i], T(0.0)));
         r[i] = out > h[i] ? h[i] / out : T(1.0);

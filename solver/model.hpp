@@ -45,8 +45,8 @@ struct SolverOptions {
     double dry_depth = 1e-6;     ///< m: below it a cell carries no momentum
     double velocity_eps = 1e-4;  ///< m: desingularisation depth for velocities (Kurganov-Petrova)
     double arrival_depth = 0.01; ///< m: arrival time = first time depth exceeds this
-    /// fv1 and inertial (fv2 does not skip yet): skip chunks of dry cells that no water can reach in the step (same results, bit for
-    /// bit, as sweeping everything; off only to prove that).
+    /// fv1, fv2 and inertial: skip chunks of dry cells that no water can reach in the step (same
+    /// results, bit for bit, as sweeping everything; off only to prove that).
     bool skip_dry_tiles = true;
     double max_dt = 60.0;        ///< s: longest step (a dry domain has no CFL limit)
     double gravity = 9.81;

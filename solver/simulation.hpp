@@ -172,6 +172,15 @@ private:
     std::vector<std::vector<Real, AlignedAllocator<Real>>> fv2_rows_;
     std::vector<std::vector<double, AlignedAllocator<double>>> fv2_monitor_rows_;  // per thread: monitors' scratch
     bool fv2_ready_ = false;
+    // fv2 dry tiles (step_fv2.cpp): chunks of kChunk cells as fv1, with the stencil of two MUSCL
+    // stages: a chunk is swept in the step if water (or a wet ghost cell, an imposed inflow) lies
+    // within one chunk in x and 6 rows in y of it.
+    void fv2_activity(bool second);
+    bool fv2_chunks_ready_ = false;
+    std::vector<std::uint8_t> fv2_wet_;     // chunks with water in the current state
+    std::vector<std::uint8_t> fv2_stale_;   // chunks where U* may differ from U^n (swept since U* was copied)
+    std::vector<std::uint8_t> fv2_active_;  // chunks swept in the current stage
+    std::vector<std::uint8_t> fv2_seed_, fv2_levels_;  // scratch; the stencil levels (StageData)
 
     double smax_x_ = 0.0, smax_y_ = 0.0;  // max |u|+c, |v|+c of the current state (interior)
     std::int64_t wet_cells_ = 0, domain_cells_ = 0;

@@ -72,16 +72,62 @@ struct StageData {
     Field<float>*maxh, *maxs, *arr;
     const double *q_west, *q_east, *q_north, *q_south;
     double *f_west, *f_east, *f_north, *f_south, *row_fix;
+    // Dry-tile skipping: rows are cut into nch chunks of kChunk cells. level[d][r * nch + c] (rows
+    // r from -kLevelPad): 1 if chunk c of row r is needed at depth d of the stencil: d = 0 the
+    // cell update, 1 the scaled y masses, 2 the donor factors, 3 the faces, 4 the reconstruction,
+    // 5 the velocities (each the one below dilated by one row).
+    int nch, chunk;
+    const std::uint8_t* level[6];
+    std::uint8_t* stale;  // chunks where U* (h_ ...) may differ from U^n: swept since U* was last copied from U^n
+    std::uint8_t* wet;    // stage 2: chunks of the new state with water (out)
 };
+
+constexpr int kLevelPad = 6;
+/// Cells (and rows) that water can travel in one fv2 step as far as the activity rule is concerned:
+/// a stage's update of a cell reads cells up to 3 away (a face: 2 cells each side; donor factors of
+/// the neighbours: one more), and a step has two stages.
+constexpr int kReach = 6;
+/// Chunk flags of fv2_wet_: water in the chunk, within kReach cells of its west end, of its east end.
+constexpr std::uint8_t kWetAny = 1, kWetWest = 2, kWetEast = 4;
+
+/// Water flags (kWet...) of the cells [i0, i1) of a row.
+template <class T>
+inline std::uint8_t chunk_flags(const T* h, int i0, int i1) {
+    bool any = false, west = false, east = false;
+    for (int i = i0; i < i1; ++i) {
+        const bool w = h[i] > T(0.0);
+        any |= w;
+        west |= w && i < i0 + kReach;
+        east |= w && i >= i1 - kReach;
+    }
+    return static_cast<std::uint8_t>((any ? kWetAny : 0) | (west ? kWetWest : 0) | (east ? kWetEast : 0));
+}
+
+/// Calls f(i0, i1) for each run of consecutive chunks of row r needed at `level`, widened by ext
+/// cells each side and clipped to [lo, hi).
+template <class T, class F>
+inline void for_runs(const StageData<T>& s, int level, int r, int ext, int lo, int hi, F&& f) {
+    const std::uint8_t* m = s.level[level] + static_cast<std::ptrdiff_t>(r) * s.nch;
+    for (int c = 0; c < s.nch;) {
+        if (!m[c]) {
+            ++c;
+            continue;
+        }
+        int c1 = c + 1;
+        while (c1 < s.nch && m[c1]) ++c1;
+        const int i0 = std::max(lo, c * s.chunk - ext), i1 = std::min(hi, std::min(s.nx, c1 * s.chunk) + ext);
+        if (i0 < i1) f(i0, i1);
+        c = c1;
+    }
+}
 
 /// Cell update of row j (cells 0..nx-1): flux divergence and bed source with the donor-scaled
 /// masses, rain, positivity (the clipped amounts in neg_out[]; returns their max), implicit Manning
 /// friction, wet/dry; the second stage averages with U^n held in the output row.
 template <class T, bool Second>
-T update_row(const StageData<T>& s, int j, const T* __restrict smx, fv2::Faces<T> xf, fv2::Faces<T> fn,
+T update_row(const StageData<T>& s, int j, int i0, int i1, const T* __restrict smx, fv2::Faces<T> xf, fv2::Faces<T> fn,
              const T* __restrict smn, fv2::Faces<T> fs, const T* __restrict sms, const T* __restrict cx,
              const T* __restrict dzx, const T* __restrict cy, const T* __restrict dzy, T* __restrict neg_out) {
-    const int nx = s.nx;
     const T gr = s.gr, kx = s.kx, ky = s.ky, dt = s.dt, rain_dt = s.rain_dt, dry = s.dry, wall_half = s.wall_half;
     const T* __restrict h = s.h->row(j);
     const T* __restrict hu = s.hu->row(j);
@@ -102,7 +148,7 @@ T update_row(const StageData<T>& s, int j, const T* __restrict smx, fv2::Faces<T
     const T* __restrict st = fs.transverse;
     const T* __restrict ssr = fs.src_right;
 #pragma omp simd
-    for (int i = 0; i < nx; ++i) {
+    for (int i = i0; i < i1; ++i) {
         const T m_west = smx[i], m_east = smx[i + 1], m_north = smn[i], m_south = sms[i];
         // Centred part of the bed-slope source (the cell's own reconstruction, zero where it is
         // flat) plus the face parts.
@@ -134,22 +180,21 @@ T update_row(const StageData<T>& s, int j, const T* __restrict smx, fv2::Faces<T
     // loops mixing float and double, and the float friction's cube root works in double).
     T any_neg = T(0.0);
 #pragma omp simd reduction(max : any_neg)
-    for (int i = 0; i < nx; ++i) any_neg = std::max(any_neg, neg_out[i]);
+    for (int i = i0; i < i1; ++i) any_neg = std::max(any_neg, neg_out[i]);
     return any_neg;
 }
 
 /// Monitors of the new state of row j (as finish_step_monitors, in double): wave speeds, wet
 /// cells, max depth and speed, arrival time. h, hu, hv: the row in double; speed: scratch.
 template <class T>
-void monitor_row(const StageData<T>& s, int j, const double* __restrict h, const double* __restrict hu,
+void monitor_row(const StageData<T>& s, int j, int i0, int i1, const double* __restrict h, const double* __restrict hu,
                  const double* __restrict hv, double* __restrict speed, double& sx, double& sy, double& wet) {
-    const int nx = s.nx;
     const double gr = s.gr_d, eps4 = s.eps4_d, dry = s.dry_d;
     double row_sx = 0.0, row_sy = 0.0, row_wet = 0.0;
     // All in double: gcc 12 miscompiles an omp simd reduction in a loop that mixes float loads
     // with double arithmetic (wrongly scaled lane index), so float rows come widened.
 #pragma omp simd reduction(max : row_sx, row_sy) reduction(+ : row_wet)
-    for (int i = 0; i < nx; ++i) {
+    for (int i = i0; i < i1; ++i) {
         const double hd = h[i];
         const bool has_water = hd > 0.0;
         const double u = desingularised_velocity<double>(hd, hu[i], eps4);
@@ -170,7 +215,7 @@ void monitor_row(const StageData<T>& s, int j, const double* __restrict h, const
     float* __restrict arr = s.arr->row(j);
     const float arrival_depth = s.arrival_depth, t_arrival = s.t_arrival;
 #pragma omp simd
-    for (int i = 0; i < nx; ++i) {
+    for (int i = i0; i < i1; ++i) {
         const float hf = static_cast<float>(h[i]);
         const bool has_water = hf > 0.0f;
         maxh[i] = has_water ? std::max(maxh[i], hf) : maxh[i];
@@ -181,24 +226,24 @@ void monitor_row(const StageData<T>& s, int j, const double* __restrict h, const
 
 /// The monitors of row j of the stage's output.
 template <class T>
-void monitors(const StageData<T>& s, int j, double* scratch, double& sx, double& sy, double& wet) {
+void monitors(const StageData<T>& s, int j, int i0, int i1, double* scratch, double& sx, double& sy, double& wet) {
     const T* h = s.ho->row(j);
     const T* hu = s.huo->row(j);
     const T* hv = s.hvo->row(j);
     double* speed = scratch;
     if constexpr (std::is_same_v<T, double>) {
-        monitor_row(s, j, h, hu, hv, speed, sx, sy, wet);
+        monitor_row(s, j, i0, i1, h, hu, hv, speed, sx, sy, wet);
     } else {
         const std::size_t n = static_cast<std::size_t>(s.nx);
         double* hd = scratch + n;
         double* hud = hd + n;
         double* hvd = hud + n;
-        for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t i = static_cast<std::size_t>(i0); i < static_cast<std::size_t>(i1); ++i) {
             hd[i] = h[i];
             hud[i] = hu[i];
             hvd[i] = hv[i];
         }
-        monitor_row(s, j, hd, hud, hvd, speed, sx, sy, wet);
+        monitor_row(s, j, i0, i1, hd, hud, hvd, speed, sx, sy, wet);
     }
 }
 
@@ -213,8 +258,10 @@ void stage_block(const StageData<T>& s, const RowBuffers<T>& b, double* monitor_
     const int x_lo = std::max(j0 - 1, 0), x_hi = std::min(j1, ny - 1);
     const int y_lo = std::max(j0 - 1, 0), y_hi = std::min(j1 + 1, ny);
     auto vel = [&](int r) {
-        fv2::velocities(nx, s.h->row(r), s.hu->row(r), s.hv->row(r), s.eps4, b.at(kVelU + ring3(r)),
-                        b.at(kVelV + ring3(r)));
+        for_runs(s, 5, r, 4, -2, nx + 2, [&](int i0, int i1) {
+            fv2::velocities(i0, i1, s.h->row(r), s.hu->row(r), s.hv->row(r), s.eps4, b.at(kVelU + ring3(r)),
+                            b.at(kVelV + ring3(r)));
+        });
     };
     vel(s_lo - 1);
     vel(s_lo);
@@ -223,23 +270,29 @@ void stage_block(const StageData<T>& s, const RowBuffers<T>& b, double* monitor_
             // Velocities of row k + 1, then the reconstruction of row k.
             vel(k + 1);
             const int cb = kCentred + 4 * ring3(k);
-            fv2::reconstruct(nx, s.h->row(k - 1), s.h->row(k), s.h->row(k + 1), s.z->row(k - 1), s.z->row(k),
+            for_runs(s, 4, k, 3, -1, nx + 1, [&](int i0, int i1) {
+            fv2::reconstruct(i0, i1, s.h->row(k - 1), s.h->row(k), s.h->row(k + 1), s.z->row(k - 1), s.z->row(k),
                              s.z->row(k + 1), b.at(kVelU + ring3(k - 1)), b.at(kVelU + ring3(k)),
                              b.at(kVelU + ring3(k + 1)), b.at(kVelV + ring3(k - 1)), b.at(kVelV + ring3(k)),
                              b.at(kVelV + ring3(k + 1)), s.h_first, b.sides(kEast), b.sides(kWest),
                              b.sides(kNorth), b.sides(kSouth + 4 * (k & 1)), b.at(cb), b.at(cb + 1), b.at(cb + 2),
                              b.at(cb + 3));
+            });
             // x faces of row k (face i between cells i - 1 and i).
             if (k >= x_lo && k <= x_hi) {
                 const fv2::Faces<T> f = b.faces(kXFaces + 5 * ring3(k));
-                fv2::faces(0, nx + 1, -1, b.sides(kEast), b.sides(kWest), s.gr, f);
+                for_runs(s, 3, k, 2, 0, nx + 1, [&](int i0, int i1) {
+                    fv2::faces(i0, i1, -1, b.sides(kEast), b.sides(kWest), s.gr, f);
+                });
                 if (!std::isnan(s.q_west[k])) f.mass[0] = static_cast<T>(s.q_west[k]);
                 if (!std::isnan(s.q_east[k])) f.mass[nx] = static_cast<T>(s.q_east[k]);
             }
             // y face k: between row k - 1 (north, the right side) and row k (south, left).
             if (k >= y_lo && k <= y_hi) {
                 const fv2::Faces<T> f = b.faces(kYFaces + 6 * ring3(k));
-                fv2::faces(0, nx, 0, b.sides(kNorth), b.sides(kSouth + 4 * ((k - 1) & 1)), s.gr, f);
+                for_runs(s, 3, k, 2, 0, nx, [&](int i0, int i1) {
+                    fv2::faces(i0, i1, 0, b.sides(kNorth), b.sides(kSouth + 4 * ((k - 1) & 1)), s.gr, f);
+                });
                 if (k == 0)
                     for (int i = 0; i < nx; ++i)
                         if (!std::isnan(s.q_north[i])) f.mass[i] = static_cast<T>(s.q_north[i]);
@@ -253,8 +306,10 @@ void stage_block(const StageData<T>& s, const RowBuffers<T>& b, double* monitor_
         if (r >= j0 - 1 && r <= j1) {
             T* rr = b.at(kDonor + ring3(r));
             if (r >= 0 && r < ny)
-                fv2::donor_factors(nx, b.at(kXFaces + 5 * ring3(r)), b.at(kYFaces + 6 * ring3(r)),
-                                   b.at(kYFaces + 6 * ring3(r + 1)), s.h->row(r), s.kx, s.ky, rr);
+                for_runs(s, 2, r, 1, 0, nx, [&](int i0, int i1) {
+                    fv2::donor_factors(i0, i1, b.at(kXFaces + 5 * ring3(r)), b.at(kYFaces + 6 * ring3(r)),
+                                       b.at(kYFaces + 6 * ring3(r + 1)), s.h->row(r), s.kx, s.ky, rr);
+                });
             else
                 std::fill(rr, rr + nx, T(1.0));
         }
@@ -263,7 +318,9 @@ void stage_block(const StageData<T>& s, const RowBuffers<T>& b, double* monitor_
             const int yf = kYFaces + 6 * ring3(r);
             T* m = b.at(yf);
             T* sm = b.at(yf + 5);
-            fv2::scaled_mass(0, nx, 0, m, b.at(kDonor + ring3(r)), b.at(kDonor + ring3(r - 1)), sm);
+            for_runs(s, 1, r, 0, 0, nx, [&](int i0, int i1) {
+                fv2::scaled_mass(i0, i1, 0, m, b.at(kDonor + ring3(r)), b.at(kDonor + ring3(r - 1)), sm);
+            });
             if (r == 0)
                 for (int i = 0; i < nx; ++i)
                     if (!std::isnan(s.q_north[i])) sm[i] = m[i];
@@ -271,36 +328,74 @@ void stage_block(const StageData<T>& s, const RowBuffers<T>& b, double* monitor_
                 for (int i = 0; i < nx; ++i)
                     if (!std::isnan(s.q_south[i])) sm[i] = m[i];
         }
-        // The update of row k - 2.
+        // The update of row k - 2, chunk run by chunk run (the chunks not needed: dry, and dry
+        // they stay; stage 1 gives them U* = U^n).
         const int j = k - 2;
         if (j < j0 || j >= j1) continue;
         const fv2::Faces<T> xf = b.faces(kXFaces + 5 * ring3(j));
         const T* rj = b.at(kDonor + ring3(j));
         T* smx = b.at(kScaledX);
-        fv2::scaled_mass(0, nx + 1, -1, xf.mass, rj, rj, smx);
-        if (!std::isnan(s.q_west[j])) smx[0] = xf.mass[0];
-        if (!std::isnan(s.q_east[j])) smx[nx] = xf.mass[nx];
         const int fn = kYFaces + 6 * ring3(j), fs = kYFaces + 6 * ring3(j + 1);
         const int cb = kCentred + 4 * ring3(j);
         T* neg = b.at(kNeg);
-        const T any_neg = update_row<T, Second>(s, j, smx, xf, b.faces(fn), b.at(fn + 5), b.faces(fs), b.at(fs + 5),
-                                                b.at(cb), b.at(cb + 1), b.at(cb + 2), b.at(cb + 3), neg);
-        T fix = T(0.0);
-        if (any_neg > T(0.0))
-            for (int i = 0; i < nx; ++i) fix += neg[i];  // in order: the sum is the same for any vector width
-        // Boundary fluxes (the second stage books the mean of the two, the RK2 weight of each
-        // stage's), and the positivity fix (a fix in U* is carried into U** and halved by the
-        // average, as is one in the second stage).
         const T* smn = b.at(fn + 5);
         const T* sms = b.at(fs + 5);
-        if (j == 0)
-            for (int i = 0; i < nx; ++i) s.f_north[i] = Second ? T(0.5) * (s.f_north[i] + smn[i]) : smn[i];
-        if (j == ny - 1)
-            for (int i = 0; i < nx; ++i) s.f_south[i] = Second ? T(0.5) * (s.f_south[i] + sms[i]) : sms[i];
-        s.f_west[j] = Second ? T(0.5) * (s.f_west[j] + smx[0]) : smx[0];
-        s.f_east[j] = Second ? T(0.5) * (s.f_east[j] + smx[nx]) : smx[nx];
+        const std::uint8_t* act = s.level[0] + static_cast<std::ptrdiff_t>(j) * s.nch;
+        std::uint8_t* stale = s.stale + static_cast<std::ptrdiff_t>(j) * s.nch;
+        std::uint8_t* wet_chunk = s.wet ? s.wet + static_cast<std::ptrdiff_t>(j) * s.nch : nullptr;
+        T fix = T(0.0);
+        // A boundary face of a chunk not swept: dry against dry (0), or the imposed flux (0 too:
+        // a non-zero one makes the chunk active).
+        auto dry_face = [](double q) { return std::isnan(q) ? 0.0 : q; };
+        double west_flux = dry_face(s.q_west[j]), east_flux = dry_face(s.q_east[j]);
+        for (int c = 0; c < s.nch; ++c) {
+            const int i0 = c * s.chunk, i1 = std::min(nx, (c + 1) * s.chunk);
+            if (!act[c]) {
+                if constexpr (!Second) {
+                    if (stale[c]) {
+                        // U* of this dry chunk = U^n (as the full update would give it, bit for bit)
+                        std::copy(s.h->row(j) + i0, s.h->row(j) + i1, s.ho->row(j) + i0);
+                        std::copy(s.hu->row(j) + i0, s.hu->row(j) + i1, s.huo->row(j) + i0);
+                        std::copy(s.hv->row(j) + i0, s.hv->row(j) + i1, s.hvo->row(j) + i0);
+                        stale[c] = 0;
+                    }
+                } else {
+                    wet_chunk[c] = 0;
+                }
+                if (j == 0)
+                    for (int i = i0; i < i1; ++i)
+                        s.f_north[i] = Second ? T(0.5) * (s.f_north[i] + dry_face(s.q_north[i])) : dry_face(s.q_north[i]);
+                if (j == ny - 1)
+                    for (int i = i0; i < i1; ++i)
+                        s.f_south[i] = Second ? T(0.5) * (s.f_south[i] + dry_face(s.q_south[i])) : dry_face(s.q_south[i]);
+                continue;
+            }
+            fv2::scaled_mass(i0, i1 + 1, -1, xf.mass, rj, rj, smx);
+            if (i0 == 0 && !std::isnan(s.q_west[j])) smx[0] = xf.mass[0];
+            if (i1 == nx && !std::isnan(s.q_east[j])) smx[nx] = xf.mass[nx];
+            if (i0 == 0) west_flux = smx[0];
+            if (i1 == nx) east_flux = smx[nx];
+            const T any_neg = update_row<T, Second>(s, j, i0, i1, smx, xf, b.faces(fn), smn, b.faces(fs), sms,
+                                                    b.at(cb), b.at(cb + 1), b.at(cb + 2), b.at(cb + 3), neg);
+            if (any_neg > T(0.0))
+                for (int i = i0; i < i1; ++i) fix += neg[i];  // in order: the sum is the same for any vector width
+            // Boundary fluxes (the second stage books the mean of the two, the RK2 weight of each
+            // stage's).
+            if (j == 0)
+                for (int i = i0; i < i1; ++i) s.f_north[i] = Second ? T(0.5) * (s.f_north[i] + smn[i]) : smn[i];
+            if (j == ny - 1)
+                for (int i = i0; i < i1; ++i) s.f_south[i] = Second ? T(0.5) * (s.f_south[i] + sms[i]) : sms[i];
+            if constexpr (Second) {
+                monitors(s, j, i0, i1, monitor_scratch, sx, sy, wet);
+                wet_chunk[c] = chunk_flags(s.ho->row(j), i0, i1);
+            }
+            stale[c] = 1;  // U^n (stage 1) or the new state (stage 2) may differ from U* there
+        }
+        // The positivity fix (a fix in U* is carried into U** and halved by the average, as is one
+        // in the second stage).
+        s.f_west[j] = Second ? T(0.5) * (s.f_west[j] + west_flux) : west_flux;
+        s.f_east[j] = Second ? T(0.5) * (s.f_east[j] + east_flux) : east_flux;
         s.row_fix[j] = Second ? T(0.5) * (s.row_fix[j] + fix) : fix;
-        if constexpr (Second) monitors(s, j, monitor_scratch, sx, sy, wet);
     }
 }
 
@@ -324,13 +419,84 @@ void BasicSimulation<Real>::step_fv2(double dt, double t_new) {
     std::swap(h_, fv2_h0_);
     std::swap(hu_, fv2_hu0_);
     std::swap(hv_, fv2_hv0_);
+    const bool all_active = !setup_.options.skip_dry_tiles || (!setup_.rain.empty() && setup_.rain.mean(t_, t_new) * dt > 0.0);
+    fv2_activity(false);
+    if (all_active) std::fill(fv2_active_.begin(), fv2_active_.end(), std::uint8_t(1));
     fv2_stage(dt, t_new, false);  // U* (ghosts for t_)
     fill_ghosts(t_new);
     set_discharge_fluxes(t_, dt);  // the step's mean discharge again: the inflow volume is exact
+    if (!all_active) fv2_activity(true);
     fv2_stage(dt, t_new, true);   // (U + U* + dt L(U*)) / 2, and the monitors of the new state
     std::swap(h_, fv2_h0_);
     std::swap(hu_, fv2_hu0_);
     std::swap(hv_, fv2_hv0_);
+}
+
+/// The chunks swept in a stage (fv2_active_). Within one stage a cell's update reads cells up to 3
+/// away (face: 2 cells each side; donor factors of the neighbours: one more), so within the two
+/// stages of a step water moves at most 6 cells: a chunk is swept if water of U^n, a wet ghost
+/// cell or an imposed inflow lies within 6 rows and one chunk (64 cells > 6) of it. Before stage
+/// 1 (second = false): from U^n (fv2_h0_) and its ghosts (t_); before stage 2, the chunks near
+/// the ghost cells and inflows for t_new (ghosts of U* in h_) are added. A chunk not swept is
+/// dry, and so is everything its cells' fluxes read: the full sweep would leave it dry, without
+/// momentum, its faces without flux and its monitors unchanged.
+template <class Real>
+void BasicSimulation<Real>::fv2_activity(bool second) {
+    const int nx = grid_.nx, ny = grid_.ny;
+    const int nch = (nx + kChunk - 1) / kChunk;
+    const std::size_t n = static_cast<std::size_t>(ny) * nch;
+    if (!fv2_chunks_ready_) {
+        fv2_wet_.assign(n, 0);
+        for (int j = 0; j < ny; ++j)
+            for (int c = 0; c < nch; ++c)
+                fv2_wet_[static_cast<std::size_t>(j) * nch + c] =
+                    chunk_flags(fv2_h0_.row(j), c * kChunk, std::min(nx, (c + 1) * kChunk));
+        fv2_stale_.assign(n, 1);
+        fv2_active_.assign(n, 1);
+        fv2_chunks_ready_ = true;
+    }
+    const Field<Real>& H = second ? h_ : fv2_h0_;
+    std::vector<std::uint8_t>& seed = fv2_seed_;
+    if (second)
+        seed.assign(n, 0);
+    else
+        seed = fv2_wet_;
+    auto imposed = [](double q) { return !std::isnan(q) && q != 0.0; };
+    // A wet ghost cell or an inflow next to cell i of row j: the chunks within kReach cells of it.
+    auto mark = [&](int j, int i) {
+        const int c0 = std::max(0, i - kReach) / kChunk, c1 = std::min(nx - 1, i + kReach) / kChunk;
+        for (int c = c0; c <= c1; ++c) seed[static_cast<std::size_t>(j) * nch + c] |= kWetAny;
+    };
+    for (int j = 0; j < ny; ++j) {
+        if (H(-1, j) > Real(0) || H(-2, j) > Real(0) || imposed(q_west_[j])) mark(j, 0);
+        if (H(nx, j) > Real(0) || H(nx + 1, j) > Real(0) || imposed(q_east_[j])) mark(j, nx - 1);
+    }
+    for (int i = -2; i < nx + 2; ++i) {
+        const int ic = std::clamp(i, 0, nx - 1);
+        const bool qn = i >= 0 && i < nx && imposed(q_north_[i]);
+        const bool qs = i >= 0 && i < nx && imposed(q_south_[i]);
+        if (H(i, -1) > Real(0) || H(i, -2) > Real(0) || qn) mark(0, ic);
+        if (H(i, ny) > Real(0) || H(i, ny + 1) > Real(0) || qs) mark(ny - 1, ic);
+    }
+    // Dilate: in x to the next chunk where water lies within kReach cells of the chunk end between
+    // them (a chunk is at least kReach cells long, but for the last one: its kWetWest flag covers
+    // all of it), then kReach rows in y.
+    std::vector<std::uint8_t> wide(n, 0);
+    for (int j = 0; j < ny; ++j) {
+        const std::uint8_t* sr = seed.data() + static_cast<std::size_t>(j) * nch;
+        std::uint8_t* w = wide.data() + static_cast<std::size_t>(j) * nch;
+        for (int c = 0; c < nch; ++c)
+            w[c] = (sr[c] & kWetAny) | (c > 0 && (sr[c - 1] & kWetEast) ? 1 : 0) |
+                   (c + 1 < nch && (sr[c + 1] & kWetWest) ? 1 : 0);
+    }
+    if (!second) std::fill(fv2_active_.begin(), fv2_active_.end(), std::uint8_t(0));
+    for (int j = 0; j < ny; ++j) {
+        std::uint8_t* a = fv2_active_.data() + static_cast<std::size_t>(j) * nch;
+        for (int jj = std::max(0, j - kReach); jj <= std::min(ny - 1, j + kReach); ++jj) {
+            const std::uint8_t* w = wide.data() + static_cast<std::size_t>(jj) * nch;
+            for (int c = 0; c < nch; ++c) a[c] |= w[c];
+        }
+    }
 }
 
 template <class Real>
@@ -375,6 +541,27 @@ void BasicSimulation<Real>::fv2_stage(double dt, double t_new, bool second) {
     s.f_north = f_north_.data();
     s.f_south = f_south_.data();
     s.row_fix = row_fix_.data();
+
+    // The stencil levels of the chunks swept (rows -kLevelPad .. ny + kLevelPad - 1).
+    const int nch = (g.nx + kChunk - 1) / kChunk;
+    const int nrows = g.ny + 2 * kLevelPad;
+    const std::size_t lsize = static_cast<std::size_t>(nrows) * nch;
+    fv2_levels_.assign(6 * lsize, 0);
+    std::copy(fv2_active_.begin(), fv2_active_.end(), fv2_levels_.begin() + static_cast<std::ptrdiff_t>(kLevelPad) * nch);
+    for (int d = 1; d < 6; ++d) {
+        const std::uint8_t* lo = fv2_levels_.data() + (d - 1) * lsize;
+        std::uint8_t* hi = fv2_levels_.data() + d * lsize;
+        for (int r = 0; r < nrows; ++r)
+            for (int c = 0; c < nch; ++c) {
+                const std::size_t k = static_cast<std::size_t>(r) * nch + c;
+                hi[k] = lo[k] | (r > 0 ? lo[k - nch] : 0) | (r + 1 < nrows ? lo[k + nch] : 0);
+            }
+    }
+    s.nch = nch;
+    s.chunk = kChunk;
+    for (int d = 0; d < 6; ++d) s.level[d] = fv2_levels_.data() + d * lsize + static_cast<std::size_t>(kLevelPad) * nch;
+    s.stale = fv2_stale_.data();
+    s.wet = second ? fv2_wet_.data() : nullptr;
 
     // Per-thread row buffers: cell -2 .. nx+1 of each array, cell 0 64-byte aligned.
     const int nthreads = std::min(threads_, g.ny);
@@ -426,6 +613,8 @@ template void BasicSimulation<float>::init_fv2();
 template void BasicSimulation<double>::step_fv2(double, double);
 template void BasicSimulation<float>::step_fv2(double, double);
 template void BasicSimulation<double>::fv2_stage(double, double, bool);
+template void BasicSimulation<double>::fv2_activity(bool);
+template void BasicSimulation<float>::fv2_activity(bool);
 template void BasicSimulation<float>::fv2_stage(double, double, bool);
 
 }  // namespace floodsim
