@@ -461,44 +461,6 @@ void BasicSimulation<Real>::set_discharge_fluxes(double t, double dt) {
     }
 }
 
-template <class Real>
-void BasicSimulation<Real>::finish_step_monitors(double t_new) {
-    const Grid2D& g = grid_;
-    const SolverOptions& o = setup_.options;
-    const double gr = o.gravity, eps4 = std::pow(o.velocity_eps, 4);
-    const float arrival_depth = static_cast<float>(o.arrival_depth);
-    const float t_arrival = static_cast<float>(t_new);
-    double sx = 0.0, sy = 0.0;
-    std::int64_t wet = 0;
-    Field<Real>& H = h_;
-    Field<Real>& HU = hu_;
-    Field<Real>& HV = hv_;
-    Field<float>& MAXH = max_h_;
-    Field<float>& MAXS = max_speed_;
-    Field<float>& ARR = arrival_;
-#pragma omp parallel for schedule(static) num_threads(threads_) default(none) \
-    shared(g, H, HU, HV, MAXH, MAXS, ARR) firstprivate(gr, eps4, arrival_depth, t_arrival) \
-    reduction(max : sx, sy) reduction(+ : wet)
-    for (int j = 0; j < g.ny; ++j) {
-        for (int i = 0; i < g.nx; ++i) {
-            const double h = H(i, j);
-            if (!(h > 0.0)) continue;
-            const double u = desingularised_velocity<double>(h, HU(i, j), eps4);
-            const double v = desingularised_velocity<double>(h, HV(i, j), eps4);
-            const double c = std::sqrt(gr * h);
-            sx = std::max(sx, std::abs(u) + c);
-            sy = std::max(sy, std::abs(v) + c);
-            MAXH(i, j) = std::max(MAXH(i, j), static_cast<float>(h));
-            MAXS(i, j) = std::max(MAXS(i, j), static_cast<float>(std::sqrt(u * u + v * v)));
-            if (static_cast<float>(h) > arrival_depth && std::isnan(ARR(i, j))) ARR(i, j) = t_arrival;
-            wet += h >= setup_.options.dry_depth ? 1 : 0;
-        }
-    }
-    smax_x_ = sx;
-    smax_y_ = sy;
-    wet_cells_ = wet;
-}
-
 // --- output helpers --------------------------------------------------------------------------
 
 template <class Real>

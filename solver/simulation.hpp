@@ -99,16 +99,12 @@ private:
     // Each scheme must: update h_, hu_, hv_ (positivity, dry cells without momentum), add rain,
     // apply friction, record the boundary face mass fluxes of the step in f_west_ ... (the
     // ledger books them), the per-row positivity fixes in row_fix_, and leave smax_x_, smax_y_,
-    // wet_cells_ and the monitors (max_h_, max_speed_, arrival_) for the new state (see
-    // finish_step_monitors for a ready-made pass).
+    // wet_cells_ and the monitors (max_h_, max_speed_, arrival_) for the new state.
     void sweep_fv1(double dt, double t_new);         // sweep_fv1.cpp
     void step_fv2(double dt, double t_new);          // step_fv2.cpp
     void step_inertial(double dt, double t_new);     // step_inertial.cpp
     /// Stable time step of the local inertial scheme (step_inertial.cpp).
     double inertial_time_step() const;
-    /// Separate pass for schemes that do not fuse it into their sweep: wave speeds (smax_x_,
-    /// smax_y_), wet cells, max depth/speed and arrival times of the current state at t_new.
-    void finish_step_monitors(double t_new);
     double next_breakpoint(double t) const;
 
     ModelSetup setup_;

@@ -64,7 +64,7 @@ template <class T>
 struct StageData {
     int nx, ny;
     T gr, eps4, dry, kx, ky, dt, rain_dt, wall_half, h_first;
-    double gr_d, eps4_d, dry_d;  // the monitors are computed in double (as finish_step_monitors)
+    double gr_d, eps4_d, dry_d;  // the monitors are computed in double
     float arrival_depth, t_arrival;
     const Field<T>*h, *hu, *hv;  // the stage's input state (ghosts filled)
     Field<T>*ho, *huo, *hvo;     // its output (stage 2: holds U^n, averaged in place)
@@ -184,7 +184,7 @@ T update_row(const StageData<T>& s, int j, int i0, int i1, const T* __restrict s
     return any_neg;
 }
 
-/// Monitors of the new state of row j (as finish_step_monitors, in double): wave speeds, wet
+/// Monitors of the new state of row j (in double): wave speeds, wet
 /// cells, max depth and speed, arrival time. h, hu, hv: the row in double; speed: scratch.
 template <class T>
 void monitor_row(const StageData<T>& s, int j, int i0, int i1, const double* __restrict h, const double* __restrict hu,
