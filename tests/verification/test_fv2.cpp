@@ -12,21 +12,13 @@
 
 #include "analytic.hpp"
 #include "same_state.hpp"
+#include "dambreak.hpp"
 #include "setups.hpp"
 
 namespace floodsim {
 namespace {
 
-double dambreak_error(double hr, double dx, Scheme scheme) {
-    const double length = 2000.0, x0 = 1000.0, hl = 10.0, t_end = 40.0;
-    ModelSetup s = testing::make_setup(static_cast<int>(std::lround(length / dx)), 1, dx, scheme);
-    testing::for_cells(s, [&](double x, double, std::size_t k) { s.h0[k] = x < x0 ? hl : hr; });
-    Simulation sim(s);
-    sim.advance_to(t_end);
-    return testing::relative_l1_depth(sim, [&](double x, double) {
-        return hr > 0.0 ? analytic::stoker(x, t_end, x0, hl, hr).h : analytic::ritter(x, t_end, x0, hl).h;
-    });
-}
+using testing::dambreak_error;
 
 // The outside checks' setting: 2 km reach, dam at 1000 m, hl = 10 m, 1 m cells, t = 40 s.
 TEST(Fv2DamBreak, RitterDryBedAt1m) {

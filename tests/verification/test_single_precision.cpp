@@ -12,29 +12,18 @@
 #include <vector>
 
 #include "analytic.hpp"
+#include "dambreak.hpp"
 #include "same_state.hpp"
 #include "setups.hpp"
 
 namespace floodsim {
 namespace {
 
-template <class Sim>
-double dambreak_error(double hr, Scheme scheme) {
-    const double length = 2000.0, x0 = 1000.0, hl = 10.0, t_end = 40.0, dx = 1.0;
-    ModelSetup s = testing::make_setup(static_cast<int>(length / dx), 1, dx, scheme);
-    testing::for_cells(s, [&](double x, double, std::size_t k) { s.h0[k] = x < x0 ? hl : hr; });
-    Sim sim(s);
-    sim.advance_to(t_end);
-    return testing::relative_l1_depth(sim, [&](double x, double) {
-        return hr > 0.0 ? analytic::stoker(x, t_end, x0, hl, hr).h : analytic::ritter(x, t_end, x0, hl).h;
-    });
-}
-
 TEST(SinglePrecision, DamBreaksAsAccurateAsDouble) {
     for (Scheme scheme : {Scheme::Fv1, Scheme::Fv2}) {
         for (double hr : {0.0, 2.0}) {
-            const double ed = dambreak_error<Simulation>(hr, scheme);
-            const double ef = dambreak_error<SimulationSingle>(hr, scheme);
+            const double ed = testing::dambreak_error<Simulation>(hr, 1.0, scheme);
+            const double ef = testing::dambreak_error<SimulationSingle>(hr, 1.0, scheme);
             std::printf("%s %s 1 m, 40 s: relative L1 double %.5f, single %.5f\n",
                         scheme == Scheme::Fv1 ? "fv1" : "fv2", hr > 0 ? "Stoker" : "Ritter", ed, ef);
             // The discretisation error (1e-3) dwarfs float round-off (1e-7 relative).
