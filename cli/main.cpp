@@ -4,8 +4,10 @@
 #include <cstdio>
 
 #include "cli/commands.hpp"
+#include "io/hdf5_result_writer.hpp"
 
 int main(int argc, char** argv) {
+    floodsim::skip_hdf5_cleanup_at_exit();  // a program's choice, never the library's
     CLI::App app{"floodsim: 2D shallow-water flood and inundation simulation"};
     app.set_version_flag("--version", std::string("floodsim ") + FLOODSIM_VERSION);
     app.require_subcommand(1);

@@ -1,25 +1,12 @@
 #include "cli/progress.hpp"
 
+#include "scenarios/duration.hpp"
+
 #include <unistd.h>
 
 #include <cmath>
 
 namespace floodsim {
-
-std::string format_seconds(double s) {
-    char buf[64];
-    if (!std::isfinite(s)) return "?";
-    if (s < 60.0) {
-        std::snprintf(buf, sizeof buf, "%.1fs", s);
-    } else if (s < 3600.0) {
-        std::snprintf(buf, sizeof buf, "%dmin %02ds", static_cast<int>(s / 60), static_cast<int>(std::fmod(s, 60.0)));
-    } else {
-        const int h = static_cast<int>(s / 3600);
-        std::snprintf(buf, sizeof buf, "%dh %02dmin %02ds", h, static_cast<int>(std::fmod(s, 3600.0) / 60),
-                      static_cast<int>(std::fmod(s, 60.0)));
-    }
-    return buf;
-}
 
 ProgressReporter::ProgressReporter(double duration_s, bool quiet)
     : duration_(duration_s), quiet_(quiet), tty_(isatty(STDERR_FILENO) != 0), start_(Clock::now()),

@@ -25,7 +25,4 @@ private:
     bool printed_ = false;
 };
 
-/// "1h 02min 03s" style for simulated and wall times.
-std::string format_seconds(double s);
-
 }  // namespace floodsim

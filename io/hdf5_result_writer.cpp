@@ -250,12 +250,6 @@ Hdf5ResultWriter::Hdf5ResultWriter(const std::string& final_path, const ResultMe
                                      target.parent_path().string() + ": " + ec.message());
     }
 
-    // A file whose writes failed (disk full, file size limit) cannot be closed cleanly, and
-    // HDF5 1.10's clean-up at exit then crashes on it (SIGSEGV after our error message). Without
-    // that clean-up the process exits with its own status; the partial file is removed by the
-    // destructor and nothing else is left open. Effective only before the library's first call,
-    // which this is in `floodsim run`; a no-op otherwise.
-    H5dont_atexit();
     h5::QuietErrors quiet;
     {
         h5::Handle fapl = h5::unlocked_fapl();
@@ -283,6 +277,7 @@ Hdf5ResultWriter::Hdf5ResultWriter(const std::string& final_path, const ResultMe
     write_string_attr(root, "scenario", meta.scenario_text, p);
     write_string_attr(root, "floodsim_version", meta.floodsim_version, p);
     write_string_attr(root, "scheme", meta.scheme, p);
+    write_string_attr(root, "precision", meta.precision, p);
     const std::int64_t zero_steps = 0;
     const double zero_wall = 0.0;
     write_scalar_attr(root, "steps", H5T_STD_I64LE, H5T_NATIVE_INT64, &zero_steps, p);
@@ -412,5 +407,7 @@ void Hdf5ResultWriter::finish(const float* max_depth, const float* max_speed, co
         throw std::runtime_error("cannot rename complete result " + p + " to " + m.final_path + ": " +
                                  ec.message() + " (the complete result is kept under the first name)");
 }
+
+void skip_hdf5_cleanup_at_exit() { H5dont_atexit(); }
 
 }  // namespace floodsim

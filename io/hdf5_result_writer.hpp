@@ -28,6 +28,7 @@ struct ResultMetadata {
     std::string scenario_text;
     std::string floodsim_version;
     std::string scheme;
+    std::string precision = "double";  ///< solver.precision of the run: "double" or "single"
     std::int64_t threads = 1;
     bool write_velocity = false;
     std::vector<std::string> gauge_names;       ///< one group /gauges/NAME each
@@ -45,6 +46,13 @@ struct MassBalanceRow {
     double time, volume, rain, inflow, outflow, error;
     std::vector<double> extra;  ///< same order as ResultMetadata::extra_mass_columns
 };
+
+/// Tells HDF5 not to register its clean-up at process exit. For programs, not libraries: HDF5
+/// 1.10 cannot close a file whose writes failed (disk full, file size limit), and its clean-up
+/// at exit then crashes on it (SIGSEGV after the program's own error message). Effective only
+/// before HDF5's first use. The floodsim CLI calls it first thing; the library never does (the
+/// host owns its process: docs/library.md).
+void skip_hdf5_cleanup_at_exit();
 
 class Hdf5ResultWriter {
 public:

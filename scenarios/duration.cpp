@@ -3,6 +3,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <sstream>
 #include <utility>
 
@@ -74,6 +75,21 @@ double parse_duration(double seconds, const std::string& file, const std::string
     if (seconds < 0.0)
         throw InputError(file, key, format_number(seconds), "duration must not be negative");
     return seconds;
+}
+
+std::string format_seconds(double s) {
+    char buf[64];
+    if (!std::isfinite(s)) return "?";
+    if (s < 60.0) {
+        std::snprintf(buf, sizeof buf, "%.1fs", s);
+    } else if (s < 3600.0) {
+        std::snprintf(buf, sizeof buf, "%dmin %02ds", static_cast<int>(s / 60), static_cast<int>(std::fmod(s, 60.0)));
+    } else {
+        const int h = static_cast<int>(s / 3600);
+        std::snprintf(buf, sizeof buf, "%dh %02dmin %02ds", h, static_cast<int>(std::fmod(s, 3600.0) / 60),
+                      static_cast<int>(std::fmod(s, 60.0)));
+    }
+    return buf;
 }
 
 }  // namespace floodsim

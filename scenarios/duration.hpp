@@ -16,4 +16,7 @@ double parse_duration(std::string_view text, const std::string& file, const std:
 /// InputError(file, key, value, reason).
 double parse_duration(double seconds, const std::string& file, const std::string& key);
 
+/// "1h 02min 03s" style, for simulated and wall times in messages and summaries.
+std::string format_seconds(double s);
+
 }  // namespace floodsim

@@ -43,6 +43,12 @@ public:
     double time() const { return t_; }
     std::int64_t steps() const { return steps_; }
     int threads() const { return threads_; }
+    /// Worker threads for the following steps (>= 1); call before the first step. The team
+    /// OpenMP actually gives may be smaller: results do not depend on it.
+    void set_threads(int threads) {
+        threads_ = threads < 1 ? 1 : threads;
+        setup_.options.threads = threads_;
+    }
 
     /// One time step that ends no later than t_limit (and exactly on it if the CFL step would
     /// overshoot it). Forcing breakpoints are never stepped over. Returns dt (s).

@@ -1,13 +1,18 @@
-#include "cli/model_builder.hpp"
+#include "engine/model_builder.hpp"
 
 #include <omp.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <cstdio>
+#include <filesystem>
 #include <sstream>
 
 #include "mesh/input_error.hpp"
 #include "mesh/raster_io.hpp"
+#include "scenarios/scenario_loader.hpp"
 
 namespace floodsim {
 namespace {
@@ -206,6 +211,33 @@ ModelSetup build_model(const Scenario& sc) {
     o.threads = sc.threads > 0 ? sc.threads : omp_get_num_procs();
     o.dry_depth = sc.dry_depth;
     return m;
+}
+
+LoadedModel load_model(const std::string& scenario_path) {
+    LoadedModel m{load_scenario(scenario_path), {}};
+    m.setup = build_model(m.scenario);
+    return m;
+}
+
+void probe_output_folder(const Scenario& sc, const std::string& path) {
+    namespace fs = std::filesystem;
+    const fs::path out(path);
+    std::error_code ec;
+    // Create the missing folders for the probe and remove them again: a check changes nothing.
+    fs::path first_missing;
+    for (fs::path p = out.parent_path(); !p.empty() && !fs::exists(p, ec); p = p.parent_path()) {
+        first_missing = p;
+        if (p == p.parent_path()) break;
+    }
+    fs::create_directories(out.parent_path(), ec);
+    static std::atomic<unsigned> counter{0};  // several runs of one process may probe at once
+    const fs::path probe = out.parent_path() / (".floodsim-check-" + std::to_string(::getpid()) + "-" +
+                                                std::to_string(counter.fetch_add(1)));
+    std::FILE* f = std::fopen(probe.c_str(), "w");
+    if (f) std::fclose(f);
+    fs::remove(probe, ec);
+    if (!first_missing.empty()) fs::remove_all(first_missing, ec);
+    if (!f) throw InputError(sc.path, "output.file", path, "the output folder is not writable");
 }
 
 }  // namespace floodsim

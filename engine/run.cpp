@@ -1,0 +1,436 @@
+// floodsim::Run: one run of one scenario as a library object (include/floodsim/run.hpp).
+//
+// The run loop: events (output frames and gauge samples) at fixed simulated times; the solver
+// steps exactly onto each event; at a frame the depth raster goes to the result writer (its own
+// thread) and to the frame observer; after every step the progress observer and the cancel
+// switch are consulted. The CLI is a thin shell over this class (cli/commands.cpp).
+#include "floodsim/run.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <limits>
+#include <memory>
+#include <type_traits>
+#include <variant>
+
+#include "engine/model_builder.hpp"
+#include "engine/state_file.hpp"
+#include "io/async_result_writer.hpp"
+#include "io/hdf5_result_writer.hpp"
+#include "mesh/input_error.hpp"
+#include "scenarios/duration.hpp"
+#include "solver/simulation.hpp"
+
+#ifndef FLOODSIM_VERSION
+#define FLOODSIM_VERSION "0.0.0"
+#endif
+
+namespace floodsim {
+
+const char* version() { return FLOODSIM_VERSION; }
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+/// Times of the events of a run: 0, k * interval, ..., and the duration itself.
+std::vector<double> event_times(double interval, double duration) {
+    std::vector<double> t;
+    for (long k = 0;; ++k) {
+        const double tk = static_cast<double>(k) * interval;
+        if (tk >= duration * (1.0 - 1e-12)) break;
+        t.push_back(tk);
+    }
+    t.push_back(duration);
+    return t;
+}
+
+/// Wall time summed over the stretches between start() and stop().
+class StopWatch {
+public:
+    void start() {
+        if (!running_) t0_ = Clock::now();
+        running_ = true;
+    }
+    void stop() {
+        if (running_) total_ += seconds_since(t0_);
+        running_ = false;
+    }
+    double seconds() const { return total_ + (running_ ? seconds_since(t0_) : 0.0); }
+
+private:
+    double total_ = 0.0;
+    Clock::time_point t0_;
+    bool running_ = false;
+};
+
+/// Fraction of the wetted area with Froude > 1 above which an inertial run warns (once).
+constexpr double kSupercriticalWarnFraction = 0.01;
+
+/// Any exception of the layers below as the API's Error: bad input is status 2.
+[[noreturn]] void rethrow_as_error() {
+    try {
+        throw;
+    } catch (const Error&) {
+        throw;
+    } catch (const InputError& e) {
+        throw Error(2, e.what());
+    } catch (const std::invalid_argument& e) {
+        throw Error(2, e.what());
+    } catch (const std::exception& e) {
+        throw Error(1, e.what());
+    } catch (...) {
+        throw Error(1, "unknown failure");
+    }
+}
+
+}  // namespace
+
+class Run::Impl {
+public:
+    template <class F>
+    auto visit(F&& f) {
+        return std::visit([&](auto& p) { return f(*p); }, sim_);
+    }
+    template <class F>
+    auto visit(F&& f) const {
+        return std::visit([&](const auto& p) { return f(std::as_const(*p)); }, sim_);
+    }
+
+    explicit Impl(const std::string& scenario_path) {
+        LoadedModel m = load_model(scenario_path);
+        sc_ = std::move(m.scenario);
+        output_ = sc_.output_file;
+        frames_ = event_times(sc_.output_interval_s, sc_.duration_s);
+        samples_ = event_times(sc_.gauge_interval_s, sc_.duration_s);
+        for (const GaugeSpec& g : m.setup.gauges) gauge_names_.push_back(g.name);
+        if (m.setup.options.precision == Precision::Single)
+            sim_ = std::make_unique<SimulationSingle>(std::move(m.setup));
+        else
+            sim_ = std::make_unique<Simulation>(std::move(m.setup));
+        visit([&](auto& sim) {
+            const Grid2D& g = sim.grid();
+            grid_.nx = g.nx;
+            grid_.ny = g.ny;
+            grid_.dx = g.dx;
+            grid_.dy = g.dy;
+            grid_.geotransform = g.geotransform;
+            grid_.crs_wkt = g.crs_wkt;
+            grid_.domain_cells = sim.domain_cells();
+        });
+    }
+
+    void require_not_started(const char* what) const {
+        if (started_) throw Error(1, std::string(what) + " must be called before the run starts");
+    }
+
+    void set_threads(int threads) {
+        require_not_started("set_threads");
+        if (threads < 0) throw Error(2, "threads: value '" + std::to_string(threads) + "': must be >= 0");
+        const int n = threads > 0 ? threads : omp_get_num_procs();
+        visit([n](auto& sim) { sim.set_threads(n); });
+    }
+
+    void set_output(const std::string& path) {
+        require_not_started("set_output");
+        output_ = path.empty() ? std::string() : std::filesystem::absolute(path).lexically_normal().string();
+    }
+
+    RunStatus advance(double until) {
+        if (std::isnan(until)) throw Error(2, "advance: value 'nan': the time must be a number");
+        return guarded([&] { return visit([&](auto& sim) { return advance_impl(sim, until); }); });
+    }
+
+    void start() {
+        guarded([&] {
+            visit([&](auto& sim) {
+                if (!started_) start(sim);
+            });
+            return 0;
+        });
+    }
+
+    /// Runs f; a failure is final: the partial result file goes, later calls say why.
+    template <class F>
+    std::invoke_result_t<F> guarded(F&& f) {
+        if (failed_) throw Error(1, "the run failed earlier: " + failure_);
+        try {
+            return f();
+        } catch (...) {
+            failed_ = true;
+            writer_.reset();  // removes the partial file
+            try {
+                rethrow_as_error();
+            } catch (const Error& e) {
+                failure_ = e.what();
+                throw;
+            }
+        }
+    }
+
+    // --- state, for the getters ------------------------------------------------------------
+    Scenario sc_;
+    std::variant<std::unique_ptr<Simulation>, std::unique_ptr<SimulationSingle>> sim_;
+    GridInfo grid_;
+    std::string output_;  ///< absolute; empty: no file
+    std::vector<std::string> gauge_names_;
+    std::vector<double> frames_, samples_;
+    std::size_t next_frame_ = 0, next_sample_ = 0;
+    bool started_ = false, finished_ = false, failed_ = false;
+    std::string failure_;
+    std::atomic<bool> cancel_{false};
+    static_assert(std::atomic<bool>::is_always_lock_free, "cancel() must be async-signal-safe");
+
+    std::function<bool(const FrameView&)> on_frame_;
+    std::function<void(const GaugeView&)> on_gauge_;
+    std::function<void(const ProgressView&)> on_progress_;
+    std::function<void(const std::string&)> on_warning_;
+
+    std::unique_ptr<AsyncResultWriter> writer_;
+    std::vector<float> depth_, vx_, vy_;  // frame buffers for the frame observer
+    Clock::time_point start_;
+    StopWatch watch_;  ///< the solver's wall time: inside advance(), until the run finished
+    bool warned_supercritical_ = false;
+    RunSummary summary_;
+
+private:
+    template <class Sim>
+    void start(Sim& sim) {
+        started_ = true;
+        start_ = Clock::now();
+        if (output_.empty()) return;
+        ResultMetadata meta;
+        const Grid2D& g = sim.grid();
+        meta.nx = g.nx;
+        meta.ny = g.ny;
+        meta.crs_wkt = g.crs_wkt;
+        meta.geotransform = g.geotransform;
+        meta.scenario_text = sc_.text;
+        meta.floodsim_version = FLOODSIM_VERSION;
+        meta.scheme = scheme_name(sim.setup().options.scheme);
+        meta.precision = sim.setup().options.precision == Precision::Single ? "single" : "double";
+        meta.threads = sim.threads();
+        meta.write_velocity = sc_.write_velocity;
+        meta.gauge_names = gauge_names_;
+        try {
+            writer_ = std::make_unique<AsyncResultWriter>(output_, meta);
+        } catch (const std::exception& e) {
+            throw InputError(sc_.path, "output.file", output_, std::string("cannot write the result: ") + e.what());
+        }
+    }
+
+    template <class Sim>
+    void write_samples(const Sim& sim) {
+        for (std::size_t k = 0; k < gauge_names_.size(); ++k) {
+            const GaugeReading r = sim.gauge(k);
+            if (writer_) writer_->write_gauge(k, {sim.time(), r.depth, r.water_level, r.velocity_x, r.velocity_y});
+            if (on_gauge_) on_gauge_(GaugeView{gauge_names_[k], sim.time(), r.depth, r.water_level, r.velocity_x, r.velocity_y});
+        }
+        if (writer_) {
+            const MassLedger& l = sim.ledger();
+            const double vol = sim.volume();
+            writer_->write_mass_balance({sim.time(), vol, l.rain, l.inflow, l.outflow, l.error(vol), {}});
+        }
+    }
+
+    /// Writes the frame of the current state and shows it to the observer; false: stop.
+    template <class Sim>
+    bool emit_frame(const Sim& sim) {
+        const int index = static_cast<int>(next_frame_) - 1;
+        const bool vel = sc_.write_velocity;
+        bool go_on = true;
+        if (on_frame_) {
+            const std::size_t n = static_cast<std::size_t>(grid_.nx) * grid_.ny;
+            depth_.resize(n);
+            sim.copy_depth(depth_.data());
+            if (vel) {
+                vx_.resize(n);
+                vy_.resize(n);
+                sim.copy_velocity(vx_.data(), vy_.data());
+            }
+            if (writer_) writer_->write_frame(sim.time(), depth_.data(), vel ? vx_.data() : nullptr, vel ? vy_.data() : nullptr);
+            go_on = on_frame_(FrameView{sim.time(), index, grid_.nx, grid_.ny, depth_.data(),
+                                        vel ? vx_.data() : nullptr, vel ? vy_.data() : nullptr});
+        } else if (writer_) {
+            // No observer: the frame is copied straight into the writer's buffer.
+            writer_->write_frame(sim.time(), [&](float* depth, float* vx, float* vy) {
+                sim.copy_depth(depth);
+                if (vx) sim.copy_velocity(vx, vy);
+            });
+        }
+        if (writer_) writer_->flush();
+        check_supercritical(sim);
+        return go_on;
+    }
+
+    /// The local inertial scheme neglects advection and is not valid for supercritical flow:
+    /// warn once per run, at the first output time where too much of the wetted area is.
+    template <class Sim>
+    void check_supercritical(const Sim& sim) {
+        if (warned_supercritical_ || sim.setup().options.scheme != Scheme::Inertial) return;
+        const double f = sim.supercritical_fraction();
+        if (!(f > kSupercriticalWarnFraction)) return;
+        warned_supercritical_ = true;
+        char buf[320];
+        std::snprintf(buf, sizeof buf,
+                      "at t = %s, %.1f%% of the wetted area (depth > 0.01 m) is supercritical (Froude > 1), "
+                      "outside the range of the inertial scheme (use fv1 there); not repeated",
+                      format_seconds(sim.time()).c_str(), 100.0 * f);
+        if (on_warning_) on_warning_(buf);
+    }
+
+    template <class Sim>
+    RunStatus advance_impl(Sim& sim, double until) {
+        if (finished_) return RunStatus::Finished;
+        if (!started_) start(sim);
+        until = std::min(until, sc_.duration_s);
+        watch_.start();
+        const struct StopOnExit {
+            StopWatch& w;
+            ~StopOnExit() { w.stop(); }
+        } stop_on_exit{watch_};
+        bool stop = false;
+        while (true) {
+            if (next_sample_ < samples_.size() && sim.time() == samples_[next_sample_]) {
+                write_samples(sim);
+                ++next_sample_;
+            }
+            if (next_frame_ < frames_.size() && sim.time() == frames_[next_frame_]) {
+                ++next_frame_;
+                stop = !emit_frame(sim) || stop;
+            }
+            if (next_frame_ >= frames_.size() && next_sample_ >= samples_.size()) {
+                finish(sim);
+                return stop ? RunStatus::Stopped : RunStatus::Finished;
+            }
+            if (stop) return RunStatus::Stopped;
+            if (sim.time() >= until) return RunStatus::Reached;
+            const double target = std::min({next_frame_ < frames_.size() ? frames_[next_frame_] : sc_.duration_s,
+                                             next_sample_ < samples_.size() ? samples_[next_sample_] : sc_.duration_s,
+                                             until});
+            while (sim.time() < target) {
+                const double dt = sim.step(target);
+                if (on_progress_)
+                    on_progress_(ProgressView{sim.time(), dt, sc_.duration_s, sim.steps(), sim.wet_cells()});
+                if (cancel_.exchange(false, std::memory_order_relaxed)) return RunStatus::Stopped;
+                if (writer_) writer_->check();  // a failed write stops the run now, not at the next frame
+            }
+        }
+    }
+
+    template <class Sim>
+    void finish(const Sim& sim) {
+        watch_.stop();  // the solver's time: the writer's drain below is not part of it
+        const std::size_t n = static_cast<std::size_t>(grid_.nx) * grid_.ny;
+        std::vector<float> mh(n), ms(n), at(n);
+        sim.copy_max_depth(mh.data());
+        sim.copy_max_speed(ms.data());
+        sim.copy_arrival_time(at.data());
+        RunSummary& s = summary_;
+        if (writer_) {
+            // The maxima and the last frames are written after the solver's time stored in the
+            // file: the result is complete only when finish() returns.
+            writer_->finish(mh.data(), ms.data(), at.data(), sim.steps(), watch_.seconds());
+            s.output_s = writer_->writer_seconds();
+            s.output_wait_s = writer_->blocked_seconds();
+            writer_.reset();
+        }
+        finished_ = true;
+        s.complete_s = seconds_since(start_);
+        s.frames = static_cast<std::int64_t>(frames_.size());
+        double max_depth = 0.0;
+        std::size_t flooded = 0;
+        for (float v : mh) {
+            if (std::isnan(v)) continue;
+            max_depth = std::max(max_depth, static_cast<double>(v));
+            flooded += v > 0.01f;
+        }
+        s.max_depth = max_depth;
+        s.flooded_area_m2 = static_cast<double>(flooded) * sim.grid().cell_area();
+    }
+
+};
+
+// --- Run: the facade ------------------------------------------------------------------------
+
+Run::Run(const std::string& scenario_path) {
+    try {
+        impl_ = std::make_unique<Impl>(scenario_path);
+    } catch (...) {
+        rethrow_as_error();
+    }
+}
+Run::~Run() = default;
+Run::Run(Run&&) noexcept = default;
+Run& Run::operator=(Run&&) noexcept = default;
+
+void Run::set_threads(int threads) { impl_->set_threads(threads); }
+void Run::set_output(const std::string& result_path) { impl_->set_output(result_path); }
+void Run::on_frame(std::function<bool(const FrameView&)> fn) { impl_->on_frame_ = std::move(fn); }
+void Run::on_gauge(std::function<void(const GaugeView&)> fn) { impl_->on_gauge_ = std::move(fn); }
+void Run::on_progress(std::function<void(const ProgressView&)> fn) { impl_->on_progress_ = std::move(fn); }
+void Run::on_warning(std::function<void(const std::string&)> fn) { impl_->on_warning_ = std::move(fn); }
+void Run::start() { impl_->start(); }
+void Run::cancel() noexcept { impl_->cancel_.store(true, std::memory_order_relaxed); }
+
+RunStatus Run::advance(double until_s) { return impl_->advance(until_s); }
+RunStatus Run::run_to_end() { return impl_->advance(std::numeric_limits<double>::infinity()); }
+
+double Run::time() const { return impl_->visit([](const auto& sim) { return sim.time(); }); }
+double Run::duration() const { return impl_->sc_.duration_s; }
+bool Run::finished() const { return impl_->finished_; }
+const GridInfo& Run::grid() const { return impl_->grid_; }
+
+void Run::copy_depth(float* out, std::size_t count) const {
+    const std::size_t n = static_cast<std::size_t>(impl_->grid_.nx) * impl_->grid_.ny;
+    if (!out || count < n)
+        throw Error(2, "copy_depth: value '" + std::to_string(count) + "': the buffer needs nx * ny = " +
+                           std::to_string(n) + " values");
+    impl_->visit([out](const auto& sim) { sim.copy_depth(out); });
+}
+
+void Run::save_state(const std::string& path) const {
+    try {
+        impl_->visit([&](const auto& sim) { write_state_file(path, sim, impl_->sc_); });
+    } catch (...) {
+        rethrow_as_error();
+    }
+}
+
+RunSummary Run::summary() const {
+    const Impl& m = *impl_;
+    RunSummary s = m.summary_;
+    s.name = m.sc_.name;
+    s.result_path = m.output_;
+    s.grid = m.grid_;
+    s.duration = m.sc_.duration_s;
+    s.wall_s = m.watch_.seconds();
+    m.visit([&](const auto& sim) {
+        const SolverOptions& o = sim.setup().options;
+        s.scheme = scheme_name(o.scheme);
+        s.precision = o.precision == Precision::Single ? "single" : "double";
+        s.threads = sim.threads();
+        s.time = sim.time();
+        s.steps = sim.steps();
+        const MassLedger& l = sim.ledger();
+        MassBalance& b = s.mass;
+        b.volume0 = l.volume0;
+        b.rain = l.rain;
+        b.inflow = l.inflow;
+        b.outflow = l.outflow;
+        b.volume = sim.volume();
+        b.error = l.error(b.volume);
+        const double scale = std::max({l.volume0 + l.rain + l.inflow, l.outflow, b.volume, 1e-300});
+        b.relative_error = b.error / scale;
+    });
+    return s;
+}
+
+}  // namespace floodsim
