@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# The installed package as a consumer sees it: `cmake --install` into a fresh prefix, then
+# examples/embed (a C and a C++ program) configured with find_package(floodsim) against that
+# prefix, built and run on a shortened copy of the default example; and the Python client
+# (ctypes + numpy) run against the installed libfloodsim_c.so.
+# Usage: test_package.sh BUILD_DIR SOURCE_DIR
+set -euo pipefail
+build="$1"
+src="$2"
+work="$(mktemp -d "${TMPDIR:-/tmp}/floodsim-package.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+check() {  # check NAME EXPECTED_STATUS COMMAND...
+  local name="$1" want="$2"
+  shift 2
+  local got=0
+  "$@" >"$work/$name.out" 2>&1 || got=$?
+  if [ "$got" -eq "$want" ]; then
+    passed=$((passed + 1))
+    echo "ok: $name (exit $got)"
+  else
+    failed=$((failed + 1))
+    echo "FAILED: $name: exit $got, expected $want"
+    cat "$work/$name.out"
+  fi
+}
+expect_in() {  # expect_in NAME TEXT: the output of check NAME holds TEXT
+  if grep -q -- "$2" "$work/$1.out"; then
+    passed=$((passed + 1))
+    echo "ok: $1 says '$2'"
+  else
+    failed=$((failed + 1))
+    echo "FAILED: $1 does not say '$2':"
+    cat "$work/$1.out"
+  fi
+}
+
+cmake --install "$build" --prefix "$work/prefix" >"$work/install.log"
+for f in include/floodsim/floodsim.h include/floodsim/run.hpp bin/floodsim; do
+  [ -e "$work/prefix/$f" ] || { echo "FAILED: $f not installed"; exit 1; }
+done
+libdir="$(dirname "$(find "$work/prefix" -name 'libfloodsim_c.so' | head -1)")"
+
+# The example, 20 minutes of it, frames every 5 minutes.
+mkdir -p "$work/scenario"
+cp "$src/examples/urban/"{dem.asc,dem.prj,rain.csv} "$work/scenario/"
+sed -e 's/duration = "1.5h"/duration = "20min"/' "$src/examples/urban/urban.toml" >"$work/scenario/urban.toml"
+sed -e 's/cfl = 0.5/cfl = "fast"/' "$work/scenario/urban.toml" >"$work/scenario/bad.toml"
+
+cmake -S "$src/examples/embed" -B "$work/embed" -DCMAKE_PREFIX_PATH="$work/prefix" -DCMAKE_BUILD_TYPE=Release >"$work/configure.log"
+cmake --build "$work/embed" >"$work/build.log" 2>&1 || { cat "$work/build.log"; echo "FAILED: the consumer does not build"; exit 1; }
+
+check c_full 0 "$work/embed/embed_c" "$work/scenario/urban.toml" -1 "$work/c.h5"
+expect_in c_full "frame 4 t=1200 s"
+[ -f "$work/c.h5" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAILED: embed_c wrote no result"; }
+check c_stop 3 "$work/embed/embed_c" "$work/scenario/urban.toml" 600 "$work/stopped.h5"
+expect_in c_stop "stopped at t=600 s"
+[ ! -e "$work/stopped.h5" ] && [ ! -e "$work/stopped.h5.part" ] && passed=$((passed + 1)) ||
+  { failed=$((failed + 1)); echo "FAILED: a stopped run left a file"; }
+check c_bad 2 "$work/embed/embed_c" "$work/scenario/bad.toml"
+expect_in c_bad "solver.cfl"
+check cxx_full 0 "$work/embed/embed_cxx" "$work/scenario/urban.toml" "$work/cxx.h5"
+expect_in cxx_full "mass balance error"
+# The library's file equals the installed CLI's, timing attributes aside.
+check cli 0 "$work/prefix/bin/floodsim" run "$work/scenario/urban.toml" --quiet --threads 2 --output "$work/cli.h5"
+if [ -x "$build/tests/cli/h5digest" ]; then
+  "$build/tests/cli/h5digest" "$work/c.h5" wall_time_s >"$work/c.digest"
+  "$build/tests/cli/h5digest" "$work/cli.h5" wall_time_s >"$work/cli.digest"
+  if cmp -s "$work/c.digest" "$work/cli.digest"; then passed=$((passed + 1)); echo "ok: C API file = CLI file";
+  else failed=$((failed + 1)); echo "FAILED: the C API's file differs from the CLI's"; diff "$work/c.digest" "$work/cli.digest" | head; fi
+fi
+
+py=/usr/bin/python3
+if $py -c 'import numpy' 2>/dev/null; then
+  check py_stop 3 $py "$src/examples/embed/floodsim_client.py" "$work/scenario/urban.toml" --lib "$libdir/libfloodsim_c.so" --stop-at 300
+  expect_in py_stop "stopped at t=300 s"
+  check py_bad 2 $py "$src/examples/embed/floodsim_client.py" "$work/scenario/bad.toml" --lib "$libdir/libfloodsim_c.so"
+else
+  echo "skipped: the Python client ($py has no numpy)"
+fi
+
+echo "package: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
