@@ -38,27 +38,12 @@ hid_t check_id(hid_t id, const std::string& path, const std::string& what) {
 }
 
 void write_string_attr(hid_t loc, const char* name, const std::string& value, const std::string& path) {
-    h5::Handle type = h5::vlen_string_type();
-    h5::Handle space = h5::dataspace(H5Screate(H5S_SCALAR));
-    h5::Handle attr = h5::attribute(check_id(
-        H5Acreate2(loc, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), path,
-        std::string("creating attribute ") + name));
-    const char* text = value.c_str();
-    check(H5Awrite(attr.get(), type.get(), &text), path, std::string("writing attribute ") + name);
+    check(h5::write_string_attr(loc, name, value), path, std::string("writing attribute ") + name);
 }
 
-/// Creates (or, when it exists, overwrites) a scalar numeric attribute.
 void write_scalar_attr(hid_t loc, const char* name, hid_t file_type, hid_t mem_type, const void* value,
                        const std::string& path) {
-    h5::Handle attr;
-    if (H5Aexists(loc, name) > 0) {
-        attr = h5::attribute(H5Aopen(loc, name, H5P_DEFAULT));
-    } else {
-        h5::Handle space = h5::dataspace(H5Screate(H5S_SCALAR));
-        attr = h5::attribute(H5Acreate2(loc, name, file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT));
-    }
-    check(attr.get(), path, std::string("creating attribute ") + name);
-    check(H5Awrite(attr.get(), mem_type, value), path, std::string("writing attribute ") + name);
+    check(h5::write_scalar_attr(loc, name, file_type, mem_type, value), path, std::string("writing attribute ") + name);
 }
 
 void write_units(hid_t dset, const char* units, const char* description, const std::string& path) {

@@ -3,6 +3,7 @@
 #include <hdf5.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -112,6 +113,72 @@ inline Handle unlocked_fapl() {
     H5Pset_file_locking(fapl.get(), false, true);
 #endif
     return fapl;
+}
+
+/// Reads a string attribute (variable- or fixed-length); nullopt if absent or not a string.
+inline std::optional<std::string> read_string_attr(hid_t loc, const char* name) {
+    if (H5Aexists(loc, name) <= 0) return std::nullopt;
+    h5::Handle attr = h5::attribute(H5Aopen(loc, name, H5P_DEFAULT));
+    if (!attr) return std::nullopt;
+    h5::Handle ftype = h5::datatype(H5Aget_type(attr.get()));
+    if (H5Tget_class(ftype.get()) != H5T_STRING) return std::nullopt;
+    h5::Handle space = h5::dataspace(H5Aget_space(attr.get()));
+    if (H5Sget_simple_extent_npoints(space.get()) != 1) return std::nullopt;
+    if (H5Tis_variable_str(ftype.get()) > 0) {
+        h5::Handle mtype = h5::vlen_string_type();
+        char* text = nullptr;
+        if (H5Aread(attr.get(), mtype.get(), &text) < 0) return std::nullopt;
+        std::string s = text ? text : "";
+        H5free_memory(text);
+        return s;
+    }
+    const std::size_t size = H5Tget_size(ftype.get());
+    std::vector<char> buf(size + 1, '\0');
+    h5::Handle mtype = h5::datatype(H5Tcopy(H5T_C_S1));
+    H5Tset_size(mtype.get(), size + 1);
+    H5Tset_strpad(mtype.get(), H5T_STR_NULLTERM);
+    if (H5Aread(attr.get(), mtype.get(), buf.data()) < 0) return std::nullopt;
+    std::string s(buf.data());
+    while (!s.empty() && s.back() == ' ') s.pop_back();  // space-padded strings
+    return s;
+}
+
+/// Reads a numeric attribute of `n` values converted to double; empty if absent.
+inline std::vector<double> read_number_attr(hid_t loc, const char* name) {
+    if (H5Aexists(loc, name) <= 0) return {};
+    h5::Handle attr = h5::attribute(H5Aopen(loc, name, H5P_DEFAULT));
+    h5::Handle ftype = h5::datatype(H5Aget_type(attr.get()));
+    const H5T_class_t cls = H5Tget_class(ftype.get());
+    if (cls != H5T_INTEGER && cls != H5T_FLOAT) return {};
+    h5::Handle space = h5::dataspace(H5Aget_space(attr.get()));
+    const hssize_t n = H5Sget_simple_extent_npoints(space.get());
+    if (n <= 0) return {};
+    std::vector<double> v(static_cast<std::size_t>(n));
+    if (H5Aread(attr.get(), H5T_NATIVE_DOUBLE, v.data()) < 0) return {};
+    return v;
+}
+
+/// Writes a scalar string attribute (variable-length UTF-8); negative on failure.
+inline herr_t write_string_attr(hid_t loc, const char* name, const std::string& value) {
+    Handle type = vlen_string_type();
+    Handle space = dataspace(H5Screate(H5S_SCALAR));
+    Handle attr = attribute(H5Acreate2(loc, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT));
+    if (!attr) return -1;
+    const char* text = value.c_str();
+    return H5Awrite(attr.get(), type.get(), &text);
+}
+
+/// Writes (or overwrites) a scalar numeric attribute; negative on failure.
+inline herr_t write_scalar_attr(hid_t loc, const char* name, hid_t file_type, hid_t mem_type, const void* value) {
+    Handle attr;
+    if (H5Aexists(loc, name) > 0) {
+        attr = attribute(H5Aopen(loc, name, H5P_DEFAULT));
+    } else {
+        Handle space = dataspace(H5Screate(H5S_SCALAR));
+        attr = attribute(H5Acreate2(loc, name, file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT));
+    }
+    if (!attr) return -1;
+    return H5Awrite(attr.get(), mem_type, value);
 }
 
 }  // namespace floodsim::h5

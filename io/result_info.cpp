@@ -18,48 +18,9 @@ namespace floodsim {
 
 namespace {
 
-/// Reads a string attribute (variable- or fixed-length); nullopt if absent or not a string.
-std::optional<std::string> read_string_attr(hid_t loc, const char* name) {
-    if (H5Aexists(loc, name) <= 0) return std::nullopt;
-    h5::Handle attr = h5::attribute(H5Aopen(loc, name, H5P_DEFAULT));
-    if (!attr) return std::nullopt;
-    h5::Handle ftype = h5::datatype(H5Aget_type(attr.get()));
-    if (H5Tget_class(ftype.get()) != H5T_STRING) return std::nullopt;
-    h5::Handle space = h5::dataspace(H5Aget_space(attr.get()));
-    if (H5Sget_simple_extent_npoints(space.get()) != 1) return std::nullopt;
-    if (H5Tis_variable_str(ftype.get()) > 0) {
-        h5::Handle mtype = h5::vlen_string_type();
-        char* text = nullptr;
-        if (H5Aread(attr.get(), mtype.get(), &text) < 0) return std::nullopt;
-        std::string s = text ? text : "";
-        H5free_memory(text);
-        return s;
-    }
-    const std::size_t size = H5Tget_size(ftype.get());
-    std::vector<char> buf(size + 1, '\0');
-    h5::Handle mtype = h5::datatype(H5Tcopy(H5T_C_S1));
-    H5Tset_size(mtype.get(), size + 1);
-    H5Tset_strpad(mtype.get(), H5T_STR_NULLTERM);
-    if (H5Aread(attr.get(), mtype.get(), buf.data()) < 0) return std::nullopt;
-    std::string s(buf.data());
-    while (!s.empty() && s.back() == ' ') s.pop_back();  // space-padded strings
-    return s;
-}
+using h5::read_number_attr;
+using h5::read_string_attr;
 
-/// Reads a numeric attribute of `n` values converted to double; empty if absent.
-std::vector<double> read_number_attr(hid_t loc, const char* name) {
-    if (H5Aexists(loc, name) <= 0) return {};
-    h5::Handle attr = h5::attribute(H5Aopen(loc, name, H5P_DEFAULT));
-    h5::Handle ftype = h5::datatype(H5Aget_type(attr.get()));
-    const H5T_class_t cls = H5Tget_class(ftype.get());
-    if (cls != H5T_INTEGER && cls != H5T_FLOAT) return {};
-    h5::Handle space = h5::dataspace(H5Aget_space(attr.get()));
-    const hssize_t n = H5Sget_simple_extent_npoints(space.get());
-    if (n <= 0) return {};
-    std::vector<double> v(static_cast<std::size_t>(n));
-    if (H5Aread(attr.get(), H5T_NATIVE_DOUBLE, v.data()) < 0) return {};
-    return v;
-}
 
 std::vector<hsize_t> dims_of(hid_t dset) {
     h5::Handle space = h5::dataspace(H5Dget_space(dset));
