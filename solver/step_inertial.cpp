@@ -352,12 +352,14 @@ void BasicSimulation<Real>::step_inertial(double dt, double t_new) {
 #pragma omp parallel num_threads(nthreads) default(none)                                                      \
     shared(H, HU, HV, Z, QX, QY, FX, FY, R, MAXH, MAXS, ARR, scratch, f_west, f_east, f_north, f_south, row_fix, \
                x_faces, y_faces, donor, runs, act, chunk_water, chunk_busy)                                    \
-    firstprivate(nx, ny, nch, ghost, pitch, nthreads, kx, ky, rain_dt, dry, wall_half, gr, eps4, arrival_depth, \
+    firstprivate(nx, ny, nch, ghost, pitch, kx, ky, rain_dt, dry, wall_half, gr, eps4, arrival_depth, \
                      t_arrival) reduction(max : sx, sy, hmax) reduction(+ : wet)
     {
-        const int t = omp_get_thread_num();
-        const int j0 = static_cast<int>(static_cast<std::int64_t>(ny) * t / nthreads);
-        const int j1 = static_cast<int>(static_cast<std::int64_t>(ny) * (t + 1) / nthreads);
+        // Rows are split over the team obtained, which can be smaller than the one asked for
+        // (OMP_THREAD_LIMIT, OMP_DYNAMIC, nested parallelism); scratch is sized for the one asked.
+        const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+        const int j0 = static_cast<int>(static_cast<std::int64_t>(ny) * t / nt);
+        const int j1 = static_cast<int>(static_cast<std::int64_t>(ny) * (t + 1) / nt);
 
         // Phase 1 (from the old state): q* of the block's faces, and the outflow limiter of each
         // row as soon as its south face row is known. The face row below the block belongs to the

@@ -226,13 +226,16 @@ void BasicSimulation<Real>::sweep_fv1(double dt, double t_new) {
     shared(H, HU, HV, Z, GN2, MAXH, MAXS, ARR, scratch, block_face, q_west, q_east, f_west, f_east,   \
                row_fix, face_row, act, north_boundary, south_boundary, chunk_wet)                    \
     firstprivate(nx, ny, nch, gr, eps4, dt_r, kx, ky, rain_dt, dx_over_dy, drain_factor, dry,           \
-                     arrival_depth, t_arrival, wall_half, nthreads, row_len) reduction(max : sx, sy) \
+                     arrival_depth, t_arrival, wall_half, row_len) reduction(max : sx, sy)           \
     reduction(+ : wet)
     {
         const FlushSubnormals flush;  // this thread, this region only
-        const int t = omp_get_thread_num();
-        const int j0 = static_cast<int>(static_cast<std::int64_t>(ny) * t / nthreads);
-        const int j1 = static_cast<int>(static_cast<std::int64_t>(ny) * (t + 1) / nthreads);
+        // Rows are split over the team obtained, which can be smaller than the one asked for
+        // (OMP_THREAD_LIMIT, OMP_DYNAMIC, nested inside another parallel region); the scratch is
+        // sized for the one asked, which is never smaller.
+        const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+        const int j0 = static_cast<int>(static_cast<std::int64_t>(ny) * t / nt);
+        const int j1 = static_cast<int>(static_cast<std::int64_t>(ny) * (t + 1) / nt);
         auto chunk_begin = [](int c) { return c * kChunk; };
         auto chunk_end = [nx](int c) { return std::min(nx, (c + 1) * kChunk); };
 
@@ -277,7 +280,7 @@ void BasicSimulation<Real>::sweep_fv1(double dt, double t_new) {
         int which = 0;
         for (int j = j0; j < j1; ++j) {
             FaceRow<Real> fy_bot;
-            if (j == j1 - 1 && t + 1 < nthreads) {
+            if (j == j1 - 1 && t + 1 < nt) {
                 fy_bot = face_row(block_face[t + 1], 0);
             } else {
                 fy_bot = ybuf[which];
