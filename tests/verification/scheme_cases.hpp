@@ -41,8 +41,9 @@ void with_precision(Precision p, F&& f) {
 }
 
 /// 150 x 70 cells of 5 m (three 64-cell chunks per row, the last partial): a bumpy bed falling
-/// east, a reservoir, a wall, rain for the first 20 s, a hydrograph into the dry north side, a
-/// level above the bed on part of the west side and a free outflow east. Dry tiles are skipped.
+/// east, a reservoir, a wall, rain from 30 to 38 s (before it, dry tiles are skipped), a
+/// hydrograph into the dry north side, a level above the bed on part of the west side and a free
+/// outflow east.
 inline ModelSetup busy_catchment(Scheme scheme, int threads) {
     constexpr int nx = 150, ny = 70;
     ModelSetup s = make_setup(nx, ny, 5.0, scheme);
@@ -58,7 +59,7 @@ inline ModelSetup busy_catchment(Scheme scheme, int threads) {
                             TimeSeries({0.0, 60.0}, {0.5, 4.0}, TimeSeries::Mode::Linear), 80, 90});
     s.boundaries.push_back({BoundarySide::West, BoundaryType::Level, TimeSeries::constant(1.0), 20, 30});
     s.boundaries.push_back({BoundarySide::East, BoundaryType::Free, {}, 0, -1});
-    s.rain = TimeSeries({0.0, 20.0}, {2e-5, 0.0}, TimeSeries::Mode::Step);
+    s.rain = TimeSeries({0.0, 30.0, 38.0}, {0.0, 2e-5, 0.0}, TimeSeries::Mode::Step);
     s.options.skip_dry_tiles = true;
     s.options.threads = threads;
     return s;

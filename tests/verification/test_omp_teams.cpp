@@ -16,7 +16,7 @@ namespace {
 
 using testing::SchemeCase;
 
-constexpr double kEnd = 40.0;  // s: rain (to 20 s) and the dry-tile phase after it
+constexpr double kEnd = 40.0;  // s: dry tiles skipped, then rain from 30 to 38 s
 
 /// The size of the team a `parallel num_threads(asked)` region obtains here and now.
 int team_obtained(int asked) {
