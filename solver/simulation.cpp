@@ -208,6 +208,90 @@ void BasicSimulation<Real>::restore_state(const State<Real>& s) {
 }
 
 template <class Real>
+void BasicSimulation<Real>::add_source(std::unique_ptr<SourceTerm<Real>> source) {
+    if (!source) throw std::invalid_argument("add_source: no source");
+    source->check(grid_);
+    std::vector<LedgerTerm> terms = source->ledger_terms();
+    if (terms.empty()) throw std::invalid_argument("add_source: a source must book at least one ledger term");
+    for (const LedgerTerm& t : terms) {
+        for (const char* builtin : {"volume0", "rain", "inflow", "outflow", "positivity_fix", "volume", "error"})
+            if (t.name == builtin) throw std::invalid_argument("add_source: ledger term name " + t.name + " is built in");
+        if (state_.ledger.term(t.name)) throw std::invalid_argument("add_source: ledger term " + t.name + " exists");
+    }
+    for (const std::string& f : source->state_fields())
+        if (state_.extra_field(f)) throw std::invalid_argument("add_source: state field " + f + " exists");
+    source_first_term_.push_back(state_.ledger.terms.size());
+    for (LedgerTerm& t : terms) {
+        t.volume = 0.0;
+        state_.ledger.terms.push_back(std::move(t));
+    }
+    for (const std::string& f : source->state_fields()) state_.extra.push_back({f, Field<double>(grid_, 0.0)});
+    sources_.push_back(std::move(source));
+}
+
+template <class Real>
+void BasicSimulation<Real>::apply_sources(double t, double dt, double t_new) {
+    SourceContext<Real> ctx{grid_, state_, z_, setup_.options.dry_depth, threads_};
+    std::vector<double> booked;
+    for (std::size_t k = 0; k < sources_.size(); ++k) {
+        const std::size_t first = source_first_term_[k];
+        const std::size_t end = k + 1 < sources_.size() ? source_first_term_[k + 1] : state_.ledger.terms.size();
+        booked.assign(end - first, 0.0);
+        sources_[k]->apply(ctx, t, dt, booked.data());
+        for (std::size_t i = first; i < end; ++i) state_.ledger.terms[i].volume += booked[i - first];
+    }
+    // What the next step reads from this one, for the state the sources left: wave speeds (with
+    // fv1's dry-bed drain bound, as in the constructor), wet cells, the inertial depth bound, the
+    // monitors; the dry-tile flags are rebuilt from the state on the next step. One pass over the
+    // domain, only when sources are registered.
+    const Grid2D& g = grid_;
+    const SolverOptions& o = setup_.options;
+    const double gr = o.gravity, eps4 = std::pow(o.velocity_eps, 4), dry = o.dry_depth;
+    const double drain = o.cfl * 2.0 / 3.0, dx_over_dy = g.dx / g.dy;
+    const bool fv1 = o.scheme == Scheme::Fv1;
+    const float arrival_depth = static_cast<float>(o.arrival_depth), t_arrival = static_cast<float>(t_new);
+    double sx = state_.smax_x, sy = state_.smax_y;
+    Real hmax = static_cast<Real>(state_.inertial_hmax);
+    std::int64_t wet = 0;
+    State<Real>& st = state_;
+    const Field<Real>& Z = z_;
+#pragma omp parallel for schedule(static) num_threads(threads_) default(none) shared(g, st, Z) \
+    firstprivate(gr, eps4, dry, drain, dx_over_dy, fv1, arrival_depth, t_arrival) reduction(max : sx, sy, hmax) \
+    reduction(+ : wet)
+    for (int j = 0; j < g.ny; ++j)
+        for (int i = 0; i < g.nx; ++i) {
+            if (!(Z(i, j) < 0.5 * kWallElevation)) continue;
+            const double h = st.h(i, j);
+            hmax = std::max(hmax, st.h(i, j));
+            if (!(h > 0.0)) continue;
+            wet += h >= dry ? 1 : 0;
+            const double c = std::sqrt(gr * h);
+            const double u = desingularised_velocity<double>(h, st.hu(i, j), eps4);
+            const double v = desingularised_velocity<double>(h, st.hv(i, j), eps4);
+            sx = std::max(sx, std::abs(u) + c);
+            sy = std::max(sy, std::abs(v) + c);
+            if (fv1) {
+                auto dry_at = [&](int a, int b) {
+                    if (a < 0 || a >= g.nx || b < 0 || b >= g.ny) return 0.0;
+                    return reconstruct_face<Real>(st.h(i, j), Z(i, j), st.h(a, b), Z(a, b)).hr == Real(0) ? 1.0 : 0.0;
+                };
+                const double k_dry = dry_at(i - 1, j) + dry_at(i + 1, j) + (dry_at(i, j - 1) + dry_at(i, j + 1)) * dx_over_dy;
+                sx = std::max(sx, drain * k_dry * c);
+            }
+            const float hf = static_cast<float>(h);
+            st.max_h(i, j) = std::max(st.max_h(i, j), hf);
+            st.max_speed(i, j) = std::max(st.max_speed(i, j), static_cast<float>(std::hypot(u, v)));
+            if (hf > arrival_depth && std::isnan(st.arrival(i, j))) st.arrival(i, j) = t_arrival;
+        }
+    state_.smax_x = sx;
+    state_.smax_y = sy;
+    state_.wet_cells = wet;
+    if (o.scheme == Scheme::Inertial) state_.inertial_hmax = hmax;
+    tiles_.ready = false;
+    fv2_.chunks_ready = false;
+}
+
+template <class Real>
 double BasicSimulation<Real>::supercritical_fraction() const {
     const Grid2D& g = grid_;
     const double gr = setup_.options.gravity;
@@ -274,6 +358,12 @@ double BasicSimulation<Real>::step(double t_limit) {
         case Scheme::Inertial: step_inertial(dt, t_new); break;
     }
     phase_s_[2] += seconds_since(t0);
+
+    if (!sources_.empty()) {
+        t0 = Clock::now();
+        apply_sources(state_.t, dt, t_new);
+        phase_s_[3] += seconds_since(t0);
+    }
 
     // Ledger: rain on every domain cell, boundary fluxes face by face (serial sums, so the
     // result does not depend on the thread count).
@@ -590,6 +680,7 @@ double BasicSimulation<Real>::phase_seconds(const std::string& name) const {
     if (name == "boundaries") return phase_s_[0];
     if (name == "timestep") return phase_s_[1];
     if (name == "sweep") return phase_s_[2];
+    if (name == "sources") return phase_s_[3];
     return 0.0;
 }
 

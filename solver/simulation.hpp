@@ -6,6 +6,7 @@
 //   (face fluxes, cell update, rain, friction, wet/dry, monitors, next wave speed) -> ledger.
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "mesh/grid2d.hpp"
 #include "solver/mass_ledger.hpp"
 #include "solver/model.hpp"
+#include "solver/source_term.hpp"
 #include "solver/state.hpp"
 #include "solver/workspaces.hpp"
 
@@ -51,6 +53,13 @@ public:
     double step(double t_limit);
     /// Steps until time() == t_target exactly.
     void advance_to(double t_target);
+
+    /// Registers a per-cell source or sink (solver/source_term.hpp), applied after the sweep of
+    /// every later step in the order of registration. Its ledger terms are appended to ledger().terms
+    /// and its per-cell fields to state().extra (at 0). Throws std::invalid_argument if a term name
+    /// is taken (or is a built-in one) or the source does not fit the grid. Without sources a step
+    /// does no work for them.
+    void add_source(std::unique_ptr<SourceTerm<Real>> source);
 
     // --- state -------------------------------------------------------------------------
     /// Everything a bitwise restart needs (solver/state.hpp).
@@ -93,7 +102,7 @@ public:
     /// Bytes held by the solver's per-cell state (every field of every scheme in use).
     std::size_t state_bytes() const;
 
-    /// Wall-clock seconds spent per phase (boundaries, timestep, sweep).
+    /// Wall-clock seconds spent per phase (boundaries, timestep, sweep, sources).
     double phase_seconds(const std::string& name) const;
 
 private:
@@ -128,6 +137,9 @@ private:
     /// state).
     void fv2_stage(double dt, double t_new, bool second);
     void fv2_activity(bool second);
+    /// The sources' fractional steps over [t, t + dt], their volumes booked, then the wave speeds,
+    /// wet cells, monitors and dry-tile flags brought up to the state they leave.
+    void apply_sources(double t, double dt, double t_new);
     double next_breakpoint(double t) const;
 
     ModelSetup setup_;
@@ -145,7 +157,9 @@ private:
     Fv1Workspace<Real> fv1_;
     InertialWorkspace<Real> inertial_;
     Fv2Workspace<Real> fv2_;
-    std::array<double, 3> phase_s_{};
+    std::vector<std::unique_ptr<SourceTerm<Real>>> sources_;
+    std::vector<std::size_t> source_first_term_;  // per source: its first term in state_.ledger.terms
+    std::array<double, 4> phase_s_{};
 };
 
 using Simulation = BasicSimulation<double>;
