@@ -169,7 +169,8 @@ void BasicSimulation<Real>::restore_state(const State<Real>& s) {
     const Grid2D& g = grid_;
     const Grid2D& o = s.grid;
     if (o.nx != g.nx || o.ny != g.ny || o.ghost != g.ghost || o.pitch != g.pitch || o.dx != g.dx || o.dy != g.dy ||
-        o.geotransform != g.geotransform)
+        o.geotransform != g.geotransform || o.i0 != g.i0 || o.j0 != g.j0 ||
+        o.global_size_x() != g.global_size_x() || o.global_size_y() != g.global_size_y())
         throw std::invalid_argument("restore_state: the state is on another grid");
     auto check = [&g](std::size_t size, const char* what, bool needed) {
         if (size != (needed ? g.size() : 0))
