@@ -46,14 +46,15 @@ BasicSimulation<Real>::BasicSimulation(ModelSetup setup) : setup_(std::move(setu
     if (!(o.dry_depth > 0.0)) throw std::invalid_argument("dry_depth must be positive");
     threads_ = std::max(1, o.threads);
 
-    h_ = Field<Real>(g, 0.0);
-    hu_ = Field<Real>(g, 0.0);
-    hv_ = Field<Real>(g, 0.0);
+    state_.grid = g;
+    state_.h = Field<Real>(g, 0.0);
+    state_.hu = Field<Real>(g, 0.0);
+    state_.hv = Field<Real>(g, 0.0);
     z_ = Field<Real>(g, kWallElevation);
     gn2_ = Field<Real>(g, 0.0);
-    max_h_ = Field<float>(g, 0.0f);
-    max_speed_ = Field<float>(g, 0.0f);
-    arrival_ = Field<float>(g, std::numeric_limits<float>::quiet_NaN());
+    state_.max_h = Field<float>(g, 0.0f);
+    state_.max_speed = Field<float>(g, 0.0f);
+    state_.arrival = Field<float>(g, std::numeric_limits<float>::quiet_NaN());
 
     // Single precision keeps the bed relative to the lowest domain cell: a float carries about 7
     // digits, so depths recovered as (h + z) - z at 500 m above sea level would lose 30 microns
@@ -78,13 +79,13 @@ BasicSimulation<Real>::BasicSimulation(ModelSetup setup) : setup_(std::move(setu
             gn2_(i, j) = o.gravity * n_m * n_m;
             const double h0 = setup_.h0.empty() ? 0.0 : setup_.h0[k];
             if (!(h0 >= 0.0) || !std::isfinite(h0)) throw std::invalid_argument("initial depth must be >= 0");
-            h_(i, j) = h0;
+            state_.h(i, j) = h0;
             if (h0 >= o.dry_depth) {
-                if (!setup_.u0.empty()) hu_(i, j) = h0 * setup_.u0[k];
-                if (!setup_.v0.empty()) hv_(i, j) = h0 * setup_.v0[k];
+                if (!setup_.u0.empty()) state_.hu(i, j) = h0 * setup_.u0[k];
+                if (!setup_.v0.empty()) state_.hv(i, j) = h0 * setup_.v0[k];
             }
-            max_h_(i, j) = static_cast<float>(h0);
-            if (h0 > o.arrival_depth) arrival_(i, j) = 0.0f;
+            state_.max_h(i, j) = static_cast<float>(h0);
+            if (h0 > o.arrival_depth) state_.arrival(i, j) = 0.0f;
         }
     }
     for (const BoundarySpec& b : setup_.boundaries) {
@@ -96,41 +97,48 @@ BasicSimulation<Real>::BasicSimulation(ModelSetup setup) : setup_(std::move(setu
             throw std::invalid_argument("level/discharge boundary without a value");
     }
 
-    q_west_.assign(g.ny, kNaN);
-    q_east_.assign(g.ny, kNaN);
-    q_north_.assign(g.nx, kNaN);
-    q_south_.assign(g.nx, kNaN);
-    f_west_.assign(g.ny, 0.0);
-    f_east_.assign(g.ny, 0.0);
-    f_north_.assign(g.nx, 0.0);
-    f_south_.assign(g.nx, 0.0);
-    row_fix_.assign(g.ny, 0.0);
+    faces_.q_west.assign(g.ny, kNaN);
+    faces_.q_east.assign(g.ny, kNaN);
+    faces_.q_north.assign(g.nx, kNaN);
+    faces_.q_south.assign(g.nx, kNaN);
+    faces_.f_west.assign(g.ny, 0.0);
+    faces_.f_east.assign(g.ny, 0.0);
+    faces_.f_north.assign(g.nx, 0.0);
+    faces_.f_south.assign(g.nx, 0.0);
+    faces_.row_fix.assign(g.ny, 0.0);
 
     // Wave speeds and wet cells of the initial state.
     const double eps4 = std::pow(o.velocity_eps, 4);
-    smax_x_ = smax_y_ = 0.0;
-    wet_cells_ = 0;
+    state_.smax_x = state_.smax_y = 0.0;
+    state_.wet_cells = 0;
     for (int j = 0; j < g.ny; ++j) {
         for (int i = 0; i < g.nx; ++i) {
-            const double h = h_(i, j);
+            const double h = state_.h(i, j);
             if (h <= 0.0) continue;
-            if (h >= o.dry_depth) ++wet_cells_;
+            if (h >= o.dry_depth) ++state_.wet_cells;
             const double c = std::sqrt(o.gravity * h);
-            const double u = desingularised_velocity<double>(h, hu_(i, j), eps4);
-            const double v = desingularised_velocity<double>(h, hv_(i, j), eps4);
-            max_speed_(i, j) = static_cast<float>(std::hypot(u, v));
+            const double u = desingularised_velocity<double>(h, state_.hu(i, j), eps4);
+            const double v = desingularised_velocity<double>(h, state_.hv(i, j), eps4);
+            state_.max_speed(i, j) = static_cast<float>(std::hypot(u, v));
             // Same drain bound as in the sweep (see sweep_fv1), from the initial neighbours.
             auto dry_at = [&](int a, int b) {
                 if (a < 0 || a >= g.nx || b < 0 || b >= g.ny) return 0.0;
-                return reconstruct_face<Real>(h_(i, j), z_(i, j), h_(a, b), z_(a, b)).hr == Real(0) ? 1.0 : 0.0;
+                return reconstruct_face<Real>(state_.h(i, j), z_(i, j), state_.h(a, b), z_(a, b)).hr == Real(0) ? 1.0 : 0.0;
             };
             const double k_dry = dry_at(i - 1, j) + dry_at(i + 1, j) + (dry_at(i, j - 1) + dry_at(i, j + 1)) * g.dx / g.dy;
-            smax_x_ = std::max(smax_x_, o.cfl * 2.0 / 3.0 * k_dry * c);
-            smax_x_ = std::max(smax_x_, std::abs(u) + c);
-            smax_y_ = std::max(smax_y_, std::abs(v) + c);
+            state_.smax_x = std::max(state_.smax_x, o.cfl * 2.0 / 3.0 * k_dry * c);
+            state_.smax_x = std::max(state_.smax_x, std::abs(u) + c);
+            state_.smax_y = std::max(state_.smax_y, std::abs(v) + c);
         }
     }
-    ledger_.volume0 = volume();
+    state_.ledger.volume0 = volume();
+    if (o.scheme == Scheme::Inertial) {
+        // The face discharges belong to the state: built from the cells' momentum with the ghost
+        // cells filled for t = 0 (as the first step fills them), and the depth bound of the first
+        // time step.
+        fill_ghosts(state_.t);
+        init_inertial_state();
+    }
     // The per-cell inputs now live in the solver's fields: release them (memory per cell is a
     // budget: a 4096 x 4096 run keeps only what it steps).
     for (std::vector<double>* v : {&setup_.z, &setup_.manning, &setup_.h0, &setup_.u0, &setup_.v0}) {
@@ -143,7 +151,7 @@ template <class Real>
 double BasicSimulation<Real>::volume() const {
     const Grid2D& g = grid_;
     std::vector<double> rows(g.ny, 0.0);
-    const Field<Real>& h = h_;
+    const Field<Real>& h = state_.h;
 #pragma omp parallel for schedule(static) num_threads(threads_) default(none) shared(g, h, rows)
     for (int j = 0; j < g.ny; ++j) {
         const Real* hr = h.row(j);
@@ -157,13 +165,141 @@ double BasicSimulation<Real>::volume() const {
 }
 
 template <class Real>
+void BasicSimulation<Real>::restore_state(const State<Real>& s) {
+    const Grid2D& g = grid_;
+    const Grid2D& o = s.grid;
+    if (o.nx != g.nx || o.ny != g.ny || o.ghost != g.ghost || o.pitch != g.pitch || o.dx != g.dx || o.dy != g.dy ||
+        o.geotransform != g.geotransform || o.i0 != g.i0 || o.j0 != g.j0 ||
+        o.global_size_x() != g.global_size_x() || o.global_size_y() != g.global_size_y())
+        throw std::invalid_argument("restore_state: the state is on another grid");
+    auto check = [&g](std::size_t size, const char* what, bool needed) {
+        if (size != (needed ? g.size() : 0))
+            throw std::invalid_argument(std::string("restore_state: field ") + what + " has the wrong size");
+    };
+    const bool inertial = setup_.options.scheme == Scheme::Inertial;
+    check(s.h.size(), "h", true);
+    check(s.hu.size(), "hu", true);
+    check(s.hv.size(), "hv", true);
+    check(s.qx.size(), "qx", inertial);
+    check(s.qy.size(), "qy", inertial);
+    check(s.max_h.size(), "max_h", true);
+    check(s.max_speed.size(), "max_speed", true);
+    check(s.arrival.size(), "arrival", true);
+    if (s.extra.size() != state_.extra.size())
+        throw std::invalid_argument("restore_state: the state's source fields are not the simulation's");
+    for (std::size_t k = 0; k < s.extra.size(); ++k) {
+        if (s.extra[k].name != state_.extra[k].name)
+            throw std::invalid_argument("restore_state: source field " + s.extra[k].name + " where " +
+                                        state_.extra[k].name + " was expected");
+        check(s.extra[k].values.size(), s.extra[k].name.c_str(), true);
+    }
+    if (s.ledger.terms.size() != state_.ledger.terms.size())
+        throw std::invalid_argument("restore_state: the state's ledger terms are not the simulation's");
+    for (std::size_t k = 0; k < s.ledger.terms.size(); ++k)
+        if (s.ledger.terms[k].name != state_.ledger.terms[k].name ||
+            s.ledger.terms[k].adds != state_.ledger.terms[k].adds)
+            throw std::invalid_argument("restore_state: ledger term " + s.ledger.terms[k].name + " where " +
+                                        state_.ledger.terms[k].name + " was expected");
+    state_ = s;
+    // Every workspace is rebuilt from the state on the next step, as on the first step of a run.
+    tiles_.ready = false;
+    inertial_.ready = false;
+    fv2_.ready = false;
+    fv2_.chunks_ready = false;
+}
+
+template <class Real>
+void BasicSimulation<Real>::add_source(std::unique_ptr<SourceTerm<Real>> source) {
+    if (!source) throw std::invalid_argument("add_source: no source");
+    source->check(grid_);
+    std::vector<LedgerTerm> terms = source->ledger_terms();
+    if (terms.empty()) throw std::invalid_argument("add_source: a source must book at least one ledger term");
+    for (const LedgerTerm& t : terms) {
+        for (const char* builtin : {"volume0", "rain", "inflow", "outflow", "positivity_fix", "volume", "error"})
+            if (t.name == builtin) throw std::invalid_argument("add_source: ledger term name " + t.name + " is built in");
+        if (state_.ledger.term(t.name)) throw std::invalid_argument("add_source: ledger term " + t.name + " exists");
+    }
+    for (const std::string& f : source->state_fields())
+        if (state_.extra_field(f)) throw std::invalid_argument("add_source: state field " + f + " exists");
+    source_first_term_.push_back(state_.ledger.terms.size());
+    for (LedgerTerm& t : terms) {
+        t.volume = 0.0;
+        state_.ledger.terms.push_back(std::move(t));
+    }
+    for (const std::string& f : source->state_fields()) state_.extra.push_back({f, Field<double>(grid_, 0.0)});
+    sources_.push_back(std::move(source));
+}
+
+template <class Real>
+void BasicSimulation<Real>::apply_sources(double t, double dt, double t_new) {
+    SourceContext<Real> ctx{grid_, state_, z_, setup_.options.dry_depth, threads_};
+    std::vector<double> booked;
+    for (std::size_t k = 0; k < sources_.size(); ++k) {
+        const std::size_t first = source_first_term_[k];
+        const std::size_t end = k + 1 < sources_.size() ? source_first_term_[k + 1] : state_.ledger.terms.size();
+        booked.assign(end - first, 0.0);
+        sources_[k]->apply(ctx, t, dt, booked.data());
+        for (std::size_t i = first; i < end; ++i) state_.ledger.terms[i].volume += booked[i - first];
+    }
+    // What the next step reads from this one, for the state the sources left: wave speeds (with
+    // fv1's dry-bed drain bound, as in the constructor), wet cells, the inertial depth bound, the
+    // monitors; the dry-tile flags are rebuilt from the state on the next step. One pass over the
+    // domain, only when sources are registered.
+    const Grid2D& g = grid_;
+    const SolverOptions& o = setup_.options;
+    const double gr = o.gravity, eps4 = std::pow(o.velocity_eps, 4), dry = o.dry_depth;
+    const double drain = o.cfl * 2.0 / 3.0, dx_over_dy = g.dx / g.dy;
+    const bool fv1 = o.scheme == Scheme::Fv1;
+    const float arrival_depth = static_cast<float>(o.arrival_depth), t_arrival = static_cast<float>(t_new);
+    double sx = state_.smax_x, sy = state_.smax_y;
+    Real hmax = static_cast<Real>(state_.inertial_hmax);
+    std::int64_t wet = 0;
+    State<Real>& st = state_;
+    const Field<Real>& Z = z_;
+#pragma omp parallel for schedule(static) num_threads(threads_) default(none) shared(g, st, Z) \
+    firstprivate(gr, eps4, dry, drain, dx_over_dy, fv1, arrival_depth, t_arrival) reduction(max : sx, sy, hmax) \
+    reduction(+ : wet)
+    for (int j = 0; j < g.ny; ++j)
+        for (int i = 0; i < g.nx; ++i) {
+            if (!(Z(i, j) < 0.5 * kWallElevation)) continue;
+            const double h = st.h(i, j);
+            hmax = std::max(hmax, st.h(i, j));
+            if (!(h > 0.0)) continue;
+            wet += h >= dry ? 1 : 0;
+            const double c = std::sqrt(gr * h);
+            const double u = desingularised_velocity<double>(h, st.hu(i, j), eps4);
+            const double v = desingularised_velocity<double>(h, st.hv(i, j), eps4);
+            sx = std::max(sx, std::abs(u) + c);
+            sy = std::max(sy, std::abs(v) + c);
+            if (fv1) {
+                auto dry_at = [&](int a, int b) {
+                    if (a < 0 || a >= g.nx || b < 0 || b >= g.ny) return 0.0;
+                    return reconstruct_face<Real>(st.h(i, j), Z(i, j), st.h(a, b), Z(a, b)).hr == Real(0) ? 1.0 : 0.0;
+                };
+                const double k_dry = dry_at(i - 1, j) + dry_at(i + 1, j) + (dry_at(i, j - 1) + dry_at(i, j + 1)) * dx_over_dy;
+                sx = std::max(sx, drain * k_dry * c);
+            }
+            const float hf = static_cast<float>(h);
+            st.max_h(i, j) = std::max(st.max_h(i, j), hf);
+            st.max_speed(i, j) = std::max(st.max_speed(i, j), static_cast<float>(std::hypot(u, v)));
+            if (hf > arrival_depth && std::isnan(st.arrival(i, j))) st.arrival(i, j) = t_arrival;
+        }
+    state_.smax_x = sx;
+    state_.smax_y = sy;
+    state_.wet_cells = wet;
+    if (o.scheme == Scheme::Inertial) state_.inertial_hmax = hmax;
+    tiles_.ready = false;
+    fv2_.chunks_ready = false;
+}
+
+template <class Real>
 double BasicSimulation<Real>::supercritical_fraction() const {
     const Grid2D& g = grid_;
     const double gr = setup_.options.gravity;
     constexpr double kMinDepth = 0.01;  // m: thinner films do not count as wetted area
-    const Field<Real>& H = h_;
-    const Field<Real>& HU = hu_;
-    const Field<Real>& HV = hv_;
+    const Field<Real>& H = state_.h;
+    const Field<Real>& HU = state_.hu;
+    const Field<Real>& HV = state_.hv;
     std::int64_t wetted = 0, super = 0;
 #pragma omp parallel for schedule(static) num_threads(threads_) default(none) shared(g, H, HU, HV) \
     firstprivate(gr, kMinDepth) reduction(+ : wetted, super)
@@ -190,18 +326,18 @@ double BasicSimulation<Real>::next_breakpoint(double t) const {
 
 template <class Real>
 void BasicSimulation<Real>::advance_to(double t_target) {
-    while (t_ < t_target) step(t_target);
+    while (state_.t < t_target) step(t_target);
 }
 
 template <class Real>
 double BasicSimulation<Real>::step(double t_limit) {
     auto t0 = Clock::now();
-    fill_ghosts(t_);
+    fill_ghosts(state_.t);
     phase_s_[0] += seconds_since(t0);
 
     t0 = Clock::now();
-    const double t_end = std::min(t_limit, next_breakpoint(t_));
-    const double remaining = t_end - t_;
+    const double t_end = std::min(t_limit, next_breakpoint(state_.t));
+    const double remaining = t_end - state_.t;
     if (!(remaining > 0.0)) throw std::logic_error("step(): t_limit is not after the current time");
     double dt = setup_.options.scheme == Scheme::Inertial ? inertial_time_step() : cfl_time_step();
     double t_new;
@@ -211,9 +347,9 @@ double BasicSimulation<Real>::step(double t_limit) {
     } else {
         // Avoid a sliver of a step just before an event: split what is left into two.
         if (remaining < 1.5 * dt) dt = 0.5 * remaining;
-        t_new = t_ + dt;
+        t_new = state_.t + dt;
     }
-    set_discharge_fluxes(t_, dt);
+    set_discharge_fluxes(state_.t, dt);
     phase_s_[1] += seconds_since(t0);
 
     t0 = Clock::now();
@@ -224,31 +360,37 @@ double BasicSimulation<Real>::step(double t_limit) {
     }
     phase_s_[2] += seconds_since(t0);
 
+    if (!sources_.empty()) {
+        t0 = Clock::now();
+        apply_sources(state_.t, dt, t_new);
+        phase_s_[3] += seconds_since(t0);
+    }
+
     // Ledger: rain on every domain cell, boundary fluxes face by face (serial sums, so the
     // result does not depend on the thread count).
     const Grid2D& g = grid_;
     if (!setup_.rain.empty()) {
-        ledger_.rain += setup_.rain.mean(t_, t_new) * dt * static_cast<double>(domain_cells_) * g.cell_area();
+        state_.ledger.rain += setup_.rain.mean(state_.t, t_new) * dt * static_cast<double>(domain_cells_) * g.cell_area();
     }
     double in = 0.0, out = 0.0;
     for (int j = 0; j < g.ny; ++j) {
-        const double w = f_west_[j], e = f_east_[j];
+        const double w = faces_.f_west[j], e = faces_.f_east[j];
         (w > 0 ? in : out) += std::abs(w) * g.dy;
         (e < 0 ? in : out) += std::abs(e) * g.dy;
     }
     for (int i = 0; i < g.nx; ++i) {
-        const double n = f_north_[i], s = f_south_[i];
+        const double n = faces_.f_north[i], s = faces_.f_south[i];
         (n < 0 ? in : out) += std::abs(n) * g.dx;
         (s > 0 ? in : out) += std::abs(s) * g.dx;
     }
-    ledger_.inflow += in * dt;
-    ledger_.outflow += out * dt;
+    state_.ledger.inflow += in * dt;
+    state_.ledger.outflow += out * dt;
     double fix = 0.0;
-    for (double r : row_fix_) fix += r;
-    ledger_.positivity_fix += fix * g.cell_area();
+    for (double r : faces_.row_fix) fix += r;
+    state_.ledger.positivity_fix += fix * g.cell_area();
 
-    t_ = t_new;
-    ++steps_;
+    state_.t = t_new;
+    ++state_.steps;
     return dt;
 }
 
@@ -257,14 +399,14 @@ double BasicSimulation<Real>::cfl_time_step() const {
     const Grid2D& g = grid_;
     const double gr = setup_.options.gravity;
     const double eps4 = std::pow(setup_.options.velocity_eps, 4);
-    double sx = smax_x_, sy = smax_y_;
+    double sx = state_.smax_x, sy = state_.smax_y;
     // Ghost cells can carry faster states than the interior (a level boundary against a dry bed).
     auto ghost_speed = [&](int i, int j) {
-        const double h = h_(i, j);
+        const double h = state_.h(i, j);
         if (h <= 0.0) return;
         const double c = std::sqrt(gr * h);
-        sx = std::max(sx, std::abs(desingularised_velocity<double>(h, hu_(i, j), eps4)) + c);
-        sy = std::max(sy, std::abs(desingularised_velocity<double>(h, hv_(i, j), eps4)) + c);
+        sx = std::max(sx, std::abs(desingularised_velocity<double>(h, state_.hu(i, j), eps4)) + c);
+        sy = std::max(sy, std::abs(desingularised_velocity<double>(h, state_.hv(i, j), eps4)) + c);
     };
     for (int j = 0; j < g.ny; ++j) {
         ghost_speed(-1, j);
@@ -289,10 +431,10 @@ void BasicSimulation<Real>::fill_ghosts(double t) {
     // Ghost (gi, gj) at layer k (1, 2) takes from interior (ii, jj) = mirror or nearest.
     // `normal_sign` flips the normal momentum (mirror for closed walls).
     auto set_ghost = [&](int gi, int gj, int ii, int jj, bool flip_u, bool flip_v) {
-        h_(gi, gj) = h_(ii, jj);
+        state_.h(gi, gj) = state_.h(ii, jj);
         z_(gi, gj) = z_(ii, jj);
-        hu_(gi, gj) = flip_u ? -hu_(ii, jj) : hu_(ii, jj);
-        hv_(gi, gj) = flip_v ? -hv_(ii, jj) : hv_(ii, jj);
+        state_.hu(gi, gj) = flip_u ? -state_.hu(ii, jj) : state_.hu(ii, jj);
+        state_.hv(gi, gj) = flip_v ? -state_.hv(ii, jj) : state_.hv(ii, jj);
     };
     // 1) Every side closed (mirror) by default.
     for (int k = 1; k <= 2; ++k) {
@@ -306,10 +448,10 @@ void BasicSimulation<Real>::fill_ghosts(double t) {
         }
     }
     // A closed face carries exactly no mass (the mirror state gives zero only up to round-off).
-    std::fill(q_west_.begin(), q_west_.end(), 0.0);
-    std::fill(q_east_.begin(), q_east_.end(), 0.0);
-    std::fill(q_north_.begin(), q_north_.end(), 0.0);
-    std::fill(q_south_.begin(), q_south_.end(), 0.0);
+    std::fill(faces_.q_west.begin(), faces_.q_west.end(), 0.0);
+    std::fill(faces_.q_east.begin(), faces_.q_east.end(), 0.0);
+    std::fill(faces_.q_north.begin(), faces_.q_north.end(), 0.0);
+    std::fill(faces_.q_south.begin(), faces_.q_south.end(), 0.0);
 
     // 2) Each boundary condition overwrites its segment.
     for (const BoundarySpec& b : setup_.boundaries) {
@@ -318,17 +460,17 @@ void BasicSimulation<Real>::fill_ghosts(double t) {
         const int last = b.last < 0 ? len - 1 : b.last;
         const double val = b.value.empty() ? 0.0 : b.value.at(t);
         const double eps4 = std::pow(setup_.options.velocity_eps, 4);
-        std::vector<double>& imposed = b.side == BoundarySide::West    ? q_west_
-                                       : b.side == BoundarySide::East  ? q_east_
-                                       : b.side == BoundarySide::North ? q_north_
-                                                                       : q_south_;
+        std::vector<double>& imposed = b.side == BoundarySide::West    ? faces_.q_west
+                                       : b.side == BoundarySide::East  ? faces_.q_east
+                                       : b.side == BoundarySide::North ? faces_.q_north
+                                                                       : faces_.q_south;
         for (int s = b.first; s <= last; ++s) {
             const auto [ii, jj] = boundary_cell(b.side, s);
             // Free and level faces take the Riemann flux; discharge faces get theirs later.
             if (b.type == BoundaryType::Free || b.type == BoundaryType::Level) imposed[s] = kNaN;
             for (int k = 1; k <= 2; ++k) {
                 const auto [gi, gj] = ghost_cell(b.side, ii, jj, k);
-                const double zi = z_(ii, jj), hi = h_(ii, jj);
+                const double zi = z_(ii, jj), hi = state_.h(ii, jj);
                 switch (b.type) {
                     case BoundaryType::Closed:
                         break;  // already mirrored
@@ -346,9 +488,9 @@ void BasicSimulation<Real>::fill_ghosts(double t) {
                     case BoundaryType::Level: {
                         z_(gi, gj) = zi;
                         const double hg = zi < 0.5 * kWallElevation ? std::max(0.0, (val - z_datum_) - zi) : 0.0;
-                        h_(gi, gj) = hg;  // velocity from the interior
-                        hu_(gi, gj) = hg * desingularised_velocity<double>(hi, hu_(ii, jj), eps4);
-                        hv_(gi, gj) = hg * desingularised_velocity<double>(hi, hv_(ii, jj), eps4);
+                        state_.h(gi, gj) = hg;  // velocity from the interior
+                        state_.hu(gi, gj) = hg * desingularised_velocity<double>(hi, state_.hu(ii, jj), eps4);
+                        state_.hv(gi, gj) = hg * desingularised_velocity<double>(hi, state_.hv(ii, jj), eps4);
                         break;
                     }
                     case BoundaryType::Discharge:
@@ -376,7 +518,7 @@ void BasicSimulation<Real>::discharge_shares(const BoundarySpec& b, std::vector<
         const auto [ii, jj] = boundary_cell(b.side, s);
         if (!inside(ii, jj)) continue;
         ++active;
-        const double h = h_(ii, jj);
+        const double h = state_.h(ii, jj);
         if (h >= setup_.options.dry_depth) {
             share[s] = std::pow(h, 5.0 / 3.0);
             wsum += share[s];
@@ -405,7 +547,7 @@ void BasicSimulation<Real>::set_discharge_ghosts(const BoundarySpec& b, double Q
     const bool ew = b.side == BoundarySide::West || b.side == BoundarySide::East;
     const double width = ew ? g.dy : g.dx;
     const double inflow_sign = (b.side == BoundarySide::West || b.side == BoundarySide::South) ? 1.0 : -1.0;
-    std::vector<double>& share = share_scratch_;
+    std::vector<double>& share = faces_.share;
     discharge_shares(b, share);
     const int len = ew ? g.ny : g.nx;
     const int last = b.last < 0 ? len - 1 : b.last;
@@ -415,12 +557,12 @@ void BasicSimulation<Real>::set_discharge_ghosts(const BoundarySpec& b, double Q
         const double q = Q * share[s] / width;  // m2/s through this face, inflow positive
         // Ghost state: the inflow at the interior depth, or at the critical depth of that
         // discharge where the interior is shallower; it sets the momentum flux of the face.
-        const double hg = std::max(static_cast<double>(h_(ii, jj)), std::cbrt(q * q / setup_.options.gravity));
+        const double hg = std::max(static_cast<double>(state_.h(ii, jj)), std::cbrt(q * q / setup_.options.gravity));
         for (int k = 1; k <= 2; ++k) {
             const auto [gi, gj] = ghost_cell(b.side, ii, jj, k);
-            h_(gi, gj) = hg;
-            hu_(gi, gj) = ew ? inflow_sign * q : 0.0;
-            hv_(gi, gj) = ew ? 0.0 : inflow_sign * q;
+            state_.h(gi, gj) = hg;
+            state_.hu(gi, gj) = ew ? inflow_sign * q : 0.0;
+            state_.hv(gi, gj) = ew ? 0.0 : inflow_sign * q;
         }
     }
 }
@@ -445,14 +587,14 @@ void BasicSimulation<Real>::set_discharge_fluxes(double t, double dt) {
         const double inflow_sign = (b.side == BoundarySide::West || b.side == BoundarySide::South) ? 1.0 : -1.0;
         // Mean discharge over the step: the volume that enters is exactly the hydrograph's.
         const double Q = b.value.mean(t, t + dt);
-        std::vector<double>& share = share_scratch_;
+        std::vector<double>& share = faces_.share;
         discharge_shares(b, share);
         const int len = ew ? g.ny : g.nx;
         const int last = b.last < 0 ? len - 1 : b.last;
-        std::vector<double>& target = b.side == BoundarySide::West   ? q_west_
-                                      : b.side == BoundarySide::East ? q_east_
-                                      : b.side == BoundarySide::North ? q_north_
-                                                                      : q_south_;
+        std::vector<double>& target = b.side == BoundarySide::West   ? faces_.q_west
+                                      : b.side == BoundarySide::East ? faces_.q_east
+                                      : b.side == BoundarySide::North ? faces_.q_north
+                                                                      : faces_.q_south;
         for (int s = b.first; s <= last; ++s) {
             const auto [ii, jj] = boundary_cell(b.side, s);
             if (!inside(ii, jj)) continue;
@@ -469,7 +611,7 @@ void BasicSimulation<Real>::copy_depth(float* out) const {
     for (int j = 0; j < g.ny; ++j)
         for (int i = 0; i < g.nx; ++i)
             out[static_cast<std::size_t>(j) * g.nx + i] =
-                inside(i, j) ? static_cast<float>(h_(i, j)) : std::numeric_limits<float>::quiet_NaN();
+                inside(i, j) ? static_cast<float>(state_.h(i, j)) : std::numeric_limits<float>::quiet_NaN();
 }
 
 template <class Real>
@@ -483,9 +625,9 @@ void BasicSimulation<Real>::copy_velocity(float* vx, float* vy) const {
                 vx[k] = vy[k] = std::numeric_limits<float>::quiet_NaN();
                 continue;
             }
-            const double h = h_(i, j);
-            vx[k] = h > 0.0 ? static_cast<float>(desingularised_velocity<double>(h, hu_(i, j), eps4)) : 0.0f;
-            vy[k] = h > 0.0 ? static_cast<float>(desingularised_velocity<double>(h, hv_(i, j), eps4)) : 0.0f;
+            const double h = state_.h(i, j);
+            vx[k] = h > 0.0 ? static_cast<float>(desingularised_velocity<double>(h, state_.hu(i, j), eps4)) : 0.0f;
+            vy[k] = h > 0.0 ? static_cast<float>(desingularised_velocity<double>(h, state_.hv(i, j), eps4)) : 0.0f;
         }
 }
 
@@ -500,22 +642,22 @@ void copy_masked(const Grid2D& g, const Field<float>& f, const Field<Real>& z, f
 }  // namespace
 
 template <class Real>
-void BasicSimulation<Real>::copy_max_depth(float* out) const { copy_masked(grid_, max_h_, z_, out); }
+void BasicSimulation<Real>::copy_max_depth(float* out) const { copy_masked(grid_, state_.max_h, z_, out); }
 template <class Real>
-void BasicSimulation<Real>::copy_max_speed(float* out) const { copy_masked(grid_, max_speed_, z_, out); }
+void BasicSimulation<Real>::copy_max_speed(float* out) const { copy_masked(grid_, state_.max_speed, z_, out); }
 template <class Real>
-void BasicSimulation<Real>::copy_arrival_time(float* out) const { copy_masked(grid_, arrival_, z_, out); }
+void BasicSimulation<Real>::copy_arrival_time(float* out) const { copy_masked(grid_, state_.arrival, z_, out); }
 
 template <class Real>
 GaugeReading BasicSimulation<Real>::gauge(std::size_t k) const {
     const GaugeSpec& s = setup_.gauges.at(k);
     const double eps4 = std::pow(setup_.options.velocity_eps, 4);
-    const double h = h_(s.i, s.j);
+    const double h = state_.h(s.i, s.j);
     GaugeReading r{};
     r.depth = h;
     r.water_level = h + z_(s.i, s.j) + z_datum_;
-    r.velocity_x = h > 0.0 ? desingularised_velocity<double>(h, hu_(s.i, s.j), eps4) : 0.0;
-    r.velocity_y = h > 0.0 ? desingularised_velocity<double>(h, hv_(s.i, s.j), eps4) : 0.0;
+    r.velocity_x = h > 0.0 ? desingularised_velocity<double>(h, state_.hu(s.i, s.j), eps4) : 0.0;
+    r.velocity_y = h > 0.0 ? desingularised_velocity<double>(h, state_.hv(s.i, s.j), eps4) : 0.0;
     return r;
 }
 
@@ -523,12 +665,14 @@ template <class Real>
 std::size_t BasicSimulation<Real>::state_bytes() const {
     std::size_t b = 0;
     auto add = [&b](const auto& f) { b += f.size() * sizeof(*f.data()); };
-    for (const Field<Real>* f : {&h_, &hu_, &hv_, &z_, &gn2_, &fv2_h0_, &fv2_hu0_, &fv2_hv0_, &qx_, &qy_, &qx_flux_,
-                                 &qy_flux_, &donor_r_, &sqrtg_n_})
+    for (const Field<Real>* f : {&state_.h, &state_.hu, &state_.hv, &z_, &gn2_, &fv2_.h0, &fv2_.hu0, &fv2_.hv0,
+                                 &state_.qx, &state_.qy, &inertial_.fx, &inertial_.fy, &inertial_.donor,
+                                 &inertial_.sqrtg_n})
         add(*f);
-    add(max_h_);
-    add(max_speed_);
-    add(arrival_);
+    for (const NamedField& f : state_.extra) add(f.values);
+    add(state_.max_h);
+    add(state_.max_speed);
+    add(state_.arrival);
     return b;
 }
 
@@ -537,6 +681,7 @@ double BasicSimulation<Real>::phase_seconds(const std::string& name) const {
     if (name == "boundaries") return phase_s_[0];
     if (name == "timestep") return phase_s_[1];
     if (name == "sweep") return phase_s_[2];
+    if (name == "sources") return phase_s_[3];
     return 0.0;
 }
 

@@ -78,7 +78,7 @@ struct StageData {
     // 5 the velocities (each the one below dilated by one row).
     int nch, chunk;
     const std::uint8_t* level[6];
-    std::uint8_t* stale;  // chunks where U* (h_ ...) may differ from U^n: swept since U* was last copied from U^n
+    std::uint8_t* stale;  // chunks where U* (state_.h ...) may differ from U^n: swept since U* was last copied from U^n
     std::uint8_t* wet;    // stage 2: chunks of the new state with water (out)
 };
 
@@ -87,7 +87,7 @@ constexpr int kLevelPad = 6;
 /// a stage's update of a cell reads cells up to 3 away (a face: 2 cells each side; donor factors of
 /// the neighbours: one more), and a step has two stages.
 constexpr int kReach = 6;
-/// Chunk flags of fv2_wet_: water in the chunk, within kReach cells of its west end, of its east end.
+/// Chunk flags of fv2_.wet: water in the chunk, within kReach cells of its west end, of its east end.
 constexpr std::uint8_t kWetAny = 1, kWetWest = 2, kWetEast = 4;
 
 /// Water flags (kWet...) of the cells [i0, i1) of a row.
@@ -404,40 +404,40 @@ void stage_block(const StageData<T>& s, const RowBuffers<T>& b, double* monitor_
 template <class Real>
 void BasicSimulation<Real>::init_fv2() {
     const Grid2D& g = grid_;
-    fv2_h0_ = Field<Real>(g, 0.0);
-    fv2_hu0_ = Field<Real>(g, 0.0);
-    fv2_hv0_ = Field<Real>(g, 0.0);
-    fv2_ready_ = true;
+    fv2_.h0 = Field<Real>(g, 0.0);
+    fv2_.hu0 = Field<Real>(g, 0.0);
+    fv2_.hv0 = Field<Real>(g, 0.0);
+    fv2_.ready = true;
 }
 
 template <class Real>
 void BasicSimulation<Real>::step_fv2(double dt, double t_new) {
-    if (!fv2_ready_) init_fv2();
-    // U^n moves to fv2_h0_ ... (ghosts filled for t_); stage 1 writes U* into h_ ..., whose ghosts
+    if (!fv2_.ready) init_fv2();
+    // U^n moves to fv2_.h0 ... (ghosts filled for state_.t); stage 1 writes U* into state_.h ..., whose ghosts
     // are then filled for t_new; stage 2 averages U^n and U* + dt L(U*) in place of U^n, which
     // moves back. No copy of the state.
-    std::swap(h_, fv2_h0_);
-    std::swap(hu_, fv2_hu0_);
-    std::swap(hv_, fv2_hv0_);
-    const bool all_active = !setup_.options.skip_dry_tiles || (!setup_.rain.empty() && setup_.rain.mean(t_, t_new) * dt > 0.0);
+    std::swap(state_.h, fv2_.h0);
+    std::swap(state_.hu, fv2_.hu0);
+    std::swap(state_.hv, fv2_.hv0);
+    const bool all_active = !setup_.options.skip_dry_tiles || (!setup_.rain.empty() && setup_.rain.mean(state_.t, t_new) * dt > 0.0);
     fv2_activity(false);
-    if (all_active) std::fill(fv2_active_.begin(), fv2_active_.end(), std::uint8_t(1));
-    fv2_stage(dt, t_new, false);  // U* (ghosts for t_)
+    if (all_active) std::fill(fv2_.active.begin(), fv2_.active.end(), std::uint8_t(1));
+    fv2_stage(dt, t_new, false);  // U* (ghosts for state_.t)
     fill_ghosts(t_new);
-    set_discharge_fluxes(t_, dt);  // the step's mean discharge again: the inflow volume is exact
+    set_discharge_fluxes(state_.t, dt);  // the step's mean discharge again: the inflow volume is exact
     if (!all_active) fv2_activity(true);
     fv2_stage(dt, t_new, true);   // (U + U* + dt L(U*)) / 2, and the monitors of the new state
-    std::swap(h_, fv2_h0_);
-    std::swap(hu_, fv2_hu0_);
-    std::swap(hv_, fv2_hv0_);
+    std::swap(state_.h, fv2_.h0);
+    std::swap(state_.hu, fv2_.hu0);
+    std::swap(state_.hv, fv2_.hv0);
 }
 
-/// The chunks swept in a stage (fv2_active_). Within one stage a cell's update reads cells up to 3
+/// The chunks swept in a stage (fv2_.active). Within one stage a cell's update reads cells up to 3
 /// away (face: 2 cells each side; donor factors of the neighbours: one more), so within the two
 /// stages of a step water moves at most 6 cells: a chunk is swept if water of U^n, a wet ghost
 /// cell or an imposed inflow lies within 6 rows and one chunk (64 cells > 6) of it. Before stage
-/// 1 (second = false): from U^n (fv2_h0_) and its ghosts (t_); before stage 2, the chunks near
-/// the ghost cells and inflows for t_new (ghosts of U* in h_) are added. A chunk not swept is
+/// 1 (second = false): from U^n (fv2_.h0) and its ghosts (state_.t); before stage 2, the chunks near
+/// the ghost cells and inflows for t_new (ghosts of U* in state_.h) are added. A chunk not swept is
 /// dry, and so is everything its cells' fluxes read: the full sweep would leave it dry, without
 /// momentum, its faces without flux and its monitors unchanged.
 template <class Real>
@@ -445,22 +445,22 @@ void BasicSimulation<Real>::fv2_activity(bool second) {
     const int nx = grid_.nx, ny = grid_.ny;
     const int nch = (nx + kChunk - 1) / kChunk;
     const std::size_t n = static_cast<std::size_t>(ny) * nch;
-    if (!fv2_chunks_ready_) {
-        fv2_wet_.assign(n, 0);
+    if (!fv2_.chunks_ready) {
+        fv2_.wet.assign(n, 0);
         for (int j = 0; j < ny; ++j)
             for (int c = 0; c < nch; ++c)
-                fv2_wet_[static_cast<std::size_t>(j) * nch + c] =
-                    chunk_flags(fv2_h0_.row(j), c * kChunk, std::min(nx, (c + 1) * kChunk));
-        fv2_stale_.assign(n, 1);
-        fv2_active_.assign(n, 1);
-        fv2_chunks_ready_ = true;
+                fv2_.wet[static_cast<std::size_t>(j) * nch + c] =
+                    chunk_flags(fv2_.h0.row(j), c * kChunk, std::min(nx, (c + 1) * kChunk));
+        fv2_.stale.assign(n, 1);
+        fv2_.active.assign(n, 1);
+        fv2_.chunks_ready = true;
     }
-    const Field<Real>& H = second ? h_ : fv2_h0_;
-    std::vector<std::uint8_t>& seed = fv2_seed_;
+    const Field<Real>& H = second ? state_.h : fv2_.h0;
+    std::vector<std::uint8_t>& seed = fv2_.seed;
     if (second)
         seed.assign(n, 0);
     else
-        seed = fv2_wet_;
+        seed = fv2_.wet;
     auto imposed = [](double q) { return !std::isnan(q) && q != 0.0; };
     // A wet ghost cell or an inflow next to cell i of row j: the chunks within kReach cells of it.
     auto mark = [&](int j, int i) {
@@ -468,13 +468,13 @@ void BasicSimulation<Real>::fv2_activity(bool second) {
         for (int c = c0; c <= c1; ++c) seed[static_cast<std::size_t>(j) * nch + c] |= kWetAny;
     };
     for (int j = 0; j < ny; ++j) {
-        if (H(-1, j) > Real(0) || H(-2, j) > Real(0) || imposed(q_west_[j])) mark(j, 0);
-        if (H(nx, j) > Real(0) || H(nx + 1, j) > Real(0) || imposed(q_east_[j])) mark(j, nx - 1);
+        if (H(-1, j) > Real(0) || H(-2, j) > Real(0) || imposed(faces_.q_west[j])) mark(j, 0);
+        if (H(nx, j) > Real(0) || H(nx + 1, j) > Real(0) || imposed(faces_.q_east[j])) mark(j, nx - 1);
     }
     for (int i = -2; i < nx + 2; ++i) {
         const int ic = std::clamp(i, 0, nx - 1);
-        const bool qn = i >= 0 && i < nx && imposed(q_north_[i]);
-        const bool qs = i >= 0 && i < nx && imposed(q_south_[i]);
+        const bool qn = i >= 0 && i < nx && imposed(faces_.q_north[i]);
+        const bool qs = i >= 0 && i < nx && imposed(faces_.q_south[i]);
         if (H(i, -1) > Real(0) || H(i, -2) > Real(0) || qn) mark(0, ic);
         if (H(i, ny) > Real(0) || H(i, ny + 1) > Real(0) || qs) mark(ny - 1, ic);
     }
@@ -489,9 +489,9 @@ void BasicSimulation<Real>::fv2_activity(bool second) {
             w[c] = (sr[c] & kWetAny) | (c > 0 && (sr[c - 1] & kWetEast) ? 1 : 0) |
                    (c + 1 < nch && (sr[c + 1] & kWetWest) ? 1 : 0);
     }
-    if (!second) std::fill(fv2_active_.begin(), fv2_active_.end(), std::uint8_t(0));
+    if (!second) std::fill(fv2_.active.begin(), fv2_.active.end(), std::uint8_t(0));
     for (int j = 0; j < ny; ++j) {
-        std::uint8_t* a = fv2_active_.data() + static_cast<std::size_t>(j) * nch;
+        std::uint8_t* a = fv2_.active.data() + static_cast<std::size_t>(j) * nch;
         for (int jj = std::max(0, j - kReach); jj <= std::min(ny - 1, j + kReach); ++jj) {
             const std::uint8_t* w = wide.data() + static_cast<std::size_t>(jj) * nch;
             for (int c = 0; c < nch; ++c) a[c] |= w[c];
@@ -512,7 +512,7 @@ void BasicSimulation<Real>::fv2_stage(double dt, double t_new, bool second) {
     s.kx = dt / g.dx;
     s.ky = dt / g.dy;
     s.dt = static_cast<Real>(dt);
-    s.rain_dt = setup_.rain.empty() ? Real(0.0) : setup_.rain.mean(t_, t_new) * dt;
+    s.rain_dt = setup_.rain.empty() ? Real(0.0) : setup_.rain.mean(state_.t, t_new) * dt;
     s.wall_half = Real(0.5) * kWallElevation;
     s.h_first = kFirstOrderDepth;
     s.gr_d = o.gravity;
@@ -520,37 +520,37 @@ void BasicSimulation<Real>::fv2_stage(double dt, double t_new, bool second) {
     s.dry_d = o.dry_depth;
     s.arrival_depth = static_cast<float>(o.arrival_depth);
     s.t_arrival = static_cast<float>(t_new);
-    // Stage 1: U^n (in fv2_h0_ ...) -> U* (h_ ...); stage 2: U* (h_ ...) -> U^{n+1} over U^n.
-    s.h = second ? &h_ : &fv2_h0_;
-    s.hu = second ? &hu_ : &fv2_hu0_;
-    s.hv = second ? &hv_ : &fv2_hv0_;
-    s.ho = second ? &fv2_h0_ : &h_;
-    s.huo = second ? &fv2_hu0_ : &hu_;
-    s.hvo = second ? &fv2_hv0_ : &hv_;
+    // Stage 1: U^n (in fv2_.h0 ...) -> U* (state_.h ...); stage 2: U* (state_.h ...) -> U^{n+1} over U^n.
+    s.h = second ? &state_.h : &fv2_.h0;
+    s.hu = second ? &state_.hu : &fv2_.hu0;
+    s.hv = second ? &state_.hv : &fv2_.hv0;
+    s.ho = second ? &fv2_.h0 : &state_.h;
+    s.huo = second ? &fv2_.hu0 : &state_.hu;
+    s.hvo = second ? &fv2_.hv0 : &state_.hv;
     s.z = &z_;
     s.gn2 = &gn2_;
-    s.maxh = &max_h_;
-    s.maxs = &max_speed_;
-    s.arr = &arrival_;
-    s.q_west = q_west_.data();
-    s.q_east = q_east_.data();
-    s.q_north = q_north_.data();
-    s.q_south = q_south_.data();
-    s.f_west = f_west_.data();
-    s.f_east = f_east_.data();
-    s.f_north = f_north_.data();
-    s.f_south = f_south_.data();
-    s.row_fix = row_fix_.data();
+    s.maxh = &state_.max_h;
+    s.maxs = &state_.max_speed;
+    s.arr = &state_.arrival;
+    s.q_west = faces_.q_west.data();
+    s.q_east = faces_.q_east.data();
+    s.q_north = faces_.q_north.data();
+    s.q_south = faces_.q_south.data();
+    s.f_west = faces_.f_west.data();
+    s.f_east = faces_.f_east.data();
+    s.f_north = faces_.f_north.data();
+    s.f_south = faces_.f_south.data();
+    s.row_fix = faces_.row_fix.data();
 
     // The stencil levels of the chunks swept (rows -kLevelPad .. ny + kLevelPad - 1).
     const int nch = (g.nx + kChunk - 1) / kChunk;
     const int nrows = g.ny + 2 * kLevelPad;
     const std::size_t lsize = static_cast<std::size_t>(nrows) * nch;
-    fv2_levels_.assign(6 * lsize, 0);
-    std::copy(fv2_active_.begin(), fv2_active_.end(), fv2_levels_.begin() + static_cast<std::ptrdiff_t>(kLevelPad) * nch);
+    fv2_.levels.assign(6 * lsize, 0);
+    std::copy(fv2_.active.begin(), fv2_.active.end(), fv2_.levels.begin() + static_cast<std::ptrdiff_t>(kLevelPad) * nch);
     for (int d = 1; d < 6; ++d) {
-        const std::uint8_t* lo = fv2_levels_.data() + (d - 1) * lsize;
-        std::uint8_t* hi = fv2_levels_.data() + d * lsize;
+        const std::uint8_t* lo = fv2_.levels.data() + (d - 1) * lsize;
+        std::uint8_t* hi = fv2_.levels.data() + d * lsize;
         for (int r = 0; r < nrows; ++r)
             for (int c = 0; c < nch; ++c) {
                 const std::size_t k = static_cast<std::size_t>(r) * nch + c;
@@ -559,18 +559,18 @@ void BasicSimulation<Real>::fv2_stage(double dt, double t_new, bool second) {
     }
     s.nch = nch;
     s.chunk = kChunk;
-    for (int d = 0; d < 6; ++d) s.level[d] = fv2_levels_.data() + d * lsize + static_cast<std::size_t>(kLevelPad) * nch;
-    s.stale = fv2_stale_.data();
-    s.wet = second ? fv2_wet_.data() : nullptr;
+    for (int d = 0; d < 6; ++d) s.level[d] = fv2_.levels.data() + d * lsize + static_cast<std::size_t>(kLevelPad) * nch;
+    s.stale = fv2_.stale.data();
+    s.wet = second ? fv2_.wet.data() : nullptr;
 
     // Per-thread row buffers: cell -2 .. nx+1 of each array, cell 0 64-byte aligned.
     const int nthreads = std::min(threads_, g.ny);
     const int off = static_cast<int>(64 / sizeof(Real));
     const std::size_t stride = static_cast<std::size_t>((g.nx + 2 + off + off - 1) / off * off);
     const std::size_t need = stride * kRowArrays;
-    if (fv2_rows_.size() < static_cast<std::size_t>(nthreads)) fv2_rows_.resize(nthreads);
+    if (fv2_.rows.size() < static_cast<std::size_t>(nthreads)) fv2_.rows.resize(nthreads);
     for (int t = 0; t < nthreads; ++t) {
-        auto& buf = fv2_rows_[t];
+        auto& buf = fv2_.rows[t];
         if (buf.size() != need) {
             buf.assign(need, Real(0.0));
             // Donor factors of the ghost cells west and east of a row are 1.
@@ -580,11 +580,11 @@ void BasicSimulation<Real>::fv2_stage(double dt, double t_new, bool second) {
             }
         }
     }
-    auto& rows = fv2_rows_;
+    auto& rows = fv2_.rows;
     // Per thread: the monitors' double scratch (speed, and float rows widened to double).
-    if (fv2_monitor_rows_.size() < static_cast<std::size_t>(nthreads)) fv2_monitor_rows_.resize(nthreads);
-    for (int t = 0; t < nthreads; ++t) fv2_monitor_rows_[t].resize(4 * static_cast<std::size_t>(g.nx));
-    auto& mon = fv2_monitor_rows_;
+    if (fv2_.monitor_rows.size() < static_cast<std::size_t>(nthreads)) fv2_.monitor_rows.resize(nthreads);
+    for (int t = 0; t < nthreads; ++t) fv2_.monitor_rows[t].resize(4 * static_cast<std::size_t>(g.nx));
+    auto& mon = fv2_.monitor_rows;
 
     double sx = 0.0, sy = 0.0, wet = 0.0;
 #pragma omp parallel num_threads(nthreads) default(none) shared(s, rows, mon, second, stride, off) \
@@ -602,9 +602,9 @@ void BasicSimulation<Real>::fv2_stage(double dt, double t_new, bool second) {
         }
     }
     if (second) {
-        smax_x_ = sx;
-        smax_y_ = sy;
-        wet_cells_ = static_cast<std::int64_t>(wet);
+        state_.smax_x = sx;
+        state_.smax_y = sy;
+        state_.wet_cells = static_cast<std::int64_t>(wet);
     }
 }
 

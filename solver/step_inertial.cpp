@@ -1,7 +1,7 @@
 // inertial: the local inertial scheme (Bates, Horritt and Fewtrell 2010, J. Hydrol. 387) with the
 // theta-weighted discharge of de Almeida, Bates, Freer and Souvignet 2012 (WRR 48).
 //
-// State: unit-width discharges on the faces (qx_ on x faces, qy_ on y faces, +north). One step:
+// State: unit-width discharges on the faces (state_.qx on x faces, state_.qy on y faces, +north). One step:
 //   1. faces:   q* = [theta q + (1-theta)/2 (q_{f-1} + q_{f+1}) - g h_f dt d(eta)/dx]
 //                    / [1 + dt g n_f^2 |q| / h_f^(7/3)],   h_f = max(eta) - max(z)
 //               (|q| is the vector magnitude, the transverse q averaged from the four faces
@@ -111,30 +111,41 @@ inline void donor_factor_row(int i0, int i1, const T* __restrict h, const T* __r
 }  // namespace
 
 template <class Real>
+void BasicSimulation<Real>::init_inertial_state() {
+    const Grid2D& g = grid_;
+    State<Real>& st = state_;
+    st.qx = Field<Real>(g, 0.0);
+    st.qy = Field<Real>(g, 0.0);
+    // Initial face discharges: the mean of the two cells' momentum (ghosts are filled for t).
+    for (int j = 0; j <= g.ny; ++j)
+        for (int i = 0; i <= g.nx; ++i) {
+            if (j < g.ny) st.qx(i, j) = 0.5 * (st.hu(i - 1, j) + st.hu(i, j));
+            if (i < g.nx) st.qy(i, j) = 0.5 * (st.hv(i, j - 1) + st.hv(i, j));
+        }
+    Real hmax = Real(0.0);
+    for (int j = 0; j < g.ny; ++j)
+        for (int i = 0; i < g.nx; ++i) hmax = std::max(hmax, st.h(i, j));
+    st.inertial_hmax = hmax;
+}
+
+template <class Real>
 void BasicSimulation<Real>::init_inertial() {
     const Grid2D& g = grid_;
-    qx_ = Field<Real>(g, 0.0);
-    qy_ = Field<Real>(g, 0.0);
-    qx_flux_ = Field<Real>(g, 0.0);
-    qy_flux_ = Field<Real>(g, 0.0);
-    donor_r_ = Field<Real>(g, 1.0);
+    InertialWorkspace<Real>& w = inertial_;
+    w.fx = Field<Real>(g, 0.0);
+    w.fy = Field<Real>(g, 0.0);
+    w.donor = Field<Real>(g, 1.0);
     // per thread: the face row below its block, the new speeds and the negative depths of a row
-    inertial_scratch_.assign(static_cast<std::size_t>(std::max(1, threads_)),
-                             std::vector<Real, AlignedAllocator<Real>>(3 * static_cast<std::size_t>(g.pitch), 0.0));
-    sqrtg_n_ = Field<Real>(g, 0.0);
+    w.rows.assign(static_cast<std::size_t>(std::max(1, threads_)),
+                  std::vector<Real, AlignedAllocator<Real>>(3 * static_cast<std::size_t>(g.pitch), 0.0));
+    w.sqrtg_n = Field<Real>(g, 0.0);
     for (int j = -g.ghost; j < g.ny + g.ghost; ++j)
         for (int i = -g.ghost; i < g.nx + g.ghost; ++i) {
             const int ii = std::clamp(i, 0, g.nx - 1), jj = std::clamp(j, 0, g.ny - 1);
-            sqrtg_n_(i, j) = std::sqrt(gn2_(ii, jj));
-        }
-    // Initial face discharges: the mean of the two cells' momentum (ghosts are filled for t_).
-    for (int j = 0; j <= g.ny; ++j)
-        for (int i = 0; i <= g.nx; ++i) {
-            if (j < g.ny) qx_(i, j) = 0.5 * (hu_(i - 1, j) + hu_(i, j));
-            if (i < g.nx) qy_(i, j) = 0.5 * (hv_(i, j - 1) + hv_(i, j));
+            w.sqrtg_n(i, j) = std::sqrt(gn2_(ii, jj));
         }
     // Which boundary faces are free (their flux is computed here); level faces use the ghosts.
-    free_face_.assign(2 * static_cast<std::size_t>(g.ny) + 2 * static_cast<std::size_t>(g.nx), 0);
+    w.free_face.assign(2 * static_cast<std::size_t>(g.ny) + 2 * static_cast<std::size_t>(g.nx), 0);
     for (const BoundarySpec& b : setup_.boundaries) {
         if (b.type != BoundaryType::Free) continue;
         const bool ew = b.side == BoundarySide::West || b.side == BoundarySide::East;
@@ -144,22 +155,18 @@ void BasicSimulation<Real>::init_inertial() {
                                  : b.side == BoundarySide::East  ? g.ny
                                  : b.side == BoundarySide::North ? 2 * g.ny
                                                                  : 2 * g.ny + g.nx;
-        for (int s = b.first; s <= last; ++s) free_face_[base + s] = 1;
+        for (int s = b.first; s <= last; ++s) w.free_face[base + s] = 1;
     }
-    inertial_ready_ = true;
+    w.ready = true;
 }
 
 template <class Real>
 double BasicSimulation<Real>::inertial_time_step() const {
     const Grid2D& g = grid_;
-    Real hmax = static_cast<Real>(inertial_hmax_);
-    if (!inertial_ready_) {
-        for (int j = 0; j < g.ny; ++j)
-            for (int i = 0; i < g.nx; ++i) hmax = std::max(hmax, h_(i, j));
-    }
+    Real hmax = static_cast<Real>(state_.inertial_hmax);
     // Ghost cells can be deeper than the interior (a level boundary, an inflow at critical depth).
-    for (int j = 0; j < g.ny; ++j) hmax = std::max({hmax, h_(-1, j), h_(g.nx, j)});
-    for (int i = 0; i < g.nx; ++i) hmax = std::max({hmax, h_(i, -1), h_(i, g.ny)});
+    for (int j = 0; j < g.ny; ++j) hmax = std::max({hmax, state_.h(-1, j), state_.h(g.nx, j)});
+    for (int i = 0; i < g.nx; ++i) hmax = std::max({hmax, state_.h(i, -1), state_.h(i, g.ny)});
     const SolverOptions& o = setup_.options;
     // Bates et al. (2010): dt = alpha dx / sqrt(g h_max). The theta smoothing narrows the stable
     // range in 2D: for the checkerboard mode of the linearised scheme the amplification stays
@@ -175,7 +182,7 @@ double BasicSimulation<Real>::inertial_time_step() const {
 
 template <class Real>
 void BasicSimulation<Real>::step_inertial(double dt, double t_new) {
-    if (!inertial_ready_) init_inertial();
+    if (!inertial_.ready) init_inertial();
     const Grid2D& g = grid_;
     const int nx = g.nx, ny = g.ny, ghost = g.ghost;
     const SolverOptions& o = setup_.options;
@@ -184,36 +191,36 @@ void BasicSimulation<Real>::step_inertial(double dt, double t_new) {
     const Real kx = dt / g.dx, ky = dt / g.dy;
     const Real dt_r = static_cast<Real>(dt);
     const Real gkx = gr * kx, gky = gr * ky;
-    const Real rain_dt = setup_.rain.empty() ? Real(0.0) : setup_.rain.mean(t_, t_new) * dt;
+    const Real rain_dt = setup_.rain.empty() ? Real(0.0) : setup_.rain.mean(state_.t, t_new) * dt;
     const Real eps4 = std::pow(o.velocity_eps, 4);
     const float arrival_depth = static_cast<float>(o.arrival_depth);
     const float t_arrival = static_cast<float>(t_new);
-    const int nthreads = std::max(1, std::min({threads_, ny, static_cast<int>(inertial_scratch_.size())}));
+    const int nthreads = std::max(1, std::min({threads_, ny, static_cast<int>(inertial_.rows.size())}));
 
-    Field<Real>& H = h_;
-    Field<Real>& HU = hu_;
-    Field<Real>& HV = hv_;
+    Field<Real>& H = state_.h;
+    Field<Real>& HU = state_.hu;
+    Field<Real>& HV = state_.hv;
     const Field<Real>& Z = z_;
-    const Field<Real>& SN = sqrtg_n_;
-    Field<Real>& QX = qx_;
-    Field<Real>& QY = qy_;
-    Field<Real>& FX = qx_flux_;
-    Field<Real>& FY = qy_flux_;
-    Field<Real>& R = donor_r_;
-    Field<float>& MAXH = max_h_;
-    Field<float>& MAXS = max_speed_;
-    Field<float>& ARR = arrival_;
-    auto& scratch = inertial_scratch_;
-    const std::vector<double>& q_west = q_west_;
-    const std::vector<double>& q_east = q_east_;
-    const std::vector<double>& q_north = q_north_;
-    const std::vector<double>& q_south = q_south_;
-    std::vector<double>& f_west = f_west_;
-    std::vector<double>& f_east = f_east_;
-    std::vector<double>& f_north = f_north_;
-    std::vector<double>& f_south = f_south_;
-    std::vector<double>& row_fix = row_fix_;
-    const unsigned char* free_w = free_face_.data();
+    const Field<Real>& SN = inertial_.sqrtg_n;
+    Field<Real>& QX = state_.qx;
+    Field<Real>& QY = state_.qy;
+    Field<Real>& FX = inertial_.fx;
+    Field<Real>& FY = inertial_.fy;
+    Field<Real>& R = inertial_.donor;
+    Field<float>& MAXH = state_.max_h;
+    Field<float>& MAXS = state_.max_speed;
+    Field<float>& ARR = state_.arrival;
+    auto& scratch = inertial_.rows;
+    const std::vector<double>& q_west = faces_.q_west;
+    const std::vector<double>& q_east = faces_.q_east;
+    const std::vector<double>& q_north = faces_.q_north;
+    const std::vector<double>& q_south = faces_.q_south;
+    std::vector<double>& f_west = faces_.f_west;
+    std::vector<double>& f_east = faces_.f_east;
+    std::vector<double>& f_north = faces_.f_north;
+    std::vector<double>& f_south = faces_.f_south;
+    std::vector<double>& row_fix = faces_.row_fix;
+    const unsigned char* free_w = inertial_.free_face.data();
     const unsigned char* free_e = free_w + ny;
     const unsigned char* free_n = free_e + ny;
     const unsigned char* free_s = free_n + nx;
@@ -224,12 +231,12 @@ void BasicSimulation<Real>::step_inertial(double dt, double t_new) {
     // not stepped would compute q* = 0 on every face (dry against dry), keep h = 0, q = 0 and its
     // monitors: skipping it changes nothing, bit for bit. Each face is computed by the runs of
     // chunks that need it, so every face between a stepped and a skipped chunk is 0.
-    nchunks_ = (nx + kChunk - 1) / kChunk;
-    const int nch = nchunks_;
+    tiles_.nchunks = (nx + kChunk - 1) / kChunk;
+    const int nch = tiles_.nchunks;
     update_chunk_activity(!o.skip_dry_tiles || rain_dt > Real(0.0));
-    const std::uint8_t* active = chunk_active_.data();
-    std::uint8_t* chunk_water = chunk_wet_.data();
-    std::uint8_t* chunk_busy = chunk_busy_.data();
+    const std::uint8_t* active = tiles_.active.data();
+    std::uint8_t* chunk_water = tiles_.wet.data();
+    std::uint8_t* chunk_busy = tiles_.busy.data();
     // Is chunk c of row j stepped? Rows outside the grid never are.
     auto act = [active, ny, nch](int j, int c) {
         return j >= 0 && j < ny && active[static_cast<std::size_t>(j) * nch + c] != 0;
@@ -352,12 +359,14 @@ void BasicSimulation<Real>::step_inertial(double dt, double t_new) {
 #pragma omp parallel num_threads(nthreads) default(none)                                                      \
     shared(H, HU, HV, Z, QX, QY, FX, FY, R, MAXH, MAXS, ARR, scratch, f_west, f_east, f_north, f_south, row_fix, \
                x_faces, y_faces, donor, runs, act, chunk_water, chunk_busy)                                    \
-    firstprivate(nx, ny, nch, ghost, pitch, nthreads, kx, ky, rain_dt, dry, wall_half, gr, eps4, arrival_depth, \
+    firstprivate(nx, ny, nch, ghost, pitch, kx, ky, rain_dt, dry, wall_half, gr, eps4, arrival_depth, \
                      t_arrival) reduction(max : sx, sy, hmax) reduction(+ : wet)
     {
-        const int t = omp_get_thread_num();
-        const int j0 = static_cast<int>(static_cast<std::int64_t>(ny) * t / nthreads);
-        const int j1 = static_cast<int>(static_cast<std::int64_t>(ny) * (t + 1) / nthreads);
+        // Rows are split over the team obtained, which can be smaller than the one asked for
+        // (OMP_THREAD_LIMIT, OMP_DYNAMIC, nested parallelism); scratch is sized for the one asked.
+        const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+        const int j0 = static_cast<int>(static_cast<std::int64_t>(ny) * t / nt);
+        const int j1 = static_cast<int>(static_cast<std::int64_t>(ny) * (t + 1) / nt);
 
         // Phase 1 (from the old state): q* of the block's faces, and the outflow limiter of each
         // row as soon as its south face row is known. The face row below the block belongs to the
@@ -478,8 +487,8 @@ void BasicSimulation<Real>::step_inertial(double dt, double t_new) {
                     if (j == ny - 1)
                         for (int i = a; i < b; ++i) qmax = std::max(qmax, nonzero(qs_out[i]));
                     water[c] = wmax > Real(0.0) ? static_cast<std::uint8_t>(
-                                                      kWaterAny | (h[a] > Real(0.0) ? kWaterFirst : 0) |
-                                                      (h[b - 1] > Real(0.0) ? kWaterLast : 0))
+                                                      ChunkActivity::kWaterAny | (h[a] > Real(0.0) ? ChunkActivity::kWaterFirst : 0) |
+                                                      (h[b - 1] > Real(0.0) ? ChunkActivity::kWaterLast : 0))
                                                 : 0;
                     busy[c] = (wmax > Real(0.0) || qmax > Real(0.0)) ? 1 : 0;
                 }
@@ -494,12 +503,14 @@ void BasicSimulation<Real>::step_inertial(double dt, double t_new) {
             row_fix[j] = fix;
         }
     }
-    smax_x_ = sx;
-    smax_y_ = sy;
-    inertial_hmax_ = hmax;
-    wet_cells_ = wet;
+    state_.smax_x = sx;
+    state_.smax_y = sy;
+    state_.inertial_hmax = hmax;
+    state_.wet_cells = wet;
 }
 
+template void BasicSimulation<double>::init_inertial_state();
+template void BasicSimulation<float>::init_inertial_state();
 template void BasicSimulation<double>::init_inertial();
 template void BasicSimulation<float>::init_inertial();
 template double BasicSimulation<double>::inertial_time_step() const;

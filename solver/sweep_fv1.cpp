@@ -54,38 +54,38 @@ private:
 template <class Real>
 void BasicSimulation<Real>::update_chunk_activity(bool all_active) {
     const Grid2D& g = grid_;
-    const int nx = g.nx, ny = g.ny, nch = nchunks_;
-    if (!chunks_ready_) {
+    const int nx = g.nx, ny = g.ny, nch = tiles_.nchunks;
+    if (!tiles_.ready) {
         // First call: which chunks hold domain cells, and which hold water now.
-        chunk_domain_.assign(static_cast<std::size_t>(ny) * nch, 0);
-        chunk_wet_.assign(static_cast<std::size_t>(ny) * nch, 0);
+        tiles_.domain.assign(static_cast<std::size_t>(ny) * nch, 0);
+        tiles_.wet.assign(static_cast<std::size_t>(ny) * nch, 0);
         for (int j = 0; j < ny; ++j)
             for (int i = 0; i < nx; ++i) {
                 const std::size_t k = static_cast<std::size_t>(j) * nch + i / kChunk;
-                chunk_domain_[k] |= inside(i, j) ? 1 : 0;
+                tiles_.domain[k] |= inside(i, j) ? 1 : 0;
                 // bit 0: water in the chunk; bits 1, 2: in its first, last cell (kWater...)
-                if (h_(i, j) > 0.0)
-                    chunk_wet_[k] |= kWaterAny | (i % kChunk == 0 ? kWaterFirst : 0) |
-                                     (i % kChunk == kChunk - 1 || i == nx - 1 ? kWaterLast : 0);
+                if (state_.h(i, j) > 0.0)
+                    tiles_.wet[k] |= ChunkActivity::kWaterAny | (i % kChunk == 0 ? ChunkActivity::kWaterFirst : 0) |
+                                     (i % kChunk == kChunk - 1 || i == nx - 1 ? ChunkActivity::kWaterLast : 0);
             }
         if (setup_.options.scheme == Scheme::Inertial) {
             // inertial: also a non-zero discharge on a chunk's own faces (west and north of its
             // cells; the east and south boundary faces belong to the last chunk and row).
             auto nz = [](Real q) { return q != Real(0) || std::signbit(q); };
-            chunk_busy_ = chunk_wet_;
+            tiles_.busy = tiles_.wet;
             for (int j = 0; j < ny; ++j)
                 for (int i = 0; i < nx; ++i) {
                     const std::size_t k = static_cast<std::size_t>(j) * nch + i / kChunk;
-                    const bool q = nz(qx_(i, j)) || nz(qy_(i, j)) || (i == nx - 1 && nz(qx_(nx, j))) ||
-                                   (j == ny - 1 && nz(qy_(i, ny)));
-                    chunk_busy_[k] |= q ? 1 : 0;
+                    const bool q = nz(state_.qx(i, j)) || nz(state_.qy(i, j)) || (i == nx - 1 && nz(state_.qx(nx, j))) ||
+                                   (j == ny - 1 && nz(state_.qy(i, ny)));
+                    tiles_.busy[k] |= q ? 1 : 0;
                 }
         }
-        chunk_active_.assign(chunk_wet_.size(), 1);
-        chunks_ready_ = true;
+        tiles_.active.assign(tiles_.wet.size(), 1);
+        tiles_.ready = true;
     }
     if (all_active) {
-        chunk_active_ = chunk_domain_;
+        tiles_.active = tiles_.domain;
         return;
     }
     // A chunk without water needs the sweep only if water can cross one of its faces in this step
@@ -97,12 +97,12 @@ void BasicSimulation<Real>::update_chunk_activity(bool all_active) {
     //     first of the chunk to the east; the ghost cell at the domain's edges);
     //   - a ghost cell across its north or south faces holds water, or an inflow is imposed on one
     //     of its boundary faces (a discharge boundary starting from a dry bed has no ghost water).
-    const std::uint8_t* wet = chunk_wet_.data();
-    const std::uint8_t* own = chunk_busy_.empty() ? wet : chunk_busy_.data();  // inertial: busy
-    const std::uint8_t* domain = chunk_domain_.data();
-    std::uint8_t* active = chunk_active_.data();
+    const std::uint8_t* wet = tiles_.wet.data();
+    const std::uint8_t* own = tiles_.busy.empty() ? wet : tiles_.busy.data();  // inertial: busy
+    const std::uint8_t* domain = tiles_.domain.data();
+    std::uint8_t* active = tiles_.active.data();
     for (int j = 0; j < ny; ++j) {
-        const Real* h = h_.row(j);
+        const Real* h = state_.h.row(j);
         const std::uint8_t* w = wet + static_cast<std::size_t>(j) * nch;
         const std::uint8_t* self = own + static_cast<std::size_t>(j) * nch;
         const std::uint8_t* wn = j > 0 ? w - nch : nullptr;
@@ -111,25 +111,25 @@ void BasicSimulation<Real>::update_chunk_activity(bool all_active) {
         const std::uint8_t* d = domain + static_cast<std::size_t>(j) * nch;
         for (int c = 0; c < nch; ++c) {
             // the cells across the chunk's ends: flags of the chunks next to it, or the ghost cells
-            const bool west = c > 0 ? (w[c - 1] & kWaterLast) != 0 : h[-1] > Real(0);
-            const bool east = c < nch - 1 ? (w[c + 1] & kWaterFirst) != 0 : h[nx] > Real(0);
+            const bool west = c > 0 ? (w[c - 1] & ChunkActivity::kWaterLast) != 0 : h[-1] > Real(0);
+            const bool east = c < nch - 1 ? (w[c + 1] & ChunkActivity::kWaterFirst) != 0 : h[nx] > Real(0);
             const bool reach = self[c] != 0 || (wn && wn[c] != 0) || (ws && ws[c] != 0) || west || east;
             a[c] = reach ? d[c] : 0;
         }
     }
-    const Real* gn = h_.row(-1);
-    const Real* gs = h_.row(ny);
+    const Real* gn = state_.h.row(-1);
+    const Real* gs = state_.h.row(ny);
     auto imposed = [](double q) { return !std::isnan(q) && q != 0.0; };
     for (int j = 0; j < ny; ++j) {
         const std::size_t k = static_cast<std::size_t>(j) * nch;
-        if (imposed(q_west_[j])) active[k] = domain[k];
-        if (imposed(q_east_[j])) active[k + nch - 1] = domain[k + nch - 1];
+        if (imposed(faces_.q_west[j])) active[k] = domain[k];
+        if (imposed(faces_.q_east[j])) active[k + nch - 1] = domain[k + nch - 1];
     }
     for (int i = 0; i < nx; ++i) {
         const std::size_t kn = static_cast<std::size_t>(i / kChunk);
         const std::size_t ks = static_cast<std::size_t>(ny - 1) * nch + kn;
-        if (gn[i] > Real(0) || imposed(q_north_[i])) active[kn] = domain[kn];
-        if (gs[i] > Real(0) || imposed(q_south_[i])) active[ks] = domain[ks];
+        if (gn[i] > Real(0) || imposed(faces_.q_north[i])) active[kn] = domain[kn];
+        if (gs[i] > Real(0) || imposed(faces_.q_south[i])) active[ks] = domain[ks];
     }
 }
 
@@ -142,7 +142,7 @@ void BasicSimulation<Real>::sweep_fv1(double dt, double t_new) {
     const Real eps4 = std::pow(o.velocity_eps, 4);
     const Real kx = dt / g.dx, ky = dt / g.dy;
     const Real dt_r = static_cast<Real>(dt);
-    const Real rain_dt = setup_.rain.empty() ? 0.0 : setup_.rain.mean(t_, t_new) * dt;
+    const Real rain_dt = setup_.rain.empty() ? 0.0 : setup_.rain.mean(state_.t, t_new) * dt;
     const Real dry = o.dry_depth;
     const float arrival_depth = static_cast<float>(o.arrival_depth);
     const float t_arrival = static_cast<float>(t_new);
@@ -151,45 +151,45 @@ void BasicSimulation<Real>::sweep_fv1(double dt, double t_new) {
     const Real dx_over_dy = g.dx / g.dy;
     const Real drain_factor = o.cfl * 2.0 / 3.0;
 
-    nchunks_ = (nx + kChunk - 1) / kChunk;
-    const int nch = nchunks_;
+    tiles_.nchunks = (nx + kChunk - 1) / kChunk;
+    const int nch = tiles_.nchunks;
     update_chunk_activity(!o.skip_dry_tiles || rain_dt > 0.0);
 
     const std::size_t row_len = static_cast<std::size_t>(nx) + 1;
-    if (scratch_.size() < static_cast<std::size_t>(nthreads)) {
-        scratch_.resize(nthreads);
-        block_face_.resize(nthreads);
+    if (fv1_.rows.size() < static_cast<std::size_t>(nthreads)) {
+        fv1_.rows.resize(nthreads);
+        fv1_.block_face.resize(nthreads);
     }
     for (int t = 0; t < nthreads; ++t) {
         // three face rows, then two rows of velocities (u, v; cells -1 .. nx)
         const std::size_t need = 3 * kFaceArrays * row_len + 5 * (row_len + 1);
-        if (scratch_[t].size() < need) scratch_[t].assign(need, 0.0);
-        if (block_face_[t].size() < kFaceArrays * row_len) block_face_[t].assign(kFaceArrays * row_len, 0.0);
+        if (fv1_.rows[t].size() < need) fv1_.rows[t].assign(need, 0.0);
+        if (fv1_.block_face[t].size() < kFaceArrays * row_len) fv1_.block_face[t].assign(kFaceArrays * row_len, 0.0);
     }
 
     Real sx = 0, sy = 0;
     std::int64_t wet = 0;
-    Field<Real>& H = h_;
-    Field<Real>& HU = hu_;
-    Field<Real>& HV = hv_;
+    Field<Real>& H = state_.h;
+    Field<Real>& HU = state_.hu;
+    Field<Real>& HV = state_.hv;
     const Field<Real>& Z = z_;
     const Field<Real>& GN2 = gn2_;
-    Field<float>& MAXH = max_h_;
-    Field<float>& MAXS = max_speed_;
-    Field<float>& ARR = arrival_;
-    auto& scratch = scratch_;
-    auto& block_face = block_face_;
-    auto& q_west = q_west_;
-    auto& q_east = q_east_;
-    auto& q_north = q_north_;
-    auto& q_south = q_south_;
-    auto& f_west = f_west_;
-    auto& f_east = f_east_;
-    auto& f_north = f_north_;
-    auto& f_south = f_south_;
-    auto& row_fix = row_fix_;
-    const std::uint8_t* active = chunk_active_.data();
-    std::uint8_t* chunk_wet = chunk_wet_.data();
+    Field<float>& MAXH = state_.max_h;
+    Field<float>& MAXS = state_.max_speed;
+    Field<float>& ARR = state_.arrival;
+    auto& scratch = fv1_.rows;
+    auto& block_face = fv1_.block_face;
+    auto& q_west = faces_.q_west;
+    auto& q_east = faces_.q_east;
+    auto& q_north = faces_.q_north;
+    auto& q_south = faces_.q_south;
+    auto& f_west = faces_.f_west;
+    auto& f_east = faces_.f_east;
+    auto& f_north = faces_.f_north;
+    auto& f_south = faces_.f_south;
+    auto& row_fix = faces_.row_fix;
+    const std::uint8_t* active = tiles_.active.data();
+    std::uint8_t* chunk_wet = tiles_.wet.data();
 
     auto face_row = [row_len](std::vector<Real>& buf, int k) {
         Real* p = buf.data() + kFaceArrays * row_len * k;
@@ -226,13 +226,16 @@ void BasicSimulation<Real>::sweep_fv1(double dt, double t_new) {
     shared(H, HU, HV, Z, GN2, MAXH, MAXS, ARR, scratch, block_face, q_west, q_east, f_west, f_east,   \
                row_fix, face_row, act, north_boundary, south_boundary, chunk_wet)                    \
     firstprivate(nx, ny, nch, gr, eps4, dt_r, kx, ky, rain_dt, dx_over_dy, drain_factor, dry,           \
-                     arrival_depth, t_arrival, wall_half, nthreads, row_len) reduction(max : sx, sy) \
+                     arrival_depth, t_arrival, wall_half, row_len) reduction(max : sx, sy)           \
     reduction(+ : wet)
     {
         const FlushSubnormals flush;  // this thread, this region only
-        const int t = omp_get_thread_num();
-        const int j0 = static_cast<int>(static_cast<std::int64_t>(ny) * t / nthreads);
-        const int j1 = static_cast<int>(static_cast<std::int64_t>(ny) * (t + 1) / nthreads);
+        // Rows are split over the team obtained, which can be smaller than the one asked for
+        // (OMP_THREAD_LIMIT, OMP_DYNAMIC, nested inside another parallel region); the scratch is
+        // sized for the one asked, which is never smaller.
+        const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+        const int j0 = static_cast<int>(static_cast<std::int64_t>(ny) * t / nt);
+        const int j1 = static_cast<int>(static_cast<std::int64_t>(ny) * (t + 1) / nt);
         auto chunk_begin = [](int c) { return c * kChunk; };
         auto chunk_end = [nx](int c) { return std::min(nx, (c + 1) * kChunk); };
 
@@ -277,7 +280,7 @@ void BasicSimulation<Real>::sweep_fv1(double dt, double t_new) {
         int which = 0;
         for (int j = j0; j < j1; ++j) {
             FaceRow<Real> fy_bot;
-            if (j == j1 - 1 && t + 1 < nthreads) {
+            if (j == j1 - 1 && t + 1 < nt) {
                 fy_bot = face_row(block_face[t + 1], 0);
             } else {
                 fy_bot = ybuf[which];
@@ -376,8 +379,8 @@ void BasicSimulation<Real>::sweep_fv1(double dt, double t_new) {
                 // the loop above keeps gcc 12 from vectorising it).
                 float_monitors(i0, i1, h, speed, maxh, maxs, arr, arrival_depth, t_arrival);
                 chunk_has_water = any_water > Real(0.0) ? static_cast<std::uint8_t>(
-                                                              kWaterAny | (h[i0] > Real(0.0) ? kWaterFirst : 0) |
-                                                              (h[i1 - 1] > Real(0.0) ? kWaterLast : 0))
+                                                              ChunkActivity::kWaterAny | (h[i0] > Real(0.0) ? ChunkActivity::kWaterFirst : 0) |
+                                                              (h[i1 - 1] > Real(0.0) ? ChunkActivity::kWaterLast : 0))
                                                         : 0;
             }
             sx = std::max(sx, row_sx);
@@ -388,9 +391,9 @@ void BasicSimulation<Real>::sweep_fv1(double dt, double t_new) {
             cur ^= 1;
         }
     }
-    smax_x_ = sx;
-    smax_y_ = sy;
-    wet_cells_ = wet;
+    state_.smax_x = sx;
+    state_.smax_y = sy;
+    state_.wet_cells = wet;
 }
 
 template void BasicSimulation<double>::sweep_fv1(double, double);

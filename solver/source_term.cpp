@@ -1,0 +1,90 @@
+#include "solver/source_term.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <stdexcept>
+
+#include "solver/simulation.hpp"
+
+namespace floodsim {
+
+template <class Real>
+CellRateSource<Real>::CellRateSource(std::string name, std::vector<double> rate)
+    : name_(std::move(name)), rate_(std::move(rate)) {
+    if (name_.empty()) throw std::invalid_argument("a source needs a name");
+    for (double r : rate_) {
+        if (!std::isfinite(r)) throw std::invalid_argument("source " + name_ + ": rate is not finite");
+        adds_ |= r > 0.0;
+        removes_ |= r < 0.0;
+    }
+}
+
+template <class Real>
+std::vector<LedgerTerm> CellRateSource<Real>::ledger_terms() const {
+    if (adds_ && removes_) return {{name_ + "_in", true, 0.0}, {name_ + "_out", false, 0.0}};
+    return {{name_, !removes_, 0.0}};
+}
+
+template <class Real>
+void CellRateSource<Real>::check(const Grid2D& grid) const {
+    if (rate_.size() != grid.cells()) throw std::invalid_argument("source " + name_ + ": rate has the wrong size");
+}
+
+template <class Real>
+void CellRateSource<Real>::apply(SourceContext<Real>& ctx, double /*t*/, double dt, double* booked) {
+    const Grid2D& g = ctx.grid;
+    State<Real>& st = ctx.state;
+    Field<double>& moved = *st.extra_field(name_ + "_depth");
+    const Field<Real>& z = ctx.z;
+    const Real dry = static_cast<Real>(ctx.dry_depth);
+    const Real wall_half = Real(0.5 * kWallElevation);
+    std::vector<double> in_rows(g.ny, 0.0), out_rows(g.ny, 0.0);
+    const std::vector<double>& rate = rate_;
+#pragma omp parallel for schedule(static) num_threads(ctx.threads) default(none) \
+    shared(g, st, moved, z, rate, in_rows, out_rows) firstprivate(dt, dry, wall_half)
+    for (int j = 0; j < g.ny; ++j) {
+        Real* h = st.h.row(j);
+        Real* hu = st.hu.row(j);
+        Real* hv = st.hv.row(j);
+        const Real* zr = z.row(j);
+        double* m = moved.row(j);
+        const double* r = rate.data() + static_cast<std::size_t>(j) * g.nx;
+        double in = 0.0, out = 0.0;
+        for (int i = 0; i < g.nx; ++i) {
+            if (r[i] == 0.0 || !(zr[i] < wall_half)) continue;
+            const Real h0 = h[i];
+            // A sink takes at most the water present (in Real: exactly what leaves the cell).
+            const Real hn = std::max(Real(0.0), static_cast<Real>(h0 + static_cast<Real>(r[i] * dt)));
+            const double dh = static_cast<double>(hn) - static_cast<double>(h0);
+            h[i] = hn;
+            if (hn < dry) {
+                hu[i] = hv[i] = Real(0.0);
+            } else if (hn < h0) {
+                hu[i] = hu[i] * (hn / h0);  // the same velocity
+                hv[i] = hv[i] * (hn / h0);
+            }
+            m[i] += dh;
+            (dh > 0.0 ? in : out) += std::abs(dh);
+        }
+        in_rows[j] = in;
+        out_rows[j] = out;
+    }
+    double in = 0.0, out = 0.0;
+    for (int j = 0; j < g.ny; ++j) {
+        in += in_rows[j];
+        out += out_rows[j];
+    }
+    const double area = g.cell_area();
+    if (adds_ && removes_) {
+        booked[0] += in * area;
+        booked[1] += out * area;
+    } else {
+        booked[0] += (adds_ ? in : out) * area;
+    }
+}
+
+template class CellRateSource<double>;
+template class CellRateSource<float>;
+
+}  // namespace floodsim

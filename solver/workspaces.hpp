@@ -1,0 +1,79 @@
+#pragma once
+// Per-scheme workspaces: scratch and bookkeeping that a step needs but a restart does not. Each
+// is rebuilt from the State (solver/state.hpp) after restore_state(): `ready = false` makes the
+// scheme rebuild it on its next step, exactly as on the first step of a run.
+#include <cstdint>
+#include <vector>
+
+#include "mesh/field.hpp"
+
+namespace floodsim {
+
+/// Dry-tile skipping: rows are cut into chunks of kChunk cells.
+inline constexpr int kChunk = 64;
+
+/// fv1 and inertial dry tiles (sweep_fv1.cpp, update_chunk_activity): a chunk is stepped only if
+/// it holds water (inertial: or a non-zero discharge on one of its own faces, `busy`), or water can
+/// cross one of its faces in the step.
+struct ChunkActivity {
+    /// `wet` flags: water in a cell of the chunk, in its first cell, in its last cell (so that the
+    /// neighbours' activity needs no look at h).
+    static constexpr std::uint8_t kWaterAny = 1, kWaterFirst = 2, kWaterLast = 4;
+    int nchunks = 0;     ///< chunks per row
+    bool ready = false;  ///< false: domain/wet/busy are rebuilt from the state on the next step
+    std::vector<std::uint8_t> wet, active, domain;
+    std::vector<std::uint8_t> busy;  ///< inertial only: water or a non-zero own face discharge
+};
+
+/// fv1's sweep scratch, per thread: three face rows and two rows of velocities, plus the first y
+/// face row of each block (computed before the in-place sweep starts).
+template <class Real>
+struct Fv1Workspace {
+    std::vector<std::vector<Real>> rows;
+    std::vector<std::vector<Real>> block_face;
+};
+
+/// The local inertial scheme's scratch (step_inertial.cpp).
+template <class Real>
+struct InertialWorkspace {
+    bool ready = false;
+    Field<Real> fx, fy;     ///< the step's face fluxes before the outflow limiter (m2/s)
+    Field<Real> donor;      ///< per cell: outflow scale factor (0, 1] of the step; 1 in ghosts
+    Field<Real> sqrtg_n;    ///< per cell: sqrt(g) n, ghosts copy their interior neighbour
+    std::vector<unsigned char> free_face;  ///< boundary faces W (ny), E (ny), N (nx), S (nx): 1 = free
+    /// per thread: three rows (aligned like a field row): the face row below its block, the new
+    /// speeds and the negative depths of the row being updated
+    std::vector<std::vector<Real, AlignedAllocator<Real>>> rows;
+};
+
+/// fv2's scratch (step_fv2.cpp): the second state of the Heun step, row buffers and its own dry
+/// tiles (chunks of kChunk cells, with the stencil of two MUSCL stages: a chunk is swept if water,
+/// a wet ghost cell or an imposed inflow lies within one chunk in x and 6 rows in y of it).
+template <class Real>
+struct Fv2Workspace {
+    bool ready = false;
+    Field<Real> h0, hu0, hv0;  ///< U^n during a step (swapped with the state), U* after it
+    /// per thread: the sweep's row buffers (velocities, face values, faces, donor factors of a few rows)
+    std::vector<std::vector<Real, AlignedAllocator<Real>>> rows;
+    std::vector<std::vector<double, AlignedAllocator<double>>> monitor_rows;  ///< per thread: monitors' scratch
+    bool chunks_ready = false;        ///< false: wet is rebuilt from the state, every chunk marked stale
+    std::vector<std::uint8_t> wet;     ///< chunks with water in the current state
+    std::vector<std::uint8_t> stale;   ///< chunks where U* may differ from U^n (swept since U* was copied)
+    std::vector<std::uint8_t> active;  ///< chunks swept in the current stage
+    std::vector<std::uint8_t> seed, levels;  ///< scratch; the stencil levels (StageData)
+};
+
+/// Boundary face fluxes of a step (m2/s, in the face-normal sign convention of the sweep: +x for
+/// west/east faces, +north for north/south faces), and per-row positivity fixes.
+struct BoundaryFaces {
+    /// Imposed mass flux per boundary face; NaN = not imposed (the Riemann flux, or the inertial
+    /// face discharge, from the ghost cells). Closed faces: exactly 0; discharge faces: the
+    /// hydrograph's share. Set by fill_ghosts() and set_discharge_fluxes() (simulation.cpp) only.
+    std::vector<double> q_west, q_east, q_north, q_south;
+    /// Mass flux through each boundary face in the last step (the ledger books it).
+    std::vector<double> f_west, f_east, f_north, f_south;
+    std::vector<double> share;    ///< scratch: a discharge segment's shares
+    std::vector<double> row_fix;  ///< per-row positivity fixes (m of depth summed), deterministic
+};
+
+}  // namespace floodsim
