@@ -20,9 +20,9 @@
 #include <variant>
 
 #include "engine/model_builder.hpp"
-#include "engine/state_file.hpp"
 #include "io/async_result_writer.hpp"
 #include "io/hdf5_result_writer.hpp"
+#include "io/state_file.hpp"
 #include "mesh/input_error.hpp"
 #include "scenarios/duration.hpp"
 #include "solver/simulation.hpp"
@@ -219,6 +219,7 @@ private:
         meta.threads = sim.threads();
         meta.write_velocity = sc_.write_velocity;
         meta.gauge_names = gauge_names_;
+        for (const LedgerTerm& t : sim.ledger().terms) meta.extra_mass_columns.push_back(t.name);
         try {
             writer_ = std::make_unique<AsyncResultWriter>(output_, meta);
         } catch (const std::exception& e) {
@@ -236,7 +237,9 @@ private:
         if (writer_) {
             const MassLedger& l = sim.ledger();
             const double vol = sim.volume();
-            writer_->write_mass_balance({sim.time(), vol, l.rain, l.inflow, l.outflow, l.error(vol), {}});
+            std::vector<double> terms;
+            for (const LedgerTerm& t : l.terms) terms.push_back(t.volume);
+            writer_->write_mass_balance({sim.time(), vol, l.rain, l.inflow, l.outflow, l.error(vol), std::move(terms)});
         }
     }
 
@@ -398,7 +401,13 @@ void Run::copy_depth(float* out, std::size_t count) const {
 
 void Run::save_state(const std::string& path) const {
     try {
-        impl_->visit([&](const auto& sim) { write_state_file(path, sim, impl_->sc_); });
+        const Impl& m = *impl_;
+        m.visit([&](const auto& sim) {
+            const StateFileInfo info{scheme_name(sim.setup().options.scheme),
+                                     sim.setup().options.precision == Precision::Single ? "single" : "double",
+                                     m.sc_.name, m.sc_.text, FLOODSIM_VERSION};
+            write_state_file(path, sim.state(), info);
+        });
     } catch (...) {
         rethrow_as_error();
     }
@@ -427,7 +436,10 @@ RunSummary Run::summary() const {
         b.outflow = l.outflow;
         b.volume = sim.volume();
         b.error = l.error(b.volume);
-        const double scale = std::max({l.volume0 + l.rain + l.inflow, l.outflow, b.volume, 1e-300});
+        for (const LedgerTerm& t : l.terms) b.terms.emplace_back(t.name, t.adds ? t.volume : -t.volume);
+        double in = l.volume0 + l.rain + l.inflow, out = l.outflow;
+        for (const LedgerTerm& t : l.terms) (t.adds ? in : out) += t.volume;
+        const double scale = std::max({in, out, b.volume, 1e-300});
         b.relative_error = b.error / scale;
     });
     return s;

@@ -64,8 +64,16 @@ TEST(CApi, RunsWatchesFramesAndWritesTheFile) {
     EXPECT_TRUE(std::isnan(depth[0]));  // the north-west corner is outside the example's domain
     EXPECT_EQ(floodsim_depth(run, depth.data(), 10), FLOODSIM_BAD_INPUT);
     EXPECT_NE(std::string(floodsim_error(run)).find("nx * ny"), std::string::npos) << floodsim_error(run);
+    EXPECT_EQ(floodsim_save_state(run, (d / "end.state").c_str()), FLOODSIM_OK) << floodsim_error(run);
+    EXPECT_TRUE(fs::exists(d / "end.state"));
+    EXPECT_EQ(floodsim_save_state(run, (d / "c.h5" / "x.state").c_str()), FLOODSIM_FAILURE);
+    EXPECT_NE(std::string(floodsim_error(run)).find("x.state"), std::string::npos) << floodsim_error(run);
     floodsim_close(run);
     EXPECT_TRUE(fs::exists(d / "c.h5"));
+    // The state file holds the end state: its depths are the run's last frame.
+    Hid f = open_h5(d / "end.state");
+    EXPECT_EQ(read_string_attr(f, "format"), "floodsim-state");
+    EXPECT_EQ(read_num_attr<double>(f, "time").at(0), 600.0);
 }
 
 TEST(CApi, FrameCallbackStopsTheRunWithCode3AndNoFileIsLeft) {

@@ -1,0 +1,325 @@
+#include "io/state_file.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <stdexcept>
+#include <type_traits>
+
+#include "io/hdf5_util.hpp"
+#include "mesh/input_error.hpp"
+
+namespace floodsim {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::int32_t kFormatVersion = 1;
+
+template <class T>
+hid_t native_type() {
+    if constexpr (std::is_same_v<T, double>) return H5T_NATIVE_DOUBLE;
+    if constexpr (std::is_same_v<T, float>) return H5T_NATIVE_FLOAT;
+    if constexpr (std::is_same_v<T, std::int64_t>) return H5T_NATIVE_INT64;
+    if constexpr (std::is_same_v<T, std::int32_t>) return H5T_NATIVE_INT32;
+}
+template <class T>
+hid_t file_type() {
+    if constexpr (std::is_same_v<T, double>) return H5T_IEEE_F64LE;
+    if constexpr (std::is_same_v<T, float>) return H5T_IEEE_F32LE;
+    if constexpr (std::is_same_v<T, std::int64_t>) return H5T_STD_I64LE;
+    if constexpr (std::is_same_v<T, std::int32_t>) return H5T_STD_I32LE;
+}
+
+/// Writing: every HDF5 failure throws one line naming the file.
+struct Writer {
+    std::string path;
+    hid_t id(hid_t v, const std::string& what) const {
+        if (v < 0) throw std::runtime_error("cannot write state file " + path + ": " + what + ": " + h5::error_text());
+        return v;
+    }
+    void ok(herr_t rc, const std::string& what) const { id(rc, what); }
+
+    template <class T>
+    void scalar(hid_t loc, const char* name, T v) const {
+        ok(h5::write_scalar_attr(loc, name, file_type<T>(), native_type<T>(), &v), name);
+    }
+    void text(hid_t loc, const char* name, const std::string& v) const { ok(h5::write_string_attr(loc, name, v), name); }
+
+    /// A field's whole storage (ghosts and padding included: [rows, pitch]), chunked by rows
+    /// and deflated (the padding costs nothing).
+    template <class T>
+    void field(hid_t loc, const std::string& name, const Field<T>& f, const Grid2D& g) const {
+        if (f.size() == 0) return;
+        const hsize_t dims[2] = {static_cast<hsize_t>(g.rows()), static_cast<hsize_t>(g.pitch)};
+        const hsize_t chunk[2] = {std::min<hsize_t>(dims[0], std::max<hsize_t>(1, (1u << 18) / dims[1])), dims[1]};
+        h5::Handle space = h5::dataspace(H5Screate_simple(2, dims, nullptr));
+        h5::Handle dcpl = h5::plist(H5Pcreate(H5P_DATASET_CREATE));
+        ok(H5Pset_chunk(dcpl.get(), 2, chunk), name);
+        ok(H5Pset_shuffle(dcpl.get()), name);
+        ok(H5Pset_deflate(dcpl.get(), 1), name);
+        h5::Handle d = h5::dataset(
+            id(H5Dcreate2(loc, name.c_str(), file_type<T>(), space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT), name));
+        ok(H5Dwrite(d.get(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, f.data()), name);
+    }
+};
+
+/// Reading: every problem is an InputError naming the file and the object.
+struct Reader {
+    std::string path;
+    [[noreturn]] void bad(const std::string& key, const std::string& value, const std::string& why) const {
+        throw InputError(path, key, value, why);
+    }
+    std::string text(hid_t loc, const char* name) const {
+        auto v = h5::read_string_attr(loc, name);
+        if (!v) bad(name, "", "missing (not a floodsim state file?)");
+        return *v;
+    }
+    double number(hid_t loc, const char* name) const {
+        const std::vector<double> v = h5::read_number_attr(loc, name);
+        if (v.size() != 1) bad(name, "", "missing or not a number");
+        return v[0];
+    }
+    template <class T>
+    T exact(hid_t loc, const char* name) const {
+        if (H5Aexists(loc, name) <= 0) bad(name, "", "missing");
+        h5::Handle a = h5::attribute(H5Aopen(loc, name, H5P_DEFAULT));
+        T v{};
+        if (H5Aread(a.get(), native_type<T>(), &v) < 0) bad(name, "", "unreadable: " + h5::error_text());
+        return v;
+    }
+    template <class T>
+    void field(hid_t loc, const std::string& name, Field<T>& f, const Grid2D& g, bool optional = false) const {
+        if (H5Lexists(loc, name.c_str(), H5P_DEFAULT) <= 0) {
+            if (optional) return;
+            bad(name, "", "dataset missing");
+        }
+        h5::Handle d = h5::dataset(H5Dopen2(loc, name.c_str(), H5P_DEFAULT));
+        h5::Handle t = h5::datatype(H5Dget_type(d.get()));
+        if (H5Tget_class(t.get()) != H5T_FLOAT || H5Tget_size(t.get()) != sizeof(T))
+            bad(name, std::to_string(H5Tget_size(t.get()) * 8) + "-bit", "not a float" + std::to_string(sizeof(T) * 8) + " dataset");
+        h5::Handle s = h5::dataspace(H5Dget_space(d.get()));
+        hsize_t dims[2] = {0, 0};
+        if (H5Sget_simple_extent_ndims(s.get()) != 2 || H5Sget_simple_extent_dims(s.get(), dims, nullptr) != 2 ||
+            dims[0] != static_cast<hsize_t>(g.rows()) || dims[1] != static_cast<hsize_t>(g.pitch))
+            bad(name, std::to_string(dims[0]) + " x " + std::to_string(dims[1]),
+                "shape differs from the grid's " + std::to_string(g.rows()) + " x " + std::to_string(g.pitch));
+        f = Field<T>(g);
+        if (H5Dread(d.get(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, f.data()) < 0)
+            bad(name, "", "unreadable: " + h5::error_text());
+    }
+};
+
+void fsync_path(const std::string& p, int flags) {
+    const int fd = ::open(p.c_str(), flags);
+    if (fd < 0) return;
+    (void)::fsync(fd);
+    ::close(fd);
+}
+
+}  // namespace
+
+template <class Real>
+void write_state_file(const std::string& path, const State<Real>& s, const StateFileInfo& info) {
+    static std::atomic<unsigned> counter{0};
+    const fs::path target(path);
+    const std::string tmp = (target.parent_path() / ("." + target.filename().string() + ".tmp-" +
+                                                     std::to_string(::getpid()) + "-" + std::to_string(counter++)))
+                                .string();
+    Writer w{path};
+    h5::QuietErrors quiet;
+    struct RemoveOnFailure {
+        std::string p;
+        bool armed = true;
+        ~RemoveOnFailure() {
+            std::error_code ec;
+            if (armed) fs::remove(p, ec);
+        }
+    } cleanup{tmp};
+    {
+        std::error_code ec;
+        if (target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
+        h5::Handle f = h5::file(w.id(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, h5::unlocked_fapl().get()),
+                                     "creating " + tmp));
+        const hid_t root = f.get();
+        const Grid2D& g = s.grid;
+        w.text(root, "format", "floodsim-state");
+        w.scalar<std::int32_t>(root, "format_version", kFormatVersion);
+        w.text(root, "floodsim_version", info.floodsim_version);
+        w.text(root, "scheme", info.scheme);
+        w.text(root, "precision", std::is_same_v<Real, float> ? "single" : "double");
+        w.text(root, "scenario_name", info.scenario_name);
+        w.text(root, "scenario", info.scenario_text);
+        // The grid, exactly (restore_state compares it).
+        for (const auto& [name, v] : {std::pair<const char*, std::int64_t>{"nx", g.nx}, {"ny", g.ny}, {"ghost", g.ghost},
+                                      {"pitch", g.pitch}, {"i0", g.i0}, {"j0", g.j0}, {"global_nx", g.global_nx},
+                                      {"global_ny", g.global_ny}})
+            w.scalar<std::int64_t>(root, name, v);
+        w.scalar<double>(root, "dx", g.dx);
+        w.scalar<double>(root, "dy", g.dy);
+        {
+            const hsize_t six = 6;
+            h5::Handle space = h5::dataspace(H5Screate_simple(1, &six, nullptr));
+            h5::Handle a = h5::attribute(
+                w.id(H5Acreate2(root, "geotransform", H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT), "geotransform"));
+            w.ok(H5Awrite(a.get(), H5T_NATIVE_DOUBLE, g.geotransform.data()), "geotransform");
+        }
+        w.text(root, "crs_wkt", g.crs_wkt);
+        // Time and what the next step depends on.
+        w.scalar<double>(root, "time", s.t);
+        w.scalar<std::int64_t>(root, "steps", s.steps);
+        w.scalar<double>(root, "smax_x", s.smax_x);
+        w.scalar<double>(root, "smax_y", s.smax_y);
+        w.scalar<double>(root, "inertial_hmax", s.inertial_hmax);
+        w.scalar<std::int64_t>(root, "wet_cells", s.wet_cells);
+        // The fields.
+        w.field(root, "h", s.h, g);
+        w.field(root, "hu", s.hu, g);
+        w.field(root, "hv", s.hv, g);
+        w.field(root, "qx", s.qx, g);
+        w.field(root, "qy", s.qy, g);
+        w.field(root, "max_depth", s.max_h, g);
+        w.field(root, "max_speed", s.max_speed, g);
+        w.field(root, "arrival_time", s.arrival, g);
+        {
+            h5::Handle extra = h5::group(w.id(H5Gcreate2(root, "extra", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "extra"));
+            std::string order;
+            for (const NamedField& e : s.extra) {
+                w.field(extra.get(), e.name, e.values, g);
+                order += (order.empty() ? "" : "\n") + e.name;
+            }
+            w.text(extra.get(), "order", order);
+        }
+        // The ledger, named terms in their order.
+        {
+            h5::Handle l = h5::group(w.id(H5Gcreate2(root, "ledger", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "ledger"));
+            const MassLedger& m = s.ledger;
+            w.scalar<double>(l.get(), "volume0", m.volume0);
+            w.scalar<double>(l.get(), "rain", m.rain);
+            w.scalar<double>(l.get(), "inflow", m.inflow);
+            w.scalar<double>(l.get(), "outflow", m.outflow);
+            w.scalar<double>(l.get(), "positivity_fix", m.positivity_fix);
+            std::string order;
+            for (const LedgerTerm& t : m.terms) {
+                h5::Handle tg = h5::group(
+                    w.id(H5Gcreate2(l.get(), t.name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "ledger/" + t.name));
+                w.scalar<std::int32_t>(tg.get(), "adds", t.adds ? 1 : 0);
+                w.scalar<double>(tg.get(), "volume", t.volume);
+                order += (order.empty() ? "" : "\n") + t.name;
+            }
+            w.text(l.get(), "terms", order);
+        }
+        w.ok(H5Fflush(root, H5F_SCOPE_GLOBAL), "flushing");
+        w.ok(f.close(), "closing");
+    }
+    fsync_path(tmp, O_RDONLY);
+    std::error_code ec;
+    fs::rename(tmp, target, ec);
+    if (ec) throw std::runtime_error("cannot write state file " + path + ": renaming " + tmp + ": " + ec.message());
+    cleanup.armed = false;
+    fsync_path(target.has_parent_path() ? target.parent_path().string() : ".", O_RDONLY | O_DIRECTORY);
+}
+
+template <class Real>
+State<Real> read_state_file(const std::string& path, StateFileInfo* info) {
+    Reader r{path};
+    h5::QuietErrors quiet;
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec)) r.bad("", "", "no such state file");
+    h5::Handle f = h5::file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, h5::unlocked_fapl().get()));
+    if (!f) r.bad("", "", "not an HDF5 file: " + h5::error_text());
+    const hid_t root = f.get();
+    const std::string format = r.text(root, "format");
+    if (format != "floodsim-state") r.bad("format", format, "not a floodsim state file");
+    const auto version = r.exact<std::int32_t>(root, "format_version");
+    if (version != kFormatVersion)
+        r.bad("format_version", std::to_string(version), "this floodsim reads state files of version " + std::to_string(kFormatVersion));
+    const std::string precision = r.text(root, "precision");
+    const char* want = std::is_same_v<Real, float> ? "single" : "double";
+    if (precision != want) r.bad("precision", precision, std::string("the run is in ") + want + " precision");
+    if (info) {
+        info->scheme = r.text(root, "scheme");
+        info->precision = precision;
+        info->scenario_name = r.text(root, "scenario_name");
+        info->scenario_text = r.text(root, "scenario");
+        info->floodsim_version = r.text(root, "floodsim_version");
+    }
+    State<Real> s;
+    Grid2D& g = s.grid;
+    g.nx = static_cast<int>(r.exact<std::int64_t>(root, "nx"));
+    g.ny = static_cast<int>(r.exact<std::int64_t>(root, "ny"));
+    g.ghost = static_cast<int>(r.exact<std::int64_t>(root, "ghost"));
+    g.pitch = static_cast<int>(r.exact<std::int64_t>(root, "pitch"));
+    g.i0 = static_cast<int>(r.exact<std::int64_t>(root, "i0"));
+    g.j0 = static_cast<int>(r.exact<std::int64_t>(root, "j0"));
+    g.global_nx = static_cast<int>(r.exact<std::int64_t>(root, "global_nx"));
+    g.global_ny = static_cast<int>(r.exact<std::int64_t>(root, "global_ny"));
+    if (g.nx < 1 || g.ny < 1 || g.ghost < 0 || g.pitch < g.nx + 2 * g.ghost)
+        r.bad("nx", std::to_string(g.nx) + " x " + std::to_string(g.ny), "not a valid grid");
+    g.dx = r.exact<double>(root, "dx");
+    g.dy = r.exact<double>(root, "dy");
+    {
+        h5::Handle a = h5::attribute(H5Aopen(root, "geotransform", H5P_DEFAULT));
+        if (!a || H5Aread(a.get(), H5T_NATIVE_DOUBLE, g.geotransform.data()) < 0) r.bad("geotransform", "", "missing");
+    }
+    g.crs_wkt = r.text(root, "crs_wkt");
+    s.t = r.exact<double>(root, "time");
+    s.steps = r.exact<std::int64_t>(root, "steps");
+    s.smax_x = r.exact<double>(root, "smax_x");
+    s.smax_y = r.exact<double>(root, "smax_y");
+    s.inertial_hmax = r.exact<double>(root, "inertial_hmax");
+    s.wet_cells = r.exact<std::int64_t>(root, "wet_cells");
+    r.field(root, "h", s.h, g);
+    r.field(root, "hu", s.hu, g);
+    r.field(root, "hv", s.hv, g);
+    r.field(root, "qx", s.qx, g, true);
+    r.field(root, "qy", s.qy, g, true);
+    r.field(root, "max_depth", s.max_h, g);
+    r.field(root, "max_speed", s.max_speed, g);
+    r.field(root, "arrival_time", s.arrival, g);
+    auto split = [](const std::string& text) {
+        std::vector<std::string> v;
+        std::size_t a = 0;
+        while (a < text.size()) {
+            const std::size_t b = std::min(text.find('\n', a), text.size());
+            v.push_back(text.substr(a, b - a));
+            a = b + 1;
+        }
+        return v;
+    };
+    {
+        h5::Handle extra = h5::group(H5Gopen2(root, "extra", H5P_DEFAULT));
+        if (!extra) r.bad("extra", "", "group missing");
+        for (const std::string& name : split(r.text(extra.get(), "order"))) {
+            NamedField e{name, {}};
+            r.field(extra.get(), name, e.values, g);
+            s.extra.push_back(std::move(e));
+        }
+    }
+    {
+        h5::Handle l = h5::group(H5Gopen2(root, "ledger", H5P_DEFAULT));
+        if (!l) r.bad("ledger", "", "group missing");
+        MassLedger& m = s.ledger;
+        m.volume0 = r.exact<double>(l.get(), "volume0");
+        m.rain = r.exact<double>(l.get(), "rain");
+        m.inflow = r.exact<double>(l.get(), "inflow");
+        m.outflow = r.exact<double>(l.get(), "outflow");
+        m.positivity_fix = r.exact<double>(l.get(), "positivity_fix");
+        for (const std::string& name : split(r.text(l.get(), "terms"))) {
+            h5::Handle tg = h5::group(H5Gopen2(l.get(), name.c_str(), H5P_DEFAULT));
+            if (!tg) r.bad("ledger/" + name, "", "group missing");
+            m.terms.push_back({name, r.exact<std::int32_t>(tg.get(), "adds") != 0, r.exact<double>(tg.get(), "volume")});
+        }
+    }
+    return s;
+}
+
+template void write_state_file(const std::string&, const State<double>&, const StateFileInfo&);
+template void write_state_file(const std::string&, const State<float>&, const StateFileInfo&);
+template State<double> read_state_file(const std::string&, StateFileInfo*);
+template State<float> read_state_file(const std::string&, StateFileInfo*);
+
+}  // namespace floodsim
