@@ -11,7 +11,6 @@
 #   --one-thread      also 1 thread
 #   --single          also single precision
 #   --filter REGEX    Google Benchmark filter instead of the cases above
-#   --min-time S      --benchmark_min_time per case (default 0.5)
 #   --tolerance PCT   verdict tolerance in percent (default 3)
 #   --out FILE        also write the markdown table to FILE
 #   --cmake ARG       extra CMake argument for both builds (repeatable), e.g.
@@ -20,7 +19,8 @@
 #                     a revision's build is kept under its commit id, the working tree's is
 #                     rebuilt incrementally)
 #   -j, --jobs N      build jobs (default 2)
-# Default cases: fv1, fv2, inertial whole steps, 1024^2, double, 2 threads, all wet.
+# Default cases: fv1, fv2, inertial whole steps, 1024^2, double, 2 threads, all wet (each case
+# runs for at least 0.5 s, as bench_steps sets).
 # Each revision is checked out in a temporary git worktree (removed afterwards) and only
 # bench_steps is built (Release, FLOODSIM_CORE_ONLY=ON, tests off). Prints per case the median
 # items/s (cell updates per second) of old and new, new/old and a verdict ("within 3 %",
@@ -30,7 +30,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 py=/usr/bin/python3
-reps=3 dry=0 one=0 single=0 filter="" min_time=0.5 tol=3 out_file="" jobs=2
+reps=3 dry=0 one=0 single=0 filter="" tol=3 out_file="" jobs=2
 build_root="$root/build-compare"
 cmake_extra=()
 revs=()
@@ -42,7 +42,6 @@ while [ $# -gt 0 ]; do
     --one-thread) one=1; shift ;;
     --single) single=1; shift ;;
     --filter) filter="$2"; shift 2 ;;
-    --min-time) min_time="$2"; shift 2 ;;
     --tolerance) tol="$2"; shift 2 ;;
     --out) out_file="$2"; shift 2 ;;
     --cmake) cmake_extra+=("$2"); shift 2 ;;
@@ -115,7 +114,7 @@ for ((r = 1; r <= reps; r++)); do
   for side in old new; do
     b="${side}_bin"
     echo "compare.sh: repetition $r/$reps, $side" >&2
-    "${!b}" --benchmark_filter="$filter" --benchmark_min_time="$min_time" --benchmark_format=json \
+    "${!b}" --benchmark_filter="$filter" --benchmark_format=json \
       --benchmark_out="$tmp/${side}_$r.json" >/dev/null 2>"$tmp/${side}_$r.err" \
       || echo "compare.sh: warning: $side run $r failed: $(tail -1 "$tmp/${side}_$r.err")" >&2
   done
