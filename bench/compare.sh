@@ -15,6 +15,8 @@
 #   --out FILE        also write the markdown table to FILE
 #   --cmake ARG       extra CMake argument for both builds (repeatable), e.g.
 #                     --cmake -DFLOODSIM_ARCH=x86-64-v3 (revisions before FLOODSIM_ARCH ignore it)
+#   --old-cmake ARG, --new-cmake ARG   the same for one side only: two builds of one revision,
+#                     e.g. bench/compare.sh --new-cmake -DFLOODSIM_ARCH=x86-64-v3 HEAD HEAD
 #   --build-root DIR  where the builds live (default build-compare/ in the repository; reused:
 #                     a revision's build is kept under its commit id, the working tree's is
 #                     rebuilt incrementally)
@@ -32,7 +34,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 py=/usr/bin/python3
 reps=3 dry=0 one=0 single=0 filter="" tol=3 out_file="" jobs=2
 build_root="$root/build-compare"
-cmake_extra=()
+cmake_extra=() old_extra=() new_extra=()
 revs=()
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
@@ -45,6 +47,8 @@ while [ $# -gt 0 ]; do
     --tolerance) tol="$2"; shift 2 ;;
     --out) out_file="$2"; shift 2 ;;
     --cmake) cmake_extra+=("$2"); shift 2 ;;
+    --old-cmake) old_extra+=("$2"); shift 2 ;;
+    --new-cmake) new_extra+=("$2"); shift 2 ;;
     --build-root) build_root="$2"; shift 2 ;;
     -j|--jobs) jobs="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
@@ -64,10 +68,6 @@ if [ -z "$filter" ]; then
   filter="^BM_Step/(fv1|fv2|inertial)/$prec/n:1024/wet%:$wet/threads:$thr/"
 fi
 
-cmake_args=(-DCMAKE_BUILD_TYPE=Release -DFLOODSIM_BUILD_BENCH=ON -DFLOODSIM_BUILD_TESTS=OFF
-            -DFLOODSIM_CORE_ONLY=ON ${cmake_extra[@]+"${cmake_extra[@]}"})
-suffix=""
-[ ${#cmake_extra[@]} -gt 0 ] && suffix="-$(printf '%s\n' "${cmake_extra[@]}" | md5sum | cut -c1-8)"
 
 worktrees=()
 cleanup() {
@@ -79,17 +79,23 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# build REV -> sets $bin (path of bench_steps) and $desc
+# build REV [extra cmake args...] -> sets $bin (path of bench_steps) and $desc
 build() {
-  local rev="$1" src dir
+  local rev="$1" src dir suffix=""
+  shift
+  local cmake_args=(-DCMAKE_BUILD_TYPE=Release -DFLOODSIM_BUILD_BENCH=ON -DFLOODSIM_BUILD_TESTS=OFF
+                    -DFLOODSIM_CORE_ONLY=ON "$@")
+  [ $# -gt 0 ] && suffix="-$(printf '%s\n' "$@" | md5sum | cut -c1-8)"
   if [ "$rev" = "WORKTREE" ]; then
     src="$root" dir="$build_root/worktree$suffix"
     desc="working tree ($(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- 2>/dev/null || echo ' + changes'))"
+    [ $# -gt 0 ] && desc="$desc $*"
   else
     local sha
     sha="$(git -C "$root" rev-parse --verify --quiet "$rev^{commit}")" || { echo "compare.sh: unknown revision $rev" >&2; exit 2; }
     dir="$build_root/${sha:0:12}$suffix"
     desc="$rev ($(git -C "$root" rev-parse --short "$sha"))"
+    [ $# -gt 0 ] && desc="$desc $*"
     if [ -f "$dir/.built" ] && [ -x "$dir/bench/bench_steps" ]; then
       bin="$dir/bench/bench_steps"; echo "compare.sh: reusing $dir" >&2; return
     fi
@@ -105,8 +111,10 @@ build() {
   bin="$dir/bench/bench_steps"
 }
 
-build "${revs[0]}"; old_bin="$bin" old_desc="$desc"
-build "${revs[1]:-WORKTREE}"; new_bin="$bin" new_desc="$desc"
+build "${revs[0]}" ${cmake_extra[@]+"${cmake_extra[@]}"} ${old_extra[@]+"${old_extra[@]}"}
+old_bin="$bin" old_desc="$desc"
+build "${revs[1]:-WORKTREE}" ${cmake_extra[@]+"${cmake_extra[@]}"} ${new_extra[@]+"${new_extra[@]}"}
+new_bin="$bin" new_desc="$desc"
 
 tmp="$(mktemp -d)"
 load_before="$(uptime)"
