@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
 """Turns the outputs of bench/run.sh into docs/performance.md (markdown on stdout).
 Needs numpy and h5py (Debian: python3-numpy, python3-h5py) for the depth comparison of the
-whole runs; run it with /usr/bin/python3."""
+whole runs; run it with /usr/bin/python3.
+Every benchmark rate is the median of its repetitions (bench/gbjson.py). Without kernels.json
+(run.sh --filter) only the whole-step sections are written."""
 import datetime
-import json
 import os
 import platform
 import re
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gbjson import medians  # noqa: E402
 
 SCHEMES = ("fv1", "fv2", "inertial")
 PRECISIONS = ("double", "single")
@@ -48,10 +52,13 @@ def read(path):
 
 def main():
     out, n = sys.argv[1], int(sys.argv[2])
-    steps = json.load(open(os.path.join(out, "steps.json")))
-    kernels = json.load(open(os.path.join(out, "kernels.json")))
+    steps = medians([os.path.join(out, "steps.json")])
+    kernels_json = os.path.join(out, "kernels.json")
+    full = os.path.exists(kernels_json)
+    kernels = medians([kernels_json]) if full else {}
+    reps = min((b["reps"] for b in steps.values()), default=0)
     rows = {}
-    for b in steps["benchmarks"]:
+    for b in steps.values():
         m = re.match(r"BM_Step/(\w+)/(double|single)/n:(\d+)/wet%:(\d+)/threads:(\d+)", b["name"])
         if not m:
             continue
@@ -73,7 +80,8 @@ def main():
     p("this one run, not absolute numbers across runs. The second vCPU of these machines is")
     p("sometimes shared with other tenants for a minute or two, which shows as a poor 2-thread")
     p("ratio for the benchmarks that ran then: a target marked NOT met below is worth re-measuring")
-    p("(`bench/bench_steps --benchmark_filter=...`) before it is believed.")
+    p("(`bench/bench_steps --benchmark_filter=...`) before it is believed. Every rate below is the")
+    p(f"median of {reps} repetitions (`--benchmark_repetitions`); the output benchmarks ran once.")
     p()
     p("## Issue 4's targets (1024², all wet, 2 threads)")
     p()
@@ -130,12 +138,14 @@ def main():
                 p(f"| {s} | {prec} | {size}² | {a2 / a1:.2f} | {d1 / a1:.1f} | {d2 / a2:.1f} | "
                   f"{sd:.2f} |")
     p()
+    if not full:
+        return
     p("## Kernels (one thread, rows of 4096)")
     p()
     p("| kernel | M items/s |")
     p("|---|---|")
-    for b in kernels["benchmarks"]:
-        p(f"| {b['name'].replace('BM_', '')} | {b['items_per_second'] / 1e6:.0f} |")
+    for name, b in kernels.items():
+        p(f"| {name.replace('BM_', '')} | {b['items_per_second'] / 1e6:.0f} |")
     p()
     out_json = os.path.join(out, "output.json")
     if os.path.exists(out_json):
@@ -145,11 +155,12 @@ def main():
         p()
         p("| benchmark | time per iteration (ms) | counters |")
         p("|---|---|---|")
-        for b in json.load(open(out_json))["benchmarks"]:
+        for b in medians([out_json]).values():
             extra = ", ".join(f"{k} {v:.4g}" for k, v in b.items()
                               if isinstance(v, float) and k not in ("real_time", "cpu_time", "iterations",
                                                                     "repetitions", "repetition_index", "threads",
-                                                                    "family_index", "per_family_instance_index"))
+                                                                    "family_index", "per_family_instance_index",
+                                                                    "reps", "ips_min", "ips_max"))
             unit = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}.get(b.get("time_unit", "ns"), 1e-6)
             p(f"| {b['name']} | {b['real_time'] * unit:.2f} | {extra} |")
         p()
