@@ -390,6 +390,8 @@ TEST(CliRun, SinglePrecisionRunsCloseToDouble) {
     EXPECT_NE(r1.out.find("double precision"), std::string::npos) << r1.out;
 
     Hid fa = open_h5(a), fb = open_h5(b);
+    EXPECT_EQ(read_string_attr(fa, "precision"), "double");  // the root attribute says which
+    EXPECT_EQ(read_string_attr(fb, "precision"), "single");
     const auto da = read_dataset<float>(fa, "/depth");
     const auto db = read_dataset<float>(fb, "/depth");
     ASSERT_EQ(da.dims, db.dims);

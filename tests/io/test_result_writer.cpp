@@ -177,10 +177,12 @@ TEST(ResultWriter, WritesTheInterfaceLayout) {
     ASSERT_TRUE(f);
     const hid_t root = f.get();
 
-    // Root attributes: exactly the contract's, with their types.
+    // Root attributes: exactly the contract's, with their types, and the precision (an extension:
+    // docs/result-file.md).
     EXPECT_EQ(attribute_names(root),
               (std::set<std::string>{"format", "format_version", "crs_wkt", "geotransform", "scenario",
-                                     "floodsim_version", "scheme", "steps", "wall_time_s", "threads"}));
+                                     "floodsim_version", "scheme", "precision", "steps", "wall_time_s", "threads"}));
+    EXPECT_EQ(string_attr(root, "precision"), "double");
     EXPECT_EQ(string_attr(root, "format"), "floodsim-result");
     EXPECT_EQ((scalar_attr<std::int64_t>(root, "format_version", H5T_INTEGER, 4, H5T_NATIVE_INT64)), 1);
     EXPECT_EQ(string_attr(root, "crs_wkt"), sample_wkt);
