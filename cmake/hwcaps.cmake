@@ -6,7 +6,8 @@
 # some, the baseline elsewhere, with no code of ours choosing. Costs and figures:
 # docs/portability.md.
 #   -DFLOODSIM_ARCH=portable -DFLOODSIM_HWCAPS="x86-64-v3;x86-64-v4"
-set(FLOODSIM_HWCAPS "" CACHE STRING "x86-64 levels with their own copy of libfloodsim.so (glibc-hwcaps), e.g. x86-64-v3;x86-64-v4")
+# (FLOODSIM_HWCAPS is declared in the top-level CMakeLists.txt, which also turns FMA contraction
+# off for such builds so that every copy gives the same bits.)
 
 # Every room whose code goes into libfloodsim.so.
 set(floodsim_library_rooms floodsim_solver floodsim_scenarios floodsim_mesh_gdal floodsim_io floodsim_engine)
