@@ -80,5 +80,42 @@ else
   echo "skipped: the Python client ($py has no numpy)"
 fi
 
+# A package built with glibc-hwcaps copies (scripts/package.sh): the loader takes the copy for
+# this CPU, and every copy gives the same result file (no FMA contraction in such builds).
+if [ -d "$libdir/glibc-hwcaps" ]; then
+  levels=$(cd "$libdir/glibc-hwcaps" && ls)
+  LD_DEBUG=libs "$work/embed/embed_c" "$work/scenario/urban.toml" -1 "$work/hw-best.h5" >"$work/hw.out" 2>"$work/hw.debug" || true
+  best=$(grep -o "glibc-hwcaps/x86-64-v[0-9]/libfloodsim.so[^ ]*" "$work/hw.debug" | head -1)
+  if [ -n "$best" ]; then passed=$((passed + 1)); echo "ok: the loader took $best";
+  else failed=$((failed + 1)); echo "FAILED: no glibc-hwcaps copy loaded (have: $levels)"; grep floodsim "$work/hw.debug" | head; fi
+  for level in $levels x86-64-v2; do  # v2: the baseline library (no copy for it)
+    ld=/lib64/ld-linux-x86-64.so.2
+    check "hw_$level" 0 env LD_DEBUG=libs "$ld" --glibc-hwcaps-mask "$level" "$work/embed/embed_c" \
+      "$work/scenario/urban.toml" -1 "$work/hw-$level.h5"
+    if [ "$level" = x86-64-v2 ]; then want="$libdir/libfloodsim.so"; else want="glibc-hwcaps/$level/libfloodsim.so"; fi
+    expect_in "hw_$level" "calling init: .*$want"
+    if $py - "$work/hw-best.h5" "$work/hw-$level.h5" <<'PY'
+import sys, h5py, numpy as np
+def items(path):
+    out = {}
+    with h5py.File(path, "r") as f:
+        def visit(name, obj):
+            for k, v in obj.attrs.items():
+                if k not in ("wall_time_s",): out[name + "@" + k] = np.asarray(v).tobytes() if not isinstance(v, (str, bytes)) else v
+            if isinstance(obj, h5py.Dataset): out[name] = obj[()].tobytes()
+        for k, v in f.attrs.items():
+            if k != "wall_time_s": out["@" + k] = np.asarray(v).tobytes() if not isinstance(v, (str, bytes)) else v
+        f.visititems(visit)
+    return out
+a, b = items(sys.argv[1]), items(sys.argv[2])
+bad = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
+print("differ:", bad[:10]) if bad else None
+sys.exit(1 if bad else 0)
+PY
+    then passed=$((passed + 1)); echo "ok: $level gives the same file as $best";
+    else failed=$((failed + 1)); echo "FAILED: the $level copy gives another result"; fi
+  done
+fi
+
 echo "package: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
