@@ -47,7 +47,8 @@ public:
     SignalGuard& operator=(const SignalGuard&) = delete;
 
 private:
-    struct sigaction old_int_ {}, old_term_ {};
+    struct sigaction old_int_ {};
+    struct sigaction old_term_ {};
 };
 
 void report_error(const std::exception& e) { std::fprintf(stderr, "floodsim: error: %s\n", e.what()); }
@@ -66,9 +67,12 @@ void print_summary(const RunSummary& s) {
     std::printf("  wall time       %.3f s (%.3g cell updates per second)\n", s.wall_s,
                 s.wall_s > 0 ? updates / s.wall_s : 0.0);
     std::printf("  frames          %lld depth rasters\n", static_cast<long long>(s.frames));
-    std::printf("  output          %.3f s writing (writer thread), solver waited %.3f s for it; result complete "
-                "%.3f s after the start\n", s.output_s, s.output_wait_s, s.complete_s);
-    std::printf("  max depth       %.3f m; flooded area (max depth > 0.01 m) %.4g m2\n", s.max_depth, s.flooded_area_m2);
+    std::printf(
+        "  output          %.3f s writing (writer thread), solver waited %.3f s for it; result complete "
+        "%.3f s after the start\n",
+        s.output_s, s.output_wait_s, s.complete_s);
+    std::printf("  max depth       %.3f m; flooded area (max depth > 0.01 m) %.4g m2\n", s.max_depth,
+                s.flooded_area_m2);
     std::printf("  volume (m3)     initial %.6g, rain %.6g, inflow %.6g, outflow %.6g, final %.6g\n", b.volume0, b.rain,
                 b.inflow, b.outflow, b.volume);
     for (const auto& [name, v] : b.terms) std::printf("  %-15s %.6g m3\n", name.c_str(), v);
@@ -150,9 +154,10 @@ int check_command(const std::string& scenario_path) {
         std::printf("scenario %s: OK\n", sc.name.c_str());
         std::printf("  file            %s\n", sc.path.c_str());
         std::printf("  DEM             %s\n", sc.dem.c_str());
-        std::printf("  grid            %d x %d cells of %g x %g m, %zu in the domain (%.4g km2)\n", g.nx, g.ny, g.dx, g.dy,
-                    domain, static_cast<double>(domain) * g.cell_area() / 1e6);
-        std::printf("  extent          x %.3f .. %.3f, y %.3f .. %.3f\n", g.x_west(), g.x_east(), g.y_south(), g.y_north());
+        std::printf("  grid            %d x %d cells of %g x %g m, %zu in the domain (%.4g km2)\n", g.nx, g.ny, g.dx,
+                    g.dy, domain, static_cast<double>(domain) * g.cell_area() / 1e6);
+        std::printf("  extent          x %.3f .. %.3f, y %.3f .. %.3f\n", g.x_west(), g.x_east(), g.y_south(),
+                    g.y_north());
         std::printf("  bed elevation   %.3f .. %.3f m\n", zmin, zmax);
         std::printf("  initial water   %.6g m3\n", vol0);
         std::printf("  time            %s, frames every %s, gauges every %s\n", format_seconds(sc.duration_s).c_str(),

@@ -6,9 +6,9 @@
 namespace floodsim {
 
 struct RunOptions {
-    std::string output;   ///< overrides output.file when not empty
-    int threads = -1;     ///< overrides solver.threads when >= 0 (0 = all cores)
-    bool quiet = false;   ///< no progress lines (the summary is still printed)
+    std::string output;  ///< overrides output.file when not empty
+    int threads = -1;    ///< overrides solver.threads when >= 0 (0 = all cores)
+    bool quiet = false;  ///< no progress lines (the summary is still printed)
 };
 
 int run_command(const std::string& scenario_path, const RunOptions& opts);

@@ -9,12 +9,9 @@
 namespace floodsim {
 
 ProgressReporter::ProgressReporter(double duration_s, bool quiet)
-    : duration_(duration_s), quiet_(quiet), tty_(isatty(STDERR_FILENO) != 0), start_(Clock::now()),
-      last_(start_) {}
+    : duration_(duration_s), quiet_(quiet), tty_(isatty(STDERR_FILENO) != 0), start_(Clock::now()), last_(start_) {}
 
-double ProgressReporter::elapsed() const {
-    return std::chrono::duration<double>(Clock::now() - start_).count();
-}
+double ProgressReporter::elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
 
 void ProgressReporter::update(double t, double dt, std::int64_t wet, std::int64_t steps, bool force) {
     if (quiet_) return;

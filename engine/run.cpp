@@ -232,7 +232,8 @@ private:
         for (std::size_t k = 0; k < gauge_names_.size(); ++k) {
             const GaugeReading r = sim.gauge(k);
             if (writer_) writer_->write_gauge(k, {sim.time(), r.depth, r.water_level, r.velocity_x, r.velocity_y});
-            if (on_gauge_) on_gauge_(GaugeView{gauge_names_[k], sim.time(), r.depth, r.water_level, r.velocity_x, r.velocity_y});
+            if (on_gauge_)
+                on_gauge_(GaugeView{gauge_names_[k], sim.time(), r.depth, r.water_level, r.velocity_x, r.velocity_y});
         }
         if (writer_) {
             const MassLedger& l = sim.ledger();
@@ -258,7 +259,8 @@ private:
                 vy_.resize(n);
                 sim.copy_velocity(vx_.data(), vy_.data());
             }
-            if (writer_) writer_->write_frame(sim.time(), depth_.data(), vel ? vx_.data() : nullptr, vel ? vy_.data() : nullptr);
+            if (writer_)
+                writer_->write_frame(sim.time(), depth_.data(), vel ? vx_.data() : nullptr, vel ? vy_.data() : nullptr);
             go_on = on_frame_(FrameView{sim.time(), index, grid_.nx, grid_.ny, depth_.data(),
                                         vel ? vx_.data() : nullptr, vel ? vy_.data() : nullptr});
         } else if (writer_) {
@@ -315,9 +317,9 @@ private:
             }
             if (stop) return RunStatus::Stopped;
             if (sim.time() >= until) return RunStatus::Reached;
-            const double target = std::min({next_frame_ < frames_.size() ? frames_[next_frame_] : sc_.duration_s,
-                                             next_sample_ < samples_.size() ? samples_[next_sample_] : sc_.duration_s,
-                                             until});
+            const double target =
+                std::min({next_frame_ < frames_.size() ? frames_[next_frame_] : sc_.duration_s,
+                          next_sample_ < samples_.size() ? samples_[next_sample_] : sc_.duration_s, until});
             while (sim.time() < target) {
                 const double dt = sim.step(target);
                 if (on_progress_)
@@ -358,7 +360,6 @@ private:
         s.max_depth = max_depth;
         s.flooded_area_m2 = static_cast<double>(flooded) * sim.grid().cell_area();
     }
-
 };
 
 // --- Run: the facade ------------------------------------------------------------------------
@@ -386,7 +387,9 @@ void Run::cancel() noexcept { impl_->cancel_.store(true, std::memory_order_relax
 RunStatus Run::advance(double until_s) { return impl_->advance(until_s); }
 RunStatus Run::run_to_end() { return impl_->advance(std::numeric_limits<double>::infinity()); }
 
-double Run::time() const { return impl_->visit([](const auto& sim) { return sim.time(); }); }
+double Run::time() const {
+    return impl_->visit([](const auto& sim) { return sim.time(); });
+}
 double Run::duration() const { return impl_->sc_.duration_s; }
 bool Run::finished() const { return impl_->finished_; }
 const GridInfo& Run::grid() const { return impl_->grid_; }
@@ -394,8 +397,8 @@ const GridInfo& Run::grid() const { return impl_->grid_; }
 void Run::copy_depth(float* out, std::size_t count) const {
     const std::size_t n = static_cast<std::size_t>(impl_->grid_.nx) * impl_->grid_.ny;
     if (!out || count < n)
-        throw Error(2, "copy_depth: value '" + std::to_string(count) + "': the buffer needs nx * ny = " +
-                           std::to_string(n) + " values");
+        throw Error(2, "copy_depth: value '" + std::to_string(count) +
+                           "': the buffer needs nx * ny = " + std::to_string(n) + " values");
     impl_->visit([out](const auto& sim) { sim.copy_depth(out); });
 }
 

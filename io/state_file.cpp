@@ -47,7 +47,9 @@ struct Writer {
     void scalar(hid_t loc, const char* name, T v) const {
         ok(h5::write_scalar_attr(loc, name, file_type<T>(), native_type<T>(), &v), name);
     }
-    void text(hid_t loc, const char* name, const std::string& v) const { ok(h5::write_string_attr(loc, name, v), name); }
+    void text(hid_t loc, const char* name, const std::string& v) const {
+        ok(h5::write_string_attr(loc, name, v), name);
+    }
 
     /// A field's whole storage (ghosts and padding included: [rows, pitch]), chunked by rows
     /// and deflated (the padding costs nothing).
@@ -100,7 +102,8 @@ struct Reader {
         h5::Handle d = h5::dataset(H5Dopen2(loc, name.c_str(), H5P_DEFAULT));
         h5::Handle t = h5::datatype(H5Dget_type(d.get()));
         if (H5Tget_class(t.get()) != H5T_FLOAT || H5Tget_size(t.get()) != sizeof(T))
-            bad(name, std::to_string(H5Tget_size(t.get()) * 8) + "-bit", "not a float" + std::to_string(sizeof(T) * 8) + " dataset");
+            bad(name, std::to_string(H5Tget_size(t.get()) * 8) + "-bit",
+                "not a float" + std::to_string(sizeof(T) * 8) + " dataset");
         h5::Handle s = h5::dataspace(H5Dget_space(d.get()));
         hsize_t dims[2] = {0, 0};
         if (H5Sget_simple_extent_ndims(s.get()) != 2 || H5Sget_simple_extent_dims(s.get(), dims, nullptr) != 2 ||
@@ -142,8 +145,8 @@ void write_state_file(const std::string& path, const State<Real>& s, const State
     {
         std::error_code ec;
         if (target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
-        h5::Handle f = h5::file(w.id(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, h5::unlocked_fapl().get()),
-                                     "creating " + tmp));
+        h5::Handle f = h5::file(
+            w.id(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, h5::unlocked_fapl().get()), "creating " + tmp));
         const hid_t root = f.get();
         const Grid2D& g = s.grid;
         w.text(root, "format", "floodsim-state");
@@ -154,8 +157,13 @@ void write_state_file(const std::string& path, const State<Real>& s, const State
         w.text(root, "scenario_name", info.scenario_name);
         w.text(root, "scenario", info.scenario_text);
         // The grid, exactly (restore_state compares it).
-        for (const auto& [name, v] : {std::pair<const char*, std::int64_t>{"nx", g.nx}, {"ny", g.ny}, {"ghost", g.ghost},
-                                      {"pitch", g.pitch}, {"i0", g.i0}, {"j0", g.j0}, {"global_nx", g.global_nx},
+        for (const auto& [name, v] : {std::pair<const char*, std::int64_t>{"nx", g.nx},
+                                      {"ny", g.ny},
+                                      {"ghost", g.ghost},
+                                      {"pitch", g.pitch},
+                                      {"i0", g.i0},
+                                      {"j0", g.j0},
+                                      {"global_nx", g.global_nx},
                                       {"global_ny", g.global_ny}})
             w.scalar<std::int64_t>(root, name, v);
         w.scalar<double>(root, "dx", g.dx);
@@ -164,7 +172,8 @@ void write_state_file(const std::string& path, const State<Real>& s, const State
             const hsize_t six = 6;
             h5::Handle space = h5::dataspace(H5Screate_simple(1, &six, nullptr));
             h5::Handle a = h5::attribute(
-                w.id(H5Acreate2(root, "geotransform", H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT), "geotransform"));
+                w.id(H5Acreate2(root, "geotransform", H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                     "geotransform"));
             w.ok(H5Awrite(a.get(), H5T_NATIVE_DOUBLE, g.geotransform.data()), "geotransform");
         }
         w.text(root, "crs_wkt", g.crs_wkt);
@@ -185,7 +194,8 @@ void write_state_file(const std::string& path, const State<Real>& s, const State
         w.field(root, "max_speed", s.max_speed, g);
         w.field(root, "arrival_time", s.arrival, g);
         {
-            h5::Handle extra = h5::group(w.id(H5Gcreate2(root, "extra", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "extra"));
+            h5::Handle extra =
+                h5::group(w.id(H5Gcreate2(root, "extra", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "extra"));
             std::string order;
             for (const NamedField& e : s.extra) {
                 w.field(extra.get(), e.name, e.values, g);
@@ -204,8 +214,8 @@ void write_state_file(const std::string& path, const State<Real>& s, const State
             w.scalar<double>(l.get(), "positivity_fix", m.positivity_fix);
             std::string order;
             for (const LedgerTerm& t : m.terms) {
-                h5::Handle tg = h5::group(
-                    w.id(H5Gcreate2(l.get(), t.name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "ledger/" + t.name));
+                h5::Handle tg = h5::group(w.id(
+                    H5Gcreate2(l.get(), t.name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "ledger/" + t.name));
                 w.scalar<std::int32_t>(tg.get(), "adds", t.adds ? 1 : 0);
                 w.scalar<double>(tg.get(), "volume", t.volume);
                 order += (order.empty() ? "" : "\n") + t.name;
@@ -236,7 +246,8 @@ State<Real> read_state_file(const std::string& path, StateFileInfo* info) {
     if (format != "floodsim-state") r.bad("format", format, "not a floodsim state file");
     const auto version = r.exact<std::int32_t>(root, "format_version");
     if (version != kFormatVersion)
-        r.bad("format_version", std::to_string(version), "this floodsim reads state files of version " + std::to_string(kFormatVersion));
+        r.bad("format_version", std::to_string(version),
+              "this floodsim reads state files of version " + std::to_string(kFormatVersion));
     const std::string precision = r.text(root, "precision");
     const char* want = std::is_same_v<Real, float> ? "single" : "double";
     if (precision != want) r.bad("precision", precision, std::string("the run is in ") + want + " precision");
@@ -311,7 +322,8 @@ State<Real> read_state_file(const std::string& path, StateFileInfo* info) {
         for (const std::string& name : split(r.text(l.get(), "terms"))) {
             h5::Handle tg = h5::group(H5Gopen2(l.get(), name.c_str(), H5P_DEFAULT));
             if (!tg) r.bad("ledger/" + name, "", "group missing");
-            m.terms.push_back({name, r.exact<std::int32_t>(tg.get(), "adds") != 0, r.exact<double>(tg.get(), "volume")});
+            m.terms.push_back(
+                {name, r.exact<std::int32_t>(tg.get(), "adds") != 0, r.exact<double>(tg.get(), "volume")});
         }
     }
     return s;

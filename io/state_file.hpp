@@ -10,10 +10,10 @@ namespace floodsim {
 
 /// What a state belongs to: checked when a state is read for a run.
 struct StateFileInfo {
-    std::string scheme;            ///< fv1 | fv2 | inertial
-    std::string precision;         ///< double | single
+    std::string scheme;     ///< fv1 | fv2 | inertial
+    std::string precision;  ///< double | single
     std::string scenario_name;
-    std::string scenario_text;     ///< the scenario file's text when the state was saved
+    std::string scenario_text;  ///< the scenario file's text when the state was saved
     std::string floodsim_version;
 };
 

@@ -94,13 +94,13 @@ struct RunSummary {
     GridInfo grid;
     double time = 0.0, duration = 0.0;
     std::int64_t steps = 0;
-    double wall_s = 0.0;                 ///< solver wall time, s
-    double output_s = 0.0;               ///< writer thread busy, s
-    double output_wait_s = 0.0;          ///< solver waited for the writer, s
-    double complete_s = 0.0;             ///< from the start until the result file was complete, s
+    double wall_s = 0.0;         ///< solver wall time, s
+    double output_s = 0.0;       ///< writer thread busy, s
+    double output_wait_s = 0.0;  ///< solver waited for the writer, s
+    double complete_s = 0.0;     ///< from the start until the result file was complete, s
     std::int64_t frames = 0;
-    double max_depth = 0.0;              ///< m, over the domain and the run
-    double flooded_area_m2 = 0.0;        ///< cells whose max depth > 0.01 m
+    double max_depth = 0.0;        ///< m, over the domain and the run
+    double flooded_area_m2 = 0.0;  ///< cells whose max depth > 0.01 m
     MassBalance mass;
 };
 

@@ -178,7 +178,9 @@ private:
     herr_t (*close_)(hid_t) = nullptr;
 };
 
-inline Hid open_h5(const fs::path& p) { return Hid(H5Fopen(p.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, p.string()); }
+inline Hid open_h5(const fs::path& p) {
+    return Hid(H5Fopen(p.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, p.string());
+}
 
 /// Whether every link of an absolute path ("/gauges/g1/time") exists.
 inline bool h5_exists(hid_t file, const std::string& path) {
@@ -303,7 +305,8 @@ inline std::uint64_t hash_values(hid_t id, hid_t ftype, hid_t space, bool is_att
         H5Tset_size(mt, H5T_VARIABLE);
         H5Tset_cset(mt, H5Tget_cset(ftype));
         std::vector<char*> v(static_cast<std::size_t>(n), nullptr);
-        const herr_t rc = is_attr ? H5Aread(id, mt, v.data()) : H5Dread(id, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
+        const herr_t rc =
+            is_attr ? H5Aread(id, mt, v.data()) : H5Dread(id, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
         if (rc < 0) throw std::runtime_error("HDF5: cannot read a string");
         std::uint64_t h = fnv1a("", 0);
         for (char* c : v) {
@@ -335,7 +338,8 @@ inline std::map<std::string, std::string> h5_digest(const fs::path& file, const 
         H5O_info_t info;
         H5Oget_info2(obj, &info, H5O_INFO_NUM_ATTRS);
         for (hsize_t k = 0; k < info.num_attrs; ++k) {
-            Hid a(H5Aopen_by_idx(obj, ".", H5_INDEX_NAME, H5_ITER_INC, k, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, "attribute");
+            Hid a(H5Aopen_by_idx(obj, ".", H5_INDEX_NAME, H5_ITER_INC, k, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+                  "attribute");
             char name[256];
             H5Aget_name(a, sizeof name, name);
             if (std::find(skip.begin(), skip.end(), std::string(name)) != skip.end()) continue;

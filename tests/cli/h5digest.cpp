@@ -9,6 +9,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     const std::vector<std::string> skip(argv + 2, argv + argc);
-    for (const auto& [path, hash] : floodsim_test::h5_digest(argv[1], skip)) std::printf("%s %s\n", path.c_str(), hash.c_str());
+    for (const auto& [path, hash] : floodsim_test::h5_digest(argv[1], skip))
+        std::printf("%s %s\n", path.c_str(), hash.c_str());
     return 0;
 }

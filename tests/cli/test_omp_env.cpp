@@ -25,7 +25,8 @@ TEST_P(OmpEnvironment, SmallerTeamThanAskedGivesTheOneThreadResult) {
 
     auto run = [&](const std::string& out, const std::string& threads, const std::vector<std::string>& env) {
         const auto t0 = std::chrono::steady_clock::now();
-        const ProcResult r = run_floodsim({"run", s, "--quiet", "--threads", threads, "--output", (d / out).string()}, env);
+        const ProcResult r =
+            run_floodsim({"run", s, "--quiet", "--threads", threads, "--output", (d / out).string()}, env);
         EXPECT_EQ(r.status, 0) << describe(r);
         EXPECT_NE(r.out.find("mass balance"), std::string::npos) << describe(r);
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

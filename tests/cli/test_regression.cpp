@@ -43,11 +43,13 @@ TEST_P(ExampleRegression, ResultFileIsBitwiseTheOneOfVersion010) {
     const fs::path example = kSource / "examples/urban";
     for (const char* f : {"dem.asc", "dem.prj", "rain.csv"}) fs::copy_file(example / f, d / f);
     // The same text as the 0.1.0 runs had (the scenario is stored in the file).
-    const std::string text = replace_once(read_text(example / "urban.toml"), "scheme = \"fv1\"",
-                                          std::string("scheme = \"") + v.scheme + "\"\nprecision = \"" + v.precision + "\"");
+    const std::string text =
+        replace_once(read_text(example / "urban.toml"), "scheme = \"fv1\"",
+                     std::string("scheme = \"") + v.scheme + "\"\nprecision = \"" + v.precision + "\"");
     write_text(d / "urban.toml", text);
     const fs::path out = d / "out.h5";
-    const ProcResult r = run_floodsim({"run", (d / "urban.toml").string(), "--quiet", "--threads", "2", "--output", out.string()});
+    const ProcResult r =
+        run_floodsim({"run", (d / "urban.toml").string(), "--quiet", "--threads", "2", "--output", out.string()});
     ASSERT_EQ(r.status, 0) << describe(r);
 
     const auto got = h5_digest(out, {"wall_time_s", "floodsim_version", "precision"});

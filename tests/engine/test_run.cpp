@@ -1,9 +1,9 @@
 // The library (include/floodsim/run.hpp), linked as the installed shared library is: frames and
 // observers, early stop and continuation, advance to exact times, bad input, concurrent runs,
 // equality with the CLI's result file, and a host process left as it was.
-#include <floodsim/run.hpp>
 #include <omp.h>
 #include <signal.h>
+#include <floodsim/run.hpp>
 
 #include <clocale>
 #include <cmath>
@@ -197,7 +197,8 @@ TEST(LibraryRun, ConcurrentRunsEqualSingleRuns) {
 TEST(LibraryRun, ResultFileEqualsTheCliOne) {
     TempDir d;
     const fs::path s = write_example(d, "10min", "fv2", "double");
-    const ProcResult r = run_floodsim({"run", s.string(), "--quiet", "--threads", "2", "--output", (d / "cli.h5").string()});
+    const ProcResult r =
+        run_floodsim({"run", s.string(), "--quiet", "--threads", "2", "--output", (d / "cli.h5").string()});
     ASSERT_EQ(r.status, 0) << describe(r);
     floodsim::Run run(s.string());
     run.set_threads(2);
@@ -210,7 +211,8 @@ TEST(LibraryRun, ResultFileEqualsTheCliOne) {
 /// What a host program owns before a run is the same after it.
 TEST(LibraryRun, LeavesTheHostProcessAsItFoundIt) {
     struct Snapshot {
-        struct sigaction sigint {}, sigterm {}, sigpipe {};
+        struct sigaction sigint {
+        }, sigterm{}, sigpipe{};
         sigset_t mask{};
         std::string cwd, locale, env;
         int max_threads = 0, dynamic = 0, levels = 0;

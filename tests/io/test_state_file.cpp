@@ -22,7 +22,7 @@ constexpr double kEnd = 50.0;
 
 struct TmpDir {
     fs::path p = fs::temp_directory_path() / ("floodsim-state-" + std::to_string(::getpid()) + "-" +
-                                             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+                                              ::testing::UnitTest::GetInstance()->current_test_info()->name());
     TmpDir() {
         fs::remove_all(p);
         fs::create_directories(p);
