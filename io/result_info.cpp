@@ -208,7 +208,9 @@ std::string describe_result(const std::string& path) {
     out << "  floodsim:      " << read_string_attr(root, "floodsim_version").value_or("?") << "\n";
     const std::string scen = scenario_name(read_string_attr(root, "scenario").value_or(""));
     if (!scen.empty()) out << "  scenario:      " << scen << "\n";
-    out << "  scheme:        " << read_string_attr(root, "scheme").value_or("?") << "\n";
+    out << "  scheme:        " << read_string_attr(root, "scheme").value_or("?");
+    if (const auto precision = read_string_attr(root, "precision")) out << ", " << *precision << " precision";
+    out << "\n";
 
     h5::Handle max_depth = open("max_depth");
     const auto md_dims = dims_of(max_depth.get());

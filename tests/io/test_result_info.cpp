@@ -28,7 +28,7 @@ TEST(ResultInfo, SummarisesTheSampleResult) {
     expect_contains(s, "floodsim-result, version 1");
     expect_contains(s, "0.1.0");
     expect_contains(s, "io-test");
-    expect_contains(s, "fv1");
+    expect_contains(s, "fv1, double precision");
     expect_contains(s, "7 x 5 cells");
     expect_contains(s, "cell 2 x 2");
     expect_contains(s, "WGS 84 / UTM zone 33N (EPSG:32633)");
