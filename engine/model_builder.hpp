@@ -27,5 +27,7 @@ void probe_output_folder(const Scenario& sc, const std::string& path);
 
 /// Name of a scheme as written in scenarios and result files.
 const char* scheme_name(Scheme s);
+/// Name of a precision as written in scenarios and result files: "double" or "single".
+inline const char* precision_name(Precision p) { return p == Precision::Single ? "single" : "double"; }
 
 }  // namespace floodsim

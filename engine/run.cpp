@@ -215,7 +215,7 @@ private:
         meta.scenario_text = sc_.text;
         meta.floodsim_version = FLOODSIM_VERSION;
         meta.scheme = scheme_name(sim.setup().options.scheme);
-        meta.precision = sim.setup().options.precision == Precision::Single ? "single" : "double";
+        meta.precision = precision_name(sim.setup().options.precision);
         meta.threads = sim.threads();
         meta.write_velocity = sc_.write_velocity;
         meta.gauge_names = gauge_names_;
@@ -407,8 +407,8 @@ void Run::save_state(const std::string& path) const {
         const Impl& m = *impl_;
         m.visit([&](const auto& sim) {
             const StateFileInfo info{scheme_name(sim.setup().options.scheme),
-                                     sim.setup().options.precision == Precision::Single ? "single" : "double",
-                                     m.sc_.name, m.sc_.text, FLOODSIM_VERSION};
+                                     precision_name(sim.setup().options.precision), m.sc_.name, m.sc_.text,
+                                     FLOODSIM_VERSION};
             write_state_file(path, sim.state(), info);
         });
     } catch (...) {
@@ -427,7 +427,7 @@ RunSummary Run::summary() const {
     m.visit([&](const auto& sim) {
         const SolverOptions& o = sim.setup().options;
         s.scheme = scheme_name(o.scheme);
-        s.precision = o.precision == Precision::Single ? "single" : "double";
+        s.precision = precision_name(o.precision);
         s.threads = sim.threads();
         s.time = sim.time();
         s.steps = sim.steps();

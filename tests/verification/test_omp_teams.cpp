@@ -46,6 +46,18 @@ protected:
             testing::expect_same_run(*sim, ref);
         }
     }
+
+    /// check() for simulations stepped on this thread, whose OpenMP settings give a team of 1.
+    void check_here_with_a_team_of_one() {
+        testing::with_precision(GetParam().precision, [&]<class Sim>() {
+            check<Sim>([&]<class S>(int threads) {
+                EXPECT_EQ(team_obtained(threads), 1);
+                auto sim = std::make_unique<S>(testing::busy_catchment(GetParam().scheme, threads));
+                sim->advance_to(kEnd);
+                return sim;
+            });
+        });
+    }
 };
 
 // (a) Each thread of an outer team runs a simulation of its own; nested parallelism is off, so
@@ -86,14 +98,7 @@ TEST_P(SmallTeam, DynamicTeams) {
     CPU_SET(first, &one);
     ASSERT_EQ(pthread_setaffinity_np(pthread_self(), sizeof one, &one), 0);
     omp_set_dynamic(1);
-    testing::with_precision(GetParam().precision, [&]<class Sim>() {
-        check<Sim>([&]<class S>(int threads) {
-            EXPECT_EQ(team_obtained(threads), 1);
-            auto sim = std::make_unique<S>(testing::busy_catchment(GetParam().scheme, threads));
-            sim->advance_to(kEnd);
-            return sim;
-        });
-    });
+    check_here_with_a_team_of_one();
     omp_set_dynamic(saved_dynamic);
     pthread_setaffinity_np(pthread_self(), sizeof saved_cpus, &saved_cpus);
 }
@@ -102,14 +107,7 @@ TEST_P(SmallTeam, DynamicTeams) {
 TEST_P(SmallTeam, NoActiveLevels) {
     const int saved_levels = omp_get_max_active_levels();
     omp_set_max_active_levels(0);
-    testing::with_precision(GetParam().precision, [&]<class Sim>() {
-        check<Sim>([&]<class S>(int threads) {
-            EXPECT_EQ(team_obtained(threads), 1);
-            auto sim = std::make_unique<S>(testing::busy_catchment(GetParam().scheme, threads));
-            sim->advance_to(kEnd);
-            return sim;
-        });
-    });
+    check_here_with_a_team_of_one();
     omp_set_max_active_levels(saved_levels);
 }
 
