@@ -85,7 +85,7 @@ const char* scheme_name(Scheme s) {
 
 ModelSetup build_model(const Scenario& sc) {
     ModelSetup m;
-    DemGrid dem = read_dem(sc.dem, "domain.dem", sc.crs, sc.resolution);
+    DemGrid dem = read_dem(sc.dem, "domain.dem", sc.crs, sc.resolution, sc.z_scale);
     m.grid = dem.grid;
     m.z = std::move(dem.z);
     const Grid2D& g = m.grid;

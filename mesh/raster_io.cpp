@@ -349,8 +349,32 @@ std::size_t count_valid(const std::vector<double>& z) {
 
 }  // namespace
 
+namespace {
+
+/// Scales the DEM's elevations to metres and refuses one that no terrain has: the usual cause is
+/// a DEM in millimetres or feet, or a broken export (1e308 typed for nodata, an overflow).
+void check_elevations(std::vector<double>& z, double z_scale, int nx, const std::array<double, 6>& gt,
+                      const std::string& path, const std::string& key) {
+    for (std::size_t k = 0; k < z.size(); ++k) {
+        if (std::isnan(z[k])) continue;  // nodata
+        const double raw = z[k];
+        z[k] = raw * z_scale;
+        if (std::abs(z[k]) < kMaxElevation) continue;
+        const int i = static_cast<int>(k % nx), j = static_cast<int>(k / nx);
+        const double x = gt[0] + (i + 0.5) * gt[1], y = gt[3] + (j + 0.5) * gt[5];
+        throw InputError(path, key, fmt(raw),
+                         "elevation no terrain has (|z| >= " + fmt(kMaxElevation) + " m" +
+                             (z_scale != 1.0 ? " after domain.z_scale = " + fmt(z_scale) : std::string()) +
+                             ") at x=" + fmt(x) + ", y=" + fmt(y) +
+                             "; a DEM in millimetres or feet gives such values: set domain.z_scale (metres per "
+                             "DEM unit, 0.001 for millimetres, 0.3048 for feet), or fix the cell");
+    }
+}
+
+}  // namespace
+
 DemGrid read_dem(const std::string& path, const std::string& key, const std::string& target_crs,
-                 std::optional<double> resolution) {
+                 std::optional<double> resolution, double z_scale) {
     GdalErrors err;
     GDALDatasetUniquePtr ds = open_raster(path, key, err);
     auto gt = geotransform_of(*ds, path, key);
@@ -375,6 +399,7 @@ DemGrid read_dem(const std::string& path, const std::string& key, const std::str
         gt[5] = -gt[5];
     }
     const double dx = gt[1], dy = -gt[5];
+    check_elevations(z, z_scale, nx, gt, path, key);
 
     OGRSpatialReference target;
     target.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);

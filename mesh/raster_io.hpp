@@ -24,10 +24,18 @@ struct DemGrid {
 /// - A projected DEM is used as is, unless `target_crs` names another CRS or `resolution`
 ///   differs from its spacing, in which case it is warped likewise.
 /// - Non-square projected cells are allowed (dx != dy). A DEM with rotation terms is an error.
+/// - Elevations are multiplied by `z_scale` (metres per DEM unit) first; then an elevation no
+///   terrain has (|z| >= kMaxElevation, after GDAL's own conversion: 1e308 in a Float32 grid
+///   arrives as 3.4e38) is refused, naming the cell's map coordinates and the value.
 /// Errors (missing file, not a raster, no CRS where one is needed, ...) throw InputError
 /// with file = path, key = `key` (e.g. "domain.dem").
 DemGrid read_dem(const std::string& path, const std::string& key,
-                 const std::string& target_crs = "", std::optional<double> resolution = {});
+                 const std::string& target_crs = "", std::optional<double> resolution = {},
+                 double z_scale = 1.0);
+
+/// m: no terrain on Earth lies this far above or below sea level (Everest 8849 m, the Dead Sea
+/// shore -430 m; an open-pit mine bottom or a deep basin DEM stays far inside).
+inline constexpr double kMaxElevation = 1.0e5;
 
 /// Read band 1 of the raster at `path` onto `grid` (nx*ny row-major, row 0 = north), warping
 /// from the raster's CRS (assumed to be the grid's when the raster has none) with bilinear

@@ -60,6 +60,7 @@ struct Scenario {
     ValueOrRaster manning;                ///< default 0.03
     std::string crs;                      ///< optional target CRS (any string GDAL understands); empty = auto
     std::optional<double> resolution;     ///< optional model cell size, m; empty = the DEM's
+    double z_scale = 1.0;                 ///< domain.z_scale: metres per DEM elevation unit
 
     // [initial]
     std::optional<ValueOrRaster> depth;

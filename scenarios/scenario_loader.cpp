@@ -286,7 +286,7 @@ void Loader::load(const toml::table& root, Scenario& sc) const {
 void Loader::load_domain(const toml::table& root, Scenario& sc) const {
     const toml::table* t = table(root, "domain", "domain");
     if (!t) fail("domain", "", "missing required table [domain] (with dem = \"...\")");
-    check_keys(*t, "domain", {"dem", "manning", "crs", "resolution"});
+    check_keys(*t, "domain", {"dem", "manning", "crs", "resolution", "z_scale"});
 
     const toml::node* dem = t->get("dem");
     if (!dem) fail("domain.dem", "", "missing required key (the DEM raster path)");
@@ -300,6 +300,11 @@ void Loader::load_domain(const toml::table& root, Scenario& sc) const {
         const double r = number(*n, "domain.resolution");
         if (r <= 0.0) fail("domain.resolution", *n, "must be > 0 (metres)");
         sc.resolution = r;
+    }
+    if (const toml::node* n = t->get("z_scale")) {
+        const double f = number(*n, "domain.z_scale");
+        if (f <= 0.0) fail("domain.z_scale", *n, "must be > 0 (metres per DEM unit: 0.001 for millimetres, 0.3048 for feet)");
+        sc.z_scale = f;
     }
 }
 

@@ -550,6 +550,53 @@ TEST_F(CliBadInput, NanInDem) {
     expect_rejected(s, out(), {"dem_nan.asc", "domain.dem", "nan"});
 }
 
+// Elevations that no terrain has (a typo, a broken export, a DEM in millimetres) are refused,
+// naming the DEM, the cell's map coordinates and the value, instead of a run that crawls at a
+// time step of milliseconds. Cell (5, 6): centre x = X0 + 11, y = Y0 + (NY - 6 - 0.5) * DX = Y0 + 7.
+class CliBadDem : public CliBadInput, public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(CliBadDem, ElevationNoTerrainHasIsRefused) {
+    const std::string value = GetParam();
+    write_asc(d / "dem_bad.asc", NX, NY, X0, Y0, DX, [&](int i, int j) {
+        if (is_nodata(i, j)) return std::string("-9999");
+        if (i == 5 && j == 6) return value;
+        return num(bed(i, j));
+    });
+    const fs::path s = scenario_with("dem = \"dem.asc\"", "dem = \"dem_bad.asc\"");
+    expect_rejected(s, out(), {"dem_bad.asc", "domain.dem", "x=708011", "y=3854007", "domain.z_scale"});
+}
+
+INSTANTIATE_TEST_SUITE_P(Values, CliBadDem, ::testing::Values("1e308", "-1e308", "3.4e38", "1e30", "-2e5", "100000"),
+                         [](const auto& info) { return "value" + std::to_string(info.index); });
+
+TEST_F(CliBadInput, DemInMillimetresRunsWithZScaleAsInMetres) {
+    // Terrain at 100 m and more, in millimetres: refused without z_scale, with the hint.
+    write_asc(d / "dem_high_mm.asc", NX, NY, X0, Y0, DX, [](int i, int j) {
+        return is_nodata(i, j) ? std::string("-9999") : num((bed(i, j) + 100.0) * 1000.0);
+    });
+    expect_rejected(scenario_with("dem = \"dem.asc\"", "dem = \"dem_high_mm.asc\""), out(),
+                    {"dem_high_mm.asc", "domain.z_scale"});
+    // With z_scale a DEM in millimetres gives the result of the same DEM in metres.
+    write_asc(d / "dem_mm.asc", NX, NY, X0, Y0, DX, [](int i, int j) {
+        return is_nodata(i, j) ? std::string("-9999") : num(bed(i, j) * 1000.0);
+    });
+    const fs::path mm = scenario_with("dem = \"dem.asc\"", "dem = \"dem_mm.asc\"\nz_scale = 0.001");
+    const ProcResult a = run_floodsim({"run", mm.string(), "--quiet", "--output", (d / "mm.h5").string()});
+    ASSERT_EQ(a.status, 0) << describe(a);
+    const fs::path m = scenario_with("dem = \"dem.asc\"", "dem = \"dem.asc\"");
+    const ProcResult b = run_floodsim({"run", m.string(), "--quiet", "--output", (d / "m.h5").string()});
+    ASSERT_EQ(b.status, 0) << describe(b);
+    Hid fa = open_h5(d / "mm.h5"), fb = open_h5(d / "m.h5");
+    const auto da = read_dataset<float>(fa, "/max_depth"), db = read_dataset<float>(fb, "/max_depth");
+    ASSERT_EQ(da.v.size(), db.v.size());
+    for (std::size_t k = 0; k < da.v.size(); ++k) {
+        if (std::isnan(db.v[k])) continue;
+        EXPECT_NEAR(da.v[k], db.v[k], 1e-4) << k;  // beds equal to round-off (z * 1000 * 0.001)
+    }
+    expect_rejected(scenario_with("dem = \"dem.asc\"", "dem = \"dem.asc\"\nz_scale = -1"), out(),
+                    {"s.toml", "domain.z_scale", "-1"});
+}
+
 TEST_F(CliBadInput, ManningRasterDoesNotCoverTheDomain) {
     // 5 x 3 cells, well inside the grid: most of the domain has no Manning value.
     write_asc(d / "manning.asc", 5, 3, X0 + 10.0, Y0 + 4.0, DX, [](int, int) { return std::string("0.03"); });
