@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <csignal>
@@ -134,7 +135,7 @@ int run_command(const std::string& scenario_path, const RunOptions& opts) {
     }
 }
 
-int check_command(const std::string& scenario_path) {
+int check_command(const std::string& scenario_path, double pit_height) {
     try {
         const LoadedModel p = load_model(scenario_path);
         const Scenario& sc = p.scenario;
@@ -180,6 +181,22 @@ int check_command(const std::string& scenario_path) {
         for (const GaugeSpec& gs : m.gauges)
             std::printf("  gauge           %s at x=%g y=%g (cell %d, %d)\n", gs.name.c_str(), gs.x, gs.y, gs.i, gs.j);
         std::printf("  output          %s\n", sc.output_file.c_str());
+        // DEM quality: cells that stand out from all their neighbours.
+        const std::vector<DemAnomaly> odd = dem_pits_and_spikes(m, pit_height);
+        const auto pits = std::count_if(odd.begin(), odd.end(), [](const DemAnomaly& a) { return a.pit; });
+        std::printf(
+            "  DEM quality     %lld isolated pits, %lld spikes (cells more than %g m below / above all their "
+            "neighbours)\n",
+            static_cast<long long>(pits), static_cast<long long>(odd.size()) - static_cast<long long>(pits),
+            pit_height);
+        constexpr std::size_t kListed = 10;
+        for (std::size_t k = 0; k < std::min(odd.size(), kListed); ++k) {
+            const DemAnomaly& a = odd[k];
+            std::printf("    %-5s at x=%.3f y=%.3f (cell %d, %d): z %.3f m, %.3f m %s its %s neighbour\n",
+                        a.pit ? "pit" : "spike", a.x, a.y, a.i, a.j, a.z, a.relief, a.pit ? "below" : "above",
+                        a.pit ? "lowest" : "highest");
+        }
+        if (odd.size() > kListed) std::printf("    ... and %zu more\n", odd.size() - kListed);
         return 0;
     } catch (const InputError& e) {
         report_error(e);

@@ -5,6 +5,9 @@
 
 namespace floodsim {
 
+/// m: `check`'s default height for reporting isolated pits and spikes of the DEM.
+inline constexpr double kDefaultPitHeight = 5.0;
+
 struct RunOptions {
     std::string output;  ///< overrides output.file when not empty
     int threads = -1;    ///< overrides solver.threads when >= 0 (0 = all cores)
@@ -12,7 +15,8 @@ struct RunOptions {
 };
 
 int run_command(const std::string& scenario_path, const RunOptions& opts);
-int check_command(const std::string& scenario_path);
+/// pit_height: m; a cell this far below (above) all its neighbours is reported as a pit (spike).
+int check_command(const std::string& scenario_path, double pit_height = kDefaultPitHeight);
 int info_command(const std::string& result_path);
 
 }  // namespace floodsim

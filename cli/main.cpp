@@ -23,6 +23,9 @@ int main(int argc, char** argv) {
 
     CLI::App* check = app.add_subcommand("check", "Validate a scenario and all its inputs; run nothing");
     check->add_option("scenario", scenario, "Scenario file (TOML)")->required();
+    double pit_height = floodsim::kDefaultPitHeight;
+    check->add_option("--pit-height", pit_height, "Report DEM cells this many metres below/above all their neighbours")
+        ->check(CLI::PositiveNumber);
 
     CLI::App* info = app.add_subcommand("info", "Summarise a result file");
     info->add_option("result", result, "Result file (HDF5)")->required();
@@ -34,7 +37,7 @@ int main(int argc, char** argv) {
         return rc == 0 ? 0 : 2;
     }
     if (*run) return floodsim::run_command(scenario, opts);
-    if (*check) return floodsim::check_command(scenario);
+    if (*check) return floodsim::check_command(scenario, pit_height);
     if (*info) return floodsim::info_command(result);
     return 2;
 }

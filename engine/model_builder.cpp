@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <sstream>
 
 #include "mesh/input_error.hpp"
@@ -238,6 +239,31 @@ void probe_output_folder(const Scenario& sc, const std::string& path) {
     fs::remove(probe, ec);
     if (!first_missing.empty()) fs::remove_all(first_missing, ec);
     if (!f) throw InputError(sc.path, "output.file", path, "the output folder is not writable");
+}
+
+std::vector<DemAnomaly> dem_pits_and_spikes(const ModelSetup& m, double height) {
+    const Grid2D& g = m.grid;
+    std::vector<DemAnomaly> out;
+    auto z_at = [&](int i, int j) { return m.z[static_cast<std::size_t>(j) * g.nx + i]; };
+    for (int j = 0; j < g.ny; ++j)
+        for (int i = 0; i < g.nx; ++i) {
+            const double z = z_at(i, j);
+            if (std::isnan(z)) continue;
+            double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+            for (int b = std::max(0, j - 1); b <= std::min(g.ny - 1, j + 1); ++b)
+                for (int a = std::max(0, i - 1); a <= std::min(g.nx - 1, i + 1); ++a) {
+                    if (a == i && b == j) continue;
+                    const double zn = z_at(a, b);
+                    if (std::isnan(zn)) continue;
+                    lo = std::min(lo, zn);
+                    hi = std::max(hi, zn);
+                }
+            if (!(lo <= hi)) continue;  // no domain neighbour
+            if (z < lo - height) out.push_back({i, j, g.x_center(i), g.y_center(j), z, lo - z, true});
+            if (z > hi + height) out.push_back({i, j, g.x_center(i), g.y_center(j), z, z - hi, false});
+        }
+    std::stable_sort(out.begin(), out.end(), [](const DemAnomaly& a, const DemAnomaly& b) { return a.relief > b.relief; });
+    return out;
 }
 
 }  // namespace floodsim

@@ -597,6 +597,30 @@ TEST_F(CliBadInput, DemInMillimetresRunsWithZScaleAsInMetres) {
                     {"s.toml", "domain.z_scale", "-1"});
 }
 
+// check's DEM quality report: an isolated pit and spike, with their map coordinates; a run still
+// goes (a warning, not an error: underpass entrances are real sinks).
+TEST_F(CliBadInput, CheckReportsIsolatedPitsAndSpikes) {
+    write_asc(d / "dem_odd.asc", NX, NY, X0, Y0, DX, [](int i, int j) {
+        if (is_nodata(i, j)) return std::string("-9999");
+        if (i == 5 && j == 6) return num(bed(i, j) - 8.0);   // a pit 8 m deep
+        if (i == 12 && j == 7) return num(bed(i, j) + 20.0); // a spike 20 m high
+        return num(bed(i, j));
+    });
+    const fs::path s = scenario_with("dem = \"dem.asc\"", "dem = \"dem_odd.asc\"");
+    const ProcResult r = run_floodsim({"check", s.string()});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    EXPECT_NE(r.out.find("1 isolated pits, 1 spikes"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("pit   at x=708011.000 y=3854007.000 (cell 5, 6)"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("spike at x=708025.000 y=3854005.000 (cell 12, 7)"), std::string::npos) << r.out;
+    const ProcResult r10 = run_floodsim({"check", s.string(), "--pit-height", "10"});
+    ASSERT_EQ(r10.status, 0) << describe(r10);
+    EXPECT_NE(r10.out.find("0 isolated pits, 1 spikes (cells more than 10 m"), std::string::npos) << r10.out;
+    const ProcResult clean = run_floodsim({"check", write_scenario(d).string()});
+    EXPECT_NE(clean.out.find("0 isolated pits, 0 spikes"), std::string::npos) << clean.out;
+    const ProcResult run = run_floodsim({"run", s.string(), "--quiet"});
+    EXPECT_EQ(run.status, 0) << describe(run);
+}
+
 TEST_F(CliBadInput, ManningRasterDoesNotCoverTheDomain) {
     // 5 x 3 cells, well inside the grid: most of the domain has no Manning value.
     write_asc(d / "manning.asc", 5, 3, X0 + 10.0, Y0 + 4.0, DX, [](int, int) { return std::string("0.03"); });
