@@ -123,12 +123,8 @@ int run_command(const std::string& scenario_path, const RunOptions& opts) {
         print_summary(s);
         return 0;
     } catch (const Error& e) {
-        if (e.status() == 2) {
-            report_error(e);
-            return 2;
-        }
-        std::fprintf(stderr, "floodsim: internal error: %s\n", e.what());
-        return 1;
+        report_error(e);  // one line: bad input (2), or a run that failed or had to stop (1)
+        return e.status() == 2 ? 2 : 1;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "floodsim: internal error: %s\n", e.what());
         return 1;

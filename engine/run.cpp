@@ -71,6 +71,15 @@ private:
     bool running_ = false;
 };
 
+/// m/s: the wave speed behind solver.min_dt's default (docs/library.md, docs/scenario.md).
+constexpr double kMaxWaveSpeed = 200.0;
+
+std::string fmt(double v) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.6g", v);
+    return b;
+}
+
 /// Fraction of the wetted area with Froude > 1 above which an inertial run warns (once).
 constexpr double kSupercriticalWarnFraction = 0.01;
 
@@ -117,6 +126,8 @@ public:
             sim_ = std::make_unique<Simulation>(std::move(m.setup));
         visit([&](auto& sim) {
             const Grid2D& g = sim.grid();
+            // A wave faster than 200 m/s (water 4 km deep) is no flood: the state has blown up.
+            min_dt_ = sc_.min_dt.value_or(sc_.cfl * std::min(g.dx, g.dy) / kMaxWaveSpeed);
             grid_.nx = g.nx;
             grid_.ny = g.ny;
             grid_.dx = g.dx;
@@ -196,7 +207,9 @@ public:
     std::unique_ptr<AsyncResultWriter> writer_;
     std::vector<float> depth_, vx_, vy_;  // frame buffers for the frame observer
     Clock::time_point start_;
-    StopWatch watch_;  ///< the solver's wall time: inside advance(), until the run finished
+    StopWatch watch_;                  ///< the solver's wall time: inside advance(), until the run finished
+    double frames_written_at_ = -1.0;  ///< s: time of the last frame written
+    double min_dt_ = 0.0;              ///< s: a stable time step below it stops the run (solver.min_dt)
     bool warned_supercritical_ = false;
     RunSummary summary_;
 
@@ -229,6 +242,7 @@ private:
 
     template <class Sim>
     void write_samples(const Sim& sim) {
+        if (!std::isfinite(sim.volume())) stop_loudly(sim);
         for (std::size_t k = 0; k < gauge_names_.size(); ++k) {
             const GaugeReading r = sim.gauge(k);
             if (writer_) writer_->write_gauge(k, {sim.time(), r.depth, r.water_level, r.velocity_x, r.velocity_y});
@@ -271,6 +285,7 @@ private:
             });
         }
         if (writer_) writer_->flush();
+        frames_written_at_ = sim.time();
         check_supercritical(sim);
         return go_on;
     }
@@ -322,6 +337,7 @@ private:
                           next_sample_ < samples_.size() ? samples_[next_sample_] : sc_.duration_s, until});
             while (sim.time() < target) {
                 const double dt = sim.step(target);
+                if (!(sim.stable_dt() >= min_dt_)) stop_loudly(sim);
                 if (on_progress_)
                     on_progress_(ProgressView{sim.time(), dt, sc_.duration_s, sim.steps(), sim.wet_cells()});
                 if (cancel_.exchange(false, std::memory_order_relaxed)) return RunStatus::Stopped;
@@ -330,8 +346,43 @@ private:
         }
     }
 
+    /// A run that can no longer make sense (a non-finite state, a stable time step below
+    /// solver.min_dt) stops with one line naming the time, the cell and the cause; the result so
+    /// far is written as a complete file marked incomplete (the state at the stop as its last
+    /// frame). Throws Error (status 1).
     template <class Sim>
-    void finish(const Sim& sim) {
+    [[noreturn]] void stop_loudly(const Sim& sim) {
+        const Grid2D& g = sim.grid();
+        auto where = [&](const auto& c) {
+            return "x=" + fmt(g.x_center(c.i)) + ", y=" + fmt(g.y_center(c.j)) + " (cell " + std::to_string(c.i) +
+                   ", " + std::to_string(c.j) + ")";
+        };
+        std::string cause;
+        if (const auto bad = sim.first_nonfinite_cell(); bad.i >= 0) {
+            cause = "the depth or discharge is no longer a finite number at " + where(bad);
+        } else {
+            const auto fast = sim.fastest_cell();
+            cause = "the stable time step fell to " + fmt(sim.stable_dt()) +
+                    " s, below solver.min_dt = " + fmt(min_dt_) + " s: a wave of " + fmt(fast.speed) + " m/s at " +
+                    where(fast) + ", depth " + fmt(fast.depth) +
+                    " m (a blown-up state, or a DEM with cliffs of kilometres)";
+        }
+        std::string msg = "the run stopped at t = " + fmt(sim.time()) + " s: " + cause;
+        if (writer_) {
+            if (frames_written_at_ != sim.time()) {
+                writer_->write_frame(sim.time(), [&](float* depth, float* vx, float* vy) {
+                    sim.copy_depth(depth);
+                    if (vx) sim.copy_velocity(vx, vy);
+                });
+            }
+            finish(sim, msg);
+            msg += "; the result so far is complete in " + output_ + ", marked incomplete";
+        }
+        throw Error(1, msg);
+    }
+
+    template <class Sim>
+    void finish(const Sim& sim, const std::string& incomplete_reason = "") {
         watch_.stop();  // the solver's time: the writer's drain below is not part of it
         const std::size_t n = static_cast<std::size_t>(grid_.nx) * grid_.ny;
         std::vector<float> mh(n), ms(n), at(n);
@@ -342,7 +393,7 @@ private:
         if (writer_) {
             // The maxima and the last frames are written after the solver's time stored in the
             // file: the result is complete only when finish() returns.
-            writer_->finish(mh.data(), ms.data(), at.data(), sim.steps(), watch_.seconds());
+            writer_->finish(mh.data(), ms.data(), at.data(), sim.steps(), watch_.seconds(), incomplete_reason);
             s.output_s = writer_->writer_seconds();
             s.output_wait_s = writer_->blocked_seconds();
             writer_.reset();

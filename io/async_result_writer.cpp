@@ -38,6 +38,7 @@ struct FinishTask {
     std::vector<float> max_depth, max_speed, arrival_time;
     std::int64_t steps;
     double wall_time_s;
+    std::string incomplete_reason;
 };
 using Task = std::variant<FrameTask, GaugeTask, MassTask, FlushTask, FinishTask>;
 
@@ -167,7 +168,7 @@ struct AsyncResultWriter::Impl {
         } else if (auto* fin = std::get_if<FinishTask>(&task)) {
             if (options.before_write) options.before_write("finish");
             w.finish(fin->max_depth.data(), fin->max_speed.data(), fin->arrival_time.data(), fin->steps,
-                     fin->wall_time_s);
+                     fin->wall_time_s, fin->incomplete_reason);
             return true;
         }
         return false;
@@ -260,11 +261,11 @@ void AsyncResultWriter::write_mass_balance(const MassBalanceRow& row) { impl_->p
 void AsyncResultWriter::flush() { impl_->push(FlushTask{}); }
 
 void AsyncResultWriter::finish(const float* max_depth, const float* max_speed, const float* arrival_time,
-                               std::int64_t steps, double wall_time_s) {
+                               std::int64_t steps, double wall_time_s, const std::string& incomplete_reason) {
     Impl& m = *impl_;
     if (!max_depth || !max_speed || !arrival_time) throw std::invalid_argument("finish: a maximum raster is null");
     FinishTask fin{std::vector<float>(max_depth, max_depth + m.cells), std::vector<float>(max_speed, max_speed + m.cells),
-                   std::vector<float>(arrival_time, arrival_time + m.cells), steps, wall_time_s};
+                   std::vector<float>(arrival_time, arrival_time + m.cells), steps, wall_time_s, incomplete_reason};
     {
         std::lock_guard lock(m.mutex);
         if (m.finished) throw std::logic_error("finish called twice");

@@ -55,8 +55,9 @@ public:
     void flush();
     /// Queues the maxima and run attributes and waits until the file is complete under its final
     /// name (or rethrows the error that prevented it).
+    /// A non-empty `incomplete_reason` marks a run that stopped before its end (Hdf5ResultWriter).
     void finish(const float* max_depth, const float* max_speed, const float* arrival_time, std::int64_t steps,
-                double wall_time_s);
+                double wall_time_s, const std::string& incomplete_reason = "");
 
     /// Waits until everything queued is written; rethrows a writer error.
     void wait_idle();

@@ -366,7 +366,7 @@ void Hdf5ResultWriter::flush() {
 }
 
 void Hdf5ResultWriter::finish(const float* max_depth, const float* max_speed, const float* arrival_time,
-                              std::int64_t steps, double wall_time_s) {
+                              std::int64_t steps, double wall_time_s, const std::string& incomplete_reason) {
     Impl& m = *impl_;
     if (m.closed) throw std::logic_error("finish called twice on " + m.final_path);
     if (!max_depth || !max_speed || !arrival_time) throw std::invalid_argument("finish: a maximum raster is null");
@@ -380,6 +380,11 @@ void Hdf5ResultWriter::finish(const float* max_depth, const float* max_speed, co
           "writing /arrival_time");
     write_scalar_attr(m.file.get(), "steps", H5T_STD_I64LE, H5T_NATIVE_INT64, &steps, p);
     write_scalar_attr(m.file.get(), "wall_time_s", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &wall_time_s, p);
+    if (!incomplete_reason.empty()) {
+        const std::int32_t one = 1;
+        write_scalar_attr(m.file.get(), "incomplete", H5T_STD_I32LE, H5T_NATIVE_INT32, &one, p);
+        write_string_attr(m.file.get(), "stop_reason", incomplete_reason, p);
+    }
     m.flush();
     // The last writes happen on close; a failure there means an incomplete file (kept as .part
     // until the destructor removes it).

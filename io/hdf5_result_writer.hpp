@@ -77,9 +77,11 @@ public:
     void flush();
 
     /// Write /max_depth, /max_speed, /arrival_time (nx*ny float32 each) and the run attributes
-    /// (steps, wall_time_s), close the file and rename it to its final name.
+    /// (steps, wall_time_s), close the file and rename it to its final name. A non-empty
+    /// `incomplete_reason` marks the file of a run that had to stop before its end: root
+    /// attributes `incomplete` (int32 1) and `stop_reason` (the one-line reason).
     void finish(const float* max_depth, const float* max_speed, const float* arrival_time,
-                std::int64_t steps, double wall_time_s);
+                std::int64_t steps, double wall_time_s, const std::string& incomplete_reason = "");
 
 private:
     struct Impl;

@@ -208,6 +208,8 @@ std::string describe_result(const std::string& path) {
     out << "  floodsim:      " << read_string_attr(root, "floodsim_version").value_or("?") << "\n";
     const std::string scen = scenario_name(read_string_attr(root, "scenario").value_or(""));
     if (!scen.empty()) out << "  scenario:      " << scen << "\n";
+    if (const auto reason = read_string_attr(root, "stop_reason"))
+        out << "  INCOMPLETE:    " << *reason << "\n";
     out << "  scheme:        " << read_string_attr(root, "scheme").value_or("?");
     if (const auto precision = read_string_attr(root, "precision")) out << ", " << *precision << " precision";
     out << "\n";

@@ -79,6 +79,9 @@ struct Scenario {
     int threads = 0;                      ///< 0 = all cores
     double dry_depth = 1e-6;              ///< solver.dry_depth, m: below it a cell has no momentum
     std::string precision = "double";     ///< solver.precision: double | single
+    /// solver.min_dt, s: a stable time step below it stops the run (the state has blown up);
+    /// empty = cfl * min(dx, dy) / 200 m/s (engine/run.cpp)
+    std::optional<double> min_dt;
 
     std::vector<BoundaryConfig> boundaries;
     RainConfig rain;                      ///< both unset = no rain

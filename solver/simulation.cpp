@@ -316,6 +316,36 @@ double BasicSimulation<Real>::supercritical_fraction() const {
 }
 
 template <class Real>
+typename BasicSimulation<Real>::CellProbe BasicSimulation<Real>::fastest_cell() const {
+    const Grid2D& g = grid_;
+    const double gr = setup_.options.gravity;
+    const double eps4 = std::pow(setup_.options.velocity_eps, 4);
+    CellProbe best;
+    for (int j = 0; j < g.ny; ++j)
+        for (int i = 0; i < g.nx; ++i) {
+            const double h = state_.h(i, j);
+            if (!inside(i, j) || !(h > 0.0)) continue;
+            const double u = desingularised_velocity<double>(h, state_.hu(i, j), eps4);
+            const double v = desingularised_velocity<double>(h, state_.hv(i, j), eps4);
+            const double speed = std::hypot(u, v) + std::sqrt(gr * h);
+            if (speed > best.speed || best.i < 0) best = {i, j, h, speed};
+        }
+    return best;
+}
+
+template <class Real>
+typename BasicSimulation<Real>::CellProbe BasicSimulation<Real>::first_nonfinite_cell() const {
+    const Grid2D& g = grid_;
+    for (int j = 0; j < g.ny; ++j)
+        for (int i = 0; i < g.nx; ++i) {
+            const double h = state_.h(i, j), hu = state_.hu(i, j), hv = state_.hv(i, j);
+            if (inside(i, j) && !(std::isfinite(h) && std::isfinite(hu) && std::isfinite(hv)))
+                return {i, j, h, std::numeric_limits<double>::quiet_NaN()};
+        }
+    return {};
+}
+
+template <class Real>
 double BasicSimulation<Real>::next_breakpoint(double t) const {
     double tb = setup_.rain.empty() ? kInf : setup_.rain.next_breakpoint(t);
     for (const BoundarySpec& b : setup_.boundaries) {
@@ -340,6 +370,7 @@ double BasicSimulation<Real>::step(double t_limit) {
     const double remaining = t_end - state_.t;
     if (!(remaining > 0.0)) throw std::logic_error("step(): t_limit is not after the current time");
     double dt = setup_.options.scheme == Scheme::Inertial ? inertial_time_step() : cfl_time_step();
+    stable_dt_ = dt;
     double t_new;
     if (dt >= remaining) {
         dt = remaining;

@@ -97,6 +97,20 @@ public:
     /// inertial scheme is not valid there (docs/schemes-inertial.md).
     double supercritical_fraction() const;
 
+    // --- diagnostics for a run that stops loudly (engine/) --------------------------------
+    /// The stability-limited time step of the last step, s, before it was shortened to land on
+    /// an event (0 before the first step).
+    double stable_dt() const { return stable_dt_; }
+    /// A cell and what it holds: depth (m) and |velocity| + sqrt(g h) (m/s); i = -1: none.
+    struct CellProbe {
+        int i = -1, j = -1;
+        double depth = 0.0, speed = 0.0;
+    };
+    /// The cell with the fastest wave (largest |velocity| + sqrt(g h)) of the current state.
+    CellProbe fastest_cell() const;
+    /// The first cell (rows from the north) whose depth or discharge is not finite.
+    CellProbe first_nonfinite_cell() const;
+
     // --- output helpers: nx*ny float32 row-major, row 0 = north, NaN outside ------------
     void copy_depth(float* out) const;
     void copy_velocity(float* vx, float* vy) const;
@@ -153,6 +167,7 @@ private:
     int threads_ = 1;
     Field<Real> z_, gn2_;  // bed (m, above z_datum_) and g n^2 per cell: from the setup
     std::int64_t domain_cells_ = 0;
+    double stable_dt_ = 0.0;  // s: see stable_dt()
     double z_datum_ = 0.0;  // m: subtracted from the bed in single precision (see the constructor)
 
     State<Real> state_;  // what a restart needs

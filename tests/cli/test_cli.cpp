@@ -621,6 +621,35 @@ TEST_F(CliBadInput, CheckReportsIsolatedPitsAndSpikes) {
     EXPECT_EQ(run.status, 0) << describe(run);
 }
 
+// A run that can no longer make sense stops loudly (exit 1, one line naming the time, the cell and
+// the cause) instead of crawling on: here water 50 km deep, whose waves need steps of a
+// millisecond on 2 m cells. The result so far is a complete file, marked incomplete.
+TEST_F(CliBadInput, CollapsingTimeStepStopsTheRunLoudly) {
+    const fs::path s = scenario_with("[time]", "[initial]\nwater_level = 50000.0\n\n[time]");
+    const auto t0 = std::chrono::steady_clock::now();
+    const ProcResult r = run_floodsim({"run", s.string(), "--quiet"});
+    const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    EXPECT_EQ(r.status, 1) << describe(r);
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    for (const char* needle : {"stopped at t = ", "solver.min_dt", "x=", "cell ", "marked incomplete"})
+        EXPECT_NE(r.err.find(needle), std::string::npos) << needle << " not in: " << r.err;
+    EXPECT_LT(took, 30.0);
+    ASSERT_TRUE(fs::exists(out())) << describe(r);
+    EXPECT_FALSE(fs::exists(part_of(out())));
+    Hid f = open_h5(out());
+    EXPECT_EQ(read_num_attr<std::int64_t>(f, "incomplete").at(0), 1);
+    EXPECT_NE(read_string_attr(f, "stop_reason").find("solver.min_dt"), std::string::npos);
+    const ProcResult info = run_floodsim({"info", out().string()});
+    EXPECT_NE(info.out.find("INCOMPLETE:    the run stopped at t = "), std::string::npos) << info.out;
+    // A floor of one's own: 10 s is more than this flow's stable step.
+    const fs::path s10 = scenario_with("threads = 1", "threads = 1\nmin_dt = \"10s\"");
+    const ProcResult r10 = run_floodsim({"run", s10.string(), "--quiet"});
+    EXPECT_EQ(r10.status, 1) << describe(r10);
+    EXPECT_NE(r10.err.find("below solver.min_dt = 10 s"), std::string::npos) << r10.err;
+    fs::remove(out());
+    expect_rejected(scenario_with("threads = 1", "threads = 1\nmin_dt = -1"), out(), {"s.toml", "solver.min_dt"});
+}
+
 TEST_F(CliBadInput, ManningRasterDoesNotCoverTheDomain) {
     // 5 x 3 cells, well inside the grid: most of the domain has no Manning value.
     write_asc(d / "manning.asc", 5, 3, X0 + 10.0, Y0 + 4.0, DX, [](int, int) { return std::string("0.03"); });
