@@ -107,35 +107,13 @@ BasicSimulation<Real>::BasicSimulation(ModelSetup setup) : setup_(std::move(setu
     faces_.f_south.assign(g.nx, 0.0);
     faces_.row_fix.assign(g.ny, 0.0);
 
-    // Wave speeds and wet cells of the initial state.
-    const double eps4 = std::pow(o.velocity_eps, 4);
-    state_.smax_x = state_.smax_y = 0.0;
-    state_.wet_cells = 0;
-    for (int j = 0; j < g.ny; ++j) {
-        for (int i = 0; i < g.nx; ++i) {
-            const double h = state_.h(i, j);
-            if (h <= 0.0) continue;
-            if (h >= o.dry_depth) ++state_.wet_cells;
-            const double c = std::sqrt(o.gravity * h);
-            const double u = desingularised_velocity<double>(h, state_.hu(i, j), eps4);
-            const double v = desingularised_velocity<double>(h, state_.hv(i, j), eps4);
-            state_.max_speed(i, j) = static_cast<float>(std::hypot(u, v));
-            // Same drain bound as in the sweep (see sweep_fv1), from the initial neighbours.
-            auto dry_at = [&](int a, int b) {
-                if (a < 0 || a >= g.nx || b < 0 || b >= g.ny) return 0.0;
-                return reconstruct_face<Real>(state_.h(i, j), z_(i, j), state_.h(a, b), z_(a, b)).hr == Real(0) ? 1.0 : 0.0;
-            };
-            const double k_dry = dry_at(i - 1, j) + dry_at(i + 1, j) + (dry_at(i, j - 1) + dry_at(i, j + 1)) * g.dx / g.dy;
-            state_.smax_x = std::max(state_.smax_x, o.cfl * 2.0 / 3.0 * k_dry * c);
-            state_.smax_x = std::max(state_.smax_x, std::abs(u) + c);
-            state_.smax_y = std::max(state_.smax_y, std::abs(v) + c);
-        }
-    }
+    // Wave speeds, wet cells and the depth bound of the initial state (the drain bound for fv1 and
+    // fv2's first step; inertial does not read it).
+    measure_state(0.0f, true);
     state_.ledger.volume0 = volume();
     if (o.scheme == Scheme::Inertial) {
         // The face discharges belong to the state: built from the cells' momentum with the ghost
-        // cells filled for t = 0 (as the first step fills them), and the depth bound of the first
-        // time step.
+        // cells filled for t = 0 (as the first step fills them).
         fill_ghosts(state_.t);
         init_inertial_state();
     }
@@ -231,34 +209,20 @@ void BasicSimulation<Real>::add_source(std::unique_ptr<SourceTerm<Real>> source)
 }
 
 template <class Real>
-void BasicSimulation<Real>::apply_sources(double t, double dt, double t_new) {
-    SourceContext<Real> ctx{grid_, state_, z_, setup_.options.dry_depth, threads_};
-    std::vector<double> booked;
-    for (std::size_t k = 0; k < sources_.size(); ++k) {
-        const std::size_t first = source_first_term_[k];
-        const std::size_t end = k + 1 < sources_.size() ? source_first_term_[k + 1] : state_.ledger.terms.size();
-        booked.assign(end - first, 0.0);
-        sources_[k]->apply(ctx, t, dt, booked.data());
-        for (std::size_t i = first; i < end; ++i) state_.ledger.terms[i].volume += booked[i - first];
-    }
-    // What the next step reads from this one, for the state the sources left: wave speeds (with
-    // fv1's dry-bed drain bound, as in the constructor), wet cells, the inertial depth bound, the
-    // monitors; the dry-tile flags are rebuilt from the state on the next step. One pass over the
-    // domain, only when sources are registered.
+void BasicSimulation<Real>::measure_state(float t_arrival, bool drain_bound) {
     const Grid2D& g = grid_;
     const SolverOptions& o = setup_.options;
     const double gr = o.gravity, eps4 = std::pow(o.velocity_eps, 4), dry = o.dry_depth;
     const double drain = o.cfl * 2.0 / 3.0, dx_over_dy = g.dx / g.dy;
-    const bool fv1 = o.scheme == Scheme::Fv1;
-    const float arrival_depth = static_cast<float>(o.arrival_depth), t_arrival = static_cast<float>(t_new);
+    const float arrival_depth = static_cast<float>(o.arrival_depth);
     double sx = state_.smax_x, sy = state_.smax_y;
     Real hmax = static_cast<Real>(state_.inertial_hmax);
     std::int64_t wet = 0;
     State<Real>& st = state_;
     const Field<Real>& Z = z_;
 #pragma omp parallel for schedule(static) num_threads(threads_) default(none) shared(g, st, Z) \
-    firstprivate(gr, eps4, dry, drain, dx_over_dy, fv1, arrival_depth, t_arrival) reduction(max : sx, sy, hmax) \
-    reduction(+ : wet)
+    firstprivate(gr, eps4, dry, drain, dx_over_dy, drain_bound, arrival_depth, t_arrival) \
+    reduction(max : sx, sy, hmax) reduction(+ : wet)
     for (int j = 0; j < g.ny; ++j)
         for (int i = 0; i < g.nx; ++i) {
             if (!(Z(i, j) < 0.5 * kWallElevation)) continue;
@@ -271,7 +235,7 @@ void BasicSimulation<Real>::apply_sources(double t, double dt, double t_new) {
             const double v = desingularised_velocity<double>(h, st.hv(i, j), eps4);
             sx = std::max(sx, std::abs(u) + c);
             sy = std::max(sy, std::abs(v) + c);
-            if (fv1) {
+            if (drain_bound) {  // the sweep's bound on a cell draining into dry neighbours (sweep_fv1)
                 auto dry_at = [&](int a, int b) {
                     if (a < 0 || a >= g.nx || b < 0 || b >= g.ny) return 0.0;
                     return reconstruct_face<Real>(st.h(i, j), Z(i, j), st.h(a, b), Z(a, b)).hr == Real(0) ? 1.0 : 0.0;
@@ -288,6 +252,22 @@ void BasicSimulation<Real>::apply_sources(double t, double dt, double t_new) {
     state_.smax_y = sy;
     state_.wet_cells = wet;
     if (o.scheme == Scheme::Inertial) state_.inertial_hmax = hmax;
+}
+
+template <class Real>
+void BasicSimulation<Real>::apply_sources(double t, double dt, double t_new) {
+    SourceContext<Real> ctx{grid_, state_, z_, setup_.options.dry_depth, threads_};
+    std::vector<double> booked;
+    for (std::size_t k = 0; k < sources_.size(); ++k) {
+        const std::size_t first = source_first_term_[k];
+        const std::size_t end = k + 1 < sources_.size() ? source_first_term_[k + 1] : state_.ledger.terms.size();
+        booked.assign(end - first, 0.0);
+        sources_[k]->apply(ctx, t, dt, booked.data());
+        for (std::size_t i = first; i < end; ++i) state_.ledger.terms[i].volume += booked[i - first];
+    }
+    // What the next step reads from this one, for the state the sources left; the dry-tile flags
+    // are rebuilt from the state on the next step.
+    measure_state(static_cast<float>(t_new), setup_.options.scheme == Scheme::Fv1);
     tiles_.ready = false;
     fv2_.chunks_ready = false;
 }

@@ -160,6 +160,10 @@ private:
     /// The sources' fractional steps over [t, t + dt], their volumes booked, then the wave speeds,
     /// wet cells, monitors and dry-tile flags brought up to the state they leave.
     void apply_sources(double t, double dt, double t_new);
+    /// Wave speeds (with fv1's dry-bed drain bound when `drain_bound`), wet cells and the inertial
+    /// depth bound of the current state, and its monitors (arrival at `t_arrival`): what the next
+    /// step reads. One pass; for the initial state and after source terms.
+    void measure_state(float t_arrival, bool drain_bound);
     double next_breakpoint(double t) const;
 
     ModelSetup setup_;

@@ -122,10 +122,6 @@ void BasicSimulation<Real>::init_inertial_state() {
             if (j < g.ny) st.qx(i, j) = 0.5 * (st.hu(i - 1, j) + st.hu(i, j));
             if (i < g.nx) st.qy(i, j) = 0.5 * (st.hv(i, j - 1) + st.hv(i, j));
         }
-    Real hmax = Real(0.0);
-    for (int j = 0; j < g.ny; ++j)
-        for (int i = 0; i < g.nx; ++i) hmax = std::max(hmax, st.h(i, j));
-    st.inertial_hmax = hmax;
 }
 
 template <class Real>
