@@ -131,68 +131,62 @@ int run_command(const std::string& scenario_path, const RunOptions& opts) {
     }
 }
 
+namespace {
+
+/// check's DEM quality report: the cells that stand out from all their neighbours.
+void print_dem_quality(const ModelSetup& m, double pit_height) {
+    const std::vector<DemAnomaly> odd = dem_pits_and_spikes(m, pit_height);
+    const auto pits = std::count_if(odd.begin(), odd.end(), [](const DemAnomaly& a) { return a.pit; });
+    std::printf(
+        "  DEM quality     %lld isolated pits, %lld spikes (cells more than %g m below / above all their "
+        "neighbours)\n",
+        static_cast<long long>(pits), static_cast<long long>(odd.size()) - static_cast<long long>(pits), pit_height);
+    constexpr std::size_t kListed = 10;
+    for (std::size_t k = 0; k < std::min(odd.size(), kListed); ++k) {
+        const DemAnomaly& a = odd[k];
+        std::printf("    %-5s at x=%.3f y=%.3f (cell %d, %d): z %.3f m, %.3f m %s its %s neighbour\n",
+                    a.pit ? "pit" : "spike", a.x, a.y, a.i, a.j, a.z, a.relief, a.pit ? "below" : "above",
+                    a.pit ? "lowest" : "highest");
+    }
+    if (odd.size() > kListed) std::printf("    ... and %zu more\n", odd.size() - kListed);
+}
+
+void print_check(const LoadedModel& p) {
+    const Scenario& sc = p.scenario;
+    const ModelSetup& m = p.setup;
+    const Grid2D& g = m.grid;
+    const ModelFacts f = model_facts(p);
+    std::printf("scenario %s: OK\n", sc.name.c_str());
+    std::printf("  file            %s\n", sc.path.c_str());
+    std::printf("  DEM             %s\n", sc.dem.c_str());
+    std::printf("  grid            %d x %d cells of %g x %g m, %zu in the domain (%.4g km2)\n", g.nx, g.ny, g.dx, g.dy,
+                f.domain_cells, static_cast<double>(f.domain_cells) * g.cell_area() / 1e6);
+    std::printf("  extent          x %.3f .. %.3f, y %.3f .. %.3f\n", g.x_west(), g.x_east(), g.y_south(), g.y_north());
+    std::printf("  bed elevation   %.3f .. %.3f m\n", f.z_min, f.z_max);
+    std::printf("  initial water   %.6g m3\n", f.initial_volume);
+    std::printf("  time            %s, frames every %s, gauges every %s\n", format_seconds(sc.duration_s).c_str(),
+                format_seconds(sc.output_interval_s).c_str(), format_seconds(sc.gauge_interval_s).c_str());
+    std::printf("  solver          %s, cfl %g, threads %d\n", sc.scheme.c_str(), sc.cfl, m.options.threads);
+    static const char* sides[] = {"west", "east", "north", "south"};
+    static const char* kinds[] = {"closed", "free", "level", "discharge"};
+    for (const BoundarySpec& b : m.boundaries)
+        std::printf("  boundary        %s %s, cells %d..%d\n", sides[static_cast<int>(b.side)],
+                    kinds[static_cast<int>(b.type)], b.first, b.last);
+    if (!m.rain.empty()) std::printf("  rain            %.1f mm in total over the run\n", f.rain_depth * 1000.0);
+    for (const GaugeSpec& gs : m.gauges)
+        std::printf("  gauge           %s at x=%g y=%g (cell %d, %d)\n", gs.name.c_str(), gs.x, gs.y, gs.i, gs.j);
+    std::printf("  output          %s\n", sc.output_file.c_str());
+}
+
+}  // namespace
+
 int check_command(const std::string& scenario_path, double pit_height) {
     try {
         const LoadedModel p = load_model(scenario_path);
-        const Scenario& sc = p.scenario;
-        const ModelSetup& m = p.setup;
-        const Grid2D& g = m.grid;
         // The output folder must be writable: try it now rather than after an hour of simulation.
-        probe_output_folder(sc, sc.output_file);
-        double zmin = std::numeric_limits<double>::infinity(), zmax = -zmin, vol0 = 0.0;
-        std::size_t domain = 0;
-        for (std::size_t k = 0; k < m.z.size(); ++k) {
-            if (std::isnan(m.z[k])) continue;
-            ++domain;
-            zmin = std::min(zmin, m.z[k]);
-            zmax = std::max(zmax, m.z[k]);
-            vol0 += m.h0[k] * g.cell_area();
-        }
-        std::printf("scenario %s: OK\n", sc.name.c_str());
-        std::printf("  file            %s\n", sc.path.c_str());
-        std::printf("  DEM             %s\n", sc.dem.c_str());
-        std::printf("  grid            %d x %d cells of %g x %g m, %zu in the domain (%.4g km2)\n", g.nx, g.ny, g.dx,
-                    g.dy, domain, static_cast<double>(domain) * g.cell_area() / 1e6);
-        std::printf("  extent          x %.3f .. %.3f, y %.3f .. %.3f\n", g.x_west(), g.x_east(), g.y_south(),
-                    g.y_north());
-        std::printf("  bed elevation   %.3f .. %.3f m\n", zmin, zmax);
-        std::printf("  initial water   %.6g m3\n", vol0);
-        std::printf("  time            %s, frames every %s, gauges every %s\n", format_seconds(sc.duration_s).c_str(),
-                    format_seconds(sc.output_interval_s).c_str(), format_seconds(sc.gauge_interval_s).c_str());
-        std::printf("  solver          %s, cfl %g, threads %d\n", sc.scheme.c_str(), sc.cfl, m.options.threads);
-        static const char* sides[] = {"west", "east", "north", "south"};
-        static const char* kinds[] = {"closed", "free", "level", "discharge"};
-        for (const BoundarySpec& b : m.boundaries)
-            std::printf("  boundary        %s %s, cells %d..%d\n", sides[static_cast<int>(b.side)],
-                        kinds[static_cast<int>(b.type)], b.first, b.last);
-        if (!m.rain.empty()) {
-            double total = 0.0;
-            const auto& t = m.rain.times();
-            for (std::size_t k = 0; k < t.size(); ++k) {
-                const double t1 = k + 1 < t.size() ? std::min(t[k + 1], sc.duration_s) : sc.duration_s;
-                if (t1 > t[k]) total += m.rain.values()[k] * (t1 - std::max(0.0, t[k]));
-            }
-            std::printf("  rain            %.1f mm in total over the run\n", total * 1000.0);
-        }
-        for (const GaugeSpec& gs : m.gauges)
-            std::printf("  gauge           %s at x=%g y=%g (cell %d, %d)\n", gs.name.c_str(), gs.x, gs.y, gs.i, gs.j);
-        std::printf("  output          %s\n", sc.output_file.c_str());
-        // DEM quality: cells that stand out from all their neighbours.
-        const std::vector<DemAnomaly> odd = dem_pits_and_spikes(m, pit_height);
-        const auto pits = std::count_if(odd.begin(), odd.end(), [](const DemAnomaly& a) { return a.pit; });
-        std::printf(
-            "  DEM quality     %lld isolated pits, %lld spikes (cells more than %g m below / above all their "
-            "neighbours)\n",
-            static_cast<long long>(pits), static_cast<long long>(odd.size()) - static_cast<long long>(pits),
-            pit_height);
-        constexpr std::size_t kListed = 10;
-        for (std::size_t k = 0; k < std::min(odd.size(), kListed); ++k) {
-            const DemAnomaly& a = odd[k];
-            std::printf("    %-5s at x=%.3f y=%.3f (cell %d, %d): z %.3f m, %.3f m %s its %s neighbour\n",
-                        a.pit ? "pit" : "spike", a.x, a.y, a.i, a.j, a.z, a.relief, a.pit ? "below" : "above",
-                        a.pit ? "lowest" : "highest");
-        }
-        if (odd.size() > kListed) std::printf("    ... and %zu more\n", odd.size() - kListed);
+        probe_output_folder(p.scenario, p.scenario.output_file);
+        print_check(p);
+        print_dem_quality(p.setup, pit_height);
         return 0;
     } catch (const InputError& e) {
         report_error(e);

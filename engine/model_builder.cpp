@@ -241,6 +241,29 @@ void probe_output_folder(const Scenario& sc, const std::string& path) {
     if (!f) throw InputError(sc.path, "output.file", path, "the output folder is not writable");
 }
 
+ModelFacts model_facts(const LoadedModel& model) {
+    const ModelSetup& m = model.setup;
+    ModelFacts f;
+    f.z_min = std::numeric_limits<double>::infinity();
+    f.z_max = -f.z_min;
+    for (std::size_t k = 0; k < m.z.size(); ++k) {
+        if (std::isnan(m.z[k])) continue;
+        ++f.domain_cells;
+        f.z_min = std::min(f.z_min, m.z[k]);
+        f.z_max = std::max(f.z_max, m.z[k]);
+        f.initial_volume += m.h0[k] * m.grid.cell_area();
+    }
+    if (!m.rain.empty()) {
+        const double end = model.scenario.duration_s;
+        const auto& t = m.rain.times();
+        for (std::size_t k = 0; k < t.size(); ++k) {
+            const double t1 = k + 1 < t.size() ? std::min(t[k + 1], end) : end;
+            if (t1 > t[k]) f.rain_depth += m.rain.values()[k] * (t1 - std::max(0.0, t[k]));
+        }
+    }
+    return f;
+}
+
 std::vector<DemAnomaly> dem_pits_and_spikes(const ModelSetup& m, double height) {
     const Grid2D& g = m.grid;
     std::vector<DemAnomaly> out;

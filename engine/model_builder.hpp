@@ -26,6 +26,15 @@ LoadedModel load_model(const std::string& scenario_path);
 /// folders it had to create for the probe are removed again, so nothing is left behind.
 void probe_output_folder(const Scenario& sc, const std::string& path);
 
+/// What `floodsim check` reports of a model besides its inputs.
+struct ModelFacts {
+    std::size_t domain_cells = 0;
+    double z_min = 0.0, z_max = 0.0;  ///< bed elevation over the domain, m
+    double initial_volume = 0.0;      ///< m3
+    double rain_depth = 0.0;          ///< m of rain falling over the scenario's duration
+};
+ModelFacts model_facts(const LoadedModel& m);
+
 /// A cell of the DEM that stands out from all its neighbours (a DEM quality warning: an export
 /// artefact, a misread nodata, a real sink such as an underpass entrance, or a chimney).
 struct DemAnomaly {
