@@ -7,7 +7,6 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
-#include <limits>
 
 #include "cli/progress.hpp"
 #include "engine/model_builder.hpp"

@@ -54,8 +54,9 @@ struct Writer {
     /// A field's whole storage (ghosts and padding included: [rows, pitch]), chunked by rows
     /// and deflated (the padding costs nothing).
     template <class T>
-    void field(hid_t loc, const std::string& name, const Field<T>& f, const Grid2D& g) const {
-        if (f.size() == 0) return;
+    void field(hid_t loc, const std::string& name, const Field<T>& f, const Grid2D& g,
+               bool /*optional*/ = false) const {
+        if (f.size() == 0) return;  // a field the scheme does not have (qx, qy)
         const hsize_t dims[2] = {static_cast<hsize_t>(g.rows()), static_cast<hsize_t>(g.pitch)};
         const hsize_t chunk[2] = {std::min<hsize_t>(dims[0], std::max<hsize_t>(1, (1u << 18) / dims[1])), dims[1]};
         h5::Handle space = h5::dataspace(H5Screate_simple(2, dims, nullptr));
@@ -123,6 +124,132 @@ void fsync_path(const std::string& p, int flags) {
     ::close(fd);
 }
 
+std::string join_lines(const std::vector<std::string>& names) {
+    std::string out;
+    for (const std::string& n : names) out += (out.empty() ? "" : "\n") + n;
+    return out;
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+    std::vector<std::string> v;
+    std::size_t a = 0;
+    while (a < text.size()) {
+        const std::size_t b = std::min(text.find('\n', a), text.size());
+        v.push_back(text.substr(a, b - a));
+        a = b + 1;
+    }
+    return v;
+}
+
+// --- the parts of a state file, each written and read by one pair of functions -----------------
+
+constexpr const char* kGridInts[] = {"nx", "ny", "ghost", "pitch", "i0", "j0", "global_nx", "global_ny"};
+
+void write_grid(const Writer& w, hid_t root, const Grid2D& g) {
+    const std::int64_t ints[] = {g.nx, g.ny, g.ghost, g.pitch, g.i0, g.j0, g.global_nx, g.global_ny};
+    for (std::size_t k = 0; k < std::size(ints); ++k) w.scalar<std::int64_t>(root, kGridInts[k], ints[k]);
+    w.scalar<double>(root, "dx", g.dx);
+    w.scalar<double>(root, "dy", g.dy);
+    const hsize_t six = 6;
+    h5::Handle space = h5::dataspace(H5Screate_simple(1, &six, nullptr));
+    h5::Handle a = h5::attribute(
+        w.id(H5Acreate2(root, "geotransform", H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT), "geotransform"));
+    w.ok(H5Awrite(a.get(), H5T_NATIVE_DOUBLE, g.geotransform.data()), "geotransform");
+    w.text(root, "crs_wkt", g.crs_wkt);
+}
+
+Grid2D read_grid(const Reader& r, hid_t root) {
+    Grid2D g;
+    int* ints[] = {&g.nx, &g.ny, &g.ghost, &g.pitch, &g.i0, &g.j0, &g.global_nx, &g.global_ny};
+    for (std::size_t k = 0; k < std::size(ints); ++k)
+        *ints[k] = static_cast<int>(r.exact<std::int64_t>(root, kGridInts[k]));
+    if (g.nx < 1 || g.ny < 1 || g.ghost < 0 || g.pitch < g.nx + 2 * g.ghost)
+        r.bad("nx", std::to_string(g.nx) + " x " + std::to_string(g.ny), "not a valid grid");
+    g.dx = r.exact<double>(root, "dx");
+    g.dy = r.exact<double>(root, "dy");
+    h5::Handle a = h5::attribute(H5Aopen(root, "geotransform", H5P_DEFAULT));
+    if (!a || H5Aread(a.get(), H5T_NATIVE_DOUBLE, g.geotransform.data()) < 0) r.bad("geotransform", "", "missing");
+    g.crs_wkt = r.text(root, "crs_wkt");
+    return g;
+}
+
+/// The state's fields (qx, qy only when the scheme has them), written (Io = Writer, a const State)
+/// or read (Reader) by one list.
+template <class S, class Io>
+void fields(const Io& io, hid_t root, S& s) {
+    io.field(root, "h", s.h, s.grid);
+    io.field(root, "hu", s.hu, s.grid);
+    io.field(root, "hv", s.hv, s.grid);
+    io.field(root, "qx", s.qx, s.grid, true);
+    io.field(root, "qy", s.qy, s.grid, true);
+    io.field(root, "max_depth", s.max_h, s.grid);
+    io.field(root, "max_speed", s.max_speed, s.grid);
+    io.field(root, "arrival_time", s.arrival, s.grid);
+}
+
+void write_extra(const Writer& w, hid_t root, const std::vector<NamedField>& extra, const Grid2D& g) {
+    h5::Handle grp = h5::group(w.id(H5Gcreate2(root, "extra", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "extra"));
+    std::vector<std::string> order;
+    for (const NamedField& e : extra) {
+        w.field(grp.get(), e.name, e.values, g);
+        order.push_back(e.name);
+    }
+    w.text(grp.get(), "order", join_lines(order));
+}
+
+std::vector<NamedField> read_extra(const Reader& r, hid_t root, const Grid2D& g) {
+    h5::Handle grp = h5::group(H5Gopen2(root, "extra", H5P_DEFAULT));
+    if (!grp) r.bad("extra", "", "group missing");
+    std::vector<NamedField> extra;
+    for (const std::string& name : split_lines(r.text(grp.get(), "order"))) {
+        NamedField e{name, {}};
+        r.field(grp.get(), name, e.values, g);
+        extra.push_back(std::move(e));
+    }
+    return extra;
+}
+
+constexpr const char* kLedgerVolumes[] = {"volume0", "rain", "inflow", "outflow", "positivity_fix"};
+
+void write_ledger(const Writer& w, hid_t root, const MassLedger& m) {
+    h5::Handle l = h5::group(w.id(H5Gcreate2(root, "ledger", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "ledger"));
+    const double volumes[] = {m.volume0, m.rain, m.inflow, m.outflow, m.positivity_fix};
+    for (std::size_t k = 0; k < std::size(volumes); ++k) w.scalar<double>(l.get(), kLedgerVolumes[k], volumes[k]);
+    std::vector<std::string> order;
+    for (const LedgerTerm& t : m.terms) {
+        h5::Handle tg = h5::group(
+            w.id(H5Gcreate2(l.get(), t.name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "ledger/" + t.name));
+        w.scalar<std::int32_t>(tg.get(), "adds", t.adds ? 1 : 0);
+        w.scalar<double>(tg.get(), "volume", t.volume);
+        order.push_back(t.name);
+    }
+    w.text(l.get(), "terms", join_lines(order));
+}
+
+MassLedger read_ledger(const Reader& r, hid_t root) {
+    h5::Handle l = h5::group(H5Gopen2(root, "ledger", H5P_DEFAULT));
+    if (!l) r.bad("ledger", "", "group missing");
+    MassLedger m;
+    double* volumes[] = {&m.volume0, &m.rain, &m.inflow, &m.outflow, &m.positivity_fix};
+    for (std::size_t k = 0; k < std::size(volumes); ++k) *volumes[k] = r.exact<double>(l.get(), kLedgerVolumes[k]);
+    for (const std::string& name : split_lines(r.text(l.get(), "terms"))) {
+        h5::Handle tg = h5::group(H5Gopen2(l.get(), name.c_str(), H5P_DEFAULT));
+        if (!tg) r.bad("ledger/" + name, "", "group missing");
+        m.terms.push_back({name, r.exact<std::int32_t>(tg.get(), "adds") != 0, r.exact<double>(tg.get(), "volume")});
+    }
+    return m;
+}
+
+/// Removes a file when destroyed, unless disarmed (a temporary file that did not make it).
+struct RemoveOnFailure {
+    std::string path;
+    bool armed = true;
+    ~RemoveOnFailure() {
+        std::error_code ec;
+        if (armed) fs::remove(path, ec);
+    }
+};
+
 }  // namespace
 
 template <class Real>
@@ -134,21 +261,13 @@ void write_state_file(const std::string& path, const State<Real>& s, const State
                                 .string();
     Writer w{path};
     h5::QuietErrors quiet;
-    struct RemoveOnFailure {
-        std::string p;
-        bool armed = true;
-        ~RemoveOnFailure() {
-            std::error_code ec;
-            if (armed) fs::remove(p, ec);
-        }
-    } cleanup{tmp};
+    RemoveOnFailure cleanup{tmp};
     {
         std::error_code ec;
         if (target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
         h5::Handle f = h5::file(
             w.id(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, h5::unlocked_fapl().get()), "creating " + tmp));
         const hid_t root = f.get();
-        const Grid2D& g = s.grid;
         w.text(root, "format", "floodsim-state");
         w.scalar<std::int32_t>(root, "format_version", kFormatVersion);
         w.text(root, "floodsim_version", info.floodsim_version);
@@ -156,27 +275,7 @@ void write_state_file(const std::string& path, const State<Real>& s, const State
         w.text(root, "precision", std::is_same_v<Real, float> ? "single" : "double");
         w.text(root, "scenario_name", info.scenario_name);
         w.text(root, "scenario", info.scenario_text);
-        // The grid, exactly (restore_state compares it).
-        for (const auto& [name, v] : {std::pair<const char*, std::int64_t>{"nx", g.nx},
-                                      {"ny", g.ny},
-                                      {"ghost", g.ghost},
-                                      {"pitch", g.pitch},
-                                      {"i0", g.i0},
-                                      {"j0", g.j0},
-                                      {"global_nx", g.global_nx},
-                                      {"global_ny", g.global_ny}})
-            w.scalar<std::int64_t>(root, name, v);
-        w.scalar<double>(root, "dx", g.dx);
-        w.scalar<double>(root, "dy", g.dy);
-        {
-            const hsize_t six = 6;
-            h5::Handle space = h5::dataspace(H5Screate_simple(1, &six, nullptr));
-            h5::Handle a = h5::attribute(
-                w.id(H5Acreate2(root, "geotransform", H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
-                     "geotransform"));
-            w.ok(H5Awrite(a.get(), H5T_NATIVE_DOUBLE, g.geotransform.data()), "geotransform");
-        }
-        w.text(root, "crs_wkt", g.crs_wkt);
+        write_grid(w, root, s.grid);
         // Time and what the next step depends on.
         w.scalar<double>(root, "time", s.t);
         w.scalar<std::int64_t>(root, "steps", s.steps);
@@ -184,44 +283,9 @@ void write_state_file(const std::string& path, const State<Real>& s, const State
         w.scalar<double>(root, "smax_y", s.smax_y);
         w.scalar<double>(root, "inertial_hmax", s.inertial_hmax);
         w.scalar<std::int64_t>(root, "wet_cells", s.wet_cells);
-        // The fields.
-        w.field(root, "h", s.h, g);
-        w.field(root, "hu", s.hu, g);
-        w.field(root, "hv", s.hv, g);
-        w.field(root, "qx", s.qx, g);
-        w.field(root, "qy", s.qy, g);
-        w.field(root, "max_depth", s.max_h, g);
-        w.field(root, "max_speed", s.max_speed, g);
-        w.field(root, "arrival_time", s.arrival, g);
-        {
-            h5::Handle extra =
-                h5::group(w.id(H5Gcreate2(root, "extra", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "extra"));
-            std::string order;
-            for (const NamedField& e : s.extra) {
-                w.field(extra.get(), e.name, e.values, g);
-                order += (order.empty() ? "" : "\n") + e.name;
-            }
-            w.text(extra.get(), "order", order);
-        }
-        // The ledger, named terms in their order.
-        {
-            h5::Handle l = h5::group(w.id(H5Gcreate2(root, "ledger", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "ledger"));
-            const MassLedger& m = s.ledger;
-            w.scalar<double>(l.get(), "volume0", m.volume0);
-            w.scalar<double>(l.get(), "rain", m.rain);
-            w.scalar<double>(l.get(), "inflow", m.inflow);
-            w.scalar<double>(l.get(), "outflow", m.outflow);
-            w.scalar<double>(l.get(), "positivity_fix", m.positivity_fix);
-            std::string order;
-            for (const LedgerTerm& t : m.terms) {
-                h5::Handle tg = h5::group(w.id(
-                    H5Gcreate2(l.get(), t.name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "ledger/" + t.name));
-                w.scalar<std::int32_t>(tg.get(), "adds", t.adds ? 1 : 0);
-                w.scalar<double>(tg.get(), "volume", t.volume);
-                order += (order.empty() ? "" : "\n") + t.name;
-            }
-            w.text(l.get(), "terms", order);
-        }
+        fields(w, root, s);
+        write_extra(w, root, s.extra, s.grid);
+        write_ledger(w, root, s.ledger);
         w.ok(H5Fflush(root, H5F_SCOPE_GLOBAL), "flushing");
         w.ok(f.close(), "closing");
     }
@@ -251,81 +315,20 @@ State<Real> read_state_file(const std::string& path, StateFileInfo* info) {
     const std::string precision = r.text(root, "precision");
     const char* want = std::is_same_v<Real, float> ? "single" : "double";
     if (precision != want) r.bad("precision", precision, std::string("the run is in ") + want + " precision");
-    if (info) {
-        info->scheme = r.text(root, "scheme");
-        info->precision = precision;
-        info->scenario_name = r.text(root, "scenario_name");
-        info->scenario_text = r.text(root, "scenario");
-        info->floodsim_version = r.text(root, "floodsim_version");
-    }
+    if (info)
+        *info = {r.text(root, "scheme"), precision, r.text(root, "scenario_name"), r.text(root, "scenario"),
+                 r.text(root, "floodsim_version")};
     State<Real> s;
-    Grid2D& g = s.grid;
-    g.nx = static_cast<int>(r.exact<std::int64_t>(root, "nx"));
-    g.ny = static_cast<int>(r.exact<std::int64_t>(root, "ny"));
-    g.ghost = static_cast<int>(r.exact<std::int64_t>(root, "ghost"));
-    g.pitch = static_cast<int>(r.exact<std::int64_t>(root, "pitch"));
-    g.i0 = static_cast<int>(r.exact<std::int64_t>(root, "i0"));
-    g.j0 = static_cast<int>(r.exact<std::int64_t>(root, "j0"));
-    g.global_nx = static_cast<int>(r.exact<std::int64_t>(root, "global_nx"));
-    g.global_ny = static_cast<int>(r.exact<std::int64_t>(root, "global_ny"));
-    if (g.nx < 1 || g.ny < 1 || g.ghost < 0 || g.pitch < g.nx + 2 * g.ghost)
-        r.bad("nx", std::to_string(g.nx) + " x " + std::to_string(g.ny), "not a valid grid");
-    g.dx = r.exact<double>(root, "dx");
-    g.dy = r.exact<double>(root, "dy");
-    {
-        h5::Handle a = h5::attribute(H5Aopen(root, "geotransform", H5P_DEFAULT));
-        if (!a || H5Aread(a.get(), H5T_NATIVE_DOUBLE, g.geotransform.data()) < 0) r.bad("geotransform", "", "missing");
-    }
-    g.crs_wkt = r.text(root, "crs_wkt");
+    s.grid = read_grid(r, root);
     s.t = r.exact<double>(root, "time");
     s.steps = r.exact<std::int64_t>(root, "steps");
     s.smax_x = r.exact<double>(root, "smax_x");
     s.smax_y = r.exact<double>(root, "smax_y");
     s.inertial_hmax = r.exact<double>(root, "inertial_hmax");
     s.wet_cells = r.exact<std::int64_t>(root, "wet_cells");
-    r.field(root, "h", s.h, g);
-    r.field(root, "hu", s.hu, g);
-    r.field(root, "hv", s.hv, g);
-    r.field(root, "qx", s.qx, g, true);
-    r.field(root, "qy", s.qy, g, true);
-    r.field(root, "max_depth", s.max_h, g);
-    r.field(root, "max_speed", s.max_speed, g);
-    r.field(root, "arrival_time", s.arrival, g);
-    auto split = [](const std::string& text) {
-        std::vector<std::string> v;
-        std::size_t a = 0;
-        while (a < text.size()) {
-            const std::size_t b = std::min(text.find('\n', a), text.size());
-            v.push_back(text.substr(a, b - a));
-            a = b + 1;
-        }
-        return v;
-    };
-    {
-        h5::Handle extra = h5::group(H5Gopen2(root, "extra", H5P_DEFAULT));
-        if (!extra) r.bad("extra", "", "group missing");
-        for (const std::string& name : split(r.text(extra.get(), "order"))) {
-            NamedField e{name, {}};
-            r.field(extra.get(), name, e.values, g);
-            s.extra.push_back(std::move(e));
-        }
-    }
-    {
-        h5::Handle l = h5::group(H5Gopen2(root, "ledger", H5P_DEFAULT));
-        if (!l) r.bad("ledger", "", "group missing");
-        MassLedger& m = s.ledger;
-        m.volume0 = r.exact<double>(l.get(), "volume0");
-        m.rain = r.exact<double>(l.get(), "rain");
-        m.inflow = r.exact<double>(l.get(), "inflow");
-        m.outflow = r.exact<double>(l.get(), "outflow");
-        m.positivity_fix = r.exact<double>(l.get(), "positivity_fix");
-        for (const std::string& name : split(r.text(l.get(), "terms"))) {
-            h5::Handle tg = h5::group(H5Gopen2(l.get(), name.c_str(), H5P_DEFAULT));
-            if (!tg) r.bad("ledger/" + name, "", "group missing");
-            m.terms.push_back(
-                {name, r.exact<std::int32_t>(tg.get(), "adds") != 0, r.exact<double>(tg.get(), "volume")});
-        }
-    }
+    fields(r, root, s);
+    s.extra = read_extra(r, root, s.grid);
+    s.ledger = read_ledger(r, root);
     return s;
 }
 
