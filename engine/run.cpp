@@ -40,17 +40,34 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
-/// Times of the events of a run: 0, k * interval, ..., and the duration itself.
-std::vector<double> event_times(double interval, double duration) {
-    std::vector<double> t;
-    for (long k = 0;; ++k) {
-        const double tk = static_cast<double>(k) * interval;
-        if (tk >= duration * (1.0 - 1e-12)) break;
-        t.push_back(tk);
+/// The events of a run: a series of fixed simulated times (0, k * interval, ..., and the
+/// duration itself) and which of them is next.
+class EventTimes {
+public:
+    EventTimes(double interval, double duration) {
+        for (long k = 0;; ++k) {
+            const double tk = static_cast<double>(k) * interval;
+            if (tk >= duration * (1.0 - 1e-12)) break;
+            t_.push_back(tk);
+        }
+        t_.push_back(duration);
     }
-    t.push_back(duration);
-    return t;
-}
+    /// Whether the next event falls at t (exactly: the solver steps onto it); then it is taken.
+    bool take(double t) {
+        if (next_ >= t_.size() || t != t_[next_]) return false;
+        ++next_;
+        return true;
+    }
+    bool done() const { return next_ >= t_.size(); }
+    /// The next event's time (`otherwise` when all are taken).
+    double next(double otherwise) const { return done() ? otherwise : t_[next_]; }
+    std::size_t taken() const { return next_; }
+    std::size_t size() const { return t_.size(); }
+
+private:
+    std::vector<double> t_;
+    std::size_t next_ = 0;
+};
 
 /// Wall time summed over the stretches between start() and stop().
 class StopWatch {
@@ -113,12 +130,12 @@ public:
         return std::visit([&](const auto& p) { return f(std::as_const(*p)); }, sim_);
     }
 
-    explicit Impl(const std::string& scenario_path) {
-        LoadedModel m = load_model(scenario_path);
-        sc_ = std::move(m.scenario);
+    explicit Impl(const std::string& scenario_path) : Impl(load_model(scenario_path)) {}
+    explicit Impl(LoadedModel m)
+        : sc_(std::move(m.scenario)),
+          frames_(sc_.output_interval_s, sc_.duration_s),
+          samples_(sc_.gauge_interval_s, sc_.duration_s) {
         output_ = sc_.output_file;
-        frames_ = event_times(sc_.output_interval_s, sc_.duration_s);
-        samples_ = event_times(sc_.gauge_interval_s, sc_.duration_s);
         for (const GaugeSpec& g : m.setup.gauges) gauge_names_.push_back(g.name);
         if (m.setup.options.precision == Precision::Single)
             sim_ = std::make_unique<SimulationSingle>(std::move(m.setup));
@@ -192,8 +209,7 @@ public:
     GridInfo grid_;
     std::string output_;  ///< absolute; empty: no file
     std::vector<std::string> gauge_names_;
-    std::vector<double> frames_, samples_;
-    std::size_t next_frame_ = 0, next_sample_ = 0;
+    EventTimes frames_, samples_;  // output frames and gauge samples (declared after sc_: built from it)
     bool started_ = false, finished_ = false, failed_ = false;
     std::string failure_;
     std::atomic<bool> cancel_{false};
@@ -261,7 +277,7 @@ private:
     /// Writes the frame of the current state and shows it to the observer; false: stop.
     template <class Sim>
     bool emit_frame(const Sim& sim) {
-        const int index = static_cast<int>(next_frame_) - 1;
+        const int index = static_cast<int>(frames_.taken()) - 1;
         const bool vel = sc_.write_velocity;
         bool go_on = true;
         if (on_frame_) {
@@ -318,23 +334,15 @@ private:
         } stop_on_exit{watch_};
         bool stop = false;
         while (true) {
-            if (next_sample_ < samples_.size() && sim.time() == samples_[next_sample_]) {
-                write_samples(sim);
-                ++next_sample_;
-            }
-            if (next_frame_ < frames_.size() && sim.time() == frames_[next_frame_]) {
-                ++next_frame_;
-                stop = !emit_frame(sim) || stop;
-            }
-            if (next_frame_ >= frames_.size() && next_sample_ >= samples_.size()) {
+            if (samples_.take(sim.time())) write_samples(sim);
+            if (frames_.take(sim.time())) stop = !emit_frame(sim);
+            if (frames_.done() && samples_.done()) {
                 finish(sim);
                 return stop ? RunStatus::Stopped : RunStatus::Finished;
             }
             if (stop) return RunStatus::Stopped;
             if (sim.time() >= until) return RunStatus::Reached;
-            const double target =
-                std::min({next_frame_ < frames_.size() ? frames_[next_frame_] : sc_.duration_s,
-                          next_sample_ < samples_.size() ? samples_[next_sample_] : sc_.duration_s, until});
+            const double target = std::min({frames_.next(sc_.duration_s), samples_.next(sc_.duration_s), until});
             while (sim.time() < target) {
                 const double dt = sim.step(target);
                 if (!(sim.stable_dt() >= min_dt_)) stop_loudly(sim);
