@@ -10,6 +10,7 @@
 
 #include "cli/progress.hpp"
 #include "engine/model_builder.hpp"
+#include "engine/model_report.hpp"
 #include "floodsim/run.hpp"
 #include "io/hdf5_result_writer.hpp"
 #include "io/result_info.hpp"

@@ -8,7 +8,6 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <limits>
 #include <sstream>
 
 #include "mesh/input_error.hpp"
@@ -239,54 +238,6 @@ void probe_output_folder(const Scenario& sc, const std::string& path) {
     fs::remove(probe, ec);
     if (!first_missing.empty()) fs::remove_all(first_missing, ec);
     if (!f) throw InputError(sc.path, "output.file", path, "the output folder is not writable");
-}
-
-ModelFacts model_facts(const LoadedModel& model) {
-    const ModelSetup& m = model.setup;
-    ModelFacts f;
-    f.z_min = std::numeric_limits<double>::infinity();
-    f.z_max = -f.z_min;
-    for (std::size_t k = 0; k < m.z.size(); ++k) {
-        if (std::isnan(m.z[k])) continue;
-        ++f.domain_cells;
-        f.z_min = std::min(f.z_min, m.z[k]);
-        f.z_max = std::max(f.z_max, m.z[k]);
-        f.initial_volume += m.h0[k] * m.grid.cell_area();
-    }
-    if (!m.rain.empty()) {
-        const double end = model.scenario.duration_s;
-        const auto& t = m.rain.times();
-        for (std::size_t k = 0; k < t.size(); ++k) {
-            const double t1 = k + 1 < t.size() ? std::min(t[k + 1], end) : end;
-            if (t1 > t[k]) f.rain_depth += m.rain.values()[k] * (t1 - std::max(0.0, t[k]));
-        }
-    }
-    return f;
-}
-
-std::vector<DemAnomaly> dem_pits_and_spikes(const ModelSetup& m, double height) {
-    const Grid2D& g = m.grid;
-    std::vector<DemAnomaly> out;
-    auto z_at = [&](int i, int j) { return m.z[static_cast<std::size_t>(j) * g.nx + i]; };
-    for (int j = 0; j < g.ny; ++j)
-        for (int i = 0; i < g.nx; ++i) {
-            const double z = z_at(i, j);
-            if (std::isnan(z)) continue;
-            double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-            for (int b = std::max(0, j - 1); b <= std::min(g.ny - 1, j + 1); ++b)
-                for (int a = std::max(0, i - 1); a <= std::min(g.nx - 1, i + 1); ++a) {
-                    if (a == i && b == j) continue;
-                    const double zn = z_at(a, b);
-                    if (std::isnan(zn)) continue;
-                    lo = std::min(lo, zn);
-                    hi = std::max(hi, zn);
-                }
-            if (!(lo <= hi)) continue;  // no domain neighbour
-            if (z < lo - height) out.push_back({i, j, g.x_center(i), g.y_center(j), z, lo - z, true});
-            if (z > hi + height) out.push_back({i, j, g.x_center(i), g.y_center(j), z, z - hi, false});
-        }
-    std::stable_sort(out.begin(), out.end(), [](const DemAnomaly& a, const DemAnomaly& b) { return a.relief > b.relief; });
-    return out;
 }
 
 }  // namespace floodsim

@@ -348,7 +348,8 @@ private:
                 if (!(sim.stable_dt() >= min_dt_)) stop_loudly(sim);
                 if (on_progress_)
                     on_progress_(ProgressView{sim.time(), dt, sc_.duration_s, sim.steps(), sim.wet_cells()});
-                if (cancel_.exchange(false, std::memory_order_relaxed)) return RunStatus::Stopped;
+                if (cancel_.load(std::memory_order_relaxed) && cancel_.exchange(false, std::memory_order_relaxed))
+                    return RunStatus::Stopped;
                 if (writer_) writer_->check();  // a failed write stops the run now, not at the next frame
             }
         }

@@ -1,0 +1,34 @@
+#pragma once
+// What `floodsim check` says of a model beyond its inputs: its figures and the DEM's quality.
+#include <cstddef>
+#include <vector>
+
+#include "engine/model_builder.hpp"
+
+namespace floodsim {
+
+/// What `floodsim check` reports of a model besides its inputs.
+struct ModelFacts {
+    std::size_t domain_cells = 0;
+    double z_min = 0.0, z_max = 0.0;  ///< bed elevation over the domain, m
+    double initial_volume = 0.0;      ///< m3
+    double rain_depth = 0.0;          ///< m of rain falling over the scenario's duration
+};
+ModelFacts model_facts(const LoadedModel& m);
+
+/// A cell of the DEM that stands out from all its neighbours (a DEM quality warning: an export
+/// artefact, a misread nodata, a real sink such as an underpass entrance, or a chimney).
+struct DemAnomaly {
+    int i = 0, j = 0;     ///< cell (column, row; row 0 = north)
+    double x = 0, y = 0;  ///< cell centre, map coordinates
+    double z = 0;         ///< bed elevation, m
+    double relief = 0;    ///< m below its lowest neighbour (pit) or above its highest (spike)
+    bool pit = true;
+};
+
+/// The isolated pits and spikes of the model's bed: domain cells more than `height` m below all
+/// their (up to 8) domain neighbours, or above all of them; cells without a domain neighbour are
+/// not judged. Deepest relief first.
+std::vector<DemAnomaly> dem_pits_and_spikes(const ModelSetup& m, double height);
+
+}  // namespace floodsim
