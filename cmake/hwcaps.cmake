@@ -45,7 +45,7 @@ foreach(level IN LISTS FLOODSIM_HWCAPS)
   # The rooms' static libraries only bring their external dependencies: every symbol of ours is
   # already defined by this level's objects, so no member of those archives is linked in.
   target_link_libraries(floodsim_cxx_${suffix} PRIVATE floodsim_solver floodsim_scenarios floodsim_mesh_gdal floodsim_io)
-  target_link_options(floodsim_cxx_${suffix} PRIVATE -Wl,--no-undefined)
+  target_link_options(floodsim_cxx_${suffix} PRIVATE ${FLOODSIM_SHARED_LINK_OPTIONS})
   set_target_properties(floodsim_cxx_${suffix} PROPERTIES
     OUTPUT_NAME floodsim LINKER_LANGUAGE CXX
     VERSION ${PROJECT_VERSION} SOVERSION ${PROJECT_VERSION_MAJOR}.${PROJECT_VERSION_MINOR}

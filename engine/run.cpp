@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <type_traits>
 #include <variant>
 
@@ -88,8 +89,6 @@ private:
     bool running_ = false;
 };
 
-/// m/s: the wave speed behind solver.min_dt's default (docs/library.md, docs/scenario.md).
-constexpr double kMaxWaveSpeed = 200.0;
 
 std::string fmt(double v) {
     char b[32];
@@ -143,8 +142,8 @@ public:
             sim_ = std::make_unique<Simulation>(std::move(m.setup));
         visit([&](auto& sim) {
             const Grid2D& g = sim.grid();
-            // A wave faster than 200 m/s (water 4 km deep) is no flood: the state has blown up.
-            min_dt_ = sc_.min_dt.value_or(sc_.cfl * std::min(g.dx, g.dy) / kMaxWaveSpeed);
+            // A wave faster than solver.max_speed (default 200 m/s: water 4 km deep) is no flood.
+            min_dt_ = sc_.min_dt.value_or(sc_.cfl * std::min(g.dx, g.dy) / sc_.max_speed);
             grid_.nx = g.nx;
             grid_.ny = g.ny;
             grid_.dx = g.dx;
@@ -259,6 +258,7 @@ private:
     template <class Sim>
     void write_samples(const Sim& sim) {
         if (!std::isfinite(sim.volume())) stop_loudly(sim);
+        if (const auto fast = sim.fastest_cell(); fast.speed > sc_.max_speed) stop_loudly(sim, fast);
         for (std::size_t k = 0; k < gauge_names_.size(); ++k) {
             const GaugeReading r = sim.gauge(k);
             if (writer_) writer_->write_gauge(k, {sim.time(), r.depth, r.water_level, r.velocity_x, r.velocity_y});
@@ -356,19 +356,25 @@ private:
     }
 
     /// A run that can no longer make sense (a non-finite state, a stable time step below
-    /// solver.min_dt) stops with one line naming the time, the cell and the cause; the result so
+    /// solver.min_dt, a wave faster than solver.max_speed: `too_fast`) stops with one line naming the time, the cell and the cause; the result so
     /// far is written as a complete file marked incomplete (the state at the stop as its last
     /// frame). Throws Error (status 1).
     template <class Sim>
-    [[noreturn]] void stop_loudly(const Sim& sim) {
+    [[noreturn]] void stop_loudly(const Sim& sim, std::optional<typename Sim::CellProbe> too_fast = {}) {
         const Grid2D& g = sim.grid();
         auto where = [&](const auto& c) {
-            return "x=" + fmt(g.x_center(c.i)) + ", y=" + fmt(g.y_center(c.j)) + " (cell " + std::to_string(c.i) +
+            char xy[96];  // map coordinates in full (UTM northings have 7 digits before the point)
+            std::snprintf(xy, sizeof xy, "x=%.2f, y=%.2f", g.x_center(c.i), g.y_center(c.j));
+            return xy + std::string(" (cell ") + std::to_string(c.i) +
                    ", " + std::to_string(c.j) + ")";
         };
         std::string cause;
         if (const auto bad = sim.first_nonfinite_cell(); bad.i >= 0) {
             cause = "the depth or discharge is no longer a finite number at " + where(bad);
+        } else if (too_fast) {
+            cause = "a wave of " + fmt(too_fast->speed) + " m/s at " + where(*too_fast) + ", depth " +
+                    fmt(too_fast->depth) + " m, faster than solver.max_speed = " + fmt(sc_.max_speed) +
+                    " m/s (a blown-up state)";
         } else {
             const auto fast = sim.fastest_cell();
             cause = "the stable time step fell to " + fmt(sim.stable_dt()) +

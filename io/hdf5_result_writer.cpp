@@ -1,5 +1,6 @@
 #include "io/hdf5_result_writer.hpp"
 
+#include "io/file_seal.hpp"
 #include "io/hdf5_util.hpp"
 
 #include <algorithm>
@@ -238,7 +239,10 @@ Hdf5ResultWriter::Hdf5ResultWriter(const std::string& final_path, const ResultMe
     h5::QuietErrors quiet;
     {
         h5::Handle fapl = h5::unlocked_fapl();
-        hid_t f = H5Fcreate(m.part_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
+        h5::Handle fcpl = h5::plist(H5Pcreate(H5P_FILE_CREATE));
+        if (!fcpl || H5Pset_userblock(fcpl.get(), kSealBytes) < 0)
+            throw std::runtime_error("cannot create result file " + m.part_path + ": " + h5::error_text());
+        hid_t f = H5Fcreate(m.part_path.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get());
         if (f < 0)
             throw std::runtime_error("cannot create result file " + m.part_path + ": " + h5::error_text());
         m.file = h5::file(f);
@@ -389,6 +393,7 @@ void Hdf5ResultWriter::finish(const float* max_depth, const float* max_speed, co
     // The last writes happen on close; a failure there means an incomplete file (kept as .part
     // until the destructor removes it).
     if (!m.close_all()) fail(p, "closing");
+    seal_file(p, "floodsim-result");  // on failure the destructor removes the .part
     m.closed = true;
 
     std::error_code ec;

@@ -1,5 +1,6 @@
 #include "io/result_info.hpp"
 
+#include "io/file_seal.hpp"
 #include "io/hdf5_util.hpp"
 #include "mesh/input_error.hpp"
 
@@ -176,6 +177,10 @@ std::string describe_result(const std::string& path) {
     if (!fs::exists(path, ec)) throw InputError(path, "", "", "no such file");
     if (fs::is_directory(path, ec)) throw InputError(path, "", "", "is a folder, not a result file");
 
+    // A sealed result is checked before the HDF5 library parses it: a damaged file is
+    // refused here instead of reaching a parser that may crash on it. Unsealed: older results, or
+    // a partial file of a run still going.
+    const bool sealed = check_seal(path, "floodsim-result");
     h5::QuietErrors quiet;
     if (H5Fis_hdf5(path.c_str()) <= 0) {
         H5Eclear2(H5E_DEFAULT);
@@ -206,6 +211,7 @@ std::string describe_result(const std::string& path) {
     out << "  format:        " << *format << ", version " << (version.empty() ? std::string("?") : fmt(version[0]))
         << "\n";
     out << "  floodsim:      " << read_string_attr(root, "floodsim_version").value_or("?") << "\n";
+    out << "  seal:          " << (sealed ? "intact (size and CRC-32 match)" : "none (an older or partial file)") << "\n";
     const std::string scen = scenario_name(read_string_attr(root, "scenario").value_or(""));
     if (!scen.empty()) out << "  scenario:      " << scen << "\n";
     if (const auto reason = read_string_attr(root, "stop_reason"))

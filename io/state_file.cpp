@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "io/file_seal.hpp"
 #include "io/hdf5_util.hpp"
 #include "mesh/input_error.hpp"
 
@@ -17,7 +18,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::int32_t kFormatVersion = 1;
+constexpr std::int32_t kFormatVersion = 2;  // 2: sealed (io/file_seal.hpp)
+constexpr const char* kSealKind = "floodsim-state";
 
 template <class T>
 hid_t native_type() {
@@ -265,8 +267,10 @@ void write_state_file(const std::string& path, const State<Real>& s, const State
     {
         std::error_code ec;
         if (target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
+        h5::Handle fcpl = h5::plist(H5Pcreate(H5P_FILE_CREATE));
+        w.ok(H5Pset_userblock(fcpl.get(), kSealBytes), "reserving the seal block");
         h5::Handle f = h5::file(
-            w.id(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, h5::unlocked_fapl().get()), "creating " + tmp));
+            w.id(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, fcpl.get(), h5::unlocked_fapl().get()), "creating " + tmp));
         const hid_t root = f.get();
         w.text(root, "format", "floodsim-state");
         w.scalar<std::int32_t>(root, "format_version", kFormatVersion);
@@ -289,7 +293,11 @@ void write_state_file(const std::string& path, const State<Real>& s, const State
         w.ok(H5Fflush(root, H5F_SCOPE_GLOBAL), "flushing");
         w.ok(f.close(), "closing");
     }
-    fsync_path(tmp, O_RDONLY);
+    try {
+        seal_file(tmp, kSealKind);  // fsync'ed
+    } catch (const std::exception& e) {
+        throw std::runtime_error("cannot write state file " + path + ": " + e.what());
+    }
     std::error_code ec;
     fs::rename(tmp, target, ec);
     if (ec) throw std::runtime_error("cannot write state file " + path + ": renaming " + tmp + ": " + ec.message());
@@ -303,6 +311,10 @@ State<Real> read_state_file(const std::string& path, StateFileInfo* info) {
     h5::QuietErrors quiet;
     std::error_code ec;
     if (!fs::is_regular_file(path, ec)) r.bad("", "", "no such state file");
+    // Checked before the HDF5 library parses the file (which may crash on a damaged one).
+    if (!check_seal(path, kSealKind))
+        r.bad("seal", "", "not a floodsim state file (no seal; unsealed state files of format_version 1 "
+                          "are not read)");
     h5::Handle f = h5::file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, h5::unlocked_fapl().get()));
     if (!f) r.bad("", "", "not an HDF5 file: " + h5::error_text());
     const hid_t root = f.get();

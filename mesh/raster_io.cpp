@@ -9,6 +9,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <unistd.h>
+
 #include <cpl_conv.h>
 #include <cpl_error.h>
 #include <cpl_string.h>
@@ -24,6 +26,39 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kPi = 3.14159265358979323846;
+
+/// The least memory a model needs per cell (single-precision fv1 state: 32 bytes; docs/performance.md).
+constexpr double kModelBytesPerCell = 32.0;
+
+double physical_memory_bytes() {
+    const long pages = sysconf(_SC_PHYS_PAGES);
+    const long page = sysconf(_SC_PAGE_SIZE);
+    return pages > 0 && page > 0 ? static_cast<double>(pages) * static_cast<double>(page) : 0.0;
+}
+
+/// A grid of nx x ny cells (as reals: a warp target is checked before it is rounded to int)
+/// must have int dimensions and fit a model into this machine's memory; otherwise InputError.
+/// Checked before anything of that size is allocated (a DEM header can claim any size).
+void check_grid_size(double nx, double ny, const std::string& path, const std::string& key,
+                     const std::string& what) {
+    const auto gib = [](double bytes) {
+        char b[32];
+        std::snprintf(b, sizeof b, "%.3g GiB", bytes / (1024.0 * 1024.0 * 1024.0));
+        return std::string(b);
+    };
+    char size[64];
+    std::snprintf(size, sizeof size, "%.0f x %.0f cells", nx, ny);
+    if (!(std::isfinite(nx) && std::isfinite(ny)) || nx > std::numeric_limits<int>::max() ||
+        ny > std::numeric_limits<int>::max())
+        throw InputError(path, key, size, what + " is too large (at most 2147483647 cells a side)");
+    const double need = nx * ny * kModelBytesPerCell;
+    const double have = physical_memory_bytes();
+    if (have > 0.0 && need > have)
+        throw InputError(path, key, size,
+                         what + " is too large: a model on it needs at least " + gib(need) +
+                             ", this machine has " + gib(have) +
+                             " (a coarser domain.resolution or a smaller DEM)");
+}
 
 void gdal_init() {
     // Registration is process-wide and not re-entrant: do it exactly once.
@@ -132,6 +167,7 @@ std::vector<double> read_band(GDALDataset& ds, const std::string& path, const st
     GDALRasterBand* band = ds.GetRasterBand(1);
     const int nx = band->GetXSize();
     const int ny = band->GetYSize();
+    check_grid_size(nx, ny, path, key, "the raster");
     std::vector<double> v(static_cast<std::size_t>(nx) * ny);
     if (band->RasterIO(GF_Read, 0, 0, nx, ny, v.data(), nx, ny, GDT_Float64, 0, 0, nullptr) !=
         CE_None)
@@ -323,8 +359,11 @@ WarpTarget aligned_target(GDALDataset& src, const std::string& dst_wkt, double r
     WarpTarget t;
     const double x0 = std::floor(ext[0] / res) * res;
     const double y1 = std::ceil(ext[3] / res) * res;
-    t.nx = std::max(1, static_cast<int>(std::ceil((ext[2] - x0) / res - 1e-9)));
-    t.ny = std::max(1, static_cast<int>(std::ceil((y1 - ext[1]) / res - 1e-9)));
+    const double nx = std::max(1.0, std::ceil((ext[2] - x0) / res - 1e-9));
+    const double ny = std::max(1.0, std::ceil((y1 - ext[1]) / res - 1e-9));
+    check_grid_size(nx, ny, path, key, "the model grid at " + fmt(res) + " m");
+    t.nx = static_cast<int>(nx);
+    t.ny = static_cast<int>(ny);
     t.gt = {x0, res, 0.0, y1, 0.0, -res};
     t.wkt = dst_wkt;
     return t;
@@ -476,8 +515,11 @@ DemGrid read_dem(const std::string& path, const std::string& key, const std::str
         t = aligned_target(*mem, model_wkt, res, path, key, err);
     } else {
         // Same CRS, new cell size: keep the north-west corner and cover the whole extent.
-        t.nx = std::max(1, static_cast<int>(std::ceil(nx * dx / res - 1e-9)));
-        t.ny = std::max(1, static_cast<int>(std::ceil(ny * dy / res - 1e-9)));
+        const double tnx = std::max(1.0, std::ceil(nx * dx / res - 1e-9));
+        const double tny = std::max(1.0, std::ceil(ny * dy / res - 1e-9));
+        check_grid_size(tnx, tny, path, key, "the model grid at " + fmt(res) + " m");
+        t.nx = static_cast<int>(tnx);
+        t.ny = static_cast<int>(tny);
         t.gt = {gt[0], res, 0.0, gt[3], 0.0, -res};
         t.wkt = model_wkt;
     }

@@ -16,6 +16,8 @@ constexpr const char* kUnitsHelp =
     "expected seconds as a number, or a number with a unit s, sec, min, h, hr or d "
     "(e.g. \"90s\", \"15min\", \"1.5h\", \"2d\")";
 
+constexpr const char* kTooLong = "duration is longer than any simulation (at most 1e9 s, 31.7 years)";
+
 bool is_space(char c) { return c == ' ' || c == '\t'; }
 
 std::string_view trim(std::string_view s) {
@@ -61,7 +63,7 @@ double parse_duration(std::string_view text, const std::string& file, const std:
     for (const auto& [name, factor] : kUnits) {
         if (unit == name) {
             const double seconds = number * factor;
-            if (!std::isfinite(seconds)) throw InputError(file, key, shown, "duration is too large");
+            if (!(seconds <= kMaxDurationSeconds)) throw InputError(file, key, shown, kTooLong);
             return seconds;
         }
     }
@@ -74,21 +76,28 @@ double parse_duration(double seconds, const std::string& file, const std::string
         throw InputError(file, key, format_number(seconds), "duration must be finite");
     if (seconds < 0.0)
         throw InputError(file, key, format_number(seconds), "duration must not be negative");
+    if (seconds > kMaxDurationSeconds) throw InputError(file, key, format_number(seconds), kTooLong);
     return seconds;
 }
 
 std::string format_seconds(double s) {
-    char buf[64];
+    char buf[96];
     if (!std::isfinite(s)) return "?";
-    if (s < 60.0) {
-        std::snprintf(buf, sizeof buf, "%.1fs", s);
-    } else if (s < 3600.0) {
-        std::snprintf(buf, sizeof buf, "%dmin %02ds", static_cast<int>(s / 60), static_cast<int>(std::fmod(s, 60.0)));
-    } else {
-        const int h = static_cast<int>(s / 3600);
-        std::snprintf(buf, sizeof buf, "%dh %02dmin %02ds", h, static_cast<int>(std::fmod(s, 3600.0) / 60),
-                      static_cast<int>(std::fmod(s, 60.0)));
+    if (s < 0.0) {
+        std::string minus = format_seconds(-s);
+        minus.insert(minus.begin(), '-');
+        return minus;
     }
+    // Whole hours as a real number: any finite time prints (no conversion to int).
+    const double h = std::floor(s / 3600.0);
+    const int min = static_cast<int>(std::fmod(s, 3600.0) / 60.0);
+    const int sec = static_cast<int>(std::fmod(s, 60.0));
+    if (s < 60.0)
+        std::snprintf(buf, sizeof buf, "%.1fs", s);
+    else if (s < 3600.0)
+        std::snprintf(buf, sizeof buf, "%dmin %02ds", min, sec);
+    else
+        std::snprintf(buf, sizeof buf, "%.0fh %02dmin %02ds", h, min, sec);
     return buf;
 }
 

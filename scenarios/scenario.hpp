@@ -82,6 +82,9 @@ struct Scenario {
     /// solver.min_dt, s: a stable time step below it stops the run (the state has blown up);
     /// empty = cfl * min(dx, dy) / 200 m/s (engine/run.cpp)
     std::optional<double> min_dt;
+    /// solver.max_speed, m/s: a wave |u| + sqrt(g h) faster than this anywhere stops the run
+    /// (checked at every gauge sample; the inertial scheme's time step does not see velocities)
+    double max_speed = 200.0;
 
     std::vector<BoundaryConfig> boundaries;
     RainConfig rain;                      ///< both unset = no rain

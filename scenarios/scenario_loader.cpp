@@ -338,7 +338,7 @@ void Loader::load_time(const toml::table& root, Scenario& sc) const {
 void Loader::load_solver(const toml::table& root, Scenario& sc) const {
     const toml::table* t = table(root, "solver", "solver");
     if (!t) return;
-    check_keys(*t, "solver", {"scheme", "cfl", "threads", "dry_depth", "precision", "min_dt"});
+    check_keys(*t, "solver", {"scheme", "cfl", "threads", "dry_depth", "precision", "min_dt", "max_speed"});
     if (const toml::node* n = t->get("scheme")) {
         sc.scheme = string(*n, "solver.scheme", true);
         if (sc.scheme != "fv1" && sc.scheme != "fv2" && sc.scheme != "inertial")
@@ -367,6 +367,10 @@ void Loader::load_solver(const toml::table& root, Scenario& sc) const {
     if (const toml::node* n = t->get("min_dt")) {
         sc.min_dt = duration(*n, "solver.min_dt");
         if (!(*sc.min_dt > 0.0)) fail("solver.min_dt", *n, "must be > 0");
+    }
+    if (const toml::node* n = t->get("max_speed")) {
+        sc.max_speed = number(*n, "solver.max_speed");
+        if (!(sc.max_speed > 0.0)) fail("solver.max_speed", *n, "must be > 0 (m/s)");
     }
 }
 

@@ -625,7 +625,11 @@ TEST_F(CliBadInput, CheckReportsIsolatedPitsAndSpikes) {
 // the cause) instead of crawling on: here water 50 km deep, whose waves need steps of a
 // millisecond on 2 m cells. The result so far is a complete file, marked incomplete.
 TEST_F(CliBadInput, CollapsingTimeStepStopsTheRunLoudly) {
-    const fs::path s = scenario_with("[time]", "[initial]\nwater_level = 50000.0\n\n[time]");
+    // (solver.max_speed raised so that the floor, not the speed bound checked at gauge samples,
+    // is what stops it; the floor is checked after every step)
+    const fs::path s = write_scenario(
+        d, replace_once(replace_once(scenario_text(), "[time]", "[initial]\nwater_level = 50000.0\n\n[time]"),
+                        "threads = 1", "threads = 1\nmax_speed = 1e6\nmin_dt = \"0.01s\""));
     const auto t0 = std::chrono::steady_clock::now();
     const ProcResult r = run_floodsim({"run", s.string(), "--quiet"});
     const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -648,6 +652,21 @@ TEST_F(CliBadInput, CollapsingTimeStepStopsTheRunLoudly) {
     EXPECT_NE(r10.err.find("below solver.min_dt = 10 s"), std::string::npos) << r10.err;
     fs::remove(out());
     expect_rejected(scenario_with("threads = 1", "threads = 1\nmin_dt = -1"), out(), {"s.toml", "solver.min_dt"});
+}
+
+// A wave faster than solver.max_speed stops the run the same way (checked at every gauge sample,
+// here at t = 0: water 1 m deep carries waves of 3.1 m/s, above a bound of 2 m/s).
+TEST_F(CliBadInput, WaveFasterThanMaxSpeedStopsTheRunLoudly) {
+    const fs::path s = scenario_with("threads = 1", "threads = 1\nmax_speed = 2.0\nmin_dt = \"1e-9s\"\n\n[initial]\ndepth = 1.0");
+    const ProcResult r = run_floodsim({"run", s.string(), "--quiet"});
+    EXPECT_EQ(r.status, 1) << describe(r);
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    for (const char* needle : {"stopped at t = 0 s", "faster than solver.max_speed = 2 m/s", "x=", "depth 1 m"})
+        EXPECT_NE(r.err.find(needle), std::string::npos) << needle << " not in: " << r.err;
+    Hid f = open_h5(out());
+    EXPECT_EQ(read_num_attr<std::int64_t>(f, "incomplete").at(0), 1);
+    fs::remove(out());
+    expect_rejected(scenario_with("threads = 1", "threads = 1\nmax_speed = 0"), out(), {"s.toml", "solver.max_speed"});
 }
 
 TEST_F(CliBadInput, ManningRasterDoesNotCoverTheDomain) {

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <iterator>
 
 using namespace floodsim;
 using namespace floodsim::test;
@@ -118,4 +119,42 @@ TEST(ResultInfo, ForeignHdf5FileThrowsInputError) {
         EXPECT_EQ(e.file(), other);
         expect_contains(e.what(), "something-else");
     }
+}
+
+// Seals (io/file_seal.hpp): a finished result is sealed and `info` says so; a sealed file damaged
+// afterwards (one byte changed, cut short, appended to) is refused before the HDF5 library
+// parses it, naming the file and the seal.
+TEST(ResultInfo, DamagedSealedFileIsRefusedBeforeParsing) {
+    TempDir tmp;
+    const std::string path = tmp.file("result.h5");
+    write_sample(path);
+    expect_contains(describe_result(path), "seal:          intact (size and CRC-32 match)");
+    std::string bytes;
+    {
+        std::ifstream in(path, std::ios::binary);
+        bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    ASSERT_GT(bytes.size(), 4096u);
+    const auto expect_refused = [&](const std::string& content, const std::string& why) {
+        const std::string damaged = tmp.file("damaged.h5");
+        std::ofstream(damaged, std::ios::binary | std::ios::trunc) << content;
+        try {
+            (void)describe_result(damaged);
+            FAIL() << "a damaged file was described: " << why;
+        } catch (const InputError& e) {
+            EXPECT_EQ(e.file(), damaged);
+            EXPECT_EQ(e.key(), "seal");
+            expect_contains(e.what(), why);
+        }
+    };
+    std::string flipped = bytes;
+    flipped[bytes.size() / 2] = static_cast<char>(flipped[bytes.size() / 2] ^ 0x10);
+    expect_refused(flipped, "its content changed after it was written");
+    expect_refused(bytes.substr(0, bytes.size() - 100), "cut short or appended to");
+    expect_refused(bytes + "x", "cut short or appended to");
+    std::string other_kind = bytes;
+    const std::size_t k = other_kind.find("floodsim-result");
+    ASSERT_NE(k, std::string::npos);
+    other_kind.replace(k, 15, "floodsim-state\n");
+    expect_refused(other_kind, "not a floodsim-result");
 }

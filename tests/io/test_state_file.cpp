@@ -4,8 +4,14 @@
 // writing is atomic (no temporary file left, an unwritable target leaves nothing).
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "../verification/scheme_cases.hpp"
 #include "io/state_file.hpp"
@@ -97,6 +103,23 @@ TEST_P(StateFile, ForeignAndDamagedFilesAreRefusedNamingTheFile) {
             EXPECT_EQ(e.file(), file);
             EXPECT_EQ(e.key(), "precision");
         }
+        // A sealed state damaged after it was written is refused before HDF5 parses it.
+        {
+            std::string bytes;
+            {
+                std::ifstream in(file, std::ios::binary);
+                bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+            }
+            bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x01);
+            const std::string damaged = (d.p / "damaged.state").string();
+            std::ofstream(damaged, std::ios::binary) << bytes;
+            try {
+                (void)read_state_file<Real>(damaged);
+                FAIL() << "a damaged state file was read";
+            } catch (const InputError& e) {
+                EXPECT_EQ(e.key(), "seal");
+            }
+        }
         const std::string text = (d.p / "t.state").string();
         std::ofstream(text) << "not hdf5";
         EXPECT_THROW((void)read_state_file<Real>(text), InputError);
@@ -117,6 +140,36 @@ TEST(StateFileWrite, UnwritableTargetThrowsAndLeavesNothing) {
     std::size_t n = 0;
     for ([[maybe_unused]] const auto& e : fs::directory_iterator(d.p)) ++n;
     EXPECT_EQ(n, 1u);
+}
+
+// A full disk (here the process's file size limit, 16 KiB, far below the state's size): the write
+// throws naming the file and the reason, and neither the state file nor its temporary is left.
+// In a child process, so that the limit stays there.
+TEST(StateFileWrite, FullDiskThrowsNamingTheFileAndLeavesNothing) {
+    TmpDir d;
+    Simulation s(testing::busy_catchment(Scheme::Fv1, 1));
+    const fs::path target = d.p / "x.state";
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        ::signal(SIGXFSZ, SIG_IGN);
+        const rlimit limit{16 * 1024, 16 * 1024};
+        if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) ::_exit(10);
+        try {
+            write_state_file(target.string(), s.state(), StateFileInfo{});
+        } catch (const std::runtime_error& e) {
+            const std::string m = e.what();
+            ::_exit(m.find(target.string()) == std::string::npos ? 12 : 0);
+        }
+        ::_exit(11);  // no error although the data cannot fit
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0) << "10: setrlimit failed, 11: no error, 12: the message does not name the file";
+    std::size_t n = 0;
+    for ([[maybe_unused]] const auto& e : fs::directory_iterator(d.p)) ++n;
+    EXPECT_EQ(n, 0u) << "a state file or its temporary was left behind";
 }
 
 INSTANTIATE_TEST_SUITE_P(Schemes, StateFile, ::testing::ValuesIn(testing::all_scheme_cases()), testing::case_name);

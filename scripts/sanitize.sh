@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The sanitizer job (docs/robustness.md): the whole test suite under AddressSanitizer +
+# UndefinedBehaviorSanitizer (g++), then the threaded parts under ThreadSanitizer (clang++ with
+# LLVM's libomp and its Archer tool, which tells TSan about OpenMP's synchronisation).
+# Every finding aborts its test, so ctest fails. CI runs it after scripts/test.sh.
+# Usage: scripts/sanitize.sh [asan|tsan]...   (default: both)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+jobs="$(nproc 2>/dev/null || echo 2)"
+stages=("$@")
+[ "${#stages[@]}" -eq 0 ] && stages=(asan tsan)
+
+# clang, its sanitizer runtimes and libomp (with Archer) for the TSan stage.
+packages=(clang libclang-rt-14-dev libomp-14-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "floodsim sanitize: installing ${missing[*]}" >&2
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+for stage in "${stages[@]}"; do
+  case "$stage" in
+  asan)
+    # -O1 keeps the build and the instrumented run fast enough for CI; leaks are reported too
+    # (suppressions for the libraries' own process-lifetime allocations in scripts/lsan.supp).
+    "$root/scripts/setup.sh" "$root/build-asan" -DFLOODSIM_BUILD_TESTS=ON \
+      -DFLOODSIM_SANITIZE=address,undefined -DCMAKE_CXX_FLAGS_RELEASE="-O1" -DCMAKE_C_FLAGS_RELEASE="-O1"
+    cd "$root/build-asan"
+    ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1" \
+    LSAN_OPTIONS="suppressions=$root/scripts/lsan.supp:print_suppressions=0" \
+    UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
+      ctest --output-on-failure -j "$jobs" -LE package
+    ;;
+  tsan)
+    archer="$(ls /usr/lib/llvm-14/lib/libarcher.so 2>/dev/null || true)"
+    [ -n "$archer" ] || { echo "floodsim sanitize: libarcher.so (libomp-14-dev) not found" >&2; exit 1; }
+    CC=clang CXX=clang++ "$root/scripts/setup.sh" "$root/build-tsan" -DFLOODSIM_BUILD_TESTS=ON \
+      -DFLOODSIM_SANITIZE=thread -DCMAKE_CXX_FLAGS_RELEASE="-O1" -DCMAKE_C_FLAGS_RELEASE="-O1" -DFLOODSIM_ARCH=none
+    cd "$root/build-tsan"
+    OMP_TOOL_LIBRARIES="$archer" \
+    TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:ignore_noninstrumented_modules=1:suppressions=$root/scripts/tsan.supp" \
+      ctest --output-on-failure -j "$jobs" -L tsan
+    ;;
+  *) echo "usage: scripts/sanitize.sh [asan|tsan]..." >&2; exit 2 ;;
+  esac
+done
