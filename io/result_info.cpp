@@ -4,8 +4,14 @@
 #include "io/hdf5_util.hpp"
 #include "mesh/input_error.hpp"
 
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
+#include <cerrno>
+#include <csignal>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -169,18 +175,9 @@ MaxDepthStats scan_max_depth(hid_t dset, hsize_t ny, hsize_t nx) {
     return st;
 }
 
-}  // namespace
 
-std::string describe_result(const std::string& path) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    if (!fs::exists(path, ec)) throw InputError(path, "", "", "no such file");
-    if (fs::is_directory(path, ec)) throw InputError(path, "", "", "is a folder, not a result file");
-
-    // A sealed result is checked before the HDF5 library parses it: a damaged file is
-    // refused here instead of reaching a parser that may crash on it. Unsealed: older results, or
-    // a partial file of a run still going.
-    const bool sealed = check_seal(path, "floodsim-result");
+/// The summary, parsed in this process (the file is sealed and intact, or trusted).
+std::string describe_parsed(const std::string& path, bool sealed) {
     h5::QuietErrors quiet;
     if (H5Fis_hdf5(path.c_str()) <= 0) {
         H5Eclear2(H5E_DEFAULT);
@@ -331,6 +328,103 @@ std::string describe_result(const std::string& path) {
         }
     }
     return out.str();
+}
+
+/// The summary of an unsealed file, parsed in a child process: the HDF5 library may crash or
+/// hang on a damaged file (found by fuzzing: heap overflows in H5Aopen and the object header
+/// code of HDF5 1.10), and `info` must end with one line and exit 2 instead. The child sends back
+/// 'O' + the summary, or 'E' + the InputError's file, key, value and reason (NUL-separated).
+std::string describe_isolated(const std::string& path) {
+    int fds[2];
+    if (::pipe(fds) != 0) return describe_parsed(path, false);  // no pipe: parse here
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+        ::close(fds[0]);
+        ::close(fds[1]);
+        return describe_parsed(path, false);
+    }
+    if (pid == 0) {
+        ::close(fds[0]);
+        std::string msg(1, 'O');
+        const auto error = [&msg](const std::string& file, const std::string& key, const std::string& value,
+                                  const std::string& why) {
+            msg.assign(1, 'E');
+            for (const std::string* part : {&file, &key, &value}) msg.append(*part).push_back('\0');
+            msg.append(why);
+        };
+        try {
+            msg.append(describe_parsed(path, false));
+        } catch (const InputError& e) {
+            error(e.file(), e.key(), e.value(), e.why());
+        } catch (const std::exception& e) {
+            error(path, "", "", e.what());
+        }
+        const char* p = msg.data();
+        std::size_t left = msg.size();
+        while (left > 0) {
+            const ssize_t n = ::write(fds[1], p, left);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) break;
+            p += n;
+            left -= static_cast<std::size_t>(n);
+        }
+        ::_exit(0);  // no atexit handlers, no HDF5 shutdown of the parent's state
+    }
+    ::close(fds[1]);
+    std::string msg;
+    char buf[65536];
+    // A hang is bounded: the child has 20 s to answer (a summary of the largest result takes well under a second).
+    constexpr int kTimeoutMs = 20000;
+    bool timed_out = false;
+    while (true) {
+        pollfd pfd{fds[0], POLLIN, 0};
+        const int r = ::poll(&pfd, 1, kTimeoutMs);
+        if (r < 0 && errno == EINTR) continue;
+        if (r == 0) {
+            timed_out = true;
+            ::kill(pid, SIGKILL);
+            break;
+        }
+        const ssize_t n = ::read(fds[0], buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        msg.append(buf, static_cast<std::size_t>(n));
+    }
+    ::close(fds[0]);
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (timed_out)
+        throw InputError(path, "", "", "damaged HDF5 file: reading it did not finish within 20 s");
+    if (WIFSIGNALED(status) || msg.empty())
+        throw InputError(path, "", "", "damaged HDF5 file: the HDF5 library failed reading it" +
+                                           (WIFSIGNALED(status) ? " (signal " + std::to_string(WTERMSIG(status)) + ")"
+                                                                : std::string()));
+    if (msg[0] == 'O') return msg.substr(1);
+    std::vector<std::string> parts;
+    std::size_t at = 1;
+    for (int k = 0; k < 3; ++k) {
+        const std::size_t z = msg.find('\0', at);
+        if (z == std::string::npos) break;
+        parts.push_back(msg.substr(at, z - at));
+        at = z + 1;
+    }
+    if (parts.size() != 3) throw InputError(path, "", "", "damaged HDF5 file");
+    throw InputError(parts[0], parts[1], parts[2], msg.substr(at));
+}
+
+}  // namespace
+
+std::string describe_result(const std::string& path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (!fs::exists(path, ec)) throw InputError(path, "", "", "no such file");
+    if (fs::is_directory(path, ec)) throw InputError(path, "", "", "is a folder, not a result file");
+    // A sealed result is checked before the HDF5 library parses it: a damaged file is refused
+    // here. An unsealed one (an older result, the partial file of a run still going) is parsed
+    // in a child process.
+    if (check_seal(path, "floodsim-result")) return describe_parsed(path, true);
+    return describe_isolated(path);
 }
 
 }  // namespace floodsim

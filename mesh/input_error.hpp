@@ -12,11 +12,13 @@ public:
     /// value: the offending value as text; what: why it is wrong.
     InputError(std::string file, std::string key, std::string value, const std::string& why)
         : std::runtime_error(compose(file, key, value, why)),
-          file_(std::move(file)), key_(std::move(key)), value_(std::move(value)) {}
+          file_(std::move(file)), key_(std::move(key)), value_(std::move(value)), why_(why) {}
 
     const std::string& file() const { return file_; }
     const std::string& key() const { return key_; }
     const std::string& value() const { return value_; }
+    /// Why it is wrong (the message without the file, key and value).
+    const std::string& why() const { return why_; }
 
 private:
     static std::string compose(const std::string& file, const std::string& key,
@@ -27,7 +29,7 @@ private:
         m += ": " + why;
         return m;
     }
-    std::string file_, key_, value_;
+    std::string file_, key_, value_, why_;
 };
 
 }  // namespace floodsim

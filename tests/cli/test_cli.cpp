@@ -729,6 +729,19 @@ TEST_F(CliBadInput, InfoOnNonHdf5File) {
     EXPECT_NE(r.err.find("fake.h5"), std::string::npos) << r.err;
 }
 
+// A damaged HDF5 file found by fuzzing (docs/robustness.md) on which HDF5 1.10 loops: an
+// unsealed file is read in a child process, so `info` still ends, with exit 2 and one line.
+TEST_F(CliBadInput, InfoOnAnHdf5FileThatHangsTheHdf5LibraryEnds) {
+    const std::string file = std::string(FLOODSIM_DAMAGED_DIR) + "/result-hangs-libhdf5.h5";
+    const auto t0 = std::chrono::steady_clock::now();
+    const ProcResult r = run_floodsim({"info", file});
+    const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    EXPECT_EQ(r.status, 2) << describe(r);
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_NE(r.err.find("result-hangs-libhdf5.h5: damaged HDF5 file"), std::string::npos) << r.err;
+    EXPECT_LT(took, 60.0);
+}
+
 // ---------------------------------------------------------------------------------------------
 // 5. Interrupt: SIGINT during a run exits 130 and leaves neither the result nor the .part.
 

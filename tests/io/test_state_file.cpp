@@ -131,6 +131,19 @@ TEST_P(StateFile, ForeignAndDamagedFilesAreRefusedNamingTheFile) {
     });
 }
 
+// A damaged state file found by fuzzing, on which HDF5 1.10 overflows a heap buffer inside
+// H5Aopen: it carries no valid seal, so it is refused before the HDF5 library sees it.
+TEST(StateFileRead, FileThatOverflowsTheHdf5LibraryIsRefusedBeforeParsing) {
+    const std::string file = std::string(FLOODSIM_DAMAGED_DIR) + "/state-overflows-libhdf5.h5";
+    try {
+        (void)read_state_file<double>(file);
+        FAIL() << "the damaged state file was read";
+    } catch (const InputError& e) {
+        EXPECT_EQ(e.file(), file);
+        EXPECT_EQ(e.key(), "seal");
+    }
+}
+
 TEST(StateFileWrite, UnwritableTargetThrowsAndLeavesNothing) {
     TmpDir d;
     Simulation s(testing::busy_catchment(Scheme::Fv1, 1));
