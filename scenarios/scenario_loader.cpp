@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -322,6 +323,14 @@ void Loader::load_initial(const toml::table& root, Scenario& sc) const {
     if (const toml::node* n = t->get("velocity_y")) sc.velocity_y = value_or_raster(*n, "initial.velocity_y", any_value);
 }
 
+namespace {
+std::string fmt_count(double n) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.3g", n);
+    return b;
+}
+}  // namespace
+
 void Loader::load_time(const toml::table& root, Scenario& sc) const {
     const toml::table* t = table(root, "time", "time");
     if (!t) fail("time", "", "missing required table [time] (with duration = ...)");
@@ -333,6 +342,16 @@ void Loader::load_time(const toml::table& root, Scenario& sc) const {
     sc.output_interval_s = o ? duration(*o, "time.output_interval") : sc.duration_s;
     const toml::node* g = t->get("gauge_interval");
     sc.gauge_interval_s = g ? duration(*g, "time.gauge_interval") : sc.output_interval_s;
+    // More frames or samples than this is a typo (seconds meant as minutes, a missing unit), and
+    // the run would write for ever: 1e5 depth rasters, 1e7 gauge and mass-balance rows.
+    constexpr double kMaxFrames = 1e5, kMaxSamples = 1e7;
+    const auto count = [&](double interval) { return interval > 0.0 ? sc.duration_s / interval : 0.0; };
+    if (o && count(sc.output_interval_s) > kMaxFrames)
+        fail("time.output_interval", *o,
+             "makes " + fmt_count(count(sc.output_interval_s)) + " frames of the duration; at most 100000");
+    if (g && count(sc.gauge_interval_s) > kMaxSamples)
+        fail("time.gauge_interval", *g,
+             "makes " + fmt_count(count(sc.gauge_interval_s)) + " samples of the duration; at most 10000000");
 }
 
 void Loader::load_solver(const toml::table& root, Scenario& sc) const {

@@ -7,3 +7,8 @@ cd "$root/build-tests"
 ctest --output-on-failure -j "$(nproc 2>/dev/null || echo 2)" "$@"
 # The portable package (x86-64-v2 with glibc-hwcaps copies), installed and used as a consumer.
 "$root/scripts/package.sh"
+# In CI (CI=true), or when asked (FLOODSIM_SANITIZE_JOB=1): the sanitizer job, the whole suite
+# under ASan + UBSan and the threaded parts under TSan (docs/robustness.md).
+if [ "${CI:-}" = "true" ] || [ "${FLOODSIM_SANITIZE_JOB:-0}" = "1" ]; then
+  "$root/scripts/sanitize.sh"
+fi

@@ -654,6 +654,17 @@ TEST_F(CliBadInput, CollapsingTimeStepStopsTheRunLoudly) {
     expect_rejected(scenario_with("threads = 1", "threads = 1\nmin_dt = -1"), out(), {"s.toml", "solver.min_dt"});
 }
 
+// Frame and sample counts no product needs (a typo such as seconds meant as minutes) and
+// durations no run could finish are refused before anything runs.
+TEST_F(CliBadInput, AbsurdFrameCountsAndDurationsAreRefused) {
+    expect_rejected(scenario_with("output_interval = \"20s\"", "output_interval = \"1e-4s\""), out(),
+                    {"s.toml", "time.output_interval", "5e+05 frames"});
+    expect_rejected(scenario_with("gauge_interval = \"15s\"", "gauge_interval = 1e-6"), out(),
+                    {"s.toml", "time.gauge_interval", "samples"});
+    expect_rejected(scenario_with("duration = \"50s\"", "duration = \"1e97s\""), out(),
+                    {"s.toml", "time.duration", "1e97s", "31.7 years"});
+}
+
 // A wave faster than solver.max_speed stops the run the same way (checked at every gauge sample,
 // here at t = 0: water 1 m deep carries waves of 3.1 m/s, above a bound of 2 m/s).
 TEST_F(CliBadInput, WaveFasterThanMaxSpeedStopsTheRunLoudly) {
