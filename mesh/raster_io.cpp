@@ -1,6 +1,7 @@
 // GDAL raster input: DEM -> model grid, other rasters warped onto that grid.
 #include "raster_io.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -168,10 +169,26 @@ std::vector<double> read_band(GDALDataset& ds, const std::string& path, const st
     const int nx = band->GetXSize();
     const int ny = band->GetYSize();
     check_grid_size(nx, ny, path, key, "the raster");
-    std::vector<double> v(static_cast<std::size_t>(nx) * ny);
-    if (band->RasterIO(GF_Read, 0, 0, nx, ny, v.data(), nx, ny, GDT_Float64, 0, 0, nullptr) !=
-        CE_None)
-        throw InputError(path, key, "", "cannot read raster data (" + err.message() + ")");
+    // Read in windows of at most kChunkCells cells (whole rows, or pieces of one long row), so
+    // that memory grows only as the data proves to be there: a header claiming 5e8 cells over a
+    // file of a few bytes fails at its first window, not after allocating gigabytes (found by
+    // fuzzing). The full size is reserved once the first window has been read.
+    constexpr std::size_t kChunkCells = std::size_t(1) << 22;
+    const std::size_t total = static_cast<std::size_t>(nx) * ny;
+    std::vector<double> v, window;
+    while (v.size() < total) {
+        const int j = static_cast<int>(v.size() / nx), i = static_cast<int>(v.size() % nx);
+        int w = nx, h = 1;
+        if (static_cast<std::size_t>(nx) >= kChunkCells)
+            w = static_cast<int>(std::min<std::size_t>(nx - i, kChunkCells));
+        else
+            h = static_cast<int>(std::min<std::size_t>(ny - j, kChunkCells / nx));
+        window.resize(static_cast<std::size_t>(w) * h);
+        if (band->RasterIO(GF_Read, i, j, w, h, window.data(), w, h, GDT_Float64, 0, 0, nullptr) != CE_None)
+            throw InputError(path, key, "", "cannot read raster data (" + err.message() + ")");
+        if (v.empty()) v.reserve(total);
+        v.insert(v.end(), window.begin(), window.end());
+    }
 
     int has_nd = 0;
     const double nd = band->GetNoDataValue(&has_nd);

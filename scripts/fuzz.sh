@@ -52,10 +52,12 @@ for t in "${targets[@]}"; do
   duration) max_len=64 ;;
   esac
   echo "fuzz $t: $seconds s, $jobs job(s)" >&2
+  parallel=""  # one job runs in this process; more run as libFuzzer jobs writing fuzz-N.log
+  [ "$jobs" -gt 1 ] && parallel="-jobs=$jobs -workers=$jobs"
   TIMEFORMAT="%R %U %S"
   { time ( cd "$found" && "$build/fuzz/fuzz_$t" "$work" "$root/fuzz/corpus/$t" \
       -max_total_time="$seconds" -max_len="$max_len" -rss_limit_mb=4096 -timeout=30 \
-      -jobs="$jobs" -workers="$jobs" -print_final_stats=1 -artifact_prefix="$found/" \
+      $parallel -print_final_stats=1 -artifact_prefix="$found/" \
       > "$build/reports/$t.log" 2>&1 ) || true ; } 2> "$build/reports/$t.time"
   read -r wall user sys < "$build/reports/$t.time"
   [ "$jobs" -gt 1 ] && cat "$found"/fuzz-*.log >> "$build/reports/$t.log" 2>/dev/null || true
