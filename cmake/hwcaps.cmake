@@ -18,6 +18,7 @@ if(FLOODSIM_HWCAPS)
   find_package(GDAL CONFIG REQUIRED)
   find_package(Threads REQUIRED)
   find_package(HDF5 REQUIRED COMPONENTS C)
+  find_package(ZLIB REQUIRED)
 endif()
 
 foreach(level IN LISTS FLOODSIM_HWCAPS)
