@@ -173,6 +173,9 @@ void print_check(const LoadedModel& p) {
         std::printf("  boundary        %s %s, cells %d..%d\n", sides[static_cast<int>(b.side)],
                     kinds[static_cast<int>(b.type)], b.first, b.last);
     if (!m.rain.empty()) std::printf("  rain            %.1f mm in total over the run\n", f.rain_depth * 1000.0);
+    if (f.drainage)
+        std::printf("  drainage        capacity %.3g mm/h on average (at most %.3g), efficiency %.3g on average over the run\n",
+                    f.drain_capacity_mean * 3.6e6, f.drain_capacity_max * 3.6e6, f.drain_efficiency_mean);
     for (const GaugeSpec& gs : m.gauges)
         std::printf("  gauge           %s at x=%g y=%g (cell %d, %d)\n", gs.name.c_str(), gs.x, gs.y, gs.i, gs.j);
     std::printf("  output          %s\n", sc.output_file.c_str());

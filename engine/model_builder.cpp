@@ -180,6 +180,17 @@ ModelSetup build_model(const Scenario& sc) {
         m.rain = TimeSeries::constant(*sc.rain.intensity_mm_h / 3.6e6);
     }
 
+    // Storm drains: capacity (mm/h -> m/s) per cell, times the efficiency over time.
+    if (sc.drainage) {
+        m.drainage.capacity = cell_values(sc, sc.drainage->capacity_mm_h, g, m.z, non_negative);
+        for (double& c : m.drainage.capacity) c /= 3.6e6;
+        if (sc.drainage->efficiency_series)
+            m.drainage.efficiency = TimeSeries(sc.drainage->efficiency_series->time_s,
+                                               sc.drainage->efficiency_series->value, TimeSeries::Mode::Step);
+        else if (sc.drainage->efficiency)
+            m.drainage.efficiency = TimeSeries::constant(*sc.drainage->efficiency);
+    }
+
     for (std::size_t k = 0; k < sc.gauges.size(); ++k) {
         const GaugeConfig& gc = sc.gauges[k];
         GaugeSpec gs{gc.name, gc.x, gc.y, 0, 0};

@@ -18,13 +18,18 @@ ModelFacts model_facts(const LoadedModel& model) {
         f.z_max = std::max(f.z_max, m.z[k]);
         f.initial_volume += m.h0[k] * m.grid.cell_area();
     }
-    if (!m.rain.empty()) {
-        const double end = model.scenario.duration_s;
-        const auto& t = m.rain.times();
-        for (std::size_t k = 0; k < t.size(); ++k) {
-            const double t1 = k + 1 < t.size() ? std::min(t[k + 1], end) : end;
-            if (t1 > t[k]) f.rain_depth += m.rain.values()[k] * (t1 - std::max(0.0, t[k]));
+    const double end = model.scenario.duration_s;
+    if (!m.rain.empty()) f.rain_depth = m.rain.mean(0.0, end) * end;
+    if (!m.drainage.capacity.empty()) {
+        f.drainage = true;
+        double sum = 0.0;
+        for (std::size_t k = 0; k < m.z.size(); ++k) {
+            if (std::isnan(m.z[k])) continue;
+            sum += m.drainage.capacity[k];
+            f.drain_capacity_max = std::max(f.drain_capacity_max, m.drainage.capacity[k]);
         }
+        f.drain_capacity_mean = f.domain_cells ? sum / static_cast<double>(f.domain_cells) : 0.0;
+        if (!m.drainage.efficiency.empty()) f.drain_efficiency_mean = m.drainage.efficiency.mean(0.0, end);
     }
     return f;
 }

@@ -13,6 +13,10 @@ struct ModelFacts {
     double z_min = 0.0, z_max = 0.0;  ///< bed elevation over the domain, m
     double initial_volume = 0.0;      ///< m3
     double rain_depth = 0.0;          ///< m of rain falling over the scenario's duration
+    bool drainage = false;            ///< storm drains ([drainage])
+    double drain_capacity_mean = 0.0; ///< m/s, mean over the domain cells
+    double drain_capacity_max = 0.0;  ///< m/s
+    double drain_efficiency_mean = 1.0;  ///< over the scenario's duration
 };
 ModelFacts model_facts(const LoadedModel& m);
 

@@ -43,6 +43,13 @@ struct RainConfig {
     std::optional<SeriesData> series;       ///< piecewise constant, column intensity_mm_h
 };
 
+/// [drainage]: storm drains as a sink per unit area (INTERFACE.md section 4).
+struct DrainageConfig {
+    ValueOrRaster capacity_mm_h;               ///< >= 0, mm/h
+    std::optional<double> efficiency;          ///< 0..1, constant (default 1)
+    std::optional<SeriesData> efficiency_series;  ///< 0..1 over time, each value holding until the next row
+};
+
 struct GaugeConfig {
     std::string name;
     double x = 0.0;
@@ -88,6 +95,7 @@ struct Scenario {
 
     std::vector<BoundaryConfig> boundaries;
     RainConfig rain;                      ///< both unset = no rain
+    std::optional<DrainageConfig> drainage;
     std::vector<GaugeConfig> gauges;
 
     // [output]

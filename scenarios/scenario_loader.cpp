@@ -244,6 +244,7 @@ private:
     void load_solver(const toml::table& root, Scenario& sc) const;
     void load_boundaries(const toml::table& root, Scenario& sc) const;
     void load_rain(const toml::table& root, Scenario& sc) const;
+    void load_drainage(const toml::table& root, Scenario& sc) const;
     void load_gauges(const toml::table& root, Scenario& sc) const;
     void load_output(const toml::table& root, Scenario& sc) const;
 
@@ -252,12 +253,11 @@ private:
 };
 
 std::string non_negative(double v) { return v < 0.0 ? "must be >= 0" : ""; }
-std::string positive(double v) { return v <= 0.0 ? "must be > 0" : ""; }
 std::string any_value(double) { return ""; }
 
 void Loader::load(const toml::table& root, Scenario& sc) const {
     check_keys(root, "", {"format", "name", "domain", "initial", "time", "solver", "boundary",
-                          "rain", "gauge", "output"});
+                          "rain", "drainage", "gauge", "output"});
 
     if (const toml::node* n = root.get("format")) {
         const auto* i = n->as_integer();
@@ -280,6 +280,7 @@ void Loader::load(const toml::table& root, Scenario& sc) const {
     load_solver(root, sc);
     load_boundaries(root, sc);
     load_rain(root, sc);
+    load_drainage(root, sc);
     load_gauges(root, sc);
     load_output(root, sc);
 }
@@ -293,7 +294,8 @@ void Loader::load_domain(const toml::table& root, Scenario& sc) const {
     if (!dem) fail("domain.dem", "", "missing required key (the DEM raster path)");
     sc.dem = existing_file(*dem, "domain.dem", "DEM file");
 
-    if (const toml::node* n = t->get("manning")) sc.manning = value_or_raster(*n, "domain.manning", positive);
+    // 0 = frictionless (analytic benchmarks: dam breaks, Thacker's basins).
+    if (const toml::node* n = t->get("manning")) sc.manning = value_or_raster(*n, "domain.manning", non_negative);
     else sc.manning = ValueOrRaster{0.03, "", "domain.manning"};
 
     if (const toml::node* n = t->get("crs")) sc.crs = string(*n, "domain.crs");
@@ -324,7 +326,8 @@ void Loader::load_initial(const toml::table& root, Scenario& sc) const {
 }
 
 namespace {
-std::string fmt_count(double n) {
+/// A number in three significant digits, for messages.
+std::string fmt_g3(double n) {
     char b[32];
     std::snprintf(b, sizeof b, "%.3g", n);
     return b;
@@ -348,10 +351,10 @@ void Loader::load_time(const toml::table& root, Scenario& sc) const {
     const auto count = [&](double interval) { return interval > 0.0 ? sc.duration_s / interval : 0.0; };
     if (o && count(sc.output_interval_s) > kMaxFrames)
         fail("time.output_interval", *o,
-             "makes " + fmt_count(count(sc.output_interval_s)) + " frames of the duration; at most 100000");
+             "makes " + fmt_g3(count(sc.output_interval_s)) + " frames of the duration; at most 100000");
     if (g && count(sc.gauge_interval_s) > kMaxSamples)
         fail("time.gauge_interval", *g,
-             "makes " + fmt_count(count(sc.gauge_interval_s)) + " samples of the duration; at most 10000000");
+             "makes " + fmt_g3(count(sc.gauge_interval_s)) + " samples of the duration; at most 10000000");
 }
 
 void Loader::load_solver(const toml::table& root, Scenario& sc) const {
@@ -470,6 +473,34 @@ void Loader::load_rain(const toml::table& root, Scenario& sc) const {
         sc.rain.series = read_series_csv(existing_file(*series, "rain.series", "CSV file"),
                                          "rain.series", "intensity_mm_h", true);
     }
+}
+
+void Loader::load_drainage(const toml::table& root, Scenario& sc) const {
+    const toml::table* t = table(root, "drainage", "drainage");
+    if (!t) return;
+    check_keys(*t, "drainage", {"capacity_mm_h", "efficiency"});
+    DrainageConfig d;
+    const toml::node* cap = t->get("capacity_mm_h");
+    if (!cap) fail("drainage.capacity_mm_h", "", "missing required key (mm/h, a number or a raster path)");
+    d.capacity_mm_h = value_or_raster(*cap, "drainage.capacity_mm_h",
+                                      [](double v) { return v < 0.0 ? "must be >= 0 (mm/h)" : ""; });
+    if (const toml::node* e = t->get("efficiency")) {
+        const auto fraction = [](double v) { return v >= 0.0 && v <= 1.0; };
+        if (e->is_string()) {
+            SeriesData s = read_series_csv(existing_file(*e, "drainage.efficiency", "CSV file"),
+                                           "drainage.efficiency", "value", true);
+            for (std::size_t k = 0; k < s.value.size(); ++k)
+                if (!fraction(s.value[k]))
+                    throw InputError(s.path, "drainage.efficiency", fmt_g3(s.value[k]),
+                                     "an efficiency must be in 0..1 (row " + std::to_string(k + 1) + " of the data)");
+            d.efficiency_series = std::move(s);
+        } else {
+            const double v = number(*e, "drainage.efficiency");
+            if (!fraction(v)) fail("drainage.efficiency", *e, "must be in 0..1 (a fraction of the capacity)");
+            d.efficiency = v;
+        }
+    }
+    sc.drainage = std::move(d);
 }
 
 void Loader::load_gauges(const toml::table& root, Scenario& sc) const {

@@ -57,6 +57,13 @@ struct SolverOptions {
     double inertial_alpha = 0.7;
 };
 
+/// Storm drains (scenario [drainage]): a sink of capacity(cell) x efficiency(t), taking at most
+/// the water present; booked as `drainage`.
+struct DrainageSpec {
+    std::vector<double> capacity;  ///< m/s per cell (nx*ny row-major), >= 0; empty = no drains
+    TimeSeries efficiency;         ///< 0..1, piecewise constant; empty = 1
+};
+
 struct ModelSetup {
     Grid2D grid;
     /// Per cell, nx*ny row-major (row 0 = north): bed elevation (NaN = outside the domain),
@@ -64,6 +71,7 @@ struct ModelSetup {
     std::vector<double> z, manning, h0, u0, v0;
     std::vector<BoundarySpec> boundaries;   ///< sides not covered are closed
     TimeSeries rain;                        ///< m/s (already converted from mm/h)
+    DrainageSpec drainage;
     std::vector<GaugeSpec> gauges;
     SolverOptions options;
 };

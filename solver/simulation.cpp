@@ -123,6 +123,13 @@ BasicSimulation<Real>::BasicSimulation(ModelSetup setup) : setup_(std::move(setu
         v->clear();
         v->shrink_to_fit();
     }
+    // The scenario's processes, as source terms (solver/source_term.hpp; docs/processes.md).
+    if (!setup_.drainage.capacity.empty()) {
+        std::vector<double> rate = std::move(setup_.drainage.capacity);
+        setup_.drainage.capacity = {};
+        for (double& r : rate) r = -r;  // a sink
+        add_source(std::make_unique<CellRateSource<Real>>("drainage", std::move(rate), setup_.drainage.efficiency));
+    }
 }
 
 template <class Real>

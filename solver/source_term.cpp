@@ -10,8 +10,8 @@
 namespace floodsim {
 
 template <class Real>
-CellRateSource<Real>::CellRateSource(std::string name, std::vector<double> rate)
-    : name_(std::move(name)), rate_(std::move(rate)) {
+CellRateSource<Real>::CellRateSource(std::string name, std::vector<double> rate, TimeSeries factor)
+    : name_(std::move(name)), rate_(std::move(rate)), factor_(std::move(factor)) {
     if (name_.empty()) throw std::invalid_argument("a source needs a name");
     for (double r : rate_) {
         if (!std::isfinite(r)) throw std::invalid_argument("source " + name_ + ": rate is not finite");
@@ -32,7 +32,10 @@ void CellRateSource<Real>::check(const Grid2D& grid) const {
 }
 
 template <class Real>
-void CellRateSource<Real>::apply(SourceContext<Real>& ctx, double /*t*/, double dt, double* booked) {
+void CellRateSource<Real>::apply(SourceContext<Real>& ctx, double t, double dt, double* booked) {
+    const double f = factor_.empty() ? 1.0 : factor_.mean(t, t + dt);
+    if (f == 0.0) return;
+    dt *= f;  // rate x factor over the step = rate over dt x (mean factor)
     const Grid2D& g = ctx.grid;
     State<Real>& st = ctx.state;
     Field<double>& moved = *st.extra_field(name_ + "_depth");

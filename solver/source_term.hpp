@@ -16,6 +16,7 @@
 #include "mesh/grid2d.hpp"
 #include "solver/mass_ledger.hpp"
 #include "solver/state.hpp"
+#include "solver/time_series.hpp"
 
 namespace floodsim {
 
@@ -59,10 +60,12 @@ public:
 /// field has both signs. Keeps the cumulative net depth it moved per cell (m) in the state field
 /// `name + "_depth"`. A removal keeps the cell's velocity (momentum scaled with the depth); an
 /// addition brings no momentum; a cell left below the dry depth carries none.
+/// `factor` (optional) scales every rate over time: its exact mean over each step is applied
+/// (drainage efficiency; a step series holds each value until the next row).
 template <class Real>
 class CellRateSource : public SourceTerm<Real> {
 public:
-    CellRateSource(std::string name, std::vector<double> rate);
+    CellRateSource(std::string name, std::vector<double> rate, TimeSeries factor = {});
     std::vector<LedgerTerm> ledger_terms() const override;
     std::vector<std::string> state_fields() const override { return {name_ + "_depth"}; }
     void check(const Grid2D& grid) const override;
@@ -71,6 +74,7 @@ public:
 private:
     std::string name_;
     std::vector<double> rate_;
+    TimeSeries factor_;
     bool adds_ = false, removes_ = false;
 };
 

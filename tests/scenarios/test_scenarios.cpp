@@ -471,7 +471,8 @@ TEST_F(ScenarioTest, DomainErrors) {
     expect_bad(raw("[domain]\ndem = \"missing.tif\"\n[time]\nduration = 1\n"),
                {"key 'domain.dem'", "value 'missing.tif'", "not found", path("missing.tif")});
     expect_bad(raw("[domain]\ndem = \"\"\n[time]\nduration = 1\n"), {"key 'domain.dem'", "empty"});
-    expect_bad(raw("[domain]\ndem = \"dem.tif\"\nmanning = 0\n[time]\nduration = 1\n"), {"key 'domain.manning'", "value '0'", "> 0"});
+    expect_bad(raw("[domain]\ndem = \"dem.tif\"\nmanning = -0.01\n[time]\nduration = 1\n"),
+               {"key 'domain.manning'", "value '-0.01'", ">= 0"});
     expect_bad(raw("[domain]\ndem = \"dem.tif\"\nmanning = -0.1\n[time]\nduration = 1\n"), {"key 'domain.manning'", "value '-0.1'"});
     expect_bad(raw("[domain]\ndem = \"dem.tif\"\nmanning = \"n.tif\"\n[time]\nduration = 1\n"),
                {"key 'domain.manning'", "value 'n.tif'", "not found"});
@@ -649,3 +650,30 @@ TEST_F(ScenarioTest, CsvErrors) {
 }
 
 }  // namespace
+
+// [drainage] (INTERFACE.md section 4): capacity as a number or raster, efficiency as a number or
+// a series in 0..1; every bad value named with its key.
+TEST_F(ScenarioTest, DrainageKeys) {
+    const std::string head = "[domain]\ndem = \"dem.tif\"\nmanning = 0\n[time]\nduration = 600\n";
+    write("eff.csv", "# inlets blocked after 10 min\ntime_s,value\n0,1\n600,0.25\n");
+    Scenario sc = load_scenario(raw(head + "[drainage]\ncapacity_mm_h = 30\nefficiency = \"eff.csv\"\n"));
+    EXPECT_DOUBLE_EQ(*sc.manning.value, 0.0);  // frictionless is accepted
+    ASSERT_TRUE(sc.drainage);
+    EXPECT_DOUBLE_EQ(*sc.drainage->capacity_mm_h.value, 30.0);
+    ASSERT_TRUE(sc.drainage->efficiency_series);
+    EXPECT_EQ(sc.drainage->efficiency_series->value, (std::vector<double>{1.0, 0.25}));
+    sc = load_scenario(raw(head + "[drainage]\ncapacity_mm_h = \"dem.tif\"\nefficiency = 0.5\n"));
+    EXPECT_TRUE(sc.drainage->capacity_mm_h.is_raster());
+    EXPECT_DOUBLE_EQ(*sc.drainage->efficiency, 0.5);
+
+    expect_bad(raw(head + "[drainage]\ncapacity_mm_h = -1\n"), {"key 'drainage.capacity_mm_h'", "value '-1'", ">= 0"});
+    expect_bad(raw(head + "[drainage]\nefficiency = 0.5\n"), {"key 'drainage.capacity_mm_h'", "missing"});
+    expect_bad(raw(head + "[drainage]\ncapacity_mm_h = 30\nefficiency = 1.5\n"),
+               {"key 'drainage.efficiency'", "value '1.5'", "0..1"});
+    expect_bad(raw(head + "[drainage]\ncapacity_mm_h = 30\ncapacity = 3\n"), {"key 'drainage.capacity'", "unknown key"});
+    write("bad_eff.csv", "time_s,value\n0,1\n600,2\n");
+    const std::string bad = raw(head + "[drainage]\ncapacity_mm_h = 30\nefficiency = \"bad_eff.csv\"\n");
+    expect_input_error([&] { load_scenario(bad); }, {"bad_eff.csv", "key 'drainage.efficiency'", "value '2'", "0..1"});
+    expect_bad(raw(head + "[drainage]\ncapacity_mm_h = 30\nefficiency = \"none.csv\"\n"),
+               {"key 'drainage.efficiency'", "not found"});
+}

@@ -1,0 +1,93 @@
+// Hydrology processes through the command line (INTERFACE.md section 4; docs/processes.md): each
+// closed-form case of the solver tests again on a small grid, through a scenario file, with the
+// volumes read back from the result file.
+#include "cli_util.hpp"
+
+#include <cmath>
+
+namespace {
+
+using namespace floodsim_test;
+
+/// A flat closed basin, 12 x 10 cells of 10 m at 10 m above the datum (no CRS: metres).
+void write_flat_basin(const fs::path& dem) {
+    std::string s = "ncols 12\nnrows 10\nxllcorner 500000\nyllcorner 3800000\ncellsize 10\nNODATA_value -9999\n";
+    for (int j = 0; j < 10; ++j) {
+        for (int i = 0; i < 12; ++i) s += i ? " 10" : "10";
+        s += "\n";
+    }
+    write_text(dem, s);
+}
+
+constexpr double kArea = 120.0 * 100.0;  // m2
+
+double last(hid_t f, const std::string& name) { return read_dataset<double>(f, name).v.back(); }
+
+// Storm drains of 30 mm/h under 50 mm/h of rain, the inlets blocked to a quarter after 10 min:
+// stored and drained volumes exact (closed form), on a frictionless basin (manning = 0).
+TEST(CliProcesses, DrainageRemovesItsCapacityTimesTheEfficiency) {
+    TempDir d;
+    write_flat_basin(d / "basin.asc");
+    write_text(d / "eff.csv", "# blocked inlets after 10 min\ntime_s,value\n0,1\n600,0.25\n");
+    write_text(d / "s.toml", R"(format = 1
+name = "drains"
+[domain]
+dem = "basin.asc"
+manning = 0
+[time]
+duration = "20min"
+output_interval = "10min"
+gauge_interval = "1min"
+[solver]
+threads = 1
+[rain]
+intensity_mm_h = 50.0
+[drainage]
+capacity_mm_h = 30.0
+efficiency = "eff.csv"
+[output]
+file = "out/drains.h5"
+)");
+    const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    EXPECT_NE(r.out.find("drainage"), std::string::npos) << r.out;
+    Hid f = open_h5(d / "out/drains.h5");
+    const double rain = 50.0 / 3.6e6 * 1200.0 * kArea;
+    const double drained = 30.0 / 3.6e6 * (600.0 + 0.25 * 600.0) * kArea;
+    EXPECT_NEAR(last(f, "/mass_balance/rain"), rain, 1e-9 * rain);
+    EXPECT_NEAR(last(f, "/mass_balance/drainage"), drained, 1e-9 * drained);
+    EXPECT_NEAR(last(f, "/mass_balance/volume"), rain - drained, 1e-9 * rain);
+    EXPECT_LT(std::abs(last(f, "/mass_balance/error")), 1e-9 * rain);
+    // After 10 min: (50 - 30) mm/h; the depth raster (float32) everywhere equal.
+    const auto depth = read_dataset<float>(f, "/depth");
+    ASSERT_EQ(depth.dims.size(), 3u);
+    const std::size_t cells = 120;
+    const double h10 = 20.0 / 3.6e6 * 600.0, h20 = (rain - drained) / kArea;
+    for (std::size_t k = 0; k < cells; ++k) {
+        EXPECT_NEAR(depth.at(cells + k), h10, 1e-6 * h10);
+        EXPECT_NEAR(depth.at(2 * cells + k), h20, 1e-6 * h20);
+    }
+    const ProcResult info = run_floodsim({"info", (d / "out/drains.h5").string()});
+    EXPECT_NE(info.out.find("drainage"), std::string::npos) << info.out;
+}
+
+// Bad [drainage] values: exit 2, one line naming the file, the key and the value; nothing written.
+TEST(CliProcesses, BadDrainageIsRefused) {
+    TempDir d;
+    write_flat_basin(d / "basin.asc");
+    const std::string head = "format = 1\n[domain]\ndem = \"basin.asc\"\n[time]\nduration = 60\n[output]\nfile = \"out/x.h5\"\n";
+    const auto refused = [&](const std::string& drainage, std::vector<std::string> parts) {
+        write_text(d / "s.toml", head + "[drainage]\n" + drainage);
+        const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
+        EXPECT_EQ(r.status, 2) << describe(r);
+        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+        for (const std::string& p : parts) EXPECT_NE(r.err.find(p), std::string::npos) << p << " not in " << r.err;
+        EXPECT_FALSE(fs::exists(d / "out"));
+    };
+    refused("capacity_mm_h = -5\n", {"s.toml", "drainage.capacity_mm_h", "-5"});
+    refused("capacity_mm_h = 30\nefficiency = 1.2\n", {"s.toml", "drainage.efficiency", "1.2"});
+    refused("capacity_mm_h = 30\nefficiency = -0.1\n", {"s.toml", "drainage.efficiency", "-0.1"});
+    refused("capacity_mm_h = \"missing.tif\"\n", {"s.toml", "drainage.capacity_mm_h", "missing.tif"});
+}
+
+}  // namespace
