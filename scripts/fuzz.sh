@@ -12,6 +12,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="$root/build-fuzz"
 seconds=60
 jobs=1
+# s per input before libFuzzer calls it a hang: generous, because a fuzzer sharing the machine
+# with builds (or niced) can be starved for seconds; a real hang runs for ever.
+timeout=120
 merge=0
 build_first=1
 targets=()
@@ -56,7 +59,7 @@ for t in "${targets[@]}"; do
   [ "$jobs" -gt 1 ] && parallel="-jobs=$jobs -workers=$jobs"
   TIMEFORMAT="%R %U %S"
   { time ( cd "$found" && "$build/fuzz/fuzz_$t" "$work" "$root/fuzz/corpus/$t" \
-      -max_total_time="$seconds" -max_len="$max_len" -rss_limit_mb=4096 -timeout=30 \
+      -max_total_time="$seconds" -max_len="$max_len" -rss_limit_mb=4096 -timeout="$timeout" \
       $parallel -print_final_stats=1 -artifact_prefix="$found/" \
       > "$build/reports/$t.log" 2>&1 ) || true ; } 2> "$build/reports/$t.time"
   read -r wall user sys < "$build/reports/$t.time"
@@ -65,7 +68,7 @@ for t in "${targets[@]}"; do
   n_found="$(find "$found" -maxdepth 1 -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)"
   echo "fuzz $t: $execs executions in ${wall} s wall, ${user%.*}+${sys%.*} s CPU (user+sys), corpus $(find "$work" -type f | wc -l) inputs, findings $n_found (in $found)"
   if [ "$merge" -eq 1 ]; then
-    "$build/fuzz/fuzz_$t" -merge=1 -max_len="$max_len" -rss_limit_mb=4096 -timeout=30 \
+    "$build/fuzz/fuzz_$t" -merge=1 -max_len="$max_len" -rss_limit_mb=4096 -timeout="$timeout" \
       "$root/fuzz/corpus/$t" "$work" > "$build/reports/$t.merge.log" 2>&1 || true
   fi
 done
