@@ -311,6 +311,33 @@ void Loader::load_domain(const toml::table& root, Scenario& sc) const {
     }
 }
 
+namespace {
+/// A number in three significant digits, for messages.
+std::string fmt_g3(double n) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.3g", n);
+    return b;
+}
+
+// Values no flood has (a typo, a unit slip, a broken export): refused instead of running into
+// overflow. Rain: the world's one-minute record is about 2000 mm/h. Discharge: fifty Amazons.
+// Levels: as the DEM's elevations (raster_io.hpp, kMaxElevation).
+constexpr double kMaxRainMmH = 1.0e4;
+constexpr double kMaxDischarge = 1.0e7;
+constexpr double kMaxLevel = 1.0e5;
+constexpr const char* kRainWhy = "more than 10000 mm/h: no rain is that intense (a unit slip?)";
+constexpr const char* kDischargeWhy = "more than 1e7 m3/s in size: no river carries that (a unit slip?)";
+constexpr const char* kLevelWhy = "a level no terrain has (|level| > 1e5 m)";
+
+/// Every value of a series within [-limit, limit] (or [0, limit]); otherwise InputError naming
+/// the CSV, the key and the value.
+void check_series_range(const SeriesData& s, double limit, const char* why) {
+    for (std::size_t k = 0; k < s.value.size(); ++k)
+        if (!(std::abs(s.value[k]) <= limit))
+            throw InputError(s.path, s.key, fmt_g3(s.value[k]), std::string(why) + " (data row " + std::to_string(k + 1) + ")");
+}
+}  // namespace
+
 void Loader::load_initial(const toml::table& root, Scenario& sc) const {
     const toml::table* t = table(root, "initial", "initial");
     if (!t) return;
@@ -319,20 +346,18 @@ void Loader::load_initial(const toml::table& root, Scenario& sc) const {
     const toml::node* level = t->get("water_level");
     if (depth && level)
         fail("initial.water_level", *level, "give at most one of initial.depth and initial.water_level");
-    if (depth) sc.depth = value_or_raster(*depth, "initial.depth", non_negative);
-    if (level) sc.water_level = value_or_raster(*level, "initial.water_level", any_value);
+    if (depth)
+        sc.depth = value_or_raster(*depth, "initial.depth", [](double v) -> std::string {
+            return v < 0.0 ? "must be >= 0" : v > kMaxLevel ? "a depth no water has (> 1e5 m)" : "";
+        });
+    if (level)
+        sc.water_level = value_or_raster(*level, "initial.water_level", [](double v) -> std::string {
+            return std::abs(v) > kMaxLevel ? kLevelWhy : "";
+        });
     if (const toml::node* n = t->get("velocity_x")) sc.velocity_x = value_or_raster(*n, "initial.velocity_x", any_value);
     if (const toml::node* n = t->get("velocity_y")) sc.velocity_y = value_or_raster(*n, "initial.velocity_y", any_value);
 }
 
-namespace {
-/// A number in three significant digits, for messages.
-std::string fmt_g3(double n) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%.3g", n);
-    return b;
-}
-}  // namespace
 
 void Loader::load_time(const toml::table& root, Scenario& sc) const {
     const toml::table* t = table(root, "time", "time");
@@ -436,6 +461,11 @@ void Loader::load_boundaries(const toml::table& root, Scenario& sc) const {
             if (series)
                 b.series = read_series_csv(existing_file(*series, p + ".series", "CSV file"),
                                            p + ".series", "value");
+            const bool level = b.kind == BoundaryKind::Level;
+            const double limit = level ? kMaxLevel : kMaxDischarge;
+            const char* why = level ? kLevelWhy : kDischargeWhy;
+            if (b.value && !(std::abs(*b.value) <= limit)) fail(p + ".value", *value, why);
+            if (b.series) check_series_range(*b.series, limit, why);
         }
 
         const toml::node* from = t.get("from");
@@ -468,10 +498,12 @@ void Loader::load_rain(const toml::table& root, Scenario& sc) const {
     if (intensity) {
         const double v = number(*intensity, "rain.intensity_mm_h");
         if (v < 0.0) fail("rain.intensity_mm_h", *intensity, "must be >= 0 (mm/h)");
+        if (v > kMaxRainMmH) fail("rain.intensity_mm_h", *intensity, kRainWhy);
         sc.rain.intensity_mm_h = v;
     } else {
         sc.rain.series = read_series_csv(existing_file(*series, "rain.series", "CSV file"),
                                          "rain.series", "intensity_mm_h", true);
+        check_series_range(*sc.rain.series, kMaxRainMmH, kRainWhy);
     }
 }
 

@@ -677,3 +677,24 @@ TEST_F(ScenarioTest, DrainageKeys) {
     expect_bad(raw(head + "[drainage]\ncapacity_mm_h = 30\nefficiency = \"none.csv\"\n"),
                {"key 'drainage.efficiency'", "not found"});
 }
+
+// Forcing no flood has (a typo, a unit slip) is refused before it can overflow a run: rain above
+// 10000 mm/h, discharges above 1e7 m3/s, levels and depths beyond 1e5 m; in numbers and series.
+TEST_F(ScenarioTest, ForcingNoFloodHasIsRefused) {
+    const std::string head = "[domain]\ndem = \"dem.tif\"\n[time]\nduration = 600\n";
+    expect_bad(raw(head + "[rain]\nintensity_mm_h = 1e308\n"), {"key 'rain.intensity_mm_h'", "10000 mm/h"});
+    write("rain.csv", "time_s,intensity_mm_h\n0,20\n300,1e308\n");
+    expect_input_error([&] { load_scenario(raw(head + "[rain]\nseries = \"rain.csv\"\n")); },
+                       {"rain.csv", "key 'rain.series'", "value '1e+308'", "data row 2"});
+    const std::string b = "[[boundary]]\nside = \"west\"\n";
+    expect_bad(raw(head + b + "kind = \"discharge\"\nvalue = -3e7\n"), {"key 'boundary[0].value'", "1e7 m3/s"});
+    expect_bad(raw(head + b + "kind = \"level\"\nvalue = 2e5\n"), {"key 'boundary[0].value'", "1e5 m"});
+    write("q.csv", "time_s,value\n0,1\n60,1e30\n");
+    expect_input_error([&] { load_scenario(raw(head + b + "kind = \"discharge\"\nseries = \"q.csv\"\n")); },
+                       {"q.csv", "key 'boundary[0].series'", "1e7 m3/s"});
+    expect_bad(raw(head + "[initial]\ndepth = 1e308\n"), {"key 'initial.depth'", "1e5 m"});
+    expect_bad(raw(head + "[initial]\nwater_level = -1e308\n"), {"key 'initial.water_level'", "1e5 m"});
+    // Real extremes still load: the 7.20 peak hour, a large river, a deep lake.
+    EXPECT_NO_THROW(load_scenario(raw(head + "[rain]\nintensity_mm_h = 201.9\n" + b + "kind = \"discharge\"\nvalue = 50000\n")));
+    EXPECT_NO_THROW(load_scenario(raw(head + "[initial]\nwater_level = -430\n")));
+}
