@@ -31,8 +31,7 @@ while [ $# -gt 0 ]; do
 done
 [ "${#targets[@]}" -eq 0 ] && targets=(scenario series_csv duration dem state_file result_info)
 
-dpkg-query -W -f='${Status}' libclang-rt-14-dev 2>/dev/null | grep -q "install ok installed" ||
-  { echo "floodsim fuzz: needs clang and libclang-rt-14-dev (apt-get install clang libclang-rt-14-dev libomp-14-dev)" >&2; exit 1; }
+"$root/scripts/install-packages.sh" fuzz clang libclang-rt-14-dev libomp-14-dev
 if [ "$build_first" -eq 1 ]; then
   # (the libraries floodsim builds with come from scripts/setup.sh)
   CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \

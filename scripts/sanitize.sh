@@ -11,18 +11,7 @@ stages=("$@")
 [ "${#stages[@]}" -eq 0 ] && stages=(asan tsan)
 
 # clang, its sanitizer runtimes and libomp (with Archer) for the TSan stage.
-packages=(clang libclang-rt-14-dev libomp-14-dev)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-  echo "floodsim sanitize: installing ${missing[*]}" >&2
-  sudo_cmd=""
-  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+"$root/scripts/install-packages.sh" sanitize clang libclang-rt-14-dev libomp-14-dev
 
 for stage in "${stages[@]}"; do
   case "$stage" in
