@@ -4,10 +4,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <sstream>
 
 #include "mesh/input_error.hpp"
@@ -82,6 +84,45 @@ const char* scheme_name(Scheme s) {
         default: return "inertial";
     }
 }
+
+namespace {
+
+/// The cells a segment crosses, 4-connected (a grid traversal: each step moves to the next cell
+/// in x or in y, whichever boundary the segment meets first), from a's cell to b's. Both ends lie
+/// in the grid.
+std::vector<std::pair<int, int>> cells_crossed(const Grid2D& g, const std::array<double, 2>& a,
+                                               const std::array<double, 2>& b) {
+    // Fractional cell coordinates: column from the west, row from the north.
+    const double fx0 = (a[0] - g.x_west()) / g.dx, fy0 = (g.y_north() - a[1]) / g.dy;
+    const double fx1 = (b[0] - g.x_west()) / g.dx, fy1 = (g.y_north() - b[1]) / g.dy;
+    const auto clamp_cell = [](double f, int n) { return std::clamp(static_cast<int>(std::floor(f)), 0, n - 1); };
+    int i = clamp_cell(fx0, g.nx), j = clamp_cell(fy0, g.ny);
+    const int i1 = clamp_cell(fx1, g.nx), j1 = clamp_cell(fy1, g.ny);
+    const double ddx = fx1 - fx0, ddy = fy1 - fy0;
+    const int si = ddx > 0 ? 1 : -1, sj = ddy > 0 ? 1 : -1;
+    const double inf = std::numeric_limits<double>::infinity();
+    // Parameter (0..1 along the segment) of the next vertical / horizontal cell boundary.
+    double tx = ddx != 0.0 ? ((si > 0 ? i + 1 : i) - fx0) / ddx : inf;
+    double ty = ddy != 0.0 ? ((sj > 0 ? j + 1 : j) - fy0) / ddy : inf;
+    const double step_x = ddx != 0.0 ? 1.0 / std::abs(ddx) : inf, step_y = ddy != 0.0 ? 1.0 / std::abs(ddy) : inf;
+    std::vector<std::pair<int, int>> out{{i, j}};
+    while (i != i1 || j != j1) {
+        if (tx <= ty && i != i1) {
+            i += si;
+            tx += step_x;
+        } else if (j != j1) {
+            j += sj;
+            ty += step_y;
+        } else {
+            i += si;
+            tx += step_x;
+        }
+        out.emplace_back(i, j);
+    }
+    return out;
+}
+
+}  // namespace
 
 ModelSetup build_model(const Scenario& sc) {
     ModelSetup m;
@@ -203,6 +244,40 @@ ModelSetup build_model(const Scenario& sc) {
         if (std::isnan(m.z[static_cast<std::size_t>(gs.j) * g.nx + gs.i]))
             throw InputError(sc.path, key, where, "gauge '" + gc.name + "' lies on a nodata cell, outside the domain");
         m.gauges.push_back(gs);
+    }
+
+    // Interior inflows: the cell of a point, or the cells a line crosses (4-connected), in the domain.
+    for (const InflowConfig& fc : sc.inflows) {
+        const std::string key = "inflow[" + std::to_string(fc.index) + "]";
+        InflowSpec spec;
+        spec.name = fc.name;
+        const auto cell_of = [&](const std::array<double, 2>& p, const std::string& k) {
+            int i = 0, j = 0;
+            if (!g.locate(p[0], p[1], i, j))
+                throw InputError(sc.path, k, "x=" + fmt(p[0]) + ", y=" + fmt(p[1]),
+                                 "inflow '" + fc.name + "' lies outside the model grid (x " + fmt(g.x_west()) + ".." +
+                                     fmt(g.x_east()) + ", y " + fmt(g.y_south()) + ".." + fmt(g.y_north()) + ")");
+            return std::pair<int, int>{i, j};
+        };
+        if (fc.point) {
+            spec.cells.push_back(cell_of(*fc.point, key + ".x"));
+        } else {
+            for (std::size_t v = 0; v < fc.line.size(); ++v) (void)cell_of(fc.line[v], key + ".line[" + std::to_string(v) + "]");
+            for (std::size_t v = 0; v + 1 < fc.line.size(); ++v)
+                for (const auto& c : cells_crossed(g, fc.line[v], fc.line[v + 1]))
+                    if (std::find(spec.cells.begin(), spec.cells.end(), c) == spec.cells.end()) spec.cells.push_back(c);
+        }
+        std::erase_if(spec.cells, [&](const std::pair<int, int>& c) {
+            return std::isnan(m.z[static_cast<std::size_t>(c.second) * g.nx + c.first]);
+        });
+        if (spec.cells.empty())
+            throw InputError(sc.path, fc.point ? key + ".x" : key + ".line", fc.name,
+                             "the inflow lies on nodata cells only, outside the domain");
+        if (fc.series)
+            spec.discharge = TimeSeries(fc.series->time_s, fc.series->value, TimeSeries::Mode::Linear);
+        else
+            spec.discharge = TimeSeries::constant(*fc.value);
+        m.inflows.push_back(std::move(spec));
     }
 
     SolverOptions& o = m.options;

@@ -50,6 +50,16 @@ struct DrainageConfig {
     std::optional<SeriesData> efficiency_series;  ///< 0..1 over time, each value holding until the next row
 };
 
+/// [[inflow]]: a hydrograph entering inside the domain (a river reach, a culvert).
+struct InflowConfig {
+    std::string name;
+    std::optional<std::array<double, 2>> point;         ///< x, y
+    std::vector<std::array<double, 2>> line;            ///< or a polyline (>= 2 vertices)
+    std::optional<double> value;                        ///< m3/s >= 0, constant
+    std::optional<SeriesData> series;                   ///< or time_s,value (linear between rows)
+    int index = 0;                                      ///< position in the [[inflow]] array
+};
+
 struct GaugeConfig {
     std::string name;
     double x = 0.0;
@@ -96,6 +106,7 @@ struct Scenario {
     std::vector<BoundaryConfig> boundaries;
     RainConfig rain;                      ///< both unset = no rain
     std::optional<DrainageConfig> drainage;
+    std::vector<InflowConfig> inflows;
     std::vector<GaugeConfig> gauges;
 
     // [output]

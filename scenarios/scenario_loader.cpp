@@ -245,6 +245,7 @@ private:
     void load_boundaries(const toml::table& root, Scenario& sc) const;
     void load_rain(const toml::table& root, Scenario& sc) const;
     void load_drainage(const toml::table& root, Scenario& sc) const;
+    void load_inflows(const toml::table& root, Scenario& sc) const;
     void load_gauges(const toml::table& root, Scenario& sc) const;
     void load_output(const toml::table& root, Scenario& sc) const;
 
@@ -257,7 +258,7 @@ std::string any_value(double) { return ""; }
 
 void Loader::load(const toml::table& root, Scenario& sc) const {
     check_keys(root, "", {"format", "name", "domain", "initial", "time", "solver", "boundary",
-                          "rain", "drainage", "gauge", "output"});
+                          "rain", "drainage", "inflow", "gauge", "output"});
 
     if (const toml::node* n = root.get("format")) {
         const auto* i = n->as_integer();
@@ -281,6 +282,7 @@ void Loader::load(const toml::table& root, Scenario& sc) const {
     load_boundaries(root, sc);
     load_rain(root, sc);
     load_drainage(root, sc);
+    load_inflows(root, sc);
     load_gauges(root, sc);
     load_output(root, sc);
 }
@@ -533,6 +535,46 @@ void Loader::load_drainage(const toml::table& root, Scenario& sc) const {
         }
     }
     sc.drainage = std::move(d);
+}
+
+void Loader::load_inflows(const toml::table& root, Scenario& sc) const {
+    const auto tables = table_array(root, "inflow");
+    for (size_t k = 0; k < tables.size(); ++k) {
+        const toml::table& t = *tables[k];
+        const std::string p = "inflow[" + std::to_string(k) + "]";
+        check_keys(t, p, {"name", "x", "y", "line", "value", "series"});
+        InflowConfig f;
+        f.index = static_cast<int>(k);
+        const toml::node* name = t.get("name");
+        if (!name) fail(p + ".name", "", "missing required key");
+        f.name = string(*name, p + ".name");
+        for (const InflowConfig& other : sc.inflows)
+            if (other.name == f.name) fail(p + ".name", *name, "another [[inflow]] has this name");
+        const toml::node* x = t.get("x");
+        const toml::node* y = t.get("y");
+        const toml::node* line = t.get("line");
+        if (line && (x || y)) fail(p + ".line", *line, "give either x and y (a point) or line, not both");
+        if (line) {
+            const auto* a = line->as_array();
+            if (!a || a->size() < 2) fail(p + ".line", *line, "expected an array of at least 2 points [[x0, y0], [x1, y1], ...]");
+            for (size_t v = 0; v < a->size(); ++v) f.line.push_back(point(*a->get(v), p + ".line[" + std::to_string(v) + "]"));
+        } else {
+            if (!x) fail(p + ".x", "", "missing required key (or give line)");
+            if (!y) fail(p + ".y", "", "missing required key (or give line)");
+            f.point = std::array<double, 2>{number(*x, p + ".x"), number(*y, p + ".y")};
+        }
+        const toml::node* value = t.get("value");
+        const toml::node* series = t.get("series");
+        if (value && series) fail(p + ".series", *series, "give either value or series, not both");
+        if (!value && !series) fail(p + ".value", "", "missing: give value (m3/s) or series (CSV path)");
+        if (value) {
+            f.value = number(*value, p + ".value");
+            if (*f.value < 0.0) fail(p + ".value", *value, "must be >= 0 (m3/s entering the domain)");
+        } else {
+            f.series = read_series_csv(existing_file(*series, p + ".series", "CSV file"), p + ".series", "value", true);
+        }
+        sc.inflows.push_back(std::move(f));
+    }
 }
 
 void Loader::load_gauges(const toml::table& root, Scenario& sc) const {

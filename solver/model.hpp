@@ -2,6 +2,7 @@
 // ModelSetup: everything the solver needs for a run, as plain values on the model grid.
 // Built from a scenario by the driver (cli/), or directly by tests and benchmarks.
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "mesh/grid2d.hpp"
@@ -64,6 +65,14 @@ struct DrainageSpec {
     TimeSeries efficiency;         ///< 0..1, piecewise constant; empty = 1
 };
 
+/// A hydrograph entering inside the domain (scenario [[inflow]]): at one cell, or shared by the
+/// cells a line crosses in proportion to their depth (equally while they are all dry).
+struct InflowSpec {
+    std::string name;
+    std::vector<std::pair<int, int>> cells;  ///< (i, j), domain cells, at least one
+    TimeSeries discharge;                    ///< m3/s >= 0, piecewise linear
+};
+
 struct ModelSetup {
     Grid2D grid;
     /// Per cell, nx*ny row-major (row 0 = north): bed elevation (NaN = outside the domain),
@@ -72,6 +81,7 @@ struct ModelSetup {
     std::vector<BoundarySpec> boundaries;   ///< sides not covered are closed
     TimeSeries rain;                        ///< m/s (already converted from mm/h)
     DrainageSpec drainage;
+    std::vector<InflowSpec> inflows;        ///< booked with the boundaries' inflow
     std::vector<GaugeSpec> gauges;
     SolverOptions options;
 };

@@ -130,6 +130,7 @@ BasicSimulation<Real>::BasicSimulation(ModelSetup setup) : setup_(std::move(setu
         for (double& r : rate) r = -r;  // a sink
         add_source(std::make_unique<CellRateSource<Real>>("drainage", std::move(rate), setup_.drainage.efficiency));
     }
+    if (!setup_.inflows.empty()) add_source(std::make_unique<InflowSource<Real>>(setup_.inflows));
 }
 
 template <class Real>
@@ -199,6 +200,17 @@ void BasicSimulation<Real>::add_source(std::unique_ptr<SourceTerm<Real>> source)
     source->check(grid_);
     std::vector<LedgerTerm> terms = source->ledger_terms();
     if (terms.empty()) throw std::invalid_argument("add_source: a source must book at least one ledger term");
+    // Interior inflows add to the built-in inflow (INTERFACE.md section 4): a source whose only
+    // term is an adding "inflow" books there.
+    if (terms.size() == 1 && terms[0].name == "inflow" && terms[0].adds) {
+        source_first_term_.push_back(state_.ledger.terms.size());
+        source_books_inflow_.push_back(true);
+        for (const std::string& f : source->state_fields())
+            if (state_.extra_field(f)) throw std::invalid_argument("add_source: state field " + f + " exists");
+        for (const std::string& f : source->state_fields()) state_.extra.push_back({f, Field<double>(grid_, 0.0)});
+        sources_.push_back(std::move(source));
+        return;
+    }
     for (const LedgerTerm& t : terms) {
         for (const char* builtin : {"volume0", "rain", "inflow", "outflow", "positivity_fix", "volume", "error"})
             if (t.name == builtin) throw std::invalid_argument("add_source: ledger term name " + t.name + " is built in");
@@ -207,6 +219,7 @@ void BasicSimulation<Real>::add_source(std::unique_ptr<SourceTerm<Real>> source)
     for (const std::string& f : source->state_fields())
         if (state_.extra_field(f)) throw std::invalid_argument("add_source: state field " + f + " exists");
     source_first_term_.push_back(state_.ledger.terms.size());
+    source_books_inflow_.push_back(false);
     for (LedgerTerm& t : terms) {
         t.volume = 0.0;
         state_.ledger.terms.push_back(std::move(t));
@@ -266,6 +279,12 @@ void BasicSimulation<Real>::apply_sources(double t, double dt, double t_new) {
     SourceContext<Real> ctx{grid_, state_, z_, setup_.options.dry_depth, threads_};
     std::vector<double> booked;
     for (std::size_t k = 0; k < sources_.size(); ++k) {
+        if (source_books_inflow_[k]) {
+            double in = 0.0;
+            sources_[k]->apply(ctx, t, dt, &in);
+            state_.ledger.inflow += in;
+            continue;
+        }
         const std::size_t first = source_first_term_[k];
         const std::size_t end = k + 1 < sources_.size() ? source_first_term_[k + 1] : state_.ledger.terms.size();
         booked.assign(end - first, 0.0);

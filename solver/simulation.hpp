@@ -184,6 +184,7 @@ private:
     Fv2Workspace<Real> fv2_;
     std::vector<std::unique_ptr<SourceTerm<Real>>> sources_;
     std::vector<std::size_t> source_first_term_;  // per source: its first term in state_.ledger.terms
+    std::vector<bool> source_books_inflow_;       // per source: books into the built-in inflow instead
     std::array<double, 4> phase_s_{};
 };
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <stdexcept>
 
+#include "solver/model.hpp"
 #include "solver/simulation.hpp"
 
 namespace floodsim {
@@ -89,5 +90,48 @@ void CellRateSource<Real>::apply(SourceContext<Real>& ctx, double t, double dt, 
 
 template class CellRateSource<double>;
 template class CellRateSource<float>;
+
+template <class Real>
+InflowSource<Real>::InflowSource(std::vector<InflowSpec> inflows) : inflows_(std::move(inflows)) {
+    for (const InflowSpec& f : inflows_) {
+        if (f.cells.empty()) throw std::invalid_argument("inflow " + f.name + ": no cells");
+        for (double q : f.discharge.values())
+            if (!(std::isfinite(q) && q >= 0.0)) throw std::invalid_argument("inflow " + f.name + ": discharge < 0");
+    }
+}
+
+template <class Real>
+void InflowSource<Real>::check(const Grid2D& grid) const {
+    for (const InflowSpec& f : inflows_)
+        for (const auto& [i, j] : f.cells)
+            if (i < 0 || j < 0 || i >= grid.nx || j >= grid.ny)
+                throw std::invalid_argument("inflow " + f.name + ": a cell is outside the grid");
+}
+
+template <class Real>
+void InflowSource<Real>::apply(SourceContext<Real>& ctx, double t, double dt, double* booked) {
+    State<Real>& st = ctx.state;
+    const double area = ctx.grid.cell_area();
+    double added = 0.0;
+    for (const InflowSpec& f : inflows_) {
+        const double volume = f.discharge.mean(t, t + dt) * dt;  // m3
+        if (!(volume > 0.0)) continue;
+        double total_h = 0.0;
+        for (const auto& [i, j] : f.cells) total_h += static_cast<double>(st.h(i, j));
+        const double n = static_cast<double>(f.cells.size());
+        for (const auto& [i, j] : f.cells) {
+            const double share = total_h > 0.0 ? static_cast<double>(st.h(i, j)) / total_h : 1.0 / n;
+            const Real h0 = st.h(i, j);
+            const Real h1 = static_cast<Real>(h0 + static_cast<Real>(share * volume / area));
+            st.h(i, j) = h1;
+            // What the cell really gained (in Real): the volume booked is the volume added.
+            added += (static_cast<double>(h1) - static_cast<double>(h0)) * area;
+        }
+    }
+    booked[0] += added;
+}
+
+template class InflowSource<double>;
+template class InflowSource<float>;
 
 }  // namespace floodsim

@@ -81,4 +81,25 @@ private:
 extern template class CellRateSource<double>;
 extern template class CellRateSource<float>;
 
+struct InflowSpec;
+
+/// Interior inflows (ModelSetup::inflows): each hydrograph's volume over the step (its exact mean
+/// discharge x dt) goes to its cell, or to its line's cells in proportion to their depth after the
+/// sweep (equally where they are all dry). The water brings no momentum. Books into the built-in
+/// inflow of the ledger (the only source that does).
+template <class Real>
+class InflowSource : public SourceTerm<Real> {
+public:
+    explicit InflowSource(std::vector<InflowSpec> inflows);
+    std::vector<LedgerTerm> ledger_terms() const override { return {{"inflow", true, 0.0}}; }
+    void check(const Grid2D& grid) const override;
+    void apply(SourceContext<Real>& ctx, double t, double dt, double* booked) override;
+
+private:
+    std::vector<InflowSpec> inflows_;
+};
+
+extern template class InflowSource<double>;
+extern template class InflowSource<float>;
+
 }  // namespace floodsim
