@@ -570,8 +570,10 @@ void Loader::load_inflows(const toml::table& root, Scenario& sc) const {
         if (value) {
             f.value = number(*value, p + ".value");
             if (*f.value < 0.0) fail(p + ".value", *value, "must be >= 0 (m3/s entering the domain)");
+            if (!(*f.value <= kMaxDischarge)) fail(p + ".value", *value, kDischargeWhy);
         } else {
             f.series = read_series_csv(existing_file(*series, p + ".series", "CSV file"), p + ".series", "value", true);
+            check_series_range(*f.series, kMaxDischarge, kDischargeWhy);
         }
         sc.inflows.push_back(std::move(f));
     }

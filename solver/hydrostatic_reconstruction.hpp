@@ -22,4 +22,16 @@ inline FaceDepths<T> reconstruct_face(T hL, T zL, T hR, T zR) {
     return {zf, std::min(wL - zf, hL), std::min(wR - zf, hR)};
 }
 
+/// Bound on the share of c h (c = sqrt(g h) of the cell) that the HLLC mass flux can carry out of
+/// a cell at rest through one face, from the reconstructed depths of the cell (own) and of its
+/// neighbour (nb) at that face: the dry-bed fan carries 2/3 c h; a wet neighbour with
+/// sqrt(nb / own) = r carries (3 - r)(1 - r^2) / (5 - r) c h, at most 0.6 for r < 1/2 and 5/12
+/// for r >= 1/2; a neighbour as deep or deeper takes nothing out. fv1's time step keeps
+/// dt c (sum over faces of the share / face spacing) <= 1 so that a cell cannot lose more water
+/// than it holds (sweep_fv1.cpp, Simulation::measure_state).
+template <class T>
+inline T drain_share(T own, T nb) {
+    return T(4) * nb <= own ? T(2.0 / 3.0) : (nb < own ? T(5.0 / 12.0) : T(0));
+}
+
 }  // namespace floodsim

@@ -233,7 +233,7 @@ void BasicSimulation<Real>::measure_state(float t_arrival, bool drain_bound) {
     const Grid2D& g = grid_;
     const SolverOptions& o = setup_.options;
     const double gr = o.gravity, eps4 = std::pow(o.velocity_eps, 4), dry = o.dry_depth;
-    const double drain = o.cfl * 2.0 / 3.0, dx_over_dy = g.dx / g.dy;
+    const double cfl = o.cfl, dx_over_dy = g.dx / g.dy;
     const float arrival_depth = static_cast<float>(o.arrival_depth);
     double sx = state_.smax_x, sy = state_.smax_y;
     Real hmax = static_cast<Real>(state_.inertial_hmax);
@@ -241,7 +241,7 @@ void BasicSimulation<Real>::measure_state(float t_arrival, bool drain_bound) {
     State<Real>& st = state_;
     const Field<Real>& Z = z_;
 #pragma omp parallel for schedule(static) num_threads(threads_) default(none) shared(g, st, Z) \
-    firstprivate(gr, eps4, dry, drain, dx_over_dy, drain_bound, arrival_depth, t_arrival) \
+    firstprivate(gr, eps4, dry, cfl, dx_over_dy, drain_bound, arrival_depth, t_arrival) \
     reduction(max : sx, sy, hmax) reduction(+ : wet)
     for (int j = 0; j < g.ny; ++j)
         for (int i = 0; i < g.nx; ++i) {
@@ -255,13 +255,14 @@ void BasicSimulation<Real>::measure_state(float t_arrival, bool drain_bound) {
             const double v = desingularised_velocity<double>(h, st.hv(i, j), eps4);
             sx = std::max(sx, std::abs(u) + c);
             sy = std::max(sy, std::abs(v) + c);
-            if (drain_bound) {  // the sweep's bound on a cell draining into dry neighbours (sweep_fv1)
-                auto dry_at = [&](int a, int b) {
+            if (drain_bound) {  // the sweep's bound on a cell draining through its faces (sweep_fv1)
+                auto share = [&](int a, int b) {
                     if (a < 0 || a >= g.nx || b < 0 || b >= g.ny) return 0.0;
-                    return reconstruct_face<Real>(st.h(i, j), Z(i, j), st.h(a, b), Z(a, b)).hr == Real(0) ? 1.0 : 0.0;
+                    const FaceDepths<Real> r = reconstruct_face<Real>(st.h(i, j), Z(i, j), st.h(a, b), Z(a, b));
+                    return static_cast<double>(drain_share<Real>(r.hl, r.hr));
                 };
-                const double k_dry = dry_at(i - 1, j) + dry_at(i + 1, j) + (dry_at(i, j - 1) + dry_at(i, j + 1)) * dx_over_dy;
-                sx = std::max(sx, drain * k_dry * c);
+                const double shares = share(i - 1, j) + share(i + 1, j) + (share(i, j - 1) + share(i, j + 1)) * dx_over_dy;
+                sx = std::max(sx, cfl * shares * c);
             }
             const float hf = static_cast<float>(h);
             st.max_h(i, j) = std::max(st.max_h(i, j), hf);

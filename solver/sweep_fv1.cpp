@@ -149,7 +149,7 @@ void BasicSimulation<Real>::sweep_fv1(double dt, double t_new) {
     const Real wall_half = 0.5 * kWallElevation;
     const int nthreads = std::min(threads_, ny);
     const Real dx_over_dy = g.dx / g.dy;
-    const Real drain_factor = o.cfl * 2.0 / 3.0;
+    const Real cfl_r = o.cfl;
 
     tiles_.nchunks = (nx + kChunk - 1) / kChunk;
     const int nch = tiles_.nchunks;
@@ -225,7 +225,7 @@ void BasicSimulation<Real>::sweep_fv1(double dt, double t_new) {
 #pragma omp parallel num_threads(nthreads) default(none)                                              \
     shared(H, HU, HV, Z, GN2, MAXH, MAXS, ARR, scratch, block_face, q_west, q_east, f_west, f_east,   \
                row_fix, face_row, act, north_boundary, south_boundary, chunk_wet)                    \
-    firstprivate(nx, ny, nch, gr, eps4, dt_r, kx, ky, rain_dt, dx_over_dy, drain_factor, dry,           \
+    firstprivate(nx, ny, nch, gr, eps4, dt_r, kx, ky, rain_dt, dx_over_dy, cfl_r, dry,           \
                      arrival_depth, t_arrival, wall_half, row_len) reduction(max : sx, sy)           \
     reduction(+ : wet)
     {
@@ -361,14 +361,15 @@ void BasicSimulation<Real>::sweep_fv1(double dt, double t_new) {
                     const Real u = desingularised_velocity(hnew, qx, eps4);
                     const Real v = desingularised_velocity(hnew, qy, eps4);
                     const Real cel = std::sqrt(gr * hnew);
-                    // A cell whose neighbours were dry drains through the dry-bed fan (mass flux up
-                    // to 2/3 c h per face at rest): with k such faces the step must keep
-                    // dt (2/3) c (k_x / dx + k_y / dy) <= 1 so that it cannot lose more than it holds.
-                    const Real k_dry =
-                        ((fx.h_left[i] == Real(0.0) ? Real(1.0) : Real(0.0)) + (fx.h_right[i + 1] == Real(0.0) ? Real(1.0) : Real(0.0))) +
-                        ((fy_top.h_right[i] == Real(0.0) ? Real(1.0) : Real(0.0)) + (fy_bot.h_left[i] == Real(0.0) ? Real(1.0) : Real(0.0))) * dx_over_dy;
+                    // A cell drains through the fan of the dry (or much thinner) side of a face:
+                    // with the share bound of each face (drain_share) the step must keep
+                    // dt c (sum_x share / dx + sum_y share / dy) <= 1 so that it cannot lose more
+                    // than it holds.
+                    const Real shares =
+                        (drain_share(fx.h_right[i], fx.h_left[i]) + drain_share(fx.h_left[i + 1], fx.h_right[i + 1])) +
+                        (drain_share(fy_top.h_left[i], fy_top.h_right[i]) + drain_share(fy_bot.h_right[i], fy_bot.h_left[i])) * dx_over_dy;
                     const bool has_water = hnew > Real(0.0);
-                    row_sx = std::max(row_sx, has_water ? std::max(std::abs(u) + cel, drain_factor * k_dry * cel) : Real(0.0));
+                    row_sx = std::max(row_sx, has_water ? std::max(std::abs(u) + cel, cfl_r * shares * cel) : Real(0.0));
                     row_sy = std::max(row_sy, has_water ? std::abs(v) + cel : Real(0.0));
                     any_water = std::max(any_water, has_water ? Real(1.0) : Real(0.0));
                     speed[i] = std::sqrt(u * u + v * v);

@@ -90,4 +90,65 @@ TEST(CliProcesses, BadDrainageIsRefused) {
     refused("capacity_mm_h = \"missing.tif\"\n", {"s.toml", "drainage.capacity_mm_h", "missing.tif"});
 }
 
+// A rising hydrograph at a point (0 -> 2 m3/s over 10 min, then steady) and a steady 0.5 m3/s
+// shared along a line across the basin: the inflow column and the stored volume equal the
+// hydrographs' integrals.
+TEST(CliProcesses, InflowsEnterExactly) {
+    TempDir d;
+    write_flat_basin(d / "basin.asc");
+    write_text(d / "q.csv", "# culvert\ntime_s,value\n0,0\n600,2\n");
+    write_text(d / "s.toml", R"(format = 1
+name = "inflows"
+[domain]
+dem = "basin.asc"
+manning = 0.03
+[time]
+duration = "20min"
+output_interval = "10min"
+gauge_interval = "1min"
+[solver]
+threads = 1
+[[inflow]]
+name = "culvert"
+x = 500035.0
+y = 3800045.0
+series = "q.csv"
+[[inflow]]
+name = "reach"
+line = [[500095.0, 3800005.0], [500095.0, 3800095.0]]
+value = 0.5
+[output]
+file = "out/inflows.h5"
+)");
+    const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    Hid f = open_h5(d / "out/inflows.h5");
+    const double in = 600.0 + 2.0 * 600.0 + 0.5 * 1200.0;  // integral of both hydrographs, m3
+    EXPECT_NEAR(last(f, "/mass_balance/inflow"), in, 1e-9 * in);
+    EXPECT_NEAR(last(f, "/mass_balance/volume"), in, 1e-9 * in);
+    EXPECT_LT(std::abs(last(f, "/mass_balance/error")), 1e-9 * in);
+}
+
+// Bad [[inflow]] values: exit 2, one line naming the file, the key and the value; nothing written.
+TEST(CliProcesses, BadInflowIsRefused) {
+    TempDir d;
+    write_flat_basin(d / "basin.asc");
+    write_text(d / "neg.csv", "time_s,value\n0,1\n60,-2\n");
+    const std::string head = "format = 1\n[domain]\ndem = \"basin.asc\"\n[time]\nduration = 60\n[output]\nfile = \"out/x.h5\"\n";
+    const auto refused = [&](const std::string& inflow, std::vector<std::string> parts) {
+        write_text(d / "s.toml", head + "[[inflow]]\nname = \"in\"\n" + inflow);
+        const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
+        EXPECT_EQ(r.status, 2) << describe(r);
+        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+        for (const std::string& p : parts) EXPECT_NE(r.err.find(p), std::string::npos) << p << " not in " << r.err;
+        EXPECT_FALSE(fs::exists(d / "out"));
+    };
+    refused("x = 400000.0\ny = 3800050.0\nvalue = 1\n", {"s.toml", "inflow[0].x", "400000"});
+    refused("line = [[500005.0, 3800005.0], [500005.0, 3900000.0]]\nvalue = 1\n", {"s.toml", "inflow[0].line[1]", "3900000"});
+    refused("x = 500005.0\ny = 3800005.0\nvalue = -1\n", {"s.toml", "inflow[0].value", "-1"});
+    refused("x = 500005.0\ny = 3800005.0\nvalue = 1e9\n", {"s.toml", "inflow[0].value", "1e+09"});
+    refused("x = 500005.0\ny = 3800005.0\nseries = \"neg.csv\"\n", {"neg.csv", "inflow[0].series", "-2"});
+    refused("x = 500005.0\ny = 3800005.0\n", {"s.toml", "inflow[0].value"});
+}
+
 }  // namespace

@@ -43,6 +43,8 @@ TEST_P(Inflows, VolumesEnterExactly) {
             EXPECT_NEAR(l.inflow, expected, rel_tol() * expected) << "t = " << t;
             EXPECT_NEAR(sim.volume(), expected, rel_tol() * expected) << "t = " << t;
             EXPECT_LT(std::abs(l.error(sim.volume())), rel_tol() * expected) << "t = " << t;
+            // round-off only (fv1 lost 0.11 m3 here before its drain bound counted thin wet neighbours)
+            EXPECT_LT(l.positivity_fix, 1e-2 * rel_tol() * expected) << "t = " << t;
         }
     });
 }
