@@ -57,6 +57,55 @@ const char* non_negative(double v) {
     return v < 0.0 ? "must not be negative" : nullptr;
 }
 
+/// [infiltration] on the grid, in SI units: a number stays one value, a raster one per cell
+/// (each domain cell checked against the parameter's range).
+InfiltrationSpec infiltration_spec(const Scenario& sc, const InfiltrationConfig& c, const Grid2D& g,
+                                   const std::vector<double>& z) {
+    InfiltrationSpec spec;
+    const auto param = [&](const std::string& key, double scale) {
+        const ValueOrRaster& v = c.params.at(key);
+        if (!v.is_raster()) return std::vector<double>{*v.value * scale};
+        const std::vector<InfiltrationParam>& ps = infiltration_params(c.model);
+        const InfiltrationParam& p = *std::find_if(ps.begin(), ps.end(), [&](const InfiltrationParam& q) { return q.key == key; });
+        std::string why;
+        std::vector<double> out = cell_values(sc, v, g, z, [&](double x) -> const char* {
+            why = p.why_not(x);
+            return why.empty() ? nullptr : why.c_str();
+        });
+        for (double& x : out) x *= scale;
+        return out;
+    };
+    constexpr double mm_h = 1.0 / 3.6e6;  // m/s
+    if (c.model == "green_ampt") {
+        spec.model = InfiltrationSpec::Model::GreenAmpt;
+        spec.ks = param("ks_mm_h", mm_h);
+        spec.psi = param("psi_mm", 1e-3);
+        spec.dtheta = param("dtheta", 1.0);
+    } else if (c.model == "horton") {
+        spec.model = InfiltrationSpec::Model::Horton;
+        spec.f0 = param("f0_mm_h", mm_h);
+        spec.fc = param("fc_mm_h", mm_h);
+        spec.k = param("k_h", 1.0 / 3600.0);
+        // fc above f0 somewhere (a raster on either side): the capacity would grow.
+        for (std::size_t k = 0; k < std::max(spec.f0.size(), spec.fc.size()); ++k) {
+            const double f0 = spec.f0.size() == 1 ? spec.f0[0] : spec.f0[k];
+            const double fc = spec.fc.size() == 1 ? spec.fc[0] : spec.fc[k];
+            if (fc > f0 && !std::isnan(z[k])) {
+                const int i = static_cast<int>(k % g.nx), j = static_cast<int>(k / g.nx);
+                const ValueOrRaster& v = c.params.at("fc_mm_h");
+                throw InputError(v.is_raster() ? v.raster : sc.path, v.key, fmt(fc / mm_h),
+                                 "the final capacity exceeds f0_mm_h (" + fmt(f0 / mm_h) + ") at x=" +
+                                     fmt(g.x_center(i)) + ", y=" + fmt(g.y_center(j)));
+            }
+        }
+    } else {
+        spec.model = InfiltrationSpec::Model::ScsCn;
+        spec.cn = param("cn", 1.0);
+        spec.ia_ratio = c.ia_ratio;
+    }
+    return spec;
+}
+
 TimeSeries to_series(const BoundaryConfig& b, double scale) {
     if (b.series) {
         std::vector<double> v = b.series->value;
@@ -231,6 +280,8 @@ ModelSetup build_model(const Scenario& sc) {
         else if (sc.drainage->efficiency)
             m.drainage.efficiency = TimeSeries::constant(*sc.drainage->efficiency);
     }
+
+    if (sc.infiltration) m.infiltration = infiltration_spec(sc, *sc.infiltration, g, m.z);
 
     for (std::size_t k = 0; k < sc.gauges.size(); ++k) {
         const GaugeConfig& gc = sc.gauges[k];

@@ -3,6 +3,7 @@
 // A plain value: no physics, no rasters read. Paths are absolute (resolved against the folder
 // of the scenario file). Units are SI (seconds, metres, m/s) except where a name says otherwise.
 #include <array>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,6 +49,23 @@ struct DrainageConfig {
     ValueOrRaster capacity_mm_h;               ///< >= 0, mm/h
     std::optional<double> efficiency;          ///< 0..1, constant (default 1)
     std::optional<SeriesData> efficiency_series;  ///< 0..1 over time, each value holding until the next row
+};
+
+/// One parameter of an infiltration model: its key and its range (inclusive).
+struct InfiltrationParam {
+    std::string key;   ///< e.g. "ks_mm_h"
+    double lo, hi;
+    std::string unit;  ///< for messages
+    /// "" when v is in range, else the reason.
+    std::string why_not(double v) const;
+};
+
+/// [infiltration]: one model and its parameters (INTERFACE.md section 4), by key name: green_ampt
+/// takes ks_mm_h, psi_mm, dtheta; horton f0_mm_h, fc_mm_h, k_h; scs_cn cn (and ia_ratio).
+struct InfiltrationConfig {
+    std::string model;                               ///< green_ampt | horton | scs_cn
+    std::map<std::string, ValueOrRaster> params;     ///< every parameter of the model
+    double ia_ratio = 0.2;                           ///< scs_cn: initial abstraction / S
 };
 
 /// [[inflow]]: a hydrograph entering inside the domain (a river reach, a culvert).
@@ -106,6 +124,7 @@ struct Scenario {
     std::vector<BoundaryConfig> boundaries;
     RainConfig rain;                      ///< both unset = no rain
     std::optional<DrainageConfig> drainage;
+    std::optional<InfiltrationConfig> infiltration;
     std::vector<InflowConfig> inflows;
     std::vector<GaugeConfig> gauges;
 

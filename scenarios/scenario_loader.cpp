@@ -246,6 +246,7 @@ private:
     void load_rain(const toml::table& root, Scenario& sc) const;
     void load_drainage(const toml::table& root, Scenario& sc) const;
     void load_inflows(const toml::table& root, Scenario& sc) const;
+    void load_infiltration(const toml::table& root, Scenario& sc) const;
     void load_gauges(const toml::table& root, Scenario& sc) const;
     void load_output(const toml::table& root, Scenario& sc) const;
 
@@ -258,7 +259,7 @@ std::string any_value(double) { return ""; }
 
 void Loader::load(const toml::table& root, Scenario& sc) const {
     check_keys(root, "", {"format", "name", "domain", "initial", "time", "solver", "boundary",
-                          "rain", "drainage", "inflow", "gauge", "output"});
+                          "rain", "drainage", "infiltration", "inflow", "gauge", "output"});
 
     if (const toml::node* n = root.get("format")) {
         const auto* i = n->as_integer();
@@ -282,6 +283,7 @@ void Loader::load(const toml::table& root, Scenario& sc) const {
     load_boundaries(root, sc);
     load_rain(root, sc);
     load_drainage(root, sc);
+    load_infiltration(root, sc);
     load_inflows(root, sc);
     load_gauges(root, sc);
     load_output(root, sc);
@@ -537,6 +539,42 @@ void Loader::load_drainage(const toml::table& root, Scenario& sc) const {
     sc.drainage = std::move(d);
 }
 
+void Loader::load_infiltration(const toml::table& root, Scenario& sc) const {
+    const toml::table* t = table(root, "infiltration", "infiltration");
+    if (!t) return;
+    check_keys(*t, "infiltration", {"model", "ks_mm_h", "psi_mm", "dtheta", "f0_mm_h", "fc_mm_h", "k_h", "cn", "ia_ratio"});
+    InfiltrationConfig c;
+    const toml::node* model = t->get("model");
+    if (!model) fail("infiltration.model", "", "missing required key (green_ampt | horton | scs_cn)");
+    c.model = string(*model, "infiltration.model");
+    const std::vector<InfiltrationParam>& params = infiltration_params(c.model);
+    if (params.empty()) fail("infiltration.model", *model, "unknown model (expected green_ampt, horton or scs_cn)");
+    for (const char* other : {"ks_mm_h", "psi_mm", "dtheta", "f0_mm_h", "fc_mm_h", "k_h", "cn", "ia_ratio"}) {
+        const toml::node* n = t->get(other);
+        if (!n) continue;
+        const bool own = std::any_of(params.begin(), params.end(), [&](const InfiltrationParam& p) { return p.key == other; }) ||
+                         (c.model == "scs_cn" && std::string(other) == "ia_ratio");
+        if (!own) fail("infiltration." + std::string(other), *n, "not a parameter of the " + c.model + " model");
+    }
+    for (const InfiltrationParam& p : params) {
+        const std::string key = "infiltration." + p.key;
+        const toml::node* n = t->get(p.key);
+        if (!n) fail(key, "", "missing required key of the " + c.model + " model (" + p.unit + ", a number or a raster path)");
+        c.params[p.key] = value_or_raster(*n, key, [&](double v) { return p.why_not(v); });
+    }
+    if (c.model == "horton") {
+        const ValueOrRaster& f0 = c.params["f0_mm_h"];
+        const ValueOrRaster& fc = c.params["fc_mm_h"];
+        if (f0.value && fc.value && *fc.value > *f0.value)
+            fail("infiltration.fc_mm_h", *t->get("fc_mm_h"), "the final capacity must not exceed f0_mm_h (" + fmt_g3(*f0.value) + ")");
+    }
+    if (const toml::node* n = t->get("ia_ratio")) {
+        c.ia_ratio = number(*n, "infiltration.ia_ratio");
+        if (!(c.ia_ratio >= 0.0 && c.ia_ratio <= 1.0)) fail("infiltration.ia_ratio", *n, "must be in 0..1 (a fraction of S)");
+    }
+    sc.infiltration = std::move(c);
+}
+
 void Loader::load_inflows(const toml::table& root, Scenario& sc) const {
     const auto tables = table_array(root, "inflow");
     for (size_t k = 0; k < tables.size(); ++k) {
@@ -650,6 +688,30 @@ Scenario load_scenario(const std::string& path) {
     }
     Loader(path, abs.parent_path()).load(root, sc);
     return sc;
+}
+
+std::string InfiltrationParam::why_not(double v) const {
+    if (v >= lo && v <= hi) return "";
+    std::ostringstream os;
+    os << "must be between " << lo << " and " << hi << " (" << unit << ")";
+    return os.str();
+}
+
+/// The parameters of each infiltration model, with their ranges (checked here for numbers and by
+/// the model builder for rasters: engine/model_builder.cpp).
+const std::vector<InfiltrationParam>& infiltration_params(const std::string& model) {
+    static const std::vector<InfiltrationParam> ga{{"ks_mm_h", 0.0, kMaxRainMmH, "mm/h"},
+                                                   {"psi_mm", 0.0, 1.0e5, "mm"},
+                                                   {"dtheta", 0.0, 1.0, "a fraction"}};
+    static const std::vector<InfiltrationParam> horton{{"f0_mm_h", 0.0, kMaxRainMmH, "mm/h"},
+                                                       {"fc_mm_h", 0.0, kMaxRainMmH, "mm/h"},
+                                                       {"k_h", 1e-6, 1.0e4, "1/h"}};
+    static const std::vector<InfiltrationParam> scs{{"cn", 30.0, 100.0, "a curve number"}};
+    static const std::vector<InfiltrationParam> none;
+    if (model == "green_ampt") return ga;
+    if (model == "horton") return horton;
+    if (model == "scs_cn") return scs;
+    return none;
 }
 
 }  // namespace floodsim

@@ -1,6 +1,7 @@
 #pragma once
 // Scenario TOML loader with strict validation (INTERFACE.md section 2, docs/scenario.md).
 #include <string>
+#include <vector>
 
 #include "scenarios/scenario.hpp"
 
@@ -12,5 +13,9 @@ namespace floodsim {
 /// Every problem throws InputError naming the file, the dotted key (e.g. "time.duration",
 /// "boundary[2].kind") and the offending value, in a one-line message.
 Scenario load_scenario(const std::string& path);
+
+/// The parameters of an infiltration model (green_ampt | horton | scs_cn; empty for any other
+/// name), with their ranges.
+const std::vector<InfiltrationParam>& infiltration_params(const std::string& model);
 
 }  // namespace floodsim

@@ -65,6 +65,17 @@ struct DrainageSpec {
     TimeSeries efficiency;         ///< 0..1, piecewise constant; empty = 1
 };
 
+/// Infiltration (scenario [infiltration]; solver/infiltration.hpp). Each parameter holds one value
+/// (uniform) or one per cell (nx*ny row-major); SI units.
+struct InfiltrationSpec {
+    enum class Model { None, GreenAmpt, Horton, ScsCn };
+    Model model = Model::None;
+    std::vector<double> ks, psi, dtheta;  ///< Green-Ampt: m/s, m, -
+    std::vector<double> f0, fc, k;        ///< Horton: m/s, m/s, 1/s
+    std::vector<double> cn;               ///< SCS-CN: curve number 30..100
+    double ia_ratio = 0.2;                ///< SCS-CN: initial abstraction / S
+};
+
 /// A hydrograph entering inside the domain (scenario [[inflow]]): at one cell, or shared by the
 /// cells a line crosses in proportion to their depth (equally while they are all dry).
 struct InflowSpec {
@@ -81,6 +92,7 @@ struct ModelSetup {
     std::vector<BoundarySpec> boundaries;   ///< sides not covered are closed
     TimeSeries rain;                        ///< m/s (already converted from mm/h)
     DrainageSpec drainage;
+    InfiltrationSpec infiltration;
     std::vector<InflowSpec> inflows;        ///< booked with the boundaries' inflow
     std::vector<GaugeSpec> gauges;
     SolverOptions options;

@@ -10,6 +10,7 @@
 #include <type_traits>
 
 #include "solver/hydrostatic_reconstruction.hpp"
+#include "solver/infiltration.hpp"
 #include "solver/velocity.hpp"
 
 namespace floodsim {
@@ -130,6 +131,8 @@ BasicSimulation<Real>::BasicSimulation(ModelSetup setup) : setup_(std::move(setu
         for (double& r : rate) r = -r;  // a sink
         add_source(std::make_unique<CellRateSource<Real>>("drainage", std::move(rate), setup_.drainage.efficiency));
     }
+    if (setup_.infiltration.model != InfiltrationSpec::Model::None)
+        add_source(std::make_unique<InfiltrationSource<Real>>(std::move(setup_.infiltration)));
     if (!setup_.inflows.empty()) add_source(std::make_unique<InflowSource<Real>>(setup_.inflows));
 }
 
@@ -277,7 +280,8 @@ void BasicSimulation<Real>::measure_state(float t_arrival, bool drain_bound) {
 
 template <class Real>
 void BasicSimulation<Real>::apply_sources(double t, double dt, double t_new) {
-    SourceContext<Real> ctx{grid_, state_, z_, setup_.options.dry_depth, threads_};
+    const double rain_depth = setup_.rain.empty() ? 0.0 : setup_.rain.mean(t, t + dt) * dt;
+    SourceContext<Real> ctx{grid_, state_, z_, setup_.options.dry_depth, rain_depth, threads_};
     std::vector<double> booked;
     for (std::size_t k = 0; k < sources_.size(); ++k) {
         if (source_books_inflow_[k]) {

@@ -30,6 +30,7 @@ struct SourceContext {
     /// Bed elevation (m above the datum); cells with z >= 0.5 * kWallElevation are outside the domain.
     const Field<Real>& z;
     double dry_depth;  ///< m: below it a cell must carry no momentum
+    double rain_depth; ///< m: the uniform rain the step added to every domain cell
     int threads;       ///< OpenMP threads asked for (split work over the team obtained)
 };
 

@@ -1,0 +1,212 @@
+#include "solver/infiltration.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "solver/simulation.hpp"
+
+namespace floodsim {
+
+namespace {
+
+using Model = InfiltrationSpec::Model;
+
+/// One parameter's value at cell k (a uniform parameter holds one value).
+inline double at(const std::vector<double>& p, std::size_t k) { return p.size() == 1 ? p[0] : p[k]; }
+
+/// Green-Ampt potential infiltration over dt from cumulative F (m): the implicit-midpoint step of
+/// dF/dt = ks (1 + B / F), B = psi dtheta: dF (F + dF/2) = ks dt (F + dF/2 + B).
+inline double green_ampt_step(double f, double ks, double b, double dt) {
+    const double a = 0.5 * ks * dt;
+    return (a - f) + std::sqrt((f - a) * (f - a) + 4.0 * a * (f + b));
+}
+
+/// SCS-CN abstraction P - Q(P), m, for cumulative rain p (m), S (m) and Ia (m).
+inline double scs_abstraction(double p, double s, double ia) {
+    if (!(p > ia)) return p;
+    const double e = p - ia;
+    return p - e * e / (e + s);
+}
+
+inline double scs_s(double cn) { return 0.0254 * (1000.0 / cn - 10.0); }
+
+/// Horton: the time tau in [0, dt] at capacity in which a cell with decay state e = e^(-k t*)
+/// infiltrates d (< its potential over dt): fc tau + (f0 - fc) e (1 - e^(-k tau)) / k = d.
+/// Newton from the left (the left side is concave in tau: the iterates rise monotonically).
+inline double horton_time(double d, double f0, double fc, double k, double e, double dt) {
+    const double a = (f0 - fc) * e / k;
+    double tau = d / (fc + (f0 - fc) * e);  // at the initial capacity: never beyond the root
+    for (int it = 0; it < 30; ++it) {
+        const double ek = std::exp(-k * tau);
+        const double g = fc * tau + a * (1.0 - ek) - d;
+        const double step = g / (fc + a * k * ek);
+        tau -= step;
+        if (std::abs(step) <= 1e-14 * std::max(tau, 1e-300)) break;
+    }
+    return std::clamp(tau, 0.0, dt);
+}
+
+}  // namespace
+
+double green_ampt_cumulative(double t, double rain, double ks, double psi, double dtheta) {
+    const double b = psi * dtheta;
+    if (!(rain > ks)) return rain * t;
+    const double fp = ks * b / (rain - ks), tp = fp / rain;
+    if (t <= tp) return rain * t;
+    // Newton on G(F) = F - Fp - B ln((F + B) / (Fp + B)) - ks (t - tp), increasing in F.
+    double f = std::max(fp, ks * (t - tp) + fp);
+    for (int it = 0; it < 100; ++it) {
+        const double g = f - fp - b * std::log((f + b) / (fp + b)) - ks * (t - tp);
+        const double step = g / (1.0 - b / (f + b));
+        f -= step;
+        if (std::abs(step) <= 1e-15 * f) break;
+    }
+    return f;
+}
+
+double horton_cumulative(double t, double f0, double fc, double k) {
+    return fc * t + (f0 - fc) * (1.0 - std::exp(-k * t)) / k;
+}
+
+double scs_runoff(double p, double cn, double ia_ratio) {
+    const double s = scs_s(cn);
+    return p - scs_abstraction(p, s, ia_ratio * s);
+}
+
+template <class Real>
+InfiltrationSource<Real>::InfiltrationSource(InfiltrationSpec spec) : spec_(std::move(spec)) {
+    const auto need = [&](const std::vector<double>& p, const char* name, double lo, double hi) {
+        if (p.empty()) throw std::invalid_argument(std::string("infiltration: ") + name + " missing");
+        for (double v : p)
+            if (!(v >= lo && v <= hi)) throw std::invalid_argument(std::string("infiltration: ") + name + " out of range");
+    };
+    const double inf = HUGE_VAL;
+    switch (spec_.model) {
+        case Model::GreenAmpt:
+            need(spec_.ks, "ks", 0.0, inf);
+            need(spec_.psi, "psi", 0.0, inf);
+            need(spec_.dtheta, "dtheta", 0.0, 1.0);
+            break;
+        case Model::Horton:
+            need(spec_.f0, "f0", 0.0, inf);
+            need(spec_.fc, "fc", 0.0, inf);
+            need(spec_.k, "k", 1e-300, inf);
+            for (std::size_t c = 0; c < std::max(spec_.f0.size(), spec_.fc.size()); ++c)
+                if (at(spec_.fc, c) > at(spec_.f0, c)) throw std::invalid_argument("infiltration: fc above f0");
+            break;
+        case Model::ScsCn:
+            need(spec_.cn, "cn", 30.0, 100.0);
+            if (!(spec_.ia_ratio >= 0.0 && spec_.ia_ratio <= 1.0))
+                throw std::invalid_argument("infiltration: ia_ratio out of range");
+            break;
+        case Model::None:
+            throw std::invalid_argument("infiltration: no model");
+    }
+}
+
+template <class Real>
+std::vector<std::string> InfiltrationSource<Real>::state_fields() const {
+    // infiltration_depth: cumulative infiltrated depth F (m); Horton's decay 1 - e^(-k t*);
+    // SCS-CN's cumulative rain on the cell (m).
+    if (spec_.model == Model::Horton) return {"infiltration_depth", "horton_decay"};
+    if (spec_.model == Model::ScsCn) return {"infiltration_depth", "scs_rain_depth"};
+    return {"infiltration_depth"};
+}
+
+template <class Real>
+void InfiltrationSource<Real>::check(const Grid2D& grid) const {
+    for (const std::vector<double>* p : {&spec_.ks, &spec_.psi, &spec_.dtheta, &spec_.f0, &spec_.fc, &spec_.k, &spec_.cn})
+        if (p->size() > 1 && p->size() != grid.cells())
+            throw std::invalid_argument("infiltration: a parameter raster has the wrong size");
+}
+
+template <class Real>
+void InfiltrationSource<Real>::apply(SourceContext<Real>& ctx, double t, double dt, double* booked) {
+    (void)t;
+    const Grid2D& g = ctx.grid;
+    State<Real>& st = ctx.state;
+    Field<double>& fcum = *st.extra_field("infiltration_depth");
+    Field<double>* second = spec_.model == Model::Horton  ? st.extra_field("horton_decay")
+                            : spec_.model == Model::ScsCn ? st.extra_field("scs_rain_depth")
+                                                          : nullptr;
+    const Field<Real>& z = ctx.z;
+    const Real dry = static_cast<Real>(ctx.dry_depth);
+    const Real wall_half = Real(0.5 * kWallElevation);
+    const double rain = ctx.rain_depth;
+    std::vector<double> rows(g.ny, 0.0);
+    const InfiltrationSpec& sp = spec_;
+    // The Horton factor over a whole step, per distinct k (uniform k: one exp per step).
+    const double horton_ek = sp.model == Model::Horton && sp.k.size() == 1 ? std::exp(-sp.k[0] * dt) : 0.0;
+#pragma omp parallel for schedule(static) num_threads(ctx.threads) default(none) \
+    shared(g, st, fcum, second, z, rows, sp) firstprivate(dt, dry, wall_half, rain, horton_ek)
+    for (int j = 0; j < g.ny; ++j) {
+        Real* h = st.h.row(j);
+        Real* hu = st.hu.row(j);
+        Real* hv = st.hv.row(j);
+        const Real* zr = z.row(j);
+        double* fr = fcum.row(j);
+        double* sr = second ? second->row(j) : nullptr;
+        const std::size_t k0 = static_cast<std::size_t>(j) * g.nx;
+        double taken = 0.0;
+        for (int i = 0; i < g.nx; ++i) {
+            if (!(zr[i] < wall_half)) continue;
+            const std::size_t k = k0 + i;
+            double potential = 0.0;
+            switch (sp.model) {
+                case Model::GreenAmpt:
+                    potential = green_ampt_step(fr[i], at(sp.ks, k), at(sp.psi, k) * at(sp.dtheta, k), dt);
+                    break;
+                case Model::Horton: {
+                    const double kk = at(sp.k, k), f0 = at(sp.f0, k), fc = at(sp.fc, k);
+                    const double e = 1.0 - sr[i];
+                    const double ek = sp.k.size() == 1 ? horton_ek : std::exp(-kk * dt);
+                    potential = fc * dt + (f0 - fc) * e * (1.0 - ek) / kk;
+                    break;
+                }
+                case Model::ScsCn: {
+                    const double s = scs_s(at(sp.cn, k));
+                    const double p = sr[i] + rain;
+                    sr[i] = p;
+                    potential = std::max(0.0, scs_abstraction(p, s, sp.ia_ratio * s) - fr[i]);
+                    break;
+                }
+                case Model::None:
+                    break;
+            }
+            const Real h0 = h[i];
+            if (!(h0 > Real(0.0)) || !(potential > 0.0)) continue;
+            // Takes at most the water present (in Real: exactly what leaves the cell).
+            const Real hn = std::max(Real(0.0), static_cast<Real>(h0 - static_cast<Real>(potential)));
+            const double d = static_cast<double>(h0) - static_cast<double>(hn);
+            h[i] = hn;
+            if (hn < dry) {
+                hu[i] = hv[i] = Real(0.0);
+            } else {
+                hu[i] = hu[i] * (hn / h0);  // the same velocity
+                hv[i] = hv[i] * (hn / h0);
+            }
+            fr[i] += d;
+            taken += d;
+            if (sp.model == Model::Horton) {
+                // Advance the decay by the time spent at capacity: the whole step when the cell
+                // took its potential, less when the water ran out.
+                const double kk = at(sp.k, k), e = 1.0 - sr[i];
+                const double ek = sp.k.size() == 1 ? horton_ek : std::exp(-kk * dt);
+                const double e_new = d >= potential ? e * ek
+                                                    : e * std::exp(-kk * horton_time(d, at(sp.f0, k), at(sp.fc, k), kk, e, dt));
+                sr[i] = 1.0 - e_new;
+            }
+        }
+        rows[j] = taken;
+    }
+    double taken = 0.0;
+    for (int j = 0; j < g.ny; ++j) taken += rows[j];
+    booked[0] += taken * g.cell_area();
+}
+
+template class InfiltrationSource<double>;
+template class InfiltrationSource<float>;
+
+}  // namespace floodsim
