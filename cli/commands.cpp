@@ -176,6 +176,19 @@ void print_check(const LoadedModel& p) {
     if (f.drainage)
         std::printf("  drainage        capacity %.3g mm/h on average (at most %.3g), efficiency %.3g on average over the run\n",
                     f.drain_capacity_mean * 3.6e6, f.drain_capacity_max * 3.6e6, f.drain_efficiency_mean);
+    if (!f.infiltration_model.empty()) {
+        std::string params;
+        for (const ModelFacts::Range& r : f.infiltration_params) {
+            char b[96];
+            if (r.lo == r.hi) std::snprintf(b, sizeof b, ", %s %.4g", r.name.c_str(), r.lo);
+            else std::snprintf(b, sizeof b, ", %s %.4g..%.4g", r.name.c_str(), r.lo, r.hi);
+            params += b;
+        }
+        std::printf("  infiltration    %s%s\n", f.infiltration_model.c_str(), params.c_str());
+    }
+    for (const ModelFacts::Inflow& in : f.inflows)
+        std::printf("  inflow          %s, %zu cell%s, %.6g m3 over the run\n", in.name.c_str(), in.cells,
+                    in.cells == 1 ? "" : "s", in.volume);
     for (const GaugeSpec& gs : m.gauges)
         std::printf("  gauge           %s at x=%g y=%g (cell %d, %d)\n", gs.name.c_str(), gs.x, gs.y, gs.i, gs.j);
     std::printf("  output          %s\n", sc.output_file.c_str());

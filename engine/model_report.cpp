@@ -31,6 +31,40 @@ ModelFacts model_facts(const LoadedModel& model) {
         f.drain_capacity_mean = f.domain_cells ? sum / static_cast<double>(f.domain_cells) : 0.0;
         if (!m.drainage.efficiency.empty()) f.drain_efficiency_mean = m.drainage.efficiency.mean(0.0, end);
     }
+    if (m.infiltration.model != InfiltrationSpec::Model::None) {
+        const InfiltrationSpec& in = m.infiltration;
+        const auto range = [&](const char* name, const std::vector<double>& p, double unit) {
+            ModelFacts::Range r{name, std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
+            for (std::size_t k = 0; k < p.size(); ++k) {
+                if (p.size() > 1 && std::isnan(m.z[k])) continue;
+                r.lo = std::min(r.lo, p[k] / unit);
+                r.hi = std::max(r.hi, p[k] / unit);
+            }
+            f.infiltration_params.push_back(r);
+        };
+        switch (in.model) {
+            case InfiltrationSpec::Model::GreenAmpt:
+                f.infiltration_model = "green_ampt";
+                range("ks_mm_h", in.ks, 1.0 / 3.6e6);
+                range("psi_mm", in.psi, 1e-3);
+                range("dtheta", in.dtheta, 1.0);
+                break;
+            case InfiltrationSpec::Model::Horton:
+                f.infiltration_model = "horton";
+                range("f0_mm_h", in.f0, 1.0 / 3.6e6);
+                range("fc_mm_h", in.fc, 1.0 / 3.6e6);
+                range("k_h", in.k, 1.0 / 3600.0);
+                break;
+            case InfiltrationSpec::Model::ScsCn:
+                f.infiltration_model = "scs_cn";
+                range("cn", in.cn, 1.0);
+                break;
+            case InfiltrationSpec::Model::None:
+                break;
+        }
+    }
+    for (const InflowSpec& in : m.inflows)
+        f.inflows.push_back({in.name, in.cells.size(), in.discharge.mean(0.0, end) * end});
     return f;
 }
 

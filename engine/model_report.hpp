@@ -1,6 +1,7 @@
 #pragma once
 // What `floodsim check` says of a model beyond its inputs: its figures and the DEM's quality.
 #include <cstddef>
+#include <string>
 #include <vector>
 
 #include "engine/model_builder.hpp"
@@ -17,6 +18,21 @@ struct ModelFacts {
     double drain_capacity_mean = 0.0; ///< m/s, mean over the domain cells
     double drain_capacity_max = 0.0;  ///< m/s
     double drain_efficiency_mean = 1.0;  ///< over the scenario's duration
+    /// [infiltration]: the model's name (empty: none) and each parameter's range over the domain,
+    /// in the scenario's units (mm/h, mm, 1/h, -).
+    struct Range {
+        std::string name;
+        double lo = 0.0, hi = 0.0;
+    };
+    std::string infiltration_model;
+    std::vector<Range> infiltration_params;
+    /// [[inflow]]: name, cells, volume over the scenario's duration (m3).
+    struct Inflow {
+        std::string name;
+        std::size_t cells = 0;
+        double volume = 0.0;
+    };
+    std::vector<Inflow> inflows;
 };
 ModelFacts model_facts(const LoadedModel& m);
 

@@ -151,4 +151,86 @@ TEST(CliProcesses, BadInflowIsRefused) {
     refused("x = 500005.0\ny = 3800005.0\n", {"s.toml", "inflow[0].value"});
 }
 
+/// Runs a flat-basin scenario with `[infiltration]` (and rain) for `minutes`; returns the result.
+ProcResult run_infiltration(const TempDir& d, const std::string& infiltration, double rain_mm_h, int minutes) {
+    write_flat_basin(d / "basin.asc");
+    write_text(d / "s.toml", "format = 1\n[domain]\ndem = \"basin.asc\"\nmanning = 0\n[time]\nduration = \"" +
+                                 std::to_string(minutes) + "min\"\noutput_interval = \"10min\"\ngauge_interval = \"1min\"\n"
+                                 "[solver]\nthreads = 1\n[rain]\nintensity_mm_h = " + std::to_string(rain_mm_h) +
+                                 "\n[infiltration]\n" + infiltration + "[output]\nfile = \"out/inf.h5\"\n");
+    return run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
+}
+
+// Green-Ampt, Horton and SCS-CN through the CLI: the infiltration column against the closed
+// forms of tests/verification/test_infiltration.cpp (values computed there), the stored volume
+// the rest of the rain, the balance closed.
+TEST(CliProcesses, InfiltrationFollowsTheClosedForms) {
+    struct Case {
+        std::string keys;
+        double rain_mm_h;
+        int minutes;
+        double f_mm;  // closed form at the end
+        double tol;   // relative
+    };
+    const double kh = 2.0;  // Horton decay, 1/h
+    const double horton = 10.0 + 50.0 * (1.0 - std::exp(-kh)) / kh;  // F(1 h) in mm
+    const double s = 25.4 * (1000.0 / 80.0 - 10.0), p = 50.0, q = (p - 0.2 * s) * (p - 0.2 * s) / (p - 0.2 * s + s);
+    const Case cases[] = {
+        // F(1 h) of Green-Ampt, ks 10 mm/h, psi 110 mm, dtheta 0.3 under 50 mm/h (Newton on the
+        // implicit equation, as green_ampt_cumulative)
+        {"model = \"green_ampt\"\nks_mm_h = 10\npsi_mm = 110\ndtheta = 0.3\n", 50.0, 60, 31.1951009, 1e-4},
+        {"model = \"horton\"\nf0_mm_h = 60\nfc_mm_h = 10\nk_h = 2\n", 100.0, 60, horton, 1e-9},
+        {"model = \"scs_cn\"\ncn = 80\n", 50.0, 60, p - q, 1e-9},
+    };
+    for (const Case& c : cases) {
+        TempDir d;
+        const ProcResult r = run_infiltration(d, c.keys, c.rain_mm_h, c.minutes);
+        ASSERT_EQ(r.status, 0) << describe(r);
+        Hid f = open_h5(d / "out/inf.h5");
+        const double rain = c.rain_mm_h / 3.6e6 * c.minutes * 60.0 * kArea;
+        const double infiltrated = c.f_mm / 1000.0 * kArea;
+        EXPECT_NEAR(last(f, "/mass_balance/infiltration"), infiltrated, c.tol * infiltrated) << c.keys;
+        EXPECT_NEAR(last(f, "/mass_balance/volume"), rain - infiltrated, c.tol * infiltrated) << c.keys;
+        EXPECT_LT(std::abs(last(f, "/mass_balance/error")), 1e-9 * rain) << c.keys;
+        const ProcResult info = run_floodsim({"info", (d / "out/inf.h5").string()});
+        EXPECT_NE(info.out.find("infiltration"), std::string::npos) << info.out;
+    }
+}
+
+// Bad [infiltration] values: exit 2, one line naming the file, the key and the value; nothing written.
+TEST(CliProcesses, BadInfiltrationIsRefused) {
+    TempDir d;
+    write_flat_basin(d / "basin.asc");
+    write_text(d / "cn.asc", "ncols 12\nnrows 10\nxllcorner 500000\nyllcorner 3800000\ncellsize 10\nNODATA_value -9999\n" +
+                                 [] {
+                                     std::string rows;
+                                     for (int j = 0; j < 10; ++j) {
+                                         for (int i = 0; i < 12; ++i) rows += (i ? " " : "") + std::string(i == 3 && j == 4 ? "120" : "80");
+                                         rows += "\n";
+                                     }
+                                     return rows;
+                                 }());
+    const std::string head = "format = 1\n[domain]\ndem = \"basin.asc\"\n[time]\nduration = 60\n[output]\nfile = \"out/x.h5\"\n";
+    const auto refused = [&](const std::string& infiltration, std::vector<std::string> parts) {
+        write_text(d / "s.toml", head + "[infiltration]\n" + infiltration);
+        const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
+        EXPECT_EQ(r.status, 2) << describe(r);
+        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+        for (const std::string& p : parts) EXPECT_NE(r.err.find(p), std::string::npos) << p << " not in " << r.err;
+        EXPECT_FALSE(fs::exists(d / "out"));
+    };
+    refused("model = \"philip\"\n", {"s.toml", "infiltration.model", "philip"});
+    refused("ks_mm_h = 10\n", {"s.toml", "infiltration.model"});
+    refused("model = \"scs_cn\"\ncn = 120\n", {"s.toml", "infiltration.cn", "120"});
+    refused("model = \"scs_cn\"\ncn = 25\n", {"s.toml", "infiltration.cn", "25"});
+    refused("model = \"scs_cn\"\ncn = \"cn.asc\"\n", {"cn.asc", "infiltration.cn", "120"});
+    refused("model = \"scs_cn\"\ncn = 80\nia_ratio = 1.5\n", {"s.toml", "infiltration.ia_ratio", "1.5"});
+    refused("model = \"green_ampt\"\nks_mm_h = -1\npsi_mm = 110\ndtheta = 0.3\n", {"s.toml", "infiltration.ks_mm_h", "-1"});
+    refused("model = \"green_ampt\"\nks_mm_h = 10\npsi_mm = 110\ndtheta = 1.3\n", {"s.toml", "infiltration.dtheta", "1.3"});
+    refused("model = \"green_ampt\"\nks_mm_h = 10\npsi_mm = 110\n", {"s.toml", "infiltration.dtheta"});
+    refused("model = \"green_ampt\"\nks_mm_h = 10\npsi_mm = 110\ndtheta = 0.3\ncn = 80\n", {"s.toml", "infiltration.cn", "80"});
+    refused("model = \"horton\"\nf0_mm_h = 10\nfc_mm_h = 60\nk_h = 2\n", {"s.toml", "infiltration.fc_mm_h", "60"});
+    refused("model = \"horton\"\nf0_mm_h = 60\nfc_mm_h = 10\nk_h = 0\n", {"s.toml", "infiltration.k_h", "0"});
+}
+
 }  // namespace
