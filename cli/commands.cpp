@@ -77,6 +77,9 @@ void print_summary(const RunSummary& s) {
     std::printf("  volume (m3)     initial %.6g, rain %.6g, inflow %.6g, outflow %.6g, final %.6g\n", b.volume0, b.rain,
                 b.inflow, b.outflow, b.volume);
     for (const auto& [name, v] : b.terms) std::printf("  %-15s %.6g m3\n", name.c_str(), v);
+    for (const RunSummary::Pump& p : s.pumps)
+        std::printf("  pump            %s: %.6g m3 in %s at capacity\n", p.name.c_str(), p.volume,
+                    format_seconds(p.running_time).c_str());
     std::printf("  mass balance    error %.3e m3 (relative %.3e)\n", b.error, b.relative_error);
 }
 

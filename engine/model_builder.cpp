@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <limits>
 #include <sstream>
+#include <tuple>
 
 #include "mesh/input_error.hpp"
 #include "mesh/raster_io.hpp"
@@ -329,6 +330,26 @@ ModelSetup build_model(const Scenario& sc) {
         else
             spec.discharge = TimeSeries::constant(*fc.value);
         m.inflows.push_back(std::move(spec));
+    }
+
+    // Pump stations: the intake cell (and the discharge cell), in the domain.
+    for (const PumpConfig& pc : sc.pumps) {
+        const std::string key = "pump[" + std::to_string(pc.index) + "]";
+        const auto domain_cell = [&](const std::array<double, 2>& p, const std::string& k, const char* what) {
+            int i = 0, j = 0;
+            if (!g.locate(p[0], p[1], i, j) || std::isnan(m.z[static_cast<std::size_t>(j) * g.nx + i]))
+                throw InputError(sc.path, k, "x=" + fmt(p[0]) + ", y=" + fmt(p[1]),
+                                 "the " + std::string(what) + " of pump '" + pc.name + "' lies outside the domain");
+            return std::pair<int, int>{i, j};
+        };
+        PumpSpec ps;
+        ps.name = pc.name;
+        std::tie(ps.i, ps.j) = domain_cell(pc.at, key + ".x", "intake");
+        if (pc.to) std::tie(ps.to_i, ps.to_j) = domain_cell(*pc.to, key + ".to", "discharge point");
+        ps.capacity = pc.capacity_m3_s;
+        ps.on_depth = pc.on_depth;
+        ps.off_depth = pc.off_depth;
+        m.pumps.push_back(ps);
     }
 
     SolverOptions& o = m.options;

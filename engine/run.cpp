@@ -136,6 +136,11 @@ public:
           samples_(sc_.gauge_interval_s, sc_.duration_s) {
         output_ = sc_.output_file;
         for (const GaugeSpec& g : m.setup.gauges) gauge_names_.push_back(g.name);
+        for (const PumpSpec& p : m.setup.pumps) {
+            pump_names_.push_back(p.name);
+            pump_capacity_.push_back(p.capacity);
+        }
+        pump_last_ = std::vector<double>(pump_names_.size(), 0.0);
         if (m.setup.options.precision == Precision::Single)
             sim_ = std::make_unique<SimulationSingle>(std::move(m.setup));
         else
@@ -208,6 +213,10 @@ public:
     GridInfo grid_;
     std::string output_;  ///< absolute; empty: no file
     std::vector<std::string> gauge_names_;
+    std::vector<std::string> pump_names_;
+    std::vector<double> pump_capacity_;
+    std::vector<double> pump_last_;  ///< each pump's volume at the previous sample, m3
+    double pump_last_t_ = 0.0;       ///< time of the previous sample, s
     EventTimes frames_, samples_;  // output frames and gauge samples (declared after sc_: built from it)
     bool started_ = false, finished_ = false, failed_ = false;
     std::string failure_;
@@ -247,6 +256,7 @@ private:
         meta.threads = sim.threads();
         meta.write_velocity = sc_.write_velocity;
         meta.gauge_names = gauge_names_;
+        meta.pump_names = pump_names_;
         for (const LedgerTerm& t : sim.ledger().terms) meta.extra_mass_columns.push_back(t.name);
         try {
             writer_ = std::make_unique<AsyncResultWriter>(output_, meta);
@@ -264,6 +274,19 @@ private:
             if (writer_) writer_->write_gauge(k, {sim.time(), r.depth, r.water_level, r.velocity_x, r.velocity_y});
             if (on_gauge_)
                 on_gauge_(GaugeView{gauge_names_[k], sim.time(), r.depth, r.water_level, r.velocity_x, r.velocity_y});
+        }
+        if (!pump_names_.empty()) {
+            const auto& st = sim.state();
+            const std::vector<double>& running = *st.extra_values("pump_running");
+            const std::vector<double>& volume = *st.extra_values("pump_volume");
+            const std::vector<double>& time = *st.extra_values("pump_running_time");
+            const double span = sim.time() - pump_last_t_;
+            for (std::size_t k = 0; k < pump_names_.size(); ++k) {
+                const double q = span > 0.0 ? (volume[k] - pump_last_[k]) / span : 0.0;
+                if (writer_) writer_->write_pump(k, {sim.time(), q, running[k] != 0.0, volume[k], time[k]});
+                pump_last_[k] = volume[k];
+            }
+            pump_last_t_ = sim.time();
         }
         if (writer_) {
             const MassLedger& l = sim.ledger();
@@ -425,6 +448,13 @@ private:
         }
         s.max_depth = max_depth;
         s.flooded_area_m2 = static_cast<double>(flooded) * sim.grid().cell_area();
+        s.pumps.clear();
+        if (!pump_names_.empty()) {
+            const auto& st = sim.state();
+            for (std::size_t k = 0; k < pump_names_.size(); ++k)
+                s.pumps.push_back({pump_names_[k], (*st.extra_values("pump_volume"))[k],
+                                   (*st.extra_values("pump_running_time"))[k]});
+        }
     }
 };
 

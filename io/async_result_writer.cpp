@@ -30,6 +30,10 @@ struct GaugeTask {
     std::size_t gauge;
     GaugeSample sample;
 };
+struct PumpTask {
+    std::size_t pump;
+    PumpSample sample;
+};
 struct MassTask {
     MassBalanceRow row;
 };
@@ -40,7 +44,7 @@ struct FinishTask {
     double wall_time_s;
     std::string incomplete_reason;
 };
-using Task = std::variant<FrameTask, GaugeTask, MassTask, FlushTask, FinishTask>;
+using Task = std::variant<FrameTask, GaugeTask, PumpTask, MassTask, FlushTask, FinishTask>;
 
 struct FrameBuffer {
     std::vector<float> depth, vx, vy;
@@ -159,6 +163,9 @@ struct AsyncResultWriter::Impl {
         } else if (auto* g = std::get_if<GaugeTask>(&task)) {
             if (options.before_write) options.before_write("gauge");
             w.write_gauge(g->gauge, g->sample);
+        } else if (auto* pt = std::get_if<PumpTask>(&task)) {
+            if (options.before_write) options.before_write("pump");
+            w.write_pump(pt->pump, pt->sample);
         } else if (auto* m = std::get_if<MassTask>(&task)) {
             if (options.before_write) options.before_write("mass_balance");
             w.write_mass_balance(m->row);
@@ -255,6 +262,7 @@ void AsyncResultWriter::write_frame(double time, const float* depth, const float
 }
 
 void AsyncResultWriter::write_gauge(std::size_t gauge, const GaugeSample& s) { impl_->push(GaugeTask{gauge, s}); }
+void AsyncResultWriter::write_pump(std::size_t pump, const PumpSample& s) { impl_->push(PumpTask{pump, s}); }
 
 void AsyncResultWriter::write_mass_balance(const MassBalanceRow& row) { impl_->push(MassTask{row}); }
 

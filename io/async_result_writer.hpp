@@ -28,7 +28,7 @@ struct AsyncWriterOptions {
     /// Further queued items (gauge samples, mass-balance rows, flushes) before the caller blocks.
     std::size_t max_queued_items = 4096;
     /// Test hook: called on the writer thread before each operation with its name ("frame",
-    /// "gauge", "mass_balance", "flush", "finish"); whatever it throws is a write error.
+    /// "gauge", "pump", "mass_balance", "flush", "finish"); whatever it throws is a write error.
     std::function<void(const char* operation)> before_write;
 };
 
@@ -51,6 +51,7 @@ public:
     /// Queues one frame, copying the given arrays (vx, vy may be null without velocities).
     void write_frame(double time, const float* depth, const float* vx, const float* vy);
     void write_gauge(std::size_t gauge, const GaugeSample& s);
+    void write_pump(std::size_t pump, const PumpSample& s);
     void write_mass_balance(const MassBalanceRow& row);
     void flush();
     /// Queues the maxima and run attributes and waits until the file is complete under its final

@@ -22,6 +22,8 @@ constexpr hsize_t series_chunk = 256;  // 1-D series chunks (2 KiB of float64)
 
 const char* const gauge_columns[5] = {"time", "depth", "water_level", "velocity_x", "velocity_y"};
 const char* const gauge_units[5] = {"s", "m", "m", "m/s", "m/s"};
+const char* const pump_columns[5] = {"time", "discharge", "running", "volume", "running_time"};
+const char* const pump_units[5] = {"s", "m3/s", "1", "m3", "s"};
 const char* const mass_columns[6] = {"time", "volume", "rain", "inflow", "outflow", "error"};
 const char* const mass_units[6] = {"s", "m3", "m3", "m3", "m3", "m3"};
 
@@ -104,6 +106,8 @@ struct Hdf5ResultWriter::Impl {
     h5::Handle time, depth, velocity_x, velocity_y, max_depth, max_speed, arrival_time;
     std::vector<std::array<h5::Handle, 5>> gauges;
     std::vector<hsize_t> gauge_count;
+    std::vector<std::array<h5::Handle, 5>> pumps;
+    std::vector<hsize_t> pump_count;
     std::vector<h5::Handle> mass;  // the six standard columns, then the extras
     hsize_t mass_count = 0;
     hsize_t frames = 0;
@@ -124,11 +128,27 @@ struct Hdf5ResultWriter::Impl {
         auto close = [&ok](h5::Handle& h) { ok = h.close() >= 0 && ok; };
         for (auto* h : {&time, &depth, &velocity_x, &velocity_y, &max_depth, &max_speed, &arrival_time})
             close(*h);
-        for (auto& g : gauges)
-            for (auto& h : g) close(h);
+        for (auto* series : {&gauges, &pumps})
+            for (auto& g : *series)
+                for (auto& h : g) close(h);
         for (auto& h : mass) close(h);
         close(file);
         return ok;
+    }
+
+    /// Appends one row to series `k` of a group of series (a gauge's, a pump's), time last as for
+    /// frames, and flushes (cheap: a few small writes; the row is visible to readers at once).
+    void append_row(const char* what, std::vector<std::array<h5::Handle, 5>>& series, std::vector<hsize_t>& count,
+                    std::size_t k, const double (&values)[5]) {
+        if (closed) throw std::logic_error(std::string("write_") + what + " after finish on " + final_path);
+        if (k >= series.size())
+            throw std::out_of_range(std::string("write_") + what + ": " + what + " " + std::to_string(k) + " of " +
+                                    std::to_string(series.size()));
+        h5::QuietErrors quiet;
+        hsize_t& n = count[k];
+        for (int c = 4; c >= 0; --c) append(series[k][c].get(), n, values[c], (std::string(what) + " series").c_str());
+        ++n;
+        flush();
     }
 
     h5::Handle create_raster(hid_t loc, const char* name, bool frames_dim, const char* units,
@@ -206,6 +226,11 @@ Hdf5ResultWriter::Hdf5ResultWriter(const std::string& final_path, const ResultMe
         for (const auto& g : meta.gauge_names) {
             check_hdf5_name(g, "gauge");
             if (!seen.insert(g).second) throw std::invalid_argument("duplicate gauge name '" + g + "'");
+        }
+        seen.clear();
+        for (const auto& g : meta.pump_names) {
+            check_hdf5_name(g, "pump");
+            if (!seen.insert(g).second) throw std::invalid_argument("duplicate pump name '" + g + "'");
         }
         seen = std::set<std::string>(std::begin(mass_columns), std::end(mass_columns));
         for (const auto& c : meta.extra_mass_columns) {
@@ -301,6 +326,21 @@ Hdf5ResultWriter::Hdf5ResultWriter(const std::string& final_path, const ResultMe
             m.gauge_count.push_back(0);
         }
     }
+    if (!meta.pump_names.empty()) {
+        h5::Handle gcpl = h5::plist(H5Pcreate(H5P_GROUP_CREATE));
+        H5Pset_link_creation_order(gcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
+        h5::Handle pumps = h5::group(
+            check_id(H5Gcreate2(root, "pumps", H5P_DEFAULT, gcpl.get(), H5P_DEFAULT), p, "creating /pumps"));
+        for (const auto& name : meta.pump_names) {
+            h5::Handle g = h5::group(check_id(H5Gcreate2(pumps.get(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT,
+                                                         H5P_DEFAULT),
+                                              p, "creating /pumps/" + name));
+            std::array<h5::Handle, 5> cols;
+            for (int c = 0; c < 5; ++c) cols[c] = m.create_series(g.get(), pump_columns[c], pump_units[c]);
+            m.pumps.push_back(std::move(cols));
+            m.pump_count.push_back(0);
+        }
+    }
     {
         h5::Handle gcpl = h5::plist(H5Pcreate(H5P_GROUP_CREATE));
         H5Pset_link_creation_order(gcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
@@ -333,19 +373,13 @@ void Hdf5ResultWriter::write_frame(double time, const float* depth, const float*
 }
 
 void Hdf5ResultWriter::write_gauge(std::size_t gauge, const GaugeSample& s) {
-    Impl& m = *impl_;
-    if (m.closed) throw std::logic_error("write_gauge after finish on " + m.final_path);
-    if (gauge >= m.gauges.size())
-        throw std::out_of_range("write_gauge: gauge " + std::to_string(gauge) + " of " +
-                                std::to_string(m.gauges.size()));
-    h5::QuietErrors quiet;
     const double values[5] = {s.time, s.depth, s.water_level, s.velocity_x, s.velocity_y};
-    hsize_t& n = m.gauge_count[gauge];
-    // time last, as for frames.
-    for (int c = 4; c >= 0; --c) m.append(m.gauges[gauge][c].get(), n, values[c], "gauge series");
-    ++n;
-    // Cheap (a few small writes), and makes the sample visible to readers at once.
-    m.flush();
+    impl_->append_row("gauge", impl_->gauges, impl_->gauge_count, gauge, values);
+}
+
+void Hdf5ResultWriter::write_pump(std::size_t pump, const PumpSample& s) {
+    const double values[5] = {s.time, s.discharge, s.running ? 1.0 : 0.0, s.volume, s.running_time};
+    impl_->append_row("pump", impl_->pumps, impl_->pump_count, pump, values);
 }
 
 void Hdf5ResultWriter::write_mass_balance(const MassBalanceRow& row) {

@@ -32,6 +32,7 @@ struct ResultMetadata {
     std::int64_t threads = 1;
     bool write_velocity = false;
     std::vector<std::string> gauge_names;       ///< one group /gauges/NAME each
+    std::vector<std::string> pump_names;        ///< one group /pumps/NAME each
     std::vector<std::string> extra_mass_columns; ///< further cumulative sinks (e.g. "infiltration")
     RasterStorage storage;
 };
@@ -39,6 +40,14 @@ struct ResultMetadata {
 /// One sample of a gauge (SI units).
 struct GaugeSample {
     double time, depth, water_level, velocity_x, velocity_y;
+};
+
+/// One sample of a pump station: mean discharge since the previous sample (m3/s), running at the
+/// sample time, volume moved and time at capacity since t = 0 (m3, s).
+struct PumpSample {
+    double time, discharge;
+    bool running;
+    double volume, running_time;
 };
 
 /// One row of /mass_balance (m3; rain, inflow, outflow and extras cumulative since start).
@@ -71,6 +80,8 @@ public:
     void write_frame(double time, const float* depth, const float* vx, const float* vy);
     /// Append one sample to gauge number `gauge` (index into meta.gauge_names).
     void write_gauge(std::size_t gauge, const GaugeSample& s);
+    /// Append one sample to pump number `pump` (index into meta.pump_names).
+    void write_pump(std::size_t pump, const PumpSample& s);
     /// Append one mass-balance row.
     void write_mass_balance(const MassBalanceRow& row);
     /// Flush everything to disk (frames become readable by other processes).

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
 #include <type_traits>
@@ -211,6 +212,43 @@ std::vector<NamedField> read_extra(const Reader& r, hid_t root, const Grid2D& g)
     return extra;
 }
 
+/// Per-source values (State::values): group "values", one text per name holding the numbers in
+/// hexadecimal floating point (exact), and "order". A file without the group (written before any
+/// source kept values) has none.
+void write_values(const Writer& w, hid_t root, const std::vector<NamedValues>& values) {
+    h5::Handle grp = h5::group(w.id(H5Gcreate2(root, "values", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "values"));
+    std::vector<std::string> order;
+    for (const NamedValues& v : values) {
+        std::vector<std::string> numbers;
+        for (double x : v.values) {
+            char b[40];
+            std::snprintf(b, sizeof b, "%a", x);
+            numbers.push_back(b);
+        }
+        w.text(grp.get(), v.name.c_str(), join_lines(numbers));
+        order.push_back(v.name);
+    }
+    w.text(grp.get(), "order", join_lines(order));
+}
+
+std::vector<NamedValues> read_values(const Reader& r, hid_t root) {
+    if (H5Lexists(root, "values", H5P_DEFAULT) <= 0) return {};
+    h5::Handle grp = h5::group(H5Gopen2(root, "values", H5P_DEFAULT));
+    if (!grp) r.bad("values", "", "group missing");
+    std::vector<NamedValues> out;
+    for (const std::string& name : split_lines(r.text(grp.get(), "order"))) {
+        NamedValues v{name, {}};
+        for (const std::string& x : split_lines(r.text(grp.get(), name.c_str()))) {
+            char* end = nullptr;
+            const double d = std::strtod(x.c_str(), &end);
+            if (end == x.c_str() || *end != '\0') r.bad("values/" + name, x, "not a number");
+            v.values.push_back(d);
+        }
+        out.push_back(std::move(v));
+    }
+    return out;
+}
+
 constexpr const char* kLedgerVolumes[] = {"volume0", "rain", "inflow", "outflow", "positivity_fix"};
 
 void write_ledger(const Writer& w, hid_t root, const MassLedger& m) {
@@ -289,6 +327,7 @@ void write_state_file(const std::string& path, const State<Real>& s, const State
         w.scalar<std::int64_t>(root, "wet_cells", s.wet_cells);
         fields(w, root, s);
         write_extra(w, root, s.extra, s.grid);
+        write_values(w, root, s.values);
         write_ledger(w, root, s.ledger);
         w.ok(H5Fflush(root, H5F_SCOPE_GLOBAL), "flushing");
         w.ok(f.close(), "closing");
@@ -340,6 +379,7 @@ State<Real> read_state_file(const std::string& path, StateFileInfo* info) {
     s.wet_cells = r.exact<std::int64_t>(root, "wet_cells");
     fields(r, root, s);
     s.extra = read_extra(r, root, s.grid);
+    s.values = read_values(r, root);
     s.ledger = read_ledger(r, root);
     return s;
 }

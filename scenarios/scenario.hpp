@@ -68,6 +68,16 @@ struct InfiltrationConfig {
     double ia_ratio = 0.2;                           ///< scs_cn: initial abstraction / S
 };
 
+/// [[pump]]: a pump station (INTERFACE.md section 4).
+struct PumpConfig {
+    std::string name;
+    std::array<double, 2> at{};                  ///< intake, x and y
+    std::optional<std::array<double, 2>> to;     ///< discharge point; empty: out of the model
+    double capacity_m3_s = 0.0;                  ///< > 0
+    double on_depth = 0.0, off_depth = 0.0;      ///< m, 0 <= off < on
+    int index = 0;                               ///< position in the [[pump]] array
+};
+
 /// [[inflow]]: a hydrograph entering inside the domain (a river reach, a culvert).
 struct InflowConfig {
     std::string name;
@@ -126,6 +136,7 @@ struct Scenario {
     std::optional<DrainageConfig> drainage;
     std::optional<InfiltrationConfig> infiltration;
     std::vector<InflowConfig> inflows;
+    std::vector<PumpConfig> pumps;
     std::vector<GaugeConfig> gauges;
 
     // [output]

@@ -247,6 +247,7 @@ private:
     void load_drainage(const toml::table& root, Scenario& sc) const;
     void load_inflows(const toml::table& root, Scenario& sc) const;
     void load_infiltration(const toml::table& root, Scenario& sc) const;
+    void load_pumps(const toml::table& root, Scenario& sc) const;
     void load_gauges(const toml::table& root, Scenario& sc) const;
     void load_output(const toml::table& root, Scenario& sc) const;
 
@@ -259,7 +260,7 @@ std::string any_value(double) { return ""; }
 
 void Loader::load(const toml::table& root, Scenario& sc) const {
     check_keys(root, "", {"format", "name", "domain", "initial", "time", "solver", "boundary",
-                          "rain", "drainage", "infiltration", "inflow", "gauge", "output"});
+                          "rain", "drainage", "infiltration", "inflow", "pump", "gauge", "output"});
 
     if (const toml::node* n = root.get("format")) {
         const auto* i = n->as_integer();
@@ -285,6 +286,7 @@ void Loader::load(const toml::table& root, Scenario& sc) const {
     load_drainage(root, sc);
     load_infiltration(root, sc);
     load_inflows(root, sc);
+    load_pumps(root, sc);
     load_gauges(root, sc);
     load_output(root, sc);
 }
@@ -573,6 +575,41 @@ void Loader::load_infiltration(const toml::table& root, Scenario& sc) const {
         if (!(c.ia_ratio >= 0.0 && c.ia_ratio <= 1.0)) fail("infiltration.ia_ratio", *n, "must be in 0..1 (a fraction of S)");
     }
     sc.infiltration = std::move(c);
+}
+
+void Loader::load_pumps(const toml::table& root, Scenario& sc) const {
+    const auto tables = table_array(root, "pump");
+    for (size_t k = 0; k < tables.size(); ++k) {
+        const toml::table& t = *tables[k];
+        const std::string p = "pump[" + std::to_string(k) + "]";
+        check_keys(t, p, {"name", "x", "y", "to", "capacity_m3_s", "on_depth", "off_depth"});
+        PumpConfig c;
+        c.index = static_cast<int>(k);
+        const auto required = [&](const char* key, const char* what) -> const toml::node& {
+            const toml::node* n = t.get(key);
+            if (!n) fail(p + "." + key, "", std::string("missing required key (") + what + ")");
+            return *n;
+        };
+        const toml::node& name = required("name", "a name for the result's /pumps group");
+        c.name = string(name, p + ".name");
+        for (const PumpConfig& other : sc.pumps)
+            if (other.name == c.name) fail(p + ".name", name, "another [[pump]] has this name");
+        c.at = {number(required("x", "intake, map x"), p + ".x"), number(required("y", "intake, map y"), p + ".y")};
+        if (const toml::node* to = t.get("to")) c.to = point(*to, p + ".to");
+        const toml::node& cap = required("capacity_m3_s", "m3/s");
+        c.capacity_m3_s = number(cap, p + ".capacity_m3_s");
+        if (!(c.capacity_m3_s > 0.0)) fail(p + ".capacity_m3_s", cap, "must be greater than zero (m3/s)");
+        if (!(c.capacity_m3_s <= kMaxDischarge)) fail(p + ".capacity_m3_s", cap, kDischargeWhy);
+        const toml::node& on = required("on_depth", "m at the intake at which the pump starts");
+        const toml::node& off = required("off_depth", "m at the intake at which it stops");
+        c.on_depth = number(on, p + ".on_depth");
+        c.off_depth = number(off, p + ".off_depth");
+        if (!(c.off_depth >= 0.0)) fail(p + ".off_depth", off, "must not be negative (m)");
+        if (!(c.on_depth <= kMaxLevel)) fail(p + ".on_depth", on, kLevelWhy);
+        if (!(c.off_depth < c.on_depth))
+            fail(p + ".off_depth", off, "must be below on_depth (" + fmt_g3(c.on_depth) + " m): the pump stops below where it starts");
+        sc.pumps.push_back(std::move(c));
+    }
 }
 
 void Loader::load_inflows(const toml::table& root, Scenario& sc) const {

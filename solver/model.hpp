@@ -84,6 +84,18 @@ struct InflowSpec {
     TimeSeries discharge;                    ///< m3/s >= 0, piecewise linear
 };
 
+/// A pump station (scenario [[pump]]): takes water from its intake cell at `capacity` while it
+/// runs, starting when the intake depth reaches `on_depth` and stopping at `off_depth`
+/// (hysteresis); the water goes to the discharge cell, or out of the model (booked as `pumped`).
+struct PumpSpec {
+    std::string name;
+    int i = 0, j = 0;           ///< intake cell
+    int to_i = -1, to_j = -1;   ///< discharge cell; -1: out of the model
+    double capacity = 0.0;      ///< m3/s > 0
+    double on_depth = 0.0;      ///< m
+    double off_depth = 0.0;     ///< m, < on_depth
+};
+
 struct ModelSetup {
     Grid2D grid;
     /// Per cell, nx*ny row-major (row 0 = north): bed elevation (NaN = outside the domain),
@@ -94,6 +106,7 @@ struct ModelSetup {
     DrainageSpec drainage;
     InfiltrationSpec infiltration;
     std::vector<InflowSpec> inflows;        ///< booked with the boundaries' inflow
+    std::vector<PumpSpec> pumps;
     std::vector<GaugeSpec> gauges;
     SolverOptions options;
 };

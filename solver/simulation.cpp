@@ -133,6 +133,7 @@ BasicSimulation<Real>::BasicSimulation(ModelSetup setup) : setup_(std::move(setu
     }
     if (setup_.infiltration.model != InfiltrationSpec::Model::None)
         add_source(std::make_unique<InfiltrationSource<Real>>(std::move(setup_.infiltration)));
+    if (!setup_.pumps.empty()) add_source(std::make_unique<PumpSource<Real>>(setup_.pumps));
     if (!setup_.inflows.empty()) add_source(std::make_unique<InflowSource<Real>>(setup_.inflows));
 }
 
@@ -182,6 +183,12 @@ void BasicSimulation<Real>::restore_state(const State<Real>& s) {
                                         state_.extra[k].name + " was expected");
         check(s.extra[k].values.size(), s.extra[k].name.c_str(), true);
     }
+    if (s.values.size() != state_.values.size())
+        throw std::invalid_argument("restore_state: the state's source values are not the simulation's");
+    for (std::size_t k = 0; k < s.values.size(); ++k)
+        if (s.values[k].name != state_.values[k].name || s.values[k].values.size() != state_.values[k].values.size())
+            throw std::invalid_argument("restore_state: source values " + s.values[k].name + " where " +
+                                        state_.values[k].name + " were expected");
     if (s.ledger.terms.size() != state_.ledger.terms.size())
         throw std::invalid_argument("restore_state: the state's ledger terms are not the simulation's");
     for (std::size_t k = 0; k < s.ledger.terms.size(); ++k)
@@ -205,29 +212,28 @@ void BasicSimulation<Real>::add_source(std::unique_ptr<SourceTerm<Real>> source)
     if (terms.empty()) throw std::invalid_argument("add_source: a source must book at least one ledger term");
     // Interior inflows add to the built-in inflow (INTERFACE.md section 4): a source whose only
     // term is an adding "inflow" books there.
-    if (terms.size() == 1 && terms[0].name == "inflow" && terms[0].adds) {
-        source_first_term_.push_back(state_.ledger.terms.size());
-        source_books_inflow_.push_back(true);
-        for (const std::string& f : source->state_fields())
-            if (state_.extra_field(f)) throw std::invalid_argument("add_source: state field " + f + " exists");
-        for (const std::string& f : source->state_fields()) state_.extra.push_back({f, Field<double>(grid_, 0.0)});
-        sources_.push_back(std::move(source));
-        return;
-    }
-    for (const LedgerTerm& t : terms) {
-        for (const char* builtin : {"volume0", "rain", "inflow", "outflow", "positivity_fix", "volume", "error"})
-            if (t.name == builtin) throw std::invalid_argument("add_source: ledger term name " + t.name + " is built in");
-        if (state_.ledger.term(t.name)) throw std::invalid_argument("add_source: ledger term " + t.name + " exists");
-    }
-    for (const std::string& f : source->state_fields())
+    const bool books_inflow = terms.size() == 1 && terms[0].name == "inflow" && terms[0].adds;
+    if (!books_inflow)
+        for (const LedgerTerm& t : terms) {
+            for (const char* builtin : {"volume0", "rain", "inflow", "outflow", "positivity_fix", "volume", "error"})
+                if (t.name == builtin) throw std::invalid_argument("add_source: ledger term name " + t.name + " is built in");
+            if (state_.ledger.term(t.name)) throw std::invalid_argument("add_source: ledger term " + t.name + " exists");
+        }
+    const std::vector<std::string> fields = source->state_fields();
+    const std::vector<std::pair<std::string, std::size_t>> values = source->state_values();
+    for (const std::string& f : fields)
         if (state_.extra_field(f)) throw std::invalid_argument("add_source: state field " + f + " exists");
+    for (const auto& v : values)
+        if (state_.extra_values(v.first)) throw std::invalid_argument("add_source: state values " + v.first + " exist");
     source_first_term_.push_back(state_.ledger.terms.size());
-    source_books_inflow_.push_back(false);
-    for (LedgerTerm& t : terms) {
-        t.volume = 0.0;
-        state_.ledger.terms.push_back(std::move(t));
-    }
-    for (const std::string& f : source->state_fields()) state_.extra.push_back({f, Field<double>(grid_, 0.0)});
+    source_books_inflow_.push_back(books_inflow);
+    if (!books_inflow)
+        for (LedgerTerm& t : terms) {
+            t.volume = 0.0;
+            state_.ledger.terms.push_back(std::move(t));
+        }
+    for (const std::string& f : fields) state_.extra.push_back({f, Field<double>(grid_, 0.0)});
+    for (const auto& v : values) state_.values.push_back({v.first, std::vector<double>(v.second, 0.0)});
     sources_.push_back(std::move(source));
 }
 

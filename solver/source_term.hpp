@@ -10,6 +10,7 @@
 // step reads (wave speeds, wet cells, monitors, dry-tile flags) from the state the sources left,
 // so water a source puts on dry land limits the next dt and is swept (docs/solver.md).
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "mesh/field.hpp"
@@ -45,6 +46,9 @@ public:
     /// Names of the per-cell fields the source carries from step to step (State::extra; created
     /// at 0 by add_source, restored with the state); none by default.
     virtual std::vector<std::string> state_fields() const { return {}; }
+    /// Names and sizes of the state the source carries that is not per cell (State::values;
+    /// created at 0 by add_source, restored with the state); none by default.
+    virtual std::vector<std::pair<std::string, std::size_t>> state_values() const { return {}; }
     /// Checks the source against the grid when it is added (sizes, values); throws
     /// std::invalid_argument.
     virtual void check(const Grid2D& grid) const { (void)grid; }
@@ -102,5 +106,29 @@ private:
 
 extern template class InflowSource<double>;
 extern template class InflowSource<float>;
+
+struct PumpSpec;
+
+/// Pump stations (ModelSetup::pumps; docs/processes.md). Per step and pump, on the state after the
+/// fluxes: a stopped pump starts when its intake depth h >= on_depth, a running one stops when
+/// h <= off_depth; running, it takes min(capacity dt, (h - off_depth) area) from the intake (and
+/// stops when that reaches the off depth), and puts it into the discharge cell or books it as
+/// `pumped`. State values per pump: pump_running (0/1), pump_volume (m3 moved since t = 0),
+/// pump_running_time (s at capacity: pump_volume / capacity, exactly).
+template <class Real>
+class PumpSource : public SourceTerm<Real> {
+public:
+    explicit PumpSource(std::vector<PumpSpec> pumps);
+    std::vector<LedgerTerm> ledger_terms() const override { return {{"pumped", false, 0.0}}; }
+    std::vector<std::pair<std::string, std::size_t>> state_values() const override;
+    void check(const Grid2D& grid) const override;
+    void apply(SourceContext<Real>& ctx, double t, double dt, double* booked) override;
+
+private:
+    std::vector<PumpSpec> pumps_;
+};
+
+extern template class PumpSource<double>;
+extern template class PumpSource<float>;
 
 }  // namespace floodsim

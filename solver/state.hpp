@@ -20,6 +20,13 @@ struct NamedField {
     Field<double> values;
 };
 
+/// Values a source term carries from step to step that are not per cell (e.g. a pump's running
+/// flag), one vector per name.
+struct NamedValues {
+    std::string name;
+    std::vector<double> values;
+};
+
 template <class Real>
 struct State {
     /// The grid the fields live on (restore_state checks it against the simulation's).
@@ -46,6 +53,8 @@ struct State {
     std::int64_t wet_cells = 0;
     /// Per-cell state of the source terms, one field per name (in registration order).
     std::vector<NamedField> extra;
+    /// Per-source state that is not per cell, one entry per name (in registration order).
+    std::vector<NamedValues> values;
 
     /// The extra field of that name, or nullptr.
     const Field<double>* extra_field(const std::string& name) const {
@@ -56,6 +65,17 @@ struct State {
     Field<double>* extra_field(const std::string& name) {
         for (NamedField& f : extra)
             if (f.name == name) return &f.values;
+        return nullptr;
+    }
+    /// The per-source values of that name, or nullptr.
+    const std::vector<double>* extra_values(const std::string& name) const {
+        for (const NamedValues& v : values)
+            if (v.name == name) return &v.values;
+        return nullptr;
+    }
+    std::vector<double>* extra_values(const std::string& name) {
+        for (NamedValues& v : values)
+            if (v.name == name) return &v.values;
         return nullptr;
     }
 };

@@ -102,6 +102,12 @@ struct RunSummary {
     double max_depth = 0.0;        ///< m, over the domain and the run
     double flooded_area_m2 = 0.0;  ///< cells whose max depth > 0.01 m
     MassBalance mass;
+    /// Pump stations ([[pump]]): volume moved (m3) and time at capacity (s) over the run.
+    struct Pump {
+        std::string name;
+        double volume = 0.0, running_time = 0.0;
+    };
+    std::vector<Pump> pumps;
 };
 
 enum class RunStatus {
