@@ -147,6 +147,23 @@ std::string scenario_name(const std::string& toml) {
     return {};
 }
 
+/// The members of a group in creation order where it was tracked, else by name.
+std::vector<std::string> member_names(hid_t group) {
+    std::vector<std::string> names;
+    auto collect = [](hid_t, const char* name, const H5L_info_t*, void* data) -> herr_t {
+        static_cast<std::vector<std::string>*>(data)->emplace_back(name);
+        return 0;
+    };
+    hsize_t idx = 0;
+    if (H5Literate(group, H5_INDEX_CRT_ORDER, H5_ITER_INC, &idx, collect, &names) < 0) {
+        H5Eclear2(H5E_DEFAULT);
+        names.clear();
+        idx = 0;
+        H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, &idx, collect, &names);
+    }
+    return names;
+}
+
 struct MaxDepthStats {
     double max = std::numeric_limits<double>::quiet_NaN();
     std::size_t flooded = 0, valid = 0;
@@ -257,20 +274,9 @@ std::string describe_parsed(const std::string& path, bool sealed) {
         << " cells with max depth > 0.01 m)\n";
 
     // Gauges, in creation order where it was tracked, else by name.
-    std::vector<std::string> gauge_names;
     if (H5Lexists(root, "gauges", H5P_DEFAULT) > 0) {
         h5::Handle g = h5::group(H5Gopen2(root, "gauges", H5P_DEFAULT));
-        auto collect = [](hid_t, const char* name, const H5L_info_t*, void* data) -> herr_t {
-            static_cast<std::vector<std::string>*>(data)->emplace_back(name);
-            return 0;
-        };
-        hsize_t idx = 0;
-        if (H5Literate(g.get(), H5_INDEX_CRT_ORDER, H5_ITER_INC, &idx, collect, &gauge_names) < 0) {
-            H5Eclear2(H5E_DEFAULT);
-            gauge_names.clear();
-            idx = 0;
-            H5Literate(g.get(), H5_INDEX_NAME, H5_ITER_INC, &idx, collect, &gauge_names);
-        }
+        const std::vector<std::string> gauge_names = member_names(g.get());
         out << "  gauges:        " << gauge_names.size() << "\n";
         for (const auto& name : gauge_names) {
             const auto t = read_series(g.get(), name + "/time").value_or(std::vector<double>{});
@@ -289,22 +295,25 @@ std::string describe_parsed(const std::string& path, bool sealed) {
         out << "  gauges:        0\n";
     }
 
+    // Pump stations: volume moved and time at capacity over the run.
+    if (H5Lexists(root, "pumps", H5P_DEFAULT) > 0) {
+        h5::Handle g = h5::group(H5Gopen2(root, "pumps", H5P_DEFAULT));
+        const std::vector<std::string> names = member_names(g.get());
+        out << "  pumps:         " << names.size() << "\n";
+        for (const auto& name : names) {
+            const auto v = read_series(g.get(), name + "/volume").value_or(std::vector<double>{});
+            const auto rt = read_series(g.get(), name + "/running_time").value_or(std::vector<double>{});
+            out << "    " << name << ": " << v.size() << " samples";
+            if (!v.empty() && !rt.empty()) out << ", " << fmt(v.back()) << " m3 in " << fmt_time(rt.back()) << " at capacity";
+            out << "\n";
+        }
+    }
+
     // Final mass-balance row; relative error against all the water that was ever there:
     // initial volume (first row) + rain + inflow.
     if (H5Lexists(root, "mass_balance", H5P_DEFAULT) > 0) {
         h5::Handle mb = h5::group(H5Gopen2(root, "mass_balance", H5P_DEFAULT));
-        std::vector<std::string> cols;
-        hsize_t idx = 0;
-        auto collect = [](hid_t, const char* name, const H5L_info_t*, void* data) -> herr_t {
-            static_cast<std::vector<std::string>*>(data)->emplace_back(name);
-            return 0;
-        };
-        if (H5Literate(mb.get(), H5_INDEX_CRT_ORDER, H5_ITER_INC, &idx, collect, &cols) < 0) {
-            H5Eclear2(H5E_DEFAULT);
-            cols.clear();
-            idx = 0;
-            H5Literate(mb.get(), H5_INDEX_NAME, H5_ITER_INC, &idx, collect, &cols);
-        }
+        const std::vector<std::string> cols = member_names(mb.get());
         const auto t = read_series(mb.get(), "time").value_or(std::vector<double>{});
         if (t.empty()) {
             out << "  mass balance:  no rows\n";

@@ -233,4 +233,97 @@ TEST(CliProcesses, BadInfiltrationIsRefused) {
     refused("model = \"horton\"\nf0_mm_h = 60\nfc_mm_h = 10\nk_h = 0\n", {"s.toml", "infiltration.k_h", "0"});
 }
 
+// A pump at a sump of the flat basin (a cell 0.3 m deeper) under 100 mm/h: the result's
+// /pumps/sump series (discharge, running, volume, running_time), pumped volume = capacity x
+// running time, never running below its off depth, pumped column = volume, balance closed.
+TEST(CliProcesses, PumpRunsWithHysteresis) {
+    TempDir d;
+    std::string dem = "ncols 12\nnrows 10\nxllcorner 500000\nyllcorner 3800000\ncellsize 10\nNODATA_value -9999\n";
+    for (int j = 0; j < 10; ++j) {
+        for (int i = 0; i < 12; ++i) dem += std::string(i ? " " : "") + (i == 5 && j == 4 ? "9.7" : "10");
+        dem += "\n";
+    }
+    write_text(d / "basin.asc", dem);
+    write_text(d / "s.toml", R"(format = 1
+[domain]
+dem = "basin.asc"
+manning = 0.03
+[time]
+duration = "2h"
+output_interval = "30min"
+gauge_interval = "10s"
+[solver]
+threads = 1
+[rain]
+intensity_mm_h = 100.0
+[[pump]]
+name = "sump"
+x = 500055.0
+y = 3800055.0
+capacity_m3_s = 2.0
+on_depth = 0.4
+off_depth = 0.32
+[[gauge]]
+name = "intake"
+x = 500055.0
+y = 3800055.0
+[output]
+file = "out/pump.h5"
+)");
+    const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    EXPECT_NE(r.out.find("pump            sump"), std::string::npos) << r.out;
+    Hid f = open_h5(d / "out/pump.h5");
+    const auto t = read_dataset<double>(f, "/pumps/sump/time").v;
+    const auto q = read_dataset<double>(f, "/pumps/sump/discharge").v;
+    const auto running = read_dataset<double>(f, "/pumps/sump/running").v;
+    const auto volume = read_dataset<double>(f, "/pumps/sump/volume").v;
+    const auto rt = read_dataset<double>(f, "/pumps/sump/running_time").v;
+    const auto depth = read_dataset<double>(f, "/gauges/intake/depth").v;
+    ASSERT_EQ(t.size(), depth.size());
+    ASSERT_GT(t.size(), 100u);
+    int starts = 0;
+    double integral = 0.0;
+    for (std::size_t k = 0; k < t.size(); ++k) {
+        if (running[k] != 0.0) EXPECT_GT(depth[k], 0.32 - 1e-9) << "t = " << t[k];
+        if (k > 0) {
+            starts += running[k] != 0.0 && running[k - 1] == 0.0;
+            integral += q[k] * (t[k] - t[k - 1]);
+            EXPECT_LE(q[k], 2.0 * (1 + 1e-12));
+        }
+    }
+    EXPECT_GE(starts, 2);  // it cycles
+    EXPECT_NEAR(volume.back(), 2.0 * rt.back(), 1e-12 * volume.back());
+    EXPECT_NEAR(integral, volume.back(), 1e-9 * volume.back());
+    EXPECT_NEAR(last(f, "/mass_balance/pumped"), volume.back(), 1e-9 * volume.back());
+    const double rain = 100.0 / 3.6e6 * 7200.0 * kArea;
+    EXPECT_LT(std::abs(last(f, "/mass_balance/error")), 1e-9 * rain);
+    const ProcResult info = run_floodsim({"info", (d / "out/pump.h5").string()});
+    EXPECT_NE(info.out.find("pumps:         1"), std::string::npos) << info.out;
+}
+
+// Bad [[pump]] values: exit 2, one line naming the file, the key and the value; nothing written.
+TEST(CliProcesses, BadPumpIsRefused) {
+    TempDir d;
+    write_flat_basin(d / "basin.asc");
+    const std::string head = "format = 1\n[domain]\ndem = \"basin.asc\"\n[time]\nduration = 60\n[output]\nfile = \"out/x.h5\"\n";
+    const std::string at = "x = 500055.0\ny = 3800055.0\n";
+    const auto refused = [&](const std::string& pump, std::vector<std::string> parts) {
+        write_text(d / "s.toml", head + "[[pump]]\nname = \"p\"\n" + pump);
+        const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
+        EXPECT_EQ(r.status, 2) << describe(r);
+        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+        for (const std::string& p : parts) EXPECT_NE(r.err.find(p), std::string::npos) << p << " not in " << r.err;
+        EXPECT_FALSE(fs::exists(d / "out"));
+    };
+    refused(at + "capacity_m3_s = -1\non_depth = 0.3\noff_depth = 0.1\n", {"s.toml", "pump[0].capacity_m3_s", "-1"});
+    refused(at + "capacity_m3_s = 0\non_depth = 0.3\noff_depth = 0.1\n", {"s.toml", "pump[0].capacity_m3_s", "0"});
+    refused(at + "capacity_m3_s = 1\non_depth = 0.3\noff_depth = 0.3\n", {"s.toml", "pump[0].off_depth", "0.3"});
+    refused(at + "capacity_m3_s = 1\non_depth = 0.3\noff_depth = 0.5\n", {"s.toml", "pump[0].off_depth", "0.5"});
+    refused(at + "capacity_m3_s = 1\non_depth = 0.3\noff_depth = -0.1\n", {"s.toml", "pump[0].off_depth", "-0.1"});
+    refused(at + "capacity_m3_s = 1\non_depth = 0.3\n", {"s.toml", "pump[0].off_depth"});
+    refused("x = 400000.0\ny = 3800055.0\ncapacity_m3_s = 1\non_depth = 0.3\noff_depth = 0.1\n", {"s.toml", "pump[0].x", "400000"});
+    refused(at + "to = [600000.0, 3800055.0]\ncapacity_m3_s = 1\non_depth = 0.3\noff_depth = 0.1\n", {"s.toml", "pump[0].to", "600000"});
+}
+
 }  // namespace
