@@ -38,12 +38,12 @@ inline double scs_s(double cn) { return 0.0254 * (1000.0 / cn - 10.0); }
 inline double horton_time(double d, double f0, double fc, double k, double e, double dt) {
     const double a = (f0 - fc) * e / k;
     double tau = d / (fc + (f0 - fc) * e);  // at the initial capacity: never beyond the root
-    for (int it = 0; it < 30; ++it) {
+    for (int it = 0; it < 20; ++it) {
         const double ek = std::exp(-k * tau);
         const double g = fc * tau + a * (1.0 - ek) - d;
         const double step = g / (fc + a * k * ek);
         tau -= step;
-        if (std::abs(step) <= 1e-14 * std::max(tau, 1e-300)) break;
+        if (std::abs(step) <= 1e-13 * dt) break;
     }
     return std::clamp(tau, 0.0, dt);
 }
@@ -104,6 +104,13 @@ InfiltrationSource<Real>::InfiltrationSource(InfiltrationSpec spec) : spec_(std:
         case Model::None:
             throw std::invalid_argument("infiltration: no model");
     }
+    // What the steps read: Green-Ampt's psi dtheta, SCS-CN's S (m), per cell or uniform.
+    if (spec_.model == Model::GreenAmpt) {
+        const std::size_t n = std::max(spec_.psi.size(), spec_.dtheta.size());
+        for (std::size_t c = 0; c < n; ++c) b_.push_back(at(spec_.psi, c) * at(spec_.dtheta, c));
+    }
+    if (spec_.model == Model::ScsCn)
+        for (double cn : spec_.cn) s_.push_back(scs_s(cn));
 }
 
 template <class Real>
@@ -122,6 +129,42 @@ void InfiltrationSource<Real>::check(const Grid2D& grid) const {
             throw std::invalid_argument("infiltration: a parameter raster has the wrong size");
 }
 
+namespace {
+
+/// A parameter read per cell: one value (stride 0) or one per cell.
+struct Param {
+    const double* p;
+    std::size_t stride;
+    double operator[](std::size_t k) const { return p[k * stride]; }
+};
+Param param(const std::vector<double>& v) { return {v.data(), v.size() == 1 ? std::size_t{0} : std::size_t{1}}; }
+
+/// Takes min(h, potential) from every domain cell of a row (potential(i, k, cum[i]) in m, k the
+/// cell's index), keeping velocities; adds what it took to cum[i]; returns the row's sum (m).
+template <class Real, class Potential>
+double take_row(Real* __restrict h, Real* __restrict hu, Real* __restrict hv, const Real* __restrict z,
+                double* __restrict cum, int nx, std::size_t k0, Real dry, Real wall_half, Potential potential) {
+    double taken = 0.0;
+#pragma omp simd reduction(+ : taken)
+    for (int i = 0; i < nx; ++i) {
+        const Real h0 = h[i];
+        const bool on = z[i] < wall_half && h0 > Real(0);
+        const double pot = potential(i, k0 + static_cast<std::size_t>(i), cum[i]);
+        // Takes at most the water present (in Real: exactly what leaves the cell).
+        const Real hn = on ? std::max(Real(0.0), static_cast<Real>(h0 - static_cast<Real>(pot))) : h0;
+        const double d = static_cast<double>(h0) - static_cast<double>(hn);
+        const Real keep = on ? hn / h0 : Real(1);  // the same velocity
+        hu[i] = on && hn < dry ? Real(0) : hu[i] * keep;
+        hv[i] = on && hn < dry ? Real(0) : hv[i] * keep;
+        h[i] = hn;
+        cum[i] += d;
+        taken += d;
+    }
+    return taken;
+}
+
+}  // namespace
+
 template <class Real>
 void InfiltrationSource<Real>::apply(SourceContext<Real>& ctx, double t, double dt, double* booked) {
     (void)t;
@@ -137,10 +180,14 @@ void InfiltrationSource<Real>::apply(SourceContext<Real>& ctx, double t, double 
     const double rain = ctx.rain_depth;
     std::vector<double> rows(g.ny, 0.0);
     const InfiltrationSpec& sp = spec_;
-    // The Horton factor over a whole step, per distinct k (uniform k: one exp per step).
-    const double horton_ek = sp.model == Model::Horton && sp.k.size() == 1 ? std::exp(-sp.k[0] * dt) : 0.0;
+    const Model model = sp.model;
+    const std::vector<double>& b_cells = b_;
+    const std::vector<double>& s_cells = s_;
+    // Horton's decay over a whole step, for a uniform k: one exp per step.
+    const double horton_ek = model == Model::Horton && sp.k.size() == 1 ? std::exp(-sp.k[0] * dt) : 0.0;
+    const int nx = g.nx;
 #pragma omp parallel for schedule(static) num_threads(ctx.threads) default(none) \
-    shared(g, st, fcum, second, z, rows, sp) firstprivate(dt, dry, wall_half, rain, horton_ek)
+    shared(g, st, fcum, second, z, rows, sp, b_cells, s_cells) firstprivate(nx, dt, dry, wall_half, rain, horton_ek, model)
     for (int j = 0; j < g.ny; ++j) {
         Real* h = st.h.row(j);
         Real* hu = st.hu.row(j);
@@ -148,58 +195,47 @@ void InfiltrationSource<Real>::apply(SourceContext<Real>& ctx, double t, double 
         const Real* zr = z.row(j);
         double* fr = fcum.row(j);
         double* sr = second ? second->row(j) : nullptr;
-        const std::size_t k0 = static_cast<std::size_t>(j) * g.nx;
-        double taken = 0.0;
-        for (int i = 0; i < g.nx; ++i) {
-            if (!(zr[i] < wall_half)) continue;
-            const std::size_t k = k0 + i;
-            double potential = 0.0;
-            switch (sp.model) {
-                case Model::GreenAmpt:
-                    potential = green_ampt_step(fr[i], at(sp.ks, k), at(sp.psi, k) * at(sp.dtheta, k), dt);
-                    break;
-                case Model::Horton: {
-                    const double kk = at(sp.k, k), f0 = at(sp.f0, k), fc = at(sp.fc, k);
-                    const double e = 1.0 - sr[i];
-                    const double ek = sp.k.size() == 1 ? horton_ek : std::exp(-kk * dt);
-                    potential = fc * dt + (f0 - fc) * e * (1.0 - ek) / kk;
-                    break;
-                }
-                case Model::ScsCn: {
-                    const double s = scs_s(at(sp.cn, k));
-                    const double p = sr[i] + rain;
-                    sr[i] = p;
-                    potential = std::max(0.0, scs_abstraction(p, s, sp.ia_ratio * s) - fr[i]);
-                    break;
-                }
-                case Model::None:
-                    break;
-            }
-            const Real h0 = h[i];
-            if (!(h0 > Real(0.0)) || !(potential > 0.0)) continue;
-            // Takes at most the water present (in Real: exactly what leaves the cell).
-            const Real hn = std::max(Real(0.0), static_cast<Real>(h0 - static_cast<Real>(potential)));
-            const double d = static_cast<double>(h0) - static_cast<double>(hn);
-            h[i] = hn;
-            if (hn < dry) {
-                hu[i] = hv[i] = Real(0.0);
-            } else {
-                hu[i] = hu[i] * (hn / h0);  // the same velocity
-                hv[i] = hv[i] * (hn / h0);
-            }
-            fr[i] += d;
-            taken += d;
-            if (sp.model == Model::Horton) {
-                // Advance the decay by the time spent at capacity: the whole step when the cell
-                // took its potential, less when the water ran out.
-                const double kk = at(sp.k, k), e = 1.0 - sr[i];
-                const double ek = sp.k.size() == 1 ? horton_ek : std::exp(-kk * dt);
-                const double e_new = d >= potential ? e * ek
-                                                    : e * std::exp(-kk * horton_time(d, at(sp.f0, k), at(sp.fc, k), kk, e, dt));
+        const std::size_t k0 = static_cast<std::size_t>(j) * nx;
+        if (model == Model::GreenAmpt) {
+            const Param ks = param(sp.ks), b = param(b_cells);
+            rows[j] = take_row(h, hu, hv, zr, fr, nx, k0, dry, wall_half,
+                               [&](int, std::size_t k, double f) { return green_ampt_step(f, ks[k], b[k], dt); });
+        } else if (model == Model::ScsCn) {
+            const Param s = param(s_cells);
+            const double ia_ratio = sp.ia_ratio;
+            // The rain the step put on every domain cell, then the abstraction of the total so far
+            // that is still to be taken.
+#pragma omp simd
+            for (int i = 0; i < nx; ++i) sr[i] += zr[i] < wall_half ? rain : 0.0;
+            rows[j] = take_row(h, hu, hv, zr, fr, nx, k0, dry, wall_half, [&](int i, std::size_t k, double f) {
+                return std::max(0.0, scs_abstraction(sr[i], s[k], ia_ratio * s[k]) - f);
+            });
+        } else {
+            const Param f0 = param(sp.f0), fc = param(sp.fc), kk = param(sp.k);
+            const bool uniform_k = sp.k.size() == 1;
+            // The potential over the step at capacity, from the decay state e = 1 - sr.
+            const auto potential = [&](int i, std::size_t k) {
+                const double ek = uniform_k ? horton_ek : std::exp(-kk[k] * dt);
+                return fc[k] * dt + (f0[k] - fc[k]) * (1.0 - sr[i]) * (1.0 - ek) / kk[k];
+            };
+            for (int i = 0; i < nx; ++i) {
+                const Real h0 = h[i];
+                if (!(zr[i] < wall_half) || !(h0 > Real(0))) continue;
+                const std::size_t k = k0 + static_cast<std::size_t>(i);
+                const double pot = potential(i, k);
+                const double f_before = fr[i];
+                rows[j] += take_row(h + i, hu + i, hv + i, zr + i, fr + i, 1, k, dry, wall_half,
+                                    [&](int, std::size_t, double) { return pot; });
+                const double d = fr[i] - f_before;
+                // The decay advances by the whole step when the cell took its potential (the water
+                // was enough: rounding aside, d = pot), else by the time at capacity that took d.
+                const double e = 1.0 - sr[i];
+                const double ek = uniform_k ? horton_ek : std::exp(-kk[k] * dt);
+                const bool limited = static_cast<double>(h0) < pot;
+                const double e_new = !limited ? e * ek : e * std::exp(-kk[k] * horton_time(d, f0[k], fc[k], kk[k], e, dt));
                 sr[i] = 1.0 - e_new;
             }
         }
-        rows[j] = taken;
     }
     double taken = 0.0;
     for (int j = 0; j < g.ny; ++j) taken += rows[j];

@@ -25,11 +25,14 @@ public:
     explicit InfiltrationSource(InfiltrationSpec spec);
     std::vector<LedgerTerm> ledger_terms() const override { return {{"infiltration", false, 0.0}}; }
     std::vector<std::string> state_fields() const override;
+    bool adds_water() const override { return false; }
     void check(const Grid2D& grid) const override;
     void apply(SourceContext<Real>& ctx, double t, double dt, double* booked) override;
 
 private:
     InfiltrationSpec spec_;
+    std::vector<double> b_;  ///< Green-Ampt: psi dtheta (m), one value or one per cell
+    std::vector<double> s_;  ///< SCS-CN: S (m), one value or one per cell
 };
 
 extern template class InfiltrationSource<double>;

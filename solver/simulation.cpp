@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "solver/float_monitors.hpp"
 #include "solver/hydrostatic_reconstruction.hpp"
 #include "solver/infiltration.hpp"
 #include "solver/velocity.hpp"
@@ -238,46 +239,78 @@ void BasicSimulation<Real>::add_source(std::unique_ptr<SourceTerm<Real>> source)
 }
 
 template <class Real>
-void BasicSimulation<Real>::measure_state(float t_arrival, bool drain_bound) {
+void BasicSimulation<Real>::measure_state(float t_arrival, bool drain_bound, bool monitors) {
+    // Row by row, in loops gcc vectorises (selects, no branches): this pass runs after the sources
+    // of every step that has any, over the whole grid. Neighbours across the grid's edge (ghost
+    // values, whatever they hold) count for nothing, as walls do through their bed.
     const Grid2D& g = grid_;
     const SolverOptions& o = setup_.options;
     const double gr = o.gravity, eps4 = std::pow(o.velocity_eps, 4), dry = o.dry_depth;
-    const double cfl = o.cfl, dx_over_dy = g.dx / g.dy;
+    const double drain = drain_bound ? o.cfl : 0.0, dx_over_dy = g.dx / g.dy;
+    const Real wall_half = static_cast<Real>(0.5 * kWallElevation);
     const float arrival_depth = static_cast<float>(o.arrival_depth);
     double sx = state_.smax_x, sy = state_.smax_y;
     Real hmax = static_cast<Real>(state_.inertial_hmax);
     std::int64_t wet = 0;
     State<Real>& st = state_;
     const Field<Real>& Z = z_;
-#pragma omp parallel for schedule(static) num_threads(threads_) default(none) shared(g, st, Z) \
-    firstprivate(gr, eps4, dry, cfl, dx_over_dy, drain_bound, arrival_depth, t_arrival) \
+    const int nx = g.nx, ny = g.ny;
+#pragma omp parallel num_threads(threads_) default(none) shared(st, Z) \
+    firstprivate(nx, ny, gr, eps4, dry, drain, dx_over_dy, wall_half, arrival_depth, t_arrival, monitors) \
     reduction(max : sx, sy, hmax) reduction(+ : wet)
-    for (int j = 0; j < g.ny; ++j)
-        for (int i = 0; i < g.nx; ++i) {
-            if (!(Z(i, j) < 0.5 * kWallElevation)) continue;
-            const double h = st.h(i, j);
-            hmax = std::max(hmax, st.h(i, j));
-            if (!(h > 0.0)) continue;
-            wet += h >= dry ? 1 : 0;
-            const double c = std::sqrt(gr * h);
-            const double u = desingularised_velocity<double>(h, st.hu(i, j), eps4);
-            const double v = desingularised_velocity<double>(h, st.hv(i, j), eps4);
-            sx = std::max(sx, std::abs(u) + c);
-            sy = std::max(sy, std::abs(v) + c);
-            if (drain_bound) {  // the sweep's bound on a cell draining through its faces (sweep_fv1)
-                auto share = [&](int a, int b) {
-                    if (a < 0 || a >= g.nx || b < 0 || b >= g.ny) return 0.0;
-                    const FaceDepths<Real> r = reconstruct_face<Real>(st.h(i, j), Z(i, j), st.h(a, b), Z(a, b));
-                    return static_cast<double>(drain_share<Real>(r.hl, r.hr));
+    {
+        std::vector<Real> speed(static_cast<std::size_t>(nx)), hm(static_cast<std::size_t>(nx));
+#pragma omp for schedule(static)
+        for (int j = 0; j < ny; ++j) {
+            const Real* h = st.h.row(j);
+            const Real* hn = st.h.row(j - 1);
+            const Real* hs = st.h.row(j + 1);
+            const Real* z = Z.row(j);
+            const Real* zn = Z.row(j - 1);
+            const Real* zs = Z.row(j + 1);
+            const Real* hu = st.hu.row(j);
+            const Real* hv = st.hv.row(j);
+            const Real n_on = j > 0 ? Real(1) : Real(0), s_on = j + 1 < ny ? Real(1) : Real(0);
+            Real* sp = speed.data();
+            Real* hmon = hm.data();
+            double rsx = sx, rsy = sy;
+            Real rh = hmax;
+            std::int64_t rw = 0;
+#pragma omp simd reduction(max : rsx, rsy, rh) reduction(+ : rw)
+            for (int i = 0; i < nx; ++i) {
+                const bool in = z[i] < wall_half;
+                rh = in ? std::max(rh, h[i]) : rh;
+                const double hd = in ? static_cast<double>(h[i]) : 0.0;
+                const bool has = hd > 0.0;
+                rw += has && hd >= dry ? 1 : 0;
+                const double c = std::sqrt(gr * (has ? hd : 0.0));
+                const double u = desingularised_velocity<double>(hd, has ? hu[i] : Real(0), eps4);
+                const double v = desingularised_velocity<double>(hd, has ? hv[i] : Real(0), eps4);
+                // The sweep's bound on a cell draining through its faces (sweep_fv1).
+                const auto share = [&](Real hb, Real zb) {
+                    const FaceDepths<Real> r = reconstruct_face<Real>(h[i], z[i], hb, zb);
+                    return drain_share<Real>(r.hl, r.hr);
                 };
-                const double shares = share(i - 1, j) + share(i + 1, j) + (share(i, j - 1) + share(i, j + 1)) * dx_over_dy;
-                sx = std::max(sx, cfl * shares * c);
+                const Real w = i > 0 ? share(h[i - 1], z[i - 1]) : Real(0);
+                const Real e = i + 1 < nx ? share(h[i + 1], z[i + 1]) : Real(0);
+                const Real nn = n_on * share(hn[i], zn[i]), ss = s_on * share(hs[i], zs[i]);
+                const double shares = static_cast<double>(w) + static_cast<double>(e) +
+                                      (static_cast<double>(nn) + static_cast<double>(ss)) * dx_over_dy;
+                const double bx = std::max(std::abs(u) + c, drain * shares * c);
+                rsx = has ? std::max(rsx, bx) : rsx;
+                rsy = has ? std::max(rsy, std::abs(v) + c) : rsy;
+                sp[i] = has ? static_cast<Real>(std::sqrt(u * u + v * v)) : Real(0);
+                hmon[i] = has ? h[i] : Real(0);  // the monitors see only wet domain cells
             }
-            const float hf = static_cast<float>(h);
-            st.max_h(i, j) = std::max(st.max_h(i, j), hf);
-            st.max_speed(i, j) = std::max(st.max_speed(i, j), static_cast<float>(std::hypot(u, v)));
-            if (hf > arrival_depth && std::isnan(st.arrival(i, j))) st.arrival(i, j) = t_arrival;
+            sx = std::max(sx, rsx);
+            sy = std::max(sy, rsy);
+            hmax = std::max(hmax, rh);
+            wet += rw;
+            if (monitors)
+                float_monitors(0, nx, hm.data(), speed.data(), st.max_h.row(j), st.max_speed.row(j), st.arrival.row(j),
+                               arrival_depth, t_arrival);
         }
+    }
     state_.smax_x = sx;
     state_.smax_y = sy;
     state_.wet_cells = wet;
@@ -302,11 +335,17 @@ void BasicSimulation<Real>::apply_sources(double t, double dt, double t_new) {
         sources_[k]->apply(ctx, t, dt, booked.data());
         for (std::size_t i = first; i < end; ++i) state_.ledger.terms[i].volume += booked[i - first];
     }
-    // What the next step reads from this one, for the state the sources left; the dry-tile flags
-    // are rebuilt from the state on the next step.
-    measure_state(static_cast<float>(t_new), setup_.options.scheme == Scheme::Fv1);
-    tiles_.ready = false;
-    fv2_.chunks_ready = false;
+    // What the next step reads from this one, for the state the sources left. Sinks only lower
+    // depths and keep velocities: the maxima, arrival times and dry-tile flags of the sweep stay
+    // right (a chunk left wet by the sweep and dried by a sink is merely swept once more), and the
+    // wave speeds can only fall, but a cell next to a drained one may drain faster through that
+    // face (fv1's drain bound): the time-step bounds are refreshed in every case.
+    const bool adds = std::any_of(sources_.begin(), sources_.end(), [](const auto& s) { return s->adds_water(); });
+    measure_state(static_cast<float>(t_new), setup_.options.scheme == Scheme::Fv1, adds);
+    if (adds) {
+        tiles_.ready = false;
+        fv2_.chunks_ready = false;
+    }
 }
 
 template <class Real>

@@ -55,21 +55,21 @@ void CellRateSource<Real>::apply(SourceContext<Real>& ctx, double t, double dt, 
         double* m = moved.row(j);
         const double* r = rate.data() + static_cast<std::size_t>(j) * g.nx;
         double in = 0.0, out = 0.0;
-        for (int i = 0; i < g.nx; ++i) {
-            if (r[i] == 0.0 || !(zr[i] < wall_half)) continue;
+        const int nx = g.nx;
+#pragma omp simd reduction(+ : in, out)
+        for (int i = 0; i < nx; ++i) {
+            const bool on = r[i] != 0.0 && zr[i] < wall_half;
             const Real h0 = h[i];
             // A sink takes at most the water present (in Real: exactly what leaves the cell).
-            const Real hn = std::max(Real(0.0), static_cast<Real>(h0 + static_cast<Real>(r[i] * dt)));
+            const Real hn = on ? std::max(Real(0.0), static_cast<Real>(h0 + static_cast<Real>(r[i] * dt))) : h0;
             const double dh = static_cast<double>(hn) - static_cast<double>(h0);
+            const Real keep = hn < h0 ? hn / h0 : Real(1);  // a sink keeps the velocity
+            hu[i] = on && hn < dry ? Real(0.0) : hu[i] * keep;
+            hv[i] = on && hn < dry ? Real(0.0) : hv[i] * keep;
             h[i] = hn;
-            if (hn < dry) {
-                hu[i] = hv[i] = Real(0.0);
-            } else if (hn < h0) {
-                hu[i] = hu[i] * (hn / h0);  // the same velocity
-                hv[i] = hv[i] * (hn / h0);
-            }
             m[i] += dh;
-            (dh > 0.0 ? in : out) += std::abs(dh);
+            in += std::max(dh, 0.0);
+            out += std::max(-dh, 0.0);
         }
         in_rows[j] = in;
         out_rows[j] = out;
@@ -147,6 +147,11 @@ template <class Real>
 std::vector<std::pair<std::string, std::size_t>> PumpSource<Real>::state_values() const {
     const std::size_t n = pumps_.size();
     return {{"pump_running", n}, {"pump_volume", n}, {"pump_running_time", n}};
+}
+
+template <class Real>
+bool PumpSource<Real>::adds_water() const {
+    return std::any_of(pumps_.begin(), pumps_.end(), [](const PumpSpec& p) { return p.to_i >= 0; });
 }
 
 template <class Real>

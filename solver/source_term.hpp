@@ -49,6 +49,9 @@ public:
     /// Names and sizes of the state the source carries that is not per cell (State::values;
     /// created at 0 by add_source, restored with the state); none by default.
     virtual std::vector<std::pair<std::string, std::size_t>> state_values() const { return {}; }
+    /// Whether the source can add water to a cell (a sink only removes, keeping velocities: the
+    /// simulation then refreshes only the time-step bounds after it, not the monitors).
+    virtual bool adds_water() const { return true; }
     /// Checks the source against the grid when it is added (sizes, values); throws
     /// std::invalid_argument.
     virtual void check(const Grid2D& grid) const { (void)grid; }
@@ -73,6 +76,7 @@ public:
     CellRateSource(std::string name, std::vector<double> rate, TimeSeries factor = {});
     std::vector<LedgerTerm> ledger_terms() const override;
     std::vector<std::string> state_fields() const override { return {name_ + "_depth"}; }
+    bool adds_water() const override { return adds_; }
     void check(const Grid2D& grid) const override;
     void apply(SourceContext<Real>& ctx, double t, double dt, double* booked) override;
 
@@ -121,6 +125,7 @@ public:
     explicit PumpSource(std::vector<PumpSpec> pumps);
     std::vector<LedgerTerm> ledger_terms() const override { return {{"pumped", false, 0.0}}; }
     std::vector<std::pair<std::string, std::size_t>> state_values() const override;
+    bool adds_water() const override;
     void check(const Grid2D& grid) const override;
     void apply(SourceContext<Real>& ctx, double t, double dt, double* booked) override;
 

@@ -413,7 +413,8 @@ TEST_F(ScenarioTest, UnknownKeysAtEveryLevel) {
 }
 
 TEST_F(ScenarioTest, UnknownTables) {
-    expect_bad(scenario("[infiltration]\nrate = 1\n"), {"key 'infiltration'", "unknown key"});
+    expect_bad(scenario("[snowmelt]\nrate = 1\n"), {"key 'snowmelt'", "unknown key"});
+    expect_bad(scenario("[infiltration]\nmodel = \"horton\"\nrate = 1\n"), {"key 'infiltration.rate'", "unknown key"});
     expect_bad(raw("[domian]\ndem = \"dem.tif\"\n[time]\nduration = 1\n"), {"key 'domian'", "did you mean 'domain'"});
     expect_bad(scenario("[time.extra]\nx = 1\n"), {"key 'time.extra'", "unknown key"});
     expect_bad(scenario("[[gauges]]\nname = \"g\"\nx = 1\ny = 2\n"), {"key 'gauges'", "did you mean 'gauge'"});

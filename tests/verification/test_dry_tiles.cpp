@@ -121,8 +121,9 @@ void check_processes(Scheme scheme, double t_end) {
     expect_identical(full, skip);
     ASSERT_EQ(full.ledger().terms.size(), skip.ledger().terms.size());
     for (std::size_t k = 0; k < full.ledger().terms.size(); ++k) {
-        if (full.ledger().terms[k].name != "pumped")  // the pump moves water inside: round-off only
+        if (full.ledger().terms[k].name != "pumped") {  // the pump moves water inside: round-off only
             EXPECT_GT(full.ledger().terms[k].volume, 0.0) << full.ledger().terms[k].name;
+        }
         EXPECT_EQ(full.ledger().terms[k].volume, skip.ledger().terms[k].volume) << full.ledger().terms[k].name;
     }
     for (const NamedField& f : full.state().extra) {

@@ -40,7 +40,9 @@ TEST_P(Pumps, HysteresisCyclesFollowTheClosedForm) {
             const bool running = (*st.extra_values("pump_running"))[0] != 0.0;
             const double h = static_cast<double>(st.h(0, 0));
             // Never running below its off depth; never starting below its on depth.
-            if (running) EXPECT_GE(h, 0.04 - 1e-7) << "t = " << sim.time();
+            if (running) {
+                EXPECT_GE(h, 0.04 - 1e-7) << "t = " << sim.time();
+            }
             if (running && !was_running) {
                 ++starts;
                 if (starts == 1) on_time = sim.time();
