@@ -14,12 +14,14 @@ namespace {
 
 enum class Processes { RainOnly, GreenAmptAndDrains, HortonAndDrains, ScsAndDrains };
 
-ModelSetup setup(int n, int threads, Processes p) {
+/// `rasters`: every parameter one value per cell (as from rasters: the costlier case for memory
+/// traffic); else numbers (one value), as most scenarios give them. Drain capacities are always
+/// per cell (the model builder expands them).
+ModelSetup setup(int n, int threads, Processes p, bool rasters) {
     ModelSetup s = bench::catchment(n, 1.0, Scheme::Fv1, threads);
     if (p == Processes::RainOnly) return s;
-    const std::size_t cells = s.grid.cells();
-    // Parameters per cell (as from rasters): the costlier case for memory traffic.
-    s.drainage.capacity.assign(cells, 30.0 / 3.6e6);
+    const std::size_t cells = rasters ? s.grid.cells() : 1;
+    s.drainage.capacity.assign(s.grid.cells(), 30.0 / 3.6e6);
     switch (p) {
         case Processes::GreenAmptAndDrains:
             s.infiltration.model = InfiltrationSpec::Model::GreenAmpt;
@@ -46,7 +48,7 @@ ModelSetup setup(int n, int threads, Processes p) {
 void BM_Processes(benchmark::State& state, Processes p) {
     const int n = static_cast<int>(state.range(0));
     const int threads = static_cast<int>(state.range(1));
-    Simulation sim(setup(n, threads, p));
+    Simulation sim(setup(n, threads, p, state.range(2) != 0));
     sim.step(1e9);  // warm up, first touch
     for (auto _ : state) sim.step(1e9);
     state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n) * n);
@@ -61,8 +63,9 @@ const bool registered = [] {
         const Processes q = p;
         benchmark::RegisterBenchmark((std::string("BM_Processes/fv1/double/") + name).c_str(),
                                      [q](benchmark::State& st) { BM_Processes(st, q); })
-            ->Args({1024, 2})
-            ->ArgNames({"n", "threads"})
+            ->Args({1024, 2, 0})
+            ->Args({1024, 2, 1})
+            ->ArgNames({"n", "threads", "rasters"})
             ->UseRealTime()
             ->MinTime(0.5);
     }

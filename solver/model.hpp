@@ -65,7 +65,7 @@ struct DrainageSpec {
     TimeSeries efficiency;         ///< 0..1, piecewise constant; empty = 1
 };
 
-/// Infiltration (scenario [infiltration]; solver/infiltration.hpp). Each parameter holds one value
+/// Infiltration (scenario [infiltration]; solver/surface_sinks.hpp). Each parameter holds one value
 /// (uniform) or one per cell (nx*ny row-major); SI units.
 struct InfiltrationSpec {
     enum class Model { None, GreenAmpt, Horton, ScsCn };

@@ -163,7 +163,7 @@ private:
     /// Wave speeds (with fv1's dry-bed drain bound when `drain_bound`), wet cells and the inertial
     /// depth bound of the current state, and its monitors (arrival at `t_arrival`): what the next
     /// step reads. One pass; for the initial state and after source terms.
-    void measure_state(float t_arrival, bool drain_bound, bool monitors = true);
+    void measure_state(float t_arrival, bool drain_bound);
     double next_breakpoint(double t) const;
 
     ModelSetup setup_;

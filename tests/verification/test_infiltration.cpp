@@ -12,7 +12,7 @@
 #include <cmath>
 
 #include "scheme_cases.hpp"
-#include "solver/infiltration.hpp"
+#include "solver/surface_sinks.hpp"
 
 namespace floodsim {
 namespace {

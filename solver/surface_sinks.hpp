@@ -1,7 +1,9 @@
 #pragma once
-// Infiltration as a source term (scenario [infiltration]; docs/processes.md): Green-Ampt, Horton
-// or the SCS curve number, taking at most the water on the cell after the step's fluxes and rain,
-// booked as `infiltration`, with the cumulative infiltrated depth per cell in the state.
+// The surface's sinks as one source term (docs/processes.md): storm drains (scenario [drainage])
+// and infiltration (scenario [infiltration]: Green-Ampt, Horton or the SCS curve number), each
+// taking at most the water on the cell after the step's fluxes and rain (drains first, then the
+// soil), in one pass over the grid, booked as `drainage` and `infiltration`, with the cumulative
+// depths per cell in the state (`drainage_depth`, `infiltration_depth`).
 #include <vector>
 
 #include "solver/model.hpp"
@@ -19,24 +21,27 @@ namespace floodsim {
 /// SCS-CN: the abstraction P - Q(P) of the rain P fallen on the cell since t = 0, with
 /// Q = (P - Ia)^2 / (P - Ia + S) above Ia = ia_ratio S, S = 25.4 (1000 / CN - 10) mm; standing
 /// water from run-on is not abstracted.
+/// Drains: per cell d = min(h, capacity x mean efficiency over the step x dt).
 template <class Real>
-class InfiltrationSource : public SourceTerm<Real> {
+class SurfaceSinks : public SourceTerm<Real> {
 public:
-    explicit InfiltrationSource(InfiltrationSpec spec);
-    std::vector<LedgerTerm> ledger_terms() const override { return {{"infiltration", false, 0.0}}; }
+    /// Either may be absent (no capacities; model None), not both.
+    SurfaceSinks(DrainageSpec drains, InfiltrationSpec infiltration);
+    std::vector<LedgerTerm> ledger_terms() const override;
     std::vector<std::string> state_fields() const override;
     bool adds_water() const override { return false; }
     void check(const Grid2D& grid) const override;
     void apply(SourceContext<Real>& ctx, double t, double dt, double* booked) override;
 
 private:
+    DrainageSpec drains_;
     InfiltrationSpec spec_;
     std::vector<double> b_;  ///< Green-Ampt: psi dtheta (m), one value or one per cell
     std::vector<double> s_;  ///< SCS-CN: S (m), one value or one per cell
 };
 
-extern template class InfiltrationSource<double>;
-extern template class InfiltrationSource<float>;
+extern template class SurfaceSinks<double>;
+extern template class SurfaceSinks<float>;
 
 /// The closed forms the verification compares with (m, s). Green-Ampt under constant rain r > ks
 /// from t = 0 on a flat surface: ponding at tp = ks psi dtheta / (r (r - ks)), then

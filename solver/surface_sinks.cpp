@@ -1,0 +1,308 @@
+#include "solver/surface_sinks.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "solver/simulation.hpp"
+
+namespace floodsim {
+
+namespace {
+
+using Model = InfiltrationSpec::Model;
+
+/// One parameter's value at cell k (a uniform parameter holds one value).
+inline double at(const std::vector<double>& p, std::size_t k) { return p.size() == 1 ? p[0] : p[k]; }
+
+/// Green-Ampt potential infiltration over dt from cumulative F (m): the implicit-midpoint step of
+/// dF/dt = ks (1 + B / F), B = psi dtheta: dF (F + dF/2) = ks dt (F + dF/2 + B).
+inline double green_ampt_step(double f, double ks, double b, double dt) {
+    const double a = 0.5 * ks * dt;
+    return (a - f) + std::sqrt((f - a) * (f - a) + 4.0 * a * (f + b));
+}
+
+/// SCS-CN abstraction P - Q(P), m, for cumulative rain p (m), S (m) and Ia (m).
+inline double scs_abstraction(double p, double s, double ia) {
+    if (!(p > ia)) return p;
+    const double e = p - ia;
+    return p - e * e / (e + s);
+}
+
+inline double scs_s(double cn) { return 0.0254 * (1000.0 / cn - 10.0); }
+
+/// Horton: the time tau in [0, dt] at capacity in which a cell with decay state e = e^(-k t*)
+/// infiltrates d (< its potential over dt): fc tau + (f0 - fc) e (1 - e^(-k tau)) / k = d.
+/// Newton from the left (the left side is concave in tau: the iterates rise monotonically).
+inline double horton_time(double d, double f0, double fc, double k, double e, double dt) {
+    const double a = (f0 - fc) * e / k;
+    double tau = d / (fc + (f0 - fc) * e);  // at the initial capacity: never beyond the root
+    for (int it = 0; it < 20; ++it) {
+        const double ek = std::exp(-k * tau);
+        const double g = fc * tau + a * (1.0 - ek) - d;
+        const double step = g / (fc + a * k * ek);
+        tau -= step;
+        if (std::abs(step) <= 1e-13 * dt) break;
+    }
+    return std::clamp(tau, 0.0, dt);
+}
+
+}  // namespace
+
+double green_ampt_cumulative(double t, double rain, double ks, double psi, double dtheta) {
+    const double b = psi * dtheta;
+    if (!(rain > ks)) return rain * t;
+    const double fp = ks * b / (rain - ks), tp = fp / rain;
+    if (t <= tp) return rain * t;
+    // Newton on G(F) = F - Fp - B ln((F + B) / (Fp + B)) - ks (t - tp), increasing in F.
+    double f = std::max(fp, ks * (t - tp) + fp);
+    for (int it = 0; it < 100; ++it) {
+        const double g = f - fp - b * std::log((f + b) / (fp + b)) - ks * (t - tp);
+        const double step = g / (1.0 - b / (f + b));
+        f -= step;
+        if (std::abs(step) <= 1e-15 * f) break;
+    }
+    return f;
+}
+
+double horton_cumulative(double t, double f0, double fc, double k) {
+    return fc * t + (f0 - fc) * (1.0 - std::exp(-k * t)) / k;
+}
+
+double scs_runoff(double p, double cn, double ia_ratio) {
+    const double s = scs_s(cn);
+    return p - scs_abstraction(p, s, ia_ratio * s);
+}
+
+template <class Real>
+SurfaceSinks<Real>::SurfaceSinks(DrainageSpec drains, InfiltrationSpec spec)
+    : drains_(std::move(drains)), spec_(std::move(spec)) {
+    for (double c : drains_.capacity)
+        if (!(std::isfinite(c) && c >= 0.0)) throw std::invalid_argument("drainage: capacity < 0");
+    for (double e : drains_.efficiency.values())
+        if (!(e >= 0.0 && e <= 1.0)) throw std::invalid_argument("drainage: efficiency outside 0..1");
+    // A uniform capacity is read as one value.
+    if (drains_.capacity.size() > 1 &&
+        std::all_of(drains_.capacity.begin(), drains_.capacity.end(), [&](double c) { return c == drains_.capacity[0]; }))
+        drains_.capacity = std::vector<double>{drains_.capacity.front()};
+    if (drains_.capacity.empty() && spec_.model == Model::None) throw std::invalid_argument("surface sinks: none given");
+    const auto need = [&](const std::vector<double>& p, const char* name, double lo, double hi) {
+        if (p.empty()) throw std::invalid_argument(std::string("infiltration: ") + name + " missing");
+        for (double v : p)
+            if (!(v >= lo && v <= hi)) throw std::invalid_argument(std::string("infiltration: ") + name + " out of range");
+    };
+    const double inf = HUGE_VAL;
+    switch (spec_.model) {
+        case Model::GreenAmpt:
+            need(spec_.ks, "ks", 0.0, inf);
+            need(spec_.psi, "psi", 0.0, inf);
+            need(spec_.dtheta, "dtheta", 0.0, 1.0);
+            break;
+        case Model::Horton:
+            need(spec_.f0, "f0", 0.0, inf);
+            need(spec_.fc, "fc", 0.0, inf);
+            need(spec_.k, "k", 1e-300, inf);
+            for (std::size_t c = 0; c < std::max(spec_.f0.size(), spec_.fc.size()); ++c)
+                if (at(spec_.fc, c) > at(spec_.f0, c)) throw std::invalid_argument("infiltration: fc above f0");
+            break;
+        case Model::ScsCn:
+            need(spec_.cn, "cn", 30.0, 100.0);
+            if (!(spec_.ia_ratio >= 0.0 && spec_.ia_ratio <= 1.0))
+                throw std::invalid_argument("infiltration: ia_ratio out of range");
+            break;
+        case Model::None:
+            break;
+    }
+    // What the steps read: Green-Ampt's psi dtheta, SCS-CN's S (m), per cell or uniform.
+    if (spec_.model == Model::GreenAmpt) {
+        const std::size_t n = std::max(spec_.psi.size(), spec_.dtheta.size());
+        for (std::size_t c = 0; c < n; ++c) b_.push_back(at(spec_.psi, c) * at(spec_.dtheta, c));
+    }
+    if (spec_.model == Model::ScsCn)
+        for (double cn : spec_.cn) s_.push_back(scs_s(cn));
+}
+
+template <class Real>
+std::vector<LedgerTerm> SurfaceSinks<Real>::ledger_terms() const {
+    std::vector<LedgerTerm> terms;
+    if (!drains_.capacity.empty()) terms.push_back({"drainage", false, 0.0});
+    if (spec_.model != Model::None) terms.push_back({"infiltration", false, 0.0});
+    return terms;
+}
+
+template <class Real>
+std::vector<std::string> SurfaceSinks<Real>::state_fields() const {
+    // drainage_depth, infiltration_depth: cumulative depths taken (m); Horton's decay
+    // 1 - e^(-k t*); SCS-CN's cumulative rain on the cell (m).
+    std::vector<std::string> f;
+    if (!drains_.capacity.empty()) f.push_back("drainage_depth");
+    if (spec_.model != Model::None) f.push_back("infiltration_depth");
+    if (spec_.model == Model::Horton) f.push_back("horton_decay");
+    if (spec_.model == Model::ScsCn) f.push_back("scs_rain_depth");
+    return f;
+}
+
+template <class Real>
+void SurfaceSinks<Real>::check(const Grid2D& grid) const {
+    for (const std::vector<double>* p :
+         {&drains_.capacity, &spec_.ks, &spec_.psi, &spec_.dtheta, &spec_.f0, &spec_.fc, &spec_.k, &spec_.cn})
+        if (p->size() > 1 && p->size() != grid.cells())
+            throw std::invalid_argument("surface sinks: a parameter raster has the wrong size");
+}
+
+namespace {
+
+/// A parameter read per cell: one value (stride 0) or one per cell.
+struct Param {
+    const double* p;
+    std::size_t stride;
+    double operator[](std::size_t k) const { return p[k * stride]; }
+};
+Param param(const std::vector<double>& v) { return {v.data(), v.size() == 1 ? std::size_t{0} : std::size_t{1}}; }
+
+/// The sinks of a row: from every wet domain cell, first the drains take min(h, cap dt_e) (when
+/// Drains), then the soil min(h, potential(i, k, cum)) (when Soil); velocities kept. Adds what
+/// each took to its cumulative field and to its sum (m).
+template <bool Drains, bool Soil, class Real, class Potential>
+void sink_row(Real* __restrict h, Real* __restrict hu, Real* __restrict hv, const Real* __restrict z,
+              double* __restrict dcum, double* __restrict icum, int nx, std::size_t k0, Param cap, double drain_dt,
+              Real dry, Real wall_half, Potential potential, double& drained, double& soaked) {
+    double sum_d = 0.0, sum_i = 0.0;
+#pragma omp simd reduction(+ : sum_d, sum_i)
+    for (int i = 0; i < nx; ++i) {
+        const std::size_t k = k0 + static_cast<std::size_t>(i);
+        const Real h0 = h[i];
+        const bool on = z[i] < wall_half && h0 > Real(0);
+        // Each takes at most the water present (in Real: exactly what leaves the cell).
+        Real h1 = h0;
+        if constexpr (Drains) h1 = on ? std::max(Real(0.0), static_cast<Real>(h0 - static_cast<Real>(cap[k] * drain_dt))) : h0;
+        Real h2 = h1;
+        if constexpr (Soil) {
+            const double pot = potential(i, k, icum[i]);
+            h2 = on ? std::max(Real(0.0), static_cast<Real>(h1 - static_cast<Real>(pot))) : h1;
+        }
+        const double d1 = static_cast<double>(h0) - static_cast<double>(h1);
+        const double d2 = static_cast<double>(h1) - static_cast<double>(h2);
+        const Real keep = on ? h2 / h0 : Real(1);  // the same velocity
+        hu[i] = on && h2 < dry ? Real(0) : hu[i] * keep;
+        hv[i] = on && h2 < dry ? Real(0) : hv[i] * keep;
+        h[i] = h2;
+        if constexpr (Drains) dcum[i] += d1;
+        if constexpr (Soil) icum[i] += d2;
+        sum_d += d1;
+        sum_i += d2;
+    }
+    drained += sum_d;
+    soaked += sum_i;
+}
+
+}  // namespace
+
+template <class Real>
+void SurfaceSinks<Real>::apply(SourceContext<Real>& ctx, double t, double dt, double* booked) {
+    const Grid2D& g = ctx.grid;
+    State<Real>& st = ctx.state;
+    const bool drains = !drains_.capacity.empty();
+    const Model model = spec_.model;
+    // The drains' capacity over the step: rate x the mean efficiency (a step series holds each
+    // value until the next row) x dt.
+    const double drain_dt = drains ? (drains_.efficiency.empty() ? 1.0 : drains_.efficiency.mean(t, t + dt)) * dt : 0.0;
+    Field<double>* dfield = drains ? st.extra_field("drainage_depth") : nullptr;
+    Field<double>* ifield = model != Model::None ? st.extra_field("infiltration_depth") : nullptr;
+    Field<double>* second = model == Model::Horton  ? st.extra_field("horton_decay")
+                            : model == Model::ScsCn ? st.extra_field("scs_rain_depth")
+                                                    : nullptr;
+    const Field<Real>& z = ctx.z;
+    const Real dry = static_cast<Real>(ctx.dry_depth);
+    const Real wall_half = Real(0.5 * kWallElevation);
+    const double rain = ctx.rain_depth;
+    std::vector<double> drained_rows(g.ny, 0.0), soaked_rows(g.ny, 0.0);
+    const InfiltrationSpec& sp = spec_;
+    const std::vector<double>& b_cells = b_;
+    const std::vector<double>& s_cells = s_;
+    const Param cap = drains ? param(drains_.capacity) : Param{nullptr, 0};
+    // Horton's decay over a whole step, for a uniform k: one exp per step.
+    const double horton_ek = model == Model::Horton && sp.k.size() == 1 ? std::exp(-sp.k[0] * dt) : 0.0;
+    const int nx = g.nx;
+#pragma omp parallel for schedule(static) num_threads(ctx.threads) default(none)                             \
+    shared(g, st, dfield, ifield, second, z, drained_rows, soaked_rows, sp, b_cells, s_cells)                   \
+    firstprivate(nx, dt, dry, wall_half, rain, horton_ek, model, drains, cap, drain_dt)
+    for (int j = 0; j < g.ny; ++j) {
+        Real* h = st.h.row(j);
+        Real* hu = st.hu.row(j);
+        Real* hv = st.hv.row(j);
+        const Real* zr = z.row(j);
+        double* dr = dfield ? dfield->row(j) : nullptr;
+        double* fr = ifield ? ifield->row(j) : nullptr;
+        double* sr = second ? second->row(j) : nullptr;
+        const std::size_t k0 = static_cast<std::size_t>(j) * nx;
+        double& dsum = drained_rows[j];
+        double& isum = soaked_rows[j];
+        // The same row with the drains or without them.
+        const auto row = [&](auto potential, auto soil) {
+            constexpr bool kSoil = decltype(soil)::value;
+            if (drains)
+                sink_row<true, kSoil>(h, hu, hv, zr, dr, fr, nx, k0, cap, drain_dt, dry, wall_half, potential, dsum, isum);
+            else
+                sink_row<false, kSoil>(h, hu, hv, zr, dr, fr, nx, k0, cap, drain_dt, dry, wall_half, potential, dsum, isum);
+        };
+        if (model == Model::None) {
+            row([](int, std::size_t, double) { return 0.0; }, std::false_type{});
+        } else if (model == Model::GreenAmpt) {
+            const Param ks = param(sp.ks), b = param(b_cells);
+            row([&](int, std::size_t k, double f) { return green_ampt_step(f, ks[k], b[k], dt); }, std::true_type{});
+        } else if (model == Model::ScsCn) {
+            const Param s = param(s_cells);
+            const double ia_ratio = sp.ia_ratio;
+            // The rain the step put on every domain cell, then the abstraction of the total so far
+            // that is still to be taken.
+#pragma omp simd
+            for (int i = 0; i < nx; ++i) sr[i] += zr[i] < wall_half ? rain : 0.0;
+            row([&](int i, std::size_t k, double f) { return std::max(0.0, scs_abstraction(sr[i], s[k], ia_ratio * s[k]) - f); },
+                std::true_type{});
+        } else {
+            // Horton: cell by cell (the decay needs the water the cell really had).
+            const Param f0 = param(sp.f0), fc = param(sp.fc), kk = param(sp.k);
+            const bool uniform_k = sp.k.size() == 1;
+            for (int i = 0; i < nx; ++i) {
+                if (!(zr[i] < wall_half) || !(h[i] > Real(0))) continue;
+                const std::size_t k = k0 + static_cast<std::size_t>(i);
+                const double ek = uniform_k ? horton_ek : std::exp(-kk[k] * dt);
+                const double e = 1.0 - sr[i];
+                const double pot = fc[k] * dt + (f0[k] - fc[k]) * e * (1.0 - ek) / kk[k];
+                const double f_before = fr[i];
+                double one_d = 0.0, one_i = 0.0;
+                const auto potential = [pot](int, std::size_t, double) { return pot; };
+                double* dri = dr ? dr + i : nullptr;
+                if (drains)
+                    sink_row<true, true>(h + i, hu + i, hv + i, zr + i, dri, fr + i, 1, k, cap, drain_dt, dry, wall_half,
+                                         potential, one_d, one_i);
+                else
+                    sink_row<false, true>(h + i, hu + i, hv + i, zr + i, dri, fr + i, 1, k, cap, drain_dt, dry, wall_half,
+                                          potential, one_d, one_i);
+                dsum += one_d;
+                isum += one_i;
+                // The decay advances by the whole step when the cell took its potential (the water
+                // after the drains was enough), else by the time at capacity that took what it had.
+                const double d = fr[i] - f_before;
+                const bool limited = d < pot && static_cast<double>(h[i]) == 0.0;
+                const double e_new = !limited ? e * ek : e * std::exp(-kk[k] * horton_time(d, f0[k], fc[k], kk[k], e, dt));
+                sr[i] = 1.0 - e_new;
+            }
+        }
+    }
+    double drained = 0.0, soaked = 0.0;
+    for (int j = 0; j < g.ny; ++j) {
+        drained += drained_rows[j];
+        soaked += soaked_rows[j];
+    }
+    std::size_t term = 0;
+    if (drains) booked[term++] += drained * g.cell_area();
+    if (model != Model::None) booked[term] += soaked * g.cell_area();
+}
+
+template class SurfaceSinks<double>;
+template class SurfaceSinks<float>;
+
+}  // namespace floodsim
