@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <limits>
+#include <map>
 #include <sstream>
 #include <tuple>
 
@@ -58,12 +59,40 @@ const char* non_negative(double v) {
     return v < 0.0 ? "must not be negative" : nullptr;
 }
 
+/// Land-use parameters per cell, by column name (scenario units), NaN outside the domain.
+using LanduseColumns = std::map<std::string, std::vector<double>>;
+
+/// Every column of the land-use table on the grid, from the class of each cell (nearest class where
+/// the class raster's grid differs); a class on domain cells missing from the table is an error.
+LanduseColumns landuse_columns(const LanduseConfig& lu, const Grid2D& g, const std::vector<double>& z) {
+    const std::vector<double> cls = read_class_raster_on_grid(lu.map, "landuse.map", g, z);
+    LanduseColumns out;
+    for (const std::string& c : lu.columns) out[c].assign(g.cells(), std::numeric_limits<double>::quiet_NaN());
+    for (std::size_t k = 0; k < g.cells(); ++k) {
+        if (std::isnan(z[k])) continue;
+        const int i = static_cast<int>(k % g.nx), j = static_cast<int>(k / g.nx);
+        const std::string at = " (at x=" + fmt(g.x_center(i)) + ", y=" + fmt(g.y_center(j)) + ")";
+        if (cls[k] != std::floor(cls[k]) || std::abs(cls[k]) > 1e15)
+            throw InputError(lu.map, "landuse.map", fmt(cls[k]), "a land-use class must be an integer" + at);
+        const auto it = lu.classes.find(static_cast<long long>(cls[k]));
+        if (it == lu.classes.end())
+            throw InputError(lu.map, "landuse.map", fmt(cls[k]), "class on a domain cell is not in landuse.table (" + lu.table + ")" + at);
+        for (std::size_t c = 0; c < lu.columns.size(); ++c) out[lu.columns[c]][k] = it->second[c];
+    }
+    return out;
+}
+
 /// [infiltration] on the grid, in SI units: a number stays one value, a raster one per cell
 /// (each domain cell checked against the parameter's range).
 InfiltrationSpec infiltration_spec(const Scenario& sc, const InfiltrationConfig& c, const Grid2D& g,
-                                   const std::vector<double>& z) {
+                                   const std::vector<double>& z, const LanduseColumns& landuse) {
     InfiltrationSpec spec;
     const auto param = [&](const std::string& key, double scale) {
+        if (landuse.count(key)) {
+            std::vector<double> out = landuse.at(key);
+            for (double& x : out) x *= scale;
+            return out;
+        }
         const ValueOrRaster& v = c.params.at(key);
         if (!v.is_raster()) return std::vector<double>{*v.value * scale};
         const std::vector<InfiltrationParam>& ps = infiltration_params(c.model);
@@ -93,8 +122,10 @@ InfiltrationSpec infiltration_spec(const Scenario& sc, const InfiltrationConfig&
             const double fc = spec.fc.size() == 1 ? spec.fc[0] : spec.fc[k];
             if (fc > f0 && !std::isnan(z[k])) {
                 const int i = static_cast<int>(k % g.nx), j = static_cast<int>(k / g.nx);
-                const ValueOrRaster& v = c.params.at("fc_mm_h");
-                throw InputError(v.is_raster() ? v.raster : sc.path, v.key, fmt(fc / mm_h),
+                const auto it = c.params.find("fc_mm_h");
+                const std::string file = it == c.params.end() ? sc.landuse->table : it->second.is_raster() ? it->second.raster : sc.path;
+                const std::string key = it == c.params.end() ? "landuse.table" : it->second.key;
+                throw InputError(file, key, fmt(fc / mm_h),
                                  "the final capacity exceeds f0_mm_h (" + fmt(f0 / mm_h) + ") at x=" +
                                      fmt(g.x_center(i)) + ", y=" + fmt(g.y_center(j)));
             }
@@ -184,7 +215,8 @@ ModelSetup build_model(const Scenario& sc) {
         std::count_if(m.z.begin(), m.z.end(), [](double v) { return !std::isnan(v); }));
     if (domain == 0) throw InputError(sc.dem, "domain.dem", "", "has no valid cell (all nodata)");
 
-    m.manning = cell_values(sc, sc.manning, g, m.z, non_negative);
+    const LanduseColumns landuse = sc.landuse ? landuse_columns(*sc.landuse, g, m.z) : LanduseColumns{};
+    m.manning = landuse.count("manning") ? landuse.at("manning") : cell_values(sc, sc.manning, g, m.z, non_negative);
 
     // Initial state: depth or water level, and velocities.
     m.h0.assign(g.cells(), 0.0);
@@ -273,7 +305,8 @@ ModelSetup build_model(const Scenario& sc) {
 
     // Storm drains: capacity (mm/h -> m/s) per cell, times the efficiency over time.
     if (sc.drainage) {
-        m.drainage.capacity = cell_values(sc, sc.drainage->capacity_mm_h, g, m.z, non_negative);
+        m.drainage.capacity = landuse.count("drain_mm_h") ? landuse.at("drain_mm_h")
+                                                           : cell_values(sc, sc.drainage->capacity_mm_h, g, m.z, non_negative);
         for (double& c : m.drainage.capacity) c /= 3.6e6;
         if (sc.drainage->efficiency_series)
             m.drainage.efficiency = TimeSeries(sc.drainage->efficiency_series->time_s,
@@ -282,7 +315,7 @@ ModelSetup build_model(const Scenario& sc) {
             m.drainage.efficiency = TimeSeries::constant(*sc.drainage->efficiency);
     }
 
-    if (sc.infiltration) m.infiltration = infiltration_spec(sc, *sc.infiltration, g, m.z);
+    if (sc.infiltration) m.infiltration = infiltration_spec(sc, *sc.infiltration, g, m.z, landuse);
 
     for (std::size_t k = 0; k < sc.gauges.size(); ++k) {
         const GaugeConfig& gc = sc.gauges[k];

@@ -548,8 +548,24 @@ DemGrid read_dem(const std::string& path, const std::string& key, const std::str
     return out;
 }
 
+namespace {
+std::vector<double> read_on_grid(const std::string& path, const std::string& key, const Grid2D& grid,
+                                 const std::vector<double>& mask_z, GDALResampleAlg alg);
+}  // namespace
+
 std::vector<double> read_raster_on_grid(const std::string& path, const std::string& key,
                                         const Grid2D& grid, const std::vector<double>& mask_z) {
+    return read_on_grid(path, key, grid, mask_z, GRA_Bilinear);
+}
+
+std::vector<double> read_class_raster_on_grid(const std::string& path, const std::string& key,
+                                              const Grid2D& grid, const std::vector<double>& mask_z) {
+    return read_on_grid(path, key, grid, mask_z, GRA_NearestNeighbour);
+}
+
+namespace {
+std::vector<double> read_on_grid(const std::string& path, const std::string& key, const Grid2D& grid,
+                                 const std::vector<double>& mask_z, GDALResampleAlg alg) {
     if (!mask_z.empty() && mask_z.size() != grid.cells())
         throw std::invalid_argument("read_raster_on_grid: mask_z must be empty or nx*ny");
     GdalErrors err;
@@ -580,7 +596,7 @@ std::vector<double> read_raster_on_grid(const std::string& path, const std::stri
         t.ny = grid.ny;
         t.gt = g;
         t.wkt = grid_has_crs ? grid.crs_wkt : std::string();
-        v = warp_band(*ds, t, GRA_Bilinear, path, key, err);
+        v = warp_band(*ds, t, alg, path, key, err);
         GDALRasterBand* band = ds->GetRasterBand(1);
         int has_scale = 0, has_offset = 0;
         const double scale = band->GetScale(&has_scale);
@@ -608,6 +624,7 @@ std::vector<double> read_raster_on_grid(const std::string& path, const std::stri
     }
     return v;
 }
+}  // namespace
 
 bool is_raster(const std::string& path) {
     GdalErrors err;

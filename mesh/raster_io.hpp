@@ -46,6 +46,11 @@ inline constexpr double kMaxElevation = 1.0e5;
 std::vector<double> read_raster_on_grid(const std::string& path, const std::string& key,
                                         const Grid2D& grid, const std::vector<double>& mask_z);
 
+/// As read_raster_on_grid, with nearest-neighbour resampling where the grids differ: for rasters of
+/// classes (land use), whose values must not be blended.
+std::vector<double> read_class_raster_on_grid(const std::string& path, const std::string& key,
+                                              const Grid2D& grid, const std::vector<double>& mask_z);
+
 /// True if GDAL can open `path` as a raster (used by `floodsim check`).
 bool is_raster(const std::string& path);
 

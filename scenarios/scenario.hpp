@@ -46,9 +46,24 @@ struct RainConfig {
 
 /// [drainage]: storm drains as a sink per unit area (INTERFACE.md section 4).
 struct DrainageConfig {
-    ValueOrRaster capacity_mm_h;               ///< >= 0, mm/h
+    ValueOrRaster capacity_mm_h;               ///< >= 0, mm/h; no value and no raster: from [landuse]
     std::optional<double> efficiency;          ///< 0..1, constant (default 1)
     std::optional<SeriesData> efficiency_series;  ///< 0..1 over time, each value holding until the next row
+};
+
+/// [landuse]: a class raster and a table of parameters per class (INTERFACE.md section 4). A
+/// column replaces the scenario key of the same name (manning -> domain.manning, drain_mm_h ->
+/// drainage.capacity_mm_h, the infiltration parameters -> [infiltration]).
+struct LanduseConfig {
+    std::string map;                              ///< integer class raster, absolute path
+    std::string table;                            ///< CSV, absolute path
+    std::vector<std::string> columns;             ///< parameter columns (class excluded)
+    std::map<long long, std::vector<double>> classes;  ///< class -> one value per column
+    bool has(const std::string& column) const {
+        for (const auto& c : columns)
+            if (c == column) return true;
+        return false;
+    }
 };
 
 /// One parameter of an infiltration model: its key and its range (inclusive).
@@ -64,7 +79,7 @@ struct InfiltrationParam {
 /// takes ks_mm_h, psi_mm, dtheta; horton f0_mm_h, fc_mm_h, k_h; scs_cn cn (and ia_ratio).
 struct InfiltrationConfig {
     std::string model;                               ///< green_ampt | horton | scs_cn
-    std::map<std::string, ValueOrRaster> params;     ///< every parameter of the model
+    std::map<std::string, ValueOrRaster> params;     ///< the model's parameters not from [landuse]
     double ia_ratio = 0.2;                           ///< scs_cn: initial abstraction / S
 };
 
@@ -103,6 +118,7 @@ struct Scenario {
     // [domain]
     std::string dem;                      ///< absolute path
     ValueOrRaster manning;                ///< default 0.03
+    bool manning_given = false;           ///< domain.manning was in the file (not the default)
     std::string crs;                      ///< optional target CRS (any string GDAL understands); empty = auto
     std::optional<double> resolution;     ///< optional model cell size, m; empty = the DEM's
     double z_scale = 1.0;                 ///< domain.z_scale: metres per DEM elevation unit
@@ -133,6 +149,7 @@ struct Scenario {
 
     std::vector<BoundaryConfig> boundaries;
     RainConfig rain;                      ///< both unset = no rain
+    std::optional<LanduseConfig> landuse;
     std::optional<DrainageConfig> drainage;
     std::optional<InfiltrationConfig> infiltration;
     std::vector<InflowConfig> inflows;

@@ -247,6 +247,7 @@ private:
     void load_drainage(const toml::table& root, Scenario& sc) const;
     void load_inflows(const toml::table& root, Scenario& sc) const;
     void load_infiltration(const toml::table& root, Scenario& sc) const;
+    void load_landuse(const toml::table& root, Scenario& sc) const;
     void load_pumps(const toml::table& root, Scenario& sc) const;
     void load_gauges(const toml::table& root, Scenario& sc) const;
     void load_output(const toml::table& root, Scenario& sc) const;
@@ -260,7 +261,7 @@ std::string any_value(double) { return ""; }
 
 void Loader::load(const toml::table& root, Scenario& sc) const {
     check_keys(root, "", {"format", "name", "domain", "initial", "time", "solver", "boundary",
-                          "rain", "drainage", "infiltration", "inflow", "pump", "gauge", "output"});
+                          "rain", "landuse", "drainage", "infiltration", "inflow", "pump", "gauge", "output"});
 
     if (const toml::node* n = root.get("format")) {
         const auto* i = n->as_integer();
@@ -283,12 +284,23 @@ void Loader::load(const toml::table& root, Scenario& sc) const {
     load_solver(root, sc);
     load_boundaries(root, sc);
     load_rain(root, sc);
+    load_landuse(root, sc);
     load_drainage(root, sc);
     load_infiltration(root, sc);
     load_inflows(root, sc);
     load_pumps(root, sc);
     load_gauges(root, sc);
     load_output(root, sc);
+    // A land-use column that no process reads would be silently ignored.
+    if (sc.landuse) {
+        if (sc.landuse->has("drain_mm_h") && !sc.drainage)
+            throw InputError(sc.landuse->table, "landuse.table row 1", "drain_mm_h",
+                             "a drain capacity column needs a [drainage] table (it may hold only efficiency)");
+        for (const char* p : {"ks_mm_h", "psi_mm", "dtheta", "f0_mm_h", "fc_mm_h", "k_h", "cn"})
+            if (sc.landuse->has(p) && !sc.infiltration)
+                throw InputError(sc.landuse->table, "landuse.table row 1", p,
+                                 "an infiltration parameter column needs an [infiltration] table with its model");
+    }
 }
 
 void Loader::load_domain(const toml::table& root, Scenario& sc) const {
@@ -301,8 +313,12 @@ void Loader::load_domain(const toml::table& root, Scenario& sc) const {
     sc.dem = existing_file(*dem, "domain.dem", "DEM file");
 
     // 0 = frictionless (analytic benchmarks: dam breaks, Thacker's basins).
-    if (const toml::node* n = t->get("manning")) sc.manning = value_or_raster(*n, "domain.manning", non_negative);
-    else sc.manning = ValueOrRaster{0.03, "", "domain.manning"};
+    if (const toml::node* n = t->get("manning")) {
+        sc.manning = value_or_raster(*n, "domain.manning", non_negative);
+        sc.manning_given = true;
+    } else {
+        sc.manning = ValueOrRaster{0.03, "", "domain.manning"};
+    }
 
     if (const toml::node* n = t->get("crs")) sc.crs = string(*n, "domain.crs");
     if (const toml::node* n = t->get("resolution")) {
@@ -519,9 +535,16 @@ void Loader::load_drainage(const toml::table& root, Scenario& sc) const {
     check_keys(*t, "drainage", {"capacity_mm_h", "efficiency"});
     DrainageConfig d;
     const toml::node* cap = t->get("capacity_mm_h");
-    if (!cap) fail("drainage.capacity_mm_h", "", "missing required key (mm/h, a number or a raster path)");
-    d.capacity_mm_h = value_or_raster(*cap, "drainage.capacity_mm_h",
-                                      [](double v) { return v < 0.0 ? "must be >= 0 (mm/h)" : ""; });
+    const bool from_landuse = sc.landuse && sc.landuse->has("drain_mm_h");
+    if (cap && from_landuse)
+        fail("drainage.capacity_mm_h", *cap, "given twice: also as column drain_mm_h of landuse.table (" + sc.landuse->table + ")");
+    if (!cap && !from_landuse)
+        fail("drainage.capacity_mm_h", "", "missing required key (mm/h, a number or a raster path; or a drain_mm_h column in [landuse])");
+    if (cap)
+        d.capacity_mm_h = value_or_raster(*cap, "drainage.capacity_mm_h",
+                                          [](double v) { return v < 0.0 ? "must be >= 0 (mm/h)" : ""; });
+    else
+        d.capacity_mm_h.key = "landuse.table";
     if (const toml::node* e = t->get("efficiency")) {
         const auto fraction = [](double v) { return v >= 0.0 && v <= 1.0; };
         if (e->is_string()) {
@@ -561,10 +584,23 @@ void Loader::load_infiltration(const toml::table& root, Scenario& sc) const {
     for (const InfiltrationParam& p : params) {
         const std::string key = "infiltration." + p.key;
         const toml::node* n = t->get(p.key);
-        if (!n) fail(key, "", "missing required key of the " + c.model + " model (" + p.unit + ", a number or a raster path)");
+        const bool from_landuse = sc.landuse && sc.landuse->has(p.key);
+        if (n && from_landuse)
+            fail(key, *n, "given twice: also as column " + p.key + " of landuse.table (" + sc.landuse->table + ")");
+        if (from_landuse) continue;
+        if (!n)
+            fail(key, "", "missing required key of the " + c.model + " model (" + p.unit +
+                              ", a number or a raster path; or a column of [landuse])");
         c.params[p.key] = value_or_raster(*n, key, [&](double v) { return p.why_not(v); });
     }
-    if (c.model == "horton") {
+    // Land-use columns of another model's parameters would be silently unused.
+    if (sc.landuse)
+        for (const char* other : {"ks_mm_h", "psi_mm", "dtheta", "f0_mm_h", "fc_mm_h", "k_h", "cn"})
+            if (sc.landuse->has(other) &&
+                std::none_of(params.begin(), params.end(), [&](const InfiltrationParam& p) { return p.key == other; }))
+                fail("infiltration.model", *model, "landuse.table (" + sc.landuse->table + ") has column " + other +
+                                                       ", which is not a parameter of the " + c.model + " model");
+    if (c.model == "horton" && c.params.count("f0_mm_h") && c.params.count("fc_mm_h")) {
         const ValueOrRaster& f0 = c.params["f0_mm_h"];
         const ValueOrRaster& fc = c.params["fc_mm_h"];
         if (f0.value && fc.value && *fc.value > *f0.value)
@@ -575,6 +611,55 @@ void Loader::load_infiltration(const toml::table& root, Scenario& sc) const {
         if (!(c.ia_ratio >= 0.0 && c.ia_ratio <= 1.0)) fail("infiltration.ia_ratio", *n, "must be in 0..1 (a fraction of S)");
     }
     sc.infiltration = std::move(c);
+}
+
+void Loader::load_landuse(const toml::table& root, Scenario& sc) const {
+    const toml::table* t = table(root, "landuse", "landuse");
+    if (!t) return;
+    check_keys(*t, "landuse", {"map", "table", "field"});
+    if (const toml::node* f = t->get("field"))
+        fail("landuse.field", *f, "land use from vector polygons is not supported yet: give map as an integer class raster");
+    const toml::node* map = t->get("map");
+    const toml::node* table_node = t->get("table");
+    if (!map) fail("landuse.map", "", "missing required key (an integer class raster)");
+    if (!table_node) fail("landuse.table", "", "missing required key (a CSV: class, then parameter columns)");
+    LanduseConfig lu;
+    lu.map = existing_file(*map, "landuse.map", "raster");
+    lu.table = existing_file(*table_node, "landuse.table", "CSV file");
+    const TableData tab = read_table_csv(lu.table, "landuse.table");
+    if (tab.columns.front() != "class")
+        throw InputError(lu.table, "landuse.table row 1", tab.columns.front(), "the first column must be 'class'");
+    // Each column's range: as the scenario key it replaces.
+    std::vector<InfiltrationParam> ranges{{"manning", 0.0, 1.0, "s/m^(1/3)"}, {"drain_mm_h", 0.0, kMaxRainMmH, "mm/h"}};
+    for (const char* model : {"green_ampt", "horton", "scs_cn"})
+        for (const InfiltrationParam& p : infiltration_params(model)) ranges.push_back(p);
+    std::vector<const InfiltrationParam*> col_range;
+    for (std::size_t c = 1; c < tab.columns.size(); ++c) {
+        const auto it = std::find_if(ranges.begin(), ranges.end(), [&](const InfiltrationParam& p) { return p.key == tab.columns[c]; });
+        if (it == ranges.end())
+            throw InputError(lu.table, "landuse.table row 1", tab.columns[c],
+                             "unknown column (expected any of manning, drain_mm_h, ks_mm_h, psi_mm, dtheta, f0_mm_h, "
+                             "fc_mm_h, k_h, cn)");
+        lu.columns.push_back(tab.columns[c]);
+        col_range.push_back(&*it);
+    }
+    for (std::size_t r = 0; r < tab.rows.size(); ++r) {
+        const std::string where = "landuse.table row " + std::to_string(tab.lines[r]);
+        const double cls = tab.rows[r][0];
+        if (cls != std::floor(cls) || std::abs(cls) > 1e15)
+            throw InputError(lu.table, where + " column class", fmt_g3(cls), "a class must be an integer");
+        const long long id = static_cast<long long>(cls);
+        if (lu.classes.count(id)) throw InputError(lu.table, where + " column class", std::to_string(id), "class appears twice");
+        std::vector<double> values(tab.rows[r].begin() + 1, tab.rows[r].end());
+        for (std::size_t c = 0; c < values.size(); ++c)
+            if (const std::string why = col_range[c]->why_not(values[c]); !why.empty())
+                throw InputError(lu.table, where + " column " + lu.columns[c], fmt_g3(values[c]), why);
+        lu.classes[id] = std::move(values);
+    }
+    if (lu.has("manning") && sc.manning_given)
+        fail("domain.manning", "", "given twice: also as column manning of landuse.table (" + lu.table + ")");
+    if (lu.has("manning")) sc.manning.key = "landuse.table";
+    sc.landuse = std::move(lu);
 }
 
 void Loader::load_pumps(const toml::table& root, Scenario& sc) const {

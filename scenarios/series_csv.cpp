@@ -48,6 +48,34 @@ std::string format_number(double v) {
     return os.str();
 }
 
+/// The names of a header row: spreadsheet exports often quote names, so one pair of quotes is
+/// dropped; names must be non-empty and unique.
+std::vector<std::string> parse_header(const std::string& path, const std::string& where, std::string_view text,
+                                      const std::vector<std::string_view>& cells) {
+    std::vector<std::string> header;
+    for (std::string_view c : cells) {
+        if (c.size() >= 2 && c.front() == '"' && c.back() == '"') c = trim(c.substr(1, c.size() - 2));
+        if (c.empty()) throw InputError(path, where, shown(text), "empty column name in header");
+        for (const auto& h : header)
+            if (h == c) throw InputError(path, where, shown(text), "column '" + std::string(c) + "' appears twice in header");
+        header.emplace_back(c);
+    }
+    return header;
+}
+
+/// A finite number, or InputError naming the cell.
+double parse_number(const std::string& path, const std::string& cell_key, std::string_view c) {
+    if (c.empty()) throw InputError(path, cell_key, "", "empty cell; expected a number");
+    std::string_view digits = c;
+    if (digits.front() == '+') digits.remove_prefix(1);
+    double v = 0.0;
+    auto [end, err] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+    if (err != std::errc() || end != digits.data() + digits.size() || digits.empty())
+        throw InputError(path, cell_key, shown(c), "not a number");
+    if (!std::isfinite(v)) throw InputError(path, cell_key, shown(c), "must be finite");
+    return v;
+}
+
 }  // namespace
 
 SeriesData read_series_csv(const std::string& path, const std::string& key,
@@ -77,17 +105,7 @@ SeriesData read_series_csv(const std::string& path, const std::string& key,
         const auto cells = split_cells(text);
         const std::string where = key + " row " + std::to_string(line_no);
         if (header.empty()) {
-            // Header row: spreadsheet exports often quote names, so one pair of quotes is dropped.
-            for (std::string_view c : cells) {
-                if (c.size() >= 2 && c.front() == '"' && c.back() == '"')
-                    c = trim(c.substr(1, c.size() - 2));
-                if (c.empty()) throw InputError(path, where, shown(text), "empty column name in header");
-                for (const auto& h : header)
-                    if (h == c)
-                        throw InputError(path, where, shown(text),
-                                         "column '" + std::string(c) + "' appears twice in header");
-                header.emplace_back(c);
-            }
+            header = parse_header(path, where, text, cells);
             auto find = [&](const std::string& name) {
                 for (size_t i = 0; i < header.size(); ++i)
                     if (header[i] == name) return i;
@@ -106,16 +124,7 @@ SeriesData read_series_csv(const std::string& path, const std::string& key,
                                  " cells as in the header, found " + std::to_string(cells.size()));
         auto number = [&](size_t col) {
             const std::string cell_key = where + " column " + header[col];
-            std::string_view c = cells[col];
-            if (c.empty()) throw InputError(path, cell_key, "", "empty cell; expected a number");
-            std::string_view digits = c;
-            if (digits.front() == '+') digits.remove_prefix(1);
-            double v = 0.0;
-            auto [end, err] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
-            if (err != std::errc() || end != digits.data() + digits.size() || digits.empty())
-                throw InputError(path, cell_key, shown(c), "not a number");
-            if (!std::isfinite(v)) throw InputError(path, cell_key, shown(c), "must be finite");
-            return std::pair{v, cell_key};
+            return std::pair{parse_number(path, cell_key, cells[col]), cell_key};
         };
         const auto [t, t_key] = number(time_col);
         const auto [v, v_key] = number(value_col);
@@ -132,6 +141,46 @@ SeriesData read_series_csv(const std::string& path, const std::string& key,
     if (in.bad()) throw InputError(path, key, "", "error reading CSV file");
     if (header.empty()) throw InputError(path, key, "", "empty CSV file: no header row");
     if (out.time_s.empty()) throw InputError(path, key, "", "CSV file has a header but no data rows");
+    return out;
+}
+
+TableData read_table_csv(const std::string& path, const std::string& key) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (!fs::exists(path, ec)) throw InputError(path, key, "", "CSV file not found");
+    if (!fs::is_regular_file(path, ec)) throw InputError(path, key, "", "CSV path is not a file");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError(path, key, "", "cannot open CSV file");
+    TableData out;
+    out.path = path;
+    out.key = key;
+    std::string line;
+    int line_no = 0;
+    while (std::getline(in, line)) {
+        ++line_no;
+        std::string_view text = line;
+        if (line_no == 1 && text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // UTF-8 BOM
+        text = trim(text);
+        if (text.empty() || text.front() == '#') continue;
+        const auto cells = split_cells(text);
+        const std::string where = key + " row " + std::to_string(line_no);
+        if (out.columns.empty()) {
+            out.columns = parse_header(path, where, text, cells);
+            continue;
+        }
+        if (cells.size() != out.columns.size())
+            throw InputError(path, where, shown(text),
+                             "expected " + std::to_string(out.columns.size()) + " cells as in the header, found " +
+                                 std::to_string(cells.size()));
+        std::vector<double> row;
+        for (std::size_t c = 0; c < cells.size(); ++c)
+            row.push_back(parse_number(path, where + " column " + out.columns[c], cells[c]));
+        out.rows.push_back(std::move(row));
+        out.lines.push_back(line_no);
+    }
+    if (in.bad()) throw InputError(path, key, "", "error reading CSV file");
+    if (out.columns.empty()) throw InputError(path, key, "", "empty CSV file: no header row");
+    if (out.rows.empty()) throw InputError(path, key, "", "CSV file has a header but no data rows");
     return out;
 }
 

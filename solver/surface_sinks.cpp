@@ -78,8 +78,9 @@ double scs_runoff(double p, double cn, double ia_ratio) {
 template <class Real>
 SurfaceSinks<Real>::SurfaceSinks(DrainageSpec drains, InfiltrationSpec spec)
     : drains_(std::move(drains)), spec_(std::move(spec)) {
+    // Parameters are NaN outside the domain (rasters, land use): never read there.
     for (double c : drains_.capacity)
-        if (!(std::isfinite(c) && c >= 0.0)) throw std::invalid_argument("drainage: capacity < 0");
+        if (!std::isnan(c) && !(std::isfinite(c) && c >= 0.0)) throw std::invalid_argument("drainage: capacity < 0");
     for (double e : drains_.efficiency.values())
         if (!(e >= 0.0 && e <= 1.0)) throw std::invalid_argument("drainage: efficiency outside 0..1");
     // A uniform capacity is read as one value.
@@ -90,7 +91,8 @@ SurfaceSinks<Real>::SurfaceSinks(DrainageSpec drains, InfiltrationSpec spec)
     const auto need = [&](const std::vector<double>& p, const char* name, double lo, double hi) {
         if (p.empty()) throw std::invalid_argument(std::string("infiltration: ") + name + " missing");
         for (double v : p)
-            if (!(v >= lo && v <= hi)) throw std::invalid_argument(std::string("infiltration: ") + name + " out of range");
+            if (!std::isnan(v) && !(v >= lo && v <= hi))
+                throw std::invalid_argument(std::string("infiltration: ") + name + " out of range");
     };
     const double inf = HUGE_VAL;
     switch (spec_.model) {

@@ -326,4 +326,104 @@ TEST(CliProcesses, BadPumpIsRefused) {
     refused(at + "to = [600000.0, 3800055.0]\ncapacity_m3_s = 1\non_depth = 0.3\noff_depth = 0.1\n", {"s.toml", "pump[0].to", "600000"});
 }
 
+/// Two closed basins side by side (12 x 10 cells of 10 m, column 6 nodata between them) and a
+/// land-use raster: class 1 on the west basin, 2 on the east one (`odd` puts a class 7 cell east).
+void write_landuse_basins(const TempDir& d, bool odd = false) {
+    std::string dem = "ncols 12\nnrows 10\nxllcorner 500000\nyllcorner 3800000\ncellsize 10\nNODATA_value -9999\n";
+    std::string lu = dem;
+    for (int j = 0; j < 10; ++j) {
+        for (int i = 0; i < 12; ++i) {
+            dem += std::string(i ? " " : "") + (i == 6 ? "-9999" : "10");
+            lu += std::string(i ? " " : "") + (i < 6 ? "1" : (odd && i == 9 && j == 3 ? "7" : "2"));
+        }
+        dem += "\n";
+        lu += "\n";
+    }
+    write_text(d / "basin.asc", dem);
+    write_text(d / "landuse.asc", lu);
+}
+
+// Land use gives each basin its own parameters: the west one paved (no infiltration) with drains
+// of 30 mm/h, the east one a Green-Ampt soil without drains; 50 mm/h for 1 h. Drained volume
+// 30 mm/h x 1 h on the west basin, infiltrated F(1 h) on the east one, each basin's depth the rest.
+TEST(CliProcesses, LanduseGivesEachClassItsParameters) {
+    TempDir d;
+    write_landuse_basins(d);
+    write_text(d / "classes.csv", "# class 1 paved, 2 loess\nclass,manning,ks_mm_h,psi_mm,dtheta,drain_mm_h\n1,0.015,0,110,0.3,30\n2,0.05,10,110,0.3,0\n");
+    write_text(d / "s.toml", R"(format = 1
+[domain]
+dem = "basin.asc"
+[time]
+duration = "1h"
+output_interval = "30min"
+gauge_interval = "1min"
+[solver]
+threads = 1
+[rain]
+intensity_mm_h = 50.0
+[landuse]
+map = "landuse.asc"
+table = "classes.csv"
+[infiltration]
+model = "green_ampt"
+[drainage]
+[output]
+file = "out/lu.h5"
+)");
+    const ProcResult c = run_floodsim({"check", (d / "s.toml").string()});
+    ASSERT_EQ(c.status, 0) << describe(c);
+    EXPECT_NE(c.out.find("ks_mm_h 0..10"), std::string::npos) << c.out;
+    const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    Hid f = open_h5(d / "out/lu.h5");
+    const double west = 60.0 * 100.0, east = 50.0 * 100.0;
+    const double drained = 30.0 / 1000.0 * west;
+    const double soaked = 31.1951009 / 1000.0 * east;  // Green-Ampt F(1 h), as in InfiltrationFollowsTheClosedForms
+    EXPECT_NEAR(last(f, "/mass_balance/drainage"), drained, 1e-9 * drained);
+    EXPECT_NEAR(last(f, "/mass_balance/infiltration"), soaked, 1e-4 * soaked);
+    const auto depth = read_dataset<float>(f, "/depth");
+    const std::size_t frame = 2 * 120;
+    EXPECT_NEAR(depth.at(frame + 3 * 12 + 2), 0.020, 1e-6);                         // west: (50 - 30) mm
+    EXPECT_NEAR(depth.at(frame + 3 * 12 + 9), 0.050 - 0.0311951009, 1e-5);         // east: 50 mm - F
+    EXPECT_LT(std::abs(last(f, "/mass_balance/error")), 1e-9 * 0.05 * (west + east));
+}
+
+// Bad land use: exit 2, one line naming the file, the key and the value; nothing written.
+TEST(CliProcesses, BadLanduseIsRefused) {
+    TempDir d;
+    write_landuse_basins(d, true);
+    const std::string head = "format = 1\n[domain]\ndem = \"basin.asc\"\n[time]\nduration = 60\n[output]\nfile = \"out/x.h5\"\n";
+    const auto refused = [&](const std::string& table, const std::string& rest, std::vector<std::string> parts) {
+        write_text(d / "classes.csv", table);
+        write_text(d / "s.toml", head + "[landuse]\nmap = \"landuse.asc\"\ntable = \"classes.csv\"\n" + rest);
+        const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
+        EXPECT_EQ(r.status, 2) << describe(r);
+        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+        for (const std::string& p : parts) EXPECT_NE(r.err.find(p), std::string::npos) << p << " not in " << r.err;
+        EXPECT_FALSE(fs::exists(d / "out"));
+    };
+    const std::string ok = "class,manning\n1,0.02\n2,0.03\n7,0.04\n";
+    refused("class,manning\n1,0.02\n2,0.03\n", "", {"landuse.asc", "landuse.map", "7", "not in landuse.table"});
+    refused("class,roughness\n1,0.02\n", "", {"classes.csv", "landuse.table row 1", "roughness"});
+    refused("class,manning\n1.5,0.02\n", "", {"classes.csv", "landuse.table row 2 column class", "1.5"});
+    refused("class,manning\n1,0.02\n1,0.03\n", "", {"classes.csv", "landuse.table row 3 column class", "1"});
+    refused("class,cn\n1,120\n2,80\n7,80\n", "[infiltration]\nmodel = \"scs_cn\"\n", {"classes.csv", "landuse.table row 2 column cn", "120"});
+    refused("manning,class\n0.02,1\n", "", {"classes.csv", "landuse.table row 1", "manning"});
+    // Given two ways: the key and the column.
+    write_text(d / "classes.csv", ok);
+    const std::string both = "format = 1\n[domain]\ndem = \"basin.asc\"\nmanning = 0.03\n[time]\nduration = 60\n[output]\nfile = \"out/x.h5\"\n"
+                             "[landuse]\nmap = \"landuse.asc\"\ntable = \"classes.csv\"\n";
+    write_text(d / "s.toml", both);
+    ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
+    EXPECT_EQ(r.status, 2) << describe(r);
+    EXPECT_NE(r.err.find("domain.manning"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("given twice"), std::string::npos) << r.err;
+    refused("class,ks_mm_h,psi_mm,dtheta\n1,1,1,0.1\n2,1,1,0.1\n7,1,1,0.1\n", "[infiltration]\nmodel = \"green_ampt\"\nks_mm_h = 5\n",
+            {"s.toml", "infiltration.ks_mm_h", "given twice"});
+    refused("class,drain_mm_h\n1,1\n2,1\n7,1\n", "", {"classes.csv", "drain_mm_h", "[drainage]"});
+    refused("class,cn\n1,80\n2,80\n7,80\n", "[infiltration]\nmodel = \"green_ampt\"\nks_mm_h = 5\npsi_mm = 100\ndtheta = 0.2\n",
+            {"s.toml", "infiltration.model", "cn"});
+    refused(ok, "field = \"class\"\n", {"s.toml", "landuse.field"});
+}
+
 }  // namespace
