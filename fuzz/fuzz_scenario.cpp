@@ -1,7 +1,8 @@
 // Fuzz target: scenario TOML files, loaded and built into a model as `floodsim check` does
 // (load_scenario + build_model: every key, the DEM, rasters and CSV series it names).
 // The input is the scenario's text; its folder holds a small DEM (dem.asc, 6 x 5 cells of 10 m,
-// UTM 49N) and CSV series (rain.csv, flow.csv, stage.csv) for it to name.
+// UTM 49N), CSV series (rain.csv, flow.csv, stage.csv), a Manning raster (n.asc) and a land-use
+// raster and table (landuse.asc, classes.csv) for it to name.
 #include "engine/model_builder.hpp"
 #include "fuzz/fuzz_input.hpp"
 #include "mesh/input_error.hpp"
@@ -22,6 +23,11 @@ void write_companions() {
     write_text("rain.csv", "time_s,intensity_mm_h\n0,10\n600,120\n1200,0\n");
     write_text("flow.csv", "time_s,value\n0,0.5\n300,4\n900,1\n");
     write_text("stage.csv", "time_s,value\n0,9.5\n600,10.5\n");
+    write_text("landuse.asc",
+               "ncols 6\nnrows 5\nxllcorner 708000\nyllcorner 3854000\ncellsize 10\nNODATA_value -9999\n"
+               "1 1 1 2 2 2\n1 1 1 2 2 2\n1 1 3 3 2 2\n1 1 3 3 2 2\n1 1 1 2 2 2\n");
+    write_text("classes.csv", "class,manning,ks_mm_h,psi_mm,dtheta,drain_mm_h\n1,0.015,0,110,0.3,30\n2,0.05,6.5,167,0.35,0\n"
+                              "3,0.1,10,167,0.35,0\n");
     write_text("n.asc",
                "ncols 6\nnrows 5\nxllcorner 708000\nyllcorner 3854000\ncellsize 10\nNODATA_value -9999\n"
                "0.03 0.03 0.03 0.03 0.03 0.03\n0.03 0.05 0.05 0.05 0.05 0.03\n0.03 0.05 0.05 0.05 0.05 0.03\n"
