@@ -168,7 +168,7 @@ void print_check(const LoadedModel& p) {
                 format_seconds(sc.output_interval_s).c_str(), format_seconds(sc.gauge_interval_s).c_str());
     std::printf("  solver          %s, cfl %g, threads %d\n", sc.scheme.c_str(), sc.cfl, m.options.threads);
     static const char* sides[] = {"west", "east", "north", "south"};
-    static const char* kinds[] = {"closed", "free", "level", "discharge"};
+    static const char* kinds[] = {"closed", "free", "level", "discharge", "normal_depth", "critical"};
     for (const BoundarySpec& b : m.boundaries)
         std::printf("  boundary        %s %s, cells %d..%d\n", sides[static_cast<int>(b.side)],
                     kinds[static_cast<int>(b.type)], b.first, b.last);

@@ -73,6 +73,21 @@ std::string side_name(Side s) {
     }
 }
 
+/// Manning's normal depth needs n > 0 on the segment's domain cells.
+void check_normal_depth_manning(const Scenario& sc, const BoundarySpec& spec, const std::string& key,
+                                const ModelSetup& m) {
+    const Grid2D& g = m.grid;
+    for (int s = spec.first; s <= spec.last; ++s) {
+        const int i = spec.side == BoundarySide::West ? 0 : spec.side == BoundarySide::East ? g.nx - 1 : s;
+        const int j = spec.side == BoundarySide::North ? 0 : spec.side == BoundarySide::South ? g.ny - 1 : s;
+        const std::size_t k = static_cast<std::size_t>(j) * g.nx + i;
+        if (!std::isnan(m.z[k]) && !(m.manning[k] > 0.0))
+            throw InputError(sc.manning.is_raster() ? sc.manning.raster : sc.path, sc.manning.key, fmt(m.manning[k]),
+                             "Manning's n must be > 0 on the cells of the normal_depth boundary " + key + " (at x=" +
+                                 fmt(g.x_center(i)) + ", y=" + fmt(g.y_center(j)) + ")");
+    }
+}
+
 }  // namespace
 
 const char* scheme_name(Scheme s) {
@@ -123,8 +138,11 @@ ModelSetup build_model(const Scenario& sc) {
             case BoundaryKind::Closed: spec.type = BoundaryType::Closed; break;
             case BoundaryKind::Free: spec.type = BoundaryType::Free; break;
             case BoundaryKind::Level: spec.type = BoundaryType::Level; break;
+            case BoundaryKind::NormalDepth: spec.type = BoundaryType::NormalDepth; break;
+            case BoundaryKind::Critical: spec.type = BoundaryType::Critical; break;
             default: spec.type = BoundaryType::Discharge; break;
         }
+        spec.slope = b.slope.value_or(0.0);
         if (spec.type == BoundaryType::Level || spec.type == BoundaryType::Discharge) spec.value = to_series(b, 1.0);
         const bool ew = spec.side == BoundarySide::West || spec.side == BoundarySide::East;
         const int len = ew ? g.ny : g.nx;
@@ -168,6 +186,7 @@ ModelSetup build_model(const Scenario& sc) {
                 throw InputError(sc.path, key + ".side", side_name(b.side),
                                  "the discharge segment touches no domain cell (all nodata)");
         }
+        if (spec.type == BoundaryType::NormalDepth) check_normal_depth_manning(sc, spec, key, m);
         m.boundaries.push_back(spec);
     }
 

@@ -26,13 +26,14 @@ struct SeriesData {
 };
 
 enum class Side { West, East, North, South };
-enum class BoundaryKind { Closed, Free, Level, Discharge };
+enum class BoundaryKind { Closed, Free, Level, Discharge, NormalDepth, Critical };
 
 struct BoundaryConfig {
     Side side = Side::West;
     BoundaryKind kind = BoundaryKind::Closed;
     std::optional<double> value;         ///< level (m) or discharge (m3/s, inflow positive)
     std::optional<SeriesData> series;    ///< instead of value
+    std::optional<double> slope;         ///< normal_depth only: bed slope beyond the side, > 0
     std::optional<std::array<double, 2>> from;  ///< segment start, map coordinates
     std::optional<std::array<double, 2>> to;    ///< segment end, map coordinates
     int index = 0;                       ///< position in the [[boundary]] array (0-based)

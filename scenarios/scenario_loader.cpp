@@ -243,6 +243,7 @@ private:
     void load_time(const toml::table& root, Scenario& sc) const;
     void load_solver(const toml::table& root, Scenario& sc) const;
     void load_boundaries(const toml::table& root, Scenario& sc) const;
+    void outflow_slope(const toml::table& t, const std::string& p, const std::string& kind, BoundaryConfig& b) const;
     void load_rain(const toml::table& root, Scenario& sc) const;
     void load_drainage(const toml::table& root, Scenario& sc) const;
     void load_gauges(const toml::table& root, Scenario& sc) const;
@@ -426,7 +427,7 @@ void Loader::load_boundaries(const toml::table& root, Scenario& sc) const {
     for (size_t i = 0; i < tables.size(); ++i) {
         const toml::table& t = *tables[i];
         const std::string p = "boundary[" + std::to_string(i) + "]";
-        check_keys(t, p, {"side", "kind", "value", "series", "from", "to"});
+        check_keys(t, p, {"side", "kind", "value", "series", "slope", "from", "to"});
         BoundaryConfig b;
         b.index = static_cast<int>(i);
 
@@ -440,17 +441,21 @@ void Loader::load_boundaries(const toml::table& root, Scenario& sc) const {
         else fail(p + ".side", *side, "unknown side; valid: west, east, north, south");
 
         const toml::node* kind = t.get("kind");
-        if (!kind) fail(p + ".kind", "", "missing required key (closed, free, level or discharge)");
+        if (!kind) fail(p + ".kind", "", "missing required key (closed, free, level, discharge, normal_depth or critical)");
         const std::string k = string(*kind, p + ".kind", true);
         if (k == "closed") b.kind = BoundaryKind::Closed;
         else if (k == "free") b.kind = BoundaryKind::Free;
         else if (k == "level") b.kind = BoundaryKind::Level;
         else if (k == "discharge") b.kind = BoundaryKind::Discharge;
-        else fail(p + ".kind", *kind, "unknown kind; valid: closed, free, level, discharge");
+        else if (k == "normal_depth") b.kind = BoundaryKind::NormalDepth;
+        else if (k == "critical") b.kind = BoundaryKind::Critical;
+        else fail(p + ".kind", *kind, "unknown kind; valid: closed, free, level, discharge, normal_depth, critical");
+        outflow_slope(t, p, k, b);
 
         const toml::node* value = t.get("value");
         const toml::node* series = t.get("series");
-        if (b.kind == BoundaryKind::Closed || b.kind == BoundaryKind::Free) {
+        if (b.kind == BoundaryKind::Closed || b.kind == BoundaryKind::Free || b.kind == BoundaryKind::NormalDepth ||
+            b.kind == BoundaryKind::Critical) {
             if (value) fail(p + ".value", *value, "a " + k + " boundary takes no value");
             if (series) fail(p + ".series", *series, "a " + k + " boundary takes no series");
         } else {
@@ -485,6 +490,21 @@ void Loader::load_boundaries(const toml::table& root, Scenario& sc) const {
                          "]; several boundaries on one side need from/to segments");
         sc.boundaries.push_back(std::move(b));
     }
+}
+
+/// boundary[i].slope: required (> 0, at most 1) for normal_depth, refused for every other kind.
+void Loader::outflow_slope(const toml::table& t, const std::string& p, const std::string& kind,
+                           BoundaryConfig& b) const {
+    const toml::node* slope = t.get("slope");
+    if (b.kind != BoundaryKind::NormalDepth) {
+        if (slope) fail(p + ".slope", *slope, "only a normal_depth boundary takes a slope (this one is " + kind + ")");
+        return;
+    }
+    if (!slope) fail(p + ".slope", "", "a normal_depth boundary needs slope (the bed slope beyond the side, > 0)");
+    const double v = number(*slope, p + ".slope");
+    if (!(v > 0.0)) fail(p + ".slope", *slope, "must be > 0 (a normal-depth outflow needs a falling bed)");
+    if (v > 1.0) fail(p + ".slope", *slope, "more than 1 (45 degrees): give the slope as a fraction (0.002 for 0.2 %)");
+    b.slope = v;
 }
 
 void Loader::load_rain(const toml::table& root, Scenario& sc) const {

@@ -17,7 +17,9 @@ enum class Scheme { Fv1, Fv2, Inertial };
 enum class Precision { Double, Single };
 
 enum class BoundarySide { West, East, North, South };
-enum class BoundaryType { Closed, Free, Level, Discharge };
+/// NormalDepth and Critical: outflow-only river ends (docs/processes.md); appended last so the
+/// existing kinds keep their numbers.
+enum class BoundaryType { Closed, Free, Level, Discharge, NormalDepth, Critical };
 
 /// One boundary condition on a segment of one side of the grid.
 struct BoundarySpec {
@@ -29,6 +31,8 @@ struct BoundarySpec {
     /// north/south, row index for west/east).
     int first = 0;
     int last = -1;  ///< -1: to the end of the side
+    /// NormalDepth: bed slope S (> 0) of the reach beyond the side, in q = h^(5/3) S^(1/2) / n.
+    double slope = 0.0;
 };
 
 struct GaugeSpec {
