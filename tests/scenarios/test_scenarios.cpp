@@ -542,6 +542,35 @@ TEST_F(ScenarioTest, BoundaryErrors) {
                {"key 'boundary[1].side'", "value 'north'", "boundary[0]"});
 }
 
+TEST_F(ScenarioTest, OutflowBoundaryKinds) {
+    const Scenario sc = load_scenario(scenario(
+        "[[boundary]]\nside = \"east\"\nkind = \"normal_depth\"\nslope = 0.002\n"
+        "[[boundary]]\nside = \"south\"\nkind = \"critical\"\nfrom = [0, 0]\nto = [10, 0]\n"));
+    ASSERT_EQ(sc.boundaries.size(), 2u);
+    EXPECT_EQ(sc.boundaries[0].kind, BoundaryKind::NormalDepth);
+    EXPECT_EQ(sc.boundaries[0].slope, 0.002);
+    EXPECT_FALSE(sc.boundaries[0].value);
+    EXPECT_EQ(sc.boundaries[1].kind, BoundaryKind::Critical);
+    EXPECT_FALSE(sc.boundaries[1].slope);
+
+    const std::string nd = "[[boundary]]\nside = \"east\"\nkind = \"normal_depth\"\n";
+    expect_bad(scenario(nd), {"key 'boundary[0].slope'", "needs slope"});
+    expect_bad(scenario(nd + "slope = 0\n"), {"key 'boundary[0].slope'", "value '0'", "> 0"});
+    expect_bad(scenario(nd + "slope = -0.001\n"), {"key 'boundary[0].slope'", "value '-0.001'", "> 0"});
+    expect_bad(scenario(nd + "slope = 2\n"), {"key 'boundary[0].slope'", "value '2'", "fraction"});
+    expect_bad(scenario(nd + "slope = \"0.1\"\n"), {"key 'boundary[0].slope'", "value '0.1'", "number"});
+    expect_bad(scenario(nd + "slope = 0.001\nvalue = 3\n"), {"key 'boundary[0].value'", "value '3'", "takes no value"});
+    write("q.csv", "time_s,value\n0,1\n");
+    expect_bad(scenario(nd + "slope = 0.001\nseries = \"q.csv\"\n"),
+               {"key 'boundary[0].series'", "value 'q.csv'", "takes no series"});
+    expect_bad(scenario("[[boundary]]\nside = \"east\"\nkind = \"critical\"\nvalue = 1\n"),
+               {"key 'boundary[0].value'", "value '1'", "a critical boundary takes no value"});
+    for (const char* kind : {"critical", "free", "closed", "level", "discharge"})
+        expect_bad(scenario("[[boundary]]\nside = \"east\"\nkind = \"" + std::string(kind) +
+                            "\"\nvalue = 1\nslope = 0.001\n"),
+                   {"key 'boundary[0].slope'", "value '0.001'", "only a normal_depth boundary takes a slope"});
+}
+
 TEST_F(ScenarioTest, BoundarySeriesCsvErrorNamesCsv) {
     const std::string csv = write("q.csv", "time_s,value\n0,1\n60,abc\n");
     const std::string s1 = scenario("[[boundary]]\nside = \"west\"\nkind = \"discharge\"\nseries = \"q.csv\"\n");
