@@ -88,6 +88,59 @@ void check_normal_depth_manning(const Scenario& sc, const BoundarySpec& spec, co
     }
 }
 
+/// One rain grid on the model grid: mm/h as float, 0 outside the domain; every domain cell
+/// covered, >= 0 and at most 10000 mm/h (as the uniform rain).
+std::vector<float> rain_grid(const std::string& file, const std::string& key, int band, const Grid2D& g,
+                             const std::vector<double>& z) {
+    const std::vector<double> v = read_raster_on_grid(file, key, g, z, band);
+    std::vector<float> out(v.size(), 0.0f);
+    for (std::size_t k = 0; k < v.size(); ++k) {
+        if (std::isnan(z[k])) continue;
+        const char* why = !(v[k] >= 0.0) ? "a rain intensity must be >= 0 (mm/h)"
+                          : v[k] > 1.0e4 ? "more than 10000 mm/h: no rain is that intense (a unit slip?)"
+                                         : nullptr;
+        if (why) {
+            const int i = static_cast<int>(k % g.nx), j = static_cast<int>(k / g.nx);
+            throw InputError(file, key, fmt(v[k]),
+                             std::string(why) + " (at x=" + fmt(g.x_center(i)) + ", y=" + fmt(g.y_center(j)) + ")");
+        }
+        out[k] = static_cast<float>(v[k]);
+    }
+    return out;
+}
+
+/// rain.grids: the rows of a CSV index, or the bands of one raster with their times from the
+/// metadata (relative to the first band) or rain.grid_interval.
+RainGridSpec build_rain_grids(const Scenario& sc, const Grid2D& g, const std::vector<double>& z) {
+    RainGridSpec spec;
+    if (!sc.rain.grid_rows.empty()) {
+        for (const RainGridRow& r : sc.rain.grid_rows) {
+            spec.time_s.push_back(r.time_s);
+            spec.mm_h.push_back(rain_grid(r.file, "rain.grids row " + std::to_string(r.line), 1, g, z));
+        }
+        return spec;
+    }
+    const std::string& file = sc.rain.grids;
+    const RasterBands bands = raster_bands(file, "rain.grids");
+    if (sc.rain.grid_interval_s) {
+        for (int b = 0; b < bands.count; ++b) spec.time_s.push_back(b * *sc.rain.grid_interval_s);
+    } else if (!bands.time_s.empty()) {
+        spec.time_s = bands.time_s;
+        for (std::size_t b = 1; b < spec.time_s.size(); ++b)
+            if (!(spec.time_s[b] > spec.time_s[b - 1]))
+                throw InputError(file, "rain.grids band " + std::to_string(b + 1), fmt(spec.time_s[b]) + " s",
+                                 "band times (" + bands.time_source + ", seconds after the first band) must be strictly increasing");
+    } else if (bands.count == 1) {
+        spec.time_s = {0.0};
+    } else {
+        throw InputError(file, "rain.grids", std::to_string(bands.count) + " bands",
+                         "the bands carry no times (NETCDF_DIM_time with units, or GRIB_VALID_TIME): give rain.grid_interval");
+    }
+    for (int b = 1; b <= bands.count; ++b)
+        spec.mm_h.push_back(rain_grid(file, "rain.grids band " + std::to_string(b), b, g, z));
+    return spec;
+}
+
 }  // namespace
 
 const char* scheme_name(Scheme s) {
@@ -198,6 +251,8 @@ ModelSetup build_model(const Scenario& sc) {
     } else if (sc.rain.intensity_mm_h && *sc.rain.intensity_mm_h > 0.0) {
         m.rain = TimeSeries::constant(*sc.rain.intensity_mm_h / 3.6e6);
     }
+
+    if (!sc.rain.grids.empty()) m.rain_grids = build_rain_grids(sc, m.grid, m.z);
 
     // Storm drains: capacity (mm/h -> m/s) per cell, times the efficiency over time.
     if (sc.drainage) {

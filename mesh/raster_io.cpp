@@ -2,7 +2,9 @@
 #include "raster_io.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <limits>
@@ -160,12 +162,12 @@ std::string gt_text(const std::array<double, 6>& gt) {
            fmt(gt[4]) + ", " + fmt(gt[5]);
 }
 
-/// Read band 1 whole (one RasterIO call) as double. Nodata and masked cells become NaN;
+/// Read band `band_no` (default 1) whole as double. Nodata and masked cells become NaN;
 /// scale/offset are applied. A non-finite value that is not nodata is an error naming the cell
 /// when `strict`, otherwise it is treated as missing data.
 std::vector<double> read_band(GDALDataset& ds, const std::string& path, const std::string& key,
-                              bool strict, const GdalErrors& err) {
-    GDALRasterBand* band = ds.GetRasterBand(1);
+                              bool strict, const GdalErrors& err, int band_no = 1) {
+    GDALRasterBand* band = ds.GetRasterBand(band_no);
     const int nx = band->GetXSize();
     const int ny = band->GetYSize();
     check_grid_size(nx, ny, path, key, "the raster");
@@ -265,11 +267,11 @@ struct WarpTarget {
     std::string wkt;
 };
 
-/// Warp band 1 of `src` onto `t` with `alg`; cells without source data are NaN.
+/// Warp band `band_no` (default 1) of `src` onto `t` with `alg`; cells without source data are NaN.
 /// Scale/offset are not applied (the warper works on raw values).
 std::vector<double> warp_band(GDALDataset& src, const WarpTarget& t, GDALResampleAlg alg,
                               const std::string& path, const std::string& key,
-                              const GdalErrors& err) {
+                              const GdalErrors& err, int band_no = 1) {
     GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
     if (!mem) throw std::runtime_error("GDAL MEM driver is not available");
     GDALDatasetUniquePtr dst(mem->Create("", t.nx, t.ny, 1, GDT_Float64, nullptr));
@@ -300,13 +302,13 @@ std::vector<double> warp_band(GDALDataset& src, const WarpTarget& t, GDALResampl
     wo->nBandCount = 1;
     wo->panSrcBands = static_cast<int*>(CPLMalloc(sizeof(int)));
     wo->panDstBands = static_cast<int*>(CPLMalloc(sizeof(int)));
-    wo->panSrcBands[0] = 1;
+    wo->panSrcBands[0] = band_no;
     wo->panDstBands[0] = 1;
     wo->eResampleAlg = alg;
     wo->eWorkingDataType = GDT_Float64;
     wo->dfWarpMemoryLimit = 256.0 * 1024 * 1024;
     int has_nd = 0;
-    const double nd = src.GetRasterBand(1)->GetNoDataValue(&has_nd);
+    const double nd = src.GetRasterBand(band_no)->GetNoDataValue(&has_nd);
     if (has_nd) {
         wo->padfSrcNoDataReal = static_cast<double*>(CPLMalloc(sizeof(double)));
         wo->padfSrcNoDataReal[0] = nd;
@@ -549,11 +551,14 @@ DemGrid read_dem(const std::string& path, const std::string& key, const std::str
 }
 
 std::vector<double> read_raster_on_grid(const std::string& path, const std::string& key,
-                                        const Grid2D& grid, const std::vector<double>& mask_z) {
+                                        const Grid2D& grid, const std::vector<double>& mask_z, int band_no) {
     if (!mask_z.empty() && mask_z.size() != grid.cells())
         throw std::invalid_argument("read_raster_on_grid: mask_z must be empty or nx*ny");
     GdalErrors err;
     GDALDatasetUniquePtr ds = open_raster(path, key, err);
+    if (band_no < 1 || band_no > ds->GetRasterCount())
+        throw InputError(path, key, "band " + std::to_string(band_no),
+                         "the raster has " + std::to_string(ds->GetRasterCount()) + " bands");
     const auto gt = geotransform_of(*ds, path, key);
 
     OGRSpatialReference grid_srs;
@@ -573,15 +578,15 @@ std::vector<double> read_raster_on_grid(const std::string& path, const std::stri
 
     std::vector<double> v;
     if (same_grid) {
-        v = read_band(*ds, path, key, false, err);
+        v = read_band(*ds, path, key, false, err, band_no);
     } else {
         WarpTarget t;
         t.nx = grid.nx;
         t.ny = grid.ny;
         t.gt = g;
         t.wkt = grid_has_crs ? grid.crs_wkt : std::string();
-        v = warp_band(*ds, t, GRA_Bilinear, path, key, err);
-        GDALRasterBand* band = ds->GetRasterBand(1);
+        v = warp_band(*ds, t, GRA_Bilinear, path, key, err, band_no);
+        GDALRasterBand* band = ds->GetRasterBand(band_no);
         int has_scale = 0, has_offset = 0;
         const double scale = band->GetScale(&has_scale);
         const double offset = band->GetOffset(&has_offset);
@@ -607,6 +612,72 @@ std::vector<double> read_raster_on_grid(const std::string& path, const std::stri
                              std::to_string(missing) + " domain cells without data)");
     }
     return v;
+}
+
+namespace {
+/// Seconds per unit of a CF time-units string ("hours since 2021-07-20 00:00:00"); 0 if unknown.
+double cf_unit_seconds(std::string units) {
+    for (char& c : units) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::size_t sp = units.find(' ');
+    const std::string u = units.substr(0, sp);
+    if (units.find(" since ") == std::string::npos) return 0.0;
+    if (u == "seconds" || u == "second" || u == "secs" || u == "sec" || u == "s") return 1.0;
+    if (u == "minutes" || u == "minute" || u == "mins" || u == "min") return 60.0;
+    if (u == "hours" || u == "hour" || u == "hrs" || u == "hr" || u == "h") return 3600.0;
+    if (u == "days" || u == "day" || u == "d") return 86400.0;
+    return 0.0;
+}
+
+/// The leading number of a metadata value ("  1627430400 sec UTC"); false if there is none.
+bool leading_number(const char* text, double& v) {
+    if (!text) return false;
+    char* end = nullptr;
+    v = std::strtod(text, &end);
+    return end != text && std::isfinite(v);
+}
+}  // namespace
+
+RasterBands raster_bands(const std::string& path, const std::string& key) {
+    GdalErrors err;
+    GDALDatasetUniquePtr ds = open_raster(path, key, err);
+    RasterBands out;
+    out.count = ds->GetRasterCount();
+    // netCDF: the band's value of its extra dimension (NETCDF_DIM_<name>), in <name>#units.
+    std::string dim;
+    if (const char* extra = ds->GetMetadataItem("NETCDF_DIM_EXTRA")) {
+        dim = extra;  // "{time}"
+        dim.erase(std::remove_if(dim.begin(), dim.end(), [](char c) { return c == '{' || c == '}' || c == ' '; }),
+                  dim.end());
+        if (dim.find(',') != std::string::npos) dim.clear();  // more than one extra dimension
+    }
+    std::vector<double> t;
+    if (!dim.empty()) {
+        const char* units = ds->GetMetadataItem((dim + "#units").c_str());
+        const double f = units ? cf_unit_seconds(units) : 0.0;
+        if (f > 0.0) {
+            for (int b = 1; b <= out.count; ++b) {
+                double v = 0.0;
+                if (!leading_number(ds->GetRasterBand(b)->GetMetadataItem(("NETCDF_DIM_" + dim).c_str()), v)) break;
+                t.push_back(v * f);
+            }
+            if (static_cast<int>(t.size()) == out.count) out.time_source = "NETCDF_DIM_" + dim + " (" + units + ")";
+        }
+    }
+    if (out.time_source.empty()) {  // GRIB: the valid time of each message, seconds since 1970
+        t.clear();
+        for (int b = 1; b <= out.count; ++b) {
+            double v = 0.0;
+            if (!leading_number(ds->GetRasterBand(b)->GetMetadataItem("GRIB_VALID_TIME"), v)) break;
+            t.push_back(v);
+        }
+        if (static_cast<int>(t.size()) == out.count) out.time_source = "GRIB_VALID_TIME";
+    }
+    if (!out.time_source.empty()) {
+        const double t0 = t.front();
+        for (double& v : t) v -= t0;
+        out.time_s = std::move(t);
+    }
+    return out;
 }
 
 bool is_raster(const std::string& path) {

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "scenarios/rain_grid_index.hpp"
+
 namespace floodsim {
 
 /// A number or the path of a raster (exactly one is set).
@@ -42,6 +44,11 @@ struct BoundaryConfig {
 struct RainConfig {
     std::optional<double> intensity_mm_h;   ///< constant intensity
     std::optional<SeriesData> series;       ///< piecewise constant, column intensity_mm_h
+    /// rain.grids: rasters of intensity (mm/h), added to the uniform rain (docs/processes.md).
+    /// Absolute path of a CSV index (grid_rows filled) or of a raster whose bands are the times.
+    std::string grids;
+    std::vector<RainGridRow> grid_rows;     ///< from a CSV index: time and raster per row
+    std::optional<double> grid_interval_s;  ///< rain.grid_interval: band k holds from k * interval
 };
 
 /// [drainage]: storm drains as a sink per unit area (INTERFACE.md section 4).

@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -245,6 +246,7 @@ private:
     void load_boundaries(const toml::table& root, Scenario& sc) const;
     void outflow_slope(const toml::table& t, const std::string& p, const std::string& kind, BoundaryConfig& b) const;
     void load_rain(const toml::table& root, Scenario& sc) const;
+    void load_rain_grids(const toml::table& t, Scenario& sc) const;
     void load_drainage(const toml::table& root, Scenario& sc) const;
     void load_gauges(const toml::table& root, Scenario& sc) const;
     void load_output(const toml::table& root, Scenario& sc) const;
@@ -510,11 +512,14 @@ void Loader::outflow_slope(const toml::table& t, const std::string& p, const std
 void Loader::load_rain(const toml::table& root, Scenario& sc) const {
     const toml::table* t = table(root, "rain", "rain");
     if (!t) return;
-    check_keys(*t, "rain", {"intensity_mm_h", "series"});
+    check_keys(*t, "rain", {"intensity_mm_h", "series", "grids", "grid_interval"});
     const toml::node* intensity = t->get("intensity_mm_h");
     const toml::node* series = t->get("series");
     if (intensity && series) fail("rain.series", *series, "give either intensity_mm_h or series, not both");
-    if (!intensity && !series) fail("rain", "", "[rain] needs intensity_mm_h (number) or series (CSV path)");
+    load_rain_grids(*t, sc);
+    if (!intensity && !series && sc.rain.grids.empty())
+        fail("rain", "", "[rain] needs intensity_mm_h (number), series (CSV path) or grids (rasters)");
+    if (!intensity && !series) return;
     if (intensity) {
         const double v = number(*intensity, "rain.intensity_mm_h");
         if (v < 0.0) fail("rain.intensity_mm_h", *intensity, "must be >= 0 (mm/h)");
@@ -524,6 +529,27 @@ void Loader::load_rain(const toml::table& root, Scenario& sc) const {
         sc.rain.series = read_series_csv(existing_file(*series, "rain.series", "CSV file"),
                                          "rain.series", "intensity_mm_h", true);
         check_series_range(*sc.rain.series, kMaxRainMmH, kRainWhy);
+    }
+}
+
+/// rain.grids: a CSV index (time_s,file) or one raster whose bands are the times; rain.grid_interval
+/// only with the latter. The rasters themselves are read by the model builder.
+void Loader::load_rain_grids(const toml::table& t, Scenario& sc) const {
+    const toml::node* grids = t.get("grids");
+    const toml::node* interval = t.get("grid_interval");
+    if (!grids) {
+        if (interval) fail("rain.grid_interval", *interval, "needs rain.grids (a multi-band raster)");
+        return;
+    }
+    sc.rain.grids = existing_file(*grids, "rain.grids", "rain grids");
+    std::string ext = fs::path(sc.rain.grids).extension().string();
+    for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (ext == ".csv") {
+        if (interval)
+            fail("rain.grid_interval", *interval, "a CSV index gives each grid its time; grid_interval is for a multi-band raster");
+        sc.rain.grid_rows = read_rain_grid_index(sc.rain.grids, "rain.grids");
+    } else if (interval) {
+        sc.rain.grid_interval_s = duration(*interval, "rain.grid_interval");
     }
 }
 

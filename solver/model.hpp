@@ -68,6 +68,15 @@ struct DrainageSpec {
     TimeSeries efficiency;         ///< 0..1, piecewise constant; empty = 1
 };
 
+/// Rain grids (scenario rain.grids): intensity rasters on the model grid, each holding from its
+/// time until the next one's (the last to the end); added to the uniform rain, booked as `rain`.
+struct RainGridSpec {
+    std::vector<double> time_s;             ///< s, strictly increasing; empty = no rain grids
+    /// Per grid: mm/h per cell (nx*ny row-major), >= 0 and finite. float: 4 bytes a cell and grid
+    /// (a Float32 raster's values exactly); cells outside the domain are ignored.
+    std::vector<std::vector<float>> mm_h;
+};
+
 struct ModelSetup {
     Grid2D grid;
     /// Per cell, nx*ny row-major (row 0 = north): bed elevation (NaN = outside the domain),
@@ -76,6 +85,7 @@ struct ModelSetup {
     std::vector<BoundarySpec> boundaries;   ///< sides not covered are closed
     TimeSeries rain;                        ///< m/s (already converted from mm/h)
     DrainageSpec drainage;
+    RainGridSpec rain_grids;
     std::vector<GaugeSpec> gauges;
     SolverOptions options;
 };

@@ -131,6 +131,12 @@ BasicSimulation<Real>::BasicSimulation(ModelSetup setup) : setup_(std::move(setu
         for (double& r : rate) r = -r;  // a sink
         add_source(std::make_unique<CellRateSource<Real>>("drainage", std::move(rate), setup_.drainage.efficiency));
     }
+    // Rain grids: a source booked into the built-in `rain` (not a term of its own), applied first.
+    if (!setup_.rain_grids.time_s.empty()) {
+        rain_grids_ = std::make_unique<RainGridSource<Real>>(std::move(setup_.rain_grids));
+        setup_.rain_grids = {};
+        rain_grids_->check(grid_);
+    }
 }
 
 template <class Real>
@@ -265,6 +271,11 @@ void BasicSimulation<Real>::measure_state(float t_arrival, bool drain_bound) {
 template <class Real>
 void BasicSimulation<Real>::apply_sources(double t, double dt, double t_new) {
     SourceContext<Real> ctx{grid_, state_, z_, setup_.options.dry_depth, threads_};
+    if (rain_grids_) {  // before the sinks, as the uniform rain (added in the sweep)
+        double rain = 0.0;
+        rain_grids_->apply(ctx, t, dt, &rain);
+        state_.ledger.rain += rain;
+    }
     std::vector<double> booked;
     for (std::size_t k = 0; k < sources_.size(); ++k) {
         const std::size_t first = source_first_term_[k];
@@ -380,7 +391,7 @@ double BasicSimulation<Real>::step(double t_limit) {
     }
     phase_s_[2] += seconds_since(t0);
 
-    if (!sources_.empty()) {
+    if (!sources_.empty() || rain_grids_) {
         t0 = Clock::now();
         apply_sources(state_.t, dt, t_new);
         phase_s_[3] += seconds_since(t0);

@@ -190,6 +190,7 @@ private:
     Fv2Workspace<Real> fv2_;
     std::vector<std::unique_ptr<SourceTerm<Real>>> sources_;
     std::vector<std::size_t> source_first_term_;  // per source: its first term in state_.ledger.terms
+    std::unique_ptr<SourceTerm<Real>> rain_grids_;  // rain grids: booked into ledger.rain (apply_sources)
     std::array<double, 4> phase_s_{};
 };
 

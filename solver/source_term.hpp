@@ -15,6 +15,7 @@
 #include "mesh/field.hpp"
 #include "mesh/grid2d.hpp"
 #include "solver/mass_ledger.hpp"
+#include "solver/model.hpp"
 #include "solver/state.hpp"
 #include "solver/time_series.hpp"
 
@@ -80,5 +81,25 @@ private:
 
 extern template class CellRateSource<double>;
 extern template class CellRateSource<float>;
+
+/// Rain grids (ModelSetup::rain_grids): per cell and step, the exact integral of the intensity
+/// over [t, t + dt], grid k holding over [time_s[k], time_s[k + 1]) (the last to the end, none
+/// before the first), so a step that spans a row change gets both grids by their share of it.
+/// Adds water without momentum, on domain cells only. Its one ledger term is the built-in `rain`:
+/// the simulation holds it apart from add_source's terms and books what it returns there.
+template <class Real>
+class RainGridSource : public SourceTerm<Real> {
+public:
+    explicit RainGridSource(RainGridSpec spec);
+    std::vector<LedgerTerm> ledger_terms() const override { return {{"rain", true, 0.0}}; }
+    void check(const Grid2D& grid) const override;
+    void apply(SourceContext<Real>& ctx, double t, double dt, double* booked) override;
+
+private:
+    RainGridSpec spec_;
+};
+
+extern template class RainGridSource<double>;
+extern template class RainGridSource<float>;
 
 }  // namespace floodsim
