@@ -1,11 +1,13 @@
 // Rain grids through the command line ([rain] grids; docs/processes.md): a CSV index of ASCII
-// grids, a multi-band netCDF with CF band times (made here with GDAL's netCDF driver) and a
-// multi-band GeoTIFF with grid_interval, each on two closed basins separated by a nodata column;
+// grids, a multi-band netCDF with CF band times and a GRIB2 file with valid times (made here with
+// GDAL's netCDF and GRIB drivers), and a multi-band GeoTIFF with grid_interval, each on two closed basins separated by a nodata column;
 // every basin stores exactly the integral of its intensities. Bad indexes and rasters: exit 2,
 // one line naming the file, the key and the value, nothing written.
 #include "cli_util.hpp"
 
+#include <cpl_string.h>
 #include <gdal_priv.h>
+#include <ogr_spatialref.h>
 
 #include <cmath>
 #include <cstdio>
@@ -134,9 +136,27 @@ void write_multiband(const fs::path& p, const char* driver, bool times = true) {
         ds->SetMetadataItem("NETCDF_DIM_time_VALUES", "{0,15,30}");
         ds->SetMetadataItem("time#units", "minutes since 2021-07-20 08:00:00");
     }
+    // GRIB2: a CRS (UTM 49N), the reference time and each band's forecast minutes (0, 15, 30),
+    // which GDAL reads back as GRIB_VALID_TIME; floats stored as IEEE (exact).
+    CPLStringList options;
+    if (std::string(driver) == "GRIB") {
+        OGRSpatialReference utm;
+        utm.importFromEPSG(32649);
+        ds->SetSpatialRef(&utm);
+        const auto pds = [](int minutes) {
+            return "1 8 2 0 96 0 0 0 0 0 0 0 " + std::to_string(minutes) + " 1 0 0 0 0 0 255 255 255 255 255 255";
+        };
+        options.SetNameValue("DISCIPLINE", "0");
+        options.SetNameValue("IDS", "CENTER=7 SUBCENTER=0 MASTER_TABLE=2 SIGNF_REF_TIME=1 "
+                                    "REF_TIME=2021-07-20T08:00:00Z PROD_STATUS=0 TYPE=1");
+        options.SetNameValue("PDS_TEMPLATE_NUMBERS", pds(0).c_str());
+        options.SetNameValue("BAND_2_PDS_TEMPLATE_NUMBERS", pds(15).c_str());
+        options.SetNameValue("BAND_3_PDS_TEMPLATE_NUMBERS", pds(30).c_str());
+        options.SetNameValue("DATA_ENCODING", "IEEE_FLOATING_POINT");
+    }
     GDALDriver* out = GetGDALDriverManager()->GetDriverByName(driver);
     ASSERT_NE(out, nullptr) << driver << " driver missing";
-    GDALDataset* copy = out->CreateCopy(p.c_str(), ds, FALSE, nullptr, nullptr, nullptr);
+    GDALDataset* copy = out->CreateCopy(p.c_str(), ds, FALSE, options.List(), nullptr, nullptr);
     ASSERT_NE(copy, nullptr);
     GDALClose(copy);
     GDALClose(ds);
@@ -152,6 +172,14 @@ TEST(CliRainGrids, MultiBandNetcdfTakesItsBandTimes) {
     write_multiband(d / "radar.nc", "netCDF");
     write_text(d / "s.toml", scenario("grids = \"radar.nc\"\n", "40min"));
     expect_basins(d, kMultiWest, kMultiEast, "netCDF, NETCDF_DIM_time");
+}
+
+TEST(CliRainGrids, MultiBandGribTakesItsValidTimes) {
+    TempDir d;
+    write_basins(d / "basins.asc");
+    write_multiband(d / "radar.grb2", "GRIB", false);
+    write_text(d / "s.toml", scenario("grids = \"radar.grb2\"\n", "40min"));
+    expect_basins(d, kMultiWest, kMultiEast, "GRIB2, GRIB_VALID_TIME");
 }
 
 TEST(CliRainGrids, MultiBandGeoTiffTakesGridInterval) {
