@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <limits>
 
-#include "setups.hpp"
+#include "scheme_cases.hpp"
 
 namespace floodsim {
 namespace {
@@ -45,52 +45,52 @@ ModelSetup basins(Scheme scheme) {
         s.rain_grids.time_s.push_back(r.t);
         s.rain_grids.mm_h.push_back(std::move(g));
     }
-    s.options.threads = 2;
+    s.options.threads = 1;
     return s;
 }
 
-template <class Sim>
-void check_basins(Scheme scheme, double tol) {
-    Sim sim(basins(scheme));
-    const char* name = scheme == Scheme::Fv1 ? "fv1" : scheme == Scheme::Fv2 ? "fv2" : "inertial";
-    for (double t : {300.0, 700.0, 1000.0, 1800.0, 2400.0}) {  // no step lands on 600.3 or 1500.7
-        sim.advance_to(t);
-        const double hw = fallen_mm(true, t) / 1000.0, he = fallen_mm(false, t) / 1000.0;
-        double worst = 0.0;
-        for (int j = 0; j < kNy; ++j)
-            for (int i = 0; i < kNx; ++i) {
-                const double h = sim.h()(i, j);
-                if (i == 10) {
-                    EXPECT_EQ(sim.h()(i, j), 0) << "outside the domain";
-                    continue;
+using testing::SchemeCase;
+
+class RainGrids : public ::testing::TestWithParam<SchemeCase> {};
+
+TEST_P(RainGrids, EachBasinHoldsTheIntegralOfItsIntensities) {
+    const SchemeCase c = GetParam();
+    const double tol = c.precision == Precision::Double ? 1e-12 : 2e-6;
+    testing::with_precision(c.precision, [&]<class Sim>() {
+        Sim sim(basins(c.scheme));
+        for (double t : {300.0, 700.0, 1000.0, 1800.0, 2400.0}) {  // no step lands on 600.3 or 1500.7
+            sim.advance_to(t);
+            const double hw = fallen_mm(true, t) / 1000.0, he = fallen_mm(false, t) / 1000.0;
+            double worst = 0.0;
+            for (int j = 0; j < kNy; ++j)
+                for (int i = 0; i < kNx; ++i) {
+                    const double h = sim.h()(i, j);
+                    if (i == 10) {
+                        EXPECT_EQ(h, 0.0) << "outside the domain";
+                        continue;
+                    }
+                    const double want = i < 10 ? hw : he;
+                    worst = std::max(worst, std::abs(h - want) / want);
                 }
-                const double want = i < 10 ? hw : he;
-                worst = std::max(worst, std::abs(h - want) / want);
-            }
-        const double area = kDx * kDx * 10 * kNy;  // one half
-        const double rain = (hw + he) * area;
-        const double vol = sim.volume();
-        std::printf("rain grids %s %s t = %6.1f s: west %.6f m, east %.6f m, worst cell rel. error %.1e, rain booked "
-                    "%.6f m3 (exact %.6f), balance error %.1e m3\n",
-                    name, sizeof(typename Sim::real_type) == 8 ? "double" : "single", t, hw, he, worst,
-                    sim.ledger().rain, rain, sim.ledger().error(vol));
-        EXPECT_LT(worst, tol) << name << " t = " << t;
-        EXPECT_NEAR(sim.ledger().rain / rain, 1.0, tol) << name << " t = " << t;
-        EXPECT_NEAR(vol / rain, 1.0, tol) << name << " t = " << t;
-        EXPECT_LT(std::abs(sim.ledger().error(vol)), tol * rain) << name;
-        EXPECT_TRUE(sim.ledger().terms.empty());  // booked in the built-in column, no term of its own
-    }
+            const double area = kDx * kDx * 10 * kNy;  // one basin
+            const double rain = (hw + he) * area;
+            const double vol = sim.volume();
+            std::printf("rain grids %s t = %6.1f s: west %.6f m, east %.6f m, worst cell rel. error %.1e, rain "
+                        "booked %.6f m3 (exact %.6f), balance error %.1e m3\n",
+                        testing::case_name({c, 0}).c_str(), t, hw, he, worst, sim.ledger().rain, rain,
+                        sim.ledger().error(vol));
+            EXPECT_LT(worst, tol) << "t = " << t;
+            EXPECT_NEAR(sim.ledger().rain / rain, 1.0, tol) << "t = " << t;
+            EXPECT_NEAR(vol / rain, 1.0, tol) << "t = " << t;
+            EXPECT_LT(std::abs(sim.ledger().error(vol)), tol * rain) << "t = " << t;
+            EXPECT_TRUE(sim.ledger().terms.empty());  // booked in the built-in column, no term of its own
+        }
+    });
 }
 
-TEST(RainGrids, EachBasinHoldsTheIntegralOfItsIntensitiesDouble) {
-    for (Scheme s : {Scheme::Fv1, Scheme::Fv2, Scheme::Inertial}) check_basins<Simulation>(s, 1e-12);
-}
+INSTANTIATE_TEST_SUITE_P(Schemes, RainGrids, ::testing::ValuesIn(testing::all_scheme_cases()), testing::case_name);
 
-TEST(RainGrids, EachBasinHoldsTheIntegralOfItsIntensitiesSingle) {
-    for (Scheme s : {Scheme::Fv1, Scheme::Fv2, Scheme::Inertial}) check_basins<SimulationSingle>(s, 2e-6);
-}
-
-TEST(RainGrids, NothingBeforeTheFirstRowAndRestartIsBitwise) {
+TEST(RainGridSource, NothingBeforeTheFirstRowAndRestartIsBitwise) {
     ModelSetup s = testing::make_setup(8, 4, 10.0);
     s.rain_grids.time_s = {100.0};
     s.rain_grids.mm_h = {std::vector<float>(s.grid.cells(), 36.0f)};
@@ -109,7 +109,7 @@ TEST(RainGrids, NothingBeforeTheFirstRowAndRestartIsBitwise) {
     EXPECT_EQ(b.ledger().rain, a.ledger().rain);
 }
 
-TEST(RainGrids, BadSpecsAreRefused) {
+TEST(RainGridSource, BadSpecsAreRefused) {
     ModelSetup s = testing::make_setup(4, 4, 10.0);
     s.rain_grids.time_s = {0.0, 0.0};
     s.rain_grids.mm_h = {std::vector<float>(16, 1.0f), std::vector<float>(16, 1.0f)};
