@@ -88,8 +88,8 @@ void check_normal_depth_manning(const Scenario& sc, const BoundarySpec& spec, co
     }
 }
 
-/// One rain grid on the model grid: mm/h as float, 0 outside the domain; every domain cell
-/// covered, >= 0 and at most 10000 mm/h (as the uniform rain).
+/// One rain grid on the model grid: mm/h as float, 0 outside the domain, empty where it rains
+/// nowhere; every domain cell covered, >= 0 and at most 10000 mm/h (as the uniform rain).
 std::vector<float> rain_grid(const std::string& file, const std::string& key, int band, const Grid2D& g,
                              const std::vector<double>& z) {
     const std::vector<double> v = read_raster_on_grid(file, key, g, z, band);
@@ -106,6 +106,7 @@ std::vector<float> rain_grid(const std::string& file, const std::string& key, in
         }
         out[k] = static_cast<float>(v[k]);
     }
+    if (std::all_of(out.begin(), out.end(), [](float x) { return x == 0.0f; })) return {};  // a dry frame
     return out;
 }
 

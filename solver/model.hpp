@@ -73,7 +73,8 @@ struct DrainageSpec {
 struct RainGridSpec {
     std::vector<double> time_s;             ///< s, strictly increasing; empty = no rain grids
     /// Per grid: mm/h per cell (nx*ny row-major), >= 0 and finite. float: 4 bytes a cell and grid
-    /// (a Float32 raster's values exactly); cells outside the domain are ignored.
+    /// (a Float32 raster's values exactly); cells outside the domain are ignored. An empty grid
+    /// rains nothing (dry radar frames take no memory).
     std::vector<std::vector<float>> mm_h;
 };
 

@@ -105,7 +105,7 @@ RainGridSource<Real>::RainGridSource(RainGridSpec spec) : spec_(std::move(spec))
 template <class Real>
 void RainGridSource<Real>::check(const Grid2D& grid) const {
     for (const std::vector<float>& m : spec_.mm_h)
-        if (m.size() != grid.cells()) throw std::invalid_argument("rain grids: a grid has the wrong size");
+        if (!m.empty() && m.size() != grid.cells()) throw std::invalid_argument("rain grids: a grid has the wrong size");
 }
 
 template <class Real>
@@ -117,7 +117,7 @@ void RainGridSource<Real>::apply(SourceContext<Real>& ctx, double t, double dt, 
     for (std::size_t k = 0; k < ts.size(); ++k) {
         const double a = std::max(t, ts[k]);
         const double b = k + 1 < ts.size() ? std::min(t1, ts[k + 1]) : t1;
-        if (b > a) parts.emplace_back(spec_.mm_h[k].data(), b - a);
+        if (b > a && !spec_.mm_h[k].empty()) parts.emplace_back(spec_.mm_h[k].data(), b - a);
     }
     if (parts.empty()) return;
     const Grid2D& g = ctx.grid;

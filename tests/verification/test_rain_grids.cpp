@@ -109,6 +109,17 @@ TEST(RainGridSource, NothingBeforeTheFirstRowAndRestartIsBitwise) {
     EXPECT_EQ(b.ledger().rain, a.ledger().rain);
 }
 
+TEST(RainGridSource, AnEmptyGridRainsNothing) {
+    ModelSetup s = testing::make_setup(8, 4, 10.0);
+    s.rain_grids.time_s = {0.0, 100.0, 250.0};
+    s.rain_grids.mm_h = {std::vector<float>(s.grid.cells(), 36.0f), {}, std::vector<float>(s.grid.cells(), 72.0f)};
+    Simulation sim(s);
+    sim.advance_to(400.0);
+    const double want = (36.0 * 100.0 + 72.0 * 150.0) / 3.6e6;
+    EXPECT_NEAR(sim.h()(5, 1), want, 1e-15);
+    EXPECT_NEAR(sim.ledger().rain, want * 3200.0, 1e-12);
+}
+
 TEST(RainGridSource, BadSpecsAreRefused) {
     ModelSetup s = testing::make_setup(4, 4, 10.0);
     s.rain_grids.time_s = {0.0, 0.0};
