@@ -16,8 +16,10 @@ void write_companions() {
     using floodsim::fuzz::write_text;
     std::filesystem::create_directories(floodsim::fuzz::work_dir() + "/radar");
     const std::string head = "ncols 6\nnrows 5\nxllcorner 708000\nyllcorner 3854000\ncellsize 10\nNODATA_value -9999\n";
-    write_text("dem.asc", head + "12 11 10 10 11 12\n11 10 9 9 10 11\n10 9 8 8 9 -9999\n11 10 9 9 10 11\n12 11 10 10 11 12\n");
-    write_text("radar/a.asc", head + "5 5 5 10 10 10\n5 5 5 10 10 10\n5 5 5 10 10 -9999\n5 5 5 10 10 10\n5 5 5 10 10 10\n");
+    write_text("dem.asc",
+               head + "12 11 10 10 11 12\n11 10 9 9 10 11\n10 9 8 8 9 -9999\n11 10 9 9 10 11\n12 11 10 10 11 12\n");
+    write_text("radar/a.asc",
+               head + "5 5 5 10 10 10\n5 5 5 10 10 10\n5 5 5 10 10 -9999\n5 5 5 10 10 10\n5 5 5 10 10 10\n");
     write_text("radar/b.asc", head + "0 0 0 0 0 0\n1 1 1 1 1 1\n2 2 2 2 2 2\n3 3 3 3 3 3\n4 4 4 4 4 4\n");
     const std::string scen = "format = 1\n[domain]\ndem = \"dem.asc\"\n[time]\nduration = \"1h\"\n[rain]\n";
     write_text("index.toml", scen + "grids = \"radar/index.csv\"\n");

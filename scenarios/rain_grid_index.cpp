@@ -80,7 +80,9 @@ std::vector<RainGridRow> read_rain_grid_index(const std::string& path, const std
             for (std::string_view c : cells) {
                 if (c.empty()) throw InputError(path, where, shown(text), "empty column name in header");
                 for (const auto& h : header)
-                    if (h == c) throw InputError(path, where, shown(text), "column '" + std::string(c) + "' appears twice in header");
+                    if (h == c)
+                        throw InputError(path, where, shown(text),
+                                         "column '" + std::string(c) + "' appears twice in header");
                 header.emplace_back(c);
             }
             auto find = [&](const std::string& name) {
@@ -107,8 +109,9 @@ std::vector<RainGridRow> read_rain_grid_index(const std::string& path, const std
         if (!std::isfinite(t)) throw InputError(path, t_key, shown(tc), "must be finite");
         if (t < 0.0) throw InputError(path, t_key, shown(tc), "time must be >= 0");
         if (!rows.empty() && t <= rows.back().time_s)
-            throw InputError(path, t_key, shown(tc),
-                             "times must be strictly increasing (previous row has " + format_number(rows.back().time_s) + ")");
+            throw InputError(
+                path, t_key, shown(tc),
+                "times must be strictly increasing (previous row has " + format_number(rows.back().time_s) + ")");
         const std::string_view fc = cells[file_col];
         if (fc.empty()) throw InputError(path, f_key, "", "empty cell; expected a raster path");
         if (fc.find('\0') != std::string_view::npos) throw InputError(path, f_key, shown(fc), "not a path");

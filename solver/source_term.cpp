@@ -98,14 +98,16 @@ RainGridSource<Real>::RainGridSource(RainGridSpec spec) : spec_(std::move(spec))
         if (!std::isfinite(spec_.time_s[k]) || (k > 0 && !(spec_.time_s[k] > spec_.time_s[k - 1])))
             throw std::invalid_argument("rain grids: times must be finite and strictly increasing");
         for (float v : spec_.mm_h[k])
-            if (!(v >= 0.0f) || !std::isfinite(v)) throw std::invalid_argument("rain grids: intensity must be >= 0 and finite");
+            if (!(v >= 0.0f) || !std::isfinite(v))
+                throw std::invalid_argument("rain grids: intensity must be >= 0 and finite");
     }
 }
 
 template <class Real>
 void RainGridSource<Real>::check(const Grid2D& grid) const {
     for (const std::vector<float>& m : spec_.mm_h)
-        if (!m.empty() && m.size() != grid.cells()) throw std::invalid_argument("rain grids: a grid has the wrong size");
+        if (!m.empty() && m.size() != grid.cells())
+            throw std::invalid_argument("rain grids: a grid has the wrong size");
 }
 
 template <class Real>
@@ -134,7 +136,7 @@ void RainGridSource<Real>::apply(SourceContext<Real>& ctx, double t, double dt, 
         double added = 0.0;
         for (int i = 0; i < g.nx; ++i) {
             if (!(zr[i] < wall_half)) continue;  // outside the domain: no rain
-            double mm = 0.0;  // mm/h x s
+            double mm = 0.0;                     // mm/h x s
             for (const auto& [grid, seconds] : parts) mm += static_cast<double>(grid[row0 + i]) * seconds;
             if (mm == 0.0) continue;
             const Real h0 = h[i];

@@ -1,8 +1,8 @@
 // Rain grids through the command line ([rain] grids; docs/processes.md): a CSV index of ASCII
 // grids, a multi-band netCDF with CF band times and a GRIB2 file with valid times (made here with
-// GDAL's netCDF and GRIB drivers), and a multi-band GeoTIFF with grid_interval, each on two closed basins separated by a nodata column;
-// every basin stores exactly the integral of its intensities. Bad indexes and rasters: exit 2,
-// one line naming the file, the key and the value, nothing written.
+// GDAL's netCDF and GRIB drivers), and a multi-band GeoTIFF with grid_interval, each on two closed basins separated by
+// a nodata column; every basin stores exactly the integral of its intensities. Bad indexes and rasters: exit 2, one
+// line naming the file, the key and the value, nothing written.
 #include "cli_util.hpp"
 
 #include <cpl_string.h>
@@ -17,7 +17,7 @@ namespace {
 
 using namespace floodsim_test;
 
-constexpr int kNx = 13, kNy = 10;  // column 6: nodata, between a west and an east basin
+constexpr int kNx = 13, kNy = 10;               // column 6: nodata, between a west and an east basin
 constexpr double kHalf = 6 * 10.0 * 10 * 10.0;  // m2 per basin
 
 std::string header() {
@@ -54,7 +54,8 @@ name = "grids"
 dem = "basins.asc"
 manning = 0
 [time]
-duration = ")" + duration + R"("
+duration = ")" +
+           duration + R"("
 output_interval = "10min"
 gauge_interval = "1min"
 [solver]
@@ -147,8 +148,9 @@ void write_multiband(const fs::path& p, const char* driver, bool times = true) {
             return "1 8 2 0 96 0 0 0 0 0 0 0 " + std::to_string(minutes) + " 1 0 0 0 0 0 255 255 255 255 255 255";
         };
         options.SetNameValue("DISCIPLINE", "0");
-        options.SetNameValue("IDS", "CENTER=7 SUBCENTER=0 MASTER_TABLE=2 SIGNF_REF_TIME=1 "
-                                    "REF_TIME=2021-07-20T08:00:00Z PROD_STATUS=0 TYPE=1");
+        options.SetNameValue("IDS",
+                             "CENTER=7 SUBCENTER=0 MASTER_TABLE=2 SIGNF_REF_TIME=1 "
+                             "REF_TIME=2021-07-20T08:00:00Z PROD_STATUS=0 TYPE=1");
         options.SetNameValue("PDS_TEMPLATE_NUMBERS", pds(0).c_str());
         options.SetNameValue("BAND_2_PDS_TEMPLATE_NUMBERS", pds(15).c_str());
         options.SetNameValue("BAND_3_PDS_TEMPLATE_NUMBERS", pds(30).c_str());
@@ -214,17 +216,21 @@ TEST(CliRainGrids, BadGridsAreRefused) {
         EXPECT_FALSE(fs::exists(d / "out"));
     };
     const std::string csv = (d / "index.csv").string();
-    refused("time_s,file\n0,a.asc\n60,missing.asc\n", {csv, "rain.grids row 3 column file", "missing.asc", "not found"});
+    refused("time_s,file\n0,a.asc\n60,missing.asc\n",
+            {csv, "rain.grids row 3 column file", "missing.asc", "not found"});
     refused("time_s,file\n0,a.asc\n0,a.asc\n", {csv, "rain.grids row 3 column time_s", "'0'", "strictly increasing"});
     refused("time_s,file\n60,a.asc\n30,a.asc\n", {csv, "rain.grids row 3 column time_s", "'30'"});
     refused("time,file\n0,a.asc\n", {csv, "rain.grids row 1", "time_s"});
     // A raster that does not cover the domain: only the west 6 columns.
-    write_text(d / "small.asc", "ncols 6\nnrows 10\nxllcorner 500000\nyllcorner 3800000\ncellsize 10\n"
-                                "NODATA_value -9999\n" + [] {
-                                    std::string s;
-                                    for (int j = 0; j < 10; ++j) s += "1 1 1 1 1 1\n";
-                                    return s;
-                                }());
+    write_text(
+        d / "small.asc",
+        "ncols 6\nnrows 10\nxllcorner 500000\nyllcorner 3800000\ncellsize 10\n"
+        "NODATA_value -9999\n" +
+            [] {
+                std::string s;
+                for (int j = 0; j < 10; ++j) s += "1 1 1 1 1 1\n";
+                return s;
+            }());
     refused("time_s,file\n0,a.asc\n60,small.asc\n",
             {(d / "small.asc").string(), "rain.grids row 3", "x=500075", "does not cover"});
     // A negative intensity on a domain cell.

@@ -18,9 +18,9 @@ namespace {
 constexpr double kG = 9.81;
 
 struct SteadyRun {
-    double h_min = 1e300, h_max = 0.0;  ///< depth over the channel's cells at the end
+    double h_min = 1e300, h_max = 0.0;       ///< depth over the channel's cells at the end
     double h_outlet = 0.0, hu_outlet = 0.0;  ///< depth and discharge of the last cell (middle row)
-    double outflow_rate = 0.0;          ///< m3/s over the last interval
+    double outflow_rate = 0.0;               ///< m3/s over the last interval
     double mass_rel = 0.0;
 };
 
@@ -28,8 +28,8 @@ struct SteadyRun {
 /// into the west side, `east` on the east side; from still water of depth h0, run to t_end; the
 /// outflow rate is measured over the last 10 % of the run.
 template <class Sim>
-SteadyRun run_channel(Scheme scheme, int nx, double dx, double slope, double n, double Q, double h0,
-                      BoundarySpec east, double t_end) {
+SteadyRun run_channel(Scheme scheme, int nx, double dx, double slope, double n, double Q, double h0, BoundarySpec east,
+                      double t_end) {
     ModelSetup s = testing::make_setup(nx, 3, dx, scheme);
     testing::for_cells(s, [&](double x, double, std::size_t k) {
         s.z[k] = slope * (nx * dx - x);
@@ -119,10 +119,11 @@ TEST_P(OutflowBoundary, CriticalFlatChannelToAFallPassesItsInflowAtCriticalDepth
             const SteadyRun r = run_channel<Sim>(scheme, nx, dx, 0.0, n, q * 3 * dx, 0.3, east, 3600.0);
             const double u = r.hu_outlet / r.h_outlet;
             const double hc_cell = 2.0 / 3.0 * (r.h_outlet + u * u / (2.0 * kG));
-            std::printf("critical %s dx %g m: outlet h %.4f m, 2/3 E %.4f m (h_c %.4f), channel %.4f .. %.4f m, "
-                        "outflow/inflow - 1 = %.1e, mass %.1e\n",
-                        name().c_str(), dx, r.h_outlet, hc_cell, hc, r.h_min, r.h_max,
-                        r.outflow_rate / (q * 3 * dx) - 1.0, r.mass_rel);
+            std::printf(
+                "critical %s dx %g m: outlet h %.4f m, 2/3 E %.4f m (h_c %.4f), channel %.4f .. %.4f m, "
+                "outflow/inflow - 1 = %.1e, mass %.1e\n",
+                name().c_str(), dx, r.h_outlet, hc_cell, hc, r.h_min, r.h_max, r.outflow_rate / (q * 3 * dx) - 1.0,
+                r.mass_rel);
             EXPECT_LT(std::abs(hc_cell / hc - 1.0), 0.01);
             EXPECT_LT(std::abs(r.h_outlet / hc - 1.0), 0.12);
             EXPECT_LT(std::abs(r.outflow_rate / (q * 3 * dx) - 1.0), 0.01);
@@ -147,10 +148,10 @@ TEST(CriticalBoundary, IsTheRemedyForTheTranscriticalBumpThatFreeOutflowDrowns) 
     for (Scheme scheme : {Scheme::Fv1, Scheme::Fv2}) {
         const verif::Result rf = verif::run_strip(with_free, 125, scheme);
         const verif::Result rc = verif::run_strip(with_critical, 125, scheme);
-        std::printf("bump, %s, 125 cells: rel L1 depth %.3e with free outflow, %.3e with critical; rel L1 q %.3e; "
-                    "outlet depth %.4f (exact %.4f), residual %.1e\n",
-                    rc.scheme.c_str(), rf.h.rel_l1, rc.h.rel_l1, rc.q.rel_l1, rc.hnum.back(), rc.hex.back(),
-                    rc.residual);
+        std::printf(
+            "bump, %s, 125 cells: rel L1 depth %.3e with free outflow, %.3e with critical; rel L1 q %.3e; "
+            "outlet depth %.4f (exact %.4f), residual %.1e\n",
+            rc.scheme.c_str(), rf.h.rel_l1, rc.h.rel_l1, rc.q.rel_l1, rc.hnum.back(), rc.hex.back(), rc.residual);
         EXPECT_GT(rf.h.rel_l1, 0.5) << rc.scheme;  // the weakness being remedied
         EXPECT_LT(rc.h.rel_l1, 0.01) << rc.scheme;
         EXPECT_LT(rc.q.rel_l1, 0.01) << rc.scheme;
@@ -182,7 +183,8 @@ TEST_P(OutflowBoundary, DrainsABasinBookingOutflowOnlyAndNothingFromDryCells) {
                         sim.ledger().outflow, sim.ledger().error(vol));
             EXPECT_LT(vol, 0.5 * v0);
             EXPECT_EQ(sim.ledger().inflow, 0.0);
-            EXPECT_LT(std::abs(sim.ledger().error(vol)), (GetParam().precision == Precision::Double ? 1e-10 : 1e-6) * v0);
+            EXPECT_LT(std::abs(sim.ledger().error(vol)),
+                      (GetParam().precision == Precision::Double ? 1e-10 : 1e-6) * v0);
             EXPECT_EQ(sim.ledger().positivity_fix, 0.0);
             for (int j = 0; j < 10; ++j)
                 for (int i = 0; i < 40; ++i) EXPECT_GE(sim.h()(i, j), 0.0);
@@ -190,7 +192,8 @@ TEST_P(OutflowBoundary, DrainsABasinBookingOutflowOnlyAndNothingFromDryCells) {
     });
 }
 
-INSTANTIATE_TEST_SUITE_P(Schemes, OutflowBoundary, ::testing::ValuesIn(testing::all_scheme_cases()), testing::case_name);
+INSTANTIATE_TEST_SUITE_P(Schemes, OutflowBoundary, ::testing::ValuesIn(testing::all_scheme_cases()),
+                         testing::case_name);
 
 TEST(OutflowBoundaries, ConstructorRefusesBadSpecs) {
     ModelSetup s = testing::make_setup(10, 3, 10.0);

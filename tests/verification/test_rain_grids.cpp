@@ -36,12 +36,14 @@ double fallen_mm(bool west, double t) {
 
 ModelSetup basins(Scheme scheme) {
     ModelSetup s = testing::make_setup(kNx, kNy, kDx, scheme);
-    for (int j = 0; j < kNy; ++j) s.z[static_cast<std::size_t>(j) * kNx + 10] = std::numeric_limits<double>::quiet_NaN();
+    for (int j = 0; j < kNy; ++j)
+        s.z[static_cast<std::size_t>(j) * kNx + 10] = std::numeric_limits<double>::quiet_NaN();
     s.rain = TimeSeries::constant(kUniform / 3.6e6);
     for (const Row& r : kRows) {
         std::vector<float> g(s.grid.cells());
         for (int j = 0; j < kNy; ++j)
-            for (int i = 0; i < kNx; ++i) g[static_cast<std::size_t>(j) * kNx + i] = static_cast<float>(i < 10 ? r.west : r.east);
+            for (int i = 0; i < kNx; ++i)
+                g[static_cast<std::size_t>(j) * kNx + i] = static_cast<float>(i < 10 ? r.west : r.east);
         s.rain_grids.time_s.push_back(r.t);
         s.rain_grids.mm_h.push_back(std::move(g));
     }
@@ -75,10 +77,10 @@ TEST_P(RainGrids, EachBasinHoldsTheIntegralOfItsIntensities) {
             const double area = kDx * kDx * 10 * kNy;  // one basin
             const double rain = (hw + he) * area;
             const double vol = sim.volume();
-            std::printf("rain grids %s t = %6.1f s: west %.6f m, east %.6f m, worst cell rel. error %.1e, rain "
-                        "booked %.6f m3 (exact %.6f), balance error %.1e m3\n",
-                        testing::case_name({c, 0}).c_str(), t, hw, he, worst, sim.ledger().rain, rain,
-                        sim.ledger().error(vol));
+            std::printf(
+                "rain grids %s t = %6.1f s: west %.6f m, east %.6f m, worst cell rel. error %.1e, rain "
+                "booked %.6f m3 (exact %.6f), balance error %.1e m3\n",
+                testing::case_name({c, 0}).c_str(), t, hw, he, worst, sim.ledger().rain, rain, sim.ledger().error(vol));
             EXPECT_LT(worst, tol) << "t = " << t;
             EXPECT_NEAR(sim.ledger().rain / rain, 1.0, tol) << "t = " << t;
             EXPECT_NEAR(vol / rain, 1.0, tol) << "t = " << t;
