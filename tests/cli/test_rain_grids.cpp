@@ -9,6 +9,7 @@
 #include <gdal_priv.h>
 #include <ogr_spatialref.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -199,6 +200,27 @@ TEST(CliRainGrids, MultiBandGeoTiffTakesGridInterval) {
     EXPECT_NE(r.err.find("rain.grids"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("3 bands"), std::string::npos) << r.err;
     EXPECT_FALSE(fs::exists(d / "out"));
+}
+
+// Two 1.2 KB netCDF files found by fuzzing (tests/data/damaged/): their headers claim variables
+// and attributes of gigabytes, which libnetcdf allocated (and, for the attribute, filled: 7.7 GB
+// and 30 s) before failing. The header is checked first: refused at once, exit 2.
+TEST(CliRainGrids, DamagedNetcdfHeadersAreRefusedBeforeLibnetcdfReadsThem) {
+    for (const char* name : {"netcdf_huge_attribute.nc", "netcdf_huge_variable.nc"}) {
+        TempDir d;
+        write_basins(d / "basins.asc");
+        fs::copy_file(fs::path(FLOODSIM_SOURCE_DIR) / "tests/data/damaged" / name, d / "radar.nc");
+        write_text(d / "s.toml", scenario("grids = \"radar.nc\"\n", "40min"));
+        const auto t0 = std::chrono::steady_clock::now();
+        const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
+        const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        EXPECT_EQ(r.status, 2) << describe(r);
+        EXPECT_NE(r.err.find("radar.nc"), std::string::npos) << r.err;
+        EXPECT_NE(r.err.find("rain.grids"), std::string::npos) << r.err;
+        EXPECT_NE(r.err.find("damaged netCDF"), std::string::npos) << r.err;
+        EXPECT_LT(wall, 10.0) << name;
+        EXPECT_FALSE(fs::exists(d / "out"));
+    }
 }
 
 // Bad input: exit 2, one line naming the file, the key and the value; nothing written.
