@@ -255,6 +255,11 @@ TEST(CliRainGrids, BadGridsAreRefused) {
             }());
     refused("time_s,file\n0,a.asc\n60,small.asc\n",
             {(d / "small.asc").string(), "rain.grids row 3", "x=500075", "does not cover"});
+    // An ASCII grid whose header claims 5.7 million rows over a few bytes (GDAL's driver would
+    // scan the file again for every missing row: minutes; found by fuzzing).
+    write_text(d / "lying.asc", "ncols 13\nnrows 5707999\nxllcorner 500000\nyllcorner 3800000\ncellsize 10\n"
+                                "NODATA_value -9999\n1 1 1 1 1 1 1 1 1 1 1 1 1\n");
+    refused("time_s,file\n0,lying.asc\n", {(d / "lying.asc").string(), "rain.grids row 2", "13 x 5707999", "claims more cells"});
     // A negative intensity on a domain cell.
     write_halves(d / "neg.asc", 10.0, -2.0);
     refused("time_s,file\n0,neg.asc\n", {(d / "neg.asc").string(), "rain.grids row 2", "'-2'", ">= 0"});
