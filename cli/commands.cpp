@@ -171,11 +171,15 @@ void print_check(const LoadedModel& p) {
                 format_seconds(sc.output_interval_s).c_str(), format_seconds(sc.gauge_interval_s).c_str());
     std::printf("  solver          %s, cfl %g, threads %d\n", sc.scheme.c_str(), sc.cfl, m.options.threads);
     static const char* sides[] = {"west", "east", "north", "south"};
-    static const char* kinds[] = {"closed", "free", "level", "discharge"};
+    static const char* kinds[] = {"closed", "free", "level", "discharge", "normal_depth", "critical"};
     for (const BoundarySpec& b : m.boundaries)
         std::printf("  boundary        %s %s, cells %d..%d\n", sides[static_cast<int>(b.side)],
                     kinds[static_cast<int>(b.type)], b.first, b.last);
     if (!m.rain.empty()) std::printf("  rain            %.1f mm in total over the run\n", f.rain_depth * 1000.0);
+    if (!m.rain_grids.time_s.empty())
+        std::printf("  rain grids      %zu from %s (first at t = %g s, last from t = %g s), added to any uniform rain\n",
+                    m.rain_grids.time_s.size(), sc.rain.grids.c_str(), m.rain_grids.time_s.front(),
+                    m.rain_grids.time_s.back());
     if (f.drainage)
         std::printf("  drainage        capacity %.3g mm/h on average (at most %.3g), efficiency %.3g on average over the run\n",
                     f.drain_capacity_mean * 3.6e6, f.drain_capacity_max * 3.6e6, f.drain_efficiency_mean);

@@ -156,6 +156,75 @@ std::string side_name(Side s) {
     }
 }
 
+/// Manning's normal depth needs n > 0 on the segment's domain cells.
+void check_normal_depth_manning(const Scenario& sc, const BoundarySpec& spec, const std::string& key,
+                                const ModelSetup& m) {
+    const Grid2D& g = m.grid;
+    for (int s = spec.first; s <= spec.last; ++s) {
+        const int i = spec.side == BoundarySide::West ? 0 : spec.side == BoundarySide::East ? g.nx - 1 : s;
+        const int j = spec.side == BoundarySide::North ? 0 : spec.side == BoundarySide::South ? g.ny - 1 : s;
+        const std::size_t k = static_cast<std::size_t>(j) * g.nx + i;
+        if (!std::isnan(m.z[k]) && !(m.manning[k] > 0.0))
+            throw InputError(sc.manning.is_raster() ? sc.manning.raster : sc.path, sc.manning.key, fmt(m.manning[k]),
+                             "Manning's n must be > 0 on the cells of the normal_depth boundary " + key + " (at x=" +
+                                 fmt(g.x_center(i)) + ", y=" + fmt(g.y_center(j)) + ")");
+    }
+}
+
+/// One rain grid on the model grid: mm/h as float, 0 outside the domain, empty where it rains
+/// nowhere; every domain cell covered, >= 0 and at most 10000 mm/h (as the uniform rain).
+std::vector<float> rain_grid(const std::string& file, const std::string& key, int band, const Grid2D& g,
+                             const std::vector<double>& z) {
+    const std::vector<double> v = read_raster_on_grid(file, key, g, z, band);
+    std::vector<float> out(v.size(), 0.0f);
+    for (std::size_t k = 0; k < v.size(); ++k) {
+        if (std::isnan(z[k])) continue;
+        const char* why = !(v[k] >= 0.0) ? "a rain intensity must be >= 0 (mm/h)"
+                          : v[k] > 1.0e4 ? "more than 10000 mm/h: no rain is that intense (a unit slip?)"
+                                         : nullptr;
+        if (why) {
+            const int i = static_cast<int>(k % g.nx), j = static_cast<int>(k / g.nx);
+            throw InputError(file, key, fmt(v[k]),
+                             std::string(why) + " (at x=" + fmt(g.x_center(i)) + ", y=" + fmt(g.y_center(j)) + ")");
+        }
+        out[k] = static_cast<float>(v[k]);
+    }
+    if (std::all_of(out.begin(), out.end(), [](float x) { return x == 0.0f; })) return {};  // a dry frame
+    return out;
+}
+
+/// rain.grids: the rows of a CSV index, or the bands of one raster with their times from the
+/// metadata (relative to the first band) or rain.grid_interval.
+RainGridSpec build_rain_grids(const Scenario& sc, const Grid2D& g, const std::vector<double>& z) {
+    RainGridSpec spec;
+    if (!sc.rain.grid_rows.empty()) {
+        for (const RainGridRow& r : sc.rain.grid_rows) {
+            spec.time_s.push_back(r.time_s);
+            spec.mm_h.push_back(rain_grid(r.file, "rain.grids row " + std::to_string(r.line), 1, g, z));
+        }
+        return spec;
+    }
+    const std::string& file = sc.rain.grids;
+    const RasterBands bands = raster_bands(file, "rain.grids");
+    if (sc.rain.grid_interval_s) {
+        for (int b = 0; b < bands.count; ++b) spec.time_s.push_back(b * *sc.rain.grid_interval_s);
+    } else if (!bands.time_s.empty()) {
+        spec.time_s = bands.time_s;
+        for (std::size_t b = 1; b < spec.time_s.size(); ++b)
+            if (!(spec.time_s[b] > spec.time_s[b - 1]))
+                throw InputError(file, "rain.grids band " + std::to_string(b + 1), fmt(spec.time_s[b]) + " s",
+                                 "band times (" + bands.time_source + ", seconds after the first band) must be strictly increasing");
+    } else if (bands.count == 1) {
+        spec.time_s = {0.0};
+    } else {
+        throw InputError(file, "rain.grids", std::to_string(bands.count) + " bands",
+                         "the bands carry no times (NETCDF_DIM_time with units, or GRIB_VALID_TIME): give rain.grid_interval");
+    }
+    for (int b = 1; b <= bands.count; ++b)
+        spec.mm_h.push_back(rain_grid(file, "rain.grids band " + std::to_string(b), b, g, z));
+    return spec;
+}
+
 }  // namespace
 
 const char* scheme_name(Scheme s) {
@@ -246,8 +315,11 @@ ModelSetup build_model(const Scenario& sc) {
             case BoundaryKind::Closed: spec.type = BoundaryType::Closed; break;
             case BoundaryKind::Free: spec.type = BoundaryType::Free; break;
             case BoundaryKind::Level: spec.type = BoundaryType::Level; break;
+            case BoundaryKind::NormalDepth: spec.type = BoundaryType::NormalDepth; break;
+            case BoundaryKind::Critical: spec.type = BoundaryType::Critical; break;
             default: spec.type = BoundaryType::Discharge; break;
         }
+        spec.slope = b.slope.value_or(0.0);
         if (spec.type == BoundaryType::Level || spec.type == BoundaryType::Discharge) spec.value = to_series(b, 1.0);
         const bool ew = spec.side == BoundarySide::West || spec.side == BoundarySide::East;
         const int len = ew ? g.ny : g.nx;
@@ -291,6 +363,7 @@ ModelSetup build_model(const Scenario& sc) {
                 throw InputError(sc.path, key + ".side", side_name(b.side),
                                  "the discharge segment touches no domain cell (all nodata)");
         }
+        if (spec.type == BoundaryType::NormalDepth) check_normal_depth_manning(sc, spec, key, m);
         m.boundaries.push_back(spec);
     }
 
@@ -302,6 +375,8 @@ ModelSetup build_model(const Scenario& sc) {
     } else if (sc.rain.intensity_mm_h && *sc.rain.intensity_mm_h > 0.0) {
         m.rain = TimeSeries::constant(*sc.rain.intensity_mm_h / 3.6e6);
     }
+
+    if (!sc.rain.grids.empty()) m.rain_grids = build_rain_grids(sc, m.grid, m.z);
 
     // Storm drains: capacity (mm/h -> m/s) per cell, times the efficiency over time.
     if (sc.drainage) {

@@ -2,9 +2,13 @@
 #include "raster_io.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <cstdint>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <limits>
 #include <memory>
 #include <sstream>
@@ -112,11 +116,98 @@ std::string wkt_of(const OGRSpatialReference& srs) {
 
 bool has_crs(const OGRSpatialReference* srs) { return srs && !srs->IsEmpty(); }
 
+/// A classic netCDF file (CDF-1, -2 or -5) whose header claims more bytes than the file holds:
+/// libnetcdf allocates what the header says before noticing (found by fuzzing rain grids: a
+/// 1.2 KB file made it take 7.7 GB and 30 s). The header is walked here first, every count and
+/// length checked against the bytes left in the file; the reason, or "" when it is sound (or not
+/// a classic netCDF file, or its header runs past the first 16 MB, which is not checked).
+std::string netcdf_classic_damage(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    char magic[4] = {};
+    if (!in.read(magic, 4) || magic[0] != 'C' || magic[1] != 'D' || magic[2] != 'F') return "";
+    const int version = magic[3];
+    if (version != 1 && version != 2 && version != 5) return "";
+    std::error_code ec;
+    const std::uint64_t file_size = std::filesystem::file_size(path, ec);
+    if (ec) return "";
+    std::vector<unsigned char> buf(static_cast<std::size_t>(std::min<std::uint64_t>(file_size, 16u << 20)));
+    in.seekg(0);
+    in.read(reinterpret_cast<char*>(buf.data()), static_cast<std::streamsize>(buf.size()));
+    const std::uint64_t have = static_cast<std::uint64_t>(in.gcount());
+    std::uint64_t pos = 4;
+    struct Truncated {};  // the header needs bytes beyond what was read: not checked further
+    auto left = [&] { return file_size - std::min(pos, file_size); };
+    auto uint = [&](int bytes) -> std::uint64_t {  // big-endian
+        if (pos + bytes > file_size) throw std::string("the header runs past the end of the file");
+        if (pos + bytes > have) throw Truncated{};
+        std::uint64_t v = 0;
+        for (int k = 0; k < bytes; ++k) v = (v << 8) | buf[pos + k];
+        pos += bytes;
+        return v;
+    };
+    const int count_bytes = version == 5 ? 8 : 4;
+    auto skip = [&](std::uint64_t n, std::uint64_t size, const char* what) {
+        if (size != 0 && n > left() / size) throw std::string(what) + " longer than the file";
+        pos += (n * size + 3) / 4 * 4;  // padded to 4 bytes
+        if (pos > file_size) throw std::string(what) + " runs past the end of the file";
+    };
+    auto name = [&] { skip(uint(count_bytes), 1, "a name"); };
+    auto type_size = [&](std::uint64_t t) -> std::uint64_t {
+        switch (t) {
+            case 1: case 2: case 7: return 1;
+            case 3: case 8: return 2;
+            case 4: case 5: case 9: return 4;
+            case 6: case 10: case 11: return 8;
+            default: throw std::string("an unknown value type");
+        }
+    };
+    // A list: its tag and count; each element takes at least `min_bytes`.
+    auto list = [&](std::uint64_t tag, std::uint64_t min_bytes) -> std::uint64_t {
+        const std::uint64_t t = uint(4), n = uint(count_bytes);
+        if (t == 0 && n == 0) return 0;
+        if (t != tag) throw std::string("a list with a wrong tag");
+        if (n > left() / min_bytes) throw std::string("a list longer than the file");
+        return n;
+    };
+    auto attributes = [&] {
+        const std::uint64_t n = list(12, 12);
+        for (std::uint64_t a = 0; a < n; ++a) {
+            name();
+            const std::uint64_t size = type_size(uint(4));
+            skip(uint(count_bytes), size, "an attribute");
+        }
+    };
+    try {
+        uint(count_bytes);  // number of records
+        const std::uint64_t dims = list(10, 8);
+        for (std::uint64_t d = 0; d < dims; ++d) {
+            name();
+            uint(count_bytes);
+        }
+        attributes();
+        const std::uint64_t vars = list(11, 24);
+        for (std::uint64_t v = 0; v < vars; ++v) {
+            name();
+            skip(uint(count_bytes), static_cast<std::uint64_t>(count_bytes), "a variable's dimensions");
+            attributes();
+            type_size(uint(4));
+            uint(count_bytes);               // vsize
+            uint(version == 1 ? 4 : 8);      // begin
+        }
+    } catch (const std::string& why) {
+        return why;
+    } catch (const Truncated&) {
+    }
+    return "";
+}
+
 /// Open `path` as a raster; a container with exactly one subdataset (e.g. a NetCDF file
 /// with one variable) is opened through it.
 GDALDatasetUniquePtr open_raster(const std::string& path, const std::string& key,
                                  const GdalErrors& err) {
     gdal_init();
+    if (const std::string why = netcdf_classic_damage(path); !why.empty())
+        throw InputError(path, key, path, "a damaged netCDF file: its header has " + why);
     GDALDatasetUniquePtr ds(
         GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
     if (!ds) {
@@ -143,6 +234,20 @@ GDALDatasetUniquePtr open_raster(const std::string& path, const std::string& key
         }
     }
     if (ds->GetRasterCount() < 1) throw InputError(path, key, path, "raster has no bands");
+    // A text grid holds at least a digit and a separator per cell. One whose header claims more
+    // cells than that is refused here: GDAL's ASCII-grid driver scans the whole file again for
+    // every row it cannot find, so warping from the rows at the bottom of a 205-byte file
+    // claiming 5.7 million rows took minutes (found by fuzzing rain grids).
+    const std::string drv = ds->GetDriver() ? ds->GetDriver()->GetDescription() : "";
+    if (drv == "AAIGrid" || drv == "GRASSASCIIGrid") {
+        std::error_code ec;
+        const auto bytes = std::filesystem::file_size(path, ec);
+        const double cells = static_cast<double>(ds->GetRasterXSize()) * ds->GetRasterYSize();
+        if (!ec && 2.0 * cells > static_cast<double>(bytes) + 1.0)
+            throw InputError(path, key, std::to_string(ds->GetRasterXSize()) + " x " + std::to_string(ds->GetRasterYSize()),
+                             "the ASCII grid's header claims more cells than its " + std::to_string(bytes) +
+                                 " bytes can hold (a damaged or truncated file)");
+    }
     return ds;
 }
 
@@ -160,12 +265,12 @@ std::string gt_text(const std::array<double, 6>& gt) {
            fmt(gt[4]) + ", " + fmt(gt[5]);
 }
 
-/// Read band 1 whole (one RasterIO call) as double. Nodata and masked cells become NaN;
+/// Read band `band_no` (default 1) whole as double. Nodata and masked cells become NaN;
 /// scale/offset are applied. A non-finite value that is not nodata is an error naming the cell
 /// when `strict`, otherwise it is treated as missing data.
 std::vector<double> read_band(GDALDataset& ds, const std::string& path, const std::string& key,
-                              bool strict, const GdalErrors& err) {
-    GDALRasterBand* band = ds.GetRasterBand(1);
+                              bool strict, const GdalErrors& err, int band_no = 1) {
+    GDALRasterBand* band = ds.GetRasterBand(band_no);
     const int nx = band->GetXSize();
     const int ny = band->GetYSize();
     check_grid_size(nx, ny, path, key, "the raster");
@@ -265,11 +370,11 @@ struct WarpTarget {
     std::string wkt;
 };
 
-/// Warp band 1 of `src` onto `t` with `alg`; cells without source data are NaN.
+/// Warp band `band_no` (default 1) of `src` onto `t` with `alg`; cells without source data are NaN.
 /// Scale/offset are not applied (the warper works on raw values).
 std::vector<double> warp_band(GDALDataset& src, const WarpTarget& t, GDALResampleAlg alg,
                               const std::string& path, const std::string& key,
-                              const GdalErrors& err) {
+                              const GdalErrors& err, int band_no = 1) {
     GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
     if (!mem) throw std::runtime_error("GDAL MEM driver is not available");
     GDALDatasetUniquePtr dst(mem->Create("", t.nx, t.ny, 1, GDT_Float64, nullptr));
@@ -300,13 +405,13 @@ std::vector<double> warp_band(GDALDataset& src, const WarpTarget& t, GDALResampl
     wo->nBandCount = 1;
     wo->panSrcBands = static_cast<int*>(CPLMalloc(sizeof(int)));
     wo->panDstBands = static_cast<int*>(CPLMalloc(sizeof(int)));
-    wo->panSrcBands[0] = 1;
+    wo->panSrcBands[0] = band_no;
     wo->panDstBands[0] = 1;
     wo->eResampleAlg = alg;
     wo->eWorkingDataType = GDT_Float64;
     wo->dfWarpMemoryLimit = 256.0 * 1024 * 1024;
     int has_nd = 0;
-    const double nd = src.GetRasterBand(1)->GetNoDataValue(&has_nd);
+    const double nd = src.GetRasterBand(band_no)->GetNoDataValue(&has_nd);
     if (has_nd) {
         wo->padfSrcNoDataReal = static_cast<double*>(CPLMalloc(sizeof(double)));
         wo->padfSrcNoDataReal[0] = nd;
@@ -550,26 +655,29 @@ DemGrid read_dem(const std::string& path, const std::string& key, const std::str
 
 namespace {
 std::vector<double> read_on_grid(const std::string& path, const std::string& key, const Grid2D& grid,
-                                 const std::vector<double>& mask_z, GDALResampleAlg alg);
+                                 const std::vector<double>& mask_z, GDALResampleAlg alg, int band_no);
 }  // namespace
 
 std::vector<double> read_raster_on_grid(const std::string& path, const std::string& key,
-                                        const Grid2D& grid, const std::vector<double>& mask_z) {
-    return read_on_grid(path, key, grid, mask_z, GRA_Bilinear);
+                                        const Grid2D& grid, const std::vector<double>& mask_z, int band_no) {
+    return read_on_grid(path, key, grid, mask_z, GRA_Bilinear, band_no);
 }
 
 std::vector<double> read_class_raster_on_grid(const std::string& path, const std::string& key,
                                               const Grid2D& grid, const std::vector<double>& mask_z) {
-    return read_on_grid(path, key, grid, mask_z, GRA_NearestNeighbour);
+    return read_on_grid(path, key, grid, mask_z, GRA_NearestNeighbour, 1);
 }
 
 namespace {
 std::vector<double> read_on_grid(const std::string& path, const std::string& key, const Grid2D& grid,
-                                 const std::vector<double>& mask_z, GDALResampleAlg alg) {
+                                 const std::vector<double>& mask_z, GDALResampleAlg alg, int band_no) {
     if (!mask_z.empty() && mask_z.size() != grid.cells())
         throw std::invalid_argument("read_raster_on_grid: mask_z must be empty or nx*ny");
     GdalErrors err;
     GDALDatasetUniquePtr ds = open_raster(path, key, err);
+    if (band_no < 1 || band_no > ds->GetRasterCount())
+        throw InputError(path, key, "band " + std::to_string(band_no),
+                         "the raster has " + std::to_string(ds->GetRasterCount()) + " bands");
     const auto gt = geotransform_of(*ds, path, key);
 
     OGRSpatialReference grid_srs;
@@ -589,15 +697,15 @@ std::vector<double> read_on_grid(const std::string& path, const std::string& key
 
     std::vector<double> v;
     if (same_grid) {
-        v = read_band(*ds, path, key, false, err);
+        v = read_band(*ds, path, key, false, err, band_no);
     } else {
         WarpTarget t;
         t.nx = grid.nx;
         t.ny = grid.ny;
         t.gt = g;
         t.wkt = grid_has_crs ? grid.crs_wkt : std::string();
-        v = warp_band(*ds, t, alg, path, key, err);
-        GDALRasterBand* band = ds->GetRasterBand(1);
+        v = warp_band(*ds, t, alg, path, key, err, band_no);
+        GDALRasterBand* band = ds->GetRasterBand(band_no);
         int has_scale = 0, has_offset = 0;
         const double scale = band->GetScale(&has_scale);
         const double offset = band->GetOffset(&has_offset);
@@ -625,6 +733,72 @@ std::vector<double> read_on_grid(const std::string& path, const std::string& key
     return v;
 }
 }  // namespace
+
+namespace {
+/// Seconds per unit of a CF time-units string ("hours since 2021-07-20 00:00:00"); 0 if unknown.
+double cf_unit_seconds(std::string units) {
+    for (char& c : units) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::size_t sp = units.find(' ');
+    const std::string u = units.substr(0, sp);
+    if (units.find(" since ") == std::string::npos) return 0.0;
+    if (u == "seconds" || u == "second" || u == "secs" || u == "sec" || u == "s") return 1.0;
+    if (u == "minutes" || u == "minute" || u == "mins" || u == "min") return 60.0;
+    if (u == "hours" || u == "hour" || u == "hrs" || u == "hr" || u == "h") return 3600.0;
+    if (u == "days" || u == "day" || u == "d") return 86400.0;
+    return 0.0;
+}
+
+/// The leading number of a metadata value ("  1627430400 sec UTC"); false if there is none.
+bool leading_number(const char* text, double& v) {
+    if (!text) return false;
+    char* end = nullptr;
+    v = std::strtod(text, &end);
+    return end != text && std::isfinite(v);
+}
+}  // namespace
+
+RasterBands raster_bands(const std::string& path, const std::string& key) {
+    GdalErrors err;
+    GDALDatasetUniquePtr ds = open_raster(path, key, err);
+    RasterBands out;
+    out.count = ds->GetRasterCount();
+    // netCDF: the band's value of its extra dimension (NETCDF_DIM_<name>), in <name>#units.
+    std::string dim;
+    if (const char* extra = ds->GetMetadataItem("NETCDF_DIM_EXTRA")) {
+        dim = extra;  // "{time}"
+        dim.erase(std::remove_if(dim.begin(), dim.end(), [](char c) { return c == '{' || c == '}' || c == ' '; }),
+                  dim.end());
+        if (dim.find(',') != std::string::npos) dim.clear();  // more than one extra dimension
+    }
+    std::vector<double> t;
+    if (!dim.empty()) {
+        const char* units = ds->GetMetadataItem((dim + "#units").c_str());
+        const double f = units ? cf_unit_seconds(units) : 0.0;
+        if (f > 0.0) {
+            for (int b = 1; b <= out.count; ++b) {
+                double v = 0.0;
+                if (!leading_number(ds->GetRasterBand(b)->GetMetadataItem(("NETCDF_DIM_" + dim).c_str()), v)) break;
+                t.push_back(v * f);
+            }
+            if (static_cast<int>(t.size()) == out.count) out.time_source = "NETCDF_DIM_" + dim + " (" + units + ")";
+        }
+    }
+    if (out.time_source.empty()) {  // GRIB: the valid time of each message, seconds since 1970
+        t.clear();
+        for (int b = 1; b <= out.count; ++b) {
+            double v = 0.0;
+            if (!leading_number(ds->GetRasterBand(b)->GetMetadataItem("GRIB_VALID_TIME"), v)) break;
+            t.push_back(v);
+        }
+        if (static_cast<int>(t.size()) == out.count) out.time_source = "GRIB_VALID_TIME";
+    }
+    if (!out.time_source.empty()) {
+        const double t0 = t.front();
+        for (double& v : t) v -= t0;
+        out.time_s = std::move(t);
+    }
+    return out;
+}
 
 bool is_raster(const std::string& path) {
     GdalErrors err;

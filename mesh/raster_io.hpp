@@ -43,8 +43,22 @@ inline constexpr double kMaxElevation = 1.0e5;
 /// Every grid cell whose centre lies inside `domain_mask` (non-NaN entries of mask_z; pass an
 /// empty vector for "all cells") must be covered by valid raster data, otherwise InputError
 /// (file = path, key = `key`, value = the first uncovered cell's map coordinates).
+/// `band_no`: the band to read (1-based; InputError if the raster has fewer).
 std::vector<double> read_raster_on_grid(const std::string& path, const std::string& key,
-                                        const Grid2D& grid, const std::vector<double>& mask_z);
+                                        const Grid2D& grid, const std::vector<double>& mask_z, int band_no = 1);
+
+/// The bands of a raster and, where its metadata says, the time of each.
+struct RasterBands {
+    int count = 0;
+    /// Seconds since the first band's time, one per band; empty when the metadata give none.
+    /// Read from netCDF's NETCDF_DIM_<dim> per band with the dataset's <dim>#units (CF "<unit>
+    /// since <date>", unit seconds/minutes/hours/days; one extra dimension only), or GRIB's
+    /// GRIB_VALID_TIME (seconds since 1970).
+    std::vector<double> time_s;
+    std::string time_source;  ///< which metadata gave the times (for messages); empty: none
+};
+/// Opens the raster at `path` (InputError naming `key` if it cannot).
+RasterBands raster_bands(const std::string& path, const std::string& key);
 
 /// As read_raster_on_grid, with nearest-neighbour resampling where the grids differ: for rasters of
 /// classes (land use), whose values must not be blended.

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "scenarios/rain_grid_index.hpp"
+
 namespace floodsim {
 
 /// A number or the path of a raster (exactly one is set).
@@ -27,13 +29,14 @@ struct SeriesData {
 };
 
 enum class Side { West, East, North, South };
-enum class BoundaryKind { Closed, Free, Level, Discharge };
+enum class BoundaryKind { Closed, Free, Level, Discharge, NormalDepth, Critical };
 
 struct BoundaryConfig {
     Side side = Side::West;
     BoundaryKind kind = BoundaryKind::Closed;
     std::optional<double> value;         ///< level (m) or discharge (m3/s, inflow positive)
     std::optional<SeriesData> series;    ///< instead of value
+    std::optional<double> slope;         ///< normal_depth only: bed slope beyond the side, > 0
     std::optional<std::array<double, 2>> from;  ///< segment start, map coordinates
     std::optional<std::array<double, 2>> to;    ///< segment end, map coordinates
     int index = 0;                       ///< position in the [[boundary]] array (0-based)
@@ -42,6 +45,11 @@ struct BoundaryConfig {
 struct RainConfig {
     std::optional<double> intensity_mm_h;   ///< constant intensity
     std::optional<SeriesData> series;       ///< piecewise constant, column intensity_mm_h
+    /// rain.grids: rasters of intensity (mm/h), added to the uniform rain (docs/processes.md).
+    /// Absolute path of a CSV index (grid_rows filled) or of a raster whose bands are the times.
+    std::string grids;
+    std::vector<RainGridRow> grid_rows;     ///< from a CSV index: time and raster per row
+    std::optional<double> grid_interval_s;  ///< rain.grid_interval: band k holds from k * interval
 };
 
 /// [drainage]: storm drains as a sink per unit area (INTERFACE.md section 4).

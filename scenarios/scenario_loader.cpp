@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -243,7 +244,9 @@ private:
     void load_time(const toml::table& root, Scenario& sc) const;
     void load_solver(const toml::table& root, Scenario& sc) const;
     void load_boundaries(const toml::table& root, Scenario& sc) const;
+    void outflow_slope(const toml::table& t, const std::string& p, const std::string& kind, BoundaryConfig& b) const;
     void load_rain(const toml::table& root, Scenario& sc) const;
+    void load_rain_grids(const toml::table& t, Scenario& sc) const;
     void load_drainage(const toml::table& root, Scenario& sc) const;
     void load_inflows(const toml::table& root, Scenario& sc) const;
     void load_infiltration(const toml::table& root, Scenario& sc) const;
@@ -448,7 +451,7 @@ void Loader::load_boundaries(const toml::table& root, Scenario& sc) const {
     for (size_t i = 0; i < tables.size(); ++i) {
         const toml::table& t = *tables[i];
         const std::string p = "boundary[" + std::to_string(i) + "]";
-        check_keys(t, p, {"side", "kind", "value", "series", "from", "to"});
+        check_keys(t, p, {"side", "kind", "value", "series", "slope", "from", "to"});
         BoundaryConfig b;
         b.index = static_cast<int>(i);
 
@@ -462,17 +465,21 @@ void Loader::load_boundaries(const toml::table& root, Scenario& sc) const {
         else fail(p + ".side", *side, "unknown side; valid: west, east, north, south");
 
         const toml::node* kind = t.get("kind");
-        if (!kind) fail(p + ".kind", "", "missing required key (closed, free, level or discharge)");
+        if (!kind) fail(p + ".kind", "", "missing required key (closed, free, level, discharge, normal_depth or critical)");
         const std::string k = string(*kind, p + ".kind", true);
         if (k == "closed") b.kind = BoundaryKind::Closed;
         else if (k == "free") b.kind = BoundaryKind::Free;
         else if (k == "level") b.kind = BoundaryKind::Level;
         else if (k == "discharge") b.kind = BoundaryKind::Discharge;
-        else fail(p + ".kind", *kind, "unknown kind; valid: closed, free, level, discharge");
+        else if (k == "normal_depth") b.kind = BoundaryKind::NormalDepth;
+        else if (k == "critical") b.kind = BoundaryKind::Critical;
+        else fail(p + ".kind", *kind, "unknown kind; valid: closed, free, level, discharge, normal_depth, critical");
+        outflow_slope(t, p, k, b);
 
         const toml::node* value = t.get("value");
         const toml::node* series = t.get("series");
-        if (b.kind == BoundaryKind::Closed || b.kind == BoundaryKind::Free) {
+        if (b.kind == BoundaryKind::Closed || b.kind == BoundaryKind::Free || b.kind == BoundaryKind::NormalDepth ||
+            b.kind == BoundaryKind::Critical) {
             if (value) fail(p + ".value", *value, "a " + k + " boundary takes no value");
             if (series) fail(p + ".series", *series, "a " + k + " boundary takes no series");
         } else {
@@ -509,14 +516,32 @@ void Loader::load_boundaries(const toml::table& root, Scenario& sc) const {
     }
 }
 
+/// boundary[i].slope: required (> 0, at most 1) for normal_depth, refused for every other kind.
+void Loader::outflow_slope(const toml::table& t, const std::string& p, const std::string& kind,
+                           BoundaryConfig& b) const {
+    const toml::node* slope = t.get("slope");
+    if (b.kind != BoundaryKind::NormalDepth) {
+        if (slope) fail(p + ".slope", *slope, "only a normal_depth boundary takes a slope (this one is " + kind + ")");
+        return;
+    }
+    if (!slope) fail(p + ".slope", "", "a normal_depth boundary needs slope (the bed slope beyond the side, > 0)");
+    const double v = number(*slope, p + ".slope");
+    if (!(v > 0.0)) fail(p + ".slope", *slope, "must be > 0 (a normal-depth outflow needs a falling bed)");
+    if (v > 1.0) fail(p + ".slope", *slope, "more than 1 (45 degrees): give the slope as a fraction (0.002 for 0.2 %)");
+    b.slope = v;
+}
+
 void Loader::load_rain(const toml::table& root, Scenario& sc) const {
     const toml::table* t = table(root, "rain", "rain");
     if (!t) return;
-    check_keys(*t, "rain", {"intensity_mm_h", "series"});
+    check_keys(*t, "rain", {"intensity_mm_h", "series", "grids", "grid_interval"});
     const toml::node* intensity = t->get("intensity_mm_h");
     const toml::node* series = t->get("series");
     if (intensity && series) fail("rain.series", *series, "give either intensity_mm_h or series, not both");
-    if (!intensity && !series) fail("rain", "", "[rain] needs intensity_mm_h (number) or series (CSV path)");
+    load_rain_grids(*t, sc);
+    if (!intensity && !series && sc.rain.grids.empty())
+        fail("rain", "", "[rain] needs intensity_mm_h (number), series (CSV path) or grids (rasters)");
+    if (!intensity && !series) return;
     if (intensity) {
         const double v = number(*intensity, "rain.intensity_mm_h");
         if (v < 0.0) fail("rain.intensity_mm_h", *intensity, "must be >= 0 (mm/h)");
@@ -526,6 +551,27 @@ void Loader::load_rain(const toml::table& root, Scenario& sc) const {
         sc.rain.series = read_series_csv(existing_file(*series, "rain.series", "CSV file"),
                                          "rain.series", "intensity_mm_h", true);
         check_series_range(*sc.rain.series, kMaxRainMmH, kRainWhy);
+    }
+}
+
+/// rain.grids: a CSV index (time_s,file) or one raster whose bands are the times; rain.grid_interval
+/// only with the latter. The rasters themselves are read by the model builder.
+void Loader::load_rain_grids(const toml::table& t, Scenario& sc) const {
+    const toml::node* grids = t.get("grids");
+    const toml::node* interval = t.get("grid_interval");
+    if (!grids) {
+        if (interval) fail("rain.grid_interval", *interval, "needs rain.grids (a multi-band raster)");
+        return;
+    }
+    sc.rain.grids = existing_file(*grids, "rain.grids", "rain grids");
+    std::string ext = fs::path(sc.rain.grids).extension().string();
+    for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (ext == ".csv") {
+        if (interval)
+            fail("rain.grid_interval", *interval, "a CSV index gives each grid its time; grid_interval is for a multi-band raster");
+        sc.rain.grid_rows = read_rain_grid_index(sc.rain.grids, "rain.grids");
+    } else if (interval) {
+        sc.rain.grid_interval_s = duration(*interval, "rain.grid_interval");
     }
 }
 

@@ -18,7 +18,9 @@ enum class Scheme { Fv1, Fv2, Inertial };
 enum class Precision { Double, Single };
 
 enum class BoundarySide { West, East, North, South };
-enum class BoundaryType { Closed, Free, Level, Discharge };
+/// NormalDepth and Critical: outflow-only river ends (docs/processes.md); appended last so the
+/// existing kinds keep their numbers.
+enum class BoundaryType { Closed, Free, Level, Discharge, NormalDepth, Critical };
 
 /// One boundary condition on a segment of one side of the grid.
 struct BoundarySpec {
@@ -30,6 +32,8 @@ struct BoundarySpec {
     /// north/south, row index for west/east).
     int first = 0;
     int last = -1;  ///< -1: to the end of the side
+    /// NormalDepth: bed slope S (> 0) of the reach beyond the side, in q = h^(5/3) S^(1/2) / n.
+    double slope = 0.0;
 };
 
 struct GaugeSpec {
@@ -96,6 +100,16 @@ struct PumpSpec {
     double off_depth = 0.0;     ///< m, < on_depth
 };
 
+/// Rain grids (scenario rain.grids): intensity rasters on the model grid, each holding from its
+/// time until the next one's (the last to the end); added to the uniform rain, booked as `rain`.
+struct RainGridSpec {
+    std::vector<double> time_s;             ///< s, strictly increasing; empty = no rain grids
+    /// Per grid: mm/h per cell (nx*ny row-major), >= 0 and finite. float: 4 bytes a cell and grid
+    /// (a Float32 raster's values exactly); cells outside the domain are ignored. An empty grid
+    /// rains nothing (dry radar frames take no memory).
+    std::vector<std::vector<float>> mm_h;
+};
+
 struct ModelSetup {
     Grid2D grid;
     /// Per cell, nx*ny row-major (row 0 = north): bed elevation (NaN = outside the domain),
@@ -107,6 +121,7 @@ struct ModelSetup {
     InfiltrationSpec infiltration;
     std::vector<InflowSpec> inflows;        ///< booked with the boundaries' inflow
     std::vector<PumpSpec> pumps;
+    RainGridSpec rain_grids;
     std::vector<GaugeSpec> gauges;
     SolverOptions options;
 };

@@ -97,6 +97,7 @@ BasicSimulation<Real>::BasicSimulation(ModelSetup setup) : setup_(std::move(setu
             throw std::invalid_argument("boundary segment out of range");
         if ((b.type == BoundaryType::Level || b.type == BoundaryType::Discharge) && b.value.empty())
             throw std::invalid_argument("level/discharge boundary without a value");
+        check_outflow_boundary(b);
     }
 
     faces_.q_west.assign(g.ny, kNaN);
@@ -126,6 +127,15 @@ BasicSimulation<Real>::BasicSimulation(ModelSetup setup) : setup_(std::move(setu
         v->shrink_to_fit();
     }
     // The scenario's processes, as source terms (solver/source_term.hpp; docs/processes.md).
+    // Rain grids: a source booked into the built-in `rain` (not a term of its own), applied first.
+    if (!setup_.rain_grids.time_s.empty()) {
+        rain_grids_ = std::make_unique<RainGridSource<Real>>(std::move(setup_.rain_grids));
+        setup_.rain_grids = {};
+        rain_grids_->check(grid_);
+        // SCS-CN abstracts the rain fallen on each cell: the grids' share of the step per cell.
+        if (setup_.infiltration.model == InfiltrationSpec::Model::ScsCn)
+            static_cast<RainGridSource<Real>&>(*rain_grids_).keep_step_depth(grid_);
+    }
     if (!setup_.drainage.capacity.empty() || setup_.infiltration.model != InfiltrationSpec::Model::None)
         add_source(std::make_unique<SurfaceSinks<Real>>(std::move(setup_.drainage), std::move(setup_.infiltration)));
     if (!setup_.pumps.empty()) add_source(std::make_unique<PumpSource<Real>>(setup_.pumps));
@@ -313,7 +323,13 @@ void BasicSimulation<Real>::measure_state(float t_arrival, bool drain_bound) {
 template <class Real>
 void BasicSimulation<Real>::apply_sources(double t, double dt, double t_new) {
     const double rain_depth = setup_.rain.empty() ? 0.0 : setup_.rain.mean(t, t + dt) * dt;
-    SourceContext<Real> ctx{grid_, state_, z_, setup_.options.dry_depth, rain_depth, threads_};
+    SourceContext<Real> ctx{grid_, state_, z_, setup_.options.dry_depth, rain_depth, nullptr, threads_};
+    if (rain_grids_) {  // before the sinks, as the uniform rain (added in the sweep)
+        double rain = 0.0;
+        rain_grids_->apply(ctx, t, dt, &rain);
+        state_.ledger.rain += rain;
+        ctx.rain_cells = static_cast<const RainGridSource<Real>&>(*rain_grids_).step_depth();
+    }
     std::vector<double> booked;
     for (std::size_t k = 0; k < sources_.size(); ++k) {
         if (source_books_inflow_[k]) {
@@ -433,6 +449,7 @@ double BasicSimulation<Real>::step(double t_limit) {
         t_new = state_.t + dt;
     }
     set_discharge_fluxes(state_.t, dt);
+    cap_outflows(dt);
     phase_s_[1] += seconds_since(t0);
 
     t0 = Clock::now();
@@ -443,7 +460,7 @@ double BasicSimulation<Real>::step(double t_limit) {
     }
     phase_s_[2] += seconds_since(t0);
 
-    if (!sources_.empty()) {
+    if (!sources_.empty() || rain_grids_) {
         t0 = Clock::now();
         apply_sources(state_.t, dt, t_new);
         phase_s_[3] += seconds_since(t0);
@@ -579,10 +596,14 @@ void BasicSimulation<Real>::fill_ghosts(double t) {
                     case BoundaryType::Discharge:
                         z_(gi, gj) = zi;  // depth and momentum: set_discharge_ghosts below
                         break;
+                    case BoundaryType::NormalDepth:
+                    case BoundaryType::Critical:
+                        break;  // set_outflow_ghosts below
                 }
             }
         }
         if (b.type == BoundaryType::Discharge) set_discharge_ghosts(b, val);
+        if (b.type == BoundaryType::NormalDepth || b.type == BoundaryType::Critical) set_outflow_ghosts(b);
     }
 }
 
@@ -682,6 +703,94 @@ void BasicSimulation<Real>::set_discharge_fluxes(double t, double dt) {
             const auto [ii, jj] = boundary_cell(b.side, s);
             if (!inside(ii, jj)) continue;
             target[s] = inflow_sign * Q * share[s] / width;
+        }
+    }
+}
+
+// --- normal-depth and critical outflow (docs/processes.md) -----------------------------------
+
+template <class Real>
+void BasicSimulation<Real>::check_outflow_boundary(const BoundarySpec& b) const {
+    if (b.type == BoundaryType::NormalDepth) {
+        if (!(b.slope > 0.0) || !std::isfinite(b.slope))
+            throw std::invalid_argument("normal_depth boundary: slope must be > 0");
+        const bool ew = b.side == BoundarySide::West || b.side == BoundarySide::East;
+        const int last = b.last < 0 ? (ew ? grid_.ny : grid_.nx) - 1 : b.last;
+        for (int s = b.first; s <= last; ++s) {
+            const auto [ii, jj] = boundary_cell(b.side, s);
+            if (inside(ii, jj) && !(gn2_(ii, jj) > 0.0))
+                throw std::invalid_argument("normal_depth boundary: Manning n must be > 0 on its cells");
+        }
+    }
+}
+
+template <class Real>
+double BasicSimulation<Real>::outflow_q(const BoundarySpec& b, int ii, int jj) const {
+    const double h = state_.h(ii, jj);
+    const SolverOptions& o = setup_.options;
+    if (!inside(ii, jj) || !(h >= o.dry_depth)) return 0.0;  // dry: nothing leaves
+    if (b.type == BoundaryType::NormalDepth) {
+        // Manning's normal flow at the cell's depth: q = h^(5/3) S^(1/2) / n.
+        const double n = std::sqrt(gn2_(ii, jj) / o.gravity);
+        return std::pow(h, 5.0 / 3.0) * std::sqrt(b.slope) / n;
+    }
+    // Critical: the discharge of critical flow at the cell's specific energy, from its outward
+    // velocity (an inward velocity adds no head); a supercritical outflow leaves as it arrives.
+    const bool ew = b.side == BoundarySide::West || b.side == BoundarySide::East;
+    const double out_sign = (b.side == BoundarySide::West || b.side == BoundarySide::South) ? -1.0 : 1.0;
+    const double eps4 = std::pow(o.velocity_eps, 4);
+    const double un = out_sign * desingularised_velocity<double>(h, ew ? state_.hu(ii, jj) : state_.hv(ii, jj), eps4);
+    const double u = std::max(0.0, un);
+    if (u * u >= o.gravity * h) return h * u;
+    const double hc = (2.0 / 3.0) * (h + u * u / (2.0 * o.gravity));
+    return std::sqrt(o.gravity) * hc * std::sqrt(hc);
+}
+
+template <class Real>
+void BasicSimulation<Real>::set_outflow_ghosts(const BoundarySpec& b) {
+    const Grid2D& g = grid_;
+    const bool ew = b.side == BoundarySide::West || b.side == BoundarySide::East;
+    const int last = b.last < 0 ? (ew ? g.ny : g.nx) - 1 : b.last;
+    const double out_sign = (b.side == BoundarySide::West || b.side == BoundarySide::South) ? -1.0 : 1.0;
+    std::vector<double>& imposed = b.side == BoundarySide::West    ? faces_.q_west
+                                   : b.side == BoundarySide::East  ? faces_.q_east
+                                   : b.side == BoundarySide::North ? faces_.q_north
+                                                                   : faces_.q_south;
+    for (int s = b.first; s <= last; ++s) {
+        const auto [ii, jj] = boundary_cell(b.side, s);
+        if (!inside(ii, jj)) continue;  // stays a wall
+        const double q = outflow_q(b, ii, jj);
+        imposed[s] = out_sign * q;  // capped to the step in cap_outflows
+        // Ghosts: the cell's depth, bed and tangential velocity; the normal discharge is the
+        // outflow (so the face's momentum flux carries q^2 / h out), never an inflow.
+        for (int k = 1; k <= 2; ++k) {
+            const auto [gi, gj] = ghost_cell(b.side, ii, jj, k);
+            state_.h(gi, gj) = state_.h(ii, jj);
+            z_(gi, gj) = z_(ii, jj);
+            state_.hu(gi, gj) = ew ? out_sign * q : state_.hu(ii, jj);
+            state_.hv(gi, gj) = ew ? state_.hv(ii, jj) : out_sign * q;
+        }
+    }
+}
+
+template <class Real>
+void BasicSimulation<Real>::cap_outflows(double dt) {
+    // An outflow face takes at most half the boundary cell's water in a step (the CFL step with
+    // the ghosts' speeds already keeps it below cfl; the inertial step does not see velocities).
+    const Grid2D& g = grid_;
+    for (const BoundarySpec& b : setup_.boundaries) {
+        if (b.type != BoundaryType::NormalDepth && b.type != BoundaryType::Critical) continue;
+        const bool ew = b.side == BoundarySide::West || b.side == BoundarySide::East;
+        const int last = b.last < 0 ? (ew ? g.ny : g.nx) - 1 : b.last;
+        std::vector<double>& imposed = b.side == BoundarySide::West    ? faces_.q_west
+                                       : b.side == BoundarySide::East  ? faces_.q_east
+                                       : b.side == BoundarySide::North ? faces_.q_north
+                                                                       : faces_.q_south;
+        for (int s = b.first; s <= last; ++s) {
+            const auto [ii, jj] = boundary_cell(b.side, s);
+            if (!inside(ii, jj)) continue;
+            const double cap = 0.5 * static_cast<double>(state_.h(ii, jj)) * (ew ? g.dx : g.dy) / dt;
+            imposed[s] = std::copysign(std::min(std::abs(imposed[s]), cap), imposed[s]);
         }
     }
 }

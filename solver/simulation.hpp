@@ -130,6 +130,12 @@ private:
     void set_discharge_fluxes(double t, double dt);
     void set_discharge_ghosts(const BoundarySpec& b, double Q);
     void discharge_shares(const BoundarySpec& b, std::vector<double>& share) const;
+    // normal_depth and critical outflow: validated in the constructor, their outflow per unit
+    // width from the boundary cell, ghosts and imposed fluxes (fill_ghosts), capped once dt is known.
+    void check_outflow_boundary(const BoundarySpec& b) const;
+    double outflow_q(const BoundarySpec& b, int ii, int jj) const;
+    void set_outflow_ghosts(const BoundarySpec& b);
+    void cap_outflows(double dt);
     std::pair<int, int> boundary_cell(BoundarySide side, int s) const;
     std::pair<int, int> ghost_cell(BoundarySide side, int ii, int jj, int k) const;
     double cfl_time_step() const;
@@ -185,6 +191,7 @@ private:
     std::vector<std::unique_ptr<SourceTerm<Real>>> sources_;
     std::vector<std::size_t> source_first_term_;  // per source: its first term in state_.ledger.terms
     std::vector<bool> source_books_inflow_;       // per source: books into the built-in inflow instead
+    std::unique_ptr<SourceTerm<Real>> rain_grids_;  // rain grids: booked into ledger.rain (apply_sources)
     std::array<double, 4> phase_s_{};
 };
 

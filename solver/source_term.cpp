@@ -211,4 +211,72 @@ void PumpSource<Real>::apply(SourceContext<Real>& ctx, double t, double dt, doub
 template class PumpSource<double>;
 template class PumpSource<float>;
 
+template <class Real>
+RainGridSource<Real>::RainGridSource(RainGridSpec spec) : spec_(std::move(spec)) {
+    if (spec_.time_s.empty() || spec_.time_s.size() != spec_.mm_h.size())
+        throw std::invalid_argument("rain grids: one time per grid, at least one");
+    for (std::size_t k = 0; k < spec_.time_s.size(); ++k) {
+        if (!std::isfinite(spec_.time_s[k]) || (k > 0 && !(spec_.time_s[k] > spec_.time_s[k - 1])))
+            throw std::invalid_argument("rain grids: times must be finite and strictly increasing");
+        for (float v : spec_.mm_h[k])
+            if (!(v >= 0.0f) || !std::isfinite(v))
+                throw std::invalid_argument("rain grids: intensity must be >= 0 and finite");
+    }
+}
+
+template <class Real>
+void RainGridSource<Real>::check(const Grid2D& grid) const {
+    for (const std::vector<float>& m : spec_.mm_h)
+        if (!m.empty() && m.size() != grid.cells())
+            throw std::invalid_argument("rain grids: a grid has the wrong size");
+}
+
+template <class Real>
+void RainGridSource<Real>::apply(SourceContext<Real>& ctx, double t, double dt, double* booked) {
+    // The grids the step overlaps and for how long (usually one; two or more at a row change).
+    const std::vector<double>& ts = spec_.time_s;
+    const double t1 = t + dt;
+    std::vector<std::pair<const float*, double>> parts;  // grid, seconds of the step it holds
+    for (std::size_t k = 0; k < ts.size(); ++k) {
+        const double a = std::max(t, ts[k]);
+        const double b = k + 1 < ts.size() ? std::min(t1, ts[k + 1]) : t1;
+        if (b > a && !spec_.mm_h[k].empty()) parts.emplace_back(spec_.mm_h[k].data(), b - a);
+    }
+    if (!step_.empty()) std::fill(step_.begin(), step_.end(), 0.0);
+    if (parts.empty()) return;
+    const Grid2D& g = ctx.grid;
+    State<Real>& st = ctx.state;
+    const Field<Real>& z = ctx.z;
+    const Real wall_half = Real(0.5 * kWallElevation);
+    std::vector<double> rows(g.ny, 0.0);
+    double* step = step_.empty() ? nullptr : step_.data();
+#pragma omp parallel for schedule(static) num_threads(ctx.threads) default(none) shared(g, st, z, parts, rows) \
+    firstprivate(wall_half, step)
+    for (int j = 0; j < g.ny; ++j) {
+        Real* h = st.h.row(j);
+        const Real* zr = z.row(j);
+        const std::size_t row0 = static_cast<std::size_t>(j) * g.nx;
+        double added = 0.0;
+        for (int i = 0; i < g.nx; ++i) {
+            if (!(zr[i] < wall_half)) continue;  // outside the domain: no rain
+            double mm = 0.0;                     // mm/h x s
+            for (const auto& [grid, seconds] : parts) mm += static_cast<double>(grid[row0 + i]) * seconds;
+            if (mm == 0.0) continue;
+            const Real h0 = h[i];
+            const Real hn = static_cast<Real>(h0 + static_cast<Real>(mm / 3.6e6));
+            h[i] = hn;
+            const double got = static_cast<double>(hn) - static_cast<double>(h0);  // what the cell really got
+            added += got;
+            if (step) step[row0 + i] = got;
+        }
+        rows[j] = added;
+    }
+    double total = 0.0;
+    for (double r : rows) total += r;
+    booked[0] += total * g.cell_area();
+}
+
+template class RainGridSource<double>;
+template class RainGridSource<float>;
+
 }  // namespace floodsim

@@ -16,6 +16,7 @@
 #include "mesh/field.hpp"
 #include "mesh/grid2d.hpp"
 #include "solver/mass_ledger.hpp"
+#include "solver/model.hpp"
 #include "solver/state.hpp"
 #include "solver/time_series.hpp"
 
@@ -32,6 +33,9 @@ struct SourceContext {
     const Field<Real>& z;
     double dry_depth;  ///< m: below it a cell must carry no momentum
     double rain_depth; ///< m: the uniform rain the step added to every domain cell
+    /// m per cell (nx*ny row-major): what rain grids added in the step, when a source asked for it
+    /// (RainGridSource::keep_step_depth); else null.
+    const double* rain_cells;
     int threads;       ///< OpenMP threads asked for (split work over the team obtained)
 };
 
@@ -90,7 +94,6 @@ private:
 extern template class CellRateSource<double>;
 extern template class CellRateSource<float>;
 
-struct InflowSpec;
 
 /// Interior inflows (ModelSetup::inflows): each hydrograph's volume over the step (its exact mean
 /// discharge x dt) goes to its cell, or to its line's cells in proportion to their depth after the
@@ -111,7 +114,6 @@ private:
 extern template class InflowSource<double>;
 extern template class InflowSource<float>;
 
-struct PumpSpec;
 
 /// Pump stations (ModelSetup::pumps; docs/processes.md). Per step and pump, on the state after the
 /// fluxes: a stopped pump starts when its intake depth h >= on_depth, a running one stops when
@@ -135,5 +137,30 @@ private:
 
 extern template class PumpSource<double>;
 extern template class PumpSource<float>;
+
+/// Rain grids (ModelSetup::rain_grids): per cell and step, the exact integral of the intensity
+/// over [t, t + dt], grid k holding over [time_s[k], time_s[k + 1]) (the last to the end, none
+/// before the first), so a step that spans a row change gets both grids by their share of it.
+/// Adds water without momentum, on domain cells only. Its one ledger term is the built-in `rain`:
+/// the simulation holds it apart from add_source's terms and books what it returns there.
+template <class Real>
+class RainGridSource : public SourceTerm<Real> {
+public:
+    explicit RainGridSource(RainGridSpec spec);
+    std::vector<LedgerTerm> ledger_terms() const override { return {{"rain", true, 0.0}}; }
+    void check(const Grid2D& grid) const override;
+    void apply(SourceContext<Real>& ctx, double t, double dt, double* booked) override;
+    /// Keep the depth each cell got in the last step (m; SCS-CN needs the rain per cell).
+    void keep_step_depth(const Grid2D& grid) { step_.assign(grid.cells(), 0.0); }
+    /// The last step's depth per cell, or null when not kept.
+    const double* step_depth() const { return step_.empty() ? nullptr : step_.data(); }
+
+private:
+    RainGridSpec spec_;
+    std::vector<double> step_;
+};
+
+extern template class RainGridSource<double>;
+extern template class RainGridSource<float>;
 
 }  // namespace floodsim

@@ -219,6 +219,7 @@ void SurfaceSinks<Real>::apply(SourceContext<Real>& ctx, double t, double dt, do
     const Real dry = static_cast<Real>(ctx.dry_depth);
     const Real wall_half = Real(0.5 * kWallElevation);
     const double rain = ctx.rain_depth;
+    const double* rain_cells = ctx.rain_cells;  // rain grids' share, per cell (or null)
     std::vector<double> drained_rows(g.ny, 0.0), soaked_rows(g.ny, 0.0);
     const InfiltrationSpec& sp = spec_;
     const std::vector<double>& b_cells = b_;
@@ -229,7 +230,7 @@ void SurfaceSinks<Real>::apply(SourceContext<Real>& ctx, double t, double dt, do
     const int nx = g.nx;
 #pragma omp parallel for schedule(static) num_threads(ctx.threads) default(none)                             \
     shared(g, st, dfield, ifield, second, z, drained_rows, soaked_rows, sp, b_cells, s_cells)                   \
-    firstprivate(nx, dt, dry, wall_half, rain, horton_ek, model, drains, cap, drain_dt)
+    firstprivate(nx, dt, dry, wall_half, rain, rain_cells, horton_ek, model, drains, cap, drain_dt)
     for (int j = 0; j < g.ny; ++j) {
         Real* h = st.h.row(j);
         Real* hu = st.hu.row(j);
@@ -259,8 +260,14 @@ void SurfaceSinks<Real>::apply(SourceContext<Real>& ctx, double t, double dt, do
             const double ia_ratio = sp.ia_ratio;
             // The rain the step put on every domain cell, then the abstraction of the total so far
             // that is still to be taken.
+            const double* rc = rain_cells ? rain_cells + k0 : nullptr;
+            if (rc) {
 #pragma omp simd
-            for (int i = 0; i < nx; ++i) sr[i] += zr[i] < wall_half ? rain : 0.0;
+                for (int i = 0; i < nx; ++i) sr[i] += zr[i] < wall_half ? rain + rc[i] : 0.0;
+            } else {
+#pragma omp simd
+                for (int i = 0; i < nx; ++i) sr[i] += zr[i] < wall_half ? rain : 0.0;
+            }
             row([&](int i, std::size_t k, double f) { return std::max(0.0, scs_abstraction(sr[i], s[k], ia_ratio * s[k]) - f); },
                 std::true_type{});
         } else {

@@ -543,6 +543,82 @@ TEST_F(ScenarioTest, BoundaryErrors) {
                {"key 'boundary[1].side'", "value 'north'", "boundary[0]"});
 }
 
+TEST_F(ScenarioTest, OutflowBoundaryKinds) {
+    const Scenario sc = load_scenario(scenario(
+        "[[boundary]]\nside = \"east\"\nkind = \"normal_depth\"\nslope = 0.002\n"
+        "[[boundary]]\nside = \"south\"\nkind = \"critical\"\nfrom = [0, 0]\nto = [10, 0]\n"));
+    ASSERT_EQ(sc.boundaries.size(), 2u);
+    EXPECT_EQ(sc.boundaries[0].kind, BoundaryKind::NormalDepth);
+    EXPECT_EQ(sc.boundaries[0].slope, 0.002);
+    EXPECT_FALSE(sc.boundaries[0].value);
+    EXPECT_EQ(sc.boundaries[1].kind, BoundaryKind::Critical);
+    EXPECT_FALSE(sc.boundaries[1].slope);
+
+    const std::string nd = "[[boundary]]\nside = \"east\"\nkind = \"normal_depth\"\n";
+    expect_bad(scenario(nd), {"key 'boundary[0].slope'", "needs slope"});
+    expect_bad(scenario(nd + "slope = 0\n"), {"key 'boundary[0].slope'", "value '0'", "> 0"});
+    expect_bad(scenario(nd + "slope = -0.001\n"), {"key 'boundary[0].slope'", "value '-0.001'", "> 0"});
+    expect_bad(scenario(nd + "slope = 2\n"), {"key 'boundary[0].slope'", "value '2'", "fraction"});
+    expect_bad(scenario(nd + "slope = \"0.1\"\n"), {"key 'boundary[0].slope'", "value '0.1'", "number"});
+    expect_bad(scenario(nd + "slope = 0.001\nvalue = 3\n"), {"key 'boundary[0].value'", "value '3'", "takes no value"});
+    write("q.csv", "time_s,value\n0,1\n");
+    expect_bad(scenario(nd + "slope = 0.001\nseries = \"q.csv\"\n"),
+               {"key 'boundary[0].series'", "value 'q.csv'", "takes no series"});
+    expect_bad(scenario("[[boundary]]\nside = \"east\"\nkind = \"critical\"\nvalue = 1\n"),
+               {"key 'boundary[0].value'", "value '1'", "a critical boundary takes no value"});
+    for (const char* kind : {"critical", "free", "closed", "level", "discharge"})
+        expect_bad(scenario("[[boundary]]\nside = \"east\"\nkind = \"" + std::string(kind) +
+                            "\"\nvalue = 1\nslope = 0.001\n"),
+                   {"key 'boundary[0].slope'", "value '0.001'", "only a normal_depth boundary takes a slope"});
+}
+
+TEST_F(ScenarioTest, RainGridKeys) {
+    // A CSV index in a sub-folder: paths resolve against its folder; comments, quotes, CRLF.
+    write("radar/a.tif", "x");
+    write("radar/b.tif", "x");
+    write("radar/index.csv", "# two frames\r\ntime_s, file\r\n0, a.tif\r\n300.5, \"b.tif\"\r\n");
+    const Scenario sc = load_scenario(scenario("[rain]\nintensity_mm_h = 2.0\ngrids = \"radar/index.csv\"\n"));
+    EXPECT_EQ(sc.rain.intensity_mm_h, 2.0);
+    EXPECT_EQ(sc.rain.grids, path("radar/index.csv"));
+    ASSERT_EQ(sc.rain.grid_rows.size(), 2u);
+    EXPECT_EQ(sc.rain.grid_rows[0].time_s, 0.0);
+    EXPECT_EQ(sc.rain.grid_rows[0].file, path("radar/a.tif"));
+    EXPECT_EQ(sc.rain.grid_rows[1].time_s, 300.5);
+    EXPECT_EQ(sc.rain.grid_rows[1].file, path("radar/b.tif"));
+    EXPECT_EQ(sc.rain.grid_rows[1].line, 4);
+    // A raster of bands, alone, with an interval.
+    write("radar.nc", "x");
+    const Scenario nc = load_scenario(scenario("[rain]\ngrids = \"radar.nc\"\ngrid_interval = \"5min\"\n"));
+    EXPECT_EQ(nc.rain.grids, path("radar.nc"));
+    EXPECT_TRUE(nc.rain.grid_rows.empty());
+    EXPECT_EQ(nc.rain.grid_interval_s, 300.0);
+    EXPECT_FALSE(nc.rain.intensity_mm_h);
+
+    expect_bad(scenario("[rain]\ngrids = \"absent.csv\"\n"), {"key 'rain.grids'", "value 'absent.csv'", "not found"});
+    expect_bad(scenario("[rain]\ngrid_interval = 60\n"), {"key 'rain.grid_interval'", "value '60'", "needs rain.grids"});
+    expect_bad(scenario("[rain]\ngrids = \"radar/index.csv\"\ngrid_interval = 60\n"),
+               {"key 'rain.grid_interval'", "value '60'", "multi-band raster"});
+    expect_bad(scenario("[rain]\ngrids = \"radar.nc\"\ngrid_interval = -5\n"), {"key 'rain.grid_interval'", "value '-5'"});
+    expect_bad(scenario("[rain]\ngrids = 5\n"), {"key 'rain.grids'", "value '5'", "string"});
+    const auto bad_index = [&](const std::string& text, std::vector<std::string> parts) {
+        const std::string csv = write("radar/bad.csv", text);
+        parts.push_back(csv);
+        expect_input_error([&] { load_scenario(scenario("[rain]\ngrids = \"radar/bad.csv\"\n")); }, parts);
+    };
+    bad_index("time_s,file\n0,a.tif\n60,gone.tif\n", {"rain.grids row 3 column file", "value 'gone.tif'", "not found"});
+    bad_index("time_s,file\n60,a.tif\n60,b.tif\n", {"rain.grids row 3 column time_s", "value '60'", "strictly increasing"});
+    bad_index("time_s,file\n60,a.tif\n30,b.tif\n", {"rain.grids row 3 column time_s", "value '30'", "strictly increasing"});
+    bad_index("time_s,file\n-1,a.tif\n", {"rain.grids row 2 column time_s", "value '-1'", ">= 0"});
+    bad_index("time_s,file\nnan,a.tif\n", {"rain.grids row 2 column time_s", "value 'nan'"});
+    bad_index("time_s,file\nsoon,a.tif\n", {"rain.grids row 2 column time_s", "value 'soon'", "not a number"});
+    bad_index("time_s,file\n0,\n", {"rain.grids row 2 column file", "empty"});
+    bad_index("time_s,file\n0,a.tif,extra\n", {"rain.grids row 2", "expected 2 cells"});
+    bad_index("time,file\n0,a.tif\n", {"rain.grids row 1", "header lacks column 'time_s'"});
+    bad_index("time_s,raster\n0,a.tif\n", {"rain.grids row 1", "header lacks column 'file'"});
+    bad_index("time_s,file\n", {"rain.grids", "no rows"});
+    bad_index("# nothing\n", {"rain.grids", "no header"});
+}
+
 TEST_F(ScenarioTest, BoundarySeriesCsvErrorNamesCsv) {
     const std::string csv = write("q.csv", "time_s,value\n0,1\n60,abc\n");
     const std::string s1 = scenario("[[boundary]]\nside = \"west\"\nkind = \"discharge\"\nseries = \"q.csv\"\n");

@@ -1,0 +1,130 @@
+#include "scenarios/rain_grid_index.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string_view>
+
+#include "mesh/input_error.hpp"
+
+namespace floodsim {
+namespace {
+
+std::string_view trim(std::string_view s) {
+    auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
+    while (!s.empty() && space(s.front())) s.remove_prefix(1);
+    while (!s.empty() && space(s.back())) s.remove_suffix(1);
+    return s;
+}
+
+/// One pair of double quotes around a cell is dropped (spreadsheet exports).
+std::string_view unquote(std::string_view c) {
+    if (c.size() >= 2 && c.front() == '"' && c.back() == '"') return trim(c.substr(1, c.size() - 2));
+    return c;
+}
+
+std::vector<std::string_view> split_cells(std::string_view line) {
+    std::vector<std::string_view> cells;
+    size_t start = 0;
+    while (true) {
+        const size_t comma = line.find(',', start);
+        cells.push_back(unquote(trim(line.substr(start, comma == std::string_view::npos ? line.npos : comma - start))));
+        if (comma == std::string_view::npos) break;
+        start = comma + 1;
+    }
+    return cells;
+}
+
+/// Messages stay on one line: control characters become '?', long text is cut.
+std::string shown(std::string_view s) {
+    std::string out;
+    for (char c : s) out += (static_cast<unsigned char>(c) < 0x20) ? '?' : c;
+    if (out.size() > 120) out = out.substr(0, 117) + "...";
+    return out;
+}
+
+std::string format_number(double v) {
+    std::ostringstream os;
+    os.precision(15);
+    os << v;
+    return os.str();
+}
+
+}  // namespace
+
+std::vector<RainGridRow> read_rain_grid_index(const std::string& path, const std::string& key) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (!fs::exists(path, ec)) throw InputError(path, key, "", "rain-grid index not found");
+    if (!fs::is_regular_file(path, ec)) throw InputError(path, key, "", "rain-grid index is not a file");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError(path, key, "", "cannot open the rain-grid index");
+    const fs::path folder = fs::path(path).parent_path();
+
+    std::vector<RainGridRow> rows;
+    std::vector<std::string> header;
+    size_t time_col = 0, file_col = 0;
+    std::string line;
+    int line_no = 0;
+    while (std::getline(in, line)) {
+        ++line_no;
+        std::string_view text = line;
+        if (line_no == 1 && text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // UTF-8 BOM
+        text = trim(text);
+        if (text.empty() || text.front() == '#') continue;
+        const auto cells = split_cells(text);
+        const std::string where = key + " row " + std::to_string(line_no);
+        if (header.empty()) {
+            for (std::string_view c : cells) {
+                if (c.empty()) throw InputError(path, where, shown(text), "empty column name in header");
+                for (const auto& h : header)
+                    if (h == c)
+                        throw InputError(path, where, shown(text),
+                                         "column '" + std::string(c) + "' appears twice in header");
+                header.emplace_back(c);
+            }
+            auto find = [&](const std::string& name) {
+                for (size_t i = 0; i < header.size(); ++i)
+                    if (header[i] == name) return i;
+                throw InputError(path, where, shown(text), "header lacks column '" + name + "' (need time_s and file)");
+            };
+            time_col = find("time_s");
+            file_col = find("file");
+            continue;
+        }
+        if (cells.size() != header.size())
+            throw InputError(path, where, shown(text),
+                             "expected " + std::to_string(header.size()) + " cells as in the header, found " +
+                                 std::to_string(cells.size()));
+        const std::string t_key = where + " column time_s", f_key = where + " column file";
+        std::string_view tc = cells[time_col];
+        if (tc.empty()) throw InputError(path, t_key, "", "empty cell; expected a time in seconds");
+        std::string_view digits = tc.front() == '+' ? tc.substr(1) : tc;
+        double t = 0.0;
+        auto [end, err] = std::from_chars(digits.data(), digits.data() + digits.size(), t);
+        if (digits.empty() || err != std::errc() || end != digits.data() + digits.size())
+            throw InputError(path, t_key, shown(tc), "not a number");
+        if (!std::isfinite(t)) throw InputError(path, t_key, shown(tc), "must be finite");
+        if (t < 0.0) throw InputError(path, t_key, shown(tc), "time must be >= 0");
+        if (!rows.empty() && t <= rows.back().time_s)
+            throw InputError(
+                path, t_key, shown(tc),
+                "times must be strictly increasing (previous row has " + format_number(rows.back().time_s) + ")");
+        const std::string_view fc = cells[file_col];
+        if (fc.empty()) throw InputError(path, f_key, "", "empty cell; expected a raster path");
+        if (fc.find('\0') != std::string_view::npos) throw InputError(path, f_key, shown(fc), "not a path");
+        fs::path p{std::string(fc)};
+        if (p.is_relative()) p = folder / p;
+        const std::string abs = p.lexically_normal().string();
+        if (!fs::exists(abs, ec)) throw InputError(path, f_key, shown(fc), "raster not found: " + shown(abs));
+        rows.push_back({t, abs, line_no});
+    }
+    if (in.bad()) throw InputError(path, key, "", "error reading the rain-grid index");
+    if (header.empty()) throw InputError(path, key, "", "empty rain-grid index: no header row (time_s,file)");
+    if (rows.empty()) throw InputError(path, key, "", "rain-grid index has a header but no rows");
+    return rows;
+}
+
+}  // namespace floodsim
