@@ -6,11 +6,13 @@ depth of the channel and of the hillslopes against the reference's, and the run'
 
     compare_rain_on_grid.py [--floodsim build-rog/cli/floodsim] [--work /tmp/rog]
         [--schemes fv1,fv2,inertial] [--dx 20,10,5] [--ref fv2:2.5] [--size 5000]
-        [--duration 1h] [--threads 2] [--force]
+        [--duration 1h] [--threads 2] [--force] [--out TABLE.md]
 
 Runs are kept in WORK/SCHEME-DX/ and reused unless --force (the reference is reused always
 when its file exists, it is the expensive one). Prints a Markdown table. Needs numpy and h5py
-(/usr/bin/python3). The reference resolution must divide every coarse one.
+(/usr/bin/python3). The reference resolution must divide every coarse one. A run that exists is
+reused as it is: to compare two builds, give each its own --work (and link the reference in).
+docs/rain-on-grid.md has the figures and how they were made.
 """
 import argparse
 import os
@@ -35,7 +37,9 @@ def run(args, scheme, dx, force):
                     "--scheme", scheme, "--size", str(args.size), "--duration", args.duration,
                     "--threads", str(args.threads)], check=True)
     t0 = time.time()
-    subprocess.run([args.floodsim, "run", os.path.join(folder, "hillslope.toml"), "--quiet"], check=True)
+    with open(os.path.join(folder, "run.log"), "w") as log:
+        subprocess.run([args.floodsim, "run", os.path.join(folder, "hillslope.toml"), "--quiet"], check=True,
+                       stdout=log, stderr=subprocess.STDOUT)
     with open(os.path.join(folder, "wall.txt"), "w") as f:
         f.write(f"{time.time() - t0:.1f}\n")
     return result
@@ -63,6 +67,7 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--tol", type=float, default=0.02)
     p.add_argument("--force", action="store_true")
+    p.add_argument("--out", help="also write the table (Markdown) to this file")
     args = p.parse_args()
     args.floodsim = os.path.abspath(args.floodsim)
 
@@ -72,11 +77,13 @@ def main():
     _, _, _, ref_channel = cat.geometry(args.size, ref_dx)
     ref_chan = ref[ref_channel].mean()
     ref_hill = ref[~ref_channel].mean()
-    print(f"reference {ref_scheme} at {ref_dx:g} m: channel mean depth {ref_chan:.4f} m, "
-          f"hillslope mean depth {ref_hill:.4f} m\n")
-    print("| scheme | dx (m) | cells within %g cm | channel depth | channel error | hillslope depth | hillslope error | wall (s) |"
-          % (100 * args.tol))
-    print("|---|---|---|---|---|---|---|---|")
+    lines = [f"Reference: {ref_scheme} at {ref_dx:g} m on {args.size / 1000:g} x {args.size / 1000:g} km; mean depth "
+             f"{ref_chan:.4f} m in the channel, {ref_hill:.4f} m on the hillslopes, after {args.duration}.", "",
+             "| scheme | dx (m) | cells within %g cm | channel depth (m) | channel error | hillslope depth (m) | "
+             "hillslope error | wall (s) |" % (100 * args.tol),
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for line in lines:
+        print(line, flush=True)
     for scheme in args.schemes.split(","):
         for dx in (float(s) for s in args.dx.split(",")):
             path = run(args, scheme, dx, args.force)
@@ -89,9 +96,13 @@ def main():
             hill = h[~channel].mean()
             wall_file = os.path.join(os.path.dirname(os.path.dirname(path)), "wall.txt")
             wall = open(wall_file).read().strip() if os.path.exists(wall_file) else "?"
-            print(f"| {scheme} | {dx:g} | {within:.2f} % | {chan:.4f} m | {100 * (chan / ref_chan - 1):+.1f} % | "
-                  f"{hill:.4f} m | {100 * (hill / ref_hill - 1):+.1f} % | {wall} |", flush=True)
-
+            line = (f"| {scheme} | {dx:g} | {within:.2f} % | {chan:.4f} | {100 * (chan / ref_chan - 1):+.1f} % | "
+                    f"{hill:.4f} | {100 * (hill / ref_hill - 1):+.1f} % | {wall} |")
+            lines.append(line)
+            print(line, flush=True)
+    if args.out:
+        with open(args.out, "w") as f:
+            f.write("\n".join(lines) + "\n")
 
 if __name__ == "__main__":
     main()

@@ -50,7 +50,7 @@ inline void y_face_range(int i0, int i1, const T* __restrict hN, const T* __rest
     for (int i = i0; i < i1; ++i) {
         const FaceDepths<T> r = reconstruct_face(hS[i], zS[i], hN[i], zN[i]);
         const FaceFlux<T> F = riemann_hllc(r.hl, vS[i], uS[i], r.hr, vN[i], uN[i], g);
-        const LimitedFlux<T> L = friction_limited_flux(F.mass, F.transverse, r.hl, r.hr, vS[i], vN[i], uS[i], uN[i], zS[i], zN[i],
+        const LimitedFlux<T> L = friction_limited_flux(F.mass, F.transverse, F.upwind_t, r.hl, r.hr, vS[i], vN[i], uS[i], uN[i], zS[i], zN[i],
                                                        hS[i] + zS[i],
                                                        hN[i] + zN[i], inv_d, gn2S[i], gn2N[i], g);
         f.mass[i] = L.mass;
@@ -72,7 +72,7 @@ inline void x_face_range(int i0, int i1, const T* __restrict h, const T* __restr
     for (int i = i0; i <= i1; ++i) {
         const FaceDepths<T> r = reconstruct_face(h[i - 1], z[i - 1], h[i], z[i]);
         const FaceFlux<T> F = riemann_hllc(r.hl, u[i - 1], v[i - 1], r.hr, u[i], v[i], g);
-        const LimitedFlux<T> L = friction_limited_flux(F.mass, F.transverse, r.hl, r.hr, u[i - 1], u[i], v[i - 1], v[i], z[i - 1],
+        const LimitedFlux<T> L = friction_limited_flux(F.mass, F.transverse, F.upwind_t, r.hl, r.hr, u[i - 1], u[i], v[i - 1], v[i], z[i - 1],
                                                        z[i],                                                       h[i - 1] + z[i - 1], h[i] + z[i], inv_d, gn2[i - 1], gn2[i], g);
         f.mass[i] = L.mass;
         f.normal[i] = F.normal;
