@@ -22,13 +22,16 @@
 //         depth (deep flow over a gentle bed, any flow over a flat one: there HLLC is accurate,
 //         and an explicit Manning flux at small S would be an unstable diffusive wave);
 //   adv = max(h_l |u_L|, h_r |u_R|)             what the cells' own momentum carries;
-//   cap = m                     where adv <= m  (friction-dominated),
-//         m^2 / (2 m - adv)     where m < adv < 2 m (continuous, never below adv),
-//         none                  where adv >= 2 m (inertia-dominated: jets, bores, fast flow).
-// The transverse momentum flux (mass flux times the upwind transverse velocity) is scaled alike;
-// the normal momentum flux, mostly pressure, is kept. Conservative (one flux per face); a lake at
-// rest is untouched (no flux to cap) and so is any frictionless run (n = 0); positivity is kept
-// (an outflow only shrinks). On the rained plane the steady sheet is Manning's normal depth.
+//   cap = max(m, 2 adv - m): m where the flow is friction-dominated (adv <= m), above adv where
+//         it is not (continuous; jets, bores and fast deep flow keep HLLC's flux); no cap where
+//         n = 0 or dz = 0 (flat bed).
+// The transverse momentum flux becomes the capped mass flux times the transverse velocity HLLC
+// carries (FaceFlux::upwind_t); the normal momentum flux, mostly pressure, is kept. Conservative
+// (one flux per face); a lake at rest is untouched bit for bit (its mass flux is 0, nothing to
+// cap) and so is any frictionless run; positivity is kept (an outflow only shrinks). On the
+// rained plane the steady sheet is Manning's normal depth. docs/rain-on-grid.md has the story:
+// the measurements, and why the cap is released on flat beds (an explicit diffusive-wave flux
+// there broke the breach test's mirror symmetry with grid-scale noise).
 #include <algorithm>
 #include <bit>
 #include <cmath>
