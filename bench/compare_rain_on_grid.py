@@ -5,7 +5,7 @@ within 2 cm of the reference (the reference's depths averaged over each coarse c
 depth of the channel and of the hillslopes against the reference's, and the run's wall time.
 
     compare_rain_on_grid.py [--floodsim build-rog/cli/floodsim] [--work /tmp/rog]
-        [--schemes fv1,fv2,inertial] [--dx 20,10,5] [--ref fv2:2.5] [--size 5000]
+        [--schemes fv1,fv2,inertial] [--dx 20,10,5] [--ref inertial:2.5] [--size 5000]
         [--duration 1h] [--threads 2] [--force] [--out TABLE.md]
 
 Runs are kept in WORK/SCHEME-DX/ and reused unless --force (the reference is reused always
@@ -61,7 +61,7 @@ def main():
     p.add_argument("--work", default="/tmp/rain-on-grid")
     p.add_argument("--schemes", default="fv1,fv2,inertial")
     p.add_argument("--dx", default="20,10,5")
-    p.add_argument("--ref", default="fv2:2.5")
+    p.add_argument("--ref", default="inertial:2.5")
     p.add_argument("--size", type=float, default=5000.0)
     p.add_argument("--duration", default="1h")
     p.add_argument("--threads", type=int, default=2)
