@@ -12,6 +12,7 @@ struct FaceFlux {
     T mass;      ///< h u_n, m2/s
     T normal;    ///< h u_n^2 + g h^2 / 2, m3/s2
     T transverse;///< h u_n u_t, m3/s2
+    T upwind_t;  ///< the transverse velocity carried: transverse == mass * upwind_t (both dry: 0 == 0 * it)
 };
 
 /// HLLC flux between left state (hL, uL, vL) and right state (hR, uR, vR); depths >= 0.
@@ -46,7 +47,8 @@ inline FaceFlux<T> riemann_hllc(T hL, T uL, T vL, T hR, T uR, T vR, T g) {
     const T den = hR * (uR - sR) - hL * (uL - sL);
     const T num = sL * hR * (uR - sR) - sR * hL * (uL - sL);
     const bool contact_right = den != T(0) ? ((num >= T(0)) == (den > T(0)) || num == T(0)) : (sL + sR >= T(0));
-    const T h2 = h0 * (contact_right ? vL : vR);
+    const T v_contact = contact_right ? vL : vR;
+    const T h2 = h0 * v_contact;
     const bool left = sL >= T(0), right = sR <= T(0), both_dry = dryL && dryR;
     T f0 = left ? fL0 : (right ? fR0 : h0);
     T f1 = left ? fL1 : (right ? fR1 : h1);
@@ -54,7 +56,7 @@ inline FaceFlux<T> riemann_hllc(T hL, T uL, T vL, T hR, T uR, T vR, T g) {
     f0 = both_dry ? T(0) : f0;
     f1 = both_dry ? T(0) : f1;
     f2 = both_dry ? T(0) : f2;
-    return {f0, f1, f2};
+    return {f0, f1, f2, left ? vL : (right ? vR : v_contact)};
 }
 
 }  // namespace floodsim

@@ -150,6 +150,7 @@ void BasicSimulation<Real>::sweep_fv1(double dt, double t_new) {
     const int nthreads = std::min(threads_, ny);
     const Real dx_over_dy = g.dx / g.dy;
     const Real cfl_r = o.cfl;
+    const Real inv_dx = 1.0 / g.dx, inv_dy = 1.0 / g.dy;
 
     tiles_.nchunks = (nx + kChunk - 1) / kChunk;
     const int nch = tiles_.nchunks;
@@ -225,7 +226,7 @@ void BasicSimulation<Real>::sweep_fv1(double dt, double t_new) {
 #pragma omp parallel num_threads(nthreads) default(none)                                              \
     shared(H, HU, HV, Z, GN2, MAXH, MAXS, ARR, scratch, block_face, q_west, q_east, f_west, f_east,   \
                row_fix, face_row, act, north_boundary, south_boundary, chunk_wet)                    \
-    firstprivate(nx, ny, nch, gr, eps4, dt_r, kx, ky, rain_dt, dx_over_dy, cfl_r, dry,           \
+    firstprivate(nx, ny, nch, gr, eps4, dt_r, kx, ky, rain_dt, dx_over_dy, inv_dx, inv_dy, cfl_r, dry,           \
                      arrival_depth, t_arrival, wall_half, row_len) reduction(max : sx, sy)           \
     reduction(+ : wet)
     {
@@ -259,7 +260,8 @@ void BasicSimulation<Real>::sweep_fv1(double dt, double t_new) {
             for (int c = 0; c < nch; ++c) {
                 if (!(act(jn, c) || act(jn + 1, c))) continue;
                 y_face_range(chunk_begin(c), chunk_end(c), H.row(jn), Z.row(jn), u_row[slot_n], v_row[slot_n],
-                             H.row(jn + 1), Z.row(jn + 1), u_row[slot_s], v_row[slot_s], gr, f);
+                             GN2.row(jn), H.row(jn + 1), Z.row(jn + 1), u_row[slot_s], v_row[slot_s],
+                             GN2.row(jn + 1), gr, inv_dy, f);
             }
         };
 
@@ -308,7 +310,7 @@ void BasicSimulation<Real>::sweep_fv1(double dt, double t_new) {
             for (int c = 0; c < nch; ++c) {
                 if (!act(j, c)) continue;
                 const int i0 = chunk_begin(c), i1 = chunk_end(c);
-                x_face_range(i0, i1, h, z, u_cur, v_cur, gr, fx);
+                x_face_range(i0, i1, h, z, u_cur, v_cur, gn2, gr, inv_dx, fx);
                 if (i0 == 0) {
                     if (!std::isnan(q_west[j])) fx.mass[0] = q_west[j];
                     f_west[j] = fx.mass[0];

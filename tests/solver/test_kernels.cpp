@@ -1,10 +1,12 @@
-// Kernel unit tests: Riemann solver, hydrostatic reconstruction, friction, time series, and
+// Kernel unit tests: Riemann solver, hydrostatic reconstruction, friction, the friction limit of
+// fv1's face flux, time series, and
 // whole-step properties (positivity, x/y symmetry).
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <random>
 
+#include "solver/friction_limited_flux.hpp"
 #include "solver/friction_manning.hpp"
 #include "solver/hydrostatic_reconstruction.hpp"
 #include "solver/riemann_hllc.hpp"
@@ -100,6 +102,85 @@ TEST(Friction, ImplicitFactorIsStableAndReachesTheManningBalance) {
         const double q_new = q_star * manning_implicit_factor(h, q_star, 0.0, g * n * n, dt);
         EXPECT_NEAR(q_new / q_manning, 1.0, 1e-9) << "dt " << dt;
     }
+}
+
+TEST(Riemann, TransverseFluxIsMassTimesTheCarriedVelocity) {
+    std::mt19937 rng(7);
+    std::uniform_real_distribution<double> H(0.0, 3.0), U(-4.0, 4.0);
+    for (int k = 0; k < 1000; ++k) {
+        const double hL = k % 7 == 0 ? 0.0 : H(rng), hR = k % 11 == 0 ? 0.0 : H(rng);
+        const FaceFlux<double> f = riemann_hllc(hL, U(rng), U(rng), hR, U(rng), U(rng), g);
+        EXPECT_EQ(f.transverse, f.mass * f.upwind_t);  // the friction limit relies on it
+    }
+}
+
+// One face of a thin sheet over a bed step, at the reconstruction fv1 does.
+struct SheetFace {
+    FaceDepths<double> r;
+    FaceFlux<double> F;
+    LimitedFlux<double> L;
+};
+SheetFace sheet_face(double hL, double zL, double uL, double vL, double hR, double zR, double uR, double vR, double n,
+                     double dx) {
+    SheetFace s;
+    s.r = reconstruct_face(hL, zL, hR, zR);
+    s.F = riemann_hllc(s.r.hl, uL, vL, s.r.hr, uR, vR, g);
+    s.L = friction_limited_flux(s.F.mass, s.F.transverse, s.F.upwind_t, s.r.hl, s.r.hr, uL, uR, vL, vR, zL, zR, hL + zL,
+                                hR + zR, 1.0 / dx, g * n * n, g * n * n, g);
+    return s;
+}
+
+TEST(FrictionLimit, ThinSheetOverAStepCarriesManningsDischarge) {
+    // 1 cm sheets at rest, 4 cm step per 10 m cell, n = 0.08: HLLC's dry-bed fan 2/3 c h is 6 times
+    // Manning's h^(5/3) sqrt(S) / n with S the surface slope; the limit gives Manning's.
+    const SheetFace s = sheet_face(0.01, 0.04, 0.0, 0.0, 0.01, 0.0, 0.0, 0.0, 0.08, 10.0);
+    const double manning = std::pow(0.01, 5.0 / 3.0) * std::sqrt(0.04 / 10.0) / 0.08;
+    EXPECT_NEAR(s.F.mass, 2.0 / 3.0 * std::sqrt(g * 0.01) * 0.01, 1e-15);
+    EXPECT_GT(s.F.mass, 5.0 * manning);
+    EXPECT_NEAR(s.L.mass, manning, 1e-10 * manning);
+    // flowing uphill (the mirror image): the same discharge the other way
+    const SheetFace m = sheet_face(0.01, 0.0, 0.0, 0.0, 0.01, 0.04, 0.0, 0.0, 0.08, 10.0);
+    EXPECT_NEAR(m.L.mass, -manning, 1e-10 * manning);
+}
+
+TEST(FrictionLimit, MirrorSymmetric) {
+    std::mt19937 rng(3);
+    std::uniform_real_distribution<double> H(0.0, 0.3), Z(0.0, 0.1), U(-1.0, 1.0);
+    for (int k = 0; k < 2000; ++k) {
+        const double hL = k % 7 == 0 ? 0.0 : H(rng), hR = k % 11 == 0 ? 0.0 : H(rng), zL = Z(rng), zR = Z(rng);
+        const double uL = U(rng), uR = U(rng), vL = U(rng), vR = U(rng);
+        const SheetFace a = sheet_face(hL, zL, uL, vL, hR, zR, uR, vR, 0.06, 5.0);
+        const SheetFace b = sheet_face(hR, zR, -uR, vR, hL, zL, -uL, vL, 0.06, 5.0);
+        const double scale = 1e-12 * (1.0 + std::abs(a.F.mass));
+        EXPECT_NEAR(a.L.mass, -b.L.mass, scale);
+        EXPECT_NEAR(a.L.transverse, -b.L.transverse, scale);
+        EXPECT_LE(std::abs(a.L.mass), std::abs(a.F.mass));  // a cap only ever lowers the flux
+    }
+}
+
+TEST(FrictionLimit, UntouchedWithoutFrictionOnFlatBedsInJetsAndInALake) {
+    // no friction
+    SheetFace s = sheet_face(0.01, 0.04, 0.0, 0.0, 0.01, 0.0, 0.0, 0.0, 0.0, 10.0);
+    EXPECT_EQ(s.L.mass, s.F.mass);
+    // flat bed (a wetting front on a rough plain)
+    s = sheet_face(0.2, 0.0, 0.1, 0.0, 0.0, 0.0, 0.0, 0.0, 0.08, 10.0);
+    EXPECT_EQ(s.L.mass, s.F.mass);
+    // a fast jet down a step: the cells' own discharge is well above Manning's
+    s = sheet_face(0.5, 0.04, 3.0, 0.0, 0.45, 0.0, 3.0, 0.0, 0.03, 10.0);
+    EXPECT_EQ(s.L.mass, s.F.mass);
+    // lake at rest over a step: no flux, nothing to cap
+    s = sheet_face(0.5, 0.04, 0.0, 0.0, 0.54, 0.0, 0.0, 0.0, 0.08, 10.0);
+    EXPECT_EQ(s.F.mass, 0.0);
+    EXPECT_EQ(s.L.mass, 0.0);
+    EXPECT_EQ(s.L.transverse, s.F.transverse);
+}
+
+TEST(FrictionLimit, DivisionFreeRootsAreAccurate) {
+    for (double x = 1e-300; x < 1e300; x *= 1.37) {
+        EXPECT_NEAR(inv_cbrt_positive(x) * std::cbrt(x), 1.0, 1e-12) << x;
+        EXPECT_NEAR(inv_sqrt_positive(x) * std::sqrt(x), 1.0, 1e-10) << x;
+    }
+    EXPECT_EQ(inv_cbrt_positive(8.0), 0.5);
 }
 
 TEST(Velocity, DesingularisedOnlyBelowEps) {

@@ -454,6 +454,15 @@ def main():
         if R.get(case):
             md.append("**Remarks.** " + R[case] + "\n")
 
+    # The rained-catchment convergence (issue 9) is too long a run for this program (minutes per
+    # scheme and resolution): bench/compare_rain_on_grid.py writes its table, included as it is.
+    rog = os.path.join(docs, "verification", "rain-on-grid.md")
+    if os.path.exists(rog):
+        md.append("## Rain-on-grid catchment: convergence against a fine reference\n")
+        md.append("Made by `bench/compare_rain_on_grid.py` (not by this program); the setup, the figures before "
+                  "fv1's friction limit and the reading are in [rain-on-grid.md](rain-on-grid.md).\n")
+        with open(rog) as f:
+            md.append(f.read())
     md.append("## Cross-check of the analytic solutions against SWASHES 1.05.01\n")
     md.append("The C++ solutions evaluated at the points of the SWASHES reference files (subsampled copies in "
               "`tests/data/swashes/`; SWASHES prints 7 significant digits). MacDonald beds differ by a few mm "
