@@ -175,6 +175,9 @@ void print_check(const LoadedModel& p) {
     for (const BoundarySpec& b : m.boundaries)
         std::printf("  boundary        %s %s, cells %d..%d\n", sides[static_cast<int>(b.side)],
                     kinds[static_cast<int>(b.type)], b.first, b.last);
+    if (sc.buildings)
+        std::printf("  buildings       %zu footprints, %zu cells %s\n", m.features.buildings, m.features.building_cells,
+                    m.features.buildings_blocked ? "blocked (walls: no water, no rain)" : "raised");
     if (!m.rain.empty()) std::printf("  rain            %.1f mm in total over the run\n", f.rain_depth * 1000.0);
     if (!m.rain_grids.time_s.empty())
         std::printf("  rain grids      %zu from %s (first at t = %g s, last from t = %g s), added to any uniform rain\n",

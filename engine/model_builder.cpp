@@ -16,6 +16,8 @@
 
 #include "mesh/input_error.hpp"
 #include "mesh/raster_io.hpp"
+#include "mesh/rasterize.hpp"
+#include "mesh/vector_io.hpp"
 #include "scenarios/scenario_loader.hpp"
 
 namespace floodsim {
@@ -57,6 +59,37 @@ const char* finite(double v) { return std::isfinite(v) ? nullptr : "is not a fin
 const char* non_negative(double v) {
     if (!std::isfinite(v)) return "is not a finite number";
     return v < 0.0 ? "must not be negative" : nullptr;
+}
+
+/// [buildings] on the bed: block makes the cells whose centre lies in a footprint walls (outside
+/// the domain: no water, no rain, no flux), raise lifts them by the height (the largest where
+/// footprints overlap). Counts go to `facts`.
+void apply_buildings(const BuildingsConfig& b, const Grid2D& g, std::vector<double>& z, FeatureFacts& facts) {
+    const VectorSource src{b.file, "buildings.file", b.layer, "buildings.layer"};
+    std::vector<std::string> fields;
+    if (!b.height_field.empty()) fields.push_back(b.height_field);
+    const std::vector<VectorFeature> features = read_vector(src, g.crs_wkt, fields, "buildings.height_field");
+    std::vector<double> lift(g.cells(), 0.0);
+    for (const VectorFeature& f : features) {
+        const double h = b.height ? *b.height : (f.values.empty() ? 0.0 : f.values[0]);
+        if (b.method == "raise" && !(h > 0.0 && h <= 1000.0))
+            throw InputError(b.file, "buildings.height_field", fmt(h),
+                             "feature " + std::to_string(f.fid) + ": a height must be in (0, 1000] m");
+        if (f.polygons.empty()) continue;
+        ++facts.buildings;
+        for (const std::vector<Ring>& poly : f.polygons)
+            for (const auto& [i, j] : cells_in_polygon(g, poly)) {
+                const std::size_t k = static_cast<std::size_t>(j) * g.nx + i;
+                if (std::isnan(z[k])) continue;
+                lift[k] = b.method == "block" ? 1.0 : std::max(lift[k], h);
+            }
+    }
+    for (std::size_t k = 0; k < lift.size(); ++k) {
+        if (lift[k] == 0.0) continue;
+        ++facts.building_cells;
+        z[k] = b.method == "block" ? std::numeric_limits<double>::quiet_NaN() : z[k] + lift[k];
+    }
+    facts.buildings_blocked = b.method == "block";
 }
 
 /// Land-use parameters per cell, by column name (scenario units), NaN outside the domain.
@@ -235,44 +268,6 @@ const char* scheme_name(Scheme s) {
     }
 }
 
-namespace {
-
-/// The cells a segment crosses, 4-connected (a grid traversal: each step moves to the next cell
-/// in x or in y, whichever boundary the segment meets first), from a's cell to b's. Both ends lie
-/// in the grid.
-std::vector<std::pair<int, int>> cells_crossed(const Grid2D& g, const std::array<double, 2>& a,
-                                               const std::array<double, 2>& b) {
-    // Fractional cell coordinates: column from the west, row from the north.
-    const double fx0 = (a[0] - g.x_west()) / g.dx, fy0 = (g.y_north() - a[1]) / g.dy;
-    const double fx1 = (b[0] - g.x_west()) / g.dx, fy1 = (g.y_north() - b[1]) / g.dy;
-    const auto clamp_cell = [](double f, int n) { return std::clamp(static_cast<int>(std::floor(f)), 0, n - 1); };
-    int i = clamp_cell(fx0, g.nx), j = clamp_cell(fy0, g.ny);
-    const int i1 = clamp_cell(fx1, g.nx), j1 = clamp_cell(fy1, g.ny);
-    const double ddx = fx1 - fx0, ddy = fy1 - fy0;
-    const int si = ddx > 0 ? 1 : -1, sj = ddy > 0 ? 1 : -1;
-    const double inf = std::numeric_limits<double>::infinity();
-    // Parameter (0..1 along the segment) of the next vertical / horizontal cell boundary.
-    double tx = ddx != 0.0 ? ((si > 0 ? i + 1 : i) - fx0) / ddx : inf;
-    double ty = ddy != 0.0 ? ((sj > 0 ? j + 1 : j) - fy0) / ddy : inf;
-    const double step_x = ddx != 0.0 ? 1.0 / std::abs(ddx) : inf, step_y = ddy != 0.0 ? 1.0 / std::abs(ddy) : inf;
-    std::vector<std::pair<int, int>> out{{i, j}};
-    while (i != i1 || j != j1) {
-        if (tx <= ty && i != i1) {
-            i += si;
-            tx += step_x;
-        } else if (j != j1) {
-            j += sj;
-            ty += step_y;
-        } else {
-            i += si;
-            tx += step_x;
-        }
-        out.emplace_back(i, j);
-    }
-    return out;
-}
-
-}  // namespace
 
 ModelSetup build_model(const Scenario& sc) {
     ModelSetup m;
@@ -280,6 +275,7 @@ ModelSetup build_model(const Scenario& sc) {
     m.grid = dem.grid;
     m.z = std::move(dem.z);
     const Grid2D& g = m.grid;
+    if (sc.buildings) apply_buildings(*sc.buildings, g, m.z, m.features);
     const std::size_t domain = static_cast<std::size_t>(
         std::count_if(m.z.begin(), m.z.end(), [](double v) { return !std::isnan(v); }));
     if (domain == 0) throw InputError(sc.dem, "domain.dem", "", "has no valid cell (all nodata)");
@@ -423,9 +419,7 @@ ModelSetup build_model(const Scenario& sc) {
             spec.cells.push_back(cell_of(*fc.point, key + ".x"));
         } else {
             for (std::size_t v = 0; v < fc.line.size(); ++v) (void)cell_of(fc.line[v], key + ".line[" + std::to_string(v) + "]");
-            for (std::size_t v = 0; v + 1 < fc.line.size(); ++v)
-                for (const auto& c : cells_crossed(g, fc.line[v], fc.line[v + 1]))
-                    if (std::find(spec.cells.begin(), spec.cells.end(), c) == spec.cells.end()) spec.cells.push_back(c);
+            spec.cells = cells_on_line(g, Ring(fc.line.begin(), fc.line.end()));
         }
         std::erase_if(spec.cells, [&](const std::pair<int, int>& c) {
             return std::isnan(m.z[static_cast<std::size_t>(c.second) * g.nx + c.first]);

@@ -24,6 +24,7 @@
 #include <gdalwarper.h>
 #include <ogr_spatialref.h>
 
+#include "gdal_util.hpp"
 #include "input_error.hpp"
 
 namespace floodsim {
@@ -64,37 +65,6 @@ void check_grid_size(double nx, double ny, const std::string& path, const std::s
                              ", this machine has " + gib(have) +
                              " (a coarser domain.resolution or a smaller DEM)");
 }
-
-void gdal_init() {
-    // Registration is process-wide and not re-entrant: do it exactly once.
-    static const bool registered = [] {
-        GDALAllRegister();
-        return true;
-    }();
-    (void)registered;
-}
-
-/// Silences GDAL for the lifetime of the object (thread-local handler stack) and keeps the
-/// last failure message so that it can go into an InputError.
-class GdalErrors {
-public:
-    GdalErrors() {
-        CPLErrorReset();
-        CPLPushErrorHandlerEx(&GdalErrors::handler, this);
-    }
-    ~GdalErrors() { CPLPopErrorHandler(); }
-    GdalErrors(const GdalErrors&) = delete;
-    GdalErrors& operator=(const GdalErrors&) = delete;
-
-    std::string message() const { return last_.empty() ? "no details from GDAL" : last_; }
-
-private:
-    static void CPL_STDCALL handler(CPLErr cls, CPLErrorNum, const char* msg) {
-        auto* self = static_cast<GdalErrors*>(CPLGetErrorHandlerUserData());
-        if (self && cls >= CE_Failure && msg) self->last_ = msg;
-    }
-    std::string last_;
-};
 
 std::string fmt(double v) {
     std::ostringstream s;
@@ -204,8 +174,8 @@ std::string netcdf_classic_damage(const std::string& path) {
 /// Open `path` as a raster; a container with exactly one subdataset (e.g. a NetCDF file
 /// with one variable) is opened through it.
 GDALDatasetUniquePtr open_raster(const std::string& path, const std::string& key,
-                                 const GdalErrors& err) {
-    gdal_init();
+                                 const gdal::Errors& err) {
+    gdal::init();
     if (const std::string why = netcdf_classic_damage(path); !why.empty())
         throw InputError(path, key, path, "a damaged netCDF file: its header has " + why);
     GDALDatasetUniquePtr ds(
@@ -269,7 +239,7 @@ std::string gt_text(const std::array<double, 6>& gt) {
 /// scale/offset are applied. A non-finite value that is not nodata is an error naming the cell
 /// when `strict`, otherwise it is treated as missing data.
 std::vector<double> read_band(GDALDataset& ds, const std::string& path, const std::string& key,
-                              bool strict, const GdalErrors& err, int band_no = 1) {
+                              bool strict, const gdal::Errors& err, int band_no = 1) {
     GDALRasterBand* band = ds.GetRasterBand(band_no);
     const int nx = band->GetXSize();
     const int ny = band->GetYSize();
@@ -374,7 +344,7 @@ struct WarpTarget {
 /// Scale/offset are not applied (the warper works on raw values).
 std::vector<double> warp_band(GDALDataset& src, const WarpTarget& t, GDALResampleAlg alg,
                               const std::string& path, const std::string& key,
-                              const GdalErrors& err, int band_no = 1) {
+                              const gdal::Errors& err, int band_no = 1) {
     GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
     if (!mem) throw std::runtime_error("GDAL MEM driver is not available");
     GDALDatasetUniquePtr dst(mem->Create("", t.nx, t.ny, 1, GDT_Float64, nullptr));
@@ -462,7 +432,7 @@ double round_cell_size(double v) {
 /// Target extent of `src` in `dst_wkt`, with pixels aligned to multiples of `res`.
 WarpTarget aligned_target(GDALDataset& src, const std::string& dst_wkt, double res,
                           const std::string& path, const std::string& key,
-                          const GdalErrors& err) {
+                          const gdal::Errors& err) {
     char** opts = CSLSetNameValue(nullptr, "DST_SRS", dst_wkt.c_str());
     void* tr = GDALCreateGenImgProjTransformer2(&src, nullptr, opts);
     CSLDestroy(opts);
@@ -536,7 +506,7 @@ void check_elevations(std::vector<double>& z, double z_scale, int nx, const std:
 
 DemGrid read_dem(const std::string& path, const std::string& key, const std::string& target_crs,
                  std::optional<double> resolution, double z_scale) {
-    GdalErrors err;
+    gdal::Errors err;
     GDALDatasetUniquePtr ds = open_raster(path, key, err);
     auto gt = geotransform_of(*ds, path, key);
     if (gt[2] != 0.0 || gt[4] != 0.0)
@@ -673,7 +643,7 @@ std::vector<double> read_on_grid(const std::string& path, const std::string& key
                                  const std::vector<double>& mask_z, GDALResampleAlg alg, int band_no) {
     if (!mask_z.empty() && mask_z.size() != grid.cells())
         throw std::invalid_argument("read_raster_on_grid: mask_z must be empty or nx*ny");
-    GdalErrors err;
+    gdal::Errors err;
     GDALDatasetUniquePtr ds = open_raster(path, key, err);
     if (band_no < 1 || band_no > ds->GetRasterCount())
         throw InputError(path, key, "band " + std::to_string(band_no),
@@ -758,7 +728,7 @@ bool leading_number(const char* text, double& v) {
 }  // namespace
 
 RasterBands raster_bands(const std::string& path, const std::string& key) {
-    GdalErrors err;
+    gdal::Errors err;
     GDALDatasetUniquePtr ds = open_raster(path, key, err);
     RasterBands out;
     out.count = ds->GetRasterCount();
@@ -801,8 +771,8 @@ RasterBands raster_bands(const std::string& path, const std::string& key) {
 }
 
 bool is_raster(const std::string& path) {
-    GdalErrors err;
-    gdal_init();
+    gdal::Errors err;
+    gdal::init();
     GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
     if (!ds) return false;
     return ds->GetRasterCount() > 0 || CSLCount(ds->GetMetadata("SUBDATASETS")) > 0;

@@ -91,6 +91,15 @@ struct InfiltrationConfig {
     double ia_ratio = 0.2;                           ///< scs_cn: initial abstraction / S
 };
 
+/// [buildings]: footprints from a vector file (INTERFACE.md section 4; docs/terrain.md).
+struct BuildingsConfig {
+    std::string file;                    ///< absolute path, any vector GDAL reads
+    std::string layer;                   ///< empty: the first layer
+    std::string method = "block";        ///< block | raise
+    std::optional<double> height;        ///< raise: metres above the ground, or
+    std::string height_field;            ///< raise: a numeric attribute with each footprint's height
+};
+
 /// [[pump]]: a pump station (INTERFACE.md section 4).
 struct PumpConfig {
     std::string name;
@@ -158,6 +167,7 @@ struct Scenario {
     std::vector<BoundaryConfig> boundaries;
     RainConfig rain;                      ///< both unset = no rain
     std::optional<LanduseConfig> landuse;
+    std::optional<BuildingsConfig> buildings;
     std::optional<DrainageConfig> drainage;
     std::optional<InfiltrationConfig> infiltration;
     std::vector<InflowConfig> inflows;

@@ -251,6 +251,7 @@ private:
     void load_inflows(const toml::table& root, Scenario& sc) const;
     void load_infiltration(const toml::table& root, Scenario& sc) const;
     void load_landuse(const toml::table& root, Scenario& sc) const;
+    void load_buildings(const toml::table& root, Scenario& sc) const;
     void load_pumps(const toml::table& root, Scenario& sc) const;
     void load_gauges(const toml::table& root, Scenario& sc) const;
     void load_output(const toml::table& root, Scenario& sc) const;
@@ -264,7 +265,7 @@ std::string any_value(double) { return ""; }
 
 void Loader::load(const toml::table& root, Scenario& sc) const {
     check_keys(root, "", {"format", "name", "domain", "initial", "time", "solver", "boundary",
-                          "rain", "landuse", "drainage", "infiltration", "inflow", "pump", "gauge", "output"});
+                          "rain", "landuse", "buildings", "drainage", "infiltration", "inflow", "pump", "gauge", "output"});
 
     if (const toml::node* n = root.get("format")) {
         const auto* i = n->as_integer();
@@ -288,6 +289,7 @@ void Loader::load(const toml::table& root, Scenario& sc) const {
     load_boundaries(root, sc);
     load_rain(root, sc);
     load_landuse(root, sc);
+    load_buildings(root, sc);
     load_drainage(root, sc);
     load_infiltration(root, sc);
     load_inflows(root, sc);
@@ -706,6 +708,36 @@ void Loader::load_landuse(const toml::table& root, Scenario& sc) const {
         fail("domain.manning", "", "given twice: also as column manning of landuse.table (" + lu.table + ")");
     if (lu.has("manning")) sc.manning.key = "landuse.table";
     sc.landuse = std::move(lu);
+}
+
+void Loader::load_buildings(const toml::table& root, Scenario& sc) const {
+    const toml::table* t = table(root, "buildings", "buildings");
+    if (!t) return;
+    check_keys(*t, "buildings", {"file", "layer", "method", "height", "height_field"});
+    BuildingsConfig b;
+    const toml::node* file = t->get("file");
+    if (!file) fail("buildings.file", "", "missing required key (footprints: any vector file GDAL reads)");
+    b.file = existing_file(*file, "buildings.file", "vector file");
+    if (const toml::node* n = t->get("layer")) b.layer = string(*n, "buildings.layer");
+    if (const toml::node* n = t->get("method")) {
+        b.method = string(*n, "buildings.method");
+        if (b.method != "block" && b.method != "raise") fail("buildings.method", *n, "expected block or raise");
+    }
+    const toml::node* height = t->get("height");
+    const toml::node* field = t->get("height_field");
+    if (b.method == "block") {
+        if (height) fail("buildings.height", *height, "a height is for method = \"raise\" (block makes walls)");
+        if (field) fail("buildings.height_field", *field, "a height is for method = \"raise\" (block makes walls)");
+    } else {
+        if (height && field) fail("buildings.height_field", *field, "give either height or height_field, not both");
+        if (!height && !field) fail("buildings.height", "", "method = \"raise\" needs height (m) or height_field");
+        if (height) {
+            b.height = number(*height, "buildings.height");
+            if (!(*b.height > 0.0 && *b.height <= 1000.0)) fail("buildings.height", *height, "must be in (0, 1000] m");
+        }
+        if (field) b.height_field = string(*field, "buildings.height_field");
+    }
+    sc.buildings = std::move(b);
 }
 
 void Loader::load_pumps(const toml::table& root, Scenario& sc) const {

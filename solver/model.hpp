@@ -1,6 +1,7 @@
 #pragma once
 // ModelSetup: everything the solver needs for a run, as plain values on the model grid.
 // Built from a scenario by the driver (cli/), or directly by tests and benchmarks.
+#include <cstddef>
 #include <string>
 #include <utility>
 #include <vector>
@@ -110,6 +111,13 @@ struct RainGridSpec {
     std::vector<std::vector<float>> mm_h;
 };
 
+/// What the terrain features did to the model (for `floodsim check`; docs/terrain.md).
+struct FeatureFacts {
+    std::size_t buildings = 0;       ///< footprints read
+    std::size_t building_cells = 0;  ///< cells blocked or raised
+    bool buildings_blocked = true;   ///< block (walls) or raise
+};
+
 struct ModelSetup {
     Grid2D grid;
     /// Per cell, nx*ny row-major (row 0 = north): bed elevation (NaN = outside the domain),
@@ -124,6 +132,7 @@ struct ModelSetup {
     RainGridSpec rain_grids;
     std::vector<GaugeSpec> gauges;
     SolverOptions options;
+    FeatureFacts features;  ///< report only: the solver does not read it
 };
 
 }  // namespace floodsim

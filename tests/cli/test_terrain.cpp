@@ -1,0 +1,156 @@
+// Terrain features through the command line ([buildings]; docs/terrain.md): footprints from a
+// GeoJSON in EPSG:4326 on a UTM 49N DEM (reprojected), blocked or raised; rain on blocked
+// buildings is not rain; block and raise give the same flood outside for a flood lower than the
+// buildings. Bad inputs: exit 2, one line naming the file, the key and the value, nothing written.
+#include "cli_util.hpp"
+
+#include <ogr_spatialref.h>
+
+#include <cmath>
+#include <cstdio>
+#include <memory>
+
+namespace {
+
+using namespace floodsim_test;
+
+constexpr double kX0 = 708000.0, kY0 = 3854000.0, kDx = 10.0;  // south-west corner, cell size
+constexpr int kNx = 20, kNy = 10;
+
+const char* const kWktUtm49N =
+    R"(PROJCS["WGS 84 / UTM zone 49N",GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,)"
+    R"(298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,)"
+    R"(AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],)"
+    R"(AUTHORITY["EPSG","4326"]],PROJECTION["Transverse_Mercator"],PARAMETER["latitude_of_origin",0],)"
+    R"(PARAMETER["central_meridian",111],PARAMETER["scale_factor",0.9996],PARAMETER["false_easting",500000],)"
+    R"(PARAMETER["false_northing",0],UNIT["metre",1,AUTHORITY["EPSG","9001"]],AXIS["Easting",EAST],)"
+    R"(AXIS["Northing",NORTH],AUTHORITY["EPSG","32649"]])";
+
+/// A flat basin at 10 m, 20 x 10 cells of 10 m, in UTM 49N.
+void write_basin(const TempDir& d) {
+    std::string s = "ncols 20\nnrows 10\nxllcorner 708000\nyllcorner 3854000\ncellsize 10\nNODATA_value -9999\n";
+    for (int j = 0; j < kNy; ++j) {
+        for (int i = 0; i < kNx; ++i) s += i ? " 10" : "10";
+        s += "\n";
+    }
+    write_text(d / "basin.asc", s);
+    write_text(d / "basin.prj", kWktUtm49N);
+}
+
+/// A GeoJSON (WGS84 longitude, latitude) of two footprints given as UTM rectangles
+/// [x0, x1] x [y0, y1], with a numeric attribute "h" (metres).
+void write_footprints(const fs::path& p) {
+    OGRSpatialReference utm, wgs;
+    utm.importFromEPSG(32649);
+    wgs.importFromEPSG(4326);
+    utm.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    std::unique_ptr<OGRCoordinateTransformation> t(OGRCreateCoordinateTransformation(&utm, &wgs));
+    // Building A: cells i 4..7, rows 3..5 (centres inside); building B: i 12..13, rows 6..8.
+    const double rects[2][4] = {{kX0 + 41, kX0 + 79, kY0 + 41, kY0 + 69}, {kX0 + 121, kX0 + 139, kY0 + 11, kY0 + 39}};
+    std::string js = R"({"type": "FeatureCollection", "features": [)";
+    for (int r = 0; r < 2; ++r) {
+        const double* q = rects[r];
+        double xs[5] = {q[0], q[1], q[1], q[0], q[0]}, ys[5] = {q[2], q[2], q[3], q[3], q[2]};
+        t->Transform(5, xs, ys);
+        char buf[96];
+        js += std::string(r ? "," : "") + R"({"type": "Feature", "properties": {"h": )" + (r ? "12" : "8") +
+              R"(}, "geometry": {"type": "Polygon", "coordinates": [[)";
+        for (int k = 0; k < 5; ++k) {
+            std::snprintf(buf, sizeof buf, "%s[%.10f, %.10f]", k ? ", " : "", xs[k], ys[k]);
+            js += buf;
+        }
+        js += "]]}}";
+    }
+    js += "]}\n";
+    write_text(p, js);
+}
+
+std::string scenario(const std::string& buildings, const std::string& forcing) {
+    return "format = 1\n[domain]\ndem = \"basin.asc\"\nmanning = 0.03\n[time]\nduration = \"20min\"\noutput_interval = \"10min\"\n"
+           "gauge_interval = \"1min\"\n[solver]\nthreads = 1\n" + forcing + "[buildings]\nfile = \"b.geojson\"\n" + buildings +
+           "[output]\nfile = \"out/t.h5\"\n";
+}
+
+constexpr int kBuildingCells = 4 * 3 + 2 * 3;
+
+// Blocked buildings: walls (NaN in the result), no water inside, and the rain falling on them is
+// not rain: rain volume = intensity x time x area without the building cells.
+TEST(CliTerrain, BlockedBuildingsTakeNoWaterAndNoRain) {
+    TempDir d;
+    write_basin(d);
+    write_footprints(d / "b.geojson");
+    write_text(d / "s.toml", scenario("method = \"block\"\n", "[rain]\nintensity_mm_h = 60.0\n"));
+    const ProcResult c = run_floodsim({"check", (d / "s.toml").string()});
+    ASSERT_EQ(c.status, 0) << describe(c);
+    EXPECT_NE(c.out.find("2 footprints, 18 cells blocked"), std::string::npos) << c.out;
+    const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    Hid f = open_h5(d / "out/t.h5");
+    const double area = (kNx * kNy - kBuildingCells) * kDx * kDx;
+    const double rain = 60.0 / 3.6e6 * 1200.0 * area;
+    const auto mb_rain = read_dataset<double>(f, "/mass_balance/rain").v;
+    EXPECT_NEAR(mb_rain.back(), rain, 1e-9 * rain);
+    const auto maxd = read_dataset<float>(f, "/max_depth");
+    EXPECT_TRUE(std::isnan(maxd.at(4 * kNx + 5)));   // inside building A (row 4, column 5)
+    EXPECT_TRUE(std::isnan(maxd.at(7 * kNx + 12)));  // inside building B
+    EXPECT_NEAR(maxd.at(4 * kNx + 3), 0.02, 1e-6);   // beside A: 60 mm/h for 20 min on a flat basin
+}
+
+// A flood lower than the buildings (a discharge into the west side) around the same footprints
+// blocked and raised (by their attribute, 8 and 12 m): the same depths outside, within 1 cm.
+TEST(CliTerrain, BlockAndRaiseAgreeOutside) {
+    std::vector<float> depth[2];
+    for (int m = 0; m < 2; ++m) {
+        TempDir d;
+        write_basin(d);
+        write_footprints(d / "b.geojson");
+        write_text(d / "s.toml", scenario(m ? "method = \"raise\"\nheight_field = \"h\"\n" : "method = \"block\"\n",
+                                          "[[boundary]]\nside = \"west\"\nkind = \"discharge\"\nvalue = 3.0\n"));
+        const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
+        ASSERT_EQ(r.status, 0) << describe(r);
+        Hid f = open_h5(d / "out/t.h5");
+        depth[m] = read_dataset<float>(f, "/depth").v;
+    }
+    ASSERT_EQ(depth[0].size(), depth[1].size());
+    const std::size_t last = depth[0].size() - kNx * kNy;
+    int outside = 0;
+    double worst = 0.0;
+    for (std::size_t k = 0; k < static_cast<std::size_t>(kNx * kNy); ++k) {
+        if (std::isnan(depth[0][last + k])) continue;  // a building
+        ++outside;
+        worst = std::max(worst, std::abs(static_cast<double>(depth[0][last + k]) - depth[1][last + k]));
+        EXPECT_GT(depth[1][last + k], 0.0f);
+    }
+    EXPECT_EQ(outside, kNx * kNy - kBuildingCells);
+    EXPECT_LT(worst, 0.01);
+}
+
+TEST(CliTerrain, BadBuildingsAreRefused) {
+    TempDir d;
+    write_basin(d);
+    write_footprints(d / "b.geojson");
+    write_text(d / "notes.txt", "not a vector\n");
+    const auto refused = [&](const std::string& buildings, std::vector<std::string> parts) {
+        std::string s = scenario(buildings, "");
+        write_text(d / "s.toml", s);
+        const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
+        EXPECT_EQ(r.status, 2) << describe(r);
+        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+        for (const std::string& p : parts) EXPECT_NE(r.err.find(p), std::string::npos) << p << " not in " << r.err;
+        EXPECT_FALSE(fs::exists(d / "out"));
+    };
+    refused("method = \"raze\"\n", {"s.toml", "buildings.method", "raze"});
+    refused("method = \"raise\"\n", {"s.toml", "buildings.height"});
+    refused("method = \"block\"\nheight = 5\n", {"s.toml", "buildings.height", "5"});
+    refused("method = \"raise\"\nheight_field = \"floors\"\n", {"b.geojson", "buildings.height_field", "floors"});
+    refused("layer = \"roads\"\n", {"b.geojson", "buildings.layer", "roads"});
+    // The file named is not a vector.
+    write_text(d / "s.toml", replace_once(scenario("", ""), "b.geojson", "notes.txt"));
+    const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
+    EXPECT_EQ(r.status, 2) << describe(r);
+    EXPECT_NE(r.err.find("buildings.file"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("not a vector"), std::string::npos) << r.err;
+}
+
+}  // namespace
