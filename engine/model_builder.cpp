@@ -92,6 +92,35 @@ void apply_buildings(const BuildingsConfig& b, const Grid2D& g, std::vector<doub
     facts.buildings_blocked = b.method == "block";
 }
 
+/// A [[wall]] on the bed: every cell its line(s) cross (4-connected) is raised to the crest (never
+/// lowered: a crest below the ground leaves the ground) or by the height. Counts go to `facts`.
+void apply_wall(const Scenario& sc, const WallConfig& w, const Grid2D& g, std::vector<double>& z, FeatureFacts& facts) {
+    const std::string key = "wall[" + std::to_string(w.index) + "]";
+    std::vector<Ring> lines;
+    if (w.file.empty()) {
+        lines.push_back(Ring(w.line.begin(), w.line.end()));
+    } else {
+        for (const VectorFeature& f : read_vector({w.file, key + ".file", w.layer, key + ".layer"}, g.crs_wkt))
+            for (const Ring& l : f.lines) lines.push_back(l);
+        if (lines.empty())
+            throw InputError(w.file, key + ".file", w.file, "has no lines in its layer (a wall needs lines)");
+    }
+    std::size_t cells = 0;
+    for (const Ring& l : lines)
+        for (const auto& [i, j] : cells_on_line(g, l)) {
+            const std::size_t k = static_cast<std::size_t>(j) * g.nx + i;
+            if (std::isnan(z[k])) continue;
+            const double top = w.crest ? std::max(z[k], *w.crest) : z[k] + *w.height;
+            if (top > z[k]) ++cells;
+            z[k] = top;
+        }
+    if (cells == 0)
+        throw InputError(w.file.empty() ? sc.path : w.file, key + (w.file.empty() ? ".line" : ".file"), w.name,
+                         "the wall raises no domain cell (outside the grid, on nodata, or its crest below the ground)");
+    facts.walls += 1;
+    facts.wall_cells += cells;
+}
+
 /// Land-use parameters per cell, by column name (scenario units), NaN outside the domain.
 using LanduseColumns = std::map<std::string, std::vector<double>>;
 
@@ -276,6 +305,7 @@ ModelSetup build_model(const Scenario& sc) {
     m.z = std::move(dem.z);
     const Grid2D& g = m.grid;
     if (sc.buildings) apply_buildings(*sc.buildings, g, m.z, m.features);
+    for (const WallConfig& w : sc.walls) apply_wall(sc, w, g, m.z, m.features);
     const std::size_t domain = static_cast<std::size_t>(
         std::count_if(m.z.begin(), m.z.end(), [](double v) { return !std::isnan(v); }));
     if (domain == 0) throw InputError(sc.dem, "domain.dem", "", "has no valid cell (all nodata)");

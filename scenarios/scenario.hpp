@@ -100,6 +100,17 @@ struct BuildingsConfig {
     std::string height_field;            ///< raise: a numeric attribute with each footprint's height
 };
 
+/// [[wall]]: a levee or flood wall along a polyline, or along the lines of a vector file.
+struct WallConfig {
+    std::string name;
+    std::vector<std::array<double, 2>> line;  ///< vertices (>= 2), or
+    std::string file;                         ///< absolute path of a vector file (its lines)
+    std::string layer;                        ///< with file: empty = the first layer
+    std::optional<double> crest;              ///< crest elevation, m, or
+    std::optional<double> height;             ///< height above the ground, m (> 0)
+    int index = 0;                            ///< position in the [[wall]] array
+};
+
 /// [[pump]]: a pump station (INTERFACE.md section 4).
 struct PumpConfig {
     std::string name;
@@ -168,6 +179,7 @@ struct Scenario {
     RainConfig rain;                      ///< both unset = no rain
     std::optional<LanduseConfig> landuse;
     std::optional<BuildingsConfig> buildings;
+    std::vector<WallConfig> walls;
     std::optional<DrainageConfig> drainage;
     std::optional<InfiltrationConfig> infiltration;
     std::vector<InflowConfig> inflows;

@@ -252,6 +252,7 @@ private:
     void load_infiltration(const toml::table& root, Scenario& sc) const;
     void load_landuse(const toml::table& root, Scenario& sc) const;
     void load_buildings(const toml::table& root, Scenario& sc) const;
+    void load_walls(const toml::table& root, Scenario& sc) const;
     void load_pumps(const toml::table& root, Scenario& sc) const;
     void load_gauges(const toml::table& root, Scenario& sc) const;
     void load_output(const toml::table& root, Scenario& sc) const;
@@ -265,7 +266,7 @@ std::string any_value(double) { return ""; }
 
 void Loader::load(const toml::table& root, Scenario& sc) const {
     check_keys(root, "", {"format", "name", "domain", "initial", "time", "solver", "boundary",
-                          "rain", "landuse", "buildings", "drainage", "infiltration", "inflow", "pump", "gauge", "output"});
+                          "rain", "landuse", "buildings", "wall", "drainage", "infiltration", "inflow", "pump", "gauge", "output"});
 
     if (const toml::node* n = root.get("format")) {
         const auto* i = n->as_integer();
@@ -290,6 +291,7 @@ void Loader::load(const toml::table& root, Scenario& sc) const {
     load_rain(root, sc);
     load_landuse(root, sc);
     load_buildings(root, sc);
+    load_walls(root, sc);
     load_drainage(root, sc);
     load_infiltration(root, sc);
     load_inflows(root, sc);
@@ -738,6 +740,47 @@ void Loader::load_buildings(const toml::table& root, Scenario& sc) const {
         if (field) b.height_field = string(*field, "buildings.height_field");
     }
     sc.buildings = std::move(b);
+}
+
+void Loader::load_walls(const toml::table& root, Scenario& sc) const {
+    const auto tables = table_array(root, "wall");
+    for (size_t k = 0; k < tables.size(); ++k) {
+        const toml::table& t = *tables[k];
+        const std::string p = "wall[" + std::to_string(k) + "]";
+        check_keys(t, p, {"name", "line", "file", "layer", "crest", "height"});
+        WallConfig w;
+        w.index = static_cast<int>(k);
+        const toml::node* name = t.get("name");
+        if (!name) fail(p + ".name", "", "missing required key (breaches name their wall)");
+        w.name = string(*name, p + ".name");
+        for (const WallConfig& other : sc.walls)
+            if (other.name == w.name) fail(p + ".name", *name, "another [[wall]] has this name");
+        const toml::node* line = t.get("line");
+        const toml::node* file = t.get("file");
+        if (line && file) fail(p + ".file", *file, "give either line or file, not both");
+        if (!line && !file) fail(p + ".line", "", "missing: give line = [[x0, y0], [x1, y1], ...] or file (a vector of lines)");
+        if (line) {
+            const auto* a = line->as_array();
+            if (!a || a->size() < 2) fail(p + ".line", *line, "expected an array of at least 2 points [[x0, y0], [x1, y1], ...]");
+            for (size_t v = 0; v < a->size(); ++v) w.line.push_back(point(*a->get(v), p + ".line[" + std::to_string(v) + "]"));
+            if (const toml::node* l = t.get("layer")) fail(p + ".layer", *l, "a layer is for file");
+        } else {
+            w.file = existing_file(*file, p + ".file", "vector file");
+            if (const toml::node* l = t.get("layer")) w.layer = string(*l, p + ".layer");
+        }
+        const toml::node* crest = t.get("crest");
+        const toml::node* height = t.get("height");
+        if (crest && height) fail(p + ".height", *height, "give either crest (elevation) or height (above the ground), not both");
+        if (!crest && !height) fail(p + ".crest", "", "missing: give crest (elevation, m) or height (m above the ground)");
+        if (crest) {
+            w.crest = number(*crest, p + ".crest");
+            if (!(std::abs(*w.crest) <= kMaxLevel)) fail(p + ".crest", *crest, kLevelWhy);
+        } else {
+            w.height = number(*height, p + ".height");
+            if (!(*w.height > 0.0 && *w.height <= 1000.0)) fail(p + ".height", *height, "must be in (0, 1000] m");
+        }
+        sc.walls.push_back(std::move(w));
+    }
 }
 
 void Loader::load_pumps(const toml::table& root, Scenario& sc) const {

@@ -116,6 +116,8 @@ struct FeatureFacts {
     std::size_t buildings = 0;       ///< footprints read
     std::size_t building_cells = 0;  ///< cells blocked or raised
     bool buildings_blocked = true;   ///< block (walls) or raise
+    std::size_t walls = 0;           ///< [[wall]] entries
+    std::size_t wall_cells = 0;      ///< cells raised by walls
 };
 
 struct ModelSetup {

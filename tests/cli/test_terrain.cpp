@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <memory>
 
 namespace {
@@ -151,6 +152,91 @@ TEST(CliTerrain, BadBuildingsAreRefused) {
     EXPECT_EQ(r.status, 2) << describe(r);
     EXPECT_NE(r.err.find("buildings.file"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("not a vector"), std::string::npos) << r.err;
+}
+
+/// A level raster on the basin: 11 m (1 m of water) where `wet(i, j)`, else 0 (dry).
+void write_level(const fs::path& p, const std::function<bool(int, int)>& wet) {
+    std::string s = "ncols 20\nnrows 10\nxllcorner 708000\nyllcorner 3854000\ncellsize 10\nNODATA_value -9999\n";
+    for (int j = 0; j < kNy; ++j) {
+        for (int i = 0; i < kNx; ++i) s += std::string(i ? " " : "") + (wet(i, j) ? "11" : "0");
+        s += "\n";
+    }
+    write_text(p, s);
+}
+
+std::string wall_scenario(const std::string& wall) {
+    return "format = 1\n[domain]\ndem = \"basin.asc\"\nmanning = 0.03\n[initial]\nwater_level = \"level.asc\"\n[time]\n"
+           "duration = \"20min\"\noutput_interval = \"10min\"\ngauge_interval = \"1min\"\n[solver]\nthreads = 1\n[[wall]]\n"
+           "name = \"levee\"\n" + wall + "[output]\nfile = \"out/w.h5\"\n";
+}
+
+// A straight wall (crest 12 m, 2 m above the ground) across the basin holds 1 m of water west of
+// it: nothing reaches the east side; `check` counts the wall's cells.
+TEST(CliTerrain, WallHoldsTheReservoir) {
+    TempDir d;
+    write_basin(d);
+    write_level(d / "level.asc", [](int i, int) { return i < 9; });
+    write_text(d / "s.toml", wall_scenario("line = [[708095.0, 3853990.0], [708095.0, 3854110.0]]\ncrest = 12.0\n"));
+    const ProcResult c = run_floodsim({"check", (d / "s.toml").string()});
+    ASSERT_EQ(c.status, 0) << describe(c);
+    EXPECT_NE(c.out.find("walls           1, 10 cells"), std::string::npos) << c.out;
+    const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    Hid f = open_h5(d / "out/w.h5");
+    const auto maxd = read_dataset<float>(f, "/max_depth");
+    for (int j = 0; j < kNy; ++j)
+        for (int i = 9; i < kNx; ++i) EXPECT_EQ(maxd.at(j * kNx + i), 0.0f) << i << ", " << j;
+}
+
+// A wall drawn diagonally across the grid (height 3 m) with water on its north-east side: the
+// 4-connected cells leave no corner gap, the south-west side stays dry.
+TEST(CliTerrain, DiagonalWallDoesNotLeak) {
+    TempDir d;
+    write_basin(d);
+    // The line from the north-west corner to the south-east one: y = 3854100 - x_rel / 2.
+    // The cell's whole square lies north-east of the line (its south-west corner does), or
+    // south-west of it (its north-east corner does); cells the line touches are neither.
+    const auto above = [](int i, int j) {
+        const double x_west = i * kDx, y_south = (kNy - j - 1) * kDx;
+        return y_south > 100.0 - x_west / 2.0;
+    };
+    const auto below = [](int i, int j) {
+        const double x_east = (i + 1) * kDx, y_north = (kNy - j) * kDx;
+        return y_north < 100.0 - x_east / 2.0;
+    };
+    write_level(d / "level.asc", above);
+    write_text(d / "s.toml", wall_scenario("line = [[708000.0, 3854100.0], [708200.0, 3854000.0]]\nheight = 3.0\n"));
+    const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    Hid f = open_h5(d / "out/w.h5");
+    const auto maxd = read_dataset<float>(f, "/max_depth");
+    int dry = 0;
+    for (int j = 0; j < kNy; ++j)
+        for (int i = 0; i < kNx; ++i)
+            if (below(i, j)) {
+                ++dry;
+                EXPECT_EQ(maxd.at(j * kNx + i), 0.0f) << i << ", " << j;
+            }
+    EXPECT_GT(dry, 50);
+}
+
+TEST(CliTerrain, BadWallsAreRefused) {
+    TempDir d;
+    write_basin(d);
+    write_level(d / "level.asc", [](int, int) { return false; });
+    const auto refused = [&](const std::string& wall, std::vector<std::string> parts) {
+        write_text(d / "s.toml", wall_scenario(wall));
+        const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
+        EXPECT_EQ(r.status, 2) << describe(r);
+        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+        for (const std::string& p : parts) EXPECT_NE(r.err.find(p), std::string::npos) << p << " not in " << r.err;
+        EXPECT_FALSE(fs::exists(d / "out"));
+    };
+    refused("line = [[708095.0, 3853990.0], [708095.0, 3854110.0]]\n", {"s.toml", "wall[0].crest"});
+    refused("line = [[708095.0, 3853990.0], [708095.0, 3854110.0]]\ncrest = 12\nheight = 2\n", {"s.toml", "wall[0].height"});
+    refused("line = [[708095.0, 3853990.0]]\ncrest = 12\n", {"s.toml", "wall[0].line"});
+    refused("line = [[600000.0, 3853990.0], [600000.0, 3854110.0]]\ncrest = 12\n", {"s.toml", "wall[0].line", "levee"});
+    refused("line = [[708095.0, 3853990.0], [708095.0, 3854110.0]]\nheight = -1\n", {"s.toml", "wall[0].height", "-1"});
 }
 
 }  // namespace
