@@ -180,6 +180,16 @@ void print_check(const LoadedModel& p) {
                     m.features.buildings_blocked ? "blocked (walls: no water, no rain)" : "raised");
     if (!sc.walls.empty())
         std::printf("  walls           %zu, %zu cells raised to their crest\n", m.features.walls, m.features.wall_cells);
+    for (const BreachSpec& b : m.breaches) {
+        double lo = b.cells.front().top, hi = lo;
+        for (const BreachCell& c : b.cells) {
+            lo = std::min(lo, c.top);
+            hi = std::max(hi, c.top);
+        }
+        std::printf("  breach          in wall %s: %zu cells from %.2f .. %.2f m down to %.2f m, opening from t = %s over %s to %g m\n",
+                    b.name.c_str(), b.cells.size(), lo, hi, b.bottom, format_seconds(b.start).c_str(),
+                    format_seconds(b.duration).c_str(), b.width);
+    }
     if (!m.rain.empty()) std::printf("  rain            %.1f mm in total over the run\n", f.rain_depth * 1000.0);
     if (!m.rain_grids.time_s.empty())
         std::printf("  rain grids      %zu from %s (first at t = %g s, last from t = %g s), added to any uniform rain\n",

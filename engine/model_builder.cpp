@@ -94,7 +94,9 @@ void apply_buildings(const BuildingsConfig& b, const Grid2D& g, std::vector<doub
 
 /// A [[wall]] on the bed: every cell its line(s) cross (4-connected) is raised to the crest (never
 /// lowered: a crest below the ground leaves the ground) or by the height. Counts go to `facts`.
-void apply_wall(const Scenario& sc, const WallConfig& w, const Grid2D& g, std::vector<double>& z, FeatureFacts& facts) {
+/// Returns the wall's lines (breaches open along them).
+std::vector<Ring> apply_wall(const Scenario& sc, const WallConfig& w, const Grid2D& g, std::vector<double>& z,
+                             FeatureFacts& facts) {
     const std::string key = "wall[" + std::to_string(w.index) + "]";
     std::vector<Ring> lines;
     if (w.file.empty()) {
@@ -119,6 +121,48 @@ void apply_wall(const Scenario& sc, const WallConfig& w, const Grid2D& g, std::v
                          "the wall raises no domain cell (outside the grid, on nodata, or its crest below the ground)");
     facts.walls += 1;
     facts.wall_cells += cells;
+    return lines;
+}
+
+/// A [[breach]] in its wall's line nearest to the point (which must lie within one cell diagonal of
+/// it): the wall's cells that the full opening reaches, with their signed distance along the line
+/// from the point and their bed (the crest) on the final terrain `z`.
+BreachSpec make_breach(const Scenario& sc, const BreachConfig& b, const std::vector<Ring>& lines, const Grid2D& g,
+                       const std::vector<double>& z, FeatureFacts& facts) {
+    const std::string key = "breach[" + std::to_string(b.index) + "]";
+    const Ring* line = nullptr;
+    LinePosition at{std::numeric_limits<double>::infinity(), 0.0};
+    for (const Ring& l : lines) {
+        const LinePosition p = position_on_line(l, b.at[0], b.at[1]);
+        if (p.distance < at.distance) {
+            at = p;
+            line = &l;
+        }
+    }
+    const double reach = std::hypot(g.dx, g.dy);
+    const std::string point = "[" + fmt(b.at[0]) + ", " + fmt(b.at[1]) + "]";
+    if (!line || !(at.distance <= reach))
+        throw InputError(sc.path, key + ".x", point,
+                         "is " + fmt(at.distance) + " m from wall " + b.wall +
+                             ": a breach point must lie on its wall (within one cell diagonal, " + fmt(reach) + " m)");
+    BreachSpec spec;
+    spec.name = b.wall;
+    spec.start = b.start_s;
+    spec.duration = b.duration_s;
+    spec.width = b.width;
+    spec.bottom = b.bottom;
+    spec.cell_length = 0.5 * (g.dx + g.dy);
+    for (const auto& [i, j] : cells_on_line(g, *line)) {
+        const double top = z[static_cast<std::size_t>(j) * g.nx + i];
+        const double offset = position_on_line(*line, g.x_center(i), g.y_center(j)).chainage - at.chainage;
+        if (std::isnan(top) || !(top > b.bottom) || std::abs(offset) >= 0.5 * (b.width + spec.cell_length)) continue;
+        spec.cells.push_back({i, j, offset, top});
+    }
+    if (spec.cells.empty())
+        throw InputError(sc.path, key + ".bottom", fmt(b.bottom),
+                         "the breach opens no cell: its bottom is not below the crest of wall " + b.wall + " there");
+    facts.breach_cells += spec.cells.size();
+    return spec;
 }
 
 /// Land-use parameters per cell, by column name (scenario units), NaN outside the domain.
@@ -305,7 +349,9 @@ ModelSetup build_model(const Scenario& sc) {
     m.z = std::move(dem.z);
     const Grid2D& g = m.grid;
     if (sc.buildings) apply_buildings(*sc.buildings, g, m.z, m.features);
-    for (const WallConfig& w : sc.walls) apply_wall(sc, w, g, m.z, m.features);
+    std::map<std::string, std::vector<Ring>> wall_lines;
+    for (const WallConfig& w : sc.walls) wall_lines[w.name] = apply_wall(sc, w, g, m.z, m.features);
+    for (const BreachConfig& b : sc.breaches) m.breaches.push_back(make_breach(sc, b, wall_lines.at(b.wall), g, m.z, m.features));
     const std::size_t domain = static_cast<std::size_t>(
         std::count_if(m.z.begin(), m.z.end(), [](double v) { return !std::isnan(v); }));
     if (domain == 0) throw InputError(sc.dem, "domain.dem", "", "has no valid cell (all nodata)");

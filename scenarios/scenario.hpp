@@ -111,6 +111,17 @@ struct WallConfig {
     int index = 0;                            ///< position in the [[wall]] array
 };
 
+/// [[breach]]: an opening growing in a named wall (docs/terrain.md).
+struct BreachConfig {
+    std::string wall;              ///< the [[wall]] it opens
+    std::array<double, 2> at{};    ///< x, y: a point on the wall, the centre of the opening
+    double start_s = 0.0;          ///< s >= 0: when it starts to open
+    double duration_s = 0.0;       ///< s >= 0: time to reach the full opening (0: at once)
+    double width = 0.0;            ///< m > 0: final width along the wall
+    double bottom = 0.0;           ///< m: final elevation of the opening's bottom
+    int index = 0;                 ///< position in the [[breach]] array
+};
+
 /// [[pump]]: a pump station (INTERFACE.md section 4).
 struct PumpConfig {
     std::string name;
@@ -180,6 +191,7 @@ struct Scenario {
     std::optional<LanduseConfig> landuse;
     std::optional<BuildingsConfig> buildings;
     std::vector<WallConfig> walls;
+    std::vector<BreachConfig> breaches;
     std::optional<DrainageConfig> drainage;
     std::optional<InfiltrationConfig> infiltration;
     std::vector<InflowConfig> inflows;

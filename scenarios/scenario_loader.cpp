@@ -203,12 +203,13 @@ public:
         return out;
     }
 
-    double duration(const toml::node& n, const std::string& key) const {
+    /// A duration in seconds (a number, or a string such as "15min"), > 0 (>= 0 with allow_zero).
+    double duration(const toml::node& n, const std::string& key, bool allow_zero = false) const {
         double s = 0.0;
         if (const auto* str = n.as_string()) s = parse_duration(std::string_view(str->get()), file_, key);
         else if (n.is_number()) s = parse_duration(number(n, key), file_, key);
         else fail(key, n, "expected a duration (seconds, or a string such as \"15min\"), got " + type_name(n));
-        if (s <= 0.0) fail(key, n, "must be greater than zero");
+        if (allow_zero ? s < 0.0 : s <= 0.0) fail(key, n, allow_zero ? "must not be negative" : "must be greater than zero");
         return s;
     }
 
@@ -253,6 +254,7 @@ private:
     void load_landuse(const toml::table& root, Scenario& sc) const;
     void load_buildings(const toml::table& root, Scenario& sc) const;
     void load_walls(const toml::table& root, Scenario& sc) const;
+    void load_breaches(const toml::table& root, Scenario& sc) const;
     void load_pumps(const toml::table& root, Scenario& sc) const;
     void load_gauges(const toml::table& root, Scenario& sc) const;
     void load_output(const toml::table& root, Scenario& sc) const;
@@ -266,7 +268,7 @@ std::string any_value(double) { return ""; }
 
 void Loader::load(const toml::table& root, Scenario& sc) const {
     check_keys(root, "", {"format", "name", "domain", "initial", "time", "solver", "boundary",
-                          "rain", "landuse", "buildings", "wall", "drainage", "infiltration", "inflow", "pump", "gauge", "output"});
+                          "rain", "landuse", "buildings", "wall", "breach", "drainage", "infiltration", "inflow", "pump", "gauge", "output"});
 
     if (const toml::node* n = root.get("format")) {
         const auto* i = n->as_integer();
@@ -292,6 +294,7 @@ void Loader::load(const toml::table& root, Scenario& sc) const {
     load_landuse(root, sc);
     load_buildings(root, sc);
     load_walls(root, sc);
+    load_breaches(root, sc);
     load_drainage(root, sc);
     load_infiltration(root, sc);
     load_inflows(root, sc);
@@ -780,6 +783,37 @@ void Loader::load_walls(const toml::table& root, Scenario& sc) const {
             if (!(*w.height > 0.0 && *w.height <= 1000.0)) fail(p + ".height", *height, "must be in (0, 1000] m");
         }
         sc.walls.push_back(std::move(w));
+    }
+}
+
+void Loader::load_breaches(const toml::table& root, Scenario& sc) const {
+    const auto tables = table_array(root, "breach");
+    for (size_t k = 0; k < tables.size(); ++k) {
+        const toml::table& t = *tables[k];
+        const std::string p = "breach[" + std::to_string(k) + "]";
+        check_keys(t, p, {"wall", "x", "y", "start", "width", "duration", "bottom"});
+        const auto required = [&](const char* key, const char* what) -> const toml::node& {
+            const toml::node* n = t.get(key);
+            if (!n) fail(p + "." + key, "", std::string("missing required key (") + what + ")");
+            return *n;
+        };
+        BreachConfig b;
+        b.index = static_cast<int>(k);
+        const toml::node& wall = required("wall", "the name of the [[wall]] it opens");
+        b.wall = string(wall, p + ".wall");
+        if (std::none_of(sc.walls.begin(), sc.walls.end(), [&](const WallConfig& w) { return w.name == b.wall; }))
+            fail(p + ".wall", wall, "no [[wall]] has this name");
+        b.at = {number(required("x", "map x of a point on the wall"), p + ".x"),
+                number(required("y", "map y of a point on the wall"), p + ".y")};
+        b.start_s = duration(required("start", "when it starts to open"), p + ".start", true);
+        b.duration_s = duration(required("duration", "time to reach its full width; 0: at once"), p + ".duration", true);
+        const toml::node& width = required("width", "final width along the wall, m");
+        b.width = number(width, p + ".width");
+        if (!(b.width > 0.0 && b.width <= 1.0e5)) fail(p + ".width", width, "must be in (0, 1e5] m");
+        const toml::node& bottom = required("bottom", "final elevation of the opening, m");
+        b.bottom = number(bottom, p + ".bottom");
+        if (!(std::abs(b.bottom) <= kMaxLevel)) fail(p + ".bottom", bottom, kLevelWhy);
+        sc.breaches.push_back(b);
     }
 }
 

@@ -111,6 +111,25 @@ struct RainGridSpec {
     std::vector<std::vector<float>> mm_h;
 };
 
+/// A breach (scenario [[breach]]; docs/terrain.md): an opening in a wall that grows from its
+/// start, linearly over its duration, to its final width along the wall and its bottom elevation.
+/// The simulation sets the bed of its cells from the time (solver/breach.hpp) at the start of every
+/// step; the bed only drops, and the depth is kept, so the water volume does not change.
+struct BreachCell {
+    int i = 0, j = 0;     ///< the cell
+    double offset = 0.0;  ///< m: signed distance along the wall from the opening's centre to the cell's
+    double top = 0.0;     ///< m: the bed before the breach (the wall's crest there)
+};
+struct BreachSpec {
+    std::string name;            ///< for messages: the wall's name
+    double start = 0.0;          ///< s
+    double duration = 0.0;       ///< s, 0: opens at once
+    double width = 0.0;          ///< m: final width
+    double bottom = 0.0;         ///< m: final bottom elevation
+    double cell_length = 1.0;    ///< m: the length of wall one cell holds
+    std::vector<BreachCell> cells;  ///< the cells the full opening lowers
+};
+
 /// What the terrain features did to the model (for `floodsim check`; docs/terrain.md).
 struct FeatureFacts {
     std::size_t buildings = 0;       ///< footprints read
@@ -118,6 +137,7 @@ struct FeatureFacts {
     bool buildings_blocked = true;   ///< block (walls) or raise
     std::size_t walls = 0;           ///< [[wall]] entries
     std::size_t wall_cells = 0;      ///< cells raised by walls
+    std::size_t breach_cells = 0;    ///< cells the breaches lower when fully open
 };
 
 struct ModelSetup {
@@ -131,6 +151,7 @@ struct ModelSetup {
     InfiltrationSpec infiltration;
     std::vector<InflowSpec> inflows;        ///< booked with the boundaries' inflow
     std::vector<PumpSpec> pumps;
+    std::vector<BreachSpec> breaches;
     RainGridSpec rain_grids;
     std::vector<GaugeSpec> gauges;
     SolverOptions options;

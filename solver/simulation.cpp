@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "solver/breach.hpp"
 #include "solver/float_monitors.hpp"
 #include "solver/hydrostatic_reconstruction.hpp"
 #include "solver/surface_sinks.hpp"
@@ -110,6 +111,11 @@ BasicSimulation<Real>::BasicSimulation(ModelSetup setup) : setup_(std::move(setu
     faces_.f_south.assign(g.nx, 0.0);
     faces_.row_fix.assign(g.ny, 0.0);
 
+    for (const BreachSpec& b : setup_.breaches)
+        for (const BreachCell& c : b.cells)
+            if (c.i < 0 || c.i >= g.nx || c.j < 0 || c.j >= g.ny || !inside(c.i, c.j) || !std::isfinite(c.top))
+                throw std::invalid_argument("breach " + b.name + ": a cell outside the domain");
+    open_breaches(state_.t);
     // Wave speeds, wet cells and the depth bound of the initial state (the drain bound for fv1 and
     // fv2's first step; inertial does not read it).
     measure_state(0.0f, true);
@@ -202,6 +208,7 @@ void BasicSimulation<Real>::restore_state(const State<Real>& s) {
             throw std::invalid_argument("restore_state: ledger term " + s.ledger.terms[k].name + " where " +
                                         state_.ledger.terms[k].name + " was expected");
     state_ = s;
+    open_breaches(state_.t);  // the bed of the state's time
     // Every workspace is rebuilt from the state on the next step, as on the first step of a run.
     tiles_.ready = false;
     inertial_.ready = false;
@@ -419,7 +426,29 @@ double BasicSimulation<Real>::next_breakpoint(double t) const {
     for (const BoundarySpec& b : setup_.boundaries) {
         if (!b.value.empty()) tb = std::min(tb, b.value.next_breakpoint(t));
     }
+    for (const BreachSpec& b : setup_.breaches) {  // a breach starts and ends on a step's edge
+        if (t < b.start) tb = std::min(tb, b.start);
+        else if (t < b.start + b.duration) tb = std::min(tb, b.start + b.duration);
+    }
     return tb;
+}
+
+template <class Real>
+bool BasicSimulation<Real>::open_breaches(double t) {
+    // The bed is set, not lowered by an increment: it is a function of t alone. Depths are kept, so
+    // a bed dropping under water leaves the volume as it was (the water surface drops with it and
+    // the next steps' fluxes fill the opening from the neighbours).
+    // Where openings overlap, the lowest bed holds.
+    for (const BreachSpec& b : setup_.breaches)
+        for (const BreachCell& c : b.cells) z_(c.i, c.j) = static_cast<Real>(c.top - z_datum_);
+    bool growing = false;
+    for (const BreachSpec& b : setup_.breaches) {
+        if (t < b.start) continue;
+        growing = growing || t <= b.start + b.duration;
+        for (const BreachCell& c : b.cells)
+            z_(c.i, c.j) = std::min(z_(c.i, c.j), static_cast<Real>(breach_bed(b, c, t) - z_datum_));
+    }
+    return growing;
 }
 
 template <class Real>
@@ -430,6 +459,11 @@ void BasicSimulation<Real>::advance_to(double t_target) {
 template <class Real>
 double BasicSimulation<Real>::step(double t_limit) {
     auto t0 = Clock::now();
+    // A growing breach lowers beds under the state the last step measured: its wave speeds and
+    // fv1's drain bound are brought up to the new beds (a lowered crest next to deep water drains
+    // it through a face that was a wall).
+    if (!setup_.breaches.empty() && open_breaches(state_.t))
+        measure_state(static_cast<float>(state_.t), setup_.options.scheme == Scheme::Fv1);
     fill_ghosts(state_.t);
     phase_s_[0] += seconds_since(t0);
 

@@ -171,6 +171,9 @@ private:
     /// step reads. One pass; for the initial state and after source terms.
     void measure_state(float t_arrival, bool drain_bound);
     double next_breakpoint(double t) const;
+    /// Breaches: sets the bed of their cells for time t (solver/breach.hpp); true while one is
+    /// growing at t (its bed changes from step to step).
+    bool open_breaches(double t);
 
     ModelSetup setup_;
     Grid2D grid_;

@@ -239,4 +239,73 @@ TEST(CliTerrain, BadWallsAreRefused) {
     refused("line = [[708095.0, 3853990.0], [708095.0, 3854110.0]]\nheight = -1\n", {"s.toml", "wall[0].height", "-1"});
 }
 
+const std::string kLevee = "line = [[708095.0, 3853990.0], [708095.0, 3854110.0]]\ncrest = 12.0\n";
+
+/// The levee of WallHoldsTheReservoir with a breach (its keys `breach`), frames every minute.
+std::string breach_scenario(const std::string& breach) {
+    return replace_once(replace_once(wall_scenario(kLevee), "output_interval = \"10min\"", "output_interval = \"1min\""),
+                        "[output]", "[[breach]]\n" + breach + "[output]");
+}
+
+// The levee holds 1 m of water until its breach starts at 5 min; it opens over 3 min to 30 m down
+// to the ground, and the water passes: nothing east of the wall before 5 min, more every minute
+// after the opening's bottom drops below the water (until the east side fills and the water
+// sloshes back), and the balance closes (the bed drops under water with the depth kept: no water
+// made or lost).
+TEST(CliTerrain, BreachOpensTheWallWithTheVolumeBalanced) {
+    TempDir d;
+    write_basin(d);
+    write_level(d / "level.asc", [](int i, int) { return i < 9; });
+    write_text(d / "s.toml", breach_scenario("wall = \"levee\"\nx = 708095.0\ny = 3854050.0\nstart = \"5min\"\n"
+                                             "duration = \"3min\"\nwidth = 30.0\nbottom = 10.0\n"));
+    const ProcResult c = run_floodsim({"check", (d / "s.toml").string()});
+    ASSERT_EQ(c.status, 0) << describe(c);
+    EXPECT_NE(c.out.find("breach          in wall levee: 4 cells from 12.00 .. 12.00 m down to 10.00 m"), std::string::npos)
+        << c.out;
+    const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    Hid f = open_h5(d / "out/w.h5");
+    const auto time = read_dataset<double>(f, "/time").v;
+    const auto depth = read_dataset<float>(f, "/depth").v;
+    ASSERT_EQ(depth.size(), time.size() * kNx * kNy);
+    double last = 0.0;
+    for (std::size_t n = 0; n < time.size(); ++n) {
+        double east = 0.0;
+        for (int j = 0; j < kNy; ++j)
+            for (int i = 10; i < kNx; ++i) east += depth[(n * kNy + j) * kNx + i];
+        if (time[n] <= 300.0) EXPECT_EQ(east, 0.0) << "t = " << time[n];
+        if (time[n] >= 420.0 && time[n] <= 600.0) EXPECT_GT(east, last) << "t = " << time[n];
+        last = east;
+    }
+    EXPECT_GT(last, 10.0);  // m summed over cells: a third of the reservoir has passed
+    const auto error = read_dataset<double>(f, "/mass_balance/error").v;
+    const double volume0 = 9 * kNy * kDx * kDx;
+    for (double e : error) EXPECT_LT(std::abs(e), 1e-9 * volume0);
+}
+
+TEST(CliTerrain, BadBreachesAreRefused) {
+    TempDir d;
+    write_basin(d);
+    write_level(d / "level.asc", [](int, int) { return false; });
+    const auto refused = [&](const std::string& breach, std::vector<std::string> parts) {
+        write_text(d / "s.toml", breach_scenario(breach));
+        const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
+        EXPECT_EQ(r.status, 2) << describe(r);
+        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+        for (const std::string& p : parts) EXPECT_NE(r.err.find(p), std::string::npos) << p << " not in " << r.err;
+        EXPECT_FALSE(fs::exists(d / "out"));
+    };
+    const std::string keys = "start = \"5min\"\nduration = \"3min\"\nwidth = 30.0\nbottom = 10.0\n";
+    refused("wall = \"dike\"\nx = 708095.0\ny = 3854050.0\n" + keys, {"s.toml", "breach[0].wall", "dike", "no [[wall]]"});
+    refused("wall = \"levee\"\nx = 708150.0\ny = 3854050.0\n" + keys, {"s.toml", "breach[0].x", "708150", "55 m from wall levee"});
+    refused("wall = \"levee\"\nx = 708095.0\ny = 3854050.0\n" + replace_once(keys, "bottom = 10.0", "bottom = 12.5"),
+            {"s.toml", "breach[0].bottom", "12.5", "opens no cell"});
+    refused("wall = \"levee\"\nx = 708095.0\ny = 3854050.0\n" + replace_once(keys, "width = 30.0", "width = 0"),
+            {"s.toml", "breach[0].width", "0"});
+    refused("wall = \"levee\"\nx = 708095.0\ny = 3854050.0\n" + replace_once(keys, "start = \"5min\"", "start = -5"),
+            {"s.toml", "breach[0].start", "-5"});
+    refused("wall = \"levee\"\nx = 708095.0\n" + keys, {"s.toml", "breach[0].y", "missing"});
+    refused("wall = \"levee\"\nx = 708095.0\ny = 3854050.0\nspeed = 2\n" + keys, {"s.toml", "breach[0].speed"});
+}
+
 }  // namespace
