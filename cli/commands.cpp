@@ -170,6 +170,11 @@ void print_check(const LoadedModel& p) {
     std::printf("  time            %s, frames every %s, gauges every %s\n", format_seconds(sc.duration_s).c_str(),
                 format_seconds(sc.output_interval_s).c_str(), format_seconds(sc.gauge_interval_s).c_str());
     std::printf("  solver          %s, cfl %g, threads %d\n", sc.scheme.c_str(), sc.cfl, m.options.threads);
+    if (f.manning_min == f.manning_max) std::printf("  manning         %.4g\n", f.manning_min);
+    else std::printf("  manning         %.4g..%.4g\n", f.manning_min, f.manning_max);
+    if (sc.landuse)
+        std::printf("  land use        %zu classes in %s, from %s%s\n", sc.landuse->classes.size(), sc.landuse->table.c_str(),
+                    sc.landuse->map.c_str(), sc.landuse->field.empty() ? "" : (" (polygons, field " + sc.landuse->field + ")").c_str());
     static const char* sides[] = {"west", "east", "north", "south"};
     static const char* kinds[] = {"closed", "free", "level", "discharge", "normal_depth", "critical"};
     for (const BoundarySpec& b : m.boundaries)

@@ -170,19 +170,41 @@ using LanduseColumns = std::map<std::string, std::vector<double>>;
 
 /// Every column of the land-use table on the grid, from the class of each cell (nearest class where
 /// the class raster's grid differs); a class on domain cells missing from the table is an error.
+/// Land-use classes per cell from polygons (landuse.field): the centre rule, a later polygon over
+/// an earlier one; cells no polygon covers get landuse.default (NaN without it).
+std::vector<double> landuse_polygon_classes(const LanduseConfig& lu, const Grid2D& g) {
+    const std::vector<VectorFeature> features =
+        read_vector({lu.map, "landuse.map", lu.layer, "landuse.layer"}, g.crs_wkt, {lu.field}, "landuse.field");
+    std::vector<double> cls(g.cells(), lu.default_class ? static_cast<double>(*lu.default_class)
+                                                        : std::numeric_limits<double>::quiet_NaN());
+    std::size_t polygons = 0;
+    for (const VectorFeature& f : features)
+        for (const std::vector<Ring>& rings : f.polygons) {
+            ++polygons;
+            for (const auto& [i, j] : cells_in_polygon(g, rings)) cls[static_cast<std::size_t>(j) * g.nx + i] = f.values[0];
+        }
+    if (polygons == 0) throw InputError(lu.map, "landuse.map", lu.map, "has no polygons in its layer (land use needs polygons)");
+    return cls;
+}
+
 LanduseColumns landuse_columns(const LanduseConfig& lu, const Grid2D& g, const std::vector<double>& z) {
-    const std::vector<double> cls = read_class_raster_on_grid(lu.map, "landuse.map", g, z);
+    const std::vector<double> cls =
+        lu.field.empty() ? read_class_raster_on_grid(lu.map, "landuse.map", g, z) : landuse_polygon_classes(lu, g);
+    const std::string class_key = lu.field.empty() ? "landuse.map" : "landuse.field";
     LanduseColumns out;
     for (const std::string& c : lu.columns) out[c].assign(g.cells(), std::numeric_limits<double>::quiet_NaN());
     for (std::size_t k = 0; k < g.cells(); ++k) {
         if (std::isnan(z[k])) continue;
         const int i = static_cast<int>(k % g.nx), j = static_cast<int>(k / g.nx);
         const std::string at = " (at x=" + fmt(g.x_center(i)) + ", y=" + fmt(g.y_center(j)) + ")";
+        if (std::isnan(cls[k]))
+            throw InputError(lu.map, "landuse.map", lu.map,
+                             "no polygon covers a domain cell" + at + ": cover the domain or give landuse.default");
         if (cls[k] != std::floor(cls[k]) || std::abs(cls[k]) > 1e15)
-            throw InputError(lu.map, "landuse.map", fmt(cls[k]), "a land-use class must be an integer" + at);
+            throw InputError(lu.map, class_key, fmt(cls[k]), "a land-use class must be an integer" + at);
         const auto it = lu.classes.find(static_cast<long long>(cls[k]));
         if (it == lu.classes.end())
-            throw InputError(lu.map, "landuse.map", fmt(cls[k]), "class on a domain cell is not in landuse.table (" + lu.table + ")" + at);
+            throw InputError(lu.map, class_key, fmt(cls[k]), "class on a domain cell is not in landuse.table (" + lu.table + ")" + at);
         for (std::size_t c = 0; c < lu.columns.size(); ++c) out[lu.columns[c]][k] = it->second[c];
     }
     return out;

@@ -11,9 +11,13 @@ ModelFacts model_facts(const LoadedModel& model) {
     ModelFacts f;
     f.z_min = std::numeric_limits<double>::infinity();
     f.z_max = -f.z_min;
+    f.manning_min = f.z_min;
+    f.manning_max = f.z_max;
     for (std::size_t k = 0; k < m.z.size(); ++k) {
         if (std::isnan(m.z[k])) continue;
         ++f.domain_cells;
+        f.manning_min = std::min(f.manning_min, m.manning[k]);
+        f.manning_max = std::max(f.manning_max, m.manning[k]);
         f.z_min = std::min(f.z_min, m.z[k]);
         f.z_max = std::max(f.z_max, m.z[k]);
         f.initial_volume += m.h0[k] * m.grid.cell_area();

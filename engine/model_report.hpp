@@ -13,6 +13,7 @@ struct ModelFacts {
     std::size_t domain_cells = 0;
     double z_min = 0.0, z_max = 0.0;  ///< bed elevation over the domain, m
     double initial_volume = 0.0;      ///< m3
+    double manning_min = 0.0, manning_max = 0.0;  ///< Manning n over the domain, s/m^(1/3)
     double rain_depth = 0.0;          ///< m of rain falling over the scenario's duration
     bool drainage = false;            ///< storm drains ([drainage])
     double drain_capacity_mean = 0.0; ///< m/s, mean over the domain cells

@@ -63,7 +63,10 @@ struct DrainageConfig {
 /// column replaces the scenario key of the same name (manning -> domain.manning, drain_mm_h ->
 /// drainage.capacity_mm_h, the infiltration parameters -> [infiltration]).
 struct LanduseConfig {
-    std::string map;                              ///< integer class raster, absolute path
+    std::string map;                              ///< integer class raster, or polygons, absolute path
+    std::string field;                            ///< polygons: the integer class attribute; empty: a raster
+    std::string layer;                            ///< polygons: the layer; empty: the first
+    std::optional<long long> default_class;       ///< polygons: the class of cells no polygon covers
     std::string table;                            ///< CSV, absolute path
     std::vector<std::string> columns;             ///< parameter columns (class excluded)
     std::map<long long, std::vector<double>> classes;  ///< class -> one value per column

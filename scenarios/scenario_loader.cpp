@@ -669,15 +669,28 @@ void Loader::load_infiltration(const toml::table& root, Scenario& sc) const {
 void Loader::load_landuse(const toml::table& root, Scenario& sc) const {
     const toml::table* t = table(root, "landuse", "landuse");
     if (!t) return;
-    check_keys(*t, "landuse", {"map", "table", "field"});
-    if (const toml::node* f = t->get("field"))
-        fail("landuse.field", *f, "land use from vector polygons is not supported yet: give map as an integer class raster");
+    check_keys(*t, "landuse", {"map", "table", "field", "layer", "default"});
     const toml::node* map = t->get("map");
     const toml::node* table_node = t->get("table");
-    if (!map) fail("landuse.map", "", "missing required key (an integer class raster)");
+    if (!map) fail("landuse.map", "", "missing required key (an integer class raster, or polygons with field)");
     if (!table_node) fail("landuse.table", "", "missing required key (a CSV: class, then parameter columns)");
     LanduseConfig lu;
-    lu.map = existing_file(*map, "landuse.map", "raster");
+    const toml::node* field = t->get("field");
+    lu.map = existing_file(*map, "landuse.map", field ? "vector file" : "raster");
+    if (field) {  // polygons with a class attribute
+        lu.field = string(*field, "landuse.field");
+        if (lu.field.empty()) fail("landuse.field", *field, "must name the polygons' class attribute");
+        if (const toml::node* l = t->get("layer")) lu.layer = string(*l, "landuse.layer");
+        if (const toml::node* d = t->get("default")) {
+            const double v = number(*d, "landuse.default");
+            if (v != std::floor(v) || std::abs(v) > 1e15) fail("landuse.default", *d, "a class must be an integer");
+            lu.default_class = static_cast<long long>(v);
+        }
+    } else {
+        for (const char* key : {"layer", "default"})
+            if (const toml::node* n = t->get(key))
+                fail(std::string("landuse.") + key, *n, "only for polygons (with field = the class attribute)");
+    }
     lu.table = existing_file(*table_node, "landuse.table", "CSV file");
     const TableData tab = read_table_csv(lu.table, "landuse.table");
     if (tab.columns.front() != "class")
@@ -709,6 +722,8 @@ void Loader::load_landuse(const toml::table& root, Scenario& sc) const {
                 throw InputError(lu.table, where + " column " + lu.columns[c], fmt_g3(values[c]), why);
         lu.classes[id] = std::move(values);
     }
+    if (lu.default_class && !lu.classes.count(*lu.default_class))
+        fail("landuse.default", std::to_string(*lu.default_class), "class is not in landuse.table (" + lu.table + ")");
     if (lu.has("manning") && sc.manning_given)
         fail("domain.manning", "", "given twice: also as column manning of landuse.table (" + lu.table + ")");
     if (lu.has("manning")) sc.manning.key = "landuse.table";

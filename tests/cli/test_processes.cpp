@@ -427,7 +427,8 @@ TEST(CliProcesses, BadLanduseIsRefused) {
     refused("class,drain_mm_h\n1,1\n2,1\n7,1\n", "", {"classes.csv", "drain_mm_h", "[drainage]"});
     refused("class,cn\n1,80\n2,80\n7,80\n", "[infiltration]\nmodel = \"green_ampt\"\nks_mm_h = 5\npsi_mm = 100\ndtheta = 0.2\n",
             {"s.toml", "infiltration.model", "cn"});
-    refused(ok, "field = \"class\"\n", {"s.toml", "landuse.field"});
+    refused(ok, "field = \"class\"\n", {"landuse.asc", "landuse.map", "not a vector"});  // polygons: docs/terrain.md
+    refused(ok, "default = 1\n", {"s.toml", "landuse.default", "only for polygons"});
 }
 
 /// A channel of 40 x 3 cells of 10 m falling east at `slope` from 10 m (no CRS: metres).

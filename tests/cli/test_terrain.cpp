@@ -6,6 +6,7 @@
 
 #include <ogr_spatialref.h>
 
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -38,24 +39,24 @@ void write_basin(const TempDir& d) {
     write_text(d / "basin.prj", kWktUtm49N);
 }
 
-/// A GeoJSON (WGS84 longitude, latitude) of two footprints given as UTM rectangles
-/// [x0, x1] x [y0, y1], with a numeric attribute "h" (metres).
-void write_footprints(const fs::path& p) {
+/// A GeoJSON (WGS84 longitude, latitude) of rectangles given in UTM [x0, x1] x [y0, y1], each with
+/// the numeric attribute `field`.
+void write_rectangles(const fs::path& p, const std::vector<std::array<double, 4>>& rects, const std::string& field,
+                      const std::vector<double>& values) {
     OGRSpatialReference utm, wgs;
     utm.importFromEPSG(32649);
     wgs.importFromEPSG(4326);
     utm.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     std::unique_ptr<OGRCoordinateTransformation> t(OGRCreateCoordinateTransformation(&utm, &wgs));
-    // Building A: cells i 4..7, rows 3..5 (centres inside); building B: i 12..13, rows 6..8.
-    const double rects[2][4] = {{kX0 + 41, kX0 + 79, kY0 + 41, kY0 + 69}, {kX0 + 121, kX0 + 139, kY0 + 11, kY0 + 39}};
     std::string js = R"({"type": "FeatureCollection", "features": [)";
-    for (int r = 0; r < 2; ++r) {
-        const double* q = rects[r];
+    for (std::size_t r = 0; r < rects.size(); ++r) {
+        const auto& q = rects[r];
         double xs[5] = {q[0], q[1], q[1], q[0], q[0]}, ys[5] = {q[2], q[2], q[3], q[3], q[2]};
         t->Transform(5, xs, ys);
         char buf[96];
-        js += std::string(r ? "," : "") + R"({"type": "Feature", "properties": {"h": )" + (r ? "12" : "8") +
+        std::snprintf(buf, sizeof buf, "%.10g", values[r]);
+        js += std::string(r ? "," : "") + R"({"type": "Feature", "properties": {")" + field + "\": " + buf +
               R"(}, "geometry": {"type": "Polygon", "coordinates": [[)";
         for (int k = 0; k < 5; ++k) {
             std::snprintf(buf, sizeof buf, "%s[%.10f, %.10f]", k ? ", " : "", xs[k], ys[k]);
@@ -65,6 +66,12 @@ void write_footprints(const fs::path& p) {
     }
     js += "]}\n";
     write_text(p, js);
+}
+
+/// Two footprints with a numeric attribute "h" (metres). Building A: cells i 4..7, rows 3..5
+/// (centres inside), 8 m; building B: i 12..13, rows 6..8, 12 m.
+void write_footprints(const fs::path& p) {
+    write_rectangles(p, {{kX0 + 41, kX0 + 79, kY0 + 41, kY0 + 69}, {kX0 + 121, kX0 + 139, kY0 + 11, kY0 + 39}}, "h", {8, 12});
 }
 
 std::string scenario(const std::string& buildings, const std::string& forcing) {
@@ -306,6 +313,69 @@ TEST(CliTerrain, BadBreachesAreRefused) {
             {"s.toml", "breach[0].start", "-5"});
     refused("wall = \"levee\"\nx = 708095.0\n" + keys, {"s.toml", "breach[0].y", "missing"});
     refused("wall = \"levee\"\nx = 708095.0\ny = 3854050.0\nspeed = 2\n" + keys, {"s.toml", "breach[0].speed"});
+}
+
+/// The basin's land use as polygons in EPSG:4326: class 1 west of x = 100 m, class 2 east of it
+/// (`gap`: the east polygon stops at 150 m).
+void write_landuse_polygons(const fs::path& p, bool gap = false) {
+    write_rectangles(p, {{kX0 - 5, kX0 + 100, kY0 - 5, kY0 + 105}, {kX0 + 100, kX0 + (gap ? 150 : 205), kY0 - 5, kY0 + 105}},
+                     "class", {1, 2});
+}
+
+std::string landuse_scenario(const std::string& landuse) {
+    return "format = 1\n[domain]\ndem = \"basin.asc\"\n[time]\nduration = \"1h\"\noutput_interval = \"1h\"\n"
+           "gauge_interval = \"10min\"\n[solver]\nthreads = 1\n[rain]\nintensity_mm_h = 50.0\n[landuse]\nmap = \"lu.geojson\"\n"
+           "table = \"classes.csv\"\n" + landuse + "[infiltration]\nmodel = \"scs_cn\"\n[output]\nfile = \"out/lu.h5\"\n";
+}
+
+// Land-use polygons (EPSG:4326, reprojected) give each class its Manning n and curve number: with
+// SCS-CN and 50 mm of rain in 1 h, each cell abstracts P - Q(P, CN) of the rain fallen on it, on
+// the west half CN 80 (Q = 13.80 mm) and on the east half CN 95 (Q = 36.90 mm).
+TEST(CliTerrain, LandusePolygonsGiveTheirClassesParameters) {
+    TempDir d;
+    write_basin(d);
+    write_landuse_polygons(d / "lu.geojson");
+    write_text(d / "classes.csv", "class,manning,cn\n1,0.015,80\n2,0.05,95\n");
+    write_text(d / "s.toml", landuse_scenario("field = \"class\"\n"));
+    const ProcResult c = run_floodsim({"check", (d / "s.toml").string()});
+    ASSERT_EQ(c.status, 0) << describe(c);
+    EXPECT_NE(c.out.find("manning         0.015..0.05"), std::string::npos) << c.out;
+    EXPECT_NE(c.out.find("cn 80..95"), std::string::npos) << c.out;
+    const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    const auto abstraction = [](double p, double cn) {  // mm
+        const double s = 25400.0 / cn - 254.0, ia = 0.2 * s;
+        return p <= ia ? p : p - (p - ia) * (p - ia) / (p + 0.8 * s);
+    };
+    const double cell = kDx * kDx, cells_west = 10 * kNy, cells_east = 10 * kNy;
+    const double expected = (cells_west * abstraction(50.0, 80.0) + cells_east * abstraction(50.0, 95.0)) / 1000.0 * cell;
+    Hid f = open_h5(d / "out/lu.h5");
+    const auto infiltrated = read_dataset<double>(f, "/mass_balance/infiltration").v;
+    EXPECT_NEAR(infiltrated.back(), expected, 1e-6 * expected);
+    const auto error = read_dataset<double>(f, "/mass_balance/error").v;
+    EXPECT_LT(std::abs(error.back()), 1e-9 * expected);
+}
+
+TEST(CliTerrain, BadLandusePolygonsAreRefused) {
+    TempDir d;
+    write_basin(d);
+    write_text(d / "classes.csv", "class,manning,cn\n1,0.015,80\n2,0.05,95\n");
+    const auto refused = [&](const std::string& landuse, std::vector<std::string> parts) {
+        write_text(d / "s.toml", landuse_scenario(landuse));
+        const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
+        EXPECT_EQ(r.status, 2) << describe(r);
+        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+        for (const std::string& p : parts) EXPECT_NE(r.err.find(p), std::string::npos) << p << " not in " << r.err;
+        EXPECT_FALSE(fs::exists(d / "out"));
+    };
+    write_landuse_polygons(d / "lu.geojson", true);
+    refused("field = \"class\"\n", {"lu.geojson", "landuse.map", "no polygon covers", "x=708155"});
+    refused("field = \"kind\"\n", {"lu.geojson", "landuse.field", "kind"});
+    refused("field = \"class\"\nlayer = \"roads\"\n", {"lu.geojson", "landuse.layer", "roads"});
+    refused("field = \"class\"\ndefault = 3\n", {"s.toml", "landuse.default", "3", "not in landuse.table"});
+    write_text(d / "classes.csv", "class,manning,cn\n1,0.015,80\n");
+    write_landuse_polygons(d / "lu.geojson");
+    refused("field = \"class\"\n", {"lu.geojson", "landuse.field", "2", "not in landuse.table"});
 }
 
 }  // namespace
