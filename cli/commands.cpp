@@ -180,6 +180,9 @@ void print_check(const LoadedModel& p) {
                     m.features.buildings_blocked ? "blocked (walls: no water, no rain)" : "raised");
     if (!sc.walls.empty())
         std::printf("  walls           %zu, %zu cells raised to their crest\n", m.features.walls, m.features.wall_cells);
+    if (!sc.channels.empty())
+        std::printf("  channels        %zu, %zu cells burned, bed %.2f .. %.2f m\n", m.features.channels,
+                    m.features.channel_cells, m.features.channel_bed_min, m.features.channel_bed_max);
     if (!m.rain.empty()) std::printf("  rain            %.1f mm in total over the run\n", f.rain_depth * 1000.0);
     if (!m.rain_grids.time_s.empty())
         std::printf("  rain grids      %zu from %s (first at t = %g s, last from t = %g s), added to any uniform rain\n",
