@@ -152,14 +152,15 @@ std::vector<double> bed_below_banks(const ChannelFootprint& f, const std::vector
         const auto first_from = [&](double s) {
             return std::lower_bound(b.begin(), b.end(), std::pair{s, -std::numeric_limits<double>::infinity()});
         };
-        double half = reach;
+        const double slack = 1e-9 * (1.0 + std::abs(p.chainage));  // banks at the window's ends are in it
+        double half = reach + slack;
         auto lo = first_from(p.chainage - half);
         if (lo == b.end() || lo->first > p.chainage + half) {  // none within reach: the nearest in chainage
             const auto next = first_from(p.chainage);
             half = std::numeric_limits<double>::infinity();
             if (next != b.end()) half = next->first - p.chainage;
             if (next != b.begin()) half = std::min(half, p.chainage - std::prev(next)->first);
-            half += 1e-9 * (1.0 + std::abs(p.chainage));  // keep that bank in the window despite rounding
+            half += slack;
             lo = first_from(p.chainage - half);
         }
         double ground = std::numeric_limits<double>::infinity();
