@@ -93,8 +93,6 @@ void apply_buildings(const BuildingsConfig& b, const Grid2D& g, std::vector<doub
     facts.buildings_blocked = b.method == "block";
 }
 
-/// A [[wall]] on the bed: every cell its line(s) cross (4-connected) is raised to the crest (never
-/// lowered: a crest below the ground leaves the ground) or by the height. Counts go to `facts`.
 /// The polylines of a [[wall]] or [[channel]] (`key`): its line, or every line of its vector
 /// file's layer, reprojected to the grid's CRS.
 template <class Feature>
@@ -112,6 +110,8 @@ std::vector<Ring> feature_lines(const Feature& w, const std::string& key, const 
     return lines;
 }
 
+/// A [[wall]] on the bed: every cell its line(s) cross (4-connected) is raised to the crest (never
+/// lowered: a crest below the ground leaves the ground) or by the height. Counts go to `facts`.
 void apply_wall(const Scenario& sc, const WallConfig& w, const Grid2D& g, std::vector<double>& z, FeatureFacts& facts) {
     const std::string key = "wall[" + std::to_string(w.index) + "]";
     const std::vector<Ring> lines = feature_lines(w, key, g, "a wall");
@@ -160,8 +160,8 @@ std::vector<std::size_t> apply_channel(const Scenario& sc, const ChannelConfig& 
     if (f.cells.empty())
         throw InputError(c.file.empty() ? sc.path : c.file, key + (c.file.empty() ? ".line" : ".file"), c.name,
                          "the channel takes no domain cell (outside the grid or on nodata)");
-    std::vector<double> bed = c.depth ? bed_below_banks(f, z, std::max({c.width, g.dx, g.dy}), *c.depth)
-                                      : bed_from_profile(c, key, lines, f, g);
+    const std::vector<double> bed = c.depth ? bed_below_banks(f, z, std::max({c.width, g.dx, g.dy}), *c.depth)
+                                            : bed_from_profile(c, key, lines, f, g);
     if (std::isnan(bed.front()))
         throw InputError(sc.path, key + ".depth", c.name,
                          "the channel has no bank (it takes every domain cell): give a bed_file");

@@ -458,4 +458,22 @@ TEST(CliTerrain, BadChannelsAreRefused) {
     bad_profile("distance_m,bed_m\n0,11\n300,8\n", {"p.csv", "channel[0].bed_file", "300", "short of the line's end"});
 }
 
+// Walls are raised after channels are burned: a wall drawn across a channel dams it, and nothing
+// reaches the channel below it.
+TEST(CliTerrain, WallAcrossAChannelDamsIt) {
+    TempDir d;
+    write_slope(d);
+    write_text(d / "s.toml", replace_once(channel_scenario("line = [[708000.0, 3854065.0], [708400.0, 3854065.0]]\n"
+                                                           "width = 10.0\ndepth = 1.5\n"),
+                                          "[output]",
+                                          "[[wall]]\nname = \"dam\"\nline = [[708205.0, 3853990.0], [708205.0, "
+                                          "3854130.0]]\ncrest = 13.0\n[output]"));
+    const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    Hid f = open_h5(d / "out/c.h5");
+    const auto maxd = read_dataset<float>(f, "/max_depth");
+    EXPECT_GT(maxd.at(5 * kCx + 19), 0.1f);  // ponded above the wall (column 20)
+    for (int i = 20; i < kCx; ++i) EXPECT_EQ(maxd.at(5 * kCx + i), 0.0f) << i;
+}
+
 }  // namespace
