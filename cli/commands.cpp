@@ -185,6 +185,9 @@ void print_check(const LoadedModel& p) {
                     m.features.buildings_blocked ? "blocked (walls: no water, no rain)" : "raised");
     if (!sc.walls.empty())
         std::printf("  walls           %zu, %zu cells raised to their crest\n", m.features.walls, m.features.wall_cells);
+    if (!sc.channels.empty())
+        std::printf("  channels        %zu, %zu cells burned, bed %.2f .. %.2f m\n", m.features.channels,
+                    m.features.channel_cells, m.features.channel_bed_min, m.features.channel_bed_max);
     for (const BreachSpec& b : m.breaches) {
         double lo = b.cells.front().top, hi = lo;
         for (const BreachCell& c : b.cells) {

@@ -14,6 +14,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "mesh/channel.hpp"
 #include "mesh/input_error.hpp"
 #include "mesh/raster_io.hpp"
 #include "mesh/rasterize.hpp"
@@ -92,12 +93,10 @@ void apply_buildings(const BuildingsConfig& b, const Grid2D& g, std::vector<doub
     facts.buildings_blocked = b.method == "block";
 }
 
-/// A [[wall]] on the bed: every cell its line(s) cross (4-connected) is raised to the crest (never
-/// lowered: a crest below the ground leaves the ground) or by the height. Counts go to `facts`.
-/// Returns the wall's lines (breaches open along them).
-std::vector<Ring> apply_wall(const Scenario& sc, const WallConfig& w, const Grid2D& g, std::vector<double>& z,
-                             FeatureFacts& facts) {
-    const std::string key = "wall[" + std::to_string(w.index) + "]";
+/// The polylines of a [[wall]] or [[channel]] (`key`): its line, or every line of its vector
+/// file's layer, reprojected to the grid's CRS.
+template <class Feature>
+std::vector<Ring> feature_lines(const Feature& w, const std::string& key, const Grid2D& g, const char* what) {
     std::vector<Ring> lines;
     if (w.file.empty()) {
         lines.push_back(Ring(w.line.begin(), w.line.end()));
@@ -105,8 +104,19 @@ std::vector<Ring> apply_wall(const Scenario& sc, const WallConfig& w, const Grid
         for (const VectorFeature& f : read_vector({w.file, key + ".file", w.layer, key + ".layer"}, g.crs_wkt))
             for (const Ring& l : f.lines) lines.push_back(l);
         if (lines.empty())
-            throw InputError(w.file, key + ".file", w.file, "has no lines in its layer (a wall needs lines)");
+            throw InputError(w.file, key + ".file", w.file,
+                             std::string("has no lines in its layer (") + what + " needs lines)");
     }
+    return lines;
+}
+
+/// A [[wall]] on the bed: every cell its line(s) cross (4-connected) is raised to the crest (never
+/// lowered: a crest below the ground leaves the ground) or by the height. Counts go to `facts`.
+/// Returns the wall's lines (breaches open along them).
+std::vector<Ring> apply_wall(const Scenario& sc, const WallConfig& w, const Grid2D& g, std::vector<double>& z,
+                             FeatureFacts& facts) {
+    const std::string key = "wall[" + std::to_string(w.index) + "]";
+    const std::vector<Ring> lines = feature_lines(w, key, g, "a wall");
     std::size_t cells = 0;
     for (const Ring& l : lines)
         for (const auto& [i, j] : cells_on_line(g, l)) {
@@ -130,18 +140,11 @@ std::vector<Ring> apply_wall(const Scenario& sc, const WallConfig& w, const Grid
 BreachSpec make_breach(const Scenario& sc, const BreachConfig& b, const std::vector<Ring>& lines, const Grid2D& g,
                        const std::vector<double>& z, FeatureFacts& facts) {
     const std::string key = "breach[" + std::to_string(b.index) + "]";
-    const Ring* line = nullptr;
-    LinePosition at{std::numeric_limits<double>::infinity(), 0.0};
-    for (const Ring& l : lines) {
-        const LinePosition p = position_on_line(l, b.at[0], b.at[1]);
-        if (p.distance < at.distance) {
-            at = p;
-            line = &l;
-        }
-    }
+    const LinePosition at = nearest_on_lines(lines, b.at);
+    const Ring& line = lines[static_cast<std::size_t>(at.line)];
     const double reach = std::hypot(g.dx, g.dy);
     const std::string point = "[" + fmt(b.at[0]) + ", " + fmt(b.at[1]) + "]";
-    if (!line || !(at.distance <= reach))
+    if (!(at.distance <= reach))
         throw InputError(sc.path, key + ".x", point,
                          "is " + fmt(at.distance) + " m from wall " + b.wall +
                              ": a breach point must lie on its wall (within one cell diagonal, " + fmt(reach) + " m)");
@@ -152,9 +155,9 @@ BreachSpec make_breach(const Scenario& sc, const BreachConfig& b, const std::vec
     spec.width = b.width;
     spec.bottom = b.bottom;
     spec.cell_length = 0.5 * (g.dx + g.dy);
-    for (const auto& [i, j] : cells_on_line(g, *line)) {
+    for (const auto& [i, j] : cells_on_line(g, line)) {
         const double top = z[static_cast<std::size_t>(j) * g.nx + i];
-        const double offset = position_on_line(*line, g.x_center(i), g.y_center(j)).chainage - at.chainage;
+        const double offset = nearest_on_lines({line}, {g.x_center(i), g.y_center(j)}).chainage - at.chainage;
         if (std::isnan(top) || !(top > b.bottom) || std::abs(offset) >= 0.5 * (b.width + spec.cell_length)) continue;
         spec.cells.push_back({i, j, offset, top});
     }
@@ -163,6 +166,63 @@ BreachSpec make_breach(const Scenario& sc, const BreachConfig& b, const std::vec
                          "the breach opens no cell: its bottom is not below the crest of wall " + b.wall + " there");
     facts.breach_cells += spec.cells.size();
     return spec;
+}
+
+/// A [[channel]]'s bed from its profile CSV (one line only), by chainage: linear between rows,
+/// the last row's bed beyond it. The profile must reach the line's end, within a cell diagonal.
+std::vector<double> bed_from_profile(const ChannelConfig& c, const std::string& key, const std::vector<Ring>& lines,
+                                     const ChannelFootprint& f, const Grid2D& g) {
+    if (lines.size() != 1)
+        throw InputError(c.file, key + ".bed_file", c.bed_file,
+                         "the vector file has " + std::to_string(lines.size()) +
+                             " lines and a bed profile follows one: use one [[channel]] per line");
+    const double length = line_length(lines.front());
+    if (c.bed_distance.back() < length - std::hypot(g.dx, g.dy))
+        throw InputError(c.bed_file, key + ".bed_file", fmt(c.bed_distance.back()),
+                         "the profile's last distance_m falls short of the line's end (" + fmt(length) +
+                             " m from its first vertex)");
+    const TimeSeries profile(c.bed_distance, c.bed_level, TimeSeries::Mode::Linear);  // over distance, not time
+    std::vector<double> bed;
+    for (const LinePosition& p : f.cell_at) bed.push_back(profile.at(p.chainage));
+    return bed;
+}
+
+/// A [[channel]] burned into the bed (docs/terrain.md): the cells within width / 2 of its line(s)
+/// and those the lines cross are lowered to its bed, never raised. Returns the cells it takes.
+std::vector<std::size_t> apply_channel(const Scenario& sc, const ChannelConfig& c, const Grid2D& g,
+                                       std::vector<double>& z, FeatureFacts& facts) {
+    const std::string key = "channel[" + std::to_string(c.index) + "]";
+    const std::vector<Ring> lines = feature_lines(c, key, g, "a channel");
+    const ChannelFootprint f = channel_footprint(g, z, lines, c.width);
+    if (f.cells.empty())
+        throw InputError(c.file.empty() ? sc.path : c.file, key + (c.file.empty() ? ".line" : ".file"), c.name,
+                         "the channel takes no domain cell (outside the grid or on nodata)");
+    const std::vector<double> bed = c.depth ? bed_below_banks(f, z, std::max({c.width, g.dx, g.dy}), *c.depth)
+                                            : bed_from_profile(c, key, lines, f, g);
+    if (std::isnan(bed.front()))
+        throw InputError(sc.path, key + ".depth", c.name,
+                         "the channel has no bank (it takes every domain cell): give a bed_file");
+    for (std::size_t n = 0; n < f.cells.size(); ++n) {
+        double& zk = z[f.cells[n]];
+        zk = std::min(zk, bed[n]);
+        facts.channel_bed_min = std::min(facts.channel_bed_min, zk);
+        facts.channel_bed_max = std::max(facts.channel_bed_max, zk);
+    }
+    facts.channels += 1;
+    facts.channel_cells += f.cells.size();
+    return f.cells;
+}
+
+/// Every [[channel]] burned in order; returns the Manning's n of the channels that give one, by cell.
+std::vector<std::pair<std::size_t, double>> apply_channels(const Scenario& sc, const Grid2D& g, std::vector<double>& z,
+                                                           FeatureFacts& facts) {
+    std::vector<std::pair<std::size_t, double>> manning;
+    for (const ChannelConfig& c : sc.channels) {
+        const std::vector<std::size_t> cells = apply_channel(sc, c, g, z, facts);
+        if (c.manning)
+            for (const std::size_t k : cells) manning.emplace_back(k, *c.manning);
+    }
+    return manning;
 }
 
 /// Land-use parameters per cell, by column name (scenario units), NaN outside the domain.
@@ -371,6 +431,7 @@ ModelSetup build_model(const Scenario& sc) {
     m.z = std::move(dem.z);
     const Grid2D& g = m.grid;
     if (sc.buildings) apply_buildings(*sc.buildings, g, m.z, m.features);
+    const auto channel_manning = apply_channels(sc, g, m.z, m.features);
     std::map<std::string, std::vector<Ring>> wall_lines;
     for (const WallConfig& w : sc.walls) wall_lines[w.name] = apply_wall(sc, w, g, m.z, m.features);
     for (const BreachConfig& b : sc.breaches) m.breaches.push_back(make_breach(sc, b, wall_lines.at(b.wall), g, m.z, m.features));
@@ -380,6 +441,7 @@ ModelSetup build_model(const Scenario& sc) {
 
     const LanduseColumns landuse = sc.landuse ? landuse_columns(*sc.landuse, g, m.z) : LanduseColumns{};
     m.manning = landuse.count("manning") ? landuse.at("manning") : cell_values(sc, sc.manning, g, m.z, non_negative);
+    for (const auto& [k, n] : channel_manning) m.manning[k] = n;  // a channel's n wins over land use
 
     // Initial state: depth or water level, and velocities.
     m.h0.assign(g.cells(), 0.0);

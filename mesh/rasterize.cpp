@@ -117,20 +117,4 @@ std::vector<Cell> cells_on_line(const Grid2D& g, const Ring& line) {
     return unique;
 }
 
-LinePosition position_on_line(const Ring& line, double x, double y) {
-    LinePosition best{std::numeric_limits<double>::infinity(), 0.0};
-    double along = 0.0;
-    for (std::size_t k = 0; k + 1 < line.size(); ++k) {
-        const double ax = line[k][0], ay = line[k][1];
-        const double ex = line[k + 1][0] - ax, ey = line[k + 1][1] - ay;
-        const double len2 = ex * ex + ey * ey, len = std::sqrt(len2);
-        const double s = len2 > 0.0 ? std::clamp(((x - ax) * ex + (y - ay) * ey) / len2, 0.0, 1.0) : 0.0;
-        const double d = std::hypot(x - (ax + s * ex), y - (ay + s * ey));
-        if (d < best.distance) best = {d, along + s * len};
-        along += len;
-    }
-    if (line.size() == 1) best = {std::hypot(x - line[0][0], y - line[0][1]), 0.0};
-    return best;
-}
-
 }  // namespace floodsim

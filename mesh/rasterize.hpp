@@ -21,12 +21,4 @@ std::vector<Cell> cells_in_polygon(const Grid2D& g, const std::vector<Ring>& rin
 /// grid are clipped off.
 std::vector<Cell> cells_on_line(const Grid2D& g, const Ring& line);
 
-/// Where a point lies against a polyline: its distance to the nearest point of the line (m) and
-/// that point's chainage (m along the line from its first vertex; the first such point).
-struct LinePosition {
-    double distance = 0.0;
-    double chainage = 0.0;
-};
-LinePosition position_on_line(const Ring& line, double x, double y);
-
 }  // namespace floodsim

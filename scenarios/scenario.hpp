@@ -125,6 +125,22 @@ struct BreachConfig {
     int index = 0;                 ///< position in the [[breach]] array
 };
 
+/// [[channel]]: a river channel burned into the DEM along a polyline, or along the lines of a
+/// vector file (docs/terrain.md).
+struct ChannelConfig {
+    std::string name;
+    std::vector<std::array<double, 2>> line;  ///< vertices (>= 2), or
+    std::string file;                         ///< absolute path of a vector file (its lines)
+    std::string layer;                        ///< with file: empty = the first layer
+    double width = 0.0;                       ///< m, (0, 10000]
+    std::optional<double> depth;              ///< m below the lowest bank nearby, (0, 100], or
+    std::string bed_file;                     ///< absolute path of a profile CSV (distance_m, bed_m)
+    std::vector<double> bed_distance;         ///< with bed_file: m along the line, from 0, increasing
+    std::vector<double> bed_level;            ///< with bed_file: bed elevation, m
+    std::optional<double> manning;            ///< Manning's n on the channel cells
+    int index = 0;                            ///< position in the [[channel]] array
+};
+
 /// [[pump]]: a pump station (INTERFACE.md section 4).
 struct PumpConfig {
     std::string name;
@@ -195,6 +211,7 @@ struct Scenario {
     std::optional<BuildingsConfig> buildings;
     std::vector<WallConfig> walls;
     std::vector<BreachConfig> breaches;
+    std::vector<ChannelConfig> channels;
     std::optional<DrainageConfig> drainage;
     std::optional<InfiltrationConfig> infiltration;
     std::vector<InflowConfig> inflows;

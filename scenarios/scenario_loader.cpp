@@ -255,6 +255,10 @@ private:
     void load_buildings(const toml::table& root, Scenario& sc) const;
     void load_walls(const toml::table& root, Scenario& sc) const;
     void load_breaches(const toml::table& root, Scenario& sc) const;
+    void line_or_file(const toml::table& t, const std::string& p, std::vector<std::array<double, 2>>& line,
+                      std::string& file, std::string& layer) const;
+    void load_channels(const toml::table& root, Scenario& sc) const;
+    void channel_bed(const toml::table& t, const std::string& p, ChannelConfig& c) const;
     void load_pumps(const toml::table& root, Scenario& sc) const;
     void load_gauges(const toml::table& root, Scenario& sc) const;
     void load_output(const toml::table& root, Scenario& sc) const;
@@ -267,8 +271,9 @@ std::string non_negative(double v) { return v < 0.0 ? "must be >= 0" : ""; }
 std::string any_value(double) { return ""; }
 
 void Loader::load(const toml::table& root, Scenario& sc) const {
-    check_keys(root, "", {"format", "name", "domain", "initial", "time", "solver", "boundary",
-                          "rain", "landuse", "buildings", "wall", "breach", "drainage", "infiltration", "inflow", "pump", "gauge", "output"});
+    check_keys(root, "",
+               {"format", "name", "domain", "initial", "time", "solver", "boundary", "rain", "landuse", "buildings",
+                "wall", "breach", "channel", "drainage", "infiltration", "inflow", "pump", "gauge", "output"});
 
     if (const toml::node* n = root.get("format")) {
         const auto* i = n->as_integer();
@@ -295,6 +300,7 @@ void Loader::load(const toml::table& root, Scenario& sc) const {
     load_buildings(root, sc);
     load_walls(root, sc);
     load_breaches(root, sc);
+    load_channels(root, sc);
     load_drainage(root, sc);
     load_infiltration(root, sc);
     load_inflows(root, sc);
@@ -344,12 +350,13 @@ void Loader::load_domain(const toml::table& root, Scenario& sc) const {
 }
 
 namespace {
-/// A number in three significant digits, for messages.
-std::string fmt_g3(double n) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%.3g", n);
+/// A number in `digits` significant digits, for messages.
+std::string fmt_g(double n, int digits) {
+    char b[48];
+    std::snprintf(b, sizeof b, "%.*g", digits, n);
     return b;
 }
+std::string fmt_g3(double n) { return fmt_g(n, 3); }
 
 // Values no flood has (a typo, a unit slip, a broken export): refused instead of running into
 // overflow. Rain: the world's one-minute record is about 2000 mm/h. Discharge: fifty Amazons.
@@ -773,19 +780,7 @@ void Loader::load_walls(const toml::table& root, Scenario& sc) const {
         w.name = string(*name, p + ".name");
         for (const WallConfig& other : sc.walls)
             if (other.name == w.name) fail(p + ".name", *name, "another [[wall]] has this name");
-        const toml::node* line = t.get("line");
-        const toml::node* file = t.get("file");
-        if (line && file) fail(p + ".file", *file, "give either line or file, not both");
-        if (!line && !file) fail(p + ".line", "", "missing: give line = [[x0, y0], [x1, y1], ...] or file (a vector of lines)");
-        if (line) {
-            const auto* a = line->as_array();
-            if (!a || a->size() < 2) fail(p + ".line", *line, "expected an array of at least 2 points [[x0, y0], [x1, y1], ...]");
-            for (size_t v = 0; v < a->size(); ++v) w.line.push_back(point(*a->get(v), p + ".line[" + std::to_string(v) + "]"));
-            if (const toml::node* l = t.get("layer")) fail(p + ".layer", *l, "a layer is for file");
-        } else {
-            w.file = existing_file(*file, p + ".file", "vector file");
-            if (const toml::node* l = t.get("layer")) w.layer = string(*l, p + ".layer");
-        }
+        line_or_file(t, p, w.line, w.file, w.layer);
         const toml::node* crest = t.get("crest");
         const toml::node* height = t.get("height");
         if (crest && height) fail(p + ".height", *height, "give either crest (elevation) or height (above the ground), not both");
@@ -829,6 +824,94 @@ void Loader::load_breaches(const toml::table& root, Scenario& sc) const {
         b.bottom = number(bottom, p + ".bottom");
         if (!(std::abs(b.bottom) <= kMaxLevel)) fail(p + ".bottom", bottom, kLevelWhy);
         sc.breaches.push_back(b);
+    }
+}
+
+/// The geometry of a [[wall]] or [[channel]]: line (>= 2 points) or file (its lines) with a layer.
+void Loader::line_or_file(const toml::table& t, const std::string& p, std::vector<std::array<double, 2>>& line,
+                          std::string& file, std::string& layer) const {
+    const toml::node* l = t.get("line");
+    const toml::node* f = t.get("file");
+    if (l && f) fail(p + ".file", *f, "give either line or file, not both");
+    if (!l && !f) fail(p + ".line", "", "missing: give line = [[x0, y0], [x1, y1], ...] or file (a vector of lines)");
+    if (l) {
+        const auto* a = l->as_array();
+        if (!a || a->size() < 2)
+            fail(p + ".line", *l, "expected an array of at least 2 points [[x0, y0], [x1, y1], ...]");
+        for (size_t v = 0; v < a->size(); ++v)
+            line.push_back(point(*a->get(v), p + ".line[" + std::to_string(v) + "]"));
+        if (const toml::node* n = t.get("layer")) fail(p + ".layer", *n, "a layer is for file");
+    } else {
+        file = existing_file(*f, p + ".file", "vector file");
+        if (const toml::node* n = t.get("layer")) layer = string(*n, p + ".layer");
+    }
+}
+
+void Loader::load_channels(const toml::table& root, Scenario& sc) const {
+    const auto tables = table_array(root, "channel");
+    for (size_t k = 0; k < tables.size(); ++k) {
+        const toml::table& t = *tables[k];
+        const std::string p = "channel[" + std::to_string(k) + "]";
+        check_keys(t, p, {"name", "line", "file", "layer", "width", "depth", "bed_file", "manning"});
+        ChannelConfig c;
+        c.index = static_cast<int>(k);
+        const toml::node* name = t.get("name");
+        if (!name) fail(p + ".name", "", "missing required key (check and messages name the channel)");
+        c.name = string(*name, p + ".name");
+        for (const ChannelConfig& other : sc.channels)
+            if (other.name == c.name) fail(p + ".name", *name, "another [[channel]] has this name");
+        line_or_file(t, p, c.line, c.file, c.layer);
+        const toml::node* width = t.get("width");
+        if (!width) fail(p + ".width", "", "missing required key (the channel's width, m)");
+        c.width = number(*width, p + ".width");
+        if (!(c.width > 0.0 && c.width <= 10000.0)) fail(p + ".width", *width, "must be in (0, 10000] m");
+        channel_bed(t, p, c);
+        if (const toml::node* n = t.get("manning")) {
+            c.manning = number(*n, p + ".manning");
+            if (!(*c.manning >= 0.0 && *c.manning <= 1.0)) fail(p + ".manning", *n, "must be in [0, 1] s/m^(1/3)");
+        }
+        sc.channels.push_back(std::move(c));
+    }
+}
+
+/// A channel's bed: depth below the banks, or a profile CSV read here (distance_m, bed_m;
+/// distances from 0 and strictly increasing). Its length against the line's: model_builder.
+void Loader::channel_bed(const toml::table& t, const std::string& p, ChannelConfig& c) const {
+    const toml::node* depth = t.get("depth");
+    const toml::node* bed = t.get("bed_file");
+    if (depth && bed)
+        fail(p + ".bed_file", *bed, "give either depth (below the banks) or bed_file (a profile), not both");
+    if (!depth && !bed)
+        fail(p + ".depth", "",
+             "missing: give depth (m below the lowest bank nearby) or bed_file (a CSV distance_m,bed_m)");
+    if (depth) {
+        c.depth = number(*depth, p + ".depth");
+        if (!(*c.depth > 0.0 && *c.depth <= 100.0)) fail(p + ".depth", *depth, "must be in (0, 100] m");
+        return;
+    }
+    const std::string key = p + ".bed_file";
+    c.bed_file = existing_file(*bed, key, "CSV file");
+    const TableData tab = read_table_csv(c.bed_file, key);
+    const auto column = [&](const std::string& name) {
+        const auto it = std::find(tab.columns.begin(), tab.columns.end(), name);
+        if (it == tab.columns.end())
+            throw InputError(c.bed_file, key, name, "the header lacks this column (need distance_m and bed_m)");
+        return static_cast<std::size_t>(it - tab.columns.begin());
+    };
+    const std::size_t dc = column("distance_m"), bc = column("bed_m");
+    for (std::size_t r = 0; r < tab.rows.size(); ++r) {
+        const std::string where = key + " row " + std::to_string(tab.lines[r]);
+        const double d = tab.rows[r][dc], z = tab.rows[r][bc];
+        if (r == 0 && d != 0.0)
+            throw InputError(c.bed_file, where + " column distance_m", fmt_g(d, 10),
+                             "the profile must start at 0 (the line's first vertex)");
+        if (r > 0 && d <= c.bed_distance.back())
+            throw InputError(
+                c.bed_file, where + " column distance_m", fmt_g(d, 10),
+                "distances must be strictly increasing (previous row has " + fmt_g(c.bed_distance.back(), 10) + ")");
+        if (!(std::abs(z) <= kMaxLevel)) throw InputError(c.bed_file, where + " column bed_m", fmt_g(z, 10), kLevelWhy);
+        c.bed_distance.push_back(d);
+        c.bed_level.push_back(z);
     }
 }
 

@@ -2,6 +2,7 @@
 // ModelSetup: everything the solver needs for a run, as plain values on the model grid.
 // Built from a scenario by the driver (cli/), or directly by tests and benchmarks.
 #include <cstddef>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -138,6 +139,10 @@ struct FeatureFacts {
     std::size_t walls = 0;           ///< [[wall]] entries
     std::size_t wall_cells = 0;      ///< cells raised by walls
     std::size_t breach_cells = 0;    ///< cells the breaches lower when fully open
+    std::size_t channels = 0;        ///< [[channel]] entries
+    std::size_t channel_cells = 0;   ///< cells channels take (burned to their bed, never raised)
+    double channel_bed_min = std::numeric_limits<double>::infinity();   ///< lowest channel cell after burning, m
+    double channel_bed_max = -std::numeric_limits<double>::infinity();  ///< highest, m
 };
 
 struct ModelSetup {

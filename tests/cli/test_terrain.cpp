@@ -378,4 +378,242 @@ TEST(CliTerrain, BadLandusePolygonsAreRefused) {
     refused("field = \"class\"\n", {"lu.geojson", "landuse.field", "2", "not in landuse.table"});
 }
 
+// [[channel]] (docs/terrain.md): a DEM of 40 x 12 cells of 10 m falling eastward at 0.005 (11.95 m
+// in the west column, 10 m in the east one), channels burned along it.
+constexpr int kCx = 40, kCy = 12;
+
+double slope_ground(int i) { return 10.0 + 0.05 * (kCx - 1 - i); }
+
+void write_slope(const TempDir& d) {
+    std::string s = "ncols 40\nnrows 12\nxllcorner 708000\nyllcorner 3854000\ncellsize 10\nNODATA_value -9999\n";
+    char buf[32];
+    for (int j = 0; j < kCy; ++j) {
+        for (int i = 0; i < kCx; ++i) {
+            std::snprintf(buf, sizeof buf, "%s%.4f", i ? " " : "", slope_ground(i));
+            s += buf;
+        }
+        s += "\n";
+    }
+    write_text(d / "slope.asc", s);
+    write_text(d / "slope.prj", kWktUtm49N);
+}
+
+/// 0.5 m3/s into the cell at (x_in, y_in), a free outflow on the east side, 30 min, and `channel`.
+std::string channel_scenario(const std::string& channel, double x_in = kX0 + 5.0, double y_in = kY0 + 65.0) {
+    char inflow[160];
+    std::snprintf(inflow, sizeof inflow, "[[inflow]]\nname = \"up\"\nx = %.1f\ny = %.1f\nvalue = 0.5\n", x_in, y_in);
+    return "format = 1\n[domain]\ndem = \"slope.asc\"\nmanning = 0.03\n[time]\nduration = \"30min\"\n"
+           "output_interval = \"10min\"\ngauge_interval = \"1min\"\n[solver]\nthreads = 1\n[[boundary]]\nside = "
+           "\"east\"\n"
+           "kind = \"free\"\n" +
+           std::string(inflow) + "[[channel]]\nname = \"ku\"\n" + channel + "[output]\nfile = \"out/c.h5\"\n";
+}
+
+/// Distance from (x, y) to segment a-b.
+double to_segment(double x, double y, double ax, double ay, double bx, double by) {
+    const double ux = bx - ax, uy = by - ay;
+    const double t = std::clamp(((x - ax) * ux + (y - ay) * uy) / (ux * ux + uy * uy), 0.0, 1.0);
+    return std::hypot(ax + t * ux - x, ay + t * uy - y);
+}
+
+// A straight channel along the middle row (10 m wide, 1.5 m below its banks) carries 0.5 m3/s
+// from its upstream cell to the east side without spilling: every other cell stays dry.
+TEST(CliTerrain, ChannelCarriesInflowToItsEnd) {
+    TempDir d;
+    write_slope(d);
+    write_text(d / "s.toml", channel_scenario("line = [[708000.0, 3854065.0], [708400.0, 3854065.0]]\nwidth = 10.0\n"
+                                              "depth = 1.5\n"));
+    const ProcResult c = run_floodsim({"check", (d / "s.toml").string()});
+    ASSERT_EQ(c.status, 0) << describe(c);
+    // One row of 40 cells; its bed 1.5 m below the lowest bank within 10 m up- and downstream.
+    EXPECT_NE(c.out.find("channels        1, 40 cells burned, bed 8.50 .. 10.40 m"), std::string::npos) << c.out;
+    const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    Hid f = open_h5(d / "out/c.h5");
+    const auto maxd = read_dataset<float>(f, "/max_depth");
+    for (int j = 0; j < kCy; ++j)
+        for (int i = 0; i < kCx; ++i)
+            if (j != 5) {
+                EXPECT_LT(maxd.at(j * kCx + i), 1e-3f) << i << ", " << j;
+            }
+    EXPECT_GT(maxd.at(5 * kCx + kCx - 1), 0.01f);  // water reached the channel's last cell
+    const double in = read_dataset<double>(f, "/mass_balance/inflow").v.back();
+    EXPECT_NEAR(in, 0.5 * 1800.0, 1e-6);
+    EXPECT_GT(read_dataset<double>(f, "/mass_balance/outflow").v.back(), 0.1 * in);
+    EXPECT_LT(std::abs(read_dataset<double>(f, "/mass_balance/error").v.back()), 1e-9 * in);
+}
+
+// A channel drawn diagonally (narrower than a cell's diagonal): its 4-connected cells carry the
+// water to the east side; every cell whose centre lies farther than half a cell diagonal from the
+// line stays dry, and no more cells get wet than the channel takes.
+TEST(CliTerrain, DiagonalChannelCarriesInflowToItsEnd) {
+    TempDir d;
+    write_slope(d);
+    const double ax = kX0 + 5, ay = kY0 + 95, bx = kX0 + 395, by = kY0 + 25;
+    char line[160];
+    std::snprintf(line, sizeof line, "line = [[%.1f, %.1f], [%.1f, %.1f]]\nwidth = 6.0\ndepth = 1.5\n", ax, ay, bx, by);
+    write_text(d / "s.toml", channel_scenario(line, ax, ay));
+    const ProcResult c = run_floodsim({"check", (d / "s.toml").string()});
+    ASSERT_EQ(c.status, 0) << describe(c);
+    const std::size_t at = c.out.find("channels        1, ");
+    ASSERT_NE(at, std::string::npos) << c.out;
+    const int burned = std::stoi(c.out.substr(at + 19));
+    const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    Hid f = open_h5(d / "out/c.h5");
+    const auto maxd = read_dataset<float>(f, "/max_depth");
+    int wet = 0;
+    for (int j = 0; j < kCy; ++j)
+        for (int i = 0; i < kCx; ++i) {
+            const double x = kX0 + (i + 0.5) * kDx, y = kY0 + (kCy - j - 0.5) * kDx;
+            const bool near = to_segment(x, y, ax, ay, bx, by) <= 0.5 * std::hypot(kDx, kDx) + 1e-9;
+            wet += maxd.at(j * kCx + i) >= 1e-3f;
+            if (!near) {
+                EXPECT_LT(maxd.at(j * kCx + i), 1e-3f) << i << ", " << j;
+            }
+        }
+    EXPECT_LE(wet, burned);
+    EXPECT_GT(maxd.at(9 * kCx + kCx - 1), 0.01f);  // the last cell: x 708395, y 3854025 (row 9)
+    const double in = read_dataset<double>(f, "/mass_balance/inflow").v.back();
+    EXPECT_GT(read_dataset<double>(f, "/mass_balance/outflow").v.back(), 0.1 * in);
+    EXPECT_LT(std::abs(read_dataset<double>(f, "/mass_balance/error").v.back()), 1e-9 * in);
+}
+
+/// A gauge on each of the channel row's cells `columns`.
+std::string gauges(const std::vector<int>& columns) {
+    std::string s;
+    for (int i : columns)
+        s += "[[gauge]]\nname = \"g" + std::to_string(i) + "\"\nx = " + std::to_string(kX0 + 10.0 * i + 5.0) +
+             "\ny = 3854065.0\n";
+    return s;
+}
+
+// A bed profile (distance_m, bed_m): linear between its rows, the last value held beyond the last
+// row, never above the ground. The bed read back at gauges (level - depth at t = 0).
+TEST(CliTerrain, ChannelBedFollowsItsProfile) {
+    TempDir d;
+    write_slope(d);
+    write_text(d / "bed.csv", "# the Ku's surveyed bed\ndistance_m,bed_m\n0,11.0\n200,9.0\n390,8.0\n");
+    write_text(d / "s.toml", replace_once(channel_scenario("line = [[708000.0, 3854065.0], [708400.0, 3854065.0]]\n"
+                                                           "width = 10.0\nbed_file = \"bed.csv\"\n"),
+                                          "[output]", gauges({0, 20, 39}) + "[output]"));
+    const ProcResult c = run_floodsim({"check", (d / "s.toml").string()});
+    ASSERT_EQ(c.status, 0) << describe(c);
+    EXPECT_NE(c.out.find("channels        1, 40 cells burned, bed 8.00 .. 10.95 m"), std::string::npos) << c.out;
+    const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    Hid f = open_h5(d / "out/c.h5");
+    const auto bed = [&](int i) {
+        const std::string g = "/gauges/g" + std::to_string(i) + "/";
+        return read_dataset<double>(f, g + "water_level").v.front() - read_dataset<double>(f, g + "depth").v.front();
+    };
+    EXPECT_NEAR(bed(0), 11.0 - 5.0 / 100.0, 1e-9);  // chainage 5 m
+    EXPECT_NEAR(bed(20), 9.0 - 5.0 / 190.0, 1e-9);  // chainage 205 m
+    EXPECT_NEAR(bed(39), 8.0, 1e-9);                // beyond the last row
+}
+
+// A profile above the ground leaves the ground (never raised); a channel from a vector file's
+// line takes the same cells as the same line given inline.
+TEST(CliTerrain, ChannelNeverRaisesAndReadsVectorFiles) {
+    TempDir d;
+    write_slope(d);
+    write_text(d / "high.csv", "distance_m,bed_m\n0,20.0\n400,20.0\n");
+    write_text(
+        d / "ku.geojson",
+        R"({"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::32649"}},)"
+        R"( "features": [{"type": "Feature", "properties": {}, "geometry": {"type": "LineString",)"
+        R"( "coordinates": [[708000.0, 3854065.0], [708400.0, 3854065.0]]}}]})");
+    write_text(d / "s.toml", channel_scenario("file = \"ku.geojson\"\nwidth = 10.0\nbed_file = \"high.csv\"\n"));
+    const ProcResult c = run_floodsim({"check", (d / "s.toml").string()});
+    ASSERT_EQ(c.status, 0) << describe(c);
+    EXPECT_NE(c.out.find("channels        1, 40 cells burned, bed 10.00 .. 11.95 m"), std::string::npos) << c.out;
+}
+
+// A channel's Manning's n wins over the domain's: the rougher channel runs deeper.
+TEST(CliTerrain, ChannelManningApplies) {
+    float depth[2] = {0.0f, 0.0f};
+    for (int m = 0; m < 2; ++m) {
+        TempDir d;
+        write_slope(d);
+        write_text(d / "s.toml",
+                   channel_scenario("line = [[708000.0, 3854065.0], [708400.0, 3854065.0]]\nwidth = 10.0\n"
+                                    "depth = 1.5\nmanning = " +
+                                    std::string(m ? "0.1" : "0.01") + "\n"));
+        const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
+        ASSERT_EQ(r.status, 0) << describe(r);
+        Hid f = open_h5(d / "out/c.h5");
+        depth[m] = read_dataset<float>(f, "/max_depth").at(5 * kCx + 20);
+    }
+    // Normal depth goes as n^0.6: 4 times deeper for 10 times the n.
+    EXPECT_GT(depth[1], 2.5f * depth[0]) << depth[0] << " " << depth[1];
+}
+
+TEST(CliTerrain, BadChannelsAreRefused) {
+    TempDir d;
+    write_slope(d);
+    write_text(d / "notes.txt", "not a vector\n");
+    const std::string lines = R"({"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": )"
+                              R"("urn:ogc:def:crs:EPSG::32649"}}, "features": [)";
+    const std::string a = R"({"type": "Feature", "properties": {}, "geometry": {"type": "LineString", "coordinates": )"
+                          R"([[708000.0, 3854065.0], [708400.0, 3854065.0]]}})";
+    const std::string b = R"({"type": "Feature", "properties": {}, "geometry": {"type": "LineString", "coordinates": )"
+                          R"([[708000.0, 3854025.0], [708400.0, 3854025.0]]}})";
+    write_text(d / "two.geojson", lines + a + ", " + b + "]}");
+    write_text(d / "bed.csv", "distance_m,bed_m\n0,11\n400,9\n");
+    const std::string line = "line = [[708000.0, 3854065.0], [708400.0, 3854065.0]]\nwidth = 10.0\n";
+    const auto refused = [&](const std::string& channel, std::vector<std::string> parts) {
+        write_text(d / "s.toml", channel_scenario(channel));
+        const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
+        EXPECT_EQ(r.status, 2) << describe(r);
+        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+        for (const std::string& p : parts) EXPECT_NE(r.err.find(p), std::string::npos) << p << " not in " << r.err;
+        EXPECT_FALSE(fs::exists(d / "out"));
+    };
+    refused("line = [[600000.0, 3854065.0], [600400.0, 3854065.0]]\nwidth = 10.0\ndepth = 1.5\n",
+            {"s.toml", "channel[0].line", "ku", "takes no domain cell"});
+    refused(line + "depth = 1.5\nbed_file = \"bed.csv\"\n", {"s.toml", "channel[0].bed_file"});
+    refused(line, {"s.toml", "channel[0].depth"});
+    refused("line = [[708000.0, 3854065.0], [708400.0, 3854065.0]]\nwidth = 0\ndepth = 1.5\n",
+            {"s.toml", "channel[0].width", "0"});
+    refused(line + "depth = 150\n", {"s.toml", "channel[0].depth", "150"});
+    refused(line + "depth = 1.5\nwidht = 3\n", {"s.toml", "channel[0].widht", "did you mean 'width'"});
+    refused(line + "depth = 1.5\nmanning = -0.1\n", {"s.toml", "channel[0].manning", "-0.1"});
+    refused(line + "depth = 1.5\n[[channel]]\nname = \"ku\"\n" + line + "depth = 1.0\n",
+            {"s.toml", "channel[1].name", "ku"});
+    refused("file = \"notes.txt\"\nwidth = 10.0\ndepth = 1.5\n", {"notes.txt", "channel[0].file", "not a vector"});
+    refused("file = \"two.geojson\"\nlayer = \"roads\"\nwidth = 10.0\ndepth = 1.5\n",
+            {"two.geojson", "channel[0].layer", "roads"});
+    refused("file = \"two.geojson\"\nwidth = 10.0\nbed_file = \"bed.csv\"\n",
+            {"two.geojson", "channel[0].bed_file", "use one [[channel]] per line"});
+    const auto bad_profile = [&](const std::string& csv, std::vector<std::string> parts) {
+        write_text(d / "p.csv", csv);
+        refused(line + "bed_file = \"p.csv\"\n", parts);
+    };
+    bad_profile("distance_m,bed_m\n0,11\n200,10\n150,9\n400,8\n",
+                {"p.csv", "channel[0].bed_file row 4", "150", "increasing"});
+    bad_profile("distance_m,bed_m\n10,11\n400,8\n", {"p.csv", "channel[0].bed_file row 2", "10", "start at 0"});
+    bad_profile("distance_m,bed_m\n0,11\n400,deep\n", {"p.csv", "channel[0].bed_file row 3", "deep"});
+    bad_profile("distance,bed_m\n0,11\n400,8\n", {"p.csv", "channel[0].bed_file", "distance_m"});
+    bad_profile("distance_m,bed_m\n0,11\n300,8\n", {"p.csv", "channel[0].bed_file", "300", "short of the line's end"});
+}
+
+// Walls are raised after channels are burned: a wall drawn across a channel dams it, and nothing
+// reaches the channel below it.
+TEST(CliTerrain, WallAcrossAChannelDamsIt) {
+    TempDir d;
+    write_slope(d);
+    write_text(d / "s.toml", replace_once(channel_scenario("line = [[708000.0, 3854065.0], [708400.0, 3854065.0]]\n"
+                                                           "width = 10.0\ndepth = 1.5\n"),
+                                          "[output]",
+                                          "[[wall]]\nname = \"dam\"\nline = [[708205.0, 3853990.0], [708205.0, "
+                                          "3854130.0]]\ncrest = 13.0\n[output]"));
+    const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    Hid f = open_h5(d / "out/c.h5");
+    const auto maxd = read_dataset<float>(f, "/max_depth");
+    EXPECT_GT(maxd.at(5 * kCx + 19), 0.1f);  // ponded above the wall (column 20)
+    for (int i = 20; i < kCx; ++i) EXPECT_EQ(maxd.at(5 * kCx + i), 0.0f) << i;
+}
+
+
 }  // namespace
