@@ -74,7 +74,8 @@ def inside(poly, x, y):
 
 def grid(dx):
     """Cell-centre coordinates; the raster's west edge is put so that the dam's faces fall on
-    cell edges (at 0.1 m: from x = -0.05, the reservoir one half-cell longer)."""
+    cell edges (at 0.1 m: from x = -0.05 to 35.85, the reservoir and the channel half a cell
+    longer than the flume's)."""
     x0 = DAM_X0 - dx * math.ceil(DAM_X0 / dx - 1e-9)
     nx = int(math.ceil((LENGTH - x0) / dx - 1e-9))
     ny = int(round(WIDTH / dx))
@@ -104,8 +105,7 @@ def make_inputs(folder, dx, scheme, threads, duration):
     in_dam = (X > DAM_X0) & (X < DAM_X1)
     z = np.where(in_dam, 0.0, z)
     blocks = in_dam & ((Y < GAP_Y0) | (Y > GAP_Y1))
-    outside = (X < 0.0) | (X > LENGTH)
-    z = np.where(blocks | outside, NODATA, z)
+    z = np.where(blocks, NODATA, z)      # the raster is the flume: its west side is the end wall
     write_asc(os.path.join(folder, "dem.asc"), x0, dx, z)
     level = np.where(X < DAM_X1, H_RESERVOIR, H_CHANNEL)
     write_asc(os.path.join(folder, "level.asc"), x0, dx, level)
