@@ -7,9 +7,10 @@ simulated depths at gauges G1-G6 with the measured ones.
 
     validate_building.py [--floodsim build-tests/cli/floodsim] [--work /tmp/sfz-val]
         [--schemes fv2,fv1,inertial] [--dx 0.1,0.05] [--threads 2] [--force]
-        [--out TABLE.md] [--plot FIGURE.png] [--plot-dx 0.05]
+        [--out TABLE.md] [--plot FIGURE.png] [--plot-dx 0.05] [--setup-plot FIGURE.png] [--no-building]
 
-Runs are kept in WORK/SCHEME-DX/ and reused unless --force. Prints a Markdown table per gauge:
+Runs are kept in WORK/SCHEME-DX/ and reused unless --force. --no-building leaves the building
+out (WORK/SCHEME-DX-nobuilding/): what the gauges see of it. Prints a Markdown table per gauge:
 RMSE and mean error (simulated - measured) from the measured front arrival to 30 s (G6, in the
 reservoir: over the whole record), the arrival time difference (first time the depth reaches
 0.03 m; the measured records are 0 before the front, the flume's 0.02 m layer was not recorded),
@@ -94,7 +95,7 @@ def write_asc(path, x0, dx, z):
             f.write(" ".join(f"{v:.5f}" if v != NODATA else f"{NODATA:g}" for v in z[j]) + "\n")
 
 
-def make_inputs(folder, dx, scheme, threads, duration):
+def make_inputs(folder, dx, scheme, threads, duration, with_building=True):
     os.makedirs(folder, exist_ok=True)
     x0, nx, ny, xc, yc = grid(dx)
     X, Y = np.meshgrid(xc, yc)
@@ -115,6 +116,7 @@ def make_inputs(folder, dx, scheme, threads, duration):
             "type": "Feature", "properties": {"name": "building"},
             "geometry": {"type": "Polygon", "coordinates": [[[round(px, 6), round(py, 6)] for px, py in ring]]}}]},
             f, indent=1)
+    buildings = '[buildings]\nfile = "building.geojson"\nmethod = "block"\n\n' if with_building else ""
     gauges = "".join(f'[[gauge]]\nname = "{n}"\nx = {gx}\ny = {gy}\n' for n, (gx, gy) in GAUGES.items())
     with open(os.path.join(folder, "building.toml"), "w") as f:
         f.write(f"""format = 1
@@ -140,11 +142,7 @@ threads = {threads}
 side = "east"
 kind = "free"
 
-[buildings]
-file = "building.geojson"
-method = "block"
-
-{gauges}
+{buildings}{gauges}
 [output]
 file = "out/building.h5"
 """)
@@ -152,11 +150,11 @@ file = "out/building.h5"
 
 
 def run(args, scheme, dx, force):
-    folder = os.path.join(args.work, f"{scheme}-{dx:g}")
+    folder = os.path.join(args.work, f"{scheme}-{dx:g}" + ("-nobuilding" if args.no_building else ""))
     result = os.path.join(folder, "out", "building.h5")
     if os.path.exists(result) and not force:
         return result
-    toml = make_inputs(folder, dx, scheme, args.threads, args.duration)
+    toml = make_inputs(folder, dx, scheme, args.threads, args.duration, not args.no_building)
     t0 = time.time()
     with open(os.path.join(folder, "run.log"), "w") as log:
         subprocess.run([args.floodsim, "run", toml, "--quiet"], check=True, stdout=log, stderr=subprocess.STDOUT)
@@ -220,6 +218,8 @@ def main():
     p.add_argument("--out")
     p.add_argument("--plot")
     p.add_argument("--plot-dx", type=float, default=None)
+    p.add_argument("--setup-plot", help="plan view of the model at --plot-dx (default the finest)")
+    p.add_argument("--no-building", action="store_true")
     args = p.parse_args()
     schemes = args.schemes.split(",")
     dxs = [float(v) for v in args.dx.split(",")]
@@ -257,6 +257,8 @@ def main():
             f.write(table)
     if args.plot:
         plot(args, runs, schemes, dxs, tm, hm)
+    if args.setup_plot:
+        setup_plot(args, schemes[0], args.plot_dx if args.plot_dx is not None else min(dxs))
 
 
 def plot(args, runs, schemes, dxs, tm, hm):
@@ -277,7 +279,7 @@ def plot(args, runs, schemes, dxs, tm, hm):
                 ax.plot(ts, hs, color=colours.get(scheme, None), ls=styles[m % 3], lw=1.0,
                         label=f"{scheme} {dx * 100:g} cm")
         ax.set_title(f"{g} ({GAUGES[g][0]:.2f}, {GAUGES[g][1]:.2f})", fontsize=10)
-        ax.set_ylim(0, 0.42 if g == "G6" else 0.2)
+        ax.set_ylim(0, 0.42 if g == "G6" else 0.26)
         ax.grid(alpha=0.3)
         if k % 2 == 0:
             ax.set_ylabel("depth (m)")
@@ -288,6 +290,45 @@ def plot(args, runs, schemes, dxs, tm, hm):
                  fontsize=10)
     fig.tight_layout()
     fig.savefig(args.plot, dpi=80)
+
+
+def setup_plot(args, scheme, dx):
+    """Plan view of the model's upstream 16 m: bed, walls (nodata and blocked cells, black), the
+    building's footprint, the initial water and the gauges."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    folder = os.path.join(args.work, f"{scheme}-{dx:g}" + ("-nobuilding" if args.no_building else ""))
+    with h5py.File(os.path.join(folder, "out", "building.h5"), "r") as f:
+        gt = f.attrs["geotransform"]
+        d0 = f["depth"][0]
+    ny, nx = d0.shape
+    x0, x1, y1, y0 = gt[0], gt[0] + nx * gt[1], gt[3], gt[3] + ny * gt[5]
+    z = np.loadtxt(os.path.join(folder, "dem.asc"), skiprows=6)
+    fig, ax = plt.subplots(figsize=(9, 2.6))
+    walls = np.isnan(d0)
+    img = np.ones((ny, nx, 3))
+    level = np.where(walls, np.nan, d0 + z)
+    img[(d0 > 0) & (level > 0.3)] = (0.62, 0.78, 0.95)     # reservoir, level 0.40 m
+    img[(d0 > 0) & (level <= 0.3)] = (0.85, 0.92, 0.98)    # channel, level 0.02 m
+    img[(d0 <= 0) & ~walls] = (0.85, 0.85, 0.85)           # dry side slopes
+    img[walls] = (0.1, 0.1, 0.1)
+    ax.imshow(img, extent=(x0, x1, y0, y1), origin="upper", interpolation="nearest")
+    ring = building() + [building()[0]]
+    ax.plot([p[0] for p in ring], [p[1] for p in ring], color="tab:red", lw=1.2, label="footprint (GeoJSON)")
+    for g, (gx, gy) in GAUGES.items():
+        ax.plot(gx, gy, "o", color="tab:orange", ms=4)
+        ax.annotate(g, (gx, gy), xytext=(3, 3), textcoords="offset points", fontsize=8)
+    ax.set_xlim(0, 16)
+    ax.set_ylim(0, WIDTH)
+    ax.set_aspect("equal")
+    ax.set_xlabel("x (m)")
+    ax.set_ylabel("y (m)")
+    ax.set_title(f"Model at {dx * 100:g} cm (first 16 m of 35.8 m): walls and blocked cells black, reservoir "
+                 "0.40 m, channel 0.02 m, side slopes grey where dry", fontsize=8)
+    ax.legend(fontsize=7, loc="lower right")
+    fig.tight_layout()
+    fig.savefig(args.setup_plot, dpi=90)
 
 
 if __name__ == "__main__":
