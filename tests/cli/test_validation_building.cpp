@@ -113,11 +113,14 @@ void write_flume(const TempDir& d, const Grid& g, const std::string& scheme) {
     }
     js += "]]}}]}\n";
     write_text(d / "building.geojson", js);
-    std::string s = "format = 1\nname = \"soares-frazao-building\"\n[domain]\ndem = \"dem.asc\"\nmanning = 0.01\n"
-                    "[initial]\nwater_level = \"level.asc\"\n[time]\nduration = 30\noutput_interval = 30\n"
-                    "gauge_interval = 0.05\n[solver]\nscheme = \"" + scheme + "\"\nthreads = 2\n"
-                    "[[boundary]]\nside = \"east\"\nkind = \"free\"\n"
-                    "[buildings]\nfile = \"building.geojson\"\nmethod = \"block\"\n";
+    std::string s =
+        "format = 1\nname = \"soares-frazao-building\"\n[domain]\ndem = \"dem.asc\"\nmanning = 0.01\n"
+        "[initial]\nwater_level = \"level.asc\"\n[time]\nduration = 30\noutput_interval = 30\n"
+        "gauge_interval = 0.05\n[solver]\nscheme = \"" +
+        scheme +
+        "\"\nthreads = 2\n"
+        "[[boundary]]\nside = \"east\"\nkind = \"free\"\n"
+        "[buildings]\nfile = \"building.geojson\"\nmethod = \"block\"\n";
     for (const Gauge& gauge : kGauges) {
         std::snprintf(buf, sizeof buf, "x = %.2f\ny = %.2f\n", gauge.x, gauge.y);
         s += std::string("[[gauge]]\nname = \"") + gauge.name + "\"\n" + buf;
@@ -145,7 +148,8 @@ Measured read_measured() {
             continue;
         }
         double v[7];
-        if (std::sscanf(line.c_str(), "%lf,%lf,%lf,%lf,%lf,%lf,%lf", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6]) != 7)
+        if (std::sscanf(line.c_str(), "%lf,%lf,%lf,%lf,%lf,%lf,%lf", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6]) !=
+            7)
             throw std::runtime_error("bad row in " + p.string() + ": " + line);
         m.t.push_back(v[0]);
         for (int k = 0; k < 6; ++k) m.h[k].push_back(v[k + 1]);
@@ -198,9 +202,9 @@ GaugeError compare(const Measured& m, int k, const std::vector<double>& ts, cons
 }
 
 struct Tolerance {
-    double rmse[6];    // m, per gauge
-    double arrival;    // |error|, s
-    double peak;       // |error|, m, G1 and G3-G5
+    double rmse[6];  // m, per gauge
+    double arrival;  // |error|, s
+    double peak;     // |error|, m, G1 and G3-G5
 };
 
 void validate(const std::string& scheme, const Tolerance& tol) {
