@@ -463,6 +463,12 @@ def main():
                   "fv1's friction limit and the reading are in [rain-on-grid.md](rain-on-grid.md).\n")
         with open(rog) as f:
             md.append(f.read())
+    # Validation against measured data (issue 10): bench/validate_building.py, its own page.
+    md.append("## Validation against a laboratory experiment\n")
+    md.append("The schemes against measurements instead of analytic solutions: the dam break against an isolated "
+              "building of Soares-Frazão and Zech (2007), water depths at six gauges over 30 s. Setup, data "
+              "source, errors and figures: [validation-building.md](validation-building.md) (made by "
+              "`bench/validate_building.py`; `ctest -R ValidationBuilding` checks fv2 and fv1 at 10 cm).\n")
     md.append("## Cross-check of the analytic solutions against SWASHES 1.05.01\n")
     md.append("The C++ solutions evaluated at the points of the SWASHES reference files (subsampled copies in "
               "`tests/data/swashes/`; SWASHES prints 7 significant digits). MacDonald beds differ by a few mm "
