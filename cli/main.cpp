@@ -26,6 +26,9 @@ int main(int argc, char** argv) {
     double pit_height = floodsim::kDefaultPitHeight;
     check->add_option("--pit-height", pit_height, "Report DEM cells this many metres below/above all their neighbours")
         ->check(CLI::PositiveNumber);
+    std::string write_model;
+    check->add_option("--write-model", write_model,
+                      "Write the model's DEM after the terrain features, its cell mask and Manning n as GeoTIFFs into this folder");
 
     CLI::App* info = app.add_subcommand("info", "Summarise a result file");
     info->add_option("result", result, "Result file (HDF5)")->required();
@@ -37,7 +40,7 @@ int main(int argc, char** argv) {
         return rc == 0 ? 0 : 2;
     }
     if (*run) return floodsim::run_command(scenario, opts);
-    if (*check) return floodsim::check_command(scenario, pit_height);
+    if (*check) return floodsim::check_command(scenario, pit_height, write_model);
     if (*info) return floodsim::info_command(result);
     return 2;
 }

@@ -132,6 +132,7 @@ BasicSimulation<Real>::BasicSimulation(ModelSetup setup) : setup_(std::move(setu
         v->clear();
         v->shrink_to_fit();
     }
+    setup_.features.cell_kind = {};  // a report of the model builder's
     // The scenario's processes, as source terms (solver/source_term.hpp; docs/processes.md).
     // Rain grids: a source booked into the built-in `rain` (not a term of its own), applied first.
     if (!setup_.rain_grids.time_s.empty()) {
