@@ -778,4 +778,37 @@ bool is_raster(const std::string& path) {
     return ds->GetRasterCount() > 0 || CSLCount(ds->GetMetadata("SUBDATASETS")) > 0;
 }
 
+void write_geotiff(const std::string& path, const std::string& key, const Grid2D& grid,
+                   const std::vector<double>& values) {
+    gdal::init();
+    gdal::Errors errors;
+    if (values.size() != static_cast<std::size_t>(grid.nx) * static_cast<std::size_t>(grid.ny))
+        throw std::invalid_argument("write_geotiff: values do not match the grid");
+    GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GTiff");
+    if (!drv) throw InputError(path, key, "", "GDAL has no GTiff driver");
+    char** opts = CSLSetNameValue(nullptr, "COMPRESS", "DEFLATE");
+    GDALDatasetUniquePtr ds(drv->Create(path.c_str(), grid.nx, grid.ny, 1, GDT_Float32, opts));
+    CSLDestroy(opts);
+    if (!ds) throw InputError(path, key, "", "cannot create the GeoTIFF: " + errors.message());
+    std::array<double, 6> gt = grid.geotransform;
+    constexpr double kNodata = -9999.0;
+    ds->SetGeoTransform(gt.data());
+    if (!grid.crs_wkt.empty()) ds->SetProjection(grid.crs_wkt.c_str());
+    GDALRasterBand* band = ds->GetRasterBand(1);
+    band->SetNoDataValue(kNodata);
+    std::vector<float> row(static_cast<std::size_t>(grid.nx));
+    for (int j = 0; j < grid.ny; ++j) {
+        for (int i = 0; i < grid.nx; ++i) {
+            const double v = values[static_cast<std::size_t>(j) * grid.nx + i];
+            row[i] = std::isnan(v) ? static_cast<float>(kNodata) : static_cast<float>(v);
+        }
+        if (band->RasterIO(GF_Write, 0, j, grid.nx, 1, row.data(), grid.nx, 1, GDT_Float32, 0, 0) != CE_None)
+            throw InputError(path, key, "", "cannot write the GeoTIFF: " + errors.message());
+    }
+    CPLErrorReset();
+    ds.reset();  // closing writes the file out (GDAL 3.6 has no Close() that reports)
+    if (CPLGetLastErrorType() >= CE_Failure)
+        throw InputError(path, key, "", "cannot write the GeoTIFF: " + errors.message());
+}
+
 }  // namespace floodsim

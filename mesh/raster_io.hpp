@@ -65,6 +65,12 @@ RasterBands raster_bands(const std::string& path, const std::string& key);
 std::vector<double> read_class_raster_on_grid(const std::string& path, const std::string& key,
                                               const Grid2D& grid, const std::vector<double>& mask_z);
 
+/// Write `values` (nx*ny row-major, row 0 = north, as read_raster_on_grid returns) as a one-band
+/// Float32 GeoTIFF on `grid` (its geotransform and CRS; nodata -9999 where a value is NaN).
+/// Failures throw InputError(path, key, "", GDAL's reason).
+void write_geotiff(const std::string& path, const std::string& key, const Grid2D& grid,
+                   const std::vector<double>& values);
+
 /// True if GDAL can open `path` as a raster (used by `floodsim check`).
 bool is_raster(const std::string& path);
 
