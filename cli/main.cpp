@@ -89,6 +89,9 @@ int main(int argc, char** argv) {
     if (*chicago) return floodsim::storm_chicago_command(chi);
     if (*st720) return floodsim::storm_720_command(s720);
     if (*fit) return floodsim::storm_fit_command(fitc);
-    if (*cell) return floodsim::storm_cell_command(cellc);
+    if (*cell) {
+        cellc.peak_given = cell->count("--peak-intensity") > 0;
+        return floodsim::storm_cell_command(cellc);
+    }
     return 2;
 }

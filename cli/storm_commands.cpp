@@ -40,14 +40,24 @@ double seconds(const std::string& cmd, const std::string& option, const std::str
     }
 }
 
-/// The library names its parameters ("a1 = -1: why"); the command line names the options.
+/// An option as the command line names it, and the text it was given as when that was a duration.
+struct Named {
+    std::string option, text;
+};
+
+/// The library names its parameters ("a1 = -1: why", durations in seconds); the message names the
+/// options instead, with a duration as typed ("--step = 7min (420 s): why").
 [[noreturn]] void rethrow_named(const std::string& cmd, const std::invalid_argument& e,
-                                const std::map<std::string, std::string>& option_of) {
+                                const std::map<std::string, Named>& option_of) {
     std::string msg = e.what();
-    const std::size_t eq = msg.find(" = ");
-    if (eq != std::string::npos) {
+    const std::size_t eq = msg.find(" = "), colon = msg.find(": ", eq == std::string::npos ? 0 : eq);
+    if (eq != std::string::npos && colon != std::string::npos) {
         const auto it = option_of.find(msg.substr(0, eq));
-        if (it != option_of.end()) msg = it->second + msg.substr(eq);
+        if (it != option_of.end()) {
+            const std::string value = msg.substr(eq + 3, colon - eq - 3);
+            const Named& n = it->second;
+            msg = n.option + " = " + (n.text.empty() ? value : n.text + " (" + value + " s)") + msg.substr(colon);
+        }
     }
     throw ArgError(cmd + ": " + msg);
 }
@@ -113,14 +123,14 @@ int storm_chicago_command(const ChicagoCli& o) {
             h = chicago_storm(p);
         } catch (const std::invalid_argument& e) {
             rethrow_named(cmd, e,
-                          {{"a1", "--a"},
-                           {"c", "--c"},
-                           {"b", "--b"},
-                           {"n", "--n"},
-                           {"return_period", "--return-period"},
-                           {"duration", "--duration"},
-                           {"peak", "--peak"},
-                           {"step", "--step"}});
+                          {{"a1", {"--a", ""}},
+                           {"c", {"--c", ""}},
+                           {"b", {"--b", ""}},
+                           {"n", {"--n", ""}},
+                           {"return_period", {"--return-period", ""}},
+                           {"duration", {"--duration", o.duration}},
+                           {"peak", {"--peak", ""}},
+                           {"step", {"--step", o.step}}});
         }
         emit(cmd, o.out, h);
         return 0;
@@ -138,7 +148,8 @@ int storm_720_command(const Storm720Cli& o) {
         try {
             h = storm_720(s);
         } catch (const std::invalid_argument& e) {
-            rethrow_named(cmd, e, {{"scale", "--scale"}, {"shift", "--shift"}, {"step", "--step"}});
+            rethrow_named(cmd, e,
+                          {{"scale", {"--scale", ""}}, {"shift", {"--shift", o.shift}}, {"step", {"--step", o.step}}});
         }
         emit(cmd, o.out, h);
         return 0;
@@ -244,11 +255,11 @@ int storm_cell_command(const StormCellCli& o) {
         if (!(duration > 0)) bad_arg(cmd, "--duration", o.duration, "must be > 0");
         if (!(step > 0) || step > duration) bad_arg(cmd, "--step", o.step, "must be > 0 and at most the duration");
         Hyetograph peak;  // the centre's intensity
-        if (o.series.empty() == (o.peak_intensity < 0))
+        if (o.series.empty() == !o.peak_given)
             bad_arg(cmd, o.series.empty() ? "--peak-intensity" : "--series", o.series.empty() ? "(none)" : o.series,
                     "give exactly one of --peak-intensity and --series");
         if (o.series.empty()) {
-            if (!std::isfinite(o.peak_intensity))
+            if (!std::isfinite(o.peak_intensity) || o.peak_intensity < 0)
                 bad_arg(cmd, "--peak-intensity", num(o.peak_intensity), "must be a number >= 0 (mm/h)");
             peak.time_s = {0.0};
             peak.intensity_mm_h = {o.peak_intensity};

@@ -30,7 +30,9 @@ int storm_fit_command(const StormFitCli& o);
 
 struct StormCellCli {
     std::string dem, track, series, duration, step = "5min", profile = "gaussian", out;
-    double radius = 0, speed = 0, peak_intensity = -1;  ///< peak < 0: not given
+    double radius = 0, speed = 0;  ///< m, m/s
+    double peak_intensity = 0;     ///< mm/h at the centre, when peak_given
+    bool peak_given = false;
 };
 int storm_cell_command(const StormCellCli& o);
 

@@ -157,7 +157,7 @@ TEST(CliStorm, BadArgumentsExit2NamingTheArgumentAndValue) {
         return a;
     };
     expect_refused(with({"--peak", "1.5"}), {"--peak = 1.5"});
-    expect_refused(with({"--step", "7min"}), {"--step = 420", "whole number of steps"});
+    expect_refused(with({"--step", "7min"}), {"--step = 7min (420 s)", "whole number of steps"});
     expect_refused(with({"--step", "5 furlongs"}), {"--step = 5 furlongs"});
     expect_refused(with({"--method", "spline"}), {"--method = spline"});
     auto set = [&](const std::string& option, const std::string& value) {
@@ -169,7 +169,7 @@ TEST(CliStorm, BadArgumentsExit2NamingTheArgumentAndValue) {
     expect_refused(set("--return-period", "-2"), {"--return-period = -2"});
     expect_refused(set("--a", "0"), {"--a = 0"});
     expect_refused(set("--duration", "0"), {"--duration = 0"});
-    expect_refused({"storm", "720", "--step", "7min"}, {"--step = 420", "divide one hour"});
+    expect_refused({"storm", "720", "--step", "7min"}, {"--step = 7min (420 s)", "divide one hour"});
     expect_refused({"storm", "720", "--scale", "-1"}, {"--scale = -1"});
     expect_refused({"storm", "720", "--shift", "-1h"}, {"--shift = -1h"});
 }
@@ -338,6 +338,8 @@ TEST(CliStorm, CellFollowsASeriesAndRefusesBadArguments) {
     expect_refused(with({"--track", "1,2,3,x", "--peak-intensity", "50"}), {"--track = 1,2,3,x"});
     expect_refused(with({"--track", "1,2,3,4"}), {"--peak-intensity", "exactly one"});
     expect_refused(with({"--track", "1,2,3,4", "--peak-intensity", "50", "--profile", "cone"}), {"--profile = cone"});
+    expect_refused(with({"--track", "1,2,3,4", "--peak-intensity", "-5"}), {"--peak-intensity = -5"});
+    expect_refused(with({"--track", "1,2,3,4", "--peak-intensity", "5", "--series", "x.csv"}), {"exactly one"});
     expect_refused(with({"--track", "1,2,3,4", "--peak-intensity", "50", "--step", "2h"}), {"--step = 2h"});
     std::vector<std::string> no_dem = with({"--track", "1,2,3,4", "--peak-intensity", "50"});
     no_dem[3] = (d / "missing.tif").string();
