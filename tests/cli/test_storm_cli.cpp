@@ -69,6 +69,8 @@ void expect_refused(const std::vector<std::string>& args, const std::vector<std:
     for (const std::string& p : parts) EXPECT_NE(r.err.find(p), std::string::npos) << p << " in " << r.err;
 }
 
+void write_dem(const fs::path& p);
+
 // An illustrative formula (not Zhengzhou's published one).
 constexpr double kA1 = 11.6, kC = 0.82, kB = 9.5, kN = 0.72;
 double idf_depth(double p, double t_min) { return kA1 * (1 + kC * std::log10(p)) * t_min / std::pow(t_min + kB, kN); }
@@ -145,6 +147,21 @@ TEST(CliStorm, Storm720ShiftMovesTheStormAndSaysWhenTimeZeroIs) {
     const double peak = 5400 + 68 * 3600.0;
     EXPECT_NEAR(depth(c, peak, peak + 3600), 201.9, 0.05);
     EXPECT_NEAR(depth(c, 5400 + 48 * 3600.0, 5400 + 72 * 3600.0), 552.5, 0.05);
+}
+
+// The 720 CSV is a [rain] series the loader takes as it is: check reports its 617.1 mm.
+TEST(CliStorm, Storm720CsvIsAScenarioRainSeries) {
+    TempDir d;
+    write_dem(d / "dem.asc");
+    const ProcResult r = run_floodsim({"storm", "720", "--step", "10min", "--out", (d / "rain.csv").string()});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    write_text(d / "s.toml",
+               "format = 1\nname = \"s720\"\n[domain]\ndem = \"dem.asc\"\nmanning = 0.03\n"
+               "[time]\nduration = \"3d\"\noutput_interval = \"1h\"\n"
+               "[rain]\nseries = \"rain.csv\"\n[output]\nfile = \"out/r.h5\"\n");
+    const ProcResult c = run_floodsim({"check", (d / "s.toml").string()});
+    EXPECT_EQ(c.status, 0) << describe(c);
+    EXPECT_NE(c.out.find("rain            617.1 mm in total"), std::string::npos) << c.out;
 }
 
 TEST(CliStorm, BadArgumentsExit2NamingTheArgumentAndValue) {
