@@ -11,8 +11,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "engine/storm_cell_grids.hpp"
 #include "mesh/input_error.hpp"
-#include "mesh/raster_io.hpp"
 #include "scenarios/duration.hpp"
 #include "scenarios/series_csv.hpp"
 #include "scenarios/storm.hpp"
@@ -20,7 +20,6 @@
 namespace floodsim {
 namespace {
 
-namespace fs = std::filesystem;
 
 /// A bad command-line argument: printed as one line "storm <sub>: --opt = value: why".
 struct ArgError : std::runtime_error {
@@ -269,47 +268,22 @@ int storm_cell_command(const StormCellCli& o) {
             peak.intensity_mm_h = s.value;
         }
         if (o.out.empty()) bad_arg(cmd, "--out", "(none)", "the folder for the grids is required");
-        const DemGrid dem = read_dem(o.dem, "--dem");
-        const Grid2D& g = dem.grid;
-        std::vector<double> xs(g.nx), ys(g.ny);
-        for (int i = 0; i < g.nx; ++i) xs[i] = g.x_center(i);
-        for (int j = 0; j < g.ny; ++j) ys[j] = g.y_center(j);
-
-        std::error_code ec;
-        fs::create_directories(o.out, ec);
-        if (ec || !fs::is_directory(o.out)) bad_arg(cmd, "--out", o.out, "cannot create the folder");
-        const fs::path dir(o.out), index = dir / "rain_grids.csv";
-        std::ostringstream csv;
-        csv << "# storm cell (floodsim storm cell, docs/storms.md): " << o.profile << " profile, radius "
-            << num(o.radius) << " m, from (" << num(c.x0) << ", " << num(c.y0) << ") towards (" << num(c.x1) << ", "
-            << num(c.y1) << ") at " << num(o.speed) << " m/s\n"
-            << "# each grid: mean intensity (mm/h) over its step on the DEM's grid; the last (zero) grid ends the "
-               "storm\ntime_s,file\n";
-        const long steps = static_cast<long>(std::ceil(duration / step - 1e-9));
-        double volume = 0, cell_volume = 0;
-        char name[32];
-        for (long k = 0; k <= steps; ++k) {
-            const double t0 = static_cast<double>(k) * step, t1 = std::min(duration, t0 + step);
-            std::vector<double> v(xs.size() * ys.size(), 0.0);
-            if (k < steps) {
-                const double p = hyetograph_depth_mm(peak, t0, t1) * 3600.0 / (t1 - t0);
-                v = storm_cell_grid(c, p, t0, t1, xs, ys);
-                double sum = 0;
-                for (double x : v) sum += x;
-                volume += sum / 3.6e6 * g.cell_area() * (t1 - t0);
-                cell_volume += p / 3.6e6 * storm_cell_area_m2(c) * (t1 - t0);
-            }
-            std::snprintf(name, sizeof name, "cell_%05ld.tif", k);
-            write_geotiff((dir / name).string(), "--out", g, v);
-            csv << num(t0) << "," << name << "\n";
-        }
-        std::ofstream f(index);
-        f << csv.str();
-        f.close();
-        if (!f) bad_arg(cmd, "--out", index.string(), "error writing the index");
-        std::printf("storm cell: %ld grids of %d x %d cells and the index %s\n", steps + 1, g.nx, g.ny,
-                    index.string().c_str());
-        std::printf("  rain volume on the grid %.6g m3 (the whole cell: %.6g m3)\n", volume, cell_volume);
+        StormCellGridsRequest req;
+        req.dem = o.dem;
+        req.cell = c;
+        req.peak = peak;
+        req.duration_s = duration;
+        req.step_s = step;
+        req.out_dir = o.out;
+        req.dem_key = "--dem";
+        req.out_key = "--out";
+        req.description = "storm cell (floodsim storm cell, docs/storms.md): " + o.profile + " profile, radius " +
+                          num(o.radius) + " m, from (" + num(c.x0) + ", " + num(c.y0) + ") towards (" + num(c.x1) +
+                          ", " + num(c.y1) + ") at " + num(o.speed) + " m/s";
+        const StormCellGridsSummary s = write_storm_cell_grids(req);
+        std::printf("storm cell: %ld grids of %d x %d cells and the index %s\n", s.grids, s.nx, s.ny, s.index.c_str());
+        std::printf("  rain volume on the grid %.6g m3 (the whole cell: %.6g m3)\n", s.grid_volume_m3,
+                    s.cell_volume_m3);
         return 0;
     });
 }
