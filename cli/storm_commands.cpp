@@ -20,7 +20,6 @@
 namespace floodsim {
 namespace {
 
-
 /// A bad command-line argument: printed as one line "storm <sub>: --opt = value: why".
 struct ArgError : std::runtime_error {
     using std::runtime_error::runtime_error;
