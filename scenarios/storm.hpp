@@ -98,7 +98,7 @@ struct IdfFit {
     bool converged = false;
 };
 /// Least-squares fit (Levenberg-Marquardt, on intensities depth/duration in mm/min) of A1, C, b,
-/// n to `rows`. Needs at least 4 rows, two return periods and two durations; throws
+/// n to `rows`. Needs at least 4 rows, two return periods and three durations; throws
 /// std::invalid_argument naming the problem otherwise.
 IdfFit fit_idf(const std::vector<IdfObservation>& rows);
 
