@@ -20,15 +20,6 @@ using namespace floodsim_test;
 constexpr double kX0 = 708000.0, kY0 = 3854000.0, kDx = 10.0;  // south-west corner, cell size
 constexpr int kNx = 20, kNy = 10;
 
-const char* const kWktUtm49N =
-    R"(PROJCS["WGS 84 / UTM zone 49N",GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,)"
-    R"(298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,)"
-    R"(AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],)"
-    R"(AUTHORITY["EPSG","4326"]],PROJECTION["Transverse_Mercator"],PARAMETER["latitude_of_origin",0],)"
-    R"(PARAMETER["central_meridian",111],PARAMETER["scale_factor",0.9996],PARAMETER["false_easting",500000],)"
-    R"(PARAMETER["false_northing",0],UNIT["metre",1,AUTHORITY["EPSG","9001"]],AXIS["Easting",EAST],)"
-    R"(AXIS["Northing",NORTH],AUTHORITY["EPSG","32649"]])";
-
 /// A flat basin at 10 m, 20 x 10 cells of 10 m, in UTM 49N.
 void write_basin(const TempDir& d) {
     std::string s = "ncols 20\nnrows 10\nxllcorner 708000\nyllcorner 3854000\ncellsize 10\nNODATA_value -9999\n";
