@@ -134,14 +134,13 @@ BasicSimulation<Real>::BasicSimulation(ModelSetup setup) : setup_(std::move(setu
     }
     setup_.features.cell_kind = {};  // a report of the model builder's
     // The scenario's processes, as source terms (solver/source_term.hpp; docs/processes.md).
-    // Rain grids: a source booked into the built-in `rain` (not a term of its own), applied first.
+    // Rain grids first: before the sinks, as the uniform rain (added in the sweep).
     if (!setup_.rain_grids.time_s.empty()) {
-        rain_grids_ = std::make_unique<RainGridSource<Real>>(std::move(setup_.rain_grids));
+        auto grids = std::make_unique<RainGridSource<Real>>(std::move(setup_.rain_grids));
         setup_.rain_grids = {};
-        rain_grids_->check(grid_);
         // SCS-CN abstracts the rain fallen on each cell: the grids' share of the step per cell.
-        if (setup_.infiltration.model == InfiltrationSpec::Model::ScsCn)
-            static_cast<RainGridSource<Real>&>(*rain_grids_).keep_step_depth(grid_);
+        if (setup_.infiltration.model == InfiltrationSpec::Model::ScsCn) grids->keep_step_depth(grid_);
+        add_source(std::move(grids));
     }
     if (!setup_.drainage.capacity.empty() || setup_.infiltration.model != InfiltrationSpec::Model::None)
         add_source(std::make_unique<SurfaceSinks<Real>>(std::move(setup_.drainage), std::move(setup_.infiltration)));
@@ -223,28 +222,30 @@ void BasicSimulation<Real>::add_source(std::unique_ptr<SourceTerm<Real>> source)
     source->check(grid_);
     std::vector<LedgerTerm> terms = source->ledger_terms();
     if (terms.empty()) throw std::invalid_argument("add_source: a source must book at least one ledger term");
-    // Interior inflows add to the built-in inflow (INTERFACE.md section 4): a source whose only
-    // term is an adding "inflow" books there.
-    const bool books_inflow = terms.size() == 1 && terms[0].name == "inflow" && terms[0].adds;
-    if (!books_inflow)
-        for (const LedgerTerm& t : terms) {
-            for (const char* builtin : {"volume0", "rain", "inflow", "outflow", "positivity_fix", "volume", "error"})
-                if (t.name == builtin) throw std::invalid_argument("add_source: ledger term name " + t.name + " is built in");
-            if (state_.ledger.term(t.name)) throw std::invalid_argument("add_source: ledger term " + t.name + " exists");
+    // Adding `rain` and `inflow` terms book into the built-in columns (INTERFACE.md section 4).
+    std::vector<int> books;
+    std::vector<std::string> names;
+    for (const LedgerTerm& t : terms) {
+        if (t.adds && (t.name == "rain" || t.name == "inflow")) {
+            books.push_back(t.name == "rain" ? kBookRain : kBookInflow);
+            continue;
         }
+        for (const char* builtin : {"volume0", "rain", "inflow", "outflow", "positivity_fix", "volume", "error"})
+            if (t.name == builtin) throw std::invalid_argument("add_source: ledger term name " + t.name + " is built in");
+        if (state_.ledger.term(t.name) || std::find(names.begin(), names.end(), t.name) != names.end())
+            throw std::invalid_argument("add_source: ledger term " + t.name + " exists");
+        books.push_back(static_cast<int>(state_.ledger.terms.size() + names.size()));
+        names.push_back(t.name);
+    }
     const std::vector<std::string> fields = source->state_fields();
     const std::vector<std::pair<std::string, std::size_t>> values = source->state_values();
     for (const std::string& f : fields)
         if (state_.extra_field(f)) throw std::invalid_argument("add_source: state field " + f + " exists");
     for (const auto& v : values)
         if (state_.extra_values(v.first)) throw std::invalid_argument("add_source: state values " + v.first + " exist");
-    source_first_term_.push_back(state_.ledger.terms.size());
-    source_books_inflow_.push_back(books_inflow);
-    if (!books_inflow)
-        for (LedgerTerm& t : terms) {
-            t.volume = 0.0;
-            state_.ledger.terms.push_back(std::move(t));
-        }
+    for (std::size_t k = 0; k < terms.size(); ++k)
+        if (books[k] >= 0) state_.ledger.terms.push_back({terms[k].name, terms[k].adds, 0.0});
+    source_books_.push_back(std::move(books));
     for (const std::string& f : fields) state_.extra.push_back({f, Field<double>(grid_, 0.0)});
     for (const auto& v : values) state_.values.push_back({v.first, std::vector<double>(v.second, 0.0)});
     sources_.push_back(std::move(source));
@@ -332,25 +333,18 @@ template <class Real>
 void BasicSimulation<Real>::apply_sources(double t, double dt, double t_new) {
     const double rain_depth = setup_.rain.empty() ? 0.0 : setup_.rain.mean(t, t + dt) * dt;
     SourceContext<Real> ctx{grid_, state_, z_, setup_.options.dry_depth, rain_depth, nullptr, threads_};
-    if (rain_grids_) {  // before the sinks, as the uniform rain (added in the sweep)
-        double rain = 0.0;
-        rain_grids_->apply(ctx, t, dt, &rain);
-        state_.ledger.rain += rain;
-        ctx.rain_cells = static_cast<const RainGridSource<Real>&>(*rain_grids_).step_depth();
-    }
     std::vector<double> booked;
     for (std::size_t k = 0; k < sources_.size(); ++k) {
-        if (source_books_inflow_[k]) {
-            double in = 0.0;
-            sources_[k]->apply(ctx, t, dt, &in);
-            state_.ledger.inflow += in;
-            continue;
-        }
-        const std::size_t first = source_first_term_[k];
-        const std::size_t end = k + 1 < sources_.size() ? source_first_term_[k + 1] : state_.ledger.terms.size();
-        booked.assign(end - first, 0.0);
+        const std::vector<int>& books = source_books_[k];
+        booked.assign(books.size(), 0.0);
         sources_[k]->apply(ctx, t, dt, booked.data());
-        for (std::size_t i = first; i < end; ++i) state_.ledger.terms[i].volume += booked[i - first];
+        for (std::size_t i = 0; i < books.size(); ++i) {
+            double& column = books[i] == kBookRain     ? state_.ledger.rain
+                             : books[i] == kBookInflow ? state_.ledger.inflow
+                                                       : state_.ledger.terms[static_cast<std::size_t>(books[i])].volume;
+            column += booked[i];
+        }
+        if (const double* rain = sources_[k]->step_rain()) ctx.rain_cells = rain;
     }
     // What the next step reads from this one, for the state the sources left. Water a source adds
     // must limit the next step and be swept: wave speeds, monitors and dry-tile flags are brought
@@ -495,7 +489,7 @@ double BasicSimulation<Real>::step(double t_limit) {
     }
     phase_s_[2] += seconds_since(t0);
 
-    if (!sources_.empty() || rain_grids_) {
+    if (!sources_.empty()) {
         t0 = Clock::now();
         apply_sources(state_.t, dt, t_new);
         phase_s_[3] += seconds_since(t0);

@@ -192,9 +192,10 @@ private:
     InertialWorkspace<Real> inertial_;
     Fv2Workspace<Real> fv2_;
     std::vector<std::unique_ptr<SourceTerm<Real>>> sources_;
-    std::vector<std::size_t> source_first_term_;  // per source: its first term in state_.ledger.terms
-    std::vector<bool> source_books_inflow_;       // per source: books into the built-in inflow instead
-    std::unique_ptr<SourceTerm<Real>> rain_grids_;  // rain grids: booked into ledger.rain (apply_sources)
+    // Per source, where each of its ledger terms books: an index into state_.ledger.terms, or
+    // kBookRain / kBookInflow for the built-in columns.
+    static constexpr int kBookRain = -1, kBookInflow = -2;
+    std::vector<std::vector<int>> source_books_;
     std::array<double, 4> phase_s_{};
 };
 

@@ -45,7 +45,9 @@ public:
     virtual ~SourceTerm() = default;
     /// The ledger terms this source books, in a fixed order; names unique within a simulation
     /// (they become /mass_balance columns). `adds`: the term enters (true) or leaves the domain;
-    /// `volume` is ignored here (starts at 0).
+    /// `volume` is ignored here (starts at 0). An adding term named `rain` or `inflow` books into
+    /// the ledger's built-in column of that name (rain grids, interior inflows: INTERFACE.md
+    /// section 4) instead of a column of its own.
     virtual std::vector<LedgerTerm> ledger_terms() const = 0;
     /// Names of the per-cell fields the source carries from step to step (State::extra; created
     /// at 0 by add_source, restored with the state); none by default.
@@ -64,6 +66,9 @@ public:
     /// that is present), no momentum where h < dry_depth, and results independent of the thread
     /// count (sum volumes per row, then the rows in order).
     virtual void apply(SourceContext<Real>& ctx, double t, double dt, double* booked) = 0;
+    /// The rain (m per cell, nx*ny row-major) the source added in its last step, when it keeps it
+    /// (rain grids for SCS-CN): the later sources of the step see it as SourceContext::rain_cells.
+    virtual const double* step_rain() const { return nullptr; }
 };
 
 /// A per-cell rate (m/s, nx*ny row-major like ModelSetup's fields): positive adds water, negative
@@ -98,7 +103,7 @@ extern template class CellRateSource<float>;
 /// Interior inflows (ModelSetup::inflows): each hydrograph's volume over the step (its exact mean
 /// discharge x dt) goes to its cell, or to its line's cells in proportion to their depth after the
 /// sweep (equally where they are all dry). The water brings no momentum. Books into the built-in
-/// inflow of the ledger (the only source that does).
+/// inflow of the ledger.
 template <class Real>
 class InflowSource : public SourceTerm<Real> {
 public:
@@ -141,8 +146,8 @@ extern template class PumpSource<float>;
 /// Rain grids (ModelSetup::rain_grids): per cell and step, the exact integral of the intensity
 /// over [t, t + dt], grid k holding over [time_s[k], time_s[k + 1]) (the last to the end, none
 /// before the first), so a step that spans a row change gets both grids by their share of it.
-/// Adds water without momentum, on domain cells only. Its one ledger term is the built-in `rain`:
-/// the simulation holds it apart from add_source's terms and books what it returns there.
+/// Adds water without momentum, on domain cells only. Its one ledger term is the built-in `rain`.
+/// Registered before any sink, as the uniform rain is added in the sweep.
 template <class Real>
 class RainGridSource : public SourceTerm<Real> {
 public:
@@ -153,7 +158,7 @@ public:
     /// Keep the depth each cell got in the last step (m; SCS-CN needs the rain per cell).
     void keep_step_depth(const Grid2D& grid) { step_.assign(grid.cells(), 0.0); }
     /// The last step's depth per cell, or null when not kept.
-    const double* step_depth() const { return step_.empty() ? nullptr : step_.data(); }
+    const double* step_rain() const override { return step_.empty() ? nullptr : step_.data(); }
 
 private:
     RainGridSpec spec_;

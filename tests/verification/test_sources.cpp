@@ -158,10 +158,31 @@ TEST_P(Sources, RejectsTakenNames) {
         const std::vector<double> r(s.grid.cells(), 1e-6);
         sim.add_source(std::make_unique<CellRateSource<Real>>("inlet", r));
         EXPECT_THROW(sim.add_source(std::make_unique<CellRateSource<Real>>("inlet", r)), std::invalid_argument);
-        EXPECT_THROW(sim.add_source(std::make_unique<CellRateSource<Real>>("rain", r)), std::invalid_argument);
+        EXPECT_THROW(sim.add_source(std::make_unique<CellRateSource<Real>>("outflow", r)), std::invalid_argument);
+        EXPECT_THROW(sim.add_source(std::make_unique<CellRateSource<Real>>("positivity_fix", r)), std::invalid_argument);
         EXPECT_THROW(sim.add_source(std::make_unique<CellRateSource<Real>>("short", std::vector<double>(3, 0.0))),
                      std::invalid_argument);
         EXPECT_EQ(sim.ledger().terms.size(), 1u);
+    });
+}
+
+// An adding source named `rain` (or `inflow`) books into the ledger's built-in column, as rain
+// grids and interior inflows do, and takes no column of its own.
+TEST_P(Sources, RainAndInflowBookIntoTheBuiltInColumns) {
+    testing::with_precision(GetParam().precision, [&]<class Sim>() {
+        using Real = typename Sim::real_type;
+        const ModelSetup s = setup();
+        Sim sim(s);
+        const std::vector<double> r(s.grid.cells(), 1e-6);
+        sim.add_source(std::make_unique<CellRateSource<Real>>("rain", r));
+        sim.add_source(std::make_unique<CellRateSource<Real>>("inflow", r));
+        EXPECT_TRUE(sim.ledger().terms.empty());
+        const double rain0 = sim.ledger().rain, inflow0 = sim.ledger().inflow;
+        sim.advance_to(10.0);
+        EXPECT_GT(sim.ledger().rain, rain0);
+        EXPECT_GT(sim.ledger().inflow, inflow0);
+        const double tol = std::is_same_v<Real, double> ? 1e-12 : 1e-5;
+        EXPECT_LT(std::abs(sim.ledger().error(sim.volume())), tol * sim.volume());
     });
 }
 
