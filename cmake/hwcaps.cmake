@@ -19,6 +19,7 @@ if(FLOODSIM_HWCAPS)
   find_package(Threads REQUIRED)
   find_package(HDF5 REQUIRED COMPONENTS C)
   find_package(ZLIB REQUIRED)
+  find_package(Eigen3 3.3 REQUIRED NO_MODULE)
 endif()
 
 foreach(level IN LISTS FLOODSIM_HWCAPS)
