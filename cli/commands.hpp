@@ -18,5 +18,9 @@ int run_command(const std::string& scenario_path, const RunOptions& opts);
 /// pit_height: m; a cell this far below (above) all its neighbours is reported as a pit (spike).
 int check_command(const std::string& scenario_path, double pit_height = kDefaultPitHeight);
 int info_command(const std::string& result_path);
+/// `scenario new`: a scenario folder of `template_name` (urban | river | flash | 720) on the
+/// synthetic Shangjie district at `resolution_m` metres from `seed` (docs/scenarios.md).
+int scenario_new_command(const std::string& dir, const std::string& template_name, double resolution_m,
+                         unsigned long long seed);
 
 }  // namespace floodsim

@@ -1,0 +1,64 @@
+// `floodsim scenario new`: the district and the template's inputs, written to a fresh folder.
+#include "engine/scenario_new.hpp"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+#include "engine/district_writer.hpp"
+#include "mesh/input_error.hpp"
+#include "scenarios/district.hpp"
+
+namespace floodsim {
+namespace {
+
+namespace fs = std::filesystem;
+
+void check_target(const fs::path& dir) {
+    std::error_code ec;
+    if (!fs::exists(dir, ec)) return;
+    if (!fs::is_directory(dir, ec)) throw InputError(dir.string(), "DIR", "", "exists and is not a folder");
+    if (!fs::is_empty(dir, ec)) throw InputError(dir.string(), "DIR", "", "folder is not empty");
+}
+
+void write_text(const fs::path& p, const std::string& text) {
+    fs::create_directories(p.parent_path());
+    std::ofstream f(p, std::ios::binary);
+    f << text;
+    if (!f.flush()) throw std::runtime_error(p.string() + ": cannot write");
+}
+
+void fill(const fs::path& tmp, const ScenarioNewOptions& o) {
+    const district::District d = district::make_district({o.resolution_m, o.seed});
+    write_district_files(d, tmp);
+    const TemplateInputs in = template_inputs(d, o.kind);
+    for (const TextFile& t : in.texts) write_text(tmp / t.name, t.text);
+    if (!in.rain_frames.empty()) fs::create_directories(tmp / "rain");
+    for (const RainFrame& r : in.rain_frames) write_rain_frame(r, tmp / "rain");
+}
+
+}  // namespace
+
+void create_scenario(const std::string& dir_text, const ScenarioNewOptions& o) {
+    if (!(o.resolution_m > 0 && o.resolution_m <= 1000))
+        throw InputError(dir_text, "--resolution", std::to_string(o.resolution_m), "expected a cell size in (0, 1000] m");
+    fs::path dir = fs::absolute(dir_text).lexically_normal();
+    if (dir.filename().empty()) dir = dir.parent_path();  // "DIR/"
+    check_target(dir);
+    const fs::path tmp = dir.parent_path() / ("." + dir.filename().string() + ".tmp-" + std::to_string(::getpid()));
+    fs::create_directories(tmp);
+    try {
+        fill(tmp, o);
+        std::error_code ec;
+        fs::remove(dir, ec);  // an empty folder only (checked above)
+        fs::rename(tmp, dir);
+    } catch (...) {
+        std::error_code ec;
+        fs::remove_all(tmp, ec);
+        throw;
+    }
+}
+
+}  // namespace floodsim
