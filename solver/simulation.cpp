@@ -359,7 +359,9 @@ void BasicSimulation<Real>::apply_sources(double t, double dt, double t_new) {
     // neighbours' depths that it has without sources (measured: refreshing after sinks changed no
     // step on the rained catchments of bench/make_storm_catchment.py with Green-Ampt and drains;
     // any water a too-long step could cost would show as a positivity fix in the balance error).
-    const bool adds = std::any_of(sources_.begin(), sources_.end(), [](const auto& s) { return s->adds_water(); });
+    // Rain grids add water too (they are held apart from sources_).
+    const bool adds = rain_grids_ != nullptr ||
+                      std::any_of(sources_.begin(), sources_.end(), [](const auto& s) { return s->adds_water(); });
     if (adds) measure_state(static_cast<float>(t_new), setup_.options.scheme == Scheme::Fv1);
     if (adds) {
         tiles_.ready = false;
