@@ -117,7 +117,7 @@ double street_distance(double u, double v) {
 // Terrain: a plain falling north, loess hills rising south of it to Wuyun Mountain, valleys and
 // river valleys cut into them, then the town's streets, railway, underpasses and storage area.
 
-double plain(double u, double v) { return 150.0 - 0.004 * (v - 4000.0) + 0.0012 * std::min(std::abs(u - 4200.0), 2800.0); }
+double plain(double u, double v) { return 150.0 - 0.004 * (v - 4000.0) + 0.002 * std::min(std::abs(u - 4200.0), 3400.0); }
 double hill_share(double v) { return smooth01((4100.0 - v) / 3200.0); }
 double wuyun(double u, double v) {
     const double du = u - kWuyun[0], dv = v - kWuyun[1];
@@ -193,10 +193,17 @@ double town_relief(double u, double v, double res) {
     return street_distance(u, v) <= kStreetHalf ? 0.0 : 0.2;
 }
 
+/// m: the alluvial ridge a river builds on the plain (its banks stand above the land behind them,
+/// which is why the town needs levees): 1.2 m at the river, nothing 450 m away or in the hills.
+double river_ridge(double u, double v) {
+    const double d = std::min(nearest_point(kSishui, {u, v}, nullptr, nullptr), nearest_point(kKu, {u, v}, nullptr, nullptr));
+    return 1.2 * smooth01(1.0 - d / 450.0) * (1.0 - hill_share(v));
+}
+
 double elevation(const std::vector<Carver>& carvers, std::uint64_t seed, double res, double u, double v) {
     const double hills = std::max(hill_share(v), wuyun(u, v) / 230.0);
     const double noise = 9.0 * value_noise(seed, 0, u, v, 700.0) + 4.0 * value_noise(seed, 1, u, v, 260.0);
-    const double z = carved(carvers, u, v, smooth_base(u, v) + hills * noise);
+    const double z = carved(carvers, u, v, smooth_base(u, v) + hills * noise) + river_ridge(u, v);
     return z + town_relief(u, v, res);
 }
 
@@ -351,9 +358,9 @@ void fill_rasters(District& d, const std::vector<Carver>& carvers) {
 void add_vectors(District& d) {
     const double r = d.dx;
     d.rivers = {{"sishui", "Sishui (汜水河)", to_map(kSishui), 30.0, 4.0, 0.035},
-                {"ku", "Ku (枯河)", to_map(kKu), 20.0, 3.5, 0.035}};
+                {"ku", "Ku (枯河)", to_map(kKu), 15.0, 2.0, 0.035}};
     d.levees = {{"sishui-levee", to_map(levee_line(kSishui, +1, 15.0 + 1.5 * r)), 3.0},
-                {"ku-levee", to_map(levee_line(kKu, -1, 10.0 + 1.5 * r)), 3.0}};
+                {"ku-levee", to_map(levee_line(kKu, -1, 7.5 + 1.5 * r)), 3.0}};
     d.buildings = town_buildings(d.options.seed);
     for (Footprint& f : village_houses(d.options.seed)) d.buildings.push_back(f);
     for (Footprint& f : d.buildings) f.ring = to_map(f.ring);

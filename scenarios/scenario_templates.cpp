@@ -2,6 +2,7 @@
 // here is illustrative or synthetic except the 7·20 storm's published anchors (scenarios/storm.hpp).
 #include "scenarios/scenario_templates.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -107,8 +108,8 @@ std::string terrain(const District& d) {
              "\"\nfile = \"district.gpkg\"\nlayer = \"" + l.name + "\"\nheight = " + num(l.height_m) + "\n\n";
     s += "[[boundary]]                # the plain and both rivers leave northwards\nside = \"north\"\n"
          "kind = \"normal_depth\"\nslope = 0.004\n\n"
-         "[[boundary]]                # the plain continues beyond the west and east sides\nside = \"west\"\nkind = \"free\"\n\n"
-         "[[boundary]]\nside = \"east\"\nkind = \"free\"\n\n";
+         "[[boundary]]                # the land falls away beyond the west and east sides: outflow only\nside = \"west\"\n"
+         "kind = \"critical\"\n\n[[boundary]]\nside = \"east\"\nkind = \"critical\"\n\n";
     return s;
 }
 
@@ -116,11 +117,14 @@ std::string gauge(const std::string& name, const Point& p, const std::string& wh
     return "[[gauge]]                   # " + what + "\nname = \"" + name + "\"\nx = " + num(p[0]) + "\ny = " + num(p[1]) + "\n\n";
 }
 
+Point storage_centre(const District& d) {
+    return {(d.storage[0][0] + d.storage[2][0]) / 2, (d.storage[0][1] + d.storage[2][1]) / 2};
+}
+
 std::string town_gauges(const District& d) {
     std::string s = gauge("town-centre", d.town_centre, "the town centre, a street crossing");
     for (const auto& u : d.underpasses) s += gauge(u.id, u.at, "railway underpass (low spot), pump intake");
-    s += gauge("storage", {(d.storage[0][0] + d.storage[2][0]) / 2, (d.storage[0][1] + d.storage[2][1]) / 2},
-               "storage (detention) area");
+    s += gauge("storage", storage_centre(d), "storage (detention) area");
     return s;
 }
 
@@ -216,28 +220,30 @@ std::vector<std::pair<double, double>> hydrograph(double base, double peak, doub
 
 std::string breach(const District& d) {
     return "[[breach]]                  # the Ku's town-side levee fails near the peak\nwall = \"ku-levee\"\nx = " +
-           num(d.breach[0]) + "\ny = " + num(d.breach[1]) + "\nstart = \"2h\"\nduration = \"20min\"\nwidth = 100.0\nbottom = " +
-           num(d.ground_at(d.breach) - 0.5) + "\n\n";
+           num(d.breach[0]) + "\ny = " + num(d.breach[1]) + "\nstart = \"1.5h\"\nduration = \"20min\"\nwidth = " + num(std::max(100.0, 2.0 * d.dx)) +
+           "                # two cells at least: a cell opens fully only when the opening spans it\nbottom = " +
+           num(d.ground_at(d.breach) - 1.5) + "\n\n";
 }
 
 TemplateInputs river(const District& d) {
     const std::vector<std::string> note{" SYNTHETIC hydrograph (m3/s), linear between rows; not a gauged record"};
     const std::string toml =
         head(d, TemplateKind::River,
-             {"shangjie-river", "River flood: Sishui and Ku overflow from upstream hydrographs; the Ku levee breaches at 2 h",
+             {"shangjie-river", "River flood: Sishui and Ku overflow from upstream hydrographs; the Ku levee breaches at 1.5 h",
               "6h", "10min", "1min"}) +
         river_inflow(d, d.rivers[0], "sishui_q.csv") + river_inflow(d, d.rivers[1], "ku_q.csv") + breach(d) + terrain(d) +
         river_gauges(d) + gauge("ku-breach", d.breach, "the breach in the Ku levee") +
         gauge("ku-breach-town", d.breach_town_side, "town side, 400 m west of the breach") +
+        gauge("storage", storage_centre(d), "storage (detention) area, north-west of the breach") +
         gauge("town-centre", d.town_centre, "the town centre") + output();
     return {{{"scenario.toml", toml},
-             {"sishui_q.csv", series_csv(note, "value", hydrograph(30, 1000, 2.5))},
-             {"ku_q.csv", series_csv(note, "value", hydrograph(15, 700, 2.0))},
+             {"sishui_q.csv", series_csv(note, "value", hydrograph(30, 1500, 2.5))},
+             {"ku_q.csv", series_csv(note, "value", hydrograph(15, 900, 2.0))},
              {"landuse.csv", landuse_csv(d, 1.0, "dry antecedent soils")},
              readme(d, TemplateKind::River,
-                    "River flood: synthetic upstream hydrographs of the Sishui (peak 1000 m3/s at 2.5 h) and the Ku "
-                    "(700 m3/s at 2 h) overflow their channels; the Ku's town-side levee breaches at 2 h (100 m wide "
-                    "in 20 min) and floods the town side; 6 h.\n")},
+                    "River flood: synthetic upstream hydrographs of the Sishui (peak 1500 m3/s at 2.5 h) and the Ku "
+                    "(900 m3/s at 2 h) overflow their channels; the Ku's town-side levee breaches at 1.5 h (100 m wide, "
+                    "two cells at least, in 20 min) and floods the town side; 6 h.\n")},
             {}};
 }
 
@@ -249,7 +255,7 @@ std::vector<RainFrame> cloudburst(const District& d) {
     c.x1 = d.village_centre[0];
     c.y1 = d.village_centre[1];
     c.speed_m_s = 0.3;
-    c.radius_m = 1300;
+    c.radius_m = 1500;
     const double px = 250.0;
     const int n = static_cast<int>(district::kSize / px) + 2;  // one pixel beyond each side
     std::vector<double> xs(n), ys(n);
@@ -257,7 +263,7 @@ std::vector<RainFrame> cloudburst(const District& d) {
         xs[k] = district::kWest - px + (k + 0.5) * px;
         ys[k] = district::kSouth + district::kSize + px - (k + 0.5) * px;
     }
-    const double peak[] = {40, 90, 150, 180, 120, 60, 20, 0};  // mm/h at the centre, per 10 min
+    const double peak[] = {60, 120, 200, 240, 160, 80, 30, 0};  // mm/h at the centre, per 10 min
     std::vector<RainFrame> out;
     for (int f = 0; f < 8; ++f) {
         RainFrame r{"cell_" + std::to_string(1000 + f).substr(1) + ".tif", 600.0 * f, n, n,
@@ -272,8 +278,8 @@ TemplateInputs flash(const District& d) {
     TemplateInputs in;
     in.rain_frames = cloudburst(d);
     std::string index = commented(kSynthetic) +
-                        "# A SYNTHETIC cloudburst over Wuyun Mountain: a Gaussian cell (sigma 1300 m) drifting north-west\n"
-                        "# at 0.3 m/s, centre intensity 40, 90, 150, 180, 120, 60, 20, 0 mm/h per 10 min (each frame the\n"
+                        "# A SYNTHETIC cloudburst over Wuyun Mountain: a Gaussian cell (sigma 1500 m) drifting north-west\n"
+                        "# at 0.3 m/s, centre intensity 60, 120, 200, 240, 160, 80, 30, 0 mm/h per 10 min (each frame the\n"
                         "# mean over its 10 min)\ntime_s,file\n";
     for (const RainFrame& r : in.rain_frames) index += num(r.time_s) + "," + r.name + "\n";
     const Point mid = d.valleys[0][1];
@@ -289,7 +295,7 @@ TemplateInputs flash(const District& d) {
                 {"rain/index.csv", index},
                 {"landuse.csv", landuse_csv(d, 1.0, "dry antecedent soils (a summer cloudburst)")},
                 readme(d, TemplateKind::Flash,
-                       "Flash flood: a synthetic cloudburst (peak 180 mm/h at its centre) sits on Wuyun Mountain for "
+                       "Flash flood: a synthetic cloudburst (peak 240 mm/h at its centre, 148 mm in 70 min) sits on Wuyun Mountain for "
                        "80 min; runoff from the loess hills (Green-Ampt) runs down the valley to the village at its mouth "
                        "(gauge 'village'); 3 h.\n")};
     return in;
