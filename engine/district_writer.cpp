@@ -49,7 +49,8 @@ void write_tiff(const std::filesystem::path& p, int nx, int ny, double west, dou
     const OGRSpatialReference srs = utm49n();
     ds->SetSpatialRef(&srs);
     const GDALDataType mem = sizeof(T) == 1 ? GDT_Byte : GDT_Float32;
-    if (ds->GetRasterBand(1)->RasterIO(GF_Write, 0, 0, nx, ny, const_cast<T*>(values.data()), nx, ny, mem, 0, 0) != CE_None)
+    if (ds->GetRasterBand(1)->RasterIO(GF_Write, 0, 0, nx, ny, const_cast<T*>(values.data()), nx, ny, mem, 0, 0) !=
+        CE_None)
         fail(p, "write the raster", err);
 }
 

@@ -43,7 +43,8 @@ void fill(const fs::path& tmp, const ScenarioNewOptions& o) {
 
 void create_scenario(const std::string& dir_text, const ScenarioNewOptions& o) {
     if (!(o.resolution_m > 0 && o.resolution_m <= 1000))
-        throw InputError(dir_text, "--resolution", std::to_string(o.resolution_m), "expected a cell size in (0, 1000] m");
+        throw InputError(dir_text, "--resolution", std::to_string(o.resolution_m),
+                         "expected a cell size in (0, 1000] m");
     fs::path dir = fs::absolute(dir_text).lexically_normal();
     if (dir.filename().empty()) dir = dir.parent_path();  // "DIR/"
     check_target(dir);

@@ -71,7 +71,8 @@ const Point kVillage{4300, 4000};
 const Point kTownCentre{4125, 6275};
 
 const Line kSishui{{900, 0}, {1150, 1300}, {850, 2600}, {1200, 3900}, {1050, 5200}, {1350, 6500}, {1250, 8000}};
-const Line kKu{{7700, 0}, {7450, 1200}, {7650, 2500}, {7300, 3800}, {7100, 5000}, {7200, 6200}, {6900, 7200}, {6800, 8000}};
+const Line kKu{{7700, 0},    {7450, 1200}, {7650, 2500}, {7300, 3800},
+               {7100, 5000}, {7200, 6200}, {6900, 7200}, {6800, 8000}};
 /// Valleys from Wuyun Mountain: the one to the village first.
 const std::vector<Line> kValleys{
     {{5250, 1950}, {4950, 2700}, {4550, 3400}, {4300, 3950}},
@@ -85,17 +86,15 @@ struct Shelter {
     const char* name;
     int bi, bj;  ///< block column (from the west) and row (from the south)
 };
-constexpr Shelter kShelters[] = {{"铝城公园", 5, 8},     {"亚星盛世广场", 9, 6}, {"洛宁路游园", 2, 3},
-                                 {"淮阳路游园", 12, 3}, {"新安路游园", 7, 10}, {"体育中心", 14, 9}};
+constexpr Shelter kShelters[] = {{"铝城公园", 5, 8},    {"亚星盛世广场", 9, 6}, {"洛宁路游园", 2, 3},
+                                 {"淮阳路游园", 12, 3}, {"新安路游园", 7, 10},  {"体育中心", 14, 9}};
 
 double block_u(int bi) { return kFirstStreetU + kStreetPitch * (bi + 0.5); }
 double block_v(int bj) { return kFirstStreetV + kStreetPitch * (bj + 0.5); }
 constexpr int kBlocksU = 17, kBlocksV = 13;
 
 bool in_town(double u, double v) { return u >= kTownU0 && u <= kTownU1 && v >= kTownV0 && v <= kTownV1; }
-bool in_storage(double u, double v) {
-    return u >= kStorageU0 && u <= kStorageU1 && v >= kStorageV0 && v <= kStorageV1;
-}
+bool in_storage(double u, double v) { return u >= kStorageU0 && u <= kStorageU1 && v >= kStorageV0 && v <= kStorageV1; }
 bool in_village(double u, double v) { return std::abs(u - kVillage[0]) <= 220 && std::abs(v - kVillage[1]) <= 160; }
 bool is_park_block(int bi, int bj) {
     for (const Shelter& s : kShelters)
@@ -117,7 +116,9 @@ double street_distance(double u, double v) {
 // Terrain: a plain falling north, loess hills rising south of it to Wuyun Mountain, valleys and
 // river valleys cut into them, then the town's streets, railway, underpasses and storage area.
 
-double plain(double u, double v) { return 150.0 - 0.004 * (v - 4000.0) + 0.002 * std::min(std::abs(u - 4200.0), 3400.0); }
+double plain(double u, double v) {
+    return 150.0 - 0.004 * (v - 4000.0) + 0.002 * std::min(std::abs(u - 4200.0), 3400.0);
+}
 double hill_share(double v) { return smooth01((4100.0 - v) / 3200.0); }
 double wuyun(double u, double v) {
     const double du = u - kWuyun[0], dv = v - kWuyun[1];
@@ -179,7 +180,8 @@ double carved(const std::vector<Carver>& carvers, double u, double v, double z) 
 double underpass_depth(double u, double v, double res) {
     const double half_w = std::max(12.0, 0.75 * res), half_l = std::max(90.0, 1.5 * res);
     for (double uu : kUnderpassU)
-        if (std::abs(u - uu) <= half_w) return kUnderpassDepth * smooth01((half_l - std::abs(v - kRailV)) / (0.5 * half_l));
+        if (std::abs(u - uu) <= half_w)
+            return kUnderpassDepth * smooth01((half_l - std::abs(v - kRailV)) / (0.5 * half_l));
     return 0.0;
 }
 
@@ -196,7 +198,8 @@ double town_relief(double u, double v, double res) {
 /// m: the alluvial ridge a river builds on the plain (its banks stand above the land behind them,
 /// which is why the town needs levees): 1.2 m at the river, nothing 450 m away or in the hills.
 double river_ridge(double u, double v) {
-    const double d = std::min(nearest_point(kSishui, {u, v}, nullptr, nullptr), nearest_point(kKu, {u, v}, nullptr, nullptr));
+    const double d =
+        std::min(nearest_point(kSishui, {u, v}, nullptr, nullptr), nearest_point(kKu, {u, v}, nullptr, nullptr));
     return 1.2 * smooth01(1.0 - d / 450.0) * (1.0 - hill_share(v));
 }
 
@@ -210,7 +213,16 @@ double elevation(const std::vector<Carver>& carvers, std::uint64_t seed, double 
 // ---------------------------------------------------------------------------------------------
 // Land use and drainage zones, per cell.
 
-enum Class : std::uint8_t { Paved = 1, Urban = 2, Fields = 3, Hills = 4, Forest = 5, Village = 6, Storage = 7, Park = 8 };
+enum Class : std::uint8_t {
+    Paved = 1,
+    Urban = 2,
+    Fields = 3,
+    Hills = 4,
+    Forest = 5,
+    Village = 6,
+    Storage = 7,
+    Park = 8
+};
 
 std::vector<LanduseClass> landuse_classes() {
     // Green-Ampt after Rawls et al. (1983); loess = silt loam (docs/processes.md).
@@ -255,7 +267,8 @@ Line rect(double u0, double v0, double u1, double v1) { return {{u0, v0}, {u1, v
 Line levee_line(const Line& river, double side, double offset) {
     Line out;
     for (double v = 3500; v <= 8000.0 + 1e-9; v += 250.0) {
-        const Point a = point_at_northing(river, std::max(0.0, v - 50)), b = point_at_northing(river, std::min(8000.0, v + 50));
+        const Point a = point_at_northing(river, std::max(0.0, v - 50)),
+                    b = point_at_northing(river, std::min(8000.0, v + 50));
         const double ex = b[0] - a[0], ey = b[1] - a[1], len = std::hypot(ex, ey);
         const Point p = point_at_northing(river, v);
         // right-hand normal of a line heading north is (ey, -ex) / len: east for side +1
@@ -293,7 +306,8 @@ std::vector<Footprint> village_houses(std::uint64_t seed) {
     Rng rng(seed, 2);
     for (int a = 0; a < 6; ++a)
         for (int b = 0; b < 4; ++b) {
-            const double u = kVillage[0] - 180 + 72 * a + rng.range(-8, 8), v = kVillage[1] - 120 + 75 * b + rng.range(-8, 8);
+            const double u = kVillage[0] - 180 + 72 * a + rng.range(-8, 8),
+                         v = kVillage[1] - 120 + 75 * b + rng.range(-8, 8);
             out.push_back({rect(u - 8, v - 6, u + 8, v + 6), 6.0});
         }
     return out;
@@ -309,7 +323,9 @@ std::vector<Asset> make_assets(std::uint64_t seed, const std::vector<Asset>& und
                                const Line& ku) {
     std::vector<Asset> out;
     for (int k = 0; k < 6; ++k)
-        out.push_back({numbered("shelter-%d", k + 1), "shelter", kShelters[k].name,
+        out.push_back({numbered("shelter-%d", k + 1),
+                       "shelter",
+                       kShelters[k].name,
                        {block_u(kShelters[k].bi), block_v(kShelters[k].bj)}});
     // The district plan lists 137 flood-control key points; their positions here are synthetic.
     int n = 0;
@@ -319,7 +335,8 @@ std::vector<Asset> make_assets(std::uint64_t seed, const std::vector<Asset>& und
             out.push_back({numbered("kp-%03d", ++n), "bridge",
                            numbered(r == &sishui ? "汜水河桥 %d（合成）" : "枯河桥 %d（合成）", v < 6000 ? 1 : 2),
                            point_at_northing(*r, v)});
-    static const char* const kinds[] = {"low_road", "basement", "school", "hospital", "substation", "old_residential", "market"};
+    static const char* const kinds[] = {"low_road",   "basement",        "school", "hospital",
+                                        "substation", "old_residential", "market"};
     Rng rng(seed, 3);
     while (n < 137) {
         const Point p{rng.range(kTownU0 + 50, kTownU1 - 50), rng.range(kTownV0 + 50, kTownV1 - 50)};
@@ -372,8 +389,8 @@ void add_vectors(District& d) {
                         {"new town", to_map(rect(4100, kTownV0, kTownU1, kTownV1)), 35.0},
                         {"village", d.village, 10.0}};
     for (int k = 0; k < 5; ++k)
-        d.underpasses.push_back({numbered("underpass-%d", k + 1), "underpass", numbered("铁路下穿隧道 %d（合成）", k + 1),
-                                 to_map(Point{kUnderpassU[k], kRailV})});
+        d.underpasses.push_back({numbered("underpass-%d", k + 1), "underpass",
+                                 numbered("铁路下穿隧道 %d（合成）", k + 1), to_map(Point{kUnderpassU[k], kRailV})});
     d.assets = make_assets(d.options.seed, d.underpasses, d.rivers[0].line, d.rivers[1].line);
     d.wuyun_peak = to_map(kWuyun);
     d.village_centre = to_map(kValleys[0].back());
@@ -384,14 +401,15 @@ void add_vectors(District& d) {
 
 }  // namespace
 
-double distance_to_line(const Line& l, const Point& p, double* chainage) { return nearest_point(l, p, chainage, nullptr); }
+double distance_to_line(const Line& l, const Point& p, double* chainage) {
+    return nearest_point(l, p, chainage, nullptr);
+}
 
 bool inside(const Line& ring, const Point& p) {
     bool in = false;
     for (std::size_t a = 0, b = ring.size() - 1; a < ring.size(); b = a++) {
         const Point &pa = ring[a], &pb = ring[b];
-        if ((pa[1] > p[1]) != (pb[1] > p[1]) &&
-            p[0] < (pb[0] - pa[0]) * (p[1] - pa[1]) / (pb[1] - pa[1]) + pa[0])
+        if ((pa[1] > p[1]) != (pb[1] > p[1]) && p[0] < (pb[0] - pa[0]) * (p[1] - pa[1]) / (pb[1] - pa[1]) + pa[0])
             in = !in;
     }
     return in;

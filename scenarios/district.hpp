@@ -43,22 +43,22 @@ struct LanduseClass {
 };
 
 struct River {
-    std::string name;    ///< "sishui" | "ku"
-    std::string label;   ///< with the Chinese name
-    Line line;           ///< south (upstream) to north (downstream)
+    std::string name;   ///< "sishui" | "ku"
+    std::string label;  ///< with the Chinese name
+    Line line;          ///< south (upstream) to north (downstream)
     double width_m, depth_m, manning;
 };
 
 struct Levee {
-    std::string name;    ///< e.g. "ku-levee"
+    std::string name;  ///< e.g. "ku-levee"
     Line line;
-    double height_m;     ///< m above the ground
+    double height_m;  ///< m above the ground
 };
 
 struct Zone {
     std::string name;
     Line ring;
-    double drain_mm_h;   ///< mm/h, storm-drain capacity
+    double drain_mm_h;  ///< mm/h, storm-drain capacity
 };
 
 /// A point of interest: a shelter, a key point, an underpass.
@@ -75,16 +75,16 @@ struct District {
     std::vector<std::uint8_t> landuse;  ///< class code per cell
     std::vector<float> drain_mm_h;      ///< mm/h per cell, from the drainage zones
     std::vector<LanduseClass> classes;
-    std::vector<River> rivers;          ///< sishui, ku
-    std::vector<Levee> levees;          ///< sishui-levee (east bank), ku-levee (west bank)
+    std::vector<River> rivers;  ///< sishui, ku
+    std::vector<Levee> levees;  ///< sishui-levee (east bank), ku-levee (west bank)
     std::vector<Footprint> buildings;
-    std::vector<Line> valleys;          ///< valley thalwegs from Wuyun Mountain; [0] ends at the village
-    Line town, village, storage;        ///< closed rings
+    std::vector<Line> valleys;    ///< valley thalwegs from Wuyun Mountain; [0] ends at the village
+    Line town, village, storage;  ///< closed rings
     std::vector<Zone> drainage_zones;
-    std::vector<Asset> underpasses;     ///< railway underpasses (low spots), where the pumps are
-    std::vector<Asset> assets;          ///< 6 shelters (real names) + 137 key points (synthetic)
+    std::vector<Asset> underpasses;  ///< railway underpasses (low spots), where the pumps are
+    std::vector<Asset> assets;       ///< 6 shelters (real names) + 137 key points (synthetic)
     Point wuyun_peak{}, village_centre{}, town_centre{}, breach{};  ///< breach: on the ku-levee
-    Point breach_town_side{};           ///< 400 m west of the breach, in the town
+    Point breach_town_side{};                                       ///< 400 m west of the breach, in the town
 
     /// m: x, y of the centre of cell (i, j), j = 0 the northern row.
     double cell_x(int i) const { return kWest + (i + 0.5) * dx; }

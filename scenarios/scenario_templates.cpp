@@ -91,8 +91,9 @@ std::string head(const District& d, TemplateKind kind, const Head& h) {
            "\"\n\n[domain]\ndem = \"dem.tif\"            # EPSG:32649, the district without buildings, "
            "channels and levees\n\n[landuse]\nmap = \"landuse.tif\"\ntable = \"landuse.csv\"       # manning and "
            "Green-Ampt per class\n\n[infiltration]\nmodel = \"green_ampt\"        # parameters from landuse.csv\n\n"
-           "[time]\nduration = \"" + h.duration + "\"\noutput_interval = \"" + h.output_interval +
-           "\"\ngauge_interval = \"" + h.gauge_interval + "\"\n\n[solver]\nscheme = \"fv1\"\ncfl = 0.5\nthreads = 0\n\n";
+           "[time]\nduration = \"" +
+           h.duration + "\"\noutput_interval = \"" + h.output_interval + "\"\ngauge_interval = \"" + h.gauge_interval +
+           "\"\n\n[solver]\nscheme = \"fv1\"\ncfl = 0.5\nthreads = 0\n\n";
 }
 
 std::string terrain(const District& d) {
@@ -100,21 +101,23 @@ std::string terrain(const District& d) {
         "[buildings]                 # footprints raised by their height: roofs shed their rain\n"
         "file = \"district.gpkg\"\nlayer = \"buildings\"\nmethod = \"raise\"\nheight_field = \"height_m\"\n\n";
     for (const auto& r : d.rivers)
-        s += "[[channel]]                 # " + r.label + "\nname = \"" + r.name + "\"\nfile = \"district.gpkg\"\nlayer = \"" +
-             r.name + "\"\nwidth = " + num(r.width_m) + "\ndepth = " + num(r.depth_m) + "\nmanning = " + num(r.manning) +
-             "\n\n";
+        s += "[[channel]]                 # " + r.label + "\nname = \"" + r.name +
+             "\"\nfile = \"district.gpkg\"\nlayer = \"" + r.name + "\"\nwidth = " + num(r.width_m) +
+             "\ndepth = " + num(r.depth_m) + "\nmanning = " + num(r.manning) + "\n\n";
     for (const auto& l : d.levees)
         s += "[[wall]]                    # levee on the town side\nname = \"" + l.name +
              "\"\nfile = \"district.gpkg\"\nlayer = \"" + l.name + "\"\nheight = " + num(l.height_m) + "\n\n";
     s += "[[boundary]]                # the plain and both rivers leave northwards\nside = \"north\"\n"
          "kind = \"normal_depth\"\nslope = 0.004\n\n"
-         "[[boundary]]                # the land falls away beyond the west and east sides: outflow only\nside = \"west\"\n"
+         "[[boundary]]                # the land falls away beyond the west and east sides: outflow only\nside = "
+         "\"west\"\n"
          "kind = \"critical\"\n\n[[boundary]]\nside = \"east\"\nkind = \"critical\"\n\n";
     return s;
 }
 
 std::string gauge(const std::string& name, const Point& p, const std::string& what) {
-    return "[[gauge]]                   # " + what + "\nname = \"" + name + "\"\nx = " + num(p[0]) + "\ny = " + num(p[1]) + "\n\n";
+    return "[[gauge]]                   # " + what + "\nname = \"" + name + "\"\nx = " + num(p[0]) +
+           "\ny = " + num(p[1]) + "\n\n";
 }
 
 Point storage_centre(const District& d) {
@@ -131,7 +134,8 @@ std::string town_gauges(const District& d) {
 std::string pumps(const District& d) {
     std::string s;
     for (const auto& u : d.underpasses)
-        s += "[[pump]]                    # underpass pump station, into the sewer outfall (out of the model)\nname = \"" +
+        s += "[[pump]]                    # underpass pump station, into the sewer outfall (out of the model)\nname = "
+             "\"" +
              u.id + "\"\nx = " + num(u.at[0]) + "\ny = " + num(u.at[1]) +
              "\ncapacity_m3_s = 1.5\non_depth = 0.30\noff_depth = 0.05\n\n";
     return s;
@@ -162,8 +166,8 @@ std::string river_gauges(const District& d) {
 }
 
 TextFile readme(const District& d, TemplateKind kind, const std::string& body) {
-    return {"README.txt", std::string(kSynthetic) + "\n\nTemplate: " + template_name(kind) + " (resolution " + num(d.dx) +
-                              " m, seed " + std::to_string(d.options.seed) + ")\n" + body +
+    return {"README.txt", std::string(kSynthetic) + "\n\nTemplate: " + template_name(kind) + " (resolution " +
+                              num(d.dx) + " m, seed " + std::to_string(d.options.seed) + ")\n" + body +
                               "\nFiles: scenario.toml; dem.tif, landuse.tif (+ landuse.csv), drain_capacity.tif "
                               "(mm/h); district.gpkg (buildings, sishui, ku, sishui-levee, ku-levee, town, village, "
                               "storage_area, drainage_zones, underpasses); assets.gpkg (layer assets: 6 shelters, 137 "
@@ -191,12 +195,14 @@ ChicagoParams urban_storm() {
 
 TemplateInputs urban(const District& d) {
     Hyetograph h = chicago_storm(urban_storm());
-    h.header.insert(h.header.begin(), " ILLUSTRATIVE parameters (A1 16 mm/min, C 0.9, b 15 min, n 0.8, P 20 years), "
-                                      "not the city's official formula");
+    h.header.insert(h.header.begin(),
+                    " ILLUSTRATIVE parameters (A1 16 mm/min, C 0.9, b 15 min, n 0.8, P 20 years), "
+                    "not the city's official formula");
     const std::string toml =
         head(d, TemplateKind::Urban,
-             {"shangjie-urban", "Urban waterlogging: a 20-year Chicago design storm of 2 h (illustrative), drains, underpass pumps",
-              "3h", "10min", "1min"}) +
+             {"shangjie-urban",
+              "Urban waterlogging: a 20-year Chicago design storm of 2 h (illustrative), drains, underpass pumps", "3h",
+              "10min", "1min"}) +
         "[rain]\nseries = \"rain.csv\"             # Chicago hyetograph, 5 min steps\n\n" + drainage("") + pumps(d) +
         terrain(d) + town_gauges(d) + output();
     return {{{"scenario.toml", toml},
@@ -220,7 +226,8 @@ std::vector<std::pair<double, double>> hydrograph(double base, double peak, doub
 
 std::string breach(const District& d) {
     return "[[breach]]                  # the Ku's town-side levee fails near the peak\nwall = \"ku-levee\"\nx = " +
-           num(d.breach[0]) + "\ny = " + num(d.breach[1]) + "\nstart = \"1.5h\"\nduration = \"20min\"\nwidth = " + num(std::max(100.0, 2.0 * d.dx)) +
+           num(d.breach[0]) + "\ny = " + num(d.breach[1]) +
+           "\nstart = \"1.5h\"\nduration = \"20min\"\nwidth = " + num(std::max(100.0, 2.0 * d.dx)) +
            "                # two cells at least: a cell opens fully only when the opening spans it\nbottom = " +
            num(d.ground_at(d.breach) - 1.5) + "\n\n";
 }
@@ -229,22 +236,24 @@ TemplateInputs river(const District& d) {
     const std::vector<std::string> note{" SYNTHETIC hydrograph (m3/s), linear between rows; not a gauged record"};
     const std::string toml =
         head(d, TemplateKind::River,
-             {"shangjie-river", "River flood: Sishui and Ku overflow from upstream hydrographs; the Ku levee breaches at 1.5 h",
-              "6h", "10min", "1min"}) +
-        river_inflow(d, d.rivers[0], "sishui_q.csv") + river_inflow(d, d.rivers[1], "ku_q.csv") + breach(d) + terrain(d) +
-        river_gauges(d) + gauge("ku-breach", d.breach, "the breach in the Ku levee") +
+             {"shangjie-river",
+              "River flood: Sishui and Ku overflow from upstream hydrographs; the Ku levee breaches at 1.5 h", "6h",
+              "10min", "1min"}) +
+        river_inflow(d, d.rivers[0], "sishui_q.csv") + river_inflow(d, d.rivers[1], "ku_q.csv") + breach(d) +
+        terrain(d) + river_gauges(d) + gauge("ku-breach", d.breach, "the breach in the Ku levee") +
         gauge("ku-breach-town", d.breach_town_side, "town side, 400 m west of the breach") +
         gauge("storage", storage_centre(d), "storage (detention) area, north-west of the breach") +
         gauge("town-centre", d.town_centre, "the town centre") + output();
-    return {{{"scenario.toml", toml},
-             {"sishui_q.csv", series_csv(note, "value", hydrograph(30, 1500, 2.5))},
-             {"ku_q.csv", series_csv(note, "value", hydrograph(15, 900, 2.0))},
-             {"landuse.csv", landuse_csv(d, 1.0, "dry antecedent soils")},
-             readme(d, TemplateKind::River,
-                    "River flood: synthetic upstream hydrographs of the Sishui (peak 1500 m3/s at 2.5 h) and the Ku "
-                    "(900 m3/s at 2 h) overflow their channels; the Ku's town-side levee breaches at 1.5 h (100 m wide, "
-                    "two cells at least, in 20 min) and floods the town side; 6 h.\n")},
-            {}};
+    return {
+        {{"scenario.toml", toml},
+         {"sishui_q.csv", series_csv(note, "value", hydrograph(30, 1500, 2.5))},
+         {"ku_q.csv", series_csv(note, "value", hydrograph(15, 900, 2.0))},
+         {"landuse.csv", landuse_csv(d, 1.0, "dry antecedent soils")},
+         readme(d, TemplateKind::River,
+                "River flood: synthetic upstream hydrographs of the Sishui (peak 1500 m3/s at 2.5 h) and the Ku "
+                "(900 m3/s at 2 h) overflow their channels; the Ku's town-side levee breaches at 1.5 h (100 m wide, "
+                "two cells at least, in 20 min) and floods the town side; 6 h.\n")},
+        {}};
 }
 
 /// The cloudburst over Wuyun Mountain: a slow storm cell drifting north-west, 10-min frames.
@@ -266,9 +275,16 @@ std::vector<RainFrame> cloudburst(const District& d) {
     const double peak[] = {60, 120, 200, 240, 160, 80, 30, 0};  // mm/h at the centre, per 10 min
     std::vector<RainFrame> out;
     for (int f = 0; f < 8; ++f) {
-        RainFrame r{"cell_" + std::to_string(1000 + f).substr(1) + ".tif", 600.0 * f, n, n,
-                    district::kWest - px, district::kSouth + district::kSize + px, px, {}};
-        for (double v : storm_cell_grid(c, peak[f], 600.0 * f, 600.0 * (f + 1), xs, ys)) r.mm_h.push_back(static_cast<float>(v));
+        RainFrame r{"cell_" + std::to_string(1000 + f).substr(1) + ".tif",
+                    600.0 * f,
+                    n,
+                    n,
+                    district::kWest - px,
+                    district::kSouth + district::kSize + px,
+                    px,
+                    {}};
+        for (double v : storm_cell_grid(c, peak[f], 600.0 * f, 600.0 * (f + 1), xs, ys))
+            r.mm_h.push_back(static_cast<float>(v));
         out.push_back(std::move(r));
     }
     return out;
@@ -277,58 +293,68 @@ std::vector<RainFrame> cloudburst(const District& d) {
 TemplateInputs flash(const District& d) {
     TemplateInputs in;
     in.rain_frames = cloudburst(d);
-    std::string index = commented(kSynthetic) +
-                        "# A SYNTHETIC cloudburst over Wuyun Mountain: a Gaussian cell (sigma 1500 m) drifting north-west\n"
-                        "# at 0.3 m/s, centre intensity 60, 120, 200, 240, 160, 80, 30, 0 mm/h per 10 min (each frame the\n"
-                        "# mean over its 10 min)\ntime_s,file\n";
+    std::string index =
+        commented(kSynthetic) +
+        "# A SYNTHETIC cloudburst over Wuyun Mountain: a Gaussian cell (sigma 1500 m) drifting north-west\n"
+        "# at 0.3 m/s, centre intensity 60, 120, 200, 240, 160, 80, 30, 0 mm/h per 10 min (each frame the\n"
+        "# mean over its 10 min)\ntime_s,file\n";
     for (const RainFrame& r : in.rain_frames) index += num(r.time_s) + "," + r.name + "\n";
     const Point mid = d.valleys[0][1];
     const std::string toml =
         head(d, TemplateKind::Flash,
-             {"shangjie-flash", "Flash flood: a cloudburst on Wuyun Mountain (rain grids), Green-Ampt loess soils, the village at the valley mouth",
+             {"shangjie-flash",
+              "Flash flood: a cloudburst on Wuyun Mountain (rain grids), Green-Ampt loess soils, the village at the "
+              "valley mouth",
               "3h", "10min", "1min"}) +
         "[rain]\ngrids = \"rain/index.csv\"   # 10-min frames of the storm cell, mm/h\n\n" + terrain(d) +
         gauge("valley", mid, "the valley from Wuyun Mountain, upstream of the village") +
         gauge("village", d.village_centre, "the village at the valley mouth") +
-        gauge("town-south", {d.village_centre[0], d.village_centre[1] + 500}, "the southern edge of the town") + output();
-    in.texts = {{"scenario.toml", toml},
-                {"rain/index.csv", index},
-                {"landuse.csv", landuse_csv(d, 1.0, "dry antecedent soils (a summer cloudburst)")},
-                readme(d, TemplateKind::Flash,
-                       "Flash flood: a synthetic cloudburst (peak 240 mm/h at its centre, 148 mm in 70 min) sits on Wuyun Mountain for "
-                       "80 min; runoff from the loess hills (Green-Ampt) runs down the valley to the village at its mouth "
-                       "(gauge 'village'); 3 h.\n")};
+        gauge("town-south", {d.village_centre[0], d.village_centre[1] + 500}, "the southern edge of the town") +
+        output();
+    in.texts = {
+        {"scenario.toml", toml},
+        {"rain/index.csv", index},
+        {"landuse.csv", landuse_csv(d, 1.0, "dry antecedent soils (a summer cloudburst)")},
+        readme(d, TemplateKind::Flash,
+               "Flash flood: a synthetic cloudburst (peak 240 mm/h at its centre, 148 mm in 70 min) sits on Wuyun "
+               "Mountain for "
+               "80 min; runoff from the loess hills (Green-Ampt) runs down the valley to the village at its mouth "
+               "(gauge 'village'); 3 h.\n")};
     return in;
 }
 
 TemplateInputs storm720(const District& d) {
     Hyetograph h = slice(storm_720({}), k720DayStartS, k720LengthS);
-    h.header.push_back(" scenario new: the rows from 20:00 19 July 2021 (Beijing time) on; time_s = 0 here is that hour");
+    h.header.push_back(
+        " scenario new: the rows from 20:00 19 July 2021 (Beijing time) on; time_s = 0 here is that hour");
     const std::vector<std::string> note{
         " SYNTHETIC hydrograph (m3/s) for the 7.20 template, time_s = 0 at 20:00 19 July 2021; not a gauged record"};
     const std::string eff = series_csv(
         {" Drain efficiency (0..1), each value holding until the next row: inlets blocking from 14:00, sewers",
          " surcharged and outfalls drowned by the rivers in the peak hour (16-17 h), power cut after. Synthetic."},
         "value", {{0, 1.0}, {18 * 3600.0, 0.6}, {20 * 3600.0, 0.25}, {21 * 3600.0, 0.1}});
-    const std::string toml =
-        head(d, TemplateKind::Storm720,
-             {"shangjie-720", "The 7.20 combination: the 7.20 storm (24 h to 20:00 20 July 2021), river inflows, drains failing mid-storm",
-              "24h", "30min", "5min"}) +
-        "[rain]\nseries = \"rain.csv\"             # floodsim storm 720, the anchored day\n\n" +
-        drainage("efficiency = \"drain_efficiency.csv\"\n") + pumps(d) + river_inflow(d, d.rivers[0], "sishui_q.csv") +
-        river_inflow(d, d.rivers[1], "ku_q.csv") + terrain(d) + town_gauges(d) + river_gauges(d) +
-        gauge("village", d.village_centre, "the village at the valley mouth") + output();
-    return {{{"scenario.toml", toml},
-             {"rain.csv", hyetograph_csv(h)},
-             {"drain_efficiency.csv", eff},
-             {"sishui_q.csv", series_csv(note, "value", hydrograph(40, 600, 21.5))},
-             {"ku_q.csv", series_csv(note, "value", hydrograph(20, 300, 21.0))},
-             {"landuse.csv", landuse_csv(d, 1.0 / 3.0, "moisture deficit a third of dry: soils wet after days of rain")},
-             readme(d, TemplateKind::Storm720,
-                    "The 7.20 combination: the 7.20 storm's anchored day (552.5 mm, 201.9 mm in 16-17 h; the other "
-                    "hours synthetic), synthetic river inflows peaking after the storm, drains failing from 14:00 "
-                    "(efficiency 0.6, 0.25, 0.1), wet soils; 24 h from 20:00 19 July 2021.\n")},
-            {}};
+    const std::string toml = head(d, TemplateKind::Storm720,
+                                  {"shangjie-720",
+                                   "The 7.20 combination: the 7.20 storm (24 h to 20:00 20 July 2021), river inflows, "
+                                   "drains failing mid-storm",
+                                   "24h", "30min", "5min"}) +
+                             "[rain]\nseries = \"rain.csv\"             # floodsim storm 720, the anchored day\n\n" +
+                             drainage("efficiency = \"drain_efficiency.csv\"\n") + pumps(d) +
+                             river_inflow(d, d.rivers[0], "sishui_q.csv") + river_inflow(d, d.rivers[1], "ku_q.csv") +
+                             terrain(d) + town_gauges(d) + river_gauges(d) +
+                             gauge("village", d.village_centre, "the village at the valley mouth") + output();
+    return {
+        {{"scenario.toml", toml},
+         {"rain.csv", hyetograph_csv(h)},
+         {"drain_efficiency.csv", eff},
+         {"sishui_q.csv", series_csv(note, "value", hydrograph(40, 600, 21.5))},
+         {"ku_q.csv", series_csv(note, "value", hydrograph(20, 300, 21.0))},
+         {"landuse.csv", landuse_csv(d, 1.0 / 3.0, "moisture deficit a third of dry: soils wet after days of rain")},
+         readme(d, TemplateKind::Storm720,
+                "The 7.20 combination: the 7.20 storm's anchored day (552.5 mm, 201.9 mm in 16-17 h; the other "
+                "hours synthetic), synthetic river inflows peaking after the storm, drains failing from 14:00 "
+                "(efficiency 0.6, 0.25, 0.1), wet soils; 24 h from 20:00 19 July 2021.\n")},
+        {}};
 }
 
 }  // namespace
@@ -343,20 +369,28 @@ std::optional<TemplateKind> parse_template_kind(const std::string& name) {
 
 std::string template_name(TemplateKind kind) {
     switch (kind) {
-        case TemplateKind::Urban: return "urban";
-        case TemplateKind::River: return "river";
-        case TemplateKind::Flash: return "flash";
-        case TemplateKind::Storm720: return "720";
+        case TemplateKind::Urban:
+            return "urban";
+        case TemplateKind::River:
+            return "river";
+        case TemplateKind::Flash:
+            return "flash";
+        case TemplateKind::Storm720:
+            return "720";
     }
     return "";
 }
 
 TemplateInputs template_inputs(const district::District& d, TemplateKind kind) {
     switch (kind) {
-        case TemplateKind::Urban: return urban(d);
-        case TemplateKind::River: return river(d);
-        case TemplateKind::Flash: return flash(d);
-        case TemplateKind::Storm720: return storm720(d);
+        case TemplateKind::Urban:
+            return urban(d);
+        case TemplateKind::River:
+            return river(d);
+        case TemplateKind::Flash:
+            return flash(d);
+        case TemplateKind::Storm720:
+            return storm720(d);
     }
     return {};
 }

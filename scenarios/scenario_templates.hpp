@@ -24,16 +24,16 @@ struct TextFile {
 
 /// A rain raster in mm/h on its own grid (north-up, EPSG:32649), written as a GeoTIFF.
 struct RainFrame {
-    std::string name;          ///< file name, e.g. "rain/cell_0600.tif"
-    double time_s = 0;         ///< s: from when it holds
+    std::string name;   ///< file name, e.g. "rain/cell_0600.tif"
+    double time_s = 0;  ///< s: from when it holds
     int nx = 0, ny = 0;
     double west = 0, north = 0, dx = 0;  ///< m
-    std::vector<float> mm_h;   ///< nx*ny, row 0 north
+    std::vector<float> mm_h;             ///< nx*ny, row 0 north
 };
 
 struct TemplateInputs {
-    std::vector<TextFile> texts;        ///< scenario.toml, README.txt, landuse.csv, series CSVs
-    std::vector<RainFrame> rain_frames; ///< flash only (with rain/index.csv among the texts)
+    std::vector<TextFile> texts;         ///< scenario.toml, README.txt, landuse.csv, series CSVs
+    std::vector<RainFrame> rain_frames;  ///< flash only (with rain/index.csv among the texts)
 };
 
 /// The template's scenario.toml and inputs on `d` (the district's own rasters and vectors come
