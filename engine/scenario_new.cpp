@@ -48,7 +48,11 @@ void create_scenario(const std::string& dir_text, const ScenarioNewOptions& o) {
     fs::path dir = fs::absolute(dir_text).lexically_normal();
     if (dir.filename().empty()) dir = dir.parent_path();  // "DIR/"
     check_target(dir);
-    const fs::path tmp = dir.parent_path() / ("." + dir.filename().string() + ".tmp-" + std::to_string(::getpid()));
+    std::string hidden = ".";
+    hidden += dir.filename().string();
+    hidden += ".tmp-";
+    hidden += std::to_string(::getpid());
+    const fs::path tmp = dir.parent_path() / hidden;
     fs::create_directories(tmp);
     try {
         fill(tmp, o);
