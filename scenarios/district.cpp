@@ -319,6 +319,7 @@ std::string numbered(const char* fmt, int k) {
     return buf;
 }
 
+/// The assets in map coordinates (underpasses and rivers are given in map coordinates).
 std::vector<Asset> make_assets(std::uint64_t seed, const std::vector<Asset>& underpasses, const Line& sishui,
                                const Line& ku) {
     std::vector<Asset> out;
@@ -326,7 +327,7 @@ std::vector<Asset> make_assets(std::uint64_t seed, const std::vector<Asset>& und
         out.push_back({numbered("shelter-%d", k + 1),
                        "shelter",
                        kShelters[k].name,
-                       {block_u(kShelters[k].bi), block_v(kShelters[k].bj)}});
+                       {kWest + block_u(kShelters[k].bi), kSouth + block_v(kShelters[k].bj)}});
     // The district plan lists 137 flood-control key points; their positions here are synthetic.
     int n = 0;
     for (const Asset& u : underpasses) out.push_back({numbered("kp-%03d", ++n), "underpass", u.name, u.at});
@@ -334,12 +335,12 @@ std::vector<Asset> make_assets(std::uint64_t seed, const std::vector<Asset>& und
         for (const Line* r : {&sishui, &ku})
             out.push_back({numbered("kp-%03d", ++n), "bridge",
                            numbered(r == &sishui ? "汜水河桥 %d（合成）" : "枯河桥 %d（合成）", v < 6000 ? 1 : 2),
-                           point_at_northing(*r, v)});
+                           point_at_northing(*r, kSouth + v)});
     static const char* const kinds[] = {"low_road",   "basement",        "school", "hospital",
                                         "substation", "old_residential", "market"};
     Rng rng(seed, 3);
     while (n < 137) {
-        const Point p{rng.range(kTownU0 + 50, kTownU1 - 50), rng.range(kTownV0 + 50, kTownV1 - 50)};
+        const Point p{kWest + rng.range(kTownU0 + 50, kTownU1 - 50), kSouth + rng.range(kTownV0 + 50, kTownV1 - 50)};
         const char* kind = kinds[static_cast<int>(rng.next() * 7)];
         ++n;
         out.push_back({numbered("kp-%03d", n), kind, numbered("防汛重点部位 %03d（合成）", n), p});

@@ -184,6 +184,9 @@ TEST(ScenarioTemplates, DistrictIsReproducibleAndHasItsAssets) {
         const std::string kind = feat->GetFieldAsString("kind"), name = feat->GetFieldAsString("name");
         ids.insert(feat->GetFieldAsString("id"));
         EXPECT_FALSE(name.empty());
+        const OGRPoint* p = feat->GetGeometryRef()->toPoint();
+        EXPECT_TRUE(p->getX() > kWest && p->getX() < kWest + 8000 && p->getY() > kNorth - 8000 && p->getY() < kNorth)
+            << name << " at " << p->getX() << ", " << p->getY() << ": outside the district";
         if (kind == "shelter")
             shelters.insert(name);
         else
