@@ -54,9 +54,9 @@ std::string hyetograph_csv(const Hyetograph& h) {
 }
 
 /// Rows of h within [t0, t1), moved to start at 0, and a last row of 0 at t1 - t0.
+/// (The full storm's header states its own time origin, so the slice takes a header of its own.)
 Hyetograph slice(const Hyetograph& h, double t0, double t1) {
     Hyetograph out;
-    out.header = h.header;
     for (std::size_t k = 0; k < h.time_s.size(); ++k)
         if (h.time_s[k] >= t0 && h.time_s[k] < t1) {
             out.time_s.push_back(h.time_s[k] - t0);
@@ -196,7 +196,7 @@ ChicagoParams urban_storm() {
 TemplateInputs urban(const District& d) {
     Hyetograph h = chicago_storm(urban_storm());
     h.header.insert(h.header.begin(),
-                    " ILLUSTRATIVE parameters (A1 16 mm/min, C 0.9, b 15 min, n 0.8, P 20 years), "
+                    "ILLUSTRATIVE parameters (A1 16 mm/min, C 0.9, b 15 min, n 0.8, P 20 years), "
                     "not the city's official formula");
     const std::string toml =
         head(d, TemplateKind::Urban,
@@ -233,7 +233,7 @@ std::string breach(const District& d) {
 }
 
 TemplateInputs river(const District& d) {
-    const std::vector<std::string> note{" SYNTHETIC hydrograph (m3/s), linear between rows; not a gauged record"};
+    const std::vector<std::string> note{"SYNTHETIC hydrograph (m3/s), linear between rows; not a gauged record"};
     const std::string toml =
         head(d, TemplateKind::River,
              {"shangjie-river",
@@ -325,13 +325,18 @@ TemplateInputs flash(const District& d) {
 
 TemplateInputs storm720(const District& d) {
     Hyetograph h = slice(storm_720({}), k720DayStartS, k720LengthS);
-    h.header.push_back(
-        " scenario new: the rows from 20:00 19 July 2021 (Beijing time) on; time_s = 0 here is that hour");
+    h.header = {
+        "7-20-style storm (floodsim storm 720, docs/storms.md), its anchored day only: time_s = 0 is 2021-07-19 "
+        "20:00:00 Beijing time (UTC+8), the last row (0) at 86400 s = 2021-07-20 20:00",
+        "measured (Zhengzhou station): 201.9 mm in 2021-07-20 16:00-17:00 (time_s 72000-75600); 552.5 mm over the "
+        "whole file (the 24 h to 20:00 20 July)",
+        "synthetic: every hour except 16:00-17:00 (whose split into 5-min steps is synthetic); they sum to the "
+        "measured day"};
     const std::vector<std::string> note{
-        " SYNTHETIC hydrograph (m3/s) for the 7.20 template, time_s = 0 at 20:00 19 July 2021; not a gauged record"};
+        "SYNTHETIC hydrograph (m3/s) for the 7.20 template, time_s = 0 at 20:00 19 July 2021; not a gauged record"};
     const std::string eff = series_csv(
-        {" Drain efficiency (0..1), each value holding until the next row: inlets blocking from 14:00, sewers",
-         " surcharged and outfalls drowned by the rivers in the peak hour (16-17 h), power cut after. Synthetic."},
+        {"Drain efficiency (0..1), each value holding until the next row: inlets blocking from 14:00, sewers",
+         "surcharged and outfalls drowned by the rivers in the peak hour (16-17 h), power cut after. Synthetic."},
         "value", {{0, 1.0}, {18 * 3600.0, 0.6}, {20 * 3600.0, 0.25}, {21 * 3600.0, 0.1}});
     const std::string toml = head(d, TemplateKind::Storm720,
                                   {"shangjie-720",
