@@ -16,7 +16,10 @@ struct RunOptions {
 
 int run_command(const std::string& scenario_path, const RunOptions& opts);
 /// pit_height: m; a cell this far below (above) all its neighbours is reported as a pit (spike).
-int check_command(const std::string& scenario_path, double pit_height = kDefaultPitHeight);
+/// `write_model`: a folder (created if missing) that receives model_dem.tif, model_mask.tif and
+/// model_manning.tif (docs/terrain.md); empty: none.
+int check_command(const std::string& scenario_path, double pit_height = kDefaultPitHeight,
+                  const std::string& write_model = "");
 int info_command(const std::string& result_path);
 /// `scenario new`: a scenario folder of `template_name` (urban | river | flash | 720) on the
 /// synthetic Shangjie district at `resolution_m` metres from `seed` (docs/scenarios.md).

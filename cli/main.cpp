@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "cli/commands.hpp"
+#include "cli/storm_commands.hpp"
 #include "io/hdf5_result_writer.hpp"
 
 int main(int argc, char** argv) {
@@ -26,6 +27,9 @@ int main(int argc, char** argv) {
     double pit_height = floodsim::kDefaultPitHeight;
     check->add_option("--pit-height", pit_height, "Report DEM cells this many metres below/above all their neighbours")
         ->check(CLI::PositiveNumber);
+    std::string write_model;
+    check->add_option("--write-model", write_model,
+                      "Write the model's DEM after the terrain features, its cell mask and Manning n as GeoTIFFs into this folder");
 
     CLI::App* info = app.add_subcommand("info", "Summarise a result file");
     info->add_option("result", result, "Result file (HDF5)")->required();
@@ -41,6 +45,51 @@ int main(int argc, char** argv) {
     scenario_new->add_option("--template", template_name, "urban | river | flash | 720")->required();
     scenario_new->add_option("--resolution", resolution, "Cell size of the district's rasters, m (default 10)");
     scenario_new->add_option("--seed", seed, "Seed of the synthetic district (default 1)");
+    // floodsim storm chicago|720|fit|cell (INTERFACE.md section 5, docs/storms.md)
+    CLI::App* storm = app.add_subcommand("storm", "Design storms: write a [rain] series CSV or rain grids");
+    storm->require_subcommand(1);
+    floodsim::ChicagoCli chi;
+    CLI::App* chicago = storm->add_subcommand(
+        "chicago", "Chicago (Keifer-Chu) hyetograph from i = A1 (1 + C lg P) / (t + b)^n (mm/min, t in minutes)");
+    chicago->add_option("--a", chi.a, "A1, mm/min")->required();
+    chicago->add_option("--c", chi.c, "C")->required();
+    chicago->add_option("--b", chi.b, "b, minutes")->required();
+    chicago->add_option("--n", chi.n, "n")->required();
+    chicago->add_option("--return-period", chi.return_period, "Return period P, years")->required();
+    chicago->add_option("--duration", chi.duration, "Storm duration (e.g. 2h, 120min, 7200)")->required();
+    chicago->add_option("--peak", chi.peak, "Peak position r in [0, 1] (default 0.4)");
+    chicago->add_option("--step", chi.step, "Row length (default 5min)");
+    chicago->add_option("--method", chi.method,
+                        "blocks (default: every window of whole steps about the peak holds the IDF depth) or curve "
+                        "(exact step means of the continuous curve)");
+    chicago->add_option("--out,-o", chi.out, "CSV file (default: stdout)");
+
+    floodsim::Storm720Cli s720;
+    CLI::App* st720 = storm->add_subcommand(
+        "720", "7·20-style storm on the Zhengzhou station anchors of 20 July 2021 (72 h to 20 h that day)");
+    st720->add_option("--scale", s720.scale, "Multiplies every depth (default 1)");
+    st720->add_option("--shift", s720.shift, "Starts the storm this much after time_s = 0 (default 0h)");
+    st720->add_option("--step", s720.step, "Row length, dividing one hour (default 5min)");
+    st720->add_option("--out,-o", s720.out, "CSV file (default: stdout)");
+
+    floodsim::StormFitCli fitc;
+    CLI::App* fit = storm->add_subcommand(
+        "fit", "Fit A1, C, b, n to a table of annual-maximum depths per duration and return period");
+    fit->add_option("table", fitc.table, "CSV: duration_min, return_period_years and depth_mm (or intensity_mm_min)")
+        ->required();
+
+    floodsim::StormCellCli cellc;
+    CLI::App* cell = storm->add_subcommand("cell", "A moving storm cell written as rain grids on a DEM's grid");
+    cell->add_option("--dem", cellc.dem, "Raster whose grid the rain grids take")->required();
+    cell->add_option("--track", cellc.track, "x0,y0,x1,y1: the centre at t = 0 and the point it heads for")->required();
+    cell->add_option("--radius", cellc.radius, "m: cylinder radius or the Gaussian's sigma")->required();
+    cell->add_option("--speed", cellc.speed, "m/s along the track")->required();
+    cell->add_option("--peak-intensity", cellc.peak_intensity, "mm/h at the centre");
+    cell->add_option("--series", cellc.series, "CSV time_s,intensity_mm_h: the centre's intensity over time");
+    cell->add_option("--duration", cellc.duration, "How long the cell rains (e.g. 1h)")->required();
+    cell->add_option("--step", cellc.step, "Time between grids (default 5min)");
+    cell->add_option("--profile", cellc.profile, "gaussian (default) or cylinder");
+    cell->add_option("--out,-o", cellc.out, "Folder for the GeoTIFFs and rain_grids.csv")->required();
 
     try {
         app.parse(argc, argv);
@@ -49,8 +98,15 @@ int main(int argc, char** argv) {
         return rc == 0 ? 0 : 2;
     }
     if (*run) return floodsim::run_command(scenario, opts);
-    if (*check) return floodsim::check_command(scenario, pit_height);
+    if (*check) return floodsim::check_command(scenario, pit_height, write_model);
     if (*info) return floodsim::info_command(result);
     if (*scenario_new) return floodsim::scenario_new_command(new_dir, template_name, resolution, seed);
+    if (*chicago) return floodsim::storm_chicago_command(chi);
+    if (*st720) return floodsim::storm_720_command(s720);
+    if (*fit) return floodsim::storm_fit_command(fitc);
+    if (*cell) {
+        cellc.peak_given = cell->count("--peak-intensity") > 0;
+        return floodsim::storm_cell_command(cellc);
+    }
     return 2;
 }

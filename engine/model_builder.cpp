@@ -14,7 +14,7 @@
 #include <sstream>
 #include <tuple>
 
-#include "mesh/channel.hpp"
+#include "engine/terrain_features.hpp"
 #include "mesh/input_error.hpp"
 #include "mesh/raster_io.hpp"
 #include "mesh/rasterize.hpp"
@@ -23,13 +23,6 @@
 
 namespace floodsim {
 namespace {
-
-std::string fmt(double v) {
-    std::ostringstream os;
-    os.precision(10);
-    os << v;
-    return os.str();
-}
 
 /// A per-cell field from a number or a raster on the model grid. `check` validates each value
 /// inside the domain and returns a reason when it is bad.
@@ -43,14 +36,14 @@ std::vector<double> cell_values(const Scenario& sc, const ValueOrRaster& v, cons
             if (std::isnan(z[k])) continue;
             if (const char* why = check(out[k])) {
                 const int i = static_cast<int>(k % grid.nx), j = static_cast<int>(k / grid.nx);
-                throw InputError(v.raster, v.key, fmt(out[k]),
-                                 std::string(why) + " (at x=" + fmt(grid.x_center(i)) + ", y=" +
-                                     fmt(grid.y_center(j)) + ")");
+                throw InputError(v.raster, v.key, format_number(out[k], 10),
+                                 std::string(why) + " (at x=" + format_number(grid.x_center(i), 10) + ", y=" +
+                                     format_number(grid.y_center(j), 10) + ")");
             }
         }
     } else {
         const double val = v.value.value_or(0.0);
-        if (const char* why = check(val)) throw InputError(sc.path, v.key, fmt(val), why);
+        if (const char* why = check(val)) throw InputError(sc.path, v.key, format_number(val, 10), why);
         out.assign(grid.cells(), val);
     }
     return out;
@@ -62,174 +55,9 @@ const char* non_negative(double v) {
     return v < 0.0 ? "must not be negative" : nullptr;
 }
 
-/// [buildings] on the bed: block makes the cells whose centre lies in a footprint walls (outside
-/// the domain: no water, no rain, no flux), raise lifts them by the height (the largest where
-/// footprints overlap). Counts go to `facts`.
-void apply_buildings(const BuildingsConfig& b, const Grid2D& g, std::vector<double>& z, FeatureFacts& facts) {
-    const VectorSource src{b.file, "buildings.file", b.layer, "buildings.layer"};
-    std::vector<std::string> fields;
-    if (!b.height_field.empty()) fields.push_back(b.height_field);
-    const std::vector<VectorFeature> features = read_vector(src, g.crs_wkt, fields, "buildings.height_field");
-    std::vector<double> lift(g.cells(), 0.0);
-    for (const VectorFeature& f : features) {
-        const double h = b.height ? *b.height : (f.values.empty() ? 0.0 : f.values[0]);
-        if (b.method == "raise" && !(h > 0.0 && h <= 1000.0))
-            throw InputError(b.file, "buildings.height_field", fmt(h),
-                             "feature " + std::to_string(f.fid) + ": a height must be in (0, 1000] m");
-        if (f.polygons.empty()) continue;
-        ++facts.buildings;
-        for (const std::vector<Ring>& poly : f.polygons)
-            for (const auto& [i, j] : cells_in_polygon(g, poly)) {
-                const std::size_t k = static_cast<std::size_t>(j) * g.nx + i;
-                if (std::isnan(z[k])) continue;
-                lift[k] = b.method == "block" ? 1.0 : std::max(lift[k], h);
-            }
-    }
-    for (std::size_t k = 0; k < lift.size(); ++k) {
-        if (lift[k] == 0.0) continue;
-        ++facts.building_cells;
-        z[k] = b.method == "block" ? std::numeric_limits<double>::quiet_NaN() : z[k] + lift[k];
-    }
-    facts.buildings_blocked = b.method == "block";
-}
-
-/// The polylines of a [[wall]] or [[channel]] (`key`): its line, or every line of its vector
-/// file's layer, reprojected to the grid's CRS.
-template <class Feature>
-std::vector<Ring> feature_lines(const Feature& w, const std::string& key, const Grid2D& g, const char* what) {
-    std::vector<Ring> lines;
-    if (w.file.empty()) {
-        lines.push_back(Ring(w.line.begin(), w.line.end()));
-    } else {
-        for (const VectorFeature& f : read_vector({w.file, key + ".file", w.layer, key + ".layer"}, g.crs_wkt))
-            for (const Ring& l : f.lines) lines.push_back(l);
-        if (lines.empty())
-            throw InputError(w.file, key + ".file", w.file,
-                             std::string("has no lines in its layer (") + what + " needs lines)");
-    }
-    return lines;
-}
-
-/// A [[wall]] on the bed: every cell its line(s) cross (4-connected) is raised to the crest (never
-/// lowered: a crest below the ground leaves the ground) or by the height. Counts go to `facts`.
-/// Returns the wall's lines (breaches open along them).
-std::vector<Ring> apply_wall(const Scenario& sc, const WallConfig& w, const Grid2D& g, std::vector<double>& z,
-                             FeatureFacts& facts) {
-    const std::string key = "wall[" + std::to_string(w.index) + "]";
-    const std::vector<Ring> lines = feature_lines(w, key, g, "a wall");
-    std::size_t cells = 0;
-    for (const Ring& l : lines)
-        for (const auto& [i, j] : cells_on_line(g, l)) {
-            const std::size_t k = static_cast<std::size_t>(j) * g.nx + i;
-            if (std::isnan(z[k])) continue;
-            const double top = w.crest ? std::max(z[k], *w.crest) : z[k] + *w.height;
-            if (top > z[k]) ++cells;
-            z[k] = top;
-        }
-    if (cells == 0)
-        throw InputError(w.file.empty() ? sc.path : w.file, key + (w.file.empty() ? ".line" : ".file"), w.name,
-                         "the wall raises no domain cell (outside the grid, on nodata, or its crest below the ground)");
-    facts.walls += 1;
-    facts.wall_cells += cells;
-    return lines;
-}
-
-/// A [[breach]] in its wall's line nearest to the point (which must lie within one cell diagonal of
-/// it): the wall's cells that the full opening reaches, with their signed distance along the line
-/// from the point and their bed (the crest) on the final terrain `z`.
-BreachSpec make_breach(const Scenario& sc, const BreachConfig& b, const std::vector<Ring>& lines, const Grid2D& g,
-                       const std::vector<double>& z, FeatureFacts& facts) {
-    const std::string key = "breach[" + std::to_string(b.index) + "]";
-    const LinePosition at = nearest_on_lines(lines, b.at);
-    const Ring& line = lines[static_cast<std::size_t>(at.line)];
-    const double reach = std::hypot(g.dx, g.dy);
-    const std::string point = "[" + fmt(b.at[0]) + ", " + fmt(b.at[1]) + "]";
-    if (!(at.distance <= reach))
-        throw InputError(sc.path, key + ".x", point,
-                         "is " + fmt(at.distance) + " m from wall " + b.wall +
-                             ": a breach point must lie on its wall (within one cell diagonal, " + fmt(reach) + " m)");
-    BreachSpec spec;
-    spec.name = b.wall;
-    spec.start = b.start_s;
-    spec.duration = b.duration_s;
-    spec.width = b.width;
-    spec.bottom = b.bottom;
-    spec.cell_length = 0.5 * (g.dx + g.dy);
-    for (const auto& [i, j] : cells_on_line(g, line)) {
-        const double top = z[static_cast<std::size_t>(j) * g.nx + i];
-        const double offset = nearest_on_lines({line}, {g.x_center(i), g.y_center(j)}).chainage - at.chainage;
-        if (std::isnan(top) || !(top > b.bottom) || std::abs(offset) >= 0.5 * (b.width + spec.cell_length)) continue;
-        spec.cells.push_back({i, j, offset, top});
-    }
-    if (spec.cells.empty())
-        throw InputError(sc.path, key + ".bottom", fmt(b.bottom),
-                         "the breach opens no cell: its bottom is not below the crest of wall " + b.wall + " there");
-    facts.breach_cells += spec.cells.size();
-    return spec;
-}
-
-/// A [[channel]]'s bed from its profile CSV (one line only), by chainage: linear between rows,
-/// the last row's bed beyond it. The profile must reach the line's end, within a cell diagonal.
-std::vector<double> bed_from_profile(const ChannelConfig& c, const std::string& key, const std::vector<Ring>& lines,
-                                     const ChannelFootprint& f, const Grid2D& g) {
-    if (lines.size() != 1)
-        throw InputError(c.file, key + ".bed_file", c.bed_file,
-                         "the vector file has " + std::to_string(lines.size()) +
-                             " lines and a bed profile follows one: use one [[channel]] per line");
-    const double length = line_length(lines.front());
-    if (c.bed_distance.back() < length - std::hypot(g.dx, g.dy))
-        throw InputError(c.bed_file, key + ".bed_file", fmt(c.bed_distance.back()),
-                         "the profile's last distance_m falls short of the line's end (" + fmt(length) +
-                             " m from its first vertex)");
-    const TimeSeries profile(c.bed_distance, c.bed_level, TimeSeries::Mode::Linear);  // over distance, not time
-    std::vector<double> bed;
-    for (const LinePosition& p : f.cell_at) bed.push_back(profile.at(p.chainage));
-    return bed;
-}
-
-/// A [[channel]] burned into the bed (docs/terrain.md): the cells within width / 2 of its line(s)
-/// and those the lines cross are lowered to its bed, never raised. Returns the cells it takes.
-std::vector<std::size_t> apply_channel(const Scenario& sc, const ChannelConfig& c, const Grid2D& g,
-                                       std::vector<double>& z, FeatureFacts& facts) {
-    const std::string key = "channel[" + std::to_string(c.index) + "]";
-    const std::vector<Ring> lines = feature_lines(c, key, g, "a channel");
-    const ChannelFootprint f = channel_footprint(g, z, lines, c.width);
-    if (f.cells.empty())
-        throw InputError(c.file.empty() ? sc.path : c.file, key + (c.file.empty() ? ".line" : ".file"), c.name,
-                         "the channel takes no domain cell (outside the grid or on nodata)");
-    const std::vector<double> bed = c.depth ? bed_below_banks(f, z, std::max({c.width, g.dx, g.dy}), *c.depth)
-                                            : bed_from_profile(c, key, lines, f, g);
-    if (std::isnan(bed.front()))
-        throw InputError(sc.path, key + ".depth", c.name,
-                         "the channel has no bank (it takes every domain cell): give a bed_file");
-    for (std::size_t n = 0; n < f.cells.size(); ++n) {
-        double& zk = z[f.cells[n]];
-        zk = std::min(zk, bed[n]);
-        facts.channel_bed_min = std::min(facts.channel_bed_min, zk);
-        facts.channel_bed_max = std::max(facts.channel_bed_max, zk);
-    }
-    facts.channels += 1;
-    facts.channel_cells += f.cells.size();
-    return f.cells;
-}
-
-/// Every [[channel]] burned in order; returns the Manning's n of the channels that give one, by cell.
-std::vector<std::pair<std::size_t, double>> apply_channels(const Scenario& sc, const Grid2D& g, std::vector<double>& z,
-                                                           FeatureFacts& facts) {
-    std::vector<std::pair<std::size_t, double>> manning;
-    for (const ChannelConfig& c : sc.channels) {
-        const std::vector<std::size_t> cells = apply_channel(sc, c, g, z, facts);
-        if (c.manning)
-            for (const std::size_t k : cells) manning.emplace_back(k, *c.manning);
-    }
-    return manning;
-}
-
 /// Land-use parameters per cell, by column name (scenario units), NaN outside the domain.
 using LanduseColumns = std::map<std::string, std::vector<double>>;
 
-/// Every column of the land-use table on the grid, from the class of each cell (nearest class where
-/// the class raster's grid differs); a class on domain cells missing from the table is an error.
 /// Land-use classes per cell from polygons (landuse.field): the centre rule, a later polygon over
 /// an earlier one; cells no polygon covers get landuse.default (NaN without it).
 std::vector<double> landuse_polygon_classes(const LanduseConfig& lu, const Grid2D& g) {
@@ -247,6 +75,9 @@ std::vector<double> landuse_polygon_classes(const LanduseConfig& lu, const Grid2
     return cls;
 }
 
+/// Every column of the land-use table on the grid, from the class of each cell (nearest class where
+/// the class raster's grid differs, or the polygons'); a class on domain cells missing from the
+/// table is an error.
 LanduseColumns landuse_columns(const LanduseConfig& lu, const Grid2D& g, const std::vector<double>& z) {
     const std::vector<double> cls =
         lu.field.empty() ? read_class_raster_on_grid(lu.map, "landuse.map", g, z) : landuse_polygon_classes(lu, g);
@@ -256,15 +87,15 @@ LanduseColumns landuse_columns(const LanduseConfig& lu, const Grid2D& g, const s
     for (std::size_t k = 0; k < g.cells(); ++k) {
         if (std::isnan(z[k])) continue;
         const int i = static_cast<int>(k % g.nx), j = static_cast<int>(k / g.nx);
-        const std::string at = " (at x=" + fmt(g.x_center(i)) + ", y=" + fmt(g.y_center(j)) + ")";
+        const std::string at = " (at x=" + format_number(g.x_center(i), 10) + ", y=" + format_number(g.y_center(j), 10) + ")";
         if (std::isnan(cls[k]))
             throw InputError(lu.map, "landuse.map", lu.map,
                              "no polygon covers a domain cell" + at + ": cover the domain or give landuse.default");
         if (cls[k] != std::floor(cls[k]) || std::abs(cls[k]) > 1e15)
-            throw InputError(lu.map, class_key, fmt(cls[k]), "a land-use class must be an integer" + at);
+            throw InputError(lu.map, class_key, format_number(cls[k], 10), "a land-use class must be an integer" + at);
         const auto it = lu.classes.find(static_cast<long long>(cls[k]));
         if (it == lu.classes.end())
-            throw InputError(lu.map, class_key, fmt(cls[k]), "class on a domain cell is not in landuse.table (" + lu.table + ")" + at);
+            throw InputError(lu.map, class_key, format_number(cls[k], 10), "class on a domain cell is not in landuse.table (" + lu.table + ")" + at);
         for (std::size_t c = 0; c < lu.columns.size(); ++c) out[lu.columns[c]][k] = it->second[c];
     }
     return out;
@@ -313,9 +144,9 @@ InfiltrationSpec infiltration_spec(const Scenario& sc, const InfiltrationConfig&
                 const auto it = c.params.find("fc_mm_h");
                 const std::string file = it == c.params.end() ? sc.landuse->table : it->second.is_raster() ? it->second.raster : sc.path;
                 const std::string key = it == c.params.end() ? "landuse.table" : it->second.key;
-                throw InputError(file, key, fmt(fc / mm_h),
-                                 "the final capacity exceeds f0_mm_h (" + fmt(f0 / mm_h) + ") at x=" +
-                                     fmt(g.x_center(i)) + ", y=" + fmt(g.y_center(j)));
+                throw InputError(file, key, format_number(fc / mm_h, 10),
+                                 "the final capacity exceeds f0_mm_h (" + format_number(f0 / mm_h, 10) + ") at x=" +
+                                     format_number(g.x_center(i), 10) + ", y=" + format_number(g.y_center(j), 10));
             }
         }
     } else {
@@ -353,9 +184,9 @@ void check_normal_depth_manning(const Scenario& sc, const BoundarySpec& spec, co
         const int j = spec.side == BoundarySide::North ? 0 : spec.side == BoundarySide::South ? g.ny - 1 : s;
         const std::size_t k = static_cast<std::size_t>(j) * g.nx + i;
         if (!std::isnan(m.z[k]) && !(m.manning[k] > 0.0))
-            throw InputError(sc.manning.is_raster() ? sc.manning.raster : sc.path, sc.manning.key, fmt(m.manning[k]),
+            throw InputError(sc.manning.is_raster() ? sc.manning.raster : sc.path, sc.manning.key, format_number(m.manning[k], 10),
                              "Manning's n must be > 0 on the cells of the normal_depth boundary " + key + " (at x=" +
-                                 fmt(g.x_center(i)) + ", y=" + fmt(g.y_center(j)) + ")");
+                                 format_number(g.x_center(i), 10) + ", y=" + format_number(g.y_center(j), 10) + ")");
     }
 }
 
@@ -372,8 +203,8 @@ std::vector<float> rain_grid(const std::string& file, const std::string& key, in
                                          : nullptr;
         if (why) {
             const int i = static_cast<int>(k % g.nx), j = static_cast<int>(k / g.nx);
-            throw InputError(file, key, fmt(v[k]),
-                             std::string(why) + " (at x=" + fmt(g.x_center(i)) + ", y=" + fmt(g.y_center(j)) + ")");
+            throw InputError(file, key, format_number(v[k], 10),
+                             std::string(why) + " (at x=" + format_number(g.x_center(i), 10) + ", y=" + format_number(g.y_center(j), 10) + ")");
         }
         out[k] = static_cast<float>(v[k]);
     }
@@ -400,7 +231,7 @@ RainGridSpec build_rain_grids(const Scenario& sc, const Grid2D& g, const std::ve
         spec.time_s = bands.time_s;
         for (std::size_t b = 1; b < spec.time_s.size(); ++b)
             if (!(spec.time_s[b] > spec.time_s[b - 1]))
-                throw InputError(file, "rain.grids band " + std::to_string(b + 1), fmt(spec.time_s[b]) + " s",
+                throw InputError(file, "rain.grids band " + std::to_string(b + 1), format_number(spec.time_s[b], 10) + " s",
                                  "band times (" + bands.time_source + ", seconds after the first band) must be strictly increasing");
     } else if (bands.count == 1) {
         spec.time_s = {0.0};
@@ -430,18 +261,15 @@ ModelSetup build_model(const Scenario& sc) {
     m.grid = dem.grid;
     m.z = std::move(dem.z);
     const Grid2D& g = m.grid;
-    if (sc.buildings) apply_buildings(*sc.buildings, g, m.z, m.features);
-    const auto channel_manning = apply_channels(sc, g, m.z, m.features);
-    std::map<std::string, std::vector<Ring>> wall_lines;
-    for (const WallConfig& w : sc.walls) wall_lines[w.name] = apply_wall(sc, w, g, m.z, m.features);
-    for (const BreachConfig& b : sc.breaches) m.breaches.push_back(make_breach(sc, b, wall_lines.at(b.wall), g, m.z, m.features));
+    TerrainFeatures terrain = apply_terrain_features(sc, g, m.z, m.features);
+    m.breaches = std::move(terrain.breaches);
     const std::size_t domain = static_cast<std::size_t>(
         std::count_if(m.z.begin(), m.z.end(), [](double v) { return !std::isnan(v); }));
     if (domain == 0) throw InputError(sc.dem, "domain.dem", "", "has no valid cell (all nodata)");
 
     const LanduseColumns landuse = sc.landuse ? landuse_columns(*sc.landuse, g, m.z) : LanduseColumns{};
     m.manning = landuse.count("manning") ? landuse.at("manning") : cell_values(sc, sc.manning, g, m.z, non_negative);
-    for (const auto& [k, n] : channel_manning) m.manning[k] = n;  // a channel's n wins over land use
+    for (const auto& [k, n] : terrain.channel_manning) m.manning[k] = n;  // a channel's n wins over land use
 
     // Initial state: depth or water level, and velocities.
     m.h0.assign(g.cells(), 0.0);
@@ -501,7 +329,7 @@ ModelSetup build_model(const Scenario& sc) {
                 const int s = static_cast<int>(std::floor(f));
                 if (s < 0 || s >= len)
                     throw InputError(sc.path, key + ".from",
-                                     "[" + fmt((*b.from)[0]) + ", " + fmt((*b.from)[1]) + "]",
+                                     "[" + format_number((*b.from)[0], 10) + ", " + format_number((*b.from)[1], 10) + "]",
                                      "segment lies outside the " + side_name(b.side) + " side of the grid");
                 first = last = s;
             }
@@ -552,11 +380,11 @@ ModelSetup build_model(const Scenario& sc) {
         const GaugeConfig& gc = sc.gauges[k];
         GaugeSpec gs{gc.name, gc.x, gc.y, 0, 0};
         const std::string key = "gauge[" + std::to_string(k) + "]";
-        const std::string where = "x=" + fmt(gc.x) + ", y=" + fmt(gc.y);
+        const std::string where = "x=" + format_number(gc.x, 10) + ", y=" + format_number(gc.y, 10);
         if (!g.locate(gc.x, gc.y, gs.i, gs.j))
             throw InputError(sc.path, key, where,
-                             "gauge '" + gc.name + "' lies outside the model grid (x " + fmt(g.x_west()) + ".." +
-                                 fmt(g.x_east()) + ", y " + fmt(g.y_south()) + ".." + fmt(g.y_north()) + ")");
+                             "gauge '" + gc.name + "' lies outside the model grid (x " + format_number(g.x_west(), 10) + ".." +
+                                 format_number(g.x_east(), 10) + ", y " + format_number(g.y_south(), 10) + ".." + format_number(g.y_north(), 10) + ")");
         if (std::isnan(m.z[static_cast<std::size_t>(gs.j) * g.nx + gs.i]))
             throw InputError(sc.path, key, where, "gauge '" + gc.name + "' lies on a nodata cell, outside the domain");
         m.gauges.push_back(gs);
@@ -570,9 +398,9 @@ ModelSetup build_model(const Scenario& sc) {
         const auto cell_of = [&](const std::array<double, 2>& p, const std::string& k) {
             int i = 0, j = 0;
             if (!g.locate(p[0], p[1], i, j))
-                throw InputError(sc.path, k, "x=" + fmt(p[0]) + ", y=" + fmt(p[1]),
-                                 "inflow '" + fc.name + "' lies outside the model grid (x " + fmt(g.x_west()) + ".." +
-                                     fmt(g.x_east()) + ", y " + fmt(g.y_south()) + ".." + fmt(g.y_north()) + ")");
+                throw InputError(sc.path, k, "x=" + format_number(p[0], 10) + ", y=" + format_number(p[1], 10),
+                                 "inflow '" + fc.name + "' lies outside the model grid (x " + format_number(g.x_west(), 10) + ".." +
+                                     format_number(g.x_east(), 10) + ", y " + format_number(g.y_south(), 10) + ".." + format_number(g.y_north(), 10) + ")");
             return std::pair<int, int>{i, j};
         };
         if (fc.point) {
@@ -600,7 +428,7 @@ ModelSetup build_model(const Scenario& sc) {
         const auto domain_cell = [&](const std::array<double, 2>& p, const std::string& k, const char* what) {
             int i = 0, j = 0;
             if (!g.locate(p[0], p[1], i, j) || std::isnan(m.z[static_cast<std::size_t>(j) * g.nx + i]))
-                throw InputError(sc.path, k, "x=" + fmt(p[0]) + ", y=" + fmt(p[1]),
+                throw InputError(sc.path, k, "x=" + format_number(p[0], 10) + ", y=" + format_number(p[1], 10),
                                  "the " + std::string(what) + " of pump '" + pc.name + "' lies outside the domain");
             return std::pair<int, int>{i, j};
         };

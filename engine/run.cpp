@@ -90,11 +90,6 @@ private:
 };
 
 
-std::string fmt(double v) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%.6g", v);
-    return b;
-}
 
 /// Fraction of the wetted area with Froude > 1 above which an inertial run warns (once).
 constexpr double kSupercriticalWarnFraction = 0.01;
@@ -395,17 +390,17 @@ private:
         if (const auto bad = sim.first_nonfinite_cell(); bad.i >= 0) {
             cause = "the depth or discharge is no longer a finite number at " + where(bad);
         } else if (too_fast) {
-            cause = "a wave of " + fmt(too_fast->speed) + " m/s at " + where(*too_fast) + ", depth " +
-                    fmt(too_fast->depth) + " m, faster than solver.max_speed = " + fmt(sc_.max_speed) +
+            cause = "a wave of " + format_number(too_fast->speed, 6) + " m/s at " + where(*too_fast) + ", depth " +
+                    format_number(too_fast->depth, 6) + " m, faster than solver.max_speed = " + format_number(sc_.max_speed, 6) +
                     " m/s (a blown-up state)";
         } else {
             const auto fast = sim.fastest_cell();
-            cause = "the stable time step fell to " + fmt(sim.stable_dt()) +
-                    " s, below solver.min_dt = " + fmt(min_dt_) + " s: a wave of " + fmt(fast.speed) + " m/s at " +
-                    where(fast) + ", depth " + fmt(fast.depth) +
+            cause = "the stable time step fell to " + format_number(sim.stable_dt(), 6) +
+                    " s, below solver.min_dt = " + format_number(min_dt_, 6) + " s: a wave of " + format_number(fast.speed, 6) + " m/s at " +
+                    where(fast) + ", depth " + format_number(fast.depth, 6) +
                     " m (a blown-up state, or a DEM with cliffs of kilometres)";
         }
-        std::string msg = "the run stopped at t = " + fmt(sim.time()) + " s: " + cause;
+        std::string msg = "the run stopped at t = " + format_number(sim.time(), 6) + " s: " + cause;
         if (writer_) {
             if (frames_written_at_ != sim.time()) {
                 writer_->write_frame(sim.time(), [&](float* depth, float* vx, float* vy) {

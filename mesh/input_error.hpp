@@ -1,8 +1,10 @@
 #pragma once
 // InputError: the one exception type for bad user input (exit status 2 in the CLI).
 // It carries the file, the key and the offending value so that the message names all three.
+#include <cstdio>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace floodsim {
 
@@ -31,5 +33,21 @@ private:
     }
     std::string file_, key_, value_, why_;
 };
+
+/// A number for messages, in `digits` significant digits (printf's %g: 1e+20, 0.25, 3).
+inline std::string format_number(double v, int digits = 15) {
+    char b[64];
+    std::snprintf(b, sizeof b, "%.*g", digits, v);
+    return b;
+}
+
+/// Text from an input file for messages, kept on one line: control characters become '?', and
+/// text longer than 120 characters is cut.
+inline std::string shown(std::string_view s) {
+    std::string out;
+    for (char c : s) out += (static_cast<unsigned char>(c) < 0x20) ? '?' : c;
+    if (out.size() > 120) out = out.substr(0, 117) + "...";
+    return out;
+}
 
 }  // namespace floodsim

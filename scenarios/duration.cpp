@@ -26,13 +26,6 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-std::string format_number(double v) {
-    std::ostringstream os;
-    os.precision(17);
-    os << v;
-    return os.str();
-}
-
 }  // namespace
 
 double parse_duration(std::string_view text, const std::string& file, const std::string& key) {
@@ -73,10 +66,10 @@ double parse_duration(std::string_view text, const std::string& file, const std:
 
 double parse_duration(double seconds, const std::string& file, const std::string& key) {
     if (!std::isfinite(seconds))
-        throw InputError(file, key, format_number(seconds), "duration must be finite");
+        throw InputError(file, key, format_number(seconds, 17), "duration must be finite");
     if (seconds < 0.0)
-        throw InputError(file, key, format_number(seconds), "duration must not be negative");
-    if (seconds > kMaxDurationSeconds) throw InputError(file, key, format_number(seconds), kTooLong);
+        throw InputError(file, key, format_number(seconds, 17), "duration must not be negative");
+    if (seconds > kMaxDurationSeconds) throw InputError(file, key, format_number(seconds, 17), kTooLong);
     return seconds;
 }
 

@@ -350,13 +350,6 @@ void Loader::load_domain(const toml::table& root, Scenario& sc) const {
 }
 
 namespace {
-/// A number in `digits` significant digits, for messages.
-std::string fmt_g(double n, int digits) {
-    char b[48];
-    std::snprintf(b, sizeof b, "%.*g", digits, n);
-    return b;
-}
-std::string fmt_g3(double n) { return fmt_g(n, 3); }
 
 // Values no flood has (a typo, a unit slip, a broken export): refused instead of running into
 // overflow. Rain: the world's one-minute record is about 2000 mm/h. Discharge: fifty Amazons.
@@ -373,7 +366,7 @@ constexpr const char* kLevelWhy = "a level no terrain has (|level| > 1e5 m)";
 void check_series_range(const SeriesData& s, double limit, const char* why) {
     for (std::size_t k = 0; k < s.value.size(); ++k)
         if (!(std::abs(s.value[k]) <= limit))
-            throw InputError(s.path, s.key, fmt_g3(s.value[k]), std::string(why) + " (data row " + std::to_string(k + 1) + ")");
+            throw InputError(s.path, s.key, format_number(s.value[k], 3), std::string(why) + " (data row " + std::to_string(k + 1) + ")");
 }
 }  // namespace
 
@@ -415,10 +408,10 @@ void Loader::load_time(const toml::table& root, Scenario& sc) const {
     const auto count = [&](double interval) { return interval > 0.0 ? sc.duration_s / interval : 0.0; };
     if (o && count(sc.output_interval_s) > kMaxFrames)
         fail("time.output_interval", *o,
-             "makes " + fmt_g3(count(sc.output_interval_s)) + " frames of the duration; at most 100000");
+             "makes " + format_number(count(sc.output_interval_s), 3) + " frames of the duration; at most 100000");
     if (g && count(sc.gauge_interval_s) > kMaxSamples)
         fail("time.gauge_interval", *g,
-             "makes " + fmt_g3(count(sc.gauge_interval_s)) + " samples of the duration; at most 10000000");
+             "makes " + format_number(count(sc.gauge_interval_s), 3) + " samples of the duration; at most 10000000");
 }
 
 void Loader::load_solver(const toml::table& root, Scenario& sc) const {
@@ -612,7 +605,7 @@ void Loader::load_drainage(const toml::table& root, Scenario& sc) const {
                                            "drainage.efficiency", "value", true);
             for (std::size_t k = 0; k < s.value.size(); ++k)
                 if (!fraction(s.value[k]))
-                    throw InputError(s.path, "drainage.efficiency", fmt_g3(s.value[k]),
+                    throw InputError(s.path, "drainage.efficiency", format_number(s.value[k], 3),
                                      "an efficiency must be in 0..1 (row " + std::to_string(k + 1) + " of the data)");
             d.efficiency_series = std::move(s);
         } else {
@@ -664,7 +657,7 @@ void Loader::load_infiltration(const toml::table& root, Scenario& sc) const {
         const ValueOrRaster& f0 = c.params["f0_mm_h"];
         const ValueOrRaster& fc = c.params["fc_mm_h"];
         if (f0.value && fc.value && *fc.value > *f0.value)
-            fail("infiltration.fc_mm_h", *t->get("fc_mm_h"), "the final capacity must not exceed f0_mm_h (" + fmt_g3(*f0.value) + ")");
+            fail("infiltration.fc_mm_h", *t->get("fc_mm_h"), "the final capacity must not exceed f0_mm_h (" + format_number(*f0.value, 3) + ")");
     }
     if (const toml::node* n = t->get("ia_ratio")) {
         c.ia_ratio = number(*n, "infiltration.ia_ratio");
@@ -720,13 +713,13 @@ void Loader::load_landuse(const toml::table& root, Scenario& sc) const {
         const std::string where = "landuse.table row " + std::to_string(tab.lines[r]);
         const double cls = tab.rows[r][0];
         if (cls != std::floor(cls) || std::abs(cls) > 1e15)
-            throw InputError(lu.table, where + " column class", fmt_g3(cls), "a class must be an integer");
+            throw InputError(lu.table, where + " column class", format_number(cls, 3), "a class must be an integer");
         const long long id = static_cast<long long>(cls);
         if (lu.classes.count(id)) throw InputError(lu.table, where + " column class", std::to_string(id), "class appears twice");
         std::vector<double> values(tab.rows[r].begin() + 1, tab.rows[r].end());
         for (std::size_t c = 0; c < values.size(); ++c)
             if (const std::string why = col_range[c]->why_not(values[c]); !why.empty())
-                throw InputError(lu.table, where + " column " + lu.columns[c], fmt_g3(values[c]), why);
+                throw InputError(lu.table, where + " column " + lu.columns[c], format_number(values[c], 3), why);
         lu.classes[id] = std::move(values);
     }
     if (lu.default_class && !lu.classes.count(*lu.default_class))
@@ -903,13 +896,13 @@ void Loader::channel_bed(const toml::table& t, const std::string& p, ChannelConf
         const std::string where = key + " row " + std::to_string(tab.lines[r]);
         const double d = tab.rows[r][dc], z = tab.rows[r][bc];
         if (r == 0 && d != 0.0)
-            throw InputError(c.bed_file, where + " column distance_m", fmt_g(d, 10),
+            throw InputError(c.bed_file, where + " column distance_m", format_number(d, 10),
                              "the profile must start at 0 (the line's first vertex)");
         if (r > 0 && d <= c.bed_distance.back())
             throw InputError(
-                c.bed_file, where + " column distance_m", fmt_g(d, 10),
-                "distances must be strictly increasing (previous row has " + fmt_g(c.bed_distance.back(), 10) + ")");
-        if (!(std::abs(z) <= kMaxLevel)) throw InputError(c.bed_file, where + " column bed_m", fmt_g(z, 10), kLevelWhy);
+                c.bed_file, where + " column distance_m", format_number(d, 10),
+                "distances must be strictly increasing (previous row has " + format_number(c.bed_distance.back(), 10) + ")");
+        if (!(std::abs(z) <= kMaxLevel)) throw InputError(c.bed_file, where + " column bed_m", format_number(z, 10), kLevelWhy);
         c.bed_distance.push_back(d);
         c.bed_level.push_back(z);
     }
@@ -945,7 +938,7 @@ void Loader::load_pumps(const toml::table& root, Scenario& sc) const {
         if (!(c.off_depth >= 0.0)) fail(p + ".off_depth", off, "must not be negative (m)");
         if (!(c.on_depth <= kMaxLevel)) fail(p + ".on_depth", on, kLevelWhy);
         if (!(c.off_depth < c.on_depth))
-            fail(p + ".off_depth", off, "must be below on_depth (" + fmt_g3(c.on_depth) + " m): the pump stops below where it starts");
+            fail(p + ".off_depth", off, "must be below on_depth (" + format_number(c.on_depth, 3) + " m): the pump stops below where it starts");
         sc.pumps.push_back(std::move(c));
     }
 }

@@ -33,21 +33,6 @@ std::vector<std::string_view> split_cells(std::string_view line) {
     return cells;
 }
 
-/// Messages must stay on one line: control characters become '?', long text is cut.
-std::string shown(std::string_view s) {
-    std::string out;
-    for (char c : s) out += (static_cast<unsigned char>(c) < 0x20) ? '?' : c;
-    if (out.size() > 120) out = out.substr(0, 117) + "...";
-    return out;
-}
-
-std::string format_number(double v) {
-    std::ostringstream os;
-    os.precision(15);
-    os << v;
-    return os.str();
-}
-
 /// The names of a header row: spreadsheet exports often quote names, so one pair of quotes is
 /// dropped; names must be non-empty and unique.
 std::vector<std::string> parse_header(const std::string& path, const std::string& where, std::string_view text,

@@ -11,18 +11,13 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "mesh/input_error.hpp"
+
 namespace floodsim {
 namespace {
 
-std::string num(double v) {
-    std::ostringstream s;
-    s.precision(12);
-    s << v;
-    return s.str();
-}
-
 [[noreturn]] void bad(const std::string& name, double value, const std::string& why) {
-    throw std::invalid_argument(name + " = " + num(value) + ": " + why);
+    throw std::invalid_argument(name + " = " + format_number(value, 12) + ": " + why);
 }
 
 bool finite(double v) { return std::isfinite(v); }
@@ -110,8 +105,7 @@ Hyetograph chicago_storm(const ChicagoParams& p) {
     Hyetograph h;
     if (p.method == ChicagoMethod::Blocks) {
         const long N = whole_steps(p.duration_s, p.step_s);
-        if (N < 1)
-            bad("step", p.step_s, "the duration (" + num(p.duration_s) + " s) must be a whole number of steps");
+        if (N < 1) bad("step", p.step_s, "the duration (" + format_number(p.duration_s, 12) + " s) must be a whole number of steps");
         const double dt = p.step_s / 60.0;
         const long B = std::min(N - 1, static_cast<long>(std::floor(r * T / dt + 1e-9)));  // rows before the peak
         const double rr = N > 1 ? static_cast<double>(B) / static_cast<double>(N - 1) : 0.0;
@@ -157,8 +151,9 @@ Hyetograph chicago_storm(const ChicagoParams& p) {
     std::snprintf(b, sizeof b, "P = %g years, duration %g s, peak r = %g (at %g s), step %g s; depth %.4f mm",
                   p.return_period_years, p.duration_s, r, r * p.duration_s, p.step_s, D(T));
     h.header.emplace_back(b);
-    h.header.emplace_back("time_s = 0 is the start of the storm; the parameters are the caller's (illustrative "
-                          "unless taken from a published storm-intensity formula)");
+    h.header.emplace_back(
+        "time_s = 0 is the start of the storm; the parameters are the caller's (illustrative "
+        "unless taken from a published storm-intensity formula)");
     return h;
 }
 
@@ -239,9 +234,12 @@ Hyetograph storm_720(const Storm720Options& o) {
         for (long k = 0; k < per_hour; ++k) {
             const double u0 = static_cast<double>(hour) + static_cast<double>(k) * dt_h, u1 = u0 + dt_h;
             double depth;
-            if (hour < 48) depth = first_mm * dt_h / 48.0;
-            else if (hour == 68) depth = k720PeakHourMm * s.G(u0, u1) / peak_g;
-            else depth = rest_mm * s.G(u0, u1) / rest_g;
+            if (hour < 48)
+                depth = first_mm * dt_h / 48.0;
+            else if (hour == 68)
+                depth = k720PeakHourMm * s.G(u0, u1) / peak_g;
+            else
+                depth = rest_mm * s.G(u0, u1) / rest_g;
             h.time_s.push_back(o.shift_s + (static_cast<double>(hour) * 3600.0 + static_cast<double>(k) * o.step_s));
             h.intensity_mm_h.push_back(o.scale * depth / dt_h);
         }
@@ -250,19 +248,23 @@ Hyetograph storm_720(const Storm720Options& o) {
 
     char b[512];
     const double z = o.shift_s;  // time_s of 2021-07-17 20:00
-    h.header.push_back("7-20-style design storm (floodsim storm 720, docs/storms.md): Zhengzhou station anchors, "
-                       "synthetic hours between");
-    std::snprintf(b, sizeof b, "time_s = 0 is %s Beijing time (UTC+8); the storm runs from time_s = %g (2021-07-17 "
+    h.header.push_back(
+        "7-20-style design storm (floodsim storm 720, docs/storms.md): Zhengzhou station anchors, "
+        "synthetic hours between");
+    std::snprintf(b, sizeof b,
+                  "time_s = 0 is %s Beijing time (UTC+8); the storm runs from time_s = %g (2021-07-17 "
                   "20:00:00) to %g (2021-07-20 20:00:00); scale %g, step %g s, shift %g s",
                   beijing_time(-o.shift_s).c_str(), z, z + k720LengthS, o.scale, o.step_s, o.shift_s);
     h.header.emplace_back(b);
-    std::snprintf(b, sizeof b, "measured (x scale %g): %.1f mm in 2021-07-20 16:00-17:00 (time_s %g-%g); %.1f mm in "
+    std::snprintf(b, sizeof b,
+                  "measured (x scale %g): %.1f mm in 2021-07-20 16:00-17:00 (time_s %g-%g); %.1f mm in "
                   "2021-07-19 20:00 - 2021-07-20 20:00 (time_s %g-%g); %.1f mm in 2021-07-17 20:00 - 2021-07-20 20:00",
                   o.scale, k720PeakHourMm, z + k720PeakHourStartS, z + k720PeakHourStartS + 3600, k720DayMm,
                   z + k720DayStartS, z + k720LengthS, k720ThreeDayMm);
     h.header.emplace_back(b);
-    h.header.push_back("synthetic: every hour except 2021-07-20 16:00-17:00 (whose split into steps is synthetic); "
-                       "they only sum to the measured day and three-day totals");
+    h.header.push_back(
+        "synthetic: every hour except 2021-07-20 16:00-17:00 (whose split into steps is synthetic); "
+        "they only sum to the measured day and three-day totals");
     return h;
 }
 
@@ -276,11 +278,11 @@ IdfFit fit_idf(const std::vector<IdfObservation>& rows) {
         const IdfObservation& o = rows[i];
         const std::string row = "row " + std::to_string(i + 1) + ": ";
         if (!finite(o.duration_min) || o.duration_min <= 0)
-            throw std::invalid_argument(row + "duration_min = " + num(o.duration_min) + ": must be > 0");
+            throw std::invalid_argument(row + "duration_min = " + format_number(o.duration_min, 12) + ": must be > 0");
         if (!finite(o.return_period_years) || o.return_period_years <= 0)
-            throw std::invalid_argument(row + "return_period_years = " + num(o.return_period_years) + ": must be > 0");
+            throw std::invalid_argument(row + "return_period_years = " + format_number(o.return_period_years, 12) + ": must be > 0");
         if (!finite(o.depth_mm) || o.depth_mm <= 0)
-            throw std::invalid_argument(row + "depth_mm = " + num(o.depth_mm) + ": must be > 0");
+            throw std::invalid_argument(row + "depth_mm = " + format_number(o.depth_mm, 12) + ": must be > 0");
     }
     auto distinct = [&](auto field) {
         std::vector<double> v;
@@ -303,8 +305,7 @@ IdfFit fit_idf(const std::vector<IdfObservation>& rows) {
     // x = (A1, C, b, n); residual = model - observed intensity.
     auto residual = [&](const Eigen::Vector4d& x) {
         Eigen::VectorXd r(m);
-        for (std::size_t i = 0; i < m; ++i)
-            r[i] = x[0] * (1 + x[1] * lgp[i]) / std::pow(t[i] + x[2], x[3]) - y[i];
+        for (std::size_t i = 0; i < m; ++i) r[i] = x[0] * (1 + x[1] * lgp[i]) / std::pow(t[i] + x[2], x[3]) - y[i];
         return r;
     };
     auto jacobian = [&](const Eigen::Vector4d& x) {

@@ -64,9 +64,9 @@ Hyetograph chicago_storm(const ChicagoParams& p);
 /// The 7·20-style storm (docs/storms.md): 72 hours to 20 h (Beijing time) on 20 July 2021, meeting
 /// the published anchors of the Zhengzhou station.
 struct Storm720Options {
-    double scale = 1.0;    ///< multiplies every depth (> 0)
-    double shift_s = 0.0;  ///< s (>= 0): the storm starts this much after time_s = 0 (dry rows before)
-    double step_s = 300.0; ///< s: row length; must divide one hour (e.g. 60, 300, 600, 3600)
+    double scale = 1.0;     ///< multiplies every depth (> 0)
+    double shift_s = 0.0;   ///< s (>= 0): the storm starts this much after time_s = 0 (dry rows before)
+    double step_s = 300.0;  ///< s: row length; must divide one hour (e.g. 60, 300, 600, 3600)
 };
 Hyetograph storm_720(const Storm720Options& o);
 
@@ -88,7 +88,7 @@ void write_hyetograph_csv(std::ostream& out, const Hyetograph& h);
 struct IdfObservation {
     double duration_min = 0;  ///< min
     double return_period_years = 0;
-    double depth_mm = 0;      ///< mm
+    double depth_mm = 0;  ///< mm
 };
 struct IdfFit {
     IdfParams params;
@@ -98,16 +98,16 @@ struct IdfFit {
     bool converged = false;
 };
 /// Least-squares fit (Levenberg-Marquardt, on intensities depth/duration in mm/min) of A1, C, b,
-/// n to `rows`. Needs at least 4 rows, two return periods and two durations; throws
+/// n to `rows`. Needs at least 4 rows, two return periods and three durations; throws
 /// std::invalid_argument naming the problem otherwise.
 IdfFit fit_idf(const std::vector<IdfObservation>& rows);
 
 /// A storm cell moving along a straight track at constant speed (map coordinates, metres).
 struct StormCell {
     double x0 = 0, y0 = 0, x1 = 0, y1 = 0;  ///< m: centre at t = 0 and where it heads
-    double speed_m_s = 0;                    ///< m/s along the track (the centre goes past (x1, y1))
-    double radius_m = 0;                     ///< m: cylinder radius, or the Gaussian's sigma
-    bool gaussian = true;                    ///< true: peak * exp(-r^2 / (2 R^2)); false: peak for r <= R
+    double speed_m_s = 0;                   ///< m/s along the track (the centre goes past (x1, y1))
+    double radius_m = 0;                    ///< m: cylinder radius, or the Gaussian's sigma
+    bool gaussian = true;                   ///< true: peak * exp(-r^2 / (2 R^2)); false: peak for r <= R
 };
 /// mm/h at (x, y) when the centre's intensity is `peak_mm_h` and the centre is at (cx, cy).
 double storm_cell_intensity(const StormCell& c, double peak_mm_h, double cx, double cy, double x, double y);

@@ -2,6 +2,7 @@
 // ModelSetup: everything the solver needs for a run, as plain values on the model grid.
 // Built from a scenario by the driver (cli/), or directly by tests and benchmarks.
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <string>
 #include <utility>
@@ -131,8 +132,22 @@ struct BreachSpec {
     std::vector<BreachCell> cells;  ///< the cells the full opening lowers
 };
 
+/// What a cell is after the terrain features (FeatureFacts::cell_kind, the mask `floodsim check
+/// --write-model` writes; docs/terrain.md). A later feature overrides an earlier one.
+enum class CellKind : std::uint8_t {
+    Outside = 0,          ///< nodata in the DEM
+    Ground = 1,
+    BuildingBlocked = 2,  ///< a wall: outside the domain
+    BuildingRaised = 3,
+    Channel = 4,
+    Wall = 5,
+    Breach = 6,           ///< a wall cell a breach lowers when fully open
+};
+
 /// What the terrain features did to the model (for `floodsim check`; docs/terrain.md).
 struct FeatureFacts {
+    /// Per cell (nx*ny row-major): its CellKind, as uint8_t.
+    std::vector<std::uint8_t> cell_kind;
     std::size_t buildings = 0;       ///< footprints read
     std::size_t building_cells = 0;  ///< cells blocked or raised
     bool buildings_blocked = true;   ///< block (walls) or raise

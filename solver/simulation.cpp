@@ -132,6 +132,7 @@ BasicSimulation<Real>::BasicSimulation(ModelSetup setup) : setup_(std::move(setu
         v->clear();
         v->shrink_to_fit();
     }
+    setup_.features.cell_kind = {};  // a report of the model builder's
     // The scenario's processes, as source terms (solver/source_term.hpp; docs/processes.md).
     // Rain grids: a source booked into the built-in `rain` (not a term of its own), applied first.
     if (!setup_.rain_grids.time_s.empty()) {
@@ -596,10 +597,7 @@ void BasicSimulation<Real>::fill_ghosts(double t) {
         const int last = b.last < 0 ? len - 1 : b.last;
         const double val = b.value.empty() ? 0.0 : b.value.at(t);
         const double eps4 = std::pow(setup_.options.velocity_eps, 4);
-        std::vector<double>& imposed = b.side == BoundarySide::West    ? faces_.q_west
-                                       : b.side == BoundarySide::East  ? faces_.q_east
-                                       : b.side == BoundarySide::North ? faces_.q_north
-                                                                       : faces_.q_south;
+        std::vector<double>& imposed = faces_.imposed(b.side);
         for (int s = b.first; s <= last; ++s) {
             const auto [ii, jj] = boundary_cell(b.side, s);
             // Free and level faces take the Riemann flux; discharge faces get theirs later.
@@ -731,10 +729,7 @@ void BasicSimulation<Real>::set_discharge_fluxes(double t, double dt) {
         discharge_shares(b, share);
         const int len = ew ? g.ny : g.nx;
         const int last = b.last < 0 ? len - 1 : b.last;
-        std::vector<double>& target = b.side == BoundarySide::West   ? faces_.q_west
-                                      : b.side == BoundarySide::East ? faces_.q_east
-                                      : b.side == BoundarySide::North ? faces_.q_north
-                                                                      : faces_.q_south;
+        std::vector<double>& target = faces_.imposed(b.side);
         for (int s = b.first; s <= last; ++s) {
             const auto [ii, jj] = boundary_cell(b.side, s);
             if (!inside(ii, jj)) continue;
@@ -788,10 +783,7 @@ void BasicSimulation<Real>::set_outflow_ghosts(const BoundarySpec& b) {
     const bool ew = b.side == BoundarySide::West || b.side == BoundarySide::East;
     const int last = b.last < 0 ? (ew ? g.ny : g.nx) - 1 : b.last;
     const double out_sign = (b.side == BoundarySide::West || b.side == BoundarySide::South) ? -1.0 : 1.0;
-    std::vector<double>& imposed = b.side == BoundarySide::West    ? faces_.q_west
-                                   : b.side == BoundarySide::East  ? faces_.q_east
-                                   : b.side == BoundarySide::North ? faces_.q_north
-                                                                   : faces_.q_south;
+    std::vector<double>& imposed = faces_.imposed(b.side);
     for (int s = b.first; s <= last; ++s) {
         const auto [ii, jj] = boundary_cell(b.side, s);
         if (!inside(ii, jj)) continue;  // stays a wall
@@ -818,10 +810,7 @@ void BasicSimulation<Real>::cap_outflows(double dt) {
         if (b.type != BoundaryType::NormalDepth && b.type != BoundaryType::Critical) continue;
         const bool ew = b.side == BoundarySide::West || b.side == BoundarySide::East;
         const int last = b.last < 0 ? (ew ? g.ny : g.nx) - 1 : b.last;
-        std::vector<double>& imposed = b.side == BoundarySide::West    ? faces_.q_west
-                                       : b.side == BoundarySide::East  ? faces_.q_east
-                                       : b.side == BoundarySide::North ? faces_.q_north
-                                                                       : faces_.q_south;
+        std::vector<double>& imposed = faces_.imposed(b.side);
         for (int s = b.first; s <= last; ++s) {
             const auto [ii, jj] = boundary_cell(b.side, s);
             if (!inside(ii, jj)) continue;

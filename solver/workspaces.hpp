@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "mesh/field.hpp"
+#include "solver/model.hpp"
 
 namespace floodsim {
 
@@ -72,6 +73,15 @@ struct BoundaryFaces {
     std::vector<double> q_west, q_east, q_north, q_south;
     /// Mass flux through each boundary face in the last step (the ledger books it).
     std::vector<double> f_west, f_east, f_north, f_south;
+    /// The imposed fluxes of one side's faces.
+    std::vector<double>& imposed(BoundarySide side) {
+        switch (side) {
+            case BoundarySide::West: return q_west;
+            case BoundarySide::East: return q_east;
+            case BoundarySide::North: return q_north;
+            default: return q_south;
+        }
+    }
     std::vector<double> share;    ///< scratch: a discharge segment's shares
     std::vector<double> row_fix;  ///< per-row positivity fixes (m of depth summed), deterministic
 };

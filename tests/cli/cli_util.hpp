@@ -65,6 +65,16 @@ private:
     fs::path path_;
 };
 
+/// WGS 84 / UTM zone 49N (EPSG:32649), the CRS of Shangjie's inputs, as GDAL writes it in a .prj.
+inline constexpr const char* kWktUtm49N =
+    R"(PROJCS["WGS 84 / UTM zone 49N",GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,)"
+    R"(298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,)"
+    R"(AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],)"
+    R"(AUTHORITY["EPSG","4326"]],PROJECTION["Transverse_Mercator"],PARAMETER["latitude_of_origin",0],)"
+    R"(PARAMETER["central_meridian",111],PARAMETER["scale_factor",0.9996],PARAMETER["false_easting",500000],)"
+    R"(PARAMETER["false_northing",0],UNIT["metre",1,AUTHORITY["EPSG","9001"]],AXIS["Easting",EAST],)"
+    R"(AXIS["Northing",NORTH],AUTHORITY["EPSG","32649"]])";
+
 inline void write_text(const fs::path& p, const std::string& text) {
     if (p.has_parent_path()) fs::create_directories(p.parent_path());
     std::ofstream f(p, std::ios::binary);

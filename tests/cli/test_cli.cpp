@@ -50,15 +50,6 @@ constexpr int NX = 20, NY = 10;
 constexpr double X0 = 708000.0, Y0 = 3854000.0, DX = 2.0;  // south-west corner
 constexpr int HIGH_ROWS = 4;
 
-const char* const kWktUtm49N =
-    R"(PROJCS["WGS 84 / UTM zone 49N",GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,)"
-    R"(298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,)"
-    R"(AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],)"
-    R"(AUTHORITY["EPSG","4326"]],PROJECTION["Transverse_Mercator"],PARAMETER["latitude_of_origin",0],)"
-    R"(PARAMETER["central_meridian",111],PARAMETER["scale_factor",0.9996],PARAMETER["false_easting",500000],)"
-    R"(PARAMETER["false_northing",0],UNIT["metre",1,AUTHORITY["EPSG","9001"]],AXIS["Easting",EAST],)"
-    R"(AXIS["Northing",NORTH],AUTHORITY["EPSG","32649"]])";
-
 bool is_nodata(int i, int j) { return j == 0 && i == NX - 1; }
 double bed(int i, int j) { return j < HIGH_ROWS ? 12.0 : 10.0 - 0.01 * i; }  // j = 0: north
 

@@ -4,6 +4,7 @@
 // buildings. Bad inputs: exit 2, one line naming the file, the key and the value, nothing written.
 #include "cli_util.hpp"
 
+#include <gdal_priv.h>
 #include <ogr_spatialref.h>
 
 #include <array>
@@ -18,15 +19,6 @@ using namespace floodsim_test;
 
 constexpr double kX0 = 708000.0, kY0 = 3854000.0, kDx = 10.0;  // south-west corner, cell size
 constexpr int kNx = 20, kNy = 10;
-
-const char* const kWktUtm49N =
-    R"(PROJCS["WGS 84 / UTM zone 49N",GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,)"
-    R"(298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,)"
-    R"(AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],)"
-    R"(AUTHORITY["EPSG","4326"]],PROJECTION["Transverse_Mercator"],PARAMETER["latitude_of_origin",0],)"
-    R"(PARAMETER["central_meridian",111],PARAMETER["scale_factor",0.9996],PARAMETER["false_easting",500000],)"
-    R"(PARAMETER["false_northing",0],UNIT["metre",1,AUTHORITY["EPSG","9001"]],AXIS["Easting",EAST],)"
-    R"(AXIS["Northing",NORTH],AUTHORITY["EPSG","32649"]])";
 
 /// A flat basin at 10 m, 20 x 10 cells of 10 m, in UTM 49N.
 void write_basin(const TempDir& d) {
@@ -615,5 +607,54 @@ TEST(CliTerrain, WallAcrossAChannelDamsIt) {
     for (int i = 20; i < kCx; ++i) EXPECT_EQ(maxd.at(5 * kCx + i), 0.0f) << i;
 }
 
+/// A one-band GeoTIFF's values (row 0 north) and its geotransform.
+std::vector<double> read_geotiff(const fs::path& p, std::array<double, 6>& gt) {
+    GDALAllRegister();
+    std::unique_ptr<GDALDataset> ds(GDALDataset::Open(p.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+    if (!ds) return {};
+    ds->GetGeoTransform(gt.data());
+    const int nx = ds->GetRasterXSize(), ny = ds->GetRasterYSize();
+    std::vector<double> v(static_cast<std::size_t>(nx) * ny);
+    if (ds->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, nx, ny, v.data(), nx, ny, GDT_Float64, 0, 0) != CE_None) return {};
+    return v;
+}
+
+// `check --write-model DIR`: the DEM after the features (the wall at its crest, the channel burned,
+// the breach closed as at t = 0), the mask of what each cell is and the Manning n, georeferenced
+// like the DEM; a folder that cannot be made is refused.
+TEST(CliTerrain, CheckWritesTheModel) {
+    TempDir d;
+    write_slope(d);
+    write_text(d / "s.toml", replace_once(channel_scenario("line = [[708000.0, 3854065.0], [708400.0, 3854065.0]]\n"
+                                                           "width = 10.0\ndepth = 1.5\nmanning = 0.05\n"),
+                                          "[output]",
+                                          "[[wall]]\nname = \"dam\"\nline = [[708205.0, 3853990.0], [708205.0, "
+                                          "3854130.0]]\ncrest = 13.0\n[[breach]]\nwall = \"dam\"\nx = 708205.0\n"
+                                          "y = 3854065.0\nstart = \"10min\"\nduration = 0\nwidth = 10.0\nbottom = 9.0\n[output]"));
+    const ProcResult c = run_floodsim({"check", (d / "s.toml").string(), "--write-model", (d / "model").string()});
+    ASSERT_EQ(c.status, 0) << describe(c);
+    EXPECT_NE(c.out.find("model written"), std::string::npos) << c.out;
+    std::array<double, 6> gt{};
+    const std::vector<double> dem = read_geotiff(d / "model/model_dem.tif", gt);
+    const std::vector<double> mask = read_geotiff(d / "model/model_mask.tif", gt);
+    const std::vector<double> manning = read_geotiff(d / "model/model_manning.tif", gt);
+    ASSERT_EQ(dem.size(), static_cast<std::size_t>(kCx * kCy));
+    ASSERT_EQ(mask.size(), dem.size());
+    ASSERT_EQ(manning.size(), dem.size());
+    EXPECT_EQ(gt[0], kX0);
+    EXPECT_EQ(gt[1], kDx);
+    for (int j = 0; j < kCy; ++j)
+        for (int i = 0; i < kCx; ++i) {
+            const std::size_t k = static_cast<std::size_t>(j) * kCx + i;
+            const int expected = i == 20 ? (j == 5 ? 6 : 5) : j == 5 ? 4 : 1;  // breach, wall, channel, ground
+            EXPECT_EQ(mask[k], expected) << i << ", " << j;
+            if (i == 20) EXPECT_EQ(dem[k], 13.0) << j;  // the crest, the breach closed
+            EXPECT_EQ(manning[k], j == 5 ? 0.05 : 0.03) << i << ", " << j;  // the wall keeps the channel's n
+        }
+    write_text(d / "file", "x");
+    const ProcResult bad = run_floodsim({"check", (d / "s.toml").string(), "--write-model", (d / "file").string()});
+    EXPECT_EQ(bad.status, 2) << describe(bad);
+    EXPECT_NE(bad.err.find("--write-model"), std::string::npos) << bad.err;
+}
 
 }  // namespace

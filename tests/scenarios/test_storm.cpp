@@ -141,9 +141,10 @@ TEST_P(Storm720, MeetsTheAnchorsToATenthOfAMillimetre) {
     EXPECT_EQ(h.intensity_mm_h.back(), 0.0);
     EXPECT_EQ(h.time_s.back(), z + 72 * 3600.0);
     // The peak hour is the wettest hour, and the wettest step lies in it.
-    for (int hour = 0; hour < 72; ++hour)
+    for (int hour = 0; hour < 72; ++hour) {
         if (hour != 68)
             EXPECT_LT(hyetograph_depth_mm(h, z + hour * 3600.0, z + (hour + 1) * 3600.0), c.scale * 201.9) << hour;
+    }
     std::size_t k = 0;
     for (std::size_t i = 0; i < h.time_s.size(); ++i)
         if (h.intensity_mm_h[i] > h.intensity_mm_h[k]) k = i;
@@ -154,7 +155,9 @@ TEST_P(Storm720, MeetsTheAnchorsToATenthOfAMillimetre) {
     // show as a jump of log(1.3) = 0.26 or more).
     if (c.step_s <= 600)
         for (double edge : {68 * 3600.0, 69 * 3600.0, 48 * 3600.0}) {
-            auto step = [&](int k) { return hyetograph_depth_mm(h, z + edge + k * c.step_s, z + edge + (k + 1) * c.step_s); };
+            auto step = [&](int k) {
+                return hyetograph_depth_mm(h, z + edge + k * c.step_s, z + edge + (k + 1) * c.step_s);
+            };
             const double across = std::log(step(0) / step(-1));
             const double around = 0.5 * (std::log(step(-1) / step(-2)) + std::log(step(1) / step(0)));
             EXPECT_NEAR(across, around, 0.03) << "edge at " << edge / 3600 << " h";
@@ -241,7 +244,8 @@ TEST(IdfFit, ReportsTheResidualsOfNoisyData) {
     // ... and is no larger than the truth's own misfit (a least-squares minimum).
     double ss_truth = 0;
     for (const IdfObservation& o : rows) {
-        const double r = idf_intensity_mm_min(truth, o.return_period_years, o.duration_min) - o.depth_mm / o.duration_min;
+        const double r =
+            idf_intensity_mm_min(truth, o.return_period_years, o.duration_min) - o.depth_mm / o.duration_min;
         ss_truth += r * r;
     }
     EXPECT_LE(ss, ss_truth * (1 + 1e-9));
@@ -266,8 +270,8 @@ TEST_P(StormCellVolume, GridVolumeEqualsTheAnalyticVolume) {
     StormCell c{2000, 3000, 8000, 5000, 3.0, 600.0, GetParam()};
     const double dx = 50;
     std::vector<double> xs, ys;
-    for (int i = 0; i < 200; ++i) xs.push_back((i + 0.5) * dx);              // 0..10 km east
-    for (int j = 0; j < 160; ++j) ys.push_back(8000 - (j + 0.5) * dx);      // 8..0 km, row 0 north
+    for (int i = 0; i < 200; ++i) xs.push_back((i + 0.5) * dx);         // 0..10 km east
+    for (int j = 0; j < 160; ++j) ys.push_back(8000 - (j + 0.5) * dx);  // 8..0 km, row 0 north
     const double peak = 80, step = 600, duration = 1800;
     double volume = 0;
     for (double t = 0; t < duration; t += step) {
