@@ -1,4 +1,5 @@
-// GIS output of the SYNTHETIC Shangjie district: GeoTIFF rasters and GeoPackage layers via GDAL.
+// GIS output of the SYNTHETIC Shangjie district: GeoTIFF rasters (io/geotiff_writer) and GeoPackage
+// layers (OGR).
 #include "engine/district_writer.hpp"
 
 #include <gdal_priv.h>
@@ -10,7 +11,9 @@
 #include <utility>
 #include <vector>
 
+#include "io/geotiff_writer.hpp"
 #include "mesh/gdal_util.hpp"
+#include "mesh/grid2d.hpp"
 
 namespace floodsim {
 namespace {
@@ -37,26 +40,17 @@ OGRSpatialReference utm49n() {
     return s;
 }
 
-/// A north-up GeoTIFF of one band, deflate-compressed, with the district's CRS.
-template <class T>
-void write_tiff(const std::filesystem::path& p, int nx, int ny, double west, double north, double dx,
-                const std::vector<T>& values, GDALDataType type) {
-    gdal::init();
-    gdal::Errors err;
-    GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GTiff");
-    const char* opts[] = {"COMPRESS=DEFLATE", "TILED=YES", nullptr};
-    Dataset ds(drv ? drv->Create(p.c_str(), nx, ny, 1, type, const_cast<char**>(opts)) : nullptr);
-    if (!ds) fail(p, "create the GeoTIFF", err);
-    double gt[6] = {west, dx, 0.0, north, 0.0, -dx};
-    ds->SetGeoTransform(gt);
-    const OGRSpatialReference srs = utm49n();
-    ds->SetSpatialRef(&srs);
-    ds->SetMetadataItem("TIFFTAG_IMAGEDESCRIPTION", kNotice);
-    const GDALDataType mem = sizeof(T) == 1 ? GDT_Byte : GDT_Float32;
-    if (ds->GetRasterBand(1)->RasterIO(GF_Write, 0, 0, nx, ny, const_cast<T*>(values.data()), nx, ny, mem, 0, 0) !=
-        CE_None)
-        fail(p, "write the raster", err);
+/// The district's grid (or a rain frame's) with the district's CRS, for io/geotiff_writer.
+Grid2D grid(int nx, int ny, double west, double north, double dx) {
+    Grid2D g = Grid2D::make(nx, ny, dx, dx, west, north);
+    char* wkt = nullptr;
+    utm49n().exportToWkt(&wkt);
+    g.crs_wkt = wkt ? wkt : "";
+    CPLFree(wkt);
+    return g;
 }
+
+std::vector<double> widen(const std::vector<float>& v) { return {v.begin(), v.end()}; }
 
 class Gpkg {
 public:
@@ -158,16 +152,16 @@ void write_assets_gpkg(const District& d, const std::filesystem::path& p) {
 }  // namespace
 
 void write_district_files(const District& d, const std::filesystem::path& dir) {
-    const double north = district::kSouth + district::kSize;
-    write_tiff(dir / "dem.tif", d.nx, d.ny, district::kWest, north, d.dx, d.z, GDT_Float32);
-    write_tiff(dir / "landuse.tif", d.nx, d.ny, district::kWest, north, d.dx, d.landuse, GDT_Byte);
-    write_tiff(dir / "drain_capacity.tif", d.nx, d.ny, district::kWest, north, d.dx, d.drain_mm_h, GDT_Float32);
+    const Grid2D g = grid(d.nx, d.ny, district::kWest, district::kSouth + district::kSize, d.dx);
+    write_geotiff((dir / "dem.tif").string(), g, widen(d.z), kNotice);
+    write_geotiff((dir / "landuse.tif").string(), g, d.landuse, kNotice);
+    write_geotiff((dir / "drain_capacity.tif").string(), g, widen(d.drain_mm_h), kNotice);
     write_district_gpkg(d, dir / "district.gpkg");
     write_assets_gpkg(d, dir / "assets.gpkg");
 }
 
 void write_rain_frame(const RainFrame& f, const std::filesystem::path& dir) {
-    write_tiff(dir / f.name, f.nx, f.ny, f.west, f.north, f.dx, f.mm_h, GDT_Float32);
+    write_geotiff((dir / f.name).string(), grid(f.nx, f.ny, f.west, f.north, f.dx), widen(f.mm_h));
 }
 
 }  // namespace floodsim

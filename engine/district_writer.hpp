@@ -8,13 +8,13 @@
 
 namespace floodsim {
 
-/// dem.tif (float32, m), landuse.tif (byte classes), drain_capacity.tif (float32, mm/h),
+/// dem.tif (m), landuse.tif (byte classes), drain_capacity.tif (mm/h), through io/geotiff_writer,
 /// district.gpkg (layers buildings, sishui, ku, sishui-levee, ku-levee, town, village,
 /// storage_area, drainage_zones, underpasses) and assets.gpkg (layer assets: id, kind, name).
 /// Throws std::runtime_error naming the file on a GDAL failure.
 void write_district_files(const district::District& d, const std::filesystem::path& dir);
 
-/// A rain frame as a float32 GeoTIFF (mm/h) at dir / frame.name.
+/// A rain frame as a GeoTIFF (mm/h) at dir / frame.name.
 void write_rain_frame(const RainFrame& frame, const std::filesystem::path& dir);
 
 }  // namespace floodsim
