@@ -160,8 +160,4 @@ void write_district_files(const District& d, const std::filesystem::path& dir) {
     write_assets_gpkg(d, dir / "assets.gpkg");
 }
 
-void write_rain_frame(const RainFrame& f, const std::filesystem::path& dir) {
-    write_geotiff((dir / f.name).string(), grid(f.nx, f.ny, f.west, f.north, f.dx), widen(f.mm_h));
-}
-
 }  // namespace floodsim

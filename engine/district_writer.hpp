@@ -14,7 +14,4 @@ namespace floodsim {
 /// Throws std::runtime_error naming the file on a GDAL failure.
 void write_district_files(const district::District& d, const std::filesystem::path& dir);
 
-/// A rain frame as a GeoTIFF (mm/h) at dir / frame.name.
-void write_rain_frame(const RainFrame& frame, const std::filesystem::path& dir);
-
 }  // namespace floodsim

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "engine/district_writer.hpp"
+#include "engine/storm_cell_grids.hpp"
 #include "mesh/input_error.hpp"
 #include "scenarios/district.hpp"
 
@@ -30,13 +31,25 @@ void write_text(const fs::path& p, const std::string& text) {
     if (!f.flush()) throw std::runtime_error(p.string() + ": cannot write");
 }
 
+/// The storm cell's grids on the DEM just written, with their rain_grids.csv.
+void write_cell_rain(const CellRain& c, const fs::path& tmp) {
+    StormCellGridsRequest r;
+    r.dem = (tmp / "dem.tif").string();
+    r.cell = c.cell;
+    r.peak = c.peak;
+    r.duration_s = c.duration_s;
+    r.step_s = c.step_s;
+    r.out_dir = (tmp / c.folder).string();
+    r.description = c.description;
+    write_storm_cell_grids(r);
+}
+
 void fill(const fs::path& tmp, const ScenarioNewOptions& o) {
     const district::District d = district::make_district({o.resolution_m, o.seed});
     write_district_files(d, tmp);
     const TemplateInputs in = template_inputs(d, o.kind);
     for (const TextFile& t : in.texts) write_text(tmp / t.name, t.text);
-    if (!in.rain_frames.empty()) fs::create_directories(tmp / "rain");
-    for (const RainFrame& r : in.rain_frames) write_rain_frame(r, tmp / "rain");
+    if (in.cell_rain) write_cell_rain(*in.cell_rain, tmp);
 }
 
 }  // namespace

@@ -256,49 +256,30 @@ TemplateInputs river(const District& d) {
         {}};
 }
 
-/// The cloudburst over Wuyun Mountain: a slow storm cell drifting north-west, 10-min frames.
-std::vector<RainFrame> cloudburst(const District& d) {
-    StormCell c;
-    c.x0 = d.wuyun_peak[0] - 200;
-    c.y0 = d.wuyun_peak[1] + 200;
-    c.x1 = d.village_centre[0];
-    c.y1 = d.village_centre[1];
-    c.speed_m_s = 0.3;
-    c.radius_m = 1500;
-    const double px = 250.0;
-    const int n = static_cast<int>(district::kSize / px) + 2;  // one pixel beyond each side
-    std::vector<double> xs(n), ys(n);
-    for (int k = 0; k < n; ++k) {
-        xs[k] = district::kWest - px + (k + 0.5) * px;
-        ys[k] = district::kSouth + district::kSize + px - (k + 0.5) * px;
-    }
-    const double peak[] = {60, 120, 200, 240, 160, 80, 30, 0};  // mm/h at the centre, per 10 min
-    std::vector<RainFrame> out;
-    for (int f = 0; f < 8; ++f) {
-        RainFrame r{"cell_" + std::to_string(1000 + f).substr(1) + ".tif",
-                    600.0 * f,
-                    n,
-                    n,
-                    district::kWest - px,
-                    district::kSouth + district::kSize + px,
-                    px,
-                    {}};
-        for (double v : storm_cell_grid(c, peak[f], 600.0 * f, 600.0 * (f + 1), xs, ys))
-            r.mm_h.push_back(static_cast<float>(v));
-        out.push_back(std::move(r));
-    }
-    return out;
+/// The cloudburst over Wuyun Mountain: a slow storm cell drifting north-west, 10-min grids.
+CellRain cloudburst(const District& d) {
+    CellRain r;
+    r.cell.x0 = d.wuyun_peak[0] - 200;
+    r.cell.y0 = d.wuyun_peak[1] + 200;
+    r.cell.x1 = d.village_centre[0];
+    r.cell.y1 = d.village_centre[1];
+    r.cell.speed_m_s = 0.3;
+    r.cell.radius_m = 1500;
+    r.peak.time_s = {0, 600, 1200, 1800, 2400, 3000, 3600, 4200};
+    r.peak.intensity_mm_h = {60, 120, 200, 240, 160, 80, 30, 0};  // mm/h at the centre
+    r.duration_s = 4200;
+    r.step_s = 600;
+    r.folder = "rain";
+    r.description =
+        "SYNTHETIC cloudburst over Wuyun Mountain (floodsim scenario new --template flash): a Gaussian "
+        "cell, sigma 1500 m, drifting north-west at 0.3 m/s; centre 60, 120, 200, 240, 160, 80, 30 mm/h "
+        "per 10 min";
+    return r;
 }
 
 TemplateInputs flash(const District& d) {
     TemplateInputs in;
-    in.rain_frames = cloudburst(d);
-    std::string index =
-        commented(kSynthetic) +
-        "# A SYNTHETIC cloudburst over Wuyun Mountain: a Gaussian cell (sigma 1500 m) drifting north-west\n"
-        "# at 0.3 m/s, centre intensity 60, 120, 200, 240, 160, 80, 30, 0 mm/h per 10 min (each frame the\n"
-        "# mean over its 10 min)\ntime_s,file\n";
-    for (const RainFrame& r : in.rain_frames) index += num(r.time_s) + "," + r.name + "\n";
+    in.cell_rain = cloudburst(d);
     const Point mid = d.valleys[0][1];
     const std::string toml =
         head(d, TemplateKind::Flash,
@@ -306,19 +287,18 @@ TemplateInputs flash(const District& d) {
               "Flash flood: a cloudburst on Wuyun Mountain (rain grids), Green-Ampt loess soils, the village at the "
               "valley mouth",
               "3h", "10min", "1min"}) +
-        "[rain]\ngrids = \"rain/index.csv\"   # 10-min frames of the storm cell, mm/h\n\n" + terrain(d) +
+        "[rain]\ngrids = \"rain/rain_grids.csv\"   # 10-min grids of the storm cell, mm/h\n\n" + terrain(d) +
         gauge("valley", mid, "the valley from Wuyun Mountain, upstream of the village") +
         gauge("village", d.village_centre, "the village at the valley mouth") +
         gauge("town-south", {d.village_centre[0], d.village_centre[1] + 500}, "the southern edge of the town") +
         output();
     in.texts = {
         {"scenario.toml", toml},
-        {"rain/index.csv", index},
         {"landuse.csv", landuse_csv(d, 1.0, "dry antecedent soils (a summer cloudburst)")},
         readme(d, TemplateKind::Flash,
                "Flash flood: a synthetic cloudburst (peak 240 mm/h at its centre, 148 mm in 70 min) sits on Wuyun "
                "Mountain for "
-               "80 min; runoff from the loess hills (Green-Ampt) runs down the valley to the village at its mouth "
+               "70 min; runoff from the loess hills (Green-Ampt) runs down the valley to the village at its mouth "
                "(gauge 'village'); 3 h.\n")};
     return in;
 }

@@ -1,13 +1,14 @@
 #pragma once
 // Scenario templates on the synthetic Shangjie district (`floodsim scenario new`, INTERFACE.md
 // section 5; docs/scenarios.md): the text of scenario.toml and of its CSV inputs, and the rain
-// grids of the flash flood, for each template. Pure computation: the district's rasters and
-// vectors and these files are written by engine/scenario_new.cpp.
+// storm cell of the flash flood, for each template. Pure computation: the district's rasters and
+// vectors, these files and the storm cell's grids are written by engine/scenario_new.cpp.
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "scenarios/district.hpp"
+#include "scenarios/storm.hpp"
 
 namespace floodsim {
 
@@ -22,18 +23,20 @@ struct TextFile {
     std::string text;
 };
 
-/// A rain raster in mm/h on its own grid (north-up, EPSG:32649), written as a GeoTIFF.
-struct RainFrame {
-    std::string name;   ///< file name, e.g. "rain/cell_0600.tif"
-    double time_s = 0;  ///< s: from when it holds
-    int nx = 0, ny = 0;
-    double west = 0, north = 0, dx = 0;  ///< m
-    std::vector<float> mm_h;             ///< nx*ny, row 0 north
+/// A storm cell to write as rain grids on the district's DEM grid (engine/storm_cell_grids, the
+/// library function behind `floodsim storm cell`): its files go to `folder` with rain_grids.csv.
+struct CellRain {
+    StormCell cell;
+    Hyetograph peak;          ///< mm/h at the centre, each row holding until the next
+    double duration_s = 0;    ///< s: rain from 0 to here
+    double step_s = 600;      ///< s: one grid per step
+    std::string folder;       ///< in the scenario folder, e.g. "rain"
+    std::string description;  ///< '#' line of the index
 };
 
 struct TemplateInputs {
-    std::vector<TextFile> texts;         ///< scenario.toml, README.txt, landuse.csv, series CSVs
-    std::vector<RainFrame> rain_frames;  ///< flash only (with rain/index.csv among the texts)
+    std::vector<TextFile> texts;        ///< scenario.toml, README.txt, landuse.csv, series CSVs
+    std::optional<CellRain> cell_rain;  ///< flash only
 };
 
 /// The template's scenario.toml and inputs on `d` (the district's own rasters and vectors come

@@ -105,7 +105,10 @@ TEST(ScenarioTemplates, EachNamesTheDistrictAndItsForcing) {
             EXPECT_NE(toml->text.find(key), std::string::npos) << name << ": " << key;
     }
     EXPECT_FALSE(parse_template_kind("tsunami"));
-    EXPECT_EQ(template_inputs(d, TemplateKind::Flash).rain_frames.size(), 8u);
+    const TemplateInputs flash = template_inputs(d, TemplateKind::Flash);
+    ASSERT_TRUE(flash.cell_rain);
+    EXPECT_NEAR(hyetograph_depth_mm(flash.cell_rain->peak, 0, flash.cell_rain->duration_s), 148.33, 0.01);
+    EXPECT_FALSE(template_inputs(d, TemplateKind::Urban).cell_rain);
 }
 
 }  // namespace
