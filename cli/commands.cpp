@@ -286,11 +286,14 @@ int scenario_new_command(const std::string& dir, const std::string& template_nam
     try {
         const std::optional<TemplateKind> kind = parse_template_kind(template_name);
         if (!kind)
-            throw InputError(dir, "--template", template_name, "unknown template (expected urban, river, flash or 720)");
+            throw InputError(dir, "--template", template_name,
+                             "unknown template (expected urban, river, flash or 720)");
         create_scenario(dir, {*kind, resolution_m, seed});
-        std::printf("created %s: template %s on the SYNTHETIC Shangjie district (not survey data), %g m cells, seed %llu\n",
-                    dir.c_str(), template_name.c_str(), resolution_m, seed);
-        std::printf("next: floodsim check %s/scenario.toml && floodsim run %s/scenario.toml\n", dir.c_str(), dir.c_str());
+        std::printf(
+            "created %s: template %s on the SYNTHETIC Shangjie district (not survey data), %g m cells, seed %llu\n",
+            dir.c_str(), template_name.c_str(), resolution_m, seed);
+        std::printf("next: floodsim check %s/scenario.toml && floodsim run %s/scenario.toml\n", dir.c_str(),
+                    dir.c_str());
         return 0;
     } catch (const InputError& e) {
         report_error(e);
