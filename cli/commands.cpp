@@ -12,6 +12,7 @@
 #include "cli/progress.hpp"
 #include "engine/model_builder.hpp"
 #include "engine/model_report.hpp"
+#include "engine/scenario_new.hpp"
 #include "floodsim/run.hpp"
 #include "io/geotiff_writer.hpp"
 #include "io/hdf5_result_writer.hpp"
@@ -276,6 +277,29 @@ int info_command(const std::string& result_path) {
         return 2;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "floodsim: internal error: %s\n", e.what());
+        return 1;
+    }
+}
+
+int scenario_new_command(const std::string& dir, const std::string& template_name, double resolution_m,
+                         unsigned long long seed) {
+    try {
+        const std::optional<TemplateKind> kind = parse_template_kind(template_name);
+        if (!kind)
+            throw InputError(dir, "--template", template_name,
+                             "unknown template (expected urban, river, flash or 720)");
+        create_scenario(dir, {*kind, resolution_m, seed});
+        std::printf(
+            "created %s: template %s on the SYNTHETIC Shangjie district (not survey data), %g m cells, seed %llu\n",
+            dir.c_str(), template_name.c_str(), resolution_m, seed);
+        std::printf("next: floodsim check %s/scenario.toml && floodsim run %s/scenario.toml\n", dir.c_str(),
+                    dir.c_str());
+        return 0;
+    } catch (const InputError& e) {
+        report_error(e);
+        return 2;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "floodsim: error: %s\n", e.what());
         return 1;
     }
 }

@@ -21,5 +21,9 @@ int run_command(const std::string& scenario_path, const RunOptions& opts);
 int check_command(const std::string& scenario_path, double pit_height = kDefaultPitHeight,
                   const std::string& write_model = "");
 int info_command(const std::string& result_path);
+/// `scenario new`: a scenario folder of `template_name` (urban | river | flash | 720) on the
+/// synthetic Shangjie district at `resolution_m` metres from `seed` (docs/scenarios.md).
+int scenario_new_command(const std::string& dir, const std::string& template_name, double resolution_m,
+                         unsigned long long seed);
 
 }  // namespace floodsim

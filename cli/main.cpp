@@ -34,6 +34,17 @@ int main(int argc, char** argv) {
     CLI::App* info = app.add_subcommand("info", "Summarise a result file");
     info->add_option("result", result, "Result file (HDF5)")->required();
 
+    CLI::App* scenario_cmd = app.add_subcommand("scenario", "Scenario construction");
+    scenario_cmd->require_subcommand(1);
+    CLI::App* scenario_new = scenario_cmd->add_subcommand(
+        "new", "Create a runnable scenario folder on the synthetic Shangjie district (not survey data)");
+    std::string new_dir, template_name;
+    double resolution = 10.0;
+    unsigned long long seed = 1;
+    scenario_new->add_option("dir", new_dir, "Folder to create (must not exist or be empty)")->required();
+    scenario_new->add_option("--template", template_name, "urban | river | flash | 720")->required();
+    scenario_new->add_option("--resolution", resolution, "Cell size of the district's rasters, m (default 10)");
+    scenario_new->add_option("--seed", seed, "Seed of the synthetic district (default 1)");
     // floodsim storm chicago|720|fit|cell (INTERFACE.md section 5, docs/storms.md)
     CLI::App* storm = app.add_subcommand("storm", "Design storms: write a [rain] series CSV or rain grids");
     storm->require_subcommand(1);
@@ -89,6 +100,7 @@ int main(int argc, char** argv) {
     if (*run) return floodsim::run_command(scenario, opts);
     if (*check) return floodsim::check_command(scenario, pit_height, write_model);
     if (*info) return floodsim::info_command(result);
+    if (*scenario_new) return floodsim::scenario_new_command(new_dir, template_name, resolution, seed);
     if (*chicago) return floodsim::storm_chicago_command(chi);
     if (*st720) return floodsim::storm_720_command(s720);
     if (*fit) return floodsim::storm_fit_command(fitc);

@@ -14,7 +14,8 @@
 namespace floodsim {
 namespace {
 
-void write_band(const std::string& path, const Grid2D& g, GDALDataType type, void* data, bool nan_nodata) {
+void write_band(const std::string& path, const Grid2D& g, GDALDataType type, void* data, bool nan_nodata,
+                const std::string& description) {
     gdal::init();
     gdal::Errors errors;
     const std::string tmp = path + ".part";
@@ -29,6 +30,8 @@ void write_band(const std::string& path, const Grid2D& g, GDALDataType type, voi
     std::array<double, 6> gt = g.geotransform;
     bool ok = ds->SetGeoTransform(gt.data()) == CE_None;
     if (!g.crs_wkt.empty()) ok = ok && ds->SetProjection(g.crs_wkt.c_str()) == CE_None;
+    if (!description.empty())
+        ok = ok && ds->SetMetadataItem("TIFFTAG_IMAGEDESCRIPTION", description.c_str()) == CE_None;
     GDALRasterBand* band = ds->GetRasterBand(1);
     if (nan_nodata) ok = ok && band->SetNoDataValue(std::numeric_limits<double>::quiet_NaN()) == CE_None;
     ok = ok && band->RasterIO(GF_Write, 0, 0, g.nx, g.ny, data, g.nx, g.ny, type, 0, 0) == CE_None;
@@ -44,16 +47,18 @@ void write_band(const std::string& path, const Grid2D& g, GDALDataType type, voi
 
 }  // namespace
 
-void write_geotiff(const std::string& path, const Grid2D& g, const std::vector<double>& values) {
+void write_geotiff(const std::string& path, const Grid2D& g, const std::vector<double>& values,
+                   const std::string& description) {
     if (values.size() != g.cells()) throw std::invalid_argument(path + ": raster of the wrong size");
     std::vector<double> copy = values;
-    write_band(path, g, GDT_Float64, copy.data(), true);
+    write_band(path, g, GDT_Float64, copy.data(), true, description);
 }
 
-void write_geotiff(const std::string& path, const Grid2D& g, const std::vector<std::uint8_t>& values) {
+void write_geotiff(const std::string& path, const Grid2D& g, const std::vector<std::uint8_t>& values,
+                   const std::string& description) {
     if (values.size() != g.cells()) throw std::invalid_argument(path + ": raster of the wrong size");
     std::vector<std::uint8_t> copy = values;
-    write_band(path, g, GDT_Byte, copy.data(), false);
+    write_band(path, g, GDT_Byte, copy.data(), false, description);
 }
 
 }  // namespace floodsim

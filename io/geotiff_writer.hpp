@@ -11,10 +11,13 @@ namespace floodsim {
 
 /// Writes `values` (nx*ny) as a one-band Float64 GeoTIFF, NaN as nodata, deflate-compressed and
 /// tiled. The file is written under a temporary name next to `path` and renamed when complete, so
-/// a failure leaves nothing behind. Throws std::runtime_error naming the file.
-void write_geotiff(const std::string& path, const Grid2D& g, const std::vector<double>& values);
+/// a failure leaves nothing behind. Throws std::runtime_error naming the file. A non-empty
+/// `description` goes into the TIFF's image description (e.g. "synthetic, not survey data").
+void write_geotiff(const std::string& path, const Grid2D& g, const std::vector<double>& values,
+                   const std::string& description = "");
 
 /// The same for a Byte raster (class codes), without nodata.
-void write_geotiff(const std::string& path, const Grid2D& g, const std::vector<std::uint8_t>& values);
+void write_geotiff(const std::string& path, const Grid2D& g, const std::vector<std::uint8_t>& values,
+                   const std::string& description = "");
 
 }  // namespace floodsim
