@@ -148,6 +148,15 @@ public:
         return prefix.empty() ? std::string(name) : prefix + "." + std::string(name);
     }
 
+    /// The key `name` of table `t` (whose path is `prefix`); missing: fails naming it and what it
+    /// should hold.
+    const toml::node& required(const toml::table& t, const std::string& prefix, const char* name,
+                               const std::string& what) const {
+        const toml::node* n = t.get(name);
+        if (!n) fail(dotted(prefix, name), "", "missing required key (" + what + ")");
+        return *n;
+    }
+
     const toml::table* table(const toml::table& parent, std::string_view name, const std::string& key) const {
         const toml::node* n = parent.get(name);
         if (!n) return nullptr;
@@ -768,11 +777,10 @@ void Loader::load_walls(const toml::table& root, Scenario& sc) const {
         check_keys(t, p, {"name", "line", "file", "layer", "crest", "height"});
         WallConfig w;
         w.index = static_cast<int>(k);
-        const toml::node* name = t.get("name");
-        if (!name) fail(p + ".name", "", "missing required key (breaches name their wall)");
-        w.name = string(*name, p + ".name");
+        const toml::node& name = required(t, p, "name", "breaches name their wall");
+        w.name = string(name, p + ".name");
         for (const WallConfig& other : sc.walls)
-            if (other.name == w.name) fail(p + ".name", *name, "another [[wall]] has this name");
+            if (other.name == w.name) fail(p + ".name", name, "another [[wall]] has this name");
         line_or_file(t, p, w.line, w.file, w.layer);
         const toml::node* crest = t.get("crest");
         const toml::node* height = t.get("height");
@@ -795,25 +803,20 @@ void Loader::load_breaches(const toml::table& root, Scenario& sc) const {
         const toml::table& t = *tables[k];
         const std::string p = "breach[" + std::to_string(k) + "]";
         check_keys(t, p, {"wall", "x", "y", "start", "width", "duration", "bottom"});
-        const auto required = [&](const char* key, const char* what) -> const toml::node& {
-            const toml::node* n = t.get(key);
-            if (!n) fail(p + "." + key, "", std::string("missing required key (") + what + ")");
-            return *n;
-        };
         BreachConfig b;
         b.index = static_cast<int>(k);
-        const toml::node& wall = required("wall", "the name of the [[wall]] it opens");
+        const toml::node& wall = required(t, p, "wall", "the name of the [[wall]] it opens");
         b.wall = string(wall, p + ".wall");
         if (std::none_of(sc.walls.begin(), sc.walls.end(), [&](const WallConfig& w) { return w.name == b.wall; }))
             fail(p + ".wall", wall, "no [[wall]] has this name");
-        b.at = {number(required("x", "map x of a point on the wall"), p + ".x"),
-                number(required("y", "map y of a point on the wall"), p + ".y")};
-        b.start_s = duration(required("start", "when it starts to open"), p + ".start", true);
-        b.duration_s = duration(required("duration", "time to reach its full width; 0: at once"), p + ".duration", true);
-        const toml::node& width = required("width", "final width along the wall, m");
+        b.at = {number(required(t, p, "x", "map x of a point on the wall"), p + ".x"),
+                number(required(t, p, "y", "map y of a point on the wall"), p + ".y")};
+        b.start_s = duration(required(t, p, "start", "when it starts to open"), p + ".start", true);
+        b.duration_s = duration(required(t, p, "duration", "time to reach its full width; 0: at once"), p + ".duration", true);
+        const toml::node& width = required(t, p, "width", "final width along the wall, m");
         b.width = number(width, p + ".width");
         if (!(b.width > 0.0 && b.width <= 1.0e5)) fail(p + ".width", width, "must be in (0, 1e5] m");
-        const toml::node& bottom = required("bottom", "final elevation of the opening, m");
+        const toml::node& bottom = required(t, p, "bottom", "final elevation of the opening, m");
         b.bottom = number(bottom, p + ".bottom");
         if (!(std::abs(b.bottom) <= kMaxLevel)) fail(p + ".bottom", bottom, kLevelWhy);
         sc.breaches.push_back(b);
@@ -848,16 +851,14 @@ void Loader::load_channels(const toml::table& root, Scenario& sc) const {
         check_keys(t, p, {"name", "line", "file", "layer", "width", "depth", "bed_file", "manning"});
         ChannelConfig c;
         c.index = static_cast<int>(k);
-        const toml::node* name = t.get("name");
-        if (!name) fail(p + ".name", "", "missing required key (check and messages name the channel)");
-        c.name = string(*name, p + ".name");
+        const toml::node& name = required(t, p, "name", "check and messages name the channel");
+        c.name = string(name, p + ".name");
         for (const ChannelConfig& other : sc.channels)
-            if (other.name == c.name) fail(p + ".name", *name, "another [[channel]] has this name");
+            if (other.name == c.name) fail(p + ".name", name, "another [[channel]] has this name");
         line_or_file(t, p, c.line, c.file, c.layer);
-        const toml::node* width = t.get("width");
-        if (!width) fail(p + ".width", "", "missing required key (the channel's width, m)");
-        c.width = number(*width, p + ".width");
-        if (!(c.width > 0.0 && c.width <= 10000.0)) fail(p + ".width", *width, "must be in (0, 10000] m");
+        const toml::node& width = required(t, p, "width", "the channel's width, m");
+        c.width = number(width, p + ".width");
+        if (!(c.width > 0.0 && c.width <= 10000.0)) fail(p + ".width", width, "must be in (0, 10000] m");
         channel_bed(t, p, c);
         if (const toml::node* n = t.get("manning")) {
             c.manning = number(*n, p + ".manning");
@@ -916,23 +917,18 @@ void Loader::load_pumps(const toml::table& root, Scenario& sc) const {
         check_keys(t, p, {"name", "x", "y", "to", "capacity_m3_s", "on_depth", "off_depth"});
         PumpConfig c;
         c.index = static_cast<int>(k);
-        const auto required = [&](const char* key, const char* what) -> const toml::node& {
-            const toml::node* n = t.get(key);
-            if (!n) fail(p + "." + key, "", std::string("missing required key (") + what + ")");
-            return *n;
-        };
-        const toml::node& name = required("name", "a name for the result's /pumps group");
+        const toml::node& name = required(t, p, "name", "a name for the result's /pumps group");
         c.name = string(name, p + ".name");
         for (const PumpConfig& other : sc.pumps)
             if (other.name == c.name) fail(p + ".name", name, "another [[pump]] has this name");
-        c.at = {number(required("x", "intake, map x"), p + ".x"), number(required("y", "intake, map y"), p + ".y")};
+        c.at = {number(required(t, p, "x", "intake, map x"), p + ".x"), number(required(t, p, "y", "intake, map y"), p + ".y")};
         if (const toml::node* to = t.get("to")) c.to = point(*to, p + ".to");
-        const toml::node& cap = required("capacity_m3_s", "m3/s");
+        const toml::node& cap = required(t, p, "capacity_m3_s", "m3/s");
         c.capacity_m3_s = number(cap, p + ".capacity_m3_s");
         if (!(c.capacity_m3_s > 0.0)) fail(p + ".capacity_m3_s", cap, "must be greater than zero (m3/s)");
         if (!(c.capacity_m3_s <= kMaxDischarge)) fail(p + ".capacity_m3_s", cap, kDischargeWhy);
-        const toml::node& on = required("on_depth", "m at the intake at which the pump starts");
-        const toml::node& off = required("off_depth", "m at the intake at which it stops");
+        const toml::node& on = required(t, p, "on_depth", "m at the intake at which the pump starts");
+        const toml::node& off = required(t, p, "off_depth", "m at the intake at which it stops");
         c.on_depth = number(on, p + ".on_depth");
         c.off_depth = number(off, p + ".off_depth");
         if (!(c.off_depth >= 0.0)) fail(p + ".off_depth", off, "must not be negative (m)");
