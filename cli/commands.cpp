@@ -7,14 +7,12 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
-#include <filesystem>
 
 #include "cli/progress.hpp"
 #include "engine/model_builder.hpp"
 #include "engine/model_report.hpp"
 #include "engine/scenario_new.hpp"
 #include "floodsim/run.hpp"
-#include "io/geotiff_writer.hpp"
 #include "io/hdf5_result_writer.hpp"
 #include "io/result_info.hpp"
 #include "mesh/input_error.hpp"
@@ -231,25 +229,6 @@ void print_check(const LoadedModel& p) {
 
 /// `check --write-model DIR`: the model's DEM after the features (NaN outside the domain and on
 /// blocked buildings; breaches closed, as at t = 0), each cell's CellKind and Manning n.
-void write_model_rasters(const LoadedModel& p, const std::string& dir) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec || !fs::is_directory(dir))
-        throw InputError(p.scenario.path, "--write-model", dir, "cannot create this folder (" + ec.message() + ")");
-    const ModelSetup& m = p.setup;
-    const fs::path d(dir);
-    try {
-        write_geotiff((d / "model_dem.tif").string(), m.grid, m.z);
-        write_geotiff((d / "model_mask.tif").string(), m.grid, m.features.cell_kind);
-        write_geotiff((d / "model_manning.tif").string(), m.grid, m.manning);
-    } catch (const std::runtime_error& e) {
-        throw InputError(p.scenario.path, "--write-model", dir, e.what());
-    }
-    std::printf("  model written   %s: model_dem.tif, model_mask.tif (0 nodata, 1 ground, 2 blocked building, "
-                "3 raised building, 4 channel, 5 wall, 6 breach), model_manning.tif\n", dir.c_str());
-}
-
 int check_command(const std::string& scenario_path, double pit_height, const std::string& write_model) {
     try {
         const LoadedModel p = load_model(scenario_path);
@@ -257,7 +236,11 @@ int check_command(const std::string& scenario_path, double pit_height, const std
         probe_output_folder(p.scenario, p.scenario.output_file);
         print_check(p);
         print_dem_quality(p.setup, pit_height);
-        if (!write_model.empty()) write_model_rasters(p, write_model);
+        if (!write_model.empty()) {
+            write_model_rasters(p, write_model);
+            std::printf("  model written   %s: model_dem.tif, model_mask.tif (0 nodata, 1 ground, 2 blocked building, "
+                        "3 raised building, 4 channel, 5 wall, 6 breach), model_manning.tif\n", write_model.c_str());
+        }
         return 0;
     } catch (const InputError& e) {
         report_error(e);

@@ -1,6 +1,10 @@
 #include "engine/model_report.hpp"
 
+#include "io/geotiff_writer.hpp"
+#include "mesh/input_error.hpp"
+
 #include <algorithm>
+#include <filesystem>
 #include <cmath>
 #include <limits>
 
@@ -96,6 +100,23 @@ std::vector<DemAnomaly> dem_pits_and_spikes(const ModelSetup& m, double height) 
     std::stable_sort(out.begin(), out.end(),
                      [](const DemAnomaly& a, const DemAnomaly& b) { return a.relief > b.relief; });
     return out;
+}
+
+void write_model_rasters(const LoadedModel& p, const std::string& dir) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec || !fs::is_directory(dir))
+        throw InputError(p.scenario.path, "--write-model", dir, "cannot create this folder (" + ec.message() + ")");
+    const ModelSetup& m = p.setup;
+    const fs::path d(dir);
+    try {
+        write_geotiff((d / "model_dem.tif").string(), m.grid, m.z);
+        write_geotiff((d / "model_mask.tif").string(), m.grid, m.features.cell_kind);
+        write_geotiff((d / "model_manning.tif").string(), m.grid, m.manning);
+    } catch (const std::runtime_error& e) {
+        throw InputError(p.scenario.path, "--write-model", dir, e.what());
+    }
 }
 
 }  // namespace floodsim

@@ -52,4 +52,11 @@ struct DemAnomaly {
 /// not judged. Deepest relief first.
 std::vector<DemAnomaly> dem_pits_and_spikes(const ModelSetup& m, double height);
 
+/// The model as GeoTIFFs for GIS (`floodsim check --write-model DIR`, docs/terrain.md): the bed
+/// after the terrain features (breaches closed), the cell kinds (model_mask.tif: 0 nodata,
+/// 1 ground, 2 blocked building, 3 raised building, 4 channel, 5 wall, 6 breach) and Manning's n.
+/// `dir` is created if missing; each file is written under a temporary name. Throws InputError(scenario, "--write-model", dir) if the folder or a file
+/// cannot be written.
+void write_model_rasters(const LoadedModel& m, const std::string& dir);
+
 }  // namespace floodsim
