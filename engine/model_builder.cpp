@@ -254,6 +254,213 @@ const char* scheme_name(Scheme s) {
     }
 }
 
+namespace {
+
+/// " (x 500000..501000, y ...)": the grid's extent, for messages about points outside it.
+std::string grid_extent(const Grid2D& g) {
+    return " (x " + format_number(g.x_west(), 10) + ".." + format_number(g.x_east(), 10) + ", y " +
+           format_number(g.y_south(), 10) + ".." + format_number(g.y_north(), 10) + ")";
+}
+
+std::string point_text(const std::array<double, 2>& p) {
+    return "x=" + format_number(p[0], 10) + ", y=" + format_number(p[1], 10);
+}
+
+bool is_domain(const ModelSetup& m, int i, int j) {
+    return !std::isnan(m.z[static_cast<std::size_t>(j) * m.grid.nx + i]);
+}
+
+/// Initial depth (from depth or water level) and velocities.
+void set_initial_state(const Scenario& sc, ModelSetup& m) {
+    const Grid2D& g = m.grid;
+    m.h0.assign(g.cells(), 0.0);
+    if (sc.depth) {
+        m.h0 = cell_values(sc, *sc.depth, g, m.z, non_negative);
+    } else if (sc.water_level) {
+        const std::vector<double> level = cell_values(sc, *sc.water_level, g, m.z, finite);
+        for (std::size_t k = 0; k < g.cells(); ++k)
+            m.h0[k] = std::isnan(m.z[k]) ? 0.0 : std::max(0.0, level[k] - m.z[k]);
+    }
+    for (std::size_t k = 0; k < g.cells(); ++k)
+        if (std::isnan(m.z[k])) m.h0[k] = 0.0;
+    if (sc.velocity_x) m.u0 = cell_values(sc, *sc.velocity_x, g, m.z, finite);
+    if (sc.velocity_y) m.v0 = cell_values(sc, *sc.velocity_y, g, m.z, finite);
+}
+
+/// A [[boundary]]: its side and segment as a cell range, its kind and series.
+BoundarySpec boundary_spec(const Scenario& sc, const BoundaryConfig& b, const ModelSetup& m) {
+    const Grid2D& g = m.grid;
+    const std::string key = "boundary[" + std::to_string(b.index) + "]";
+    BoundarySpec spec;
+    switch (b.side) {
+        case Side::West: spec.side = BoundarySide::West; break;
+        case Side::East: spec.side = BoundarySide::East; break;
+        case Side::North: spec.side = BoundarySide::North; break;
+        default: spec.side = BoundarySide::South; break;
+    }
+    switch (b.kind) {
+        case BoundaryKind::Closed: spec.type = BoundaryType::Closed; break;
+        case BoundaryKind::Free: spec.type = BoundaryType::Free; break;
+        case BoundaryKind::Level: spec.type = BoundaryType::Level; break;
+        case BoundaryKind::NormalDepth: spec.type = BoundaryType::NormalDepth; break;
+        case BoundaryKind::Critical: spec.type = BoundaryType::Critical; break;
+        default: spec.type = BoundaryType::Discharge; break;
+    }
+    spec.slope = b.slope.value_or(0.0);
+    if (spec.type == BoundaryType::Level || spec.type == BoundaryType::Discharge) spec.value = to_series(b, 1.0);
+    const bool ew = spec.side == BoundarySide::West || spec.side == BoundarySide::East;
+    const int len = ew ? g.ny : g.nx;
+    spec.first = 0;
+    spec.last = len - 1;
+    if (b.from && b.to) {
+        // Cells whose centre lies between the two points along the side.
+        const double a = ew ? (*b.from)[1] : (*b.from)[0];
+        const double c = ew ? (*b.to)[1] : (*b.to)[0];
+        const double lo = std::min(a, c), hi = std::max(a, c);
+        int first = len, last = -1;
+        for (int s = 0; s < len; ++s) {
+            const double p = ew ? g.y_center(s) : g.x_center(s);
+            if (p >= lo && p <= hi) {
+                first = std::min(first, s);
+                last = std::max(last, s);
+            }
+        }
+        if (last < 0) {
+            // A segment shorter than a cell: the cell nearest to its middle.
+            const double mid = 0.5 * (lo + hi);
+            const double f = ew ? (g.y_north() - mid) / g.dy : (mid - g.x_west()) / g.dx;
+            const int s = static_cast<int>(std::floor(f));
+            if (s < 0 || s >= len)
+                throw InputError(sc.path, key + ".from",
+                                 "[" + format_number((*b.from)[0], 10) + ", " + format_number((*b.from)[1], 10) + "]",
+                                 "segment lies outside the " + side_name(b.side) + " side of the grid");
+            first = last = s;
+        }
+        spec.first = first;
+        spec.last = last;
+    }
+    if (spec.type == BoundaryType::Discharge) {
+        int active = 0;
+        for (int s = spec.first; s <= spec.last; ++s) {
+            const int i = spec.side == BoundarySide::West ? 0 : spec.side == BoundarySide::East ? g.nx - 1 : s;
+            const int j = spec.side == BoundarySide::North ? 0 : spec.side == BoundarySide::South ? g.ny - 1 : s;
+            active += !std::isnan(m.z[static_cast<std::size_t>(j) * g.nx + i]);
+        }
+        if (active == 0)
+            throw InputError(sc.path, key + ".side", side_name(b.side),
+                             "the discharge segment touches no domain cell (all nodata)");
+    }
+    if (spec.type == BoundaryType::NormalDepth) check_normal_depth_manning(sc, spec, key, m);
+    return spec;
+}
+
+/// [rain] series or constant intensity, mm/h -> m/s.
+void set_rain(const Scenario& sc, ModelSetup& m) {
+    if (sc.rain.series) {
+        std::vector<double> v = sc.rain.series->value;
+        for (double& x : v) x /= 3.6e6;
+        m.rain = TimeSeries(sc.rain.series->time_s, std::move(v), TimeSeries::Mode::Step);
+    } else if (sc.rain.intensity_mm_h && *sc.rain.intensity_mm_h > 0.0) {
+        m.rain = TimeSeries::constant(*sc.rain.intensity_mm_h / 3.6e6);
+    }
+    if (!sc.rain.grids.empty()) m.rain_grids = build_rain_grids(sc, m.grid, m.z);
+}
+
+/// Storm drains: capacity (mm/h -> m/s) per cell, times the efficiency over time.
+DrainageSpec drainage_spec(const Scenario& sc, const DrainageConfig& d, const ModelSetup& m,
+                           const LanduseColumns& landuse) {
+    DrainageSpec out;
+    out.capacity = landuse.count("drain_mm_h") ? landuse.at("drain_mm_h")
+                                               : cell_values(sc, d.capacity_mm_h, m.grid, m.z, non_negative);
+    for (double& c : out.capacity) c /= 3.6e6;
+    if (d.efficiency_series)
+        out.efficiency = TimeSeries(d.efficiency_series->time_s, d.efficiency_series->value, TimeSeries::Mode::Step);
+    else if (d.efficiency)
+        out.efficiency = TimeSeries::constant(*d.efficiency);
+    return out;
+}
+
+GaugeSpec gauge_spec(const Scenario& sc, const GaugeConfig& gc, std::size_t k, const ModelSetup& m) {
+    GaugeSpec gs{gc.name, gc.x, gc.y, 0, 0};
+    const std::string key = "gauge[" + std::to_string(k) + "]";
+    const std::string where = point_text({gc.x, gc.y});
+    if (!m.grid.locate(gc.x, gc.y, gs.i, gs.j))
+        throw InputError(sc.path, key, where, "gauge '" + gc.name + "' lies outside the model grid" + grid_extent(m.grid));
+    if (!is_domain(m, gs.i, gs.j))
+        throw InputError(sc.path, key, where, "gauge '" + gc.name + "' lies on a nodata cell, outside the domain");
+    return gs;
+}
+
+/// An interior inflow: the cell of a point, or the cells a line crosses (4-connected), in the domain.
+InflowSpec inflow_spec(const Scenario& sc, const InflowConfig& fc, const ModelSetup& m) {
+    const Grid2D& g = m.grid;
+    const std::string key = "inflow[" + std::to_string(fc.index) + "]";
+    InflowSpec spec;
+    spec.name = fc.name;
+    const auto cell_of = [&](const std::array<double, 2>& p, const std::string& k) {
+        int i = 0, j = 0;
+        if (!g.locate(p[0], p[1], i, j))
+            throw InputError(sc.path, k, point_text(p), "inflow '" + fc.name + "' lies outside the model grid" + grid_extent(g));
+        return std::pair<int, int>{i, j};
+    };
+    if (fc.point) {
+        spec.cells.push_back(cell_of(*fc.point, key + ".x"));
+    } else {
+        for (std::size_t v = 0; v < fc.line.size(); ++v) (void)cell_of(fc.line[v], key + ".line[" + std::to_string(v) + "]");
+        spec.cells = cells_on_line(g, Ring(fc.line.begin(), fc.line.end()));
+    }
+    std::erase_if(spec.cells, [&](const std::pair<int, int>& c) { return !is_domain(m, c.first, c.second); });
+    if (spec.cells.empty())
+        throw InputError(sc.path, fc.point ? key + ".x" : key + ".line", fc.name,
+                         "the inflow lies on nodata cells only, outside the domain");
+    if (fc.series)
+        spec.discharge = TimeSeries(fc.series->time_s, fc.series->value, TimeSeries::Mode::Linear);
+    else
+        spec.discharge = TimeSeries::constant(*fc.value);
+    return spec;
+}
+
+/// A pump station: the intake cell (and the discharge cell), in the domain.
+PumpSpec pump_spec(const Scenario& sc, const PumpConfig& pc, const ModelSetup& m) {
+    const std::string key = "pump[" + std::to_string(pc.index) + "]";
+    const auto domain_cell = [&](const std::array<double, 2>& p, const std::string& k, const char* what) {
+        int i = 0, j = 0;
+        if (!m.grid.locate(p[0], p[1], i, j) || !is_domain(m, i, j))
+            throw InputError(sc.path, k, point_text(p),
+                             "the " + std::string(what) + " of pump '" + pc.name + "' lies outside the domain");
+        return std::pair<int, int>{i, j};
+    };
+    PumpSpec ps;
+    ps.name = pc.name;
+    std::tie(ps.i, ps.j) = domain_cell(pc.at, key + ".x", "intake");
+    if (pc.to) std::tie(ps.to_i, ps.to_j) = domain_cell(*pc.to, key + ".to", "discharge point");
+    ps.capacity = pc.capacity_m3_s;
+    ps.on_depth = pc.on_depth;
+    ps.off_depth = pc.off_depth;
+    return ps;
+}
+
+SolverOptions solver_options(const Scenario& sc) {
+    SolverOptions o;
+    if (sc.scheme == "fv1") {
+        o.scheme = Scheme::Fv1;
+    } else if (sc.scheme == "fv2") {
+        o.scheme = Scheme::Fv2;
+    } else if (sc.scheme == "inertial") {
+        o.scheme = Scheme::Inertial;
+    } else {
+        throw InputError(sc.path, "solver.scheme", sc.scheme,
+                         "scheme not available in this version of floodsim (available: fv1, fv2, inertial)");
+    }
+    // The loader accepts only "double" and "single".
+    o.precision = sc.precision == "single" ? Precision::Single : Precision::Double;
+    o.cfl = sc.cfl;
+    o.threads = sc.threads > 0 ? sc.threads : omp_get_num_procs();
+    o.dry_depth = sc.dry_depth;
+    return o;
+}
+
+}  // namespace
 
 ModelSetup build_model(const Scenario& sc) {
     ModelSetup m;
@@ -271,193 +478,15 @@ ModelSetup build_model(const Scenario& sc) {
     m.manning = landuse.count("manning") ? landuse.at("manning") : cell_values(sc, sc.manning, g, m.z, non_negative);
     for (const auto& [k, n] : terrain.channel_manning) m.manning[k] = n;  // a channel's n wins over land use
 
-    // Initial state: depth or water level, and velocities.
-    m.h0.assign(g.cells(), 0.0);
-    if (sc.depth) {
-        m.h0 = cell_values(sc, *sc.depth, g, m.z, non_negative);
-    } else if (sc.water_level) {
-        const std::vector<double> level = cell_values(sc, *sc.water_level, g, m.z, finite);
-        for (std::size_t k = 0; k < g.cells(); ++k)
-            m.h0[k] = std::isnan(m.z[k]) ? 0.0 : std::max(0.0, level[k] - m.z[k]);
-    }
-    for (std::size_t k = 0; k < g.cells(); ++k)
-        if (std::isnan(m.z[k])) m.h0[k] = 0.0;
-    if (sc.velocity_x) m.u0 = cell_values(sc, *sc.velocity_x, g, m.z, finite);
-    if (sc.velocity_y) m.v0 = cell_values(sc, *sc.velocity_y, g, m.z, finite);
-
-    // Boundaries: sides and segments to cell ranges.
-    for (const BoundaryConfig& b : sc.boundaries) {
-        BoundarySpec spec;
-        const std::string key = "boundary[" + std::to_string(b.index) + "]";
-        switch (b.side) {
-            case Side::West: spec.side = BoundarySide::West; break;
-            case Side::East: spec.side = BoundarySide::East; break;
-            case Side::North: spec.side = BoundarySide::North; break;
-            default: spec.side = BoundarySide::South; break;
-        }
-        switch (b.kind) {
-            case BoundaryKind::Closed: spec.type = BoundaryType::Closed; break;
-            case BoundaryKind::Free: spec.type = BoundaryType::Free; break;
-            case BoundaryKind::Level: spec.type = BoundaryType::Level; break;
-            case BoundaryKind::NormalDepth: spec.type = BoundaryType::NormalDepth; break;
-            case BoundaryKind::Critical: spec.type = BoundaryType::Critical; break;
-            default: spec.type = BoundaryType::Discharge; break;
-        }
-        spec.slope = b.slope.value_or(0.0);
-        if (spec.type == BoundaryType::Level || spec.type == BoundaryType::Discharge) spec.value = to_series(b, 1.0);
-        const bool ew = spec.side == BoundarySide::West || spec.side == BoundarySide::East;
-        const int len = ew ? g.ny : g.nx;
-        spec.first = 0;
-        spec.last = len - 1;
-        if (b.from && b.to) {
-            // Cells whose centre lies between the two points along the side.
-            const double a = ew ? (*b.from)[1] : (*b.from)[0];
-            const double c = ew ? (*b.to)[1] : (*b.to)[0];
-            const double lo = std::min(a, c), hi = std::max(a, c);
-            int first = len, last = -1;
-            for (int s = 0; s < len; ++s) {
-                const double p = ew ? g.y_center(s) : g.x_center(s);
-                if (p >= lo && p <= hi) {
-                    first = std::min(first, s);
-                    last = std::max(last, s);
-                }
-            }
-            if (last < 0) {
-                // A segment shorter than a cell: the cell nearest to its middle.
-                const double mid = 0.5 * (lo + hi);
-                const double f = ew ? (g.y_north() - mid) / g.dy : (mid - g.x_west()) / g.dx;
-                const int s = static_cast<int>(std::floor(f));
-                if (s < 0 || s >= len)
-                    throw InputError(sc.path, key + ".from",
-                                     "[" + format_number((*b.from)[0], 10) + ", " + format_number((*b.from)[1], 10) + "]",
-                                     "segment lies outside the " + side_name(b.side) + " side of the grid");
-                first = last = s;
-            }
-            spec.first = first;
-            spec.last = last;
-        }
-        if (spec.type == BoundaryType::Discharge) {
-            int active = 0;
-            for (int s = spec.first; s <= spec.last; ++s) {
-                const int i = spec.side == BoundarySide::West ? 0 : spec.side == BoundarySide::East ? g.nx - 1 : s;
-                const int j = spec.side == BoundarySide::North ? 0 : spec.side == BoundarySide::South ? g.ny - 1 : s;
-                active += !std::isnan(m.z[static_cast<std::size_t>(j) * g.nx + i]);
-            }
-            if (active == 0)
-                throw InputError(sc.path, key + ".side", side_name(b.side),
-                                 "the discharge segment touches no domain cell (all nodata)");
-        }
-        if (spec.type == BoundaryType::NormalDepth) check_normal_depth_manning(sc, spec, key, m);
-        m.boundaries.push_back(spec);
-    }
-
-    // Rain, mm/h -> m/s.
-    if (sc.rain.series) {
-        std::vector<double> v = sc.rain.series->value;
-        for (double& x : v) x /= 3.6e6;
-        m.rain = TimeSeries(sc.rain.series->time_s, std::move(v), TimeSeries::Mode::Step);
-    } else if (sc.rain.intensity_mm_h && *sc.rain.intensity_mm_h > 0.0) {
-        m.rain = TimeSeries::constant(*sc.rain.intensity_mm_h / 3.6e6);
-    }
-
-    if (!sc.rain.grids.empty()) m.rain_grids = build_rain_grids(sc, m.grid, m.z);
-
-    // Storm drains: capacity (mm/h -> m/s) per cell, times the efficiency over time.
-    if (sc.drainage) {
-        m.drainage.capacity = landuse.count("drain_mm_h") ? landuse.at("drain_mm_h")
-                                                           : cell_values(sc, sc.drainage->capacity_mm_h, g, m.z, non_negative);
-        for (double& c : m.drainage.capacity) c /= 3.6e6;
-        if (sc.drainage->efficiency_series)
-            m.drainage.efficiency = TimeSeries(sc.drainage->efficiency_series->time_s,
-                                               sc.drainage->efficiency_series->value, TimeSeries::Mode::Step);
-        else if (sc.drainage->efficiency)
-            m.drainage.efficiency = TimeSeries::constant(*sc.drainage->efficiency);
-    }
-
+    set_initial_state(sc, m);
+    for (const BoundaryConfig& b : sc.boundaries) m.boundaries.push_back(boundary_spec(sc, b, m));
+    set_rain(sc, m);
+    if (sc.drainage) m.drainage = drainage_spec(sc, *sc.drainage, m, landuse);
     if (sc.infiltration) m.infiltration = infiltration_spec(sc, *sc.infiltration, g, m.z, landuse);
-
-    for (std::size_t k = 0; k < sc.gauges.size(); ++k) {
-        const GaugeConfig& gc = sc.gauges[k];
-        GaugeSpec gs{gc.name, gc.x, gc.y, 0, 0};
-        const std::string key = "gauge[" + std::to_string(k) + "]";
-        const std::string where = "x=" + format_number(gc.x, 10) + ", y=" + format_number(gc.y, 10);
-        if (!g.locate(gc.x, gc.y, gs.i, gs.j))
-            throw InputError(sc.path, key, where,
-                             "gauge '" + gc.name + "' lies outside the model grid (x " + format_number(g.x_west(), 10) + ".." +
-                                 format_number(g.x_east(), 10) + ", y " + format_number(g.y_south(), 10) + ".." + format_number(g.y_north(), 10) + ")");
-        if (std::isnan(m.z[static_cast<std::size_t>(gs.j) * g.nx + gs.i]))
-            throw InputError(sc.path, key, where, "gauge '" + gc.name + "' lies on a nodata cell, outside the domain");
-        m.gauges.push_back(gs);
-    }
-
-    // Interior inflows: the cell of a point, or the cells a line crosses (4-connected), in the domain.
-    for (const InflowConfig& fc : sc.inflows) {
-        const std::string key = "inflow[" + std::to_string(fc.index) + "]";
-        InflowSpec spec;
-        spec.name = fc.name;
-        const auto cell_of = [&](const std::array<double, 2>& p, const std::string& k) {
-            int i = 0, j = 0;
-            if (!g.locate(p[0], p[1], i, j))
-                throw InputError(sc.path, k, "x=" + format_number(p[0], 10) + ", y=" + format_number(p[1], 10),
-                                 "inflow '" + fc.name + "' lies outside the model grid (x " + format_number(g.x_west(), 10) + ".." +
-                                     format_number(g.x_east(), 10) + ", y " + format_number(g.y_south(), 10) + ".." + format_number(g.y_north(), 10) + ")");
-            return std::pair<int, int>{i, j};
-        };
-        if (fc.point) {
-            spec.cells.push_back(cell_of(*fc.point, key + ".x"));
-        } else {
-            for (std::size_t v = 0; v < fc.line.size(); ++v) (void)cell_of(fc.line[v], key + ".line[" + std::to_string(v) + "]");
-            spec.cells = cells_on_line(g, Ring(fc.line.begin(), fc.line.end()));
-        }
-        std::erase_if(spec.cells, [&](const std::pair<int, int>& c) {
-            return std::isnan(m.z[static_cast<std::size_t>(c.second) * g.nx + c.first]);
-        });
-        if (spec.cells.empty())
-            throw InputError(sc.path, fc.point ? key + ".x" : key + ".line", fc.name,
-                             "the inflow lies on nodata cells only, outside the domain");
-        if (fc.series)
-            spec.discharge = TimeSeries(fc.series->time_s, fc.series->value, TimeSeries::Mode::Linear);
-        else
-            spec.discharge = TimeSeries::constant(*fc.value);
-        m.inflows.push_back(std::move(spec));
-    }
-
-    // Pump stations: the intake cell (and the discharge cell), in the domain.
-    for (const PumpConfig& pc : sc.pumps) {
-        const std::string key = "pump[" + std::to_string(pc.index) + "]";
-        const auto domain_cell = [&](const std::array<double, 2>& p, const std::string& k, const char* what) {
-            int i = 0, j = 0;
-            if (!g.locate(p[0], p[1], i, j) || std::isnan(m.z[static_cast<std::size_t>(j) * g.nx + i]))
-                throw InputError(sc.path, k, "x=" + format_number(p[0], 10) + ", y=" + format_number(p[1], 10),
-                                 "the " + std::string(what) + " of pump '" + pc.name + "' lies outside the domain");
-            return std::pair<int, int>{i, j};
-        };
-        PumpSpec ps;
-        ps.name = pc.name;
-        std::tie(ps.i, ps.j) = domain_cell(pc.at, key + ".x", "intake");
-        if (pc.to) std::tie(ps.to_i, ps.to_j) = domain_cell(*pc.to, key + ".to", "discharge point");
-        ps.capacity = pc.capacity_m3_s;
-        ps.on_depth = pc.on_depth;
-        ps.off_depth = pc.off_depth;
-        m.pumps.push_back(ps);
-    }
-
-    SolverOptions& o = m.options;
-    if (sc.scheme == "fv1") {
-        o.scheme = Scheme::Fv1;
-    } else if (sc.scheme == "fv2") {
-        o.scheme = Scheme::Fv2;
-    } else if (sc.scheme == "inertial") {
-        o.scheme = Scheme::Inertial;
-    } else {
-        throw InputError(sc.path, "solver.scheme", sc.scheme,
-                         "scheme not available in this version of floodsim (available: fv1, fv2, inertial)");
-    }
-    // The loader accepts only "double" and "single".
-    o.precision = sc.precision == "single" ? Precision::Single : Precision::Double;
-    o.cfl = sc.cfl;
-    o.threads = sc.threads > 0 ? sc.threads : omp_get_num_procs();
-    o.dry_depth = sc.dry_depth;
+    for (std::size_t k = 0; k < sc.gauges.size(); ++k) m.gauges.push_back(gauge_spec(sc, sc.gauges[k], k, m));
+    for (const InflowConfig& fc : sc.inflows) m.inflows.push_back(inflow_spec(sc, fc, m));
+    for (const PumpConfig& pc : sc.pumps) m.pumps.push_back(pump_spec(sc, pc, m));
+    m.options = solver_options(sc);
     return m;
 }
 
