@@ -30,6 +30,30 @@ double seconds_since(Clock::time_point t0) {
 
 template <class Real>
 BasicSimulation<Real>::BasicSimulation(ModelSetup setup) : setup_(std::move(setup)), grid_(setup_.grid) {
+    check_setup();
+    threads_ = std::max(1, setup_.options.threads);
+    init_fields();
+    check_boundaries_and_breaches();
+    init_face_buffers();
+    open_breaches(state_.t);
+    // Wave speeds, wet cells and the depth bound of the initial state (the drain bound for fv1 and
+    // fv2's first step; inertial does not read it).
+    measure_state(0.0f, true);
+    state_.ledger.volume0 = volume();
+    if (setup_.options.scheme == Scheme::Inertial) {
+        // The face discharges belong to the state: built from the cells' momentum with the ghost
+        // cells filled for t = 0 (as the first step fills them).
+        fill_ghosts(state_.t);
+        init_inertial_state();
+    }
+    release_cell_inputs();
+    add_process_sources();
+}
+
+/// The setup's sizes and options (std::invalid_argument: the model builder validated the user's
+/// input; these checks guard the library's callers).
+template <class Real>
+void BasicSimulation<Real>::check_setup() const {
     const Grid2D& g = grid_;
     if (g.nx < 1 || g.ny < 1) throw std::invalid_argument("grid must have at least 1 x 1 cells");
     if (g.ghost < 2) throw std::invalid_argument("grid needs 2 ghost layers");
@@ -47,8 +71,13 @@ BasicSimulation<Real>::BasicSimulation(ModelSetup setup) : setup_(std::move(setu
     const SolverOptions& o = setup_.options;
     if (!(o.cfl > 0.0 && o.cfl <= 1.0)) throw std::invalid_argument("cfl must be in (0, 1]");
     if (!(o.dry_depth > 0.0)) throw std::invalid_argument("dry_depth must be positive");
-    threads_ = std::max(1, o.threads);
+}
 
+/// The state and the bed, friction and monitor fields from the setup's per-cell inputs.
+template <class Real>
+void BasicSimulation<Real>::init_fields() {
+    const Grid2D& g = grid_;
+    const SolverOptions& o = setup_.options;
     state_.grid = g;
     state_.h = Field<Real>(g, 0.0);
     state_.hu = Field<Real>(g, 0.0);
@@ -91,6 +120,12 @@ BasicSimulation<Real>::BasicSimulation(ModelSetup setup) : setup_(std::move(setu
             if (h0 > o.arrival_depth) state_.arrival(i, j) = 0.0f;
         }
     }
+}
+
+/// The boundary segments and breach cells, against the bed and friction fields.
+template <class Real>
+void BasicSimulation<Real>::check_boundaries_and_breaches() const {
+    const Grid2D& g = grid_;
     for (const BoundarySpec& b : setup_.boundaries) {
         const int len = (b.side == BoundarySide::West || b.side == BoundarySide::East) ? g.ny : g.nx;
         const int last = b.last < 0 ? len - 1 : b.last;
@@ -100,7 +135,17 @@ BasicSimulation<Real>::BasicSimulation(ModelSetup setup) : setup_(std::move(setu
             throw std::invalid_argument("level/discharge boundary without a value");
         check_outflow_boundary(b);
     }
+    for (const BreachSpec& b : setup_.breaches)
+        for (const BreachCell& c : b.cells)
+            if (c.i < 0 || c.i >= g.nx || c.j < 0 || c.j >= g.ny || !inside(c.i, c.j) ||
+                !std::isfinite(c.top))
+                throw std::invalid_argument("breach " + b.name + ": a cell outside the domain");
+}
 
+/// The boundary face fluxes imposed and booked per step.
+template <class Real>
+void BasicSimulation<Real>::init_face_buffers() {
+    const Grid2D& g = grid_;
     faces_.q_west.assign(g.ny, kNaN);
     faces_.q_east.assign(g.ny, kNaN);
     faces_.q_north.assign(g.nx, kNaN);
@@ -110,30 +155,22 @@ BasicSimulation<Real>::BasicSimulation(ModelSetup setup) : setup_(std::move(setu
     faces_.f_north.assign(g.nx, 0.0);
     faces_.f_south.assign(g.nx, 0.0);
     faces_.row_fix.assign(g.ny, 0.0);
+}
 
-    for (const BreachSpec& b : setup_.breaches)
-        for (const BreachCell& c : b.cells)
-            if (c.i < 0 || c.i >= g.nx || c.j < 0 || c.j >= g.ny || !inside(c.i, c.j) || !std::isfinite(c.top))
-                throw std::invalid_argument("breach " + b.name + ": a cell outside the domain");
-    open_breaches(state_.t);
-    // Wave speeds, wet cells and the depth bound of the initial state (the drain bound for fv1 and
-    // fv2's first step; inertial does not read it).
-    measure_state(0.0f, true);
-    state_.ledger.volume0 = volume();
-    if (o.scheme == Scheme::Inertial) {
-        // The face discharges belong to the state: built from the cells' momentum with the ghost
-        // cells filled for t = 0 (as the first step fills them).
-        fill_ghosts(state_.t);
-        init_inertial_state();
-    }
-    // The per-cell inputs now live in the solver's fields: release them (memory per cell is a
-    // budget: a 4096 x 4096 run keeps only what it steps).
+/// The per-cell inputs now live in the solver's fields: release them (memory per cell is a
+/// budget: a 4096 x 4096 run keeps only what it steps).
+template <class Real>
+void BasicSimulation<Real>::release_cell_inputs() {
     for (std::vector<double>* v : {&setup_.z, &setup_.manning, &setup_.h0, &setup_.u0, &setup_.v0}) {
         v->clear();
         v->shrink_to_fit();
     }
     setup_.features.cell_kind = {};  // a report of the model builder's
-    // The scenario's processes, as source terms (solver/source_term.hpp; docs/processes.md).
+}
+
+/// The scenario's processes, as source terms (solver/source_term.hpp; docs/processes.md).
+template <class Real>
+void BasicSimulation<Real>::add_process_sources() {
     // Rain grids first: before the sinks, as the uniform rain (added in the sweep).
     if (!setup_.rain_grids.time_s.empty()) {
         auto grids = std::make_unique<RainGridSource<Real>>(std::move(setup_.rain_grids));

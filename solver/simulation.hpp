@@ -126,6 +126,14 @@ public:
     double phase_seconds(const std::string& name) const;
 
 private:
+    // --- construction, in order
+    void check_setup() const;
+    void init_fields();
+    void check_boundaries_and_breaches() const;
+    void init_face_buffers();
+    void release_cell_inputs();
+    void add_process_sources();
+
     void fill_ghosts(double t);
     void set_discharge_fluxes(double t, double dt);
     void set_discharge_ghosts(const BoundarySpec& b, double Q);
