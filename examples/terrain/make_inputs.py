@@ -12,21 +12,16 @@ Only the standard library is needed:
 """
 import json
 import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from utm49n import write_prj  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 NX, NY, DX = 150, 100, 10.0
 X0, Y0 = 708000.0, 3853000.0  # south-west corner
 CRS = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::32649"}}
 
-WKT_UTM49N = (
-    'PROJCS["WGS 84 / UTM zone 49N",GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,'
-    '298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,'
-    'AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],'
-    'AUTHORITY["EPSG","4326"]],PROJECTION["Transverse_Mercator"],PARAMETER["latitude_of_origin",0],'
-    'PARAMETER["central_meridian",111],PARAMETER["scale_factor",0.9996],PARAMETER["false_easting",500000],'
-    'PARAMETER["false_northing",0],UNIT["metre",1,AUTHORITY["EPSG","9001"]],AXIS["Easting",EAST],'
-    'AXIS["Northing",NORTH],AUTHORITY["EPSG","32649"]]'
-)
 RIVER_Y = 400.0
 
 
@@ -59,8 +54,7 @@ def main():
         for j in range(NY):
             y = (NY - j - 0.5) * DX
             f.write(" ".join(f"{elevation((i + 0.5) * DX, y):.3f}" for i in range(NX)) + "\n")
-    with open(os.path.join(HERE, "dem.prj"), "w") as f:
-        f.write(WKT_UTM49N)
+    write_prj(os.path.join(HERE, "dem.prj"))
     # The town: blocks of 60 x 40 m between streets 20 m wide, north of the levee.
     blocks = []
     for bx in range(300, 1300, 80):

@@ -11,21 +11,15 @@ reached 201.9 mm), 72.9 mm in total. Only the standard library is needed:
 """
 import math
 import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from utm49n import write_prj  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 NX, NY, DX = 200, 150, 2.0
 X0, Y0 = 708000.0, 3854000.0  # south-west corner (ESRI ASCII grid convention)
 NODATA = -9999.0
-
-WKT_UTM49N = (
-    'PROJCS["WGS 84 / UTM zone 49N",GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,'
-    '298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,'
-    'AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],'
-    'AUTHORITY["EPSG","4326"]],PROJECTION["Transverse_Mercator"],PARAMETER["latitude_of_origin",0],'
-    'PARAMETER["central_meridian",111],PARAMETER["scale_factor",0.9996],PARAMETER["false_easting",500000],'
-    'PARAMETER["false_northing",0],UNIT["metre",1,AUTHORITY["EPSG","9001"]],AXIS["Easting",EAST],'
-    'AXIS["Northing",NORTH],AUTHORITY["EPSG","32649"]]'
-)
 
 
 def elevation(x, y):
@@ -59,8 +53,7 @@ def main():
         f.write(f"ncols {NX}\nnrows {NY}\nxllcorner {X0}\nyllcorner {Y0}\ncellsize {DX}\nNODATA_value {NODATA:g}\n")
         for row in rows:
             f.write(" ".join(f"{v:g}" for v in row) + "\n")
-    with open(os.path.join(HERE, "dem.prj"), "w") as f:
-        f.write(WKT_UTM49N + "\n")
+    write_prj(os.path.join(HERE, "dem.prj"))
     # 1-hour storm in 5-minute blocks (mm/h), peak in the 7th block; then dry.
     blocks = [10, 20, 35, 60, 110, 160, 200, 130, 70, 40, 25, 15]
     with open(os.path.join(HERE, "rain.csv"), "w") as f:
