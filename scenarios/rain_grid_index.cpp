@@ -1,43 +1,15 @@
 #include "scenarios/rain_grid_index.hpp"
 
-#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string_view>
 
 #include "mesh/input_error.hpp"
+#include "scenarios/csv_cells.hpp"
 
 namespace floodsim {
-namespace {
-
-std::string_view trim(std::string_view s) {
-    auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
-    while (!s.empty() && space(s.front())) s.remove_prefix(1);
-    while (!s.empty() && space(s.back())) s.remove_suffix(1);
-    return s;
-}
-
-/// One pair of double quotes around a cell is dropped (spreadsheet exports).
-std::string_view unquote(std::string_view c) {
-    if (c.size() >= 2 && c.front() == '"' && c.back() == '"') return trim(c.substr(1, c.size() - 2));
-    return c;
-}
-
-std::vector<std::string_view> split_cells(std::string_view line) {
-    std::vector<std::string_view> cells;
-    size_t start = 0;
-    while (true) {
-        const size_t comma = line.find(',', start);
-        cells.push_back(unquote(trim(line.substr(start, comma == std::string_view::npos ? line.npos : comma - start))));
-        if (comma == std::string_view::npos) break;
-        start = comma + 1;
-    }
-    return cells;
-}
-
-}  // namespace
+using csv::trim;
 
 std::vector<RainGridRow> read_rain_grid_index(const std::string& path, const std::string& key) {
     namespace fs = std::filesystem;
@@ -59,17 +31,10 @@ std::vector<RainGridRow> read_rain_grid_index(const std::string& path, const std
         if (line_no == 1 && text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // UTF-8 BOM
         text = trim(text);
         if (text.empty() || text.front() == '#') continue;
-        const auto cells = split_cells(text);
+        const auto cells = csv::split_cells(text, true);
         const std::string where = key + " row " + std::to_string(line_no);
         if (header.empty()) {
-            for (std::string_view c : cells) {
-                if (c.empty()) throw InputError(path, where, shown(text), "empty column name in header");
-                for (const auto& h : header)
-                    if (h == c)
-                        throw InputError(path, where, shown(text),
-                                         "column '" + std::string(c) + "' appears twice in header");
-                header.emplace_back(c);
-            }
+            header = csv::parse_header(path, where, text, cells);
             auto find = [&](const std::string& name) {
                 for (size_t i = 0; i < header.size(); ++i)
                     if (header[i] == name) return i;
@@ -85,13 +50,7 @@ std::vector<RainGridRow> read_rain_grid_index(const std::string& path, const std
                                  std::to_string(cells.size()));
         const std::string t_key = where + " column time_s", f_key = where + " column file";
         std::string_view tc = cells[time_col];
-        if (tc.empty()) throw InputError(path, t_key, "", "empty cell; expected a time in seconds");
-        std::string_view digits = tc.front() == '+' ? tc.substr(1) : tc;
-        double t = 0.0;
-        auto [end, err] = std::from_chars(digits.data(), digits.data() + digits.size(), t);
-        if (digits.empty() || err != std::errc() || end != digits.data() + digits.size())
-            throw InputError(path, t_key, shown(tc), "not a number");
-        if (!std::isfinite(t)) throw InputError(path, t_key, shown(tc), "must be finite");
+        const double t = csv::parse_number(path, t_key, tc);
         if (t < 0.0) throw InputError(path, t_key, shown(tc), "time must be >= 0");
         if (!rows.empty() && t <= rows.back().time_s)
             throw InputError(

@@ -1,67 +1,19 @@
 #include "scenarios/series_csv.hpp"
 
-#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string_view>
 #include <vector>
 
 #include "mesh/input_error.hpp"
+#include "scenarios/csv_cells.hpp"
 
 namespace floodsim {
-namespace {
-
-std::string_view trim(std::string_view s) {
-    auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
-    while (!s.empty() && space(s.front())) s.remove_prefix(1);
-    while (!s.empty() && space(s.back())) s.remove_suffix(1);
-    return s;
-}
-
-std::vector<std::string_view> split_cells(std::string_view line) {
-    std::vector<std::string_view> cells;
-    size_t start = 0;
-    while (true) {
-        const size_t comma = line.find(',', start);
-        cells.push_back(trim(line.substr(start, comma == std::string_view::npos ? line.npos
-                                                                                : comma - start)));
-        if (comma == std::string_view::npos) break;
-        start = comma + 1;
-    }
-    return cells;
-}
-
-/// The names of a header row: spreadsheet exports often quote names, so one pair of quotes is
-/// dropped; names must be non-empty and unique.
-std::vector<std::string> parse_header(const std::string& path, const std::string& where, std::string_view text,
-                                      const std::vector<std::string_view>& cells) {
-    std::vector<std::string> header;
-    for (std::string_view c : cells) {
-        if (c.size() >= 2 && c.front() == '"' && c.back() == '"') c = trim(c.substr(1, c.size() - 2));
-        if (c.empty()) throw InputError(path, where, shown(text), "empty column name in header");
-        for (const auto& h : header)
-            if (h == c) throw InputError(path, where, shown(text), "column '" + std::string(c) + "' appears twice in header");
-        header.emplace_back(c);
-    }
-    return header;
-}
-
-/// A finite number, or InputError naming the cell.
-double parse_number(const std::string& path, const std::string& cell_key, std::string_view c) {
-    if (c.empty()) throw InputError(path, cell_key, "", "empty cell; expected a number");
-    std::string_view digits = c;
-    if (digits.front() == '+') digits.remove_prefix(1);
-    double v = 0.0;
-    auto [end, err] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
-    if (err != std::errc() || end != digits.data() + digits.size() || digits.empty())
-        throw InputError(path, cell_key, shown(c), "not a number");
-    if (!std::isfinite(v)) throw InputError(path, cell_key, shown(c), "must be finite");
-    return v;
-}
-
-}  // namespace
+using csv::parse_header;
+using csv::parse_number;
+using csv::split_cells;
+using csv::trim;
 
 SeriesData read_series_csv(const std::string& path, const std::string& key,
                            const std::string& value_column, bool non_negative_values) {
