@@ -32,8 +32,11 @@ int main(int argc, char** argv) {
                     static_cast<long long>(sim.domain_cells()), sim.threads(), duration,
                     static_cast<long long>(sim.steps()), duration / static_cast<double>(sim.steps()));
         std::printf("  wall time %.2f s, %.3g cell updates per second\n", wall, updates / wall);
-        for (const char* phase : {"boundaries", "timestep", "sweep", "sources"})
-            std::printf("  %-10s %5.1f %%\n", phase, 100.0 * sim.phase_seconds(phase) / wall);
+        for (const std::string& phase : sim.phase_names()) {
+            const bool part = phase.starts_with("source:") || phase == "refresh";  // within "sources"
+            std::printf("  %s%-*s %5.1f %%\n", part ? "  " : "", part ? 28 : 30, phase.c_str(),
+                        100.0 * sim.phase_seconds(phase) / wall);
+        }
         std::printf("  balance error %.3g m3\n", sim.ledger().error(sim.volume()));
         return 0;
     } catch (const std::exception& e) {

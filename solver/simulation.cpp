@@ -283,98 +283,157 @@ void BasicSimulation<Real>::add_source(std::unique_ptr<SourceTerm<Real>> source)
     for (std::size_t k = 0; k < terms.size(); ++k)
         if (books[k] >= 0) state_.ledger.terms.push_back({terms[k].name, terms[k].adds, 0.0});
     source_books_.push_back(std::move(books));
+    std::string label;
+    for (const LedgerTerm& t : terms) label += (label.empty() ? "" : "+") + t.name;
+    source_timing_.push_back({"source:" + label, 0.0});
     for (const std::string& f : fields) state_.extra.push_back({f, Field<double>(grid_, 0.0)});
     for (const auto& v : values) state_.values.push_back({v.first, std::vector<double>(v.second, 0.0)});
     sources_.push_back(std::move(source));
 }
 
 template <class Real>
-void BasicSimulation<Real>::measure_state(float t_arrival, bool drain_bound) {
-    // Row by row, in loops gcc vectorises (selects, no branches): this pass runs after the sources
-    // of every step that has any, over the whole grid. Neighbours across the grid's edge (ghost
+typename BasicSimulation<Real>::RowMeasure BasicSimulation<Real>::measure_row(int j, int i0, int i1, float t_arrival,
+                                                                               bool drain_bound, Real* speed,
+                                                                               Real* hm) {
+    // In loops gcc vectorises (selects, no branches). Neighbours across the grid's edge (ghost
     // values, whatever they hold) count for nothing, as walls do through their bed.
     const Grid2D& g = grid_;
     const SolverOptions& o = setup_.options;
     const double gr = o.gravity, eps4 = std::pow(o.velocity_eps, 4), dry = o.dry_depth;
     const double drain = drain_bound ? o.cfl : 0.0, dx_over_dy = g.dx / g.dy;
     const Real wall_half = static_cast<Real>(0.5 * kWallElevation);
-    const float arrival_depth = static_cast<float>(o.arrival_depth);
-    double sx = state_.smax_x, sy = state_.smax_y;
-    Real hmax = static_cast<Real>(state_.inertial_hmax);
-    std::int64_t wet = 0;
-    State<Real>& st = state_;
-    const Field<Real>& Z = z_;
     const int nx = g.nx, ny = g.ny;
-#pragma omp parallel num_threads(threads_) default(none) shared(st, Z) \
-    firstprivate(nx, ny, gr, eps4, dry, drain, dx_over_dy, wall_half, arrival_depth, t_arrival) \
+    State<Real>& st = state_;
+    const Real* h = st.h.row(j);
+    const Real* hn = st.h.row(j - 1);
+    const Real* hs = st.h.row(j + 1);
+    const Real* z = z_.row(j);
+    const Real* zn = z_.row(j - 1);
+    const Real* zs = z_.row(j + 1);
+    const Real* hu = st.hu.row(j);
+    const Real* hv = st.hv.row(j);
+    const Real n_on = j > 0 ? Real(1) : Real(0), s_on = j + 1 < ny ? Real(1) : Real(0);
+    double rsx = 0.0, rsy = 0.0;
+    Real rh = 0;
+    std::int64_t rw = 0;
+#pragma omp simd reduction(max : rsx, rsy, rh) reduction(+ : rw)
+    for (int i = i0; i < i1; ++i) {
+        const bool in = z[i] < wall_half;
+        rh = in ? std::max(rh, h[i]) : rh;
+        const double hd = in ? static_cast<double>(h[i]) : 0.0;
+        const bool has = hd > 0.0;
+        rw += has && hd >= dry ? 1 : 0;
+        const double c = std::sqrt(gr * (has ? hd : 0.0));
+        const double u = desingularised_velocity<double>(hd, has ? hu[i] : Real(0), eps4);
+        const double v = desingularised_velocity<double>(hd, has ? hv[i] : Real(0), eps4);
+        // The sweep's bound on a cell draining through its faces (sweep_fv1).
+        const auto share = [&](Real hb, Real zb) {
+            const FaceDepths<Real> r = reconstruct_face<Real>(h[i], z[i], hb, zb);
+            return drain_share<Real>(r.hl, r.hr);
+        };
+        const Real w = i > 0 ? share(h[i - 1], z[i - 1]) : Real(0);
+        const Real e = i + 1 < nx ? share(h[i + 1], z[i + 1]) : Real(0);
+        const Real nn = n_on * share(hn[i], zn[i]), ss = s_on * share(hs[i], zs[i]);
+        const double shares = static_cast<double>(w) + static_cast<double>(e) +
+                              (static_cast<double>(nn) + static_cast<double>(ss)) * dx_over_dy;
+        const double bx = std::max(std::abs(u) + c, drain * shares * c);
+        rsx = has ? std::max(rsx, bx) : rsx;
+        rsy = has ? std::max(rsy, std::abs(v) + c) : rsy;
+        speed[i] = has ? static_cast<Real>(std::sqrt(u * u + v * v)) : Real(0);
+        hm[i] = has ? h[i] : Real(0);  // the monitors see only wet domain cells
+    }
+    float_monitors(i0, i1, hm, speed, st.max_h.row(j), st.max_speed.row(j), st.arrival.row(j),
+                   static_cast<float>(o.arrival_depth), t_arrival);
+    return {rsx, rsy, static_cast<double>(rh), rw};
+}
+
+template <class Real>
+void BasicSimulation<Real>::measure_state(float t_arrival, bool drain_bound) {
+    // This pass runs after the sources of every step whose sources can add water anywhere, over
+    // the whole grid (refresh_cells when they add water to a few known cells only).
+    double sx = state_.smax_x, sy = state_.smax_y, hmax = state_.inertial_hmax;
+    std::int64_t wet = 0;
+    const int nx = grid_.nx, ny = grid_.ny;
+#pragma omp parallel num_threads(threads_) default(none) firstprivate(nx, ny, t_arrival, drain_bound) \
     reduction(max : sx, sy, hmax) reduction(+ : wet)
     {
         std::vector<Real> speed(static_cast<std::size_t>(nx)), hm(static_cast<std::size_t>(nx));
 #pragma omp for schedule(static)
         for (int j = 0; j < ny; ++j) {
-            const Real* h = st.h.row(j);
-            const Real* hn = st.h.row(j - 1);
-            const Real* hs = st.h.row(j + 1);
-            const Real* z = Z.row(j);
-            const Real* zn = Z.row(j - 1);
-            const Real* zs = Z.row(j + 1);
-            const Real* hu = st.hu.row(j);
-            const Real* hv = st.hv.row(j);
-            const Real n_on = j > 0 ? Real(1) : Real(0), s_on = j + 1 < ny ? Real(1) : Real(0);
-            Real* sp = speed.data();
-            Real* hmon = hm.data();
-            double rsx = sx, rsy = sy;
-            Real rh = hmax;
-            std::int64_t rw = 0;
-#pragma omp simd reduction(max : rsx, rsy, rh) reduction(+ : rw)
-            for (int i = 0; i < nx; ++i) {
-                const bool in = z[i] < wall_half;
-                rh = in ? std::max(rh, h[i]) : rh;
-                const double hd = in ? static_cast<double>(h[i]) : 0.0;
-                const bool has = hd > 0.0;
-                rw += has && hd >= dry ? 1 : 0;
-                const double c = std::sqrt(gr * (has ? hd : 0.0));
-                const double u = desingularised_velocity<double>(hd, has ? hu[i] : Real(0), eps4);
-                const double v = desingularised_velocity<double>(hd, has ? hv[i] : Real(0), eps4);
-                // The sweep's bound on a cell draining through its faces (sweep_fv1).
-                const auto share = [&](Real hb, Real zb) {
-                    const FaceDepths<Real> r = reconstruct_face<Real>(h[i], z[i], hb, zb);
-                    return drain_share<Real>(r.hl, r.hr);
-                };
-                const Real w = i > 0 ? share(h[i - 1], z[i - 1]) : Real(0);
-                const Real e = i + 1 < nx ? share(h[i + 1], z[i + 1]) : Real(0);
-                const Real nn = n_on * share(hn[i], zn[i]), ss = s_on * share(hs[i], zs[i]);
-                const double shares = static_cast<double>(w) + static_cast<double>(e) +
-                                      (static_cast<double>(nn) + static_cast<double>(ss)) * dx_over_dy;
-                const double bx = std::max(std::abs(u) + c, drain * shares * c);
-                rsx = has ? std::max(rsx, bx) : rsx;
-                rsy = has ? std::max(rsy, std::abs(v) + c) : rsy;
-                sp[i] = has ? static_cast<Real>(std::sqrt(u * u + v * v)) : Real(0);
-                hmon[i] = has ? h[i] : Real(0);  // the monitors see only wet domain cells
-            }
-            sx = std::max(sx, rsx);
-            sy = std::max(sy, rsy);
-            hmax = std::max(hmax, rh);
-            wet += rw;
-            float_monitors(0, nx, hm.data(), speed.data(), st.max_h.row(j), st.max_speed.row(j), st.arrival.row(j),
-                           arrival_depth, t_arrival);
+            const RowMeasure r = measure_row(j, 0, nx, t_arrival, drain_bound, speed.data(), hm.data());
+            sx = std::max(sx, r.smax_x);
+            sy = std::max(sy, r.smax_y);
+            hmax = std::max(hmax, r.hmax);
+            wet += r.wet;
         }
     }
     state_.smax_x = sx;
     state_.smax_y = sy;
     state_.wet_cells = wet;
-    if (o.scheme == Scheme::Inertial) state_.inertial_hmax = hmax;
+    if (setup_.options.scheme == Scheme::Inertial) state_.inertial_hmax = hmax;
+}
+
+template <class Real>
+std::int64_t BasicSimulation<Real>::wet_among(const std::vector<std::pair<int, int>>& cells) const {
+    std::int64_t wet = 0;
+    for (const auto& [i, j] : cells) wet += inside(i, j) && state_.h(i, j) >= setup_.options.dry_depth ? 1 : 0;
+    return wet;
+}
+
+template <class Real>
+void BasicSimulation<Real>::refresh_cells(const std::vector<std::pair<int, int>>& cells, float t_arrival,
+                                          bool drain_bound) {
+    // Water added to these cells changes their wave speeds and monitors, and the drain bounds of
+    // their four neighbours (which read their depths): each cell is measured with the cells
+    // beside it, as measure_state would, and the bounds only grow. The chunks of the cells hold
+    // water now (the next sweep steps them and their neighbours).
+    const Grid2D& g = grid_;
+    double sx = state_.smax_x, sy = state_.smax_y, hmax = state_.inertial_hmax;
+    refresh_speed_.resize(static_cast<std::size_t>(g.nx));
+    refresh_h_.resize(static_cast<std::size_t>(g.nx));
+    const int nch = tiles_.nchunks;
+    for (const auto& [i, j] : cells) {
+        for (int jj = std::max(0, j - 1); jj <= std::min(g.ny - 1, j + 1); ++jj) {
+            const int i0 = jj == j ? std::max(0, i - 1) : i, i1 = jj == j ? std::min(g.nx, i + 2) : i + 1;
+            const RowMeasure r = measure_row(jj, i0, i1, t_arrival, drain_bound, refresh_speed_.data(), refresh_h_.data());
+            sx = std::max(sx, r.smax_x);
+            sy = std::max(sy, r.smax_y);
+            hmax = std::max(hmax, r.hmax);
+        }
+        if (tiles_.ready && nch > 0 && state_.h(i, j) > Real(0)) {
+            const std::size_t k = static_cast<std::size_t>(j) * nch + i / kChunk;
+            const std::uint8_t flags = ChunkActivity::kWaterAny | (i % kChunk == 0 ? ChunkActivity::kWaterFirst : 0) |
+                                       (i % kChunk == kChunk - 1 || i == g.nx - 1 ? ChunkActivity::kWaterLast : 0);
+            tiles_.wet[k] |= flags;
+            if (!tiles_.busy.empty()) tiles_.busy[k] |= flags;
+        }
+    }
+    state_.smax_x = sx;
+    state_.smax_y = sy;
+    if (setup_.options.scheme == Scheme::Inertial) state_.inertial_hmax = hmax;
 }
 
 template <class Real>
 void BasicSimulation<Real>::apply_sources(double t, double dt, double t_new) {
     const double rain_depth = setup_.rain.empty() ? 0.0 : setup_.rain.mean(t, t + dt) * dt;
     SourceContext<Real> ctx{grid_, state_, z_, setup_.options.dry_depth, rain_depth, nullptr, threads_};
+    // Sources that add water only to known cells (inflows, pump outlets) are followed by a refresh
+    // of those cells; one that may add anywhere (rain grids) by a pass over the grid.
+    bool adds = false, anywhere = false;
+    refresh_list_.clear();
+    for (const auto& s : sources_) {
+        if (!s->adds_water()) continue;
+        adds = true;
+        anywhere = anywhere || !s->adds_only_to(refresh_list_);
+    }
+    const std::int64_t wet_before = adds && !anywhere ? wet_among(refresh_list_) : 0;
     std::vector<double> booked;
     for (std::size_t k = 0; k < sources_.size(); ++k) {
         const std::vector<int>& books = source_books_[k];
         booked.assign(books.size(), 0.0);
+        const auto t0 = Clock::now();
         sources_[k]->apply(ctx, t, dt, booked.data());
+        source_timing_[k].second += seconds_since(t0);
         for (std::size_t i = 0; i < books.size(); ++i) {
             double& column = books[i] == kBookRain     ? state_.ledger.rain
                              : books[i] == kBookInflow ? state_.ledger.inflow
@@ -393,12 +452,18 @@ void BasicSimulation<Real>::apply_sources(double t, double dt, double t_new) {
     // any water a too-long step could cost would show as a positivity fix in the balance error).
     // (Rain grids are a source that adds water: with only sinks beside them, skipping this left the
     // next sweep's dry tiles stale and lost 2 % of the rain; test_rain_grids WithGreenAmpt...)
-    const bool adds = std::any_of(sources_.begin(), sources_.end(), [](const auto& s) { return s->adds_water(); });
-    if (adds) measure_state(static_cast<float>(t_new), setup_.options.scheme == Scheme::Fv1);
-    if (adds) {
+    if (!adds) return;
+    const auto t0 = Clock::now();
+    const bool fv1 = setup_.options.scheme == Scheme::Fv1;
+    if (anywhere || setup_.options.scheme == Scheme::Fv2) {
+        measure_state(static_cast<float>(t_new), fv1);
         tiles_.ready = false;
         fv2_.chunks_ready = false;
+    } else {
+        refresh_cells(refresh_list_, static_cast<float>(t_new), fv1);
+        state_.wet_cells += wet_among(refresh_list_) - wet_before;
     }
+    refresh_s_ += seconds_since(t0);
 }
 
 template <class Real>
@@ -930,7 +995,18 @@ double BasicSimulation<Real>::phase_seconds(const std::string& name) const {
     if (name == "timestep") return phase_s_[1];
     if (name == "sweep") return phase_s_[2];
     if (name == "sources") return phase_s_[3];
+    if (name == "refresh") return refresh_s_;
+    for (const auto& [label, seconds] : source_timing_)
+        if (label == name) return seconds;
     return 0.0;
+}
+
+template <class Real>
+std::vector<std::string> BasicSimulation<Real>::phase_names() const {
+    std::vector<std::string> names{"boundaries", "timestep", "sweep", "sources"};
+    for (const auto& [label, seconds] : source_timing_) names.push_back(label);
+    if (!sources_.empty()) names.push_back("refresh");
+    return names;
 }
 
 template class BasicSimulation<double>;

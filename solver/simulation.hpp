@@ -122,8 +122,13 @@ public:
     /// Bytes held by the solver's per-cell state (every field of every scheme in use).
     std::size_t state_bytes() const;
 
-    /// Wall-clock seconds spent per phase (boundaries, timestep, sweep, sources).
+    /// Wall-clock seconds spent per phase: "boundaries", "timestep", "sweep", "sources"; within
+    /// "sources", each source as "source:<its ledger terms joined by +>" (e.g. "source:inflow",
+    /// "source:infiltration+drainage") and "refresh" (wave speeds, monitors and dry tiles brought
+    /// up to the state after sources that add water). 0 for an unknown name.
     double phase_seconds(const std::string& name) const;
+    /// The names phase_seconds knows for this simulation, in step order.
+    std::vector<std::string> phase_names() const;
 
 private:
     // --- construction, in order
@@ -178,6 +183,17 @@ private:
     /// depth bound of the current state, and its monitors (arrival at `t_arrival`): what the next
     /// step reads. One pass; for the initial state and after source terms.
     void measure_state(float t_arrival, bool drain_bound);
+    /// measure_state's work on cells [i0, i1) of row j: monitors updated, bounds returned (speed
+    /// and hm: scratch of nx values).
+    struct RowMeasure {
+        double smax_x, smax_y, hmax;
+        std::int64_t wet;
+    };
+    RowMeasure measure_row(int j, int i0, int i1, float t_arrival, bool drain_bound, Real* speed, Real* hm);
+    /// After sources that add water to these cells only: their bounds, monitors and chunk flags.
+    void refresh_cells(const std::vector<std::pair<int, int>>& cells, float t_arrival, bool drain_bound);
+    /// Wet domain cells (h >= dry_depth) among `cells`.
+    std::int64_t wet_among(const std::vector<std::pair<int, int>>& cells) const;
     double next_breakpoint(double t) const;
     /// Breaches: sets the bed of their cells for time t (solver/breach.hpp); true while one is
     /// growing at t (its bed changes from step to step).
@@ -205,6 +221,10 @@ private:
     static constexpr int kBookRain = -1, kBookInflow = -2;
     std::vector<std::vector<int>> source_books_;
     std::array<double, 4> phase_s_{};
+    std::vector<std::pair<std::string, double>> source_timing_;  ///< per source: label, seconds
+    double refresh_s_ = 0.0;
+    std::vector<std::pair<int, int>> refresh_list_;  ///< cells the step's sources added water to
+    std::vector<Real> refresh_speed_, refresh_h_;    ///< refresh_cells' row scratch
 };
 
 using Simulation = BasicSimulation<double>;

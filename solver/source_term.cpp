@@ -101,6 +101,12 @@ InflowSource<Real>::InflowSource(std::vector<InflowSpec> inflows) : inflows_(std
 }
 
 template <class Real>
+bool InflowSource<Real>::adds_only_to(std::vector<std::pair<int, int>>& cells) const {
+    for (const InflowSpec& f : inflows_) cells.insert(cells.end(), f.cells.begin(), f.cells.end());
+    return true;
+}
+
+template <class Real>
 void InflowSource<Real>::check(const Grid2D& grid) const {
     for (const InflowSpec& f : inflows_)
         for (const auto& [i, j] : f.cells)
@@ -152,6 +158,13 @@ std::vector<std::pair<std::string, std::size_t>> PumpSource<Real>::state_values(
 template <class Real>
 bool PumpSource<Real>::adds_water() const {
     return std::any_of(pumps_.begin(), pumps_.end(), [](const PumpSpec& p) { return p.to_i >= 0; });
+}
+
+template <class Real>
+bool PumpSource<Real>::adds_only_to(std::vector<std::pair<int, int>>& cells) const {
+    for (const PumpSpec& p : pumps_)
+        if (p.to_i >= 0) cells.emplace_back(p.to_i, p.to_j);
+    return true;
 }
 
 template <class Real>

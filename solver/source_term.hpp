@@ -58,6 +58,13 @@ public:
     /// Whether the source can add water to a cell (a sink only removes, keeping velocities: the
     /// simulation then refreshes only the time-step bounds after it, not the monitors).
     virtual bool adds_water() const { return true; }
+    /// When the source adds water only to a few known cells: appends them (column, row) to `cells`
+    /// and returns true, so that the simulation refreshes only them after the sources. False (the
+    /// default): it may add water anywhere.
+    virtual bool adds_only_to(std::vector<std::pair<int, int>>& cells) const {
+        (void)cells;
+        return false;
+    }
     /// Checks the source against the grid when it is added (sizes, values); throws
     /// std::invalid_argument.
     virtual void check(const Grid2D& grid) const { (void)grid; }
@@ -109,6 +116,7 @@ class InflowSource : public SourceTerm<Real> {
 public:
     explicit InflowSource(std::vector<InflowSpec> inflows);
     std::vector<LedgerTerm> ledger_terms() const override { return {{"inflow", true, 0.0}}; }
+    bool adds_only_to(std::vector<std::pair<int, int>>& cells) const override;
     void check(const Grid2D& grid) const override;
     void apply(SourceContext<Real>& ctx, double t, double dt, double* booked) override;
 
@@ -133,6 +141,7 @@ public:
     std::vector<LedgerTerm> ledger_terms() const override { return {{"pumped", false, 0.0}}; }
     std::vector<std::pair<std::string, std::size_t>> state_values() const override;
     bool adds_water() const override;
+    bool adds_only_to(std::vector<std::pair<int, int>>& cells) const override;
     void check(const Grid2D& grid) const override;
     void apply(SourceContext<Real>& ctx, double t, double dt, double* booked) override;
 
