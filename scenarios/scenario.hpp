@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "scenarios/clock_time.hpp"
 #include "scenarios/rain_grid_index.hpp"
 
 namespace floodsim {
@@ -167,6 +168,18 @@ struct GaugeConfig {
     double y = 0.0;
 };
 
+/// [warning] (INTERFACE section 6; docs/warnings.md): warnings issued while the run goes on.
+struct WarningConfig {
+    std::string assets;        ///< absolute path of the assets vector file (id and name attributes)
+    std::string layer;         ///< its layer; empty: the first
+    std::string levels;        ///< absolute path of a LEVELS.toml; empty: the default depth bands
+    std::optional<ClockTime> issue_time;  ///< empty: the [time] start, else the moment the run starts
+    std::string webhook;       ///< http(s) URL that receives each CAP alert by POST; empty: spool only
+    std::string spool;         ///< absolute folder of the alerts (default: <output stem>.alerts/ beside it)
+    std::string region_code = "410106";  ///< GB/T 2260 code of the area (Shangjie district)
+    std::string status = "Exercise";     ///< CAP status: Actual | Exercise | System | Test | Draft
+};
+
 struct Scenario {
     std::string path;        ///< absolute path of the scenario file
     std::string text;        ///< the scenario file's text, verbatim
@@ -191,6 +204,7 @@ struct Scenario {
     double duration_s = 0.0;
     double output_interval_s = 0.0;
     double gauge_interval_s = 0.0;        ///< defaults to output_interval_s
+    std::optional<ClockTime> start;       ///< time.start: the clock time of t = 0; empty: not given
 
     // [solver]
     std::string scheme = "fv1";           ///< fv1 | fv2 | inertial
@@ -221,6 +235,8 @@ struct Scenario {
     // [output]
     std::string output_file;              ///< absolute path
     bool write_velocity = false;          ///< "velocity" in output.variables
+
+    std::optional<WarningConfig> warning;  ///< [warning]
 };
 
 }  // namespace floodsim

@@ -271,6 +271,24 @@ private:
     void load_pumps(const toml::table& root, Scenario& sc) const;
     void load_gauges(const toml::table& root, Scenario& sc) const;
     void load_output(const toml::table& root, Scenario& sc) const;
+    void load_warning(const toml::table& root, Scenario& sc) const;
+
+    /// An ISO 8601 clock time with its UTC offset (a TOML offset date-time or a string).
+    ClockTime clock_time(const toml::node& n, const std::string& key) const {
+        std::string text;
+        if (const auto* dt = n.as_date_time()) {
+            std::ostringstream os;
+            os << *dt;
+            text = os.str();
+        } else if (n.as_string()) {
+            text = n.as_string()->get();
+        } else {
+            fail(key, n, "expected a clock time with its UTC offset, e.g. 2021-07-20T16:00:00+08:00; got " + type_name(n));
+        }
+        const auto c = parse_clock_time(text);
+        if (!c) fail(key, n, "not a clock time with a UTC offset (e.g. 2021-07-20T16:00:00+08:00)");
+        return *c;
+    }
 
     std::string file_;
     fs::path folder_;
@@ -282,7 +300,7 @@ std::string any_value(double) { return ""; }
 void Loader::load(const toml::table& root, Scenario& sc) const {
     check_keys(root, "",
                {"format", "name", "domain", "initial", "time", "solver", "boundary", "rain", "landuse", "buildings",
-                "wall", "breach", "channel", "drainage", "infiltration", "inflow", "pump", "gauge", "output"});
+                "wall", "breach", "channel", "drainage", "infiltration", "inflow", "pump", "gauge", "output", "warning"});
 
     if (const toml::node* n = root.get("format")) {
         const auto* i = n->as_integer();
@@ -316,6 +334,7 @@ void Loader::load(const toml::table& root, Scenario& sc) const {
     load_pumps(root, sc);
     load_gauges(root, sc);
     load_output(root, sc);
+    load_warning(root, sc);
     // A land-use column that no process reads would be silently ignored.
     if (sc.landuse) {
         if (sc.landuse->has("drain_mm_h") && !sc.drainage)
@@ -403,7 +422,8 @@ void Loader::load_initial(const toml::table& root, Scenario& sc) const {
 void Loader::load_time(const toml::table& root, Scenario& sc) const {
     const toml::table* t = table(root, "time", "time");
     if (!t) fail("time", "", "missing required table [time] (with duration = ...)");
-    check_keys(*t, "time", {"duration", "output_interval", "gauge_interval"});
+    check_keys(*t, "time", {"duration", "output_interval", "gauge_interval", "start"});
+    if (const toml::node* n = t->get("start")) sc.start = clock_time(*n, "time.start");
     const toml::node* d = t->get("duration");
     if (!d) fail("time.duration", "", "missing required key (e.g. duration = \"1h\")");
     sc.duration_s = duration(*d, "time.duration");
@@ -1021,6 +1041,38 @@ void Loader::load_output(const toml::table& root, Scenario& sc) const {
             else if (v != "depth") fail(key, *a->get(i), "unknown variable; valid: depth, velocity");
         }
     }
+}
+
+void Loader::load_warning(const toml::table& root, Scenario& sc) const {
+    const toml::table* t = table(root, "warning", "warning");
+    if (!t) return;
+    check_keys(*t, "warning", {"assets", "layer", "levels", "issue_time", "webhook", "spool", "region_code", "status"});
+    WarningConfig w;
+    w.assets = existing_file(required(*t, "warning", "assets", "the assets: a vector file with id and name"), "warning.assets", "assets file");
+    if (const toml::node* n = t->get("layer")) w.layer = string(*n, "warning.layer");
+    if (const toml::node* n = t->get("levels")) w.levels = existing_file(*n, "warning.levels", "levels file");
+    if (const toml::node* n = t->get("issue_time")) w.issue_time = clock_time(*n, "warning.issue_time");
+    if (const toml::node* n = t->get("webhook")) {
+        w.webhook = string(*n, "warning.webhook");
+        if (!(w.webhook.starts_with("http://") || w.webhook.starts_with("https://")) ||
+            w.webhook.find_first_of(" \t\r\n") != std::string::npos)
+            fail("warning.webhook", *n, "expected an http:// or https:// URL");
+    }
+    const fs::path out(sc.output_file);
+    w.spool = (out.parent_path() / (out.stem().string() + ".alerts")).string();
+    if (const toml::node* n = t->get("spool")) w.spool = resolve(string(*n, "warning.spool"));
+    if (const toml::node* n = t->get("region_code")) {
+        w.region_code = string(*n, "warning.region_code");
+        if (w.region_code.size() != 6 || w.region_code.find_first_not_of("0123456789") != std::string::npos)
+            fail("warning.region_code", *n, "expected the 6-digit GB/T 2260 code of the area (410106: Shangjie)");
+    }
+    if (const toml::node* n = t->get("status")) {
+        w.status = string(*n, "warning.status");
+        if (w.status != "Actual" && w.status != "Exercise" && w.status != "System" && w.status != "Test" &&
+            w.status != "Draft")
+            fail("warning.status", *n, "expected a CAP status: Actual, Exercise, System, Test or Draft");
+    }
+    sc.warning = std::move(w);
 }
 
 }  // namespace

@@ -775,3 +775,69 @@ TEST_F(ScenarioTest, ForcingNoFloodHasIsRefused) {
     EXPECT_NO_THROW(load_scenario(raw(head + "[rain]\nintensity_mm_h = 201.9\n" + b + "kind = \"discharge\"\nvalue = 50000\n")));
     EXPECT_NO_THROW(load_scenario(raw(head + "[initial]\nwater_level = -430\n")));
 }
+
+// ---------------------------------------------------------------- clock times, [warning]
+
+TEST(ClockTime, ParsesWithItsOffsetAndPrintsBack) {
+    const auto t = parse_clock_time("2021-07-20T16:00:00+08:00");
+    ASSERT_TRUE(t);
+    EXPECT_EQ(t->utc_s, 1626768000);  // 2021-07-20T08:00:00Z
+    EXPECT_EQ(t->offset_min, 480);
+    EXPECT_EQ(format_clock_time(t->utc_s, t->offset_min), "2021-07-20T16:00:00+08:00");
+    EXPECT_EQ(compact_clock_time(t->utc_s, 480), "20210720160000");
+    EXPECT_EQ(format_clock_time(t->utc_s, 0), "2021-07-20T08:00:00+00:00");
+    EXPECT_EQ(parse_clock_time("2021-07-20T08:00Z")->utc_s, 1626768000);
+    EXPECT_EQ(parse_clock_time("2021-07-20 03:30:00-0430")->utc_s, 1626768000);
+    EXPECT_EQ(parse_clock_time("2021-07-20T16:00:00.000+08:00")->utc_s, 1626768000);
+    EXPECT_EQ(parse_clock_time("1969-12-31T23:59:59Z")->utc_s, -1);
+    EXPECT_EQ(format_clock_time(-1, 0), "1969-12-31T23:59:59+00:00");
+    EXPECT_EQ(parse_clock_time("2024-02-29T00:00:00Z")->utc_s, 1709164800);
+    // Across a day and a year at an offset.
+    EXPECT_EQ(format_clock_time(parse_clock_time("2020-12-31T20:00:00-05:00")->utc_s, 480), "2021-01-01T09:00:00+08:00");
+}
+
+TEST(ClockTime, RefusesWhatItCannotPlace) {
+    for (const char* bad : {"2021-07-20T16:00:00", "2021-07-20", "2021-13-01T00:00Z", "2021-02-29T00:00Z",
+                            "2021-07-20T24:00Z", "2021-07-20T16:60Z", "2021-07-20T16:00:00.5+08:00",
+                            "2021-07-20T16:00:00+08:00 ", "21-07-20T16:00Z", "2021-07-20T16:00+15:00", ""})
+        EXPECT_FALSE(parse_clock_time(bad)) << bad;
+}
+
+TEST_F(ScenarioTest, TimeStartIsAClockTimeWithOffset) {
+    EXPECT_FALSE(load_scenario(scenario("")).start);
+    const Scenario a = load_scenario(scenario("start = 2021-07-19T20:00:00+08:00\n"));
+    ASSERT_TRUE(a.start);
+    EXPECT_EQ(format_clock_time(a.start->utc_s, a.start->offset_min), "2021-07-19T20:00:00+08:00");
+    const Scenario b = load_scenario(scenario("start = \"2021-07-19T12:00:00Z\"\n", "b.toml"));
+    EXPECT_EQ(b.start->utc_s, a.start->utc_s);
+    expect_bad(scenario("start = 2021-07-19T20:00:00\n", "c.toml"), {"time.start", "UTC offset"});
+    expect_bad(scenario("start = 5\n", "d.toml"), {"time.start", "clock time"});
+}
+
+TEST_F(ScenarioTest, WarningTable) {
+    write("assets.geojson", "{}\n");
+    write("levels.toml", "\n");
+    const Scenario s = load_scenario(
+        scenario("[warning]\nassets = \"assets.geojson\"\nlevels = \"levels.toml\"\nissue_time = "
+                 "\"2021-07-20T08:00:00+08:00\"\nwebhook = \"http://127.0.0.1:9/cap\"\nregion_code = \"410102\"\n"));
+    ASSERT_TRUE(s.warning);
+    EXPECT_EQ(s.warning->assets, path("assets.geojson"));
+    EXPECT_EQ(s.warning->levels, path("levels.toml"));
+    EXPECT_EQ(s.warning->issue_time->utc_s, parse_clock_time("2021-07-20T00:00:00Z")->utc_s);
+    EXPECT_EQ(s.warning->webhook, "http://127.0.0.1:9/cap");
+    EXPECT_EQ(s.warning->region_code, "410102");
+    EXPECT_EQ(s.warning->status, "Exercise");
+    EXPECT_EQ(s.warning->spool, path("out/s.alerts"));  // beside the default result out/s.h5
+    expect_bad(scenario("[warning]\nlevels = \"levels.toml\"\n", "a.toml"), {"warning.assets", "missing required key"});
+    expect_bad(scenario("[warning]\nassets = \"none.gpkg\"\n", "b.toml"), {"warning.assets", "not found"});
+    expect_bad(scenario("[warning]\nassets = \"assets.geojson\"\nwebhook = \"ftp://x\"\n", "c.toml"),
+               {"warning.webhook", "ftp://x", "URL"});
+    expect_bad(scenario("[warning]\nassets = \"assets.geojson\"\nregion_code = \"4101\"\n", "d.toml"),
+               {"warning.region_code", "4101"});
+    expect_bad(scenario("[warning]\nassets = \"assets.geojson\"\nstatus = \"Real\"\n", "e.toml"),
+               {"warning.status", "Real"});
+    expect_bad(scenario("[warning]\nassets = \"assets.geojson\"\nissue_time = \"08:00\"\n", "f.toml"),
+               {"warning.issue_time", "08:00"});
+    expect_bad(scenario("[warning]\nassets = \"assets.geojson\"\nwebhok = \"http://x\"\n", "g.toml"),
+               {"warning.webhok", "did you mean 'webhook'"});
+}
