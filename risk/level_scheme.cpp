@@ -28,6 +28,15 @@ namespace {
 std::string text_of(const toml::node& n) {
     std::ostringstream os;
     if (const auto* s = n.as_string()) return shown(s->get());
+    if (n.is_floating_point()) return format_number(*n.value<double>());
+    if (const auto* a = n.as_array()) {  // numbers as written (0.6, not 0.59999999999999998)
+        std::string t = "[";
+        for (std::size_t k = 0; k < a->size(); ++k) {
+            t += k ? ", " : "";
+            t += text_of(*a->get(k));
+        }
+        return shown(t + "]");
+    }
     os << toml::toml_formatter{n, toml::format_flags::none};
     return shown(os.str());
 }

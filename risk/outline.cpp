@@ -47,18 +47,37 @@ std::vector<CornerRing> trace_outline(const std::vector<Cell>& cells) {
             if (!at(li - 1, lj)) edge(li, lj, kSouth), ++edges;          // west side, north to south
         }
     // Follow the edges; where two leave one corner (cells touching at that corner), take the
-    // sharpest left turn, which keeps to the piece the ring came along.
+    // sharpest left turn, which keeps to the cell the ring came along. A closed path can still
+    // pass a corner twice (a hole touching the outside at a corner): it is split there into
+    // simple loops.
     std::size_t start_search = 0;
+    std::vector<std::size_t> path, stack;
+    std::vector<int> on_stack(out.size(), -1);  // position of a corner on the stack, -1 if not on it
+    const auto emit = [&](std::vector<std::size_t> loop) {  // loop: closed (last == first)
+        const std::size_t m = loop.size() - 1;
+        const auto corner = [&](std::size_t k) {
+            return std::array<int, 2>{static_cast<int>(loop[k % m] % cw) + i_min - 1,
+                                      static_cast<int>(loop[k % m] / cw) + j_min - 1};
+        };
+        CornerRing ring;
+        for (std::size_t k = 0; k < m; ++k) {
+            const auto a = corner(k + m - 1), b = corner(k), c = corner(k + 1);
+            const bool straight = (a[0] == b[0] && b[0] == c[0]) || (a[1] == b[1] && b[1] == c[1]);
+            if (!straight) ring.corners.push_back(b);
+        }
+        ring.corners.push_back(ring.corners.front());
+        ring.hole = ring_area_cells(ring) < 0.0;
+        rings.push_back(std::move(ring));
+    };
     while (edges > 0) {
         while (out[start_search] == 0) ++start_search;
-        const int sci = static_cast<int>(start_search % cw), scj = static_cast<int>(start_search / cw);
         int d = 0;
         while (!(out[start_search] & (1u << d))) ++d;
-        const int first_d = d;
-        CornerRing ring;
-        int ci = sci, cj = scj, prev_d = -1;
+        std::size_t v = start_search;
+        path.assign(1, v);
+        int prev_d = -1;
         do {
-            std::uint8_t& o = out[static_cast<std::size_t>(cj) * cw + ci];
+            std::uint8_t& o = out[v];
             if (prev_d >= 0) {
                 const int choices[3] = {(prev_d + 1) % 4, prev_d, (prev_d + 3) % 4};
                 d = -1;
@@ -69,18 +88,28 @@ std::vector<CornerRing> trace_outline(const std::vector<Cell>& cells) {
                     }
                 if (d < 0) throw std::logic_error("trace_outline: open boundary");
             }
-            if (d != prev_d) ring.corners.push_back({ci + i_min - 1, cj + j_min - 1});
             o &= static_cast<std::uint8_t>(~(1u << d));
             --edges;
-            ci += kDi[d];
-            cj += kDj[d];
+            v = static_cast<std::size_t>(static_cast<int>(v) + kDj[d] * cw + kDi[d]);
+            path.push_back(v);
             prev_d = d;
-        } while (ci != sci || cj != scj);
-        // Back at the start: drop the start corner if the ring goes straight through it.
-        if (prev_d == first_d) ring.corners.erase(ring.corners.begin());  // straight through the start
-        ring.corners.push_back(ring.corners.front());
-        ring.hole = ring_area_cells(ring) < 0.0;
-        rings.push_back(std::move(ring));
+        } while (v != start_search);
+        // Split at corners passed twice: each return to a corner on the stack closes a loop.
+        stack.clear();
+        for (std::size_t c : path) {
+            if (on_stack[c] >= 0) {
+                const std::size_t k = static_cast<std::size_t>(on_stack[c]);
+                std::vector<std::size_t> loop(stack.begin() + static_cast<std::ptrdiff_t>(k), stack.end());
+                loop.push_back(c);
+                for (std::size_t q = k + 1; q < stack.size(); ++q) on_stack[stack[q]] = -1;
+                stack.resize(k + 1);
+                emit(std::move(loop));
+            } else {
+                on_stack[c] = static_cast<int>(stack.size());
+                stack.push_back(c);
+            }
+        }
+        for (std::size_t c : stack) on_stack[c] = -1;
     }
     return rings;
 }
