@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <future>
 #include <limits>
 #include <sstream>
 
@@ -25,6 +26,44 @@ std::vector<double> frame_weights(const std::vector<double>& t) {
         w[k + 1] += half;
     }
     return w;
+}
+
+/// Where one frame's pass adds up: the time it stands for (s), and the rasters it updates.
+struct FrameTally {
+    double weight;
+    std::array<std::vector<double>, 4>& time_above;
+    std::vector<std::uint8_t>& max_rank;
+    std::vector<double>& max_hazard;
+};
+
+/// Levels of every cell of one frame into `cell_level` (0 outside the domain), with the per-cell
+/// maxima and times at each level. One instance per criterion keeps the loop free of its switch.
+template <Criterion C>
+void classify_frame(LevelScheme scheme, const std::vector<float>& depth, const std::vector<float>& vx,
+                    const std::vector<float>& vy, std::vector<std::uint8_t>& cell_level, const FrameTally& t) {
+    scheme.criterion = C;
+    constexpr bool velocity = C != Criterion::depth;
+    const std::size_t n = depth.size();
+    double* above[4] = {t.time_above[0].data(), t.time_above[1].data(), t.time_above[2].data(),
+                        t.time_above[3].data()};
+    for (std::size_t c = 0; c < n; ++c) {
+        const double d = depth[c];
+        if (std::isnan(d)) {
+            cell_level[c] = 0;
+            continue;
+        }
+        double v = 0.0;
+        if constexpr (velocity) v = std::sqrt(double(vx[c]) * vx[c] + double(vy[c]) * vy[c]);
+        const double value = scheme.hazard_value(d, v);
+        const int level = scheme.level_of_value(value);
+        cell_level[c] = static_cast<std::uint8_t>(level);
+        if (level == 0) continue;
+        const int rank = severity(level);
+        if (rank > t.max_rank[c]) t.max_rank[c] = static_cast<std::uint8_t>(rank);
+        for (int l = 4; l >= level; --l) above[l - 1][c] += t.weight;  // this level and every milder one
+        if constexpr (velocity)
+            if (!(value <= t.max_hazard[c])) t.max_hazard[c] = value;
+    }
 }
 
 /// The alert area of `a` at `level`: a circle for a point asset, else the outline of its cells at
@@ -120,29 +159,37 @@ RiskReport analyse_result(const ResultReader& result, std::vector<Asset> assets,
     r.rows.resize(assets.size());
     std::vector<int> frame_max_rank(assets.size(), 0);
     std::vector<std::uint8_t> cell_level(n);
-    for (std::size_t k = 0; k < nt; ++k) {
-        // One pass over every cell: its level, the rasters' maxima and times.
-        const std::vector<float> depth = result.frame("depth", k);
-        std::vector<float> vx, vy;
+    // Frames are read one ahead on a second thread (only that thread calls HDF5 meanwhile), so that
+    // decompressing frame k + 1 overlaps the pass over frame k.
+    struct Frame {
+        std::vector<float> depth, vx, vy;
+    };
+    const auto load = [&result, velocity](std::size_t k) {
+        Frame f;
+        f.depth = result.frame("depth", k);
         if (velocity) {
-            vx = result.frame("velocity_x", k);
-            vy = result.frame("velocity_y", k);
+            f.vx = result.frame("velocity_x", k);
+            f.vy = result.frame("velocity_y", k);
         }
-        const double w = weight[k];
-        for (std::size_t c = 0; c < n; ++c) {
-            const double d = depth[c];
-            if (std::isnan(d)) {
-                cell_level[c] = 0;
-                continue;
-            }
-            const double v = velocity ? std::hypot(static_cast<double>(vx[c]), static_cast<double>(vy[c])) : 0.0;
-            const double value = scheme.hazard_value(d, v);
-            const int level = scheme.level_of_value(value);
-            cell_level[c] = static_cast<std::uint8_t>(level);
-            const int rank = severity(level);
-            if (rank > max_rank[c]) max_rank[c] = static_cast<std::uint8_t>(rank);
-            for (int q = 1; q <= rank; ++q) ras.time_above[static_cast<std::size_t>(level_of_severity(q) - 1)][c] += w;
-            if (velocity && !(value <= ras.max_hazard[c])) ras.max_hazard[c] = value;
+        return f;
+    };
+    std::future<Frame> next = std::async(std::launch::async, load, std::size_t{0});
+    for (std::size_t k = 0; k < nt; ++k) {
+        const Frame frame = next.get();
+        if (k + 1 < nt) next = std::async(std::launch::async, load, k + 1);
+        const std::vector<float>& depth = frame.depth;
+        // One pass over every cell: its level, the rasters' maxima and times.
+        const FrameTally tally{weight[k], ras.time_above, max_rank, ras.max_hazard};
+        switch (scheme.criterion) {
+            case Criterion::depth:
+                classify_frame<Criterion::depth>(scheme, frame.depth, frame.vx, frame.vy, cell_level, tally);
+                break;
+            case Criterion::defra:
+                classify_frame<Criterion::defra>(scheme, frame.depth, frame.vx, frame.vy, cell_level, tally);
+                break;
+            case Criterion::arr:
+                classify_frame<Criterion::arr>(scheme, frame.depth, frame.vx, frame.vy, cell_level, tally);
+                break;
         }
         // The assets: the most severe level of their cells, and a change against the frame before.
         for (std::size_t a = 0; a < assets.size(); ++a) {
