@@ -206,6 +206,8 @@ std::vector<std::string> write_risk_products(const RiskReport& report, const std
             if (ec) throw std::runtime_error(p.final_path + ": cannot rename the finished file: " + ec.message());
             written.push_back(p.final_path);
         }
+        // An earlier run's product this run does not make would look like this run's.
+        if (report.scheme.criterion == Criterion::depth) fs::remove(fs::path(dir) / "hazard_value.tif", ec);
         return written;
     } catch (...) {
         for (const Pending& p : pending) fs::remove(p.tmp, ec);

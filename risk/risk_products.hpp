@@ -24,7 +24,8 @@ std::vector<std::string> raster_product_names(const RiskReport& report);
 /// Writes assets.csv, warnings.geojson, hazard.tif, max_depth.tif, time_above_level{4,3,2,1}.tif
 /// (and hazard_value.tif for defra and arr) into `dir` (created if missing). Every file is
 /// written under a temporary name first; they are renamed only when all are complete, and a
-/// failure removes them (std::runtime_error naming the file). Returns the paths written.
+/// failure removes them (std::runtime_error naming the file). A hazard_value.tif of an earlier
+/// run is removed when this one does not write it. Returns the paths written.
 std::vector<std::string> write_risk_products(const RiskReport& report, const std::string& dir);
 
 }  // namespace floodsim::risk
