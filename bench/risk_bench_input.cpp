@@ -4,8 +4,8 @@
 // of points, lines and polygons spread over the grid.
 //   risk_bench_input OUT_DIR [NX NY FRAMES ASSETS]   (default 1000 1000 100 1000)
 #include <gdal_priv.h>
-#include <ogrsf_frmts.h>
 #include <ogr_spatialref.h>
+#include <ogrsf_frmts.h>
 
 #include <algorithm>
 #include <chrono>
@@ -107,8 +107,8 @@ int main(int argc, char** argv) {
         f.SetField("name", names.c_str());
         char wkt[256];
         if (k % 10 == 3)
-            std::snprintf(wkt, sizeof wkt, "POLYGON ((%f %f,%f %f,%f %f,%f %f,%f %f))", x, y, x + 40, y, x + 40, y + 40, x,
-                          y + 40, x, y);
+            std::snprintf(wkt, sizeof wkt, "POLYGON ((%f %f,%f %f,%f %f,%f %f,%f %f))", x, y, x + 40, y, x + 40, y + 40,
+                          x, y + 40, x, y);
         else if (k % 10 == 7)
             std::snprintf(wkt, sizeof wkt, "LINESTRING (%f %f,%f %f)", x, y, x + 400, y - 300);
         else

@@ -44,8 +44,7 @@ void classify_frame(LevelScheme scheme, const std::vector<float>& depth, const s
     scheme.criterion = C;
     constexpr bool velocity = C != Criterion::depth;
     const std::size_t n = depth.size();
-    double* above[4] = {t.time_above[0].data(), t.time_above[1].data(), t.time_above[2].data(),
-                        t.time_above[3].data()};
+    double* above[4] = {t.time_above[0].data(), t.time_above[1].data(), t.time_above[2].data(), t.time_above[3].data()};
     for (std::size_t c = 0; c < n; ++c) {
         const double d = depth[c];
         if (std::isnan(d)) {

@@ -55,7 +55,7 @@ struct RiskRasters {
 };
 
 struct RiskReport {
-    Grid2D grid;                      ///< the result's grid (geotransform, CRS)
+    Grid2D grid;  ///< the result's grid (geotransform, CRS)
     LevelScheme scheme;
     std::vector<double> frame_times;  ///< s since t = 0
     /// Seconds since 1970 UTC of t = 0 (the scenario's [time] start, else the issue time) and

@@ -84,14 +84,14 @@ std::vector<Asset> read_assets(const std::string& path, const Grid2D& grid, cons
         a.id = f.texts[0];
         a.name = f.texts[1];
         if (a.id.empty()) throw InputError(path, "id", "", "feature " + std::to_string(f.fid) + " has no id");
-        if (!seen.insert(a.id).second) throw InputError(path, "id", shown(a.id), "the id is given to more than one asset");
+        if (!seen.insert(a.id).second)
+            throw InputError(path, "id", shown(a.id), "the id is given to more than one asset");
         a.model = f;
         a.model.texts.clear();
         if (f.points.empty() && f.lines.empty() && f.polygons.empty())
             throw InputError(path, "id", shown(a.id), "the asset has no geometry (or an empty one)");
         a.cells = cells_of(a.model, grid);
-        if (a.cells.empty())
-            throw InputError(path, "id", shown(who(a)), "the asset lies outside the model grid");
+        if (a.cells.empty()) throw InputError(path, "id", shown(who(a)), "the asset lies outside the model grid");
         try {
             a.wgs84 = to_wgs84(a.model, wgs84);
         } catch (const std::runtime_error& e) {
@@ -106,7 +106,8 @@ void keep_valid_cells(std::vector<Asset>& assets, const std::vector<bool>& valid
     for (Asset& a : assets) {
         std::erase_if(a.cells, [&](std::size_t c) { return !valid[c]; });
         if (a.cells.empty())
-            throw InputError(path, "id", shown(a.id), "the asset lies only on cells outside the model's domain (no data)");
+            throw InputError(path, "id", shown(a.id),
+                             "the asset lies only on cells outside the model's domain (no data)");
     }
 }
 

@@ -43,8 +43,7 @@ bool expect(std::string_view s, std::size_t& pos, char c) {
 std::optional<double> parse_iso8601(std::string_view s) {
     std::size_t p = 0;
     int y, mo, d, h, mi, sec;
-    if (!digits(s, p, 4, y) || !expect(s, p, '-') || !digits(s, p, 2, mo) || !expect(s, p, '-') ||
-        !digits(s, p, 2, d))
+    if (!digits(s, p, 4, y) || !expect(s, p, '-') || !digits(s, p, 2, mo) || !expect(s, p, '-') || !digits(s, p, 2, d))
         return std::nullopt;
     if (p >= s.size() || (s[p] != 'T' && s[p] != 't' && s[p] != ' ')) return std::nullopt;
     ++p;
@@ -79,8 +78,7 @@ std::optional<double> parse_iso8601(std::string_view s) {
     }
     if (p != s.size()) return std::nullopt;
     static constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (mo < 1 || mo > 12 || d < 1 || d > kDays[mo - 1] + (mo == 2 && leap(y) ? 1 : 0) || h > 23 || mi > 59 ||
-        sec > 60)
+    if (mo < 1 || mo > 12 || d < 1 || d > kDays[mo - 1] + (mo == 2 && leap(y) ? 1 : 0) || h > 23 || mi > 59 || sec > 60)
         return std::nullopt;
     const std::int64_t days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
     const double local = static_cast<double>(days) * 86400.0 + h * 3600.0 + mi * 60.0 + sec + fraction;

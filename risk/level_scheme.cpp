@@ -82,8 +82,9 @@ public:
                                    std::size_t max_size, const char* unit) const {
         const toml::array* a = n.as_array();
         if (!a || a->size() < min_size || a->size() > max_size) {
-            const std::string count = min_size == max_size ? std::to_string(min_size)
-                                                           : std::to_string(min_size) + " or " + std::to_string(max_size);
+            const std::string count = min_size == max_size
+                                          ? std::to_string(min_size)
+                                          : std::to_string(min_size) + " or " + std::to_string(max_size);
             fail(key, text_of(n), "must be an array of " + count + " numbers (" + unit + ")");
         }
         std::vector<double> out;
@@ -91,8 +92,9 @@ public:
             const double v = number(e, key);
             if (!(v > 0.0)) fail(key, text_of(n), "every value must be > 0 (" + format_number(v) + " is not)");
             if (!out.empty() && !(v > out.back()))
-                fail(key, text_of(n),
-                     "values must increase strictly (" + format_number(v) + " after " + format_number(out.back()) + ")");
+                fail(
+                    key, text_of(n),
+                    "values must increase strictly (" + format_number(v) + " after " + format_number(out.back()) + ")");
             out.push_back(v);
         }
         return out;
@@ -132,8 +134,8 @@ public:
                 if (s.debris_depth < 0.0) fail("defra.debris_depth", text_of(*n), "must be >= 0 (m)");
             }
             if (const toml::node* n = t->get("thresholds")) {
-                const auto v = increasing(*n, "defra.thresholds", 3, 4,
-                                          "HR: lower edges of levels 3, 2, 1, or of 4, 3, 2, 1");
+                const auto v =
+                    increasing(*n, "defra.thresholds", 3, 4, "HR: lower edges of levels 3, 2, 1, or of 4, 3, 2, 1");
                 s.hr_thresholds.fill(LevelScheme::kUnused);
                 std::copy(v.begin(), v.end(), s.hr_thresholds.begin() + static_cast<std::ptrdiff_t>(4 - v.size()));
             }
@@ -146,7 +148,9 @@ public:
             }
             if (const toml::node* n = t->get("levels")) {
                 const toml::table* m = n->as_table();
-                if (!m) fail("arr.levels", text_of(*n), "must be a table such as { H2 = 4, H3 = 3, H4 = 2, H5 = 1, H6 = 1 }");
+                if (!m)
+                    fail("arr.levels", text_of(*n),
+                         "must be a table such as { H2 = 4, H3 = 3, H4 = 2, H5 = 1, H6 = 1 }");
                 check_keys(*m, "arr.levels", {"H1", "H2", "H3", "H4", "H5", "H6"});
                 for (std::size_t c = 0; c < 6; ++c) {
                     const std::string cls = std::string("H") + std::to_string(c + 1);

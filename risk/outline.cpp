@@ -52,7 +52,7 @@ std::vector<CornerRing> trace_outline(const std::vector<Cell>& cells) {
     // simple loops.
     std::size_t start_search = 0;
     std::vector<std::size_t> path, stack;
-    std::vector<int> on_stack(out.size(), -1);  // position of a corner on the stack, -1 if not on it
+    std::vector<int> on_stack(out.size(), -1);              // position of a corner on the stack, -1 if not on it
     const auto emit = [&](std::vector<std::size_t> loop) {  // loop: closed (last == first)
         const std::size_t m = loop.size() - 1;
         const auto corner = [&](std::size_t k) {

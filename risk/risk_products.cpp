@@ -91,7 +91,8 @@ std::string polygon(const std::vector<Ring>& rings) {
 std::string geometry(const VectorFeature& f) {
     std::vector<std::string> parts;
     if (f.points.size() == 1) parts.push_back(R"({"type":"Point","coordinates":)" + position(f.points[0]) + "}");
-    if (f.points.size() > 1) parts.push_back(R"({"type":"MultiPoint","coordinates":)" + positions(f.points, false) + "}");
+    if (f.points.size() > 1)
+        parts.push_back(R"({"type":"MultiPoint","coordinates":)" + positions(f.points, false) + "}");
     if (f.lines.size() == 1)
         parts.push_back(R"({"type":"LineString","coordinates":)" + positions(f.lines[0], false) + "}");
     if (f.lines.size() > 1) {
@@ -150,13 +151,15 @@ std::string warnings_geojson(const RiskReport& report) {
     for (std::size_t a = 0; a < report.rows.size(); ++a) {
         const AssetRow& row = report.rows[a];
         s += a ? ",\n" : "\n";
-        s += "{\"type\":\"Feature\",\"id\":" + json_string(row.id) + ",\"geometry\":" + geometry(report.assets[a].wgs84);
+        s +=
+            "{\"type\":\"Feature\",\"id\":" + json_string(row.id) + ",\"geometry\":" + geometry(report.assets[a].wgs84);
         s += ",\"properties\":{\"id\":" + json_string(row.id) + ",\"name\":" + json_string(row.name) +
-             ",\"level\":" + std::to_string(row.level) + ",\"colour\":" +
-             (row.level == 0 ? std::string("null") : json_string(level_info(row.level).colour_en)) +
+             ",\"level\":" + std::to_string(row.level) +
+             ",\"colour\":" + (row.level == 0 ? std::string("null") : json_string(level_info(row.level).colour_en)) +
              ",\"max_depth\":" + json_number(row.max_depth) + ",\"max_speed\":" + json_number(row.max_speed);
         for (int level = 4; level >= 1; --level)
-            s += ",\"t_level" + std::to_string(level) + "\":" + json_time(row.t_level[static_cast<std::size_t>(level - 1)]);
+            s += ",\"t_level" + std::to_string(level) +
+                 "\":" + json_time(row.t_level[static_cast<std::size_t>(level - 1)]);
         s += ",\"lead_time_s\":" + json_time(row.lead_time_s) + "}}";
     }
     return s + "\n]}\n";
@@ -198,8 +201,9 @@ std::vector<std::string> write_risk_products(const RiskReport& report, const std
                               ", from the frames)");
         if (report.scheme.criterion != Criterion::depth)
             write_geotiff(next("hazard_value.tif"), report.grid, ras.max_hazard,
-                          report.scheme.criterion == Criterion::defra ? "maximum Defra hazard rating HR over the frames"
-                                                                      : "maximum ARR hazard class (1..6) over the frames");
+                          report.scheme.criterion == Criterion::defra
+                              ? "maximum Defra hazard rating HR over the frames"
+                              : "maximum ARR hazard class (1..6) over the frames");
         std::vector<std::string> written;
         for (const Pending& p : pending) {
             fs::rename(p.tmp, p.final_path, ec);

@@ -36,9 +36,12 @@ std::vector<std::string> split_csv_line(const std::string& line) {
     for (std::size_t k = 0; k < line.size(); ++k) {
         const char c = line[k];
         if (quoted) {
-            if (c == '"' && k + 1 < line.size() && line[k + 1] == '"') cur += '"', ++k;
-            else if (c == '"') quoted = false;
-            else cur += c;
+            if (c == '"' && k + 1 < line.size() && line[k + 1] == '"')
+                cur += '"', ++k;
+            else if (c == '"')
+                quoted = false;
+            else
+                cur += c;
         } else if (c == '"') {
             quoted = true;
         } else if (c == ',') {
@@ -73,7 +76,8 @@ Expected expected_for(const t::SampleAsset& a) {
         for (const auto& [i, j] : a.cells)
             if (!t::outside(i, j)) r = std::max(r, t::rank_of(t::depth_level(t::depth(f, i, j))));
         for (int k = 1; k <= 4; ++k)
-            if (r >= t::rank_of(k) && e.t_level[k - 1].empty()) e.t_level[k - 1] = std::to_string(int(t::frame_time(f)));
+            if (r >= t::rank_of(k) && e.t_level[k - 1].empty())
+                e.t_level[k - 1] = std::to_string(int(t::frame_time(f)));
         rank = std::max(rank, r);
     }
     for (const auto& [i, j] : a.cells)
@@ -88,12 +92,12 @@ Expected expected_for(const t::SampleAsset& a) {
 TEST(RiskCli, WritesEveryProductFromTheResult) {
     Inputs in;
     const fs::path out = in.dir / "out";
-    const ProcResult r = run_floodsim({"risk", in.result, "--assets", in.assets, "--issue-time",
-                                       "2021-07-20T16:05:00+08:00", "--out", out.string()});
+    const ProcResult r = run_floodsim(
+        {"risk", in.result, "--assets", in.assets, "--issue-time", "2021-07-20T16:05:00+08:00", "--out", out.string()});
     ASSERT_EQ(r.status, 0) << describe(r);
     EXPECT_EQ(files_in(out), (std::set<std::string>{"assets.csv", "warnings.geojson", "hazard.tif", "max_depth.tif",
-                                                     "time_above_level4.tif", "time_above_level3.tif",
-                                                     "time_above_level2.tif", "time_above_level1.tif"}));
+                                                    "time_above_level4.tif", "time_above_level3.tif",
+                                                    "time_above_level2.tif", "time_above_level1.tif"}));
     EXPECT_NE(r.out.find("level 2 orange"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find((out / "assets.csv").string()), std::string::npos) << r.out;
 
@@ -185,8 +189,8 @@ TEST(RiskCli, DefraWritesTheHazardRating) {
     Inputs in;
     const fs::path out = in.dir / "out", levels = in.dir / "LEVELS.toml";
     write_text(levels, "criterion = \"defra\"\n");
-    const ProcResult r = run_floodsim({"risk", in.result, "--assets", in.assets, "--levels", levels.string(), "--out",
-                                       out.string()});
+    const ProcResult r =
+        run_floodsim({"risk", in.result, "--assets", in.assets, "--levels", levels.string(), "--out", out.string()});
     ASSERT_EQ(r.status, 0) << describe(r);
     EXPECT_TRUE(fs::exists(out / "hazard_value.tif"));
     EXPECT_NE(r.out.find("criterion defra"), std::string::npos) << r.out;

@@ -3,20 +3,20 @@
 // Hdf5ResultWriter), asset files written with OGR, and the expected values computed here
 // independently of risk/ (plain threshold comparisons on the known depths).
 #include <gdal_priv.h>
-#include <ogrsf_frmts.h>
 #include <ogr_spatialref.h>
+#include <ogrsf_frmts.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <array>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "io/hdf5_result_writer.hpp"
 #include "../io/io_test_util.hpp"
+#include "io/hdf5_result_writer.hpp"
 
 namespace floodsim::test::risk {
 
@@ -161,8 +161,9 @@ inline std::vector<SampleAsset> sample_assets() {
     std::vector<SampleAsset> a;
     a.push_back({{"P1", "Underpass 1", point_wkt(cx(2) + 2.0, cy(1) - 3.0)}, {{2, 1}}});
     a.push_back({{"P2", "Peak point", point_wkt(cx(peak_i), cy(peak_j))}, {{peak_i, peak_j}}});
-    a.push_back({{"L1", "Road, with \"quotes\"", "LINESTRING (" + std::to_string(cx(1)) + " " + std::to_string(cy(6)) +
-                                                      ", " + std::to_string(cx(6)) + " " + std::to_string(cy(6)) + ")"},
+    a.push_back({{"L1", "Road, with \"quotes\"",
+                  "LINESTRING (" + std::to_string(cx(1)) + " " + std::to_string(cy(6)) + ", " + std::to_string(cx(6)) +
+                      " " + std::to_string(cy(6)) + ")"},
                  {{1, 6}, {2, 6}, {3, 6}, {4, 6}, {5, 6}, {6, 6}}});
     a.push_back({{"A1", "Shelter", rect_wkt(x_west + 71, y_north - 29, x_west + 89, y_north - 11)},
                  {{7, 1}, {8, 1}, {7, 2}, {8, 2}}});

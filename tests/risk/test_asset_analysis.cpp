@@ -62,7 +62,8 @@ void expect_rows(const RiskReport& rep, const std::vector<t::SampleAsset>& sampl
                  double lead_offset) {
     ASSERT_EQ(rep.rows.size(), sample.size());
     std::map<std::string, std::vector<std::array<double, 3>>> changes;  // id -> (time, level, previous)
-    for (const auto& e : rep.changes) changes[e.asset_id].push_back({e.time_s, double(e.level), double(e.previous_level)});
+    for (const auto& e : rep.changes)
+        changes[e.asset_id].push_back({e.time_s, double(e.level), double(e.previous_level)});
     for (std::size_t a = 0; a < sample.size(); ++a) {
         const auto& row = rep.rows[a];
         const auto& s = sample[a];
@@ -86,7 +87,9 @@ void expect_rows(const RiskReport& rep, const std::vector<t::SampleAsset>& sampl
         const int rank = std::max(frame_rank, run_rank(s));
         EXPECT_EQ(row.level, rank == 0 ? 0 : 5 - rank);
         EXPECT_EQ(row.peak_between_frames, rank > frame_rank);
-        for (int k = 0; k < 4; ++k) EXPECT_EQ(row.t_level[static_cast<std::size_t>(k)], first[static_cast<std::size_t>(k)]) << "level " << k + 1;
+        for (int k = 0; k < 4; ++k)
+            EXPECT_EQ(row.t_level[static_cast<std::size_t>(k)], first[static_cast<std::size_t>(k)])
+                << "level " << k + 1;
         if (first[3])
             EXPECT_DOUBLE_EQ(*row.lead_time_s, *first[3] + lead_offset);
         else
@@ -190,7 +193,8 @@ TEST(AssetAnalysis, HazardRasters) {
                     };
                     expected += 0.5 * dt * (on(f) + on(f + 1));
                 }
-                EXPECT_DOUBLE_EQ(ras.time_above[static_cast<std::size_t>(k - 1)][c], expected) << i << "," << j << " K " << k;
+                EXPECT_DOUBLE_EQ(ras.time_above[static_cast<std::size_t>(k - 1)][c], expected)
+                    << i << "," << j << " K " << k;
             }
         }
 }
@@ -204,7 +208,8 @@ TEST(AssetAnalysis, DefraAndArrUseTheVelocities) {
         return hr >= 2.0 ? 1 : hr >= 1.25 ? 2 : hr >= 0.75 ? 3 : 0;
     };
     const RiskReport rd = fx.run(defra);
-    expect_rows(rd, fx.sample, hr_level, [](const t::SampleAsset&) { return 0; }, 0.0);
+    expect_rows(
+        rd, fx.sample, hr_level, [](const t::SampleAsset&) { return 0; }, 0.0);
     int levels = 0;
     for (const auto& row : rd.rows) levels += row.level != 0;
     EXPECT_GE(levels, 2);
@@ -216,7 +221,8 @@ TEST(AssetAnalysis, DefraAndArrUseTheVelocities) {
         static const int map[7] = {0, 0, 4, 3, 2, 1, 1};
         return map[h];
     };
-    expect_rows(fx.run(arr), fx.sample, arr_level, [](const t::SampleAsset&) { return 0; }, 0.0);
+    expect_rows(
+        fx.run(arr), fx.sample, arr_level, [](const t::SampleAsset&) { return 0; }, 0.0);
 }
 
 TEST(AssetAnalysis, VelocityCriteriaNeedVelocities) {
@@ -272,7 +278,8 @@ TEST(AssetAnalysis, AssetsInWgs84AreReprojected) {
     const floodsim::risk::ToWgs84 to(t::utm49n_wkt, "");
     const auto ll = to.lonlat(t::cx(4), t::cy(4));
     const std::string path = fx.dir.file("assets.geojson");
-    t::write_assets(path, std::vector<t::AssetSpec>{{"G1", "lon/lat point", t::point_wkt(ll[0], ll[1])}}, "GeoJSON", 4326);
+    t::write_assets(path, std::vector<t::AssetSpec>{{"G1", "lon/lat point", t::point_wkt(ll[0], ll[1])}}, "GeoJSON",
+                    4326);
     const ResultReader r(fx.result);
     const auto assets = read_assets(path, r.grid(), fx.result);
     ASSERT_EQ(assets.size(), 1u);

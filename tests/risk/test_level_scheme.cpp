@@ -41,14 +41,14 @@ TEST(LevelScheme, DefraHazardRating) {
     s.criterion = Criterion::defra;
     // HR = d (v + 0.5) + DF, DF = 0 up to 0.25 m.
     EXPECT_DOUBLE_EQ(s.hazard_value(0.2, 1.0), 0.3);
-    EXPECT_DOUBLE_EQ(s.hazard_value(0.25, 2.5), 0.75);   // DF still 0 at 0.25 m
-    EXPECT_DOUBLE_EQ(s.hazard_value(0.5, 1.0), 1.25);    // 0.75 + DF 0.5
+    EXPECT_DOUBLE_EQ(s.hazard_value(0.25, 2.5), 0.75);  // DF still 0 at 0.25 m
+    EXPECT_DOUBLE_EQ(s.hazard_value(0.5, 1.0), 1.25);   // 0.75 + DF 0.5
     EXPECT_DOUBLE_EQ(s.hazard_value(1.0, 1.5), 2.5);
-    EXPECT_EQ(s.level(0.2, 1.0), 0);    // 0.3: below 0.75
-    EXPECT_EQ(s.level(0.25, 2.5), 3);   // 0.75 on the edge: danger for some
-    EXPECT_EQ(s.level(0.5, 1.0), 2);    // 1.25 on the edge: danger for most
-    EXPECT_EQ(s.level(1.0, 1.5), 1);    // 2.5: danger for all
-    EXPECT_EQ(s.level(0.4, 0.5), 3);    // 0.4 + 0.5 = 0.9
+    EXPECT_EQ(s.level(0.2, 1.0), 0);   // 0.3: below 0.75
+    EXPECT_EQ(s.level(0.25, 2.5), 3);  // 0.75 on the edge: danger for some
+    EXPECT_EQ(s.level(0.5, 1.0), 2);   // 1.25 on the edge: danger for most
+    EXPECT_EQ(s.level(1.0, 1.5), 1);   // 2.5: danger for all
+    EXPECT_EQ(s.level(0.4, 0.5), 3);   // 0.4 + 0.5 = 0.9
     EXPECT_EQ(s.level(NAN, 1.0), 0);
     s.debris_factor = 1.0;
     EXPECT_DOUBLE_EQ(s.hazard_value(0.5, 1.0), 1.75);
@@ -56,29 +56,29 @@ TEST(LevelScheme, DefraHazardRating) {
 
 TEST(LevelScheme, ArrClassesByTheirLimits) {
     EXPECT_EQ(arr_class(0.0, 0.0), 1);
-    EXPECT_EQ(arr_class(0.29, 1.0), 1);   // dv 0.29
-    EXPECT_EQ(arr_class(0.3, 0.1), 2);    // d on H1's limit
-    EXPECT_EQ(arr_class(0.2, 1.5), 2);    // dv 0.3 on H1's limit
-    EXPECT_EQ(arr_class(0.49, 1.2), 2);   // dv 0.588
-    EXPECT_EQ(arr_class(0.5, 0.5), 3);    // d on H2's limit
-    EXPECT_EQ(arr_class(1.1, 0.5), 3);    // dv 0.55
-    EXPECT_EQ(arr_class(1.0, 0.7), 4);    // dv 0.7
+    EXPECT_EQ(arr_class(0.29, 1.0), 1);  // dv 0.29
+    EXPECT_EQ(arr_class(0.3, 0.1), 2);   // d on H1's limit
+    EXPECT_EQ(arr_class(0.2, 1.5), 2);   // dv 0.3 on H1's limit
+    EXPECT_EQ(arr_class(0.49, 1.2), 2);  // dv 0.588
+    EXPECT_EQ(arr_class(0.5, 0.5), 3);   // d on H2's limit
+    EXPECT_EQ(arr_class(1.1, 0.5), 3);   // dv 0.55
+    EXPECT_EQ(arr_class(1.0, 0.7), 4);   // dv 0.7
     EXPECT_EQ(arr_class(1.2, 0.1), 4);
-    EXPECT_EQ(arr_class(0.1, 2.0), 5);    // v on H1-H4's limit
+    EXPECT_EQ(arr_class(0.1, 2.0), 5);  // v on H1-H4's limit
     EXPECT_EQ(arr_class(2.0, 0.0), 5);
-    EXPECT_EQ(arr_class(1.5, 1.0), 5);    // dv 1.5
-    EXPECT_EQ(arr_class(3.9, 1.0), 5);    // dv 3.9
+    EXPECT_EQ(arr_class(1.5, 1.0), 5);  // dv 1.5
+    EXPECT_EQ(arr_class(3.9, 1.0), 5);  // dv 3.9
     EXPECT_EQ(arr_class(4.0, 0.0), 6);
     EXPECT_EQ(arr_class(0.1, 4.0), 6);
-    EXPECT_EQ(arr_class(2.5, 1.6), 6);    // dv 4.0
+    EXPECT_EQ(arr_class(2.5, 1.6), 6);  // dv 4.0
     LevelScheme s;
     s.criterion = Criterion::arr;
-    EXPECT_EQ(s.level(0.2, 0.5), 0);   // H1
-    EXPECT_EQ(s.level(0.4, 0.5), 4);   // H2
-    EXPECT_EQ(s.level(1.0, 0.5), 3);   // H3
-    EXPECT_EQ(s.level(1.5, 0.5), 2);   // H4
-    EXPECT_EQ(s.level(3.0, 1.0), 1);   // H5
-    EXPECT_EQ(s.level(5.0, 1.0), 1);   // H6
+    EXPECT_EQ(s.level(0.2, 0.5), 0);    // H1
+    EXPECT_EQ(s.level(0.4, 0.5), 4);    // H2
+    EXPECT_EQ(s.level(1.0, 0.5), 3);    // H3
+    EXPECT_EQ(s.level(1.5, 0.5), 2);    // H4
+    EXPECT_EQ(s.level(3.0, 1.0), 1);    // H5
+    EXPECT_EQ(s.level(5.0, 1.0), 1);    // H6
     EXPECT_EQ(s.level(0.005, 3.0), 0);  // below min_depth: H1, however fast
     EXPECT_EQ(s.level(0.02, 3.0), 1);   // H5: shallow and fast
 }
@@ -133,7 +133,8 @@ point_radius_km = 0.5
     EXPECT_DOUBLE_EQ(s.arr_min_depth, 0.05);
     EXPECT_DOUBLE_EQ(s.point_radius_km, 0.5);
     // Three Defra thresholds: levels 3, 2, 1, no blue.
-    const LevelScheme t = load_level_scheme(write_levels(dir, "criterion = \"defra\"\n[defra]\nthresholds = [1, 2, 3]\n"));
+    const LevelScheme t =
+        load_level_scheme(write_levels(dir, "criterion = \"defra\"\n[defra]\nthresholds = [1, 2, 3]\n"));
     EXPECT_TRUE(std::isnan(t.hr_thresholds[0]));
     EXPECT_EQ(t.level(0.2, 9.5), 2);  // HR 2.0
     EXPECT_EQ(t.level(0.1, 0.1), 0);
