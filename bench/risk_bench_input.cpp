@@ -102,9 +102,11 @@ int main(int argc, char** argv) {
         const double x = kWest + (60 + (k % side) * (nx - 120.0) / side) * kDx;
         const double y = kNorth - (60 + (k / side) * (ny - 120.0) / side) * kDx;
         OGRFeature f(layer->GetLayerDefn());
-        const std::string ids = std::string("a") + std::to_string(k), names = std::string("asset ") + std::to_string(k);
-        f.SetField("id", ids.c_str());
-        f.SetField("name", names.c_str());
+        char id[32], name[32];
+        std::snprintf(id, sizeof id, "a%d", k);
+        std::snprintf(name, sizeof name, "asset %d", k);
+        f.SetField("id", id);
+        f.SetField("name", name);
         char wkt[256];
         if (k % 10 == 3)
             std::snprintf(wkt, sizeof wkt, "POLYGON ((%f %f,%f %f,%f %f,%f %f,%f %f))", x, y, x + 40, y, x + 40, y + 40,
