@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "cli/commands.hpp"
+#include "cli/risk_command.hpp"
 #include "cli/storm_commands.hpp"
 #include "io/hdf5_result_writer.hpp"
 
@@ -91,6 +92,16 @@ int main(int argc, char** argv) {
     cell->add_option("--profile", cellc.profile, "gaussian (default) or cylinder");
     cell->add_option("--out,-o", cellc.out, "Folder for the GeoTIFFs and rain_grids.csv")->required();
 
+    // floodsim risk (INTERFACE.md section 6, docs/warnings.md)
+    floodsim::RiskCli riskc;
+    CLI::App* risk = app.add_subcommand("risk", "Warning levels of assets from a result: assets.csv, warnings.geojson, hazard GeoTIFFs");
+    risk->add_option("result", riskc.result, "Result file (HDF5)")->required();
+    risk->add_option("--assets", riskc.assets, "Vector file of the assets (points, lines, polygons) with attributes id and name")
+        ->required();
+    risk->add_option("--levels", riskc.levels, "LEVELS.toml: criterion (depth, defra, arr) and its bands (default: depth bands)");
+    risk->add_option("--issue-time", riskc.issue_time, "Issue time, ISO 8601 with UTC offset (default: t = 0)");
+    risk->add_option("--out,-o", riskc.out, "Folder for the products")->required();
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -100,6 +111,7 @@ int main(int argc, char** argv) {
     if (*run) return floodsim::run_command(scenario, opts);
     if (*check) return floodsim::check_command(scenario, pit_height, write_model);
     if (*info) return floodsim::info_command(result);
+    if (*risk) return floodsim::risk_command(riskc);
     if (*scenario_new) return floodsim::scenario_new_command(new_dir, template_name, resolution, seed);
     if (*chicago) return floodsim::storm_chicago_command(chi);
     if (*st720) return floodsim::storm_720_command(s720);

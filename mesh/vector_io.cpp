@@ -20,8 +20,9 @@ Ring ring_of(const OGRSimpleCurve& c) {
     return r;
 }
 
-/// Adds the polygons and lines of `g` (linear, already in the model CRS) to `f`.
-void collect(const OGRGeometry& g, VectorFeature& f) {
+/// Adds the polygons and lines of `g` (linear, already in the model CRS) to `f`, and its points
+/// if `points`.
+void collect(const OGRGeometry& g, VectorFeature& f, bool points) {
     switch (wkbFlatten(g.getGeometryType())) {
         case wkbPolygon: {
             const auto& p = *g.toPolygon();
@@ -34,11 +35,15 @@ void collect(const OGRGeometry& g, VectorFeature& f) {
         case wkbLineString:
             f.lines.push_back(ring_of(*g.toLineString()));
             break;
+        case wkbPoint:
+            if (points && !g.IsEmpty()) f.points.push_back({g.toPoint()->getX(), g.toPoint()->getY()});
+            break;
+        case wkbMultiPoint:
         case wkbMultiPolygon:
         case wkbMultiLineString:
         case wkbGeometryCollection: {
             const auto& c = *g.toGeometryCollection();
-            for (int k = 0; k < c.getNumGeometries(); ++k) collect(*c.getGeometryRef(k), f);
+            for (int k = 0; k < c.getNumGeometries(); ++k) collect(*c.getGeometryRef(k), f, points);
             break;
         }
         default:
@@ -55,8 +60,13 @@ bool is_vector(const std::string& path) {
     return ds != nullptr && ds->GetLayerCount() > 0;
 }
 
-std::vector<VectorFeature> read_vector(const VectorSource& src, const std::string& target_wkt,
-                                       const std::vector<std::string>& fields, const std::string& fields_key) {
+namespace {
+
+/// read_vector and read_vector_features: `fields` numeric (into values) unless `as_text` (into
+/// texts); `all` keeps points and features without geometry.
+std::vector<VectorFeature> read_layer(const VectorSource& src, const std::string& target_wkt,
+                                      const std::vector<std::string>& fields, const std::string& fields_key,
+                                      bool as_text, bool all) {
     gdal::init();
     gdal::Errors err;
     std::error_code ec;
@@ -77,7 +87,7 @@ std::vector<VectorFeature> read_vector(const VectorSource& src, const std::strin
         const int k = defn->GetFieldIndex(name.c_str());
         if (k < 0) throw InputError(src.path, fields_key, name, "no such attribute in layer " + std::string(layer->GetName()));
         const OGRFieldType t = defn->GetFieldDefn(k)->GetType();
-        if (t != OFTInteger && t != OFTInteger64 && t != OFTReal)
+        if (!as_text && t != OFTInteger && t != OFTInteger64 && t != OFTReal)
             throw InputError(src.path, fields_key, name, "attribute is not numeric");
         field_index.push_back(k);
     }
@@ -101,21 +111,43 @@ std::vector<VectorFeature> read_vector(const VectorSource& src, const std::strin
         VectorFeature f;
         f.fid = feature->GetFID();
         for (std::size_t k = 0; k < field_index.size(); ++k) {
+            if (as_text) {
+                f.texts.emplace_back(feature->IsFieldSetAndNotNull(field_index[k])
+                                         ? feature->GetFieldAsString(field_index[k])
+                                         : "");
+                continue;
+            }
             if (!feature->IsFieldSetAndNotNull(field_index[k]))
                 throw InputError(src.path, fields_key, fields[k],
                                  "feature " + std::to_string(f.fid) + " has no value for this attribute");
             f.values.push_back(feature->GetFieldAsDouble(field_index[k]));
         }
         const OGRGeometry* geom = feature->GetGeometryRef();
-        if (!geom) continue;
+        if (!geom) {
+            if (all) out.push_back(std::move(f));
+            continue;
+        }
         std::unique_ptr<OGRGeometry> linear(geom->hasCurveGeometry() ? geom->getLinearGeometry() : geom->clone());
         if (to_model && linear->transform(to_model.get()) != OGRERR_NONE)
             throw InputError(src.path, src.key, "feature " + std::to_string(f.fid),
                              "cannot be reprojected to the model's CRS (" + err.message() + ")");
-        collect(*linear, f);
-        if (!f.polygons.empty() || !f.lines.empty()) out.push_back(std::move(f));
+        collect(*linear, f, all);
+        if (all || !f.polygons.empty() || !f.lines.empty()) out.push_back(std::move(f));
     }
     return out;
+}
+
+}  // namespace
+
+std::vector<VectorFeature> read_vector(const VectorSource& src, const std::string& target_wkt,
+                                       const std::vector<std::string>& fields, const std::string& fields_key) {
+    return read_layer(src, target_wkt, fields, fields_key, false, false);
+}
+
+std::vector<VectorFeature> read_vector_features(const VectorSource& src, const std::string& target_wkt,
+                                                const std::vector<std::string>& text_fields,
+                                                const std::string& fields_key) {
+    return read_layer(src, target_wkt, text_fields, fields_key, true, true);
 }
 
 }  // namespace floodsim

@@ -20,6 +20,10 @@ struct VectorFeature {
     std::vector<Ring> lines;
     /// The requested numeric attributes, in the order asked.
     std::vector<double> values;
+    /// Points (multipoints give several); filled by read_vector_features only.
+    std::vector<MapPoint> points;
+    /// The requested text attributes, in the order asked; filled by read_vector_features only.
+    std::vector<std::string> texts;
 };
 
 /// Where a vector comes from, for reading and for messages.
@@ -39,6 +43,14 @@ struct VectorSource {
 std::vector<VectorFeature> read_vector(const VectorSource& src, const std::string& target_wkt,
                                        const std::vector<std::string>& fields = {},
                                        const std::string& fields_key = "");
+
+/// Every feature of the layer as read_vector reads it, but with its points too (`points`) and
+/// the fields `text_fields` as text whatever their type (`texts`; an unset field gives ""),
+/// features without a geometry kept (all lists empty) so that the caller can name them. A
+/// missing field throws InputError(path, fields_key, name). For warning assets (risk/assets).
+std::vector<VectorFeature> read_vector_features(const VectorSource& src, const std::string& target_wkt,
+                                                const std::vector<std::string>& text_fields,
+                                                const std::string& fields_key = "");
 
 /// True if GDAL can open `path` as a vector.
 bool is_vector(const std::string& path);

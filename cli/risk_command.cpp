@@ -1,0 +1,69 @@
+#include "cli/risk_command.hpp"
+
+#include <cstdio>
+#include <exception>
+
+#include "io/result_reader.hpp"
+#include "mesh/input_error.hpp"
+#include "risk/asset_analysis.hpp"
+#include "risk/assets.hpp"
+#include "risk/clock_time.hpp"
+#include "risk/level_scheme.hpp"
+#include "risk/levels.hpp"
+#include "risk/risk_products.hpp"
+
+namespace floodsim {
+
+namespace {
+
+void print_summary(const risk::RiskReport& r, const std::vector<std::string>& written) {
+    int per_level[5] = {0, 0, 0, 0, 0};
+    int between = 0;
+    for (const auto& row : r.rows) {
+        ++per_level[row.level];
+        between += row.peak_between_frames ? 1 : 0;
+    }
+    std::printf("floodsim risk: %zu assets, criterion %s, %zu frames, %zu level changes\n", r.rows.size(),
+                risk::criterion_name(r.scheme.criterion), r.frame_times.size(), r.changes.size());
+    for (int level = 1; level <= 4; ++level)
+        std::printf("  level %d %-7s %d\n", level, risk::level_info(level).colour_en, per_level[level]);
+    std::printf("  no level       %d\n", per_level[0]);
+    if (between > 0)
+        std::printf("  %d assets reached their level only between frames (empty first times: docs/warnings.md)\n",
+                    between);
+    for (const std::string& p : written) std::printf("  wrote %s\n", p.c_str());
+}
+
+}  // namespace
+
+int risk_command(const RiskCli& cli) {
+    risk::RiskReport report;
+    try {
+        risk::RiskOptions options;
+        if (!cli.issue_time.empty()) {
+            options.issue_time = risk::parse_iso8601(cli.issue_time);
+            if (!options.issue_time)
+                throw InputError("", "--issue-time", shown(cli.issue_time),
+                                 "not an ISO 8601 date-time with a UTC offset (e.g. 2021-07-20T16:00:00+08:00)");
+        }
+        const risk::LevelScheme scheme = cli.levels.empty() ? risk::LevelScheme{} : risk::load_level_scheme(cli.levels);
+        const ResultReader result(cli.result);
+        auto assets = risk::read_assets(cli.assets, result.grid(), cli.result);
+        report = risk::analyse_result(result, std::move(assets), cli.assets, scheme, options);
+    } catch (const InputError& e) {
+        std::fprintf(stderr, "floodsim: error: %s\n", e.what());
+        return 2;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "floodsim: error: %s\n", e.what());
+        return 1;
+    }
+    try {
+        print_summary(report, risk::write_risk_products(report, cli.out));
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "floodsim: error: %s\n", e.what());
+        return 1;
+    }
+    return 0;
+}
+
+}  // namespace floodsim

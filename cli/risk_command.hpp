@@ -1,0 +1,18 @@
+#pragma once
+// floodsim risk (INTERFACE section 6, docs/warnings.md): warning levels of assets from a result.
+#include <string>
+
+namespace floodsim {
+
+struct RiskCli {
+    std::string result;      ///< RESULT.h5
+    std::string assets;      ///< --assets: any OGR vector with `id` and `name`
+    std::string levels;      ///< --levels: LEVELS.toml; empty: the default depth bands
+    std::string issue_time;  ///< --issue-time: ISO 8601 with offset; empty: t = 0
+    std::string out;         ///< --out: the folder for the products
+};
+
+/// Exit status: 0 done, 2 bad input (nothing written), 1 a failure writing.
+int risk_command(const RiskCli& cli);
+
+}  // namespace floodsim
