@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "cli/commands.hpp"
+#include "cli/deliver_command.hpp"
 #include "cli/storm_commands.hpp"
 #include "io/hdf5_result_writer.hpp"
 
@@ -91,6 +92,13 @@ int main(int argc, char** argv) {
     cell->add_option("--profile", cellc.profile, "gaussian (default) or cylinder");
     cell->add_option("--out,-o", cellc.out, "Folder for the GeoTIFFs and rain_grids.csv")->required();
 
+    // floodsim deliver (INTERFACE.md section 6, docs/warnings.md "Delivery")
+    floodsim::DeliverCli deliver_cli;
+    CLI::App* deliver = app.add_subcommand("deliver", "Send the CAP alerts left in an alert spool to a webhook");
+    deliver->add_option("spool", deliver_cli.spool, "Spool folder")->required();
+    deliver->add_option("--webhook", deliver_cli.webhook, "http(s) URL the alerts are POSTed to")->required();
+    deliver->add_option("--timeout", deliver_cli.timeout_s, "Seconds to keep trying in all (default 60)");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -101,6 +109,7 @@ int main(int argc, char** argv) {
     if (*check) return floodsim::check_command(scenario, pit_height, write_model);
     if (*info) return floodsim::info_command(result);
     if (*scenario_new) return floodsim::scenario_new_command(new_dir, template_name, resolution, seed);
+    if (*deliver) return floodsim::deliver_command(deliver_cli);
     if (*chicago) return floodsim::storm_chicago_command(chi);
     if (*st720) return floodsim::storm_720_command(s720);
     if (*fit) return floodsim::storm_fit_command(fitc);

@@ -97,7 +97,8 @@ void require_one_of(const std::string& key, const std::string& value, std::initi
     std::string list;
     for (const char* a : allowed) {
         if (value == a) return;
-        list += (list.empty() ? "" : ", ") + std::string(a);
+        if (!list.empty()) list += ", ";
+        list += a;
     }
     throw InputError("", key, shown(value), "must be one of " + list);
 }
@@ -285,8 +286,10 @@ std::vector<std::string> polygon_texts(const AlertArea& a, const std::string& as
         for (const auto& p : ring) check_point(p[0], p[1], what);
         if (ring.front() != ring.back()) throw std::invalid_argument(what + " is not closed (first point != last)");
         std::string s;
-        for (const auto& p : ring) s += (s.empty() ? "" : " ") + coord(p[0], p[1]);
-        // closed at the written precision too, whatever rounding did to the points in between
+        for (const auto& p : ring) {
+            if (!s.empty()) s += ' ';
+            s += coord(p[0], p[1]);
+        }
         out.push_back(std::move(s));
     }
     return out;
@@ -481,7 +484,10 @@ CapAlert CapWriter::write(const LevelChange& e, UnixSeconds sent_time) {
 
     std::string references;
     if (msg_type != "Alert")
-        for (const std::string& r : st.references) references += (references.empty() ? "" : " ") + r;
+        for (const std::string& r : st.references) {
+            if (!references.empty()) references += ' ';
+            references += r;
+        }
 
     XmlOut x;
     x.start_root("alert", kCapNamespace);
