@@ -19,13 +19,16 @@ int deliver_command(const DeliverCli& o) {
         std::error_code ec;
         if (!std::filesystem::is_directory(o.spool, ec)) throw InputError(o.spool, "", "", "is not a folder");
         risk::check_webhook_url(o.webhook);
+        risk::DeliveryOptions options;
+        options.headers = o.headers;
+        risk::check_delivery_options(options);
         risk::AlertSpool spool(o.spool);
         const std::size_t before = spool.pending().size();
         if (before == 0) {
             std::printf("floodsim deliver: nothing to deliver in %s\n", o.spool.c_str());
             return 0;
         }
-        const risk::FlushResult r = risk::flush_spool(spool, o.webhook, risk::DeliveryOptions{}, o.timeout_s);
+        const risk::FlushResult r = risk::flush_spool(spool, o.webhook, options, o.timeout_s);
         std::printf("floodsim deliver: %zu delivered, %zu remain in %s (%zu requests)\n", r.stats.delivered,
                     r.remaining, o.spool.c_str(), r.stats.attempts);
         if (r.remaining == 0) return 0;

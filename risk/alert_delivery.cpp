@@ -72,15 +72,20 @@ public:
     Poster& operator=(const Poster&) = delete;
 
     PostResult post(const std::string& url, const std::string& identifier, const std::string& xml,
-                    double request_timeout_s, double connect_timeout_s, const Deadline& cut_at) {
+                    const DeliveryOptions& o, double request_timeout_s, const Deadline& cut_at) {
         curl_easy_reset(h_);
         curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/cap+xml");
         // the receiver's key for de-duplication (at-least-once delivery repeats alerts)
         if (header_safe(identifier)) headers = curl_slist_append(headers, ("X-CAP-Identifier: " + identifier).c_str());
         headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
+        for (const std::string& h : o.headers) headers = curl_slist_append(headers, h.c_str());
         const auto ms = [](double s) { return static_cast<long>(std::ceil(std::max(s, 0.001) * 1000.0)); };
         curl_easy_setopt(h_, CURLOPT_URL, url.c_str());
+#if LIBCURL_VERSION_NUM >= 0x075500  // 7.85
         curl_easy_setopt(h_, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+        curl_easy_setopt(h_, CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
         curl_easy_setopt(h_, CURLOPT_NOSIGNAL, 1L);
         curl_easy_setopt(h_, CURLOPT_POST, 1L);
         curl_easy_setopt(h_, CURLOPT_POSTFIELDS, xml.data());
@@ -88,7 +93,7 @@ public:
         curl_easy_setopt(h_, CURLOPT_HTTPHEADER, headers);
         curl_easy_setopt(h_, CURLOPT_USERAGENT, "floodsim-cap-delivery");
         curl_easy_setopt(h_, CURLOPT_TIMEOUT_MS, ms(request_timeout_s));
-        curl_easy_setopt(h_, CURLOPT_CONNECTTIMEOUT_MS, ms(std::min(connect_timeout_s, request_timeout_s)));
+        curl_easy_setopt(h_, CURLOPT_CONNECTTIMEOUT_MS, ms(std::min(o.connect_timeout_s, request_timeout_s)));
         curl_easy_setopt(h_, CURLOPT_WRITEFUNCTION, discard_cb);
         curl_easy_setopt(h_, CURLOPT_NOPROGRESS, 0L);
         curl_easy_setopt(h_, CURLOPT_XFERINFOFUNCTION, progress_cb);
@@ -146,7 +151,7 @@ public:
             }
             const double left = seconds_left(deadline);
             const PostResult r =
-                poster_.post(url_, e.identifier, xml, std::min(o_.request_timeout_s, left), o_.connect_timeout_s, deadline);
+                poster_.post(url_, e.identifier, xml, o_, std::min(o_.request_timeout_s, left), deadline);
             ++stats_.attempts;
             if (r.outcome == PostResult::Delivered) {
                 spool_.mark_sent(e);
@@ -186,7 +191,9 @@ private:
     DeliveryStats stats_;
 };
 
-void check_options(const DeliveryOptions& o) {
+}  // namespace
+
+void check_delivery_options(const DeliveryOptions& o) {
     auto positive = [](const char* key, double v) {
         if (!(v > 0.0) || !std::isfinite(v)) throw InputError("", key, format_number(v), "must be a positive number of seconds");
     };
@@ -197,9 +204,14 @@ void check_options(const DeliveryOptions& o) {
     positive("poll_interval_s", o.poll_interval_s);
     if (o.max_delay_s < o.base_delay_s)
         throw InputError("", "max_delay_s", format_number(o.max_delay_s), "must not be below base_delay_s");
+    for (const std::string& h : o.headers) {
+        const std::size_t colon = h.find(':');
+        const bool one_line = std::none_of(h.begin(), h.end(), [](char c) { return c == '\r' || c == '\n'; });
+        if (colon == std::string::npos || colon == 0 || !one_line || h.find(' ') < colon)
+            throw InputError("", "header", shown(h), "must be one line 'Name: value'");
+    }
 }
 
-}  // namespace
 
 void check_webhook_url(const std::string& url) {
     ensure_curl();
@@ -214,15 +226,15 @@ void check_webhook_url(const std::string& url) {
 }
 
 PostResult post_alert(const std::string& url, const std::string& identifier, const std::string& xml,
-                      double request_timeout_s, double connect_timeout_s) {
+                      const DeliveryOptions& options) {
     Poster p;
     const Deadline none{kNoDeadline};
-    return p.post(url, identifier, xml, request_timeout_s, connect_timeout_s, none);
+    return p.post(url, identifier, xml, options, options.request_timeout_s, none);
 }
 
 FlushResult flush_spool(AlertSpool& spool, const std::string& url, const DeliveryOptions& options, double budget_s) {
     check_webhook_url(url);
-    check_options(options);
+    check_delivery_options(options);
     const Clock::time_point end = Clock::now() + seconds(budget_s);
     const Deadline deadline{end.time_since_epoch().count()};
     Courier courier(spool, url, options);
@@ -235,7 +247,8 @@ FlushResult flush_spool(AlertSpool& spool, const std::string& url, const Deliver
             next = Clock::now() + seconds(backoff_s(options, ++failing));
         } else {
             failing = 0;
-            next = courier.next_due();  // only rejected alerts wait
+            // rejected alerts wait for their own time; files that appeared meanwhile at the poll
+            next = std::min(courier.next_due(), Clock::now() + seconds(options.poll_interval_s));
         }
         std::this_thread::sleep_until(std::min(next, end));
     }
@@ -247,7 +260,7 @@ FlushResult flush_spool(AlertSpool& spool, const std::string& url, const Deliver
 
 // ---------------------------------------------------------------------------------------------
 
-AlertDelivery::AlertDelivery(DeliveryOptions options) : options_(options) { check_options(options_); }
+AlertDelivery::AlertDelivery(DeliveryOptions options) : options_(options) { check_delivery_options(options_); }
 
 AlertDelivery::~AlertDelivery() {
     try {

@@ -15,6 +15,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "risk/alert_spool.hpp"
 
@@ -32,6 +33,9 @@ struct DeliveryOptions {
     /// process, or put directly while it waited); alerts put through this process's spool
     /// wake it at once.
     double poll_interval_s = 2.0;
+    /// Extra request headers, "Name: value" each (e.g. "Authorization: Bearer ..."), sent with
+    /// every POST after Content-Type and X-CAP-Identifier.
+    std::vector<std::string> headers;
 };
 
 /// What one POST came to.
@@ -45,9 +49,14 @@ struct PostResult {
     std::string error;     ///< why it was not delivered, one line
 };
 
-/// One POST of a CAP document to `url`; never throws for a network or HTTP failure.
+/// One POST of a CAP document to `url` with the timeouts and headers of `options`; never throws
+/// for a network or HTTP failure.
 PostResult post_alert(const std::string& url, const std::string& identifier, const std::string& xml,
-                      double request_timeout_s = 10.0, double connect_timeout_s = 5.0);
+                      const DeliveryOptions& options = {});
+
+/// Throws InputError (key = the option) for a delay or timeout not > 0, max_delay_s below
+/// base_delay_s, or a header that is not one line "Name: value".
+void check_delivery_options(const DeliveryOptions& options);
 
 /// Throws InputError (key "webhook") unless `url` is an http:// or https:// URL libcurl can parse.
 void check_webhook_url(const std::string& url);

@@ -185,7 +185,8 @@ std::vector<AlertSpool::Entry> AlertSpool::pending() const {
         Entry e;
         std::string safe;
         if (!parse_name(f.path().filename().string(), e.order, safe)) continue;
-        if (!f.is_regular_file(ec)) continue;
+        std::error_code gone;  // a file moved away meanwhile (another process delivered it)
+        if (!f.is_regular_file(gone)) continue;
         e.identifier = identifier_of(safe);
         if (e.identifier.empty()) continue;
         e.file = f.path();

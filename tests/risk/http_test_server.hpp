@@ -46,7 +46,7 @@ public:
     HttpTestServer& operator=(const HttpTestServer&) = delete;
 
     int port() const { return port_; }
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/cap"; }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_.load()) + "/cap"; }
 
     /// The mode for the next `count` requests (then Accept again); count < 0: until changed.
     void set_mode(Mode m, int count = -1) {
@@ -77,6 +77,11 @@ public:
     std::vector<std::string> bodies() const {
         std::lock_guard l(m_);
         return bodies_;
+    }
+    /// The head (request line and headers) of every request read.
+    std::vector<std::string> heads() const {
+        std::lock_guard l(m_);
+        return heads_;
     }
     int requests() const {
         std::lock_guard l(m_);
@@ -190,6 +195,7 @@ private:
         {
             std::lock_guard l(m_);
             ++requests_;
+            heads_.push_back(head);
             mode = mode_;
             if (mode_count_ > 0 && --mode_count_ == 0) mode_ = Mode::Accept;
             rejected = rejected_id_;
@@ -223,7 +229,8 @@ private:
         ::send(c, answer.data(), answer.size(), MSG_NOSIGNAL);
     }
 
-    int fd_ = -1, port_ = 0;
+    int fd_ = -1;  ///< owned by the server thread once it runs
+    std::atomic<int> port_{0};
     std::thread thread_;
     std::atomic<bool> stop_{false};
     mutable std::mutex m_;
@@ -233,7 +240,7 @@ private:
     std::string rejected_id_;
     int requests_ = 0;
     std::map<std::string, int> accepted_;
-    std::vector<std::string> bodies_;
+    std::vector<std::string> bodies_, heads_;
     std::vector<std::string> problems_;
 };
 

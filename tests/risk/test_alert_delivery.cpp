@@ -402,8 +402,11 @@ TEST(FloodsimDeliver, FlushesTheSpoolOfAKilledRun) {
         AlertSpool spool(dir.path());  // the run wrote its alerts and was killed
         for (const CapAlert& a : alerts) spool.put(a.identifier, a.xml);
     }
-    const Proc p = run_floodsim({"deliver", dir.path().string(), "--webhook", server.url(), "--timeout", "20"});
+    const Proc p = run_floodsim({"deliver", dir.path().string(), "--webhook", server.url(), "--timeout", "20",
+                                 "--header", "Authorization: Bearer t0k"});
     EXPECT_EQ(p.status, 0) << p.out << p.err;
+    for (const std::string& head : server.heads())
+        EXPECT_NE(head.find("\r\nAuthorization: Bearer t0k\r\n"), std::string::npos) << head;
     EXPECT_NE(p.out.find("8 delivered, 0 remain"), std::string::npos) << p.out;
     expect_all_arrived(server, alerts);
     EXPECT_TRUE(AlertSpool(dir.path()).pending().empty());
@@ -445,4 +448,8 @@ TEST(FloodsimDeliver, BadInputIsStatus2) {
     EXPECT_EQ(timeout.status, 2) << timeout.err;
     const Proc no_hook = run_floodsim({"deliver", dir.path().string()});
     EXPECT_EQ(no_hook.status, 2) << no_hook.err;
+    const Proc header = run_floodsim(
+        {"deliver", dir.path().string(), "--webhook", "http://127.0.0.1:9/x", "--header", "no colon here"});
+    EXPECT_EQ(header.status, 2) << header.err;
+    EXPECT_NE(header.err.find("Name: value"), std::string::npos) << header.err;
 }
