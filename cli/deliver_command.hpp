@@ -9,9 +9,9 @@
 namespace floodsim {
 
 struct DeliverCli {
-    std::string spool;       ///< the spool folder
-    std::string webhook;     ///< http:// or https:// URL the alerts are POSTed to
-    double timeout_s = 60.0;  ///< s: how long to keep trying in all
+    std::string spool;                 ///< the spool folder
+    std::string webhook;               ///< http:// or https:// URL the alerts are POSTed to
+    double timeout_s = 60.0;           ///< s: how long to keep trying in all
     std::vector<std::string> headers;  ///< extra request headers, "Name: value"
 };
 int deliver_command(const DeliverCli& o);

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <atomic>
-#include <limits>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <random>
@@ -34,7 +34,8 @@ Clock::duration seconds(double s) {
 /// The k-th wait (k >= 1) of a backoff: base * 2^(k-1), at most max, drawn in [1/2, 1] of that.
 double backoff_s(const DeliveryOptions& o, std::size_t k) {
     thread_local std::minstd_rand rng{std::random_device{}()};
-    const double full = std::min(o.max_delay_s, o.base_delay_s * std::pow(2.0, static_cast<double>(std::min<std::size_t>(k, 60) - 1)));
+    const double full =
+        std::min(o.max_delay_s, o.base_delay_s * std::pow(2.0, static_cast<double>(std::min<std::size_t>(k, 60) - 1)));
     return full * std::uniform_real_distribution<double>(0.5, 1.0)(rng);
 }
 
@@ -127,7 +128,8 @@ private:
 /// rejected alerts (so one refused alert does not hold the others back) and the statistics.
 class Courier {
 public:
-    Courier(AlertSpool& spool, std::string url, const DeliveryOptions& o) : spool_(spool), url_(std::move(url)), o_(o) {}
+    Courier(AlertSpool& spool, std::string url, const DeliveryOptions& o)
+        : spool_(spool), url_(std::move(url)), o_(o) {}
 
     enum class Pass {
         Done,         ///< every alert due was tried; nothing more to do before next_due()
@@ -195,7 +197,8 @@ private:
 
 void check_delivery_options(const DeliveryOptions& o) {
     auto positive = [](const char* key, double v) {
-        if (!(v > 0.0) || !std::isfinite(v)) throw InputError("", key, format_number(v), "must be a positive number of seconds");
+        if (!(v > 0.0) || !std::isfinite(v))
+            throw InputError("", key, format_number(v), "must be a positive number of seconds");
     };
     positive("base_delay_s", o.base_delay_s);
     positive("max_delay_s", o.max_delay_s);
@@ -211,7 +214,6 @@ void check_delivery_options(const DeliveryOptions& o) {
             throw InputError("", "header", shown(h), "must be one line 'Name: value'");
     }
 }
-
 
 void check_webhook_url(const std::string& url) {
     ensure_curl();

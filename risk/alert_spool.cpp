@@ -8,8 +8,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -193,9 +193,8 @@ std::vector<AlertSpool::Entry> AlertSpool::pending() const {
         out.push_back(std::move(e));
     }
     if (ec) throw std::runtime_error("alert spool: cannot list " + dir_.string() + ": " + ec.message());
-    std::sort(out.begin(), out.end(), [](const Entry& a, const Entry& b) {
-        return a.order != b.order ? a.order < b.order : a.file < b.file;
-    });
+    std::sort(out.begin(), out.end(),
+              [](const Entry& a, const Entry& b) { return a.order != b.order ? a.order < b.order : a.file < b.file; });
     return out;
 }
 

@@ -51,7 +51,11 @@ Civil civil_from_seconds(std::int64_t t) {
     const unsigned d = doy - (153 * mp + 2) / 5 + 1;
     const unsigned m = mp < 10 ? mp + 3 : mp - 9;
     const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
-    return {y, m, d, static_cast<unsigned>(rem / 3600), static_cast<unsigned>(rem % 3600 / 60),
+    return {y,
+            m,
+            d,
+            static_cast<unsigned>(rem / 3600),
+            static_cast<unsigned>(rem % 3600 / 60),
             static_cast<unsigned>(rem % 60)};
 }
 
@@ -246,10 +250,10 @@ Texts texts(const LevelChange& e, int shown_level, UnixSeconds at, const CapOpti
                 e.previous_level <= kLevelCount)
                 change = std::string(more_severe(e.level, e.previous_level) ? ", raised" : ", lowered") + " from " +
                          level_info(e.previous_level).colour_en;
-            t.description = std::string(o.certainty == "Observed" ? "Observed" : "Model forecast") + ": from " +
-                            when + " (UTC" + offset + "), the water at " + asset + " is " + depth +
-                            " m deep, reaching the " + li.colour_en + " " + kind + " warning level (level " +
-                            std::to_string(shown_level) + ")" + change + ".";
+            t.description = std::string(o.certainty == "Observed" ? "Observed" : "Model forecast") + ": from " + when +
+                            " (UTC" + offset + "), the water at " + asset + " is " + depth + " m deep, reaching the " +
+                            li.colour_en + " " + kind + " warning level (level " + std::to_string(shown_level) + ")" +
+                            change + ".";
         }
     }
     return t;
@@ -257,11 +261,16 @@ Texts texts(const LevelChange& e, int shown_level, UnixSeconds at, const CapOpti
 
 std::vector<const char*> response_types(int level) {
     switch (level) {
-        case 1: return {"Evacuate", "Avoid"};
-        case 2: return {"Avoid"};
-        case 3: return {"Prepare"};
-        case 4: return {"Monitor"};
-        default: return {"AllClear"};
+        case 1:
+            return {"Evacuate", "Avoid"};
+        case 2:
+            return {"Avoid"};
+        case 3:
+            return {"Prepare"};
+        case 4:
+            return {"Monitor"};
+        default:
+            return {"AllClear"};
     }
 }
 
@@ -455,8 +464,7 @@ CapAlert CapWriter::write(const LevelChange& e, UnixSeconds sent_time) {
     // the area: this event's, or for an event without one (a Cancel, typically) the last written
     const bool has_area = !e.area.polygons.empty() || e.area.circle.has_value();
     const bool has_earlier_area = !st.area.polygons.empty() || st.area.circle.has_value();
-    if (!has_area && !has_earlier_area)
-        throw std::invalid_argument(who + ": the event has no polygon nor circle");
+    if (!has_area && !has_earlier_area) throw std::invalid_argument(who + ": the event has no polygon nor circle");
     AlertArea area = has_area ? e.area : st.area;
     if (area.description.empty()) area.description = e.area.description;
     if (area.description.empty()) area.description = e.asset_name.empty() ? e.asset_id : e.asset_name;

@@ -24,7 +24,7 @@ using UnixSeconds = std::int64_t;
 struct CapOptions {
     // Sender code after GB/T 35965.1 annex A (ZZZZZZDDDUUUXX, the first 14 characters of every
     // identifier): region, department, unit and extension codes, digits only.
-    std::string region_code = "410106";  ///< ZZZZZZ: GB/T 2260 code of the region (410106 Shangjie)
+    std::string region_code = "410106";   ///< ZZZZZZ: GB/T 2260 code of the region (410106 Shangjie)
     std::string department_code = "000";  ///< DDD: GB/T 4657 code of the issuing institution
     std::string unit_code = "000";        ///< UUU: the institution's internal unit, default 000
     std::string extension_code = "00";    ///< XX: extension, default 00
@@ -35,10 +35,10 @@ struct CapOptions {
     /// Minutes east of UTC of every time written (`sent`, `onset`, the identifier's time):
     /// +480 = +08:00, Beijing time, which GB/T 35965.1 prescribes for the identifier.
     int utc_offset_minutes = 480;
-    std::string status = "Exercise";  ///< CAP status: Actual, Exercise, System, Test, Draft
+    std::string status = "Exercise";   ///< CAP status: Actual, Exercise, System, Test, Draft
     std::string certainty = "Likely";  ///< CAP certainty: Likely for a forecast, Observed for gauges
-    UnixSeconds start_time = 0;  ///< clock time of simulated t = 0
-    UnixSeconds issue_time = 0;  ///< `sent` of write(event) without an explicit time
+    UnixSeconds start_time = 0;        ///< clock time of simulated t = 0
+    UnixSeconds issue_time = 0;        ///< `sent` of write(event) without an explicit time
     /// s: how long an alert stays in force after its onset (or after `sent`, if later) when no
     /// Update or Cancel replaces it: `expires` = max(onset, sent) + validity_s.
     double validity_s = 24.0 * 3600.0;
@@ -94,7 +94,7 @@ private:
     std::string sender_;
     std::map<std::string, AssetState> assets_;
     UnixSeconds last_id_time_ = std::numeric_limits<UnixSeconds>::min();  ///< time part of the last identifier
-    int last_id_serial_ = -1;               ///< its N (0..9)
+    int last_id_serial_ = -1;                                             ///< its N (0..9)
 };
 
 /// "YYYY-MM-DDThh:mm:ss+hh:mm" for a clock time at `utc_offset_minutes` east of UTC (CAP's

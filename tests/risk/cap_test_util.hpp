@@ -105,12 +105,15 @@ private:
 
 /// A closed square ring of (lat, lon) around a centre, `half` degrees each side.
 inline std::vector<std::array<double, 2>> square(double lat, double lon, double half) {
-    return {{lat - half, lon - half}, {lat - half, lon + half}, {lat + half, lon + half},
-            {lat + half, lon - half}, {lat - half, lon - half}};
+    return {{lat - half, lon - half},
+            {lat - half, lon + half},
+            {lat + half, lon + half},
+            {lat + half, lon - half},
+            {lat - half, lon - half}};
 }
 
-inline risk::LevelChange change(const std::string& id, const std::string& name, int level, int previous,
-                                double time_s, double depth) {
+inline risk::LevelChange change(const std::string& id, const std::string& name, int level, int previous, double time_s,
+                                double depth) {
     risk::LevelChange e;
     e.asset_id = id;
     e.asset_name = name;

@@ -208,8 +208,10 @@ private:
             return;
         }
         int status = 200;
-        if (mode == Mode::Refuse503) status = 503;
-        else if (!id.empty() && id == rejected) status = 400;
+        if (mode == Mode::Refuse503)
+            status = 503;
+        else if (!id.empty() && id == rejected)
+            status = 400;
         {
             std::lock_guard l(m_);
             if (head.rfind("POST /cap HTTP/1.1", 0) != 0) problems_.push_back("request line: " + head.substr(0, 40));
@@ -224,8 +226,8 @@ private:
             }
         }
         const std::string reason = status == 200 ? "OK" : status == 503 ? "Service Unavailable" : "Bad Request";
-        const std::string answer = "HTTP/1.1 " + std::to_string(status) + " " + reason +
-                                   "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+        const std::string answer =
+            "HTTP/1.1 " + std::to_string(status) + " " + reason + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
         ::send(c, answer.data(), answer.size(), MSG_NOSIGNAL);
     }
 

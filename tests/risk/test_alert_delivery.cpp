@@ -124,9 +124,7 @@ int duplicates(const HttpTestServer& server) {
     return d;
 }
 
-double ms_since(Clock::time_point t0) {
-    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-}
+double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
 
 /// Times of put/enqueue calls: a put costs a file write and two fsyncs, nothing that depends on
 /// the endpoint. Loose bounds (a shared, loaded disk): the median under 50 ms, each under 250 ms,
@@ -135,8 +133,8 @@ void expect_quick(std::vector<double> ms, const char* what) {
     std::sort(ms.begin(), ms.end());
     EXPECT_LT(ms[ms.size() / 2], 50.0) << what << ": median";
     EXPECT_LT(ms.back(), 250.0) << what << ": slowest";
-    std::printf("[ measured ] %s: median %.2f ms, slowest %.2f ms over %zu calls\n", what, ms[ms.size() / 2],
-                ms.back(), ms.size());
+    std::printf("[ measured ] %s: median %.2f ms, slowest %.2f ms over %zu calls\n", what, ms[ms.size() / 2], ms.back(),
+                ms.size());
 }
 
 struct Proc {
@@ -435,8 +433,7 @@ TEST(FloodsimDeliver, SaysHowManyRemainWhenTheEndpointStaysDown) {
 
 TEST(FloodsimDeliver, BadInputIsStatus2) {
     TempDir dir;
-    const Proc missing =
-        run_floodsim({"deliver", (dir.path() / "none").string(), "--webhook", "http://127.0.0.1:9/x"});
+    const Proc missing = run_floodsim({"deliver", (dir.path() / "none").string(), "--webhook", "http://127.0.0.1:9/x"});
     EXPECT_EQ(missing.status, 2) << missing.err;
     EXPECT_NE(missing.err.find("is not a folder"), std::string::npos) << missing.err;
     EXPECT_FALSE(fs::exists(dir.path() / "none")) << "a mistyped path is not created";

@@ -109,7 +109,8 @@ TEST(CapAlert, IdentifiersFollowGbt35965AndNeverRepeat) {
     std::vector<CapAlert> a = sample_alerts(w);
     // more than ten in the same second: N is one digit, so the time part moves on by a second
     for (int k = 0; k < 15; ++k) {
-        LevelChange e = change(std::string("p") + std::to_string(k), std::string("Point ") + std::to_string(k), 4, 0, 100.0 * k, 0.2);
+        LevelChange e = change(std::string("p") + std::to_string(k), std::string("Point ") + std::to_string(k), 4, 0,
+                               100.0 * k, 0.2);
         e.area.circle = floodsim::risk::AlertArea::Circle{34.8, 113.3, 0.05};
         a.push_back(w.write(e));
     }
@@ -124,8 +125,7 @@ TEST(CapAlert, IdentifiersFollowGbt35965AndNeverRepeat) {
         EXPECT_EQ(m[2].str(), "416");
         EXPECT_EQ(m[3].str(), "000");
         EXPECT_EQ(m[4].str(), "00");
-        EXPECT_TRUE(m[5].str() == "20210720140000" || m[5].str() == "20210720140001" ||
-                    m[5].str() == "20210720140002")
+        EXPECT_TRUE(m[5].str() == "20210720140000" || m[5].str() == "20210720140001" || m[5].str() == "20210720140002")
             << x.identifier;
         EXPECT_TRUE(seen.insert(x.identifier).second) << "repeated: " << x.identifier;
         EXPECT_LT(last, x.identifier) << "identifiers run in the order they were written";
@@ -216,8 +216,9 @@ TEST(CapAlert, AreasAreClosedWgs84PolygonsOrCircles) {
         const auto polys = d.all("/cap:alert/cap:info[2]/cap:area/cap:polygon");
         ASSERT_EQ(polys.size(), 1u);
         check_polygon(polys[0]);
-        EXPECT_EQ(polys[0], "34.799000,113.299000 34.799000,113.301000 34.801000,113.301000 "
-                            "34.801000,113.299000 34.799000,113.299000");
+        EXPECT_EQ(polys[0],
+                  "34.799000,113.299000 34.799000,113.301000 34.801000,113.301000 "
+                  "34.801000,113.299000 34.799000,113.299000");
         EXPECT_EQ(d.one("/cap:alert/cap:info[2]/cap:area/cap:areaDesc"), "金水路下穿隧道 Jinshui Rd underpass");
     }
     CapDoc flash(a[4].xml);
