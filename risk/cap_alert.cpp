@@ -207,7 +207,8 @@ const char* instruction(int level, bool zh) {
     }
 }
 
-Texts texts(const LevelChange& e, int shown_level, UnixSeconds at, const CapOptions& o, bool zh) {
+/// from_level: the level in force before this event (the writer's, 0 for a first alert).
+Texts texts(const LevelChange& e, int shown_level, int from_level, UnixSeconds at, const CapOptions& o, bool zh) {
     const LevelInfo& li = level_info(shown_level);
     const std::string asset = xml_text(e.asset_name.empty() ? e.asset_id : e.asset_name);
     const std::string when = text_time(at, o.utc_offset_minutes);
@@ -226,10 +227,9 @@ Texts texts(const LevelChange& e, int shown_level, UnixSeconds at, const CapOpti
         } else {
             t.headline = asset + kind + li.colour_zh + "预警";
             std::string change;
-            if (e.previous_level != 0 && e.previous_level != e.level && e.previous_level >= 1 &&
-                e.previous_level <= kLevelCount)
-                change = std::string("，由") + level_info(e.previous_level).colour_zh +
-                         (more_severe(e.level, e.previous_level) ? "升级" : "降级") + "为" + li.colour_zh + "预警";
+            if (from_level != 0)
+                change = std::string("，由") + level_info(from_level).colour_zh +
+                         (more_severe(e.level, from_level) ? "升级" : "降级") + "为" + li.colour_zh + "预警";
             t.description = (o.certainty == "Observed" ? std::string("实测：") : std::string("模型预报：")) + when +
                             "起，" + asset + "积水深度" + depth + "米，达到" + kind + li.colour_zh + "预警（" +
                             roman(shown_level) + "级）标准" + change + "。";
@@ -246,10 +246,9 @@ Texts texts(const LevelChange& e, int shown_level, UnixSeconds at, const CapOpti
         } else {
             t.headline = capitalised(li.colour_en) + " " + kind + " warning for " + asset;
             std::string change;
-            if (e.previous_level != 0 && e.previous_level != e.level && e.previous_level >= 1 &&
-                e.previous_level <= kLevelCount)
-                change = std::string(more_severe(e.level, e.previous_level) ? ", raised" : ", lowered") + " from " +
-                         level_info(e.previous_level).colour_en;
+            if (from_level != 0)
+                change = std::string(more_severe(e.level, from_level) ? ", raised" : ", lowered") + " from " +
+                         level_info(from_level).colour_en;
             t.description = std::string(o.certainty == "Observed" ? "Observed" : "Model forecast") + ": from " + when +
                             " (UTC" + offset + "), the water at " + asset + " is " + depth + " m deep, reaching the " +
                             li.colour_en + " " + kind + " warning level (level " + std::to_string(shown_level) + ")" +
@@ -510,7 +509,7 @@ CapAlert CapWriter::write(const LevelChange& e, UnixSeconds sent_time) {
     if (!references.empty()) x.element("references", references);
     for (const std::string& lang : options_.languages) {
         const bool zh = lang == "zh-CN";
-        const Texts t = texts(e, shown_level, at, options_, zh);
+        const Texts t = texts(e, shown_level, st.level, at, options_, zh);
         x.start("info");
         x.element("language", lang);
         x.element("category", e.flash_flood ? "Geo" : "Met");

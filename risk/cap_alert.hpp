@@ -69,7 +69,8 @@ public:
     /// The alert for the next event, issued (`sent`) at `sent_time` (online warnings: the clock
     /// time the run reached the event). msgType: Alert when the asset has no alert in force
     /// (first level, or the first after a Cancel), Update when it has one and the level changes,
-    /// Cancel when the level falls to 0. Throws std::invalid_argument for an event that cannot
+    /// Cancel when the level falls to 0; the writer's own record of the asset decides, the
+    /// event's previous_level is not used. Throws std::invalid_argument for an event that cannot
     /// be written: level outside 0..4, a fall to none or a repeat of the same level for an
     /// asset without (or with that) alert in force, an empty asset id, a polygon that is not a
     /// closed ring of at least 4 valid WGS84 points, a circle with a bad centre or radius, or no

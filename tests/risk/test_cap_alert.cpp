@@ -266,7 +266,11 @@ TEST(CapAlert, EventsThatCannotBeWrittenAreRefused) {
     // refused events leave no trace: the asset's first real level is still an Alert
     EXPECT_EQ(w.write(underpass(2, 0, 10, 0.4)).msg_type, "Alert");
     EXPECT_THROW(w.write(underpass(2, 2, 20, 0.45)), std::invalid_argument) << "level already in force";
-    EXPECT_EQ(w.write(underpass(3, 2, 30, 0.3)).msg_type, "Update");
+    // the writer's record decides, not the event's previous_level (0 here)
+    const CapAlert lowered = w.write(underpass(3, 0, 30, 0.3));
+    EXPECT_EQ(lowered.msg_type, "Update");
+    EXPECT_NE(CapDoc(lowered.xml).one("/cap:alert/cap:info[2]/cap:description").find("lowered from orange"),
+              std::string::npos);
 }
 
 TEST(CapAlert, OptionsAreChecked) {
