@@ -3,6 +3,7 @@
 // must arrive (at least once), enqueue never waits on the endpoint, and what a killed run left in
 // the spool is sent later by flush_spool and by `floodsim deliver`.
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -412,6 +413,39 @@ TEST(FloodsimDeliver, FlushesTheSpoolOfAKilledRun) {
     const Proc again = run_floodsim({"deliver", dir.path().string(), "--webhook", server.url()});
     EXPECT_EQ(again.status, 0) << again.err;
     EXPECT_NE(again.out.find("nothing to deliver"), std::string::npos) << again.out;
+}
+
+TEST(FloodsimDeliver, SendsWhatAProcessKilledWithSigkillLeft) {
+    // a child process runs a delivery against an endpoint that refuses (port 9, nothing there),
+    // enqueues its alerts and is killed with SIGKILL: no destructor, no stop()
+    TempDir dir;
+    const auto alerts = make_alerts(10);
+    const fs::path ready = dir.path() / "ready";
+    const fs::path spool_dir = dir.path() / "spool";
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        AlertSpool spool(spool_dir);
+        AlertDelivery delivery(fast());
+        delivery.start("http://127.0.0.1:9/cap", spool);
+        for (const CapAlert& a : alerts) delivery.enqueue(a.identifier, a.xml);
+        std::ofstream(ready) << "ok";
+        for (;;) ::pause();
+    }
+    const auto until = Clock::now() + std::chrono::seconds(20);
+    while (!fs::exists(ready) && Clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    ::kill(child, SIGKILL);
+    int st = 0;
+    ::waitpid(child, &st, 0);
+    ASSERT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+    ASSERT_TRUE(fs::exists(ready)) << "the child did not get to enqueue its alerts";
+    EXPECT_EQ(AlertSpool(spool_dir).pending().size(), alerts.size());
+
+    HttpTestServer server;
+    const Proc p = run_floodsim({"deliver", spool_dir.string(), "--webhook", server.url(), "--timeout", "20"});
+    EXPECT_EQ(p.status, 0) << p.out << p.err;
+    expect_all_arrived(server, alerts);
+    EXPECT_EQ(duplicates(server), 0);
 }
 
 TEST(FloodsimDeliver, SaysHowManyRemainWhenTheEndpointStaysDown) {
