@@ -59,15 +59,11 @@ public:
         std::lock_guard l(m_);
         rejected_id_ = identifier;
     }
-    /// Stop listening: connections are refused until listen_again().
-    void stop_listening() {
-        std::lock_guard l(m_);
-        want_listen_ = false;
-    }
-    void listen_again() {
-        std::lock_guard l(m_);
-        want_listen_ = true;
-    }
+    /// Stop listening: connections are refused until listen_again(). Returns once the listening
+    /// socket is closed.
+    void stop_listening() { want_listening(false); }
+    /// Listen again on the same port; returns once listening.
+    void listen_again() { want_listening(true); }
 
     /// Identifier -> how many times it was accepted (200).
     std::map<std::string, int> accepted() const {
@@ -94,6 +90,17 @@ public:
     }
 
 private:
+    void want_listening(bool on) {
+        {
+            std::lock_guard l(m_);
+            want_listen_ = on;
+        }
+        const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        while (listening_ != on && std::chrono::steady_clock::now() < until)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        if (listening_ != on) throw std::runtime_error("the test server did not change its listening state");
+    }
+
     void listen_on(int port) {
         fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (fd_ < 0) throw std::runtime_error("socket failed");
@@ -130,6 +137,7 @@ private:
                 } catch (const std::runtime_error&) {  // the port is not free yet: try again
                 }
             }
+            listening_ = fd_ >= 0;
             if (fd_ < 0) {
                 std::this_thread::sleep_for(std::chrono::milliseconds(10));
                 continue;
@@ -235,6 +243,7 @@ private:
     std::atomic<int> port_{0};
     std::thread thread_;
     std::atomic<bool> stop_{false};
+    std::atomic<bool> listening_{true};  ///< the state the server thread has reached
     mutable std::mutex m_;
     Mode mode_ = Mode::Accept;
     int mode_count_ = -1;

@@ -275,7 +275,6 @@ TEST(AlertDelivery, EnqueueNeverWaitsWhileTheEndpointIsDown) {
     AlertDelivery delivery(o);
     // down in two ways: not listening (refused), then reading and closing without an answer
     server.stop_listening();
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
     delivery.start(server.url(), spool);
     const auto alerts = make_alerts(30);
     std::vector<double> enqueue_ms;
