@@ -98,7 +98,8 @@ int main(int argc, char** argv) {
     deliver->add_option("spool", deliver_cli.spool, "Spool folder")->required();
     deliver->add_option("--webhook", deliver_cli.webhook, "http(s) URL the alerts are POSTed to")->required();
     deliver->add_option("--timeout", deliver_cli.timeout_s, "Seconds to keep trying in all (default 60)");
-    deliver->add_option("--header", deliver_cli.headers, "Extra request header 'Name: value' (repeatable)");
+    deliver->add_option("--header", deliver_cli.headers, "Extra request header 'Name: value' (repeatable)")
+        ->allow_extra_args(false);  // one value per --header: the spool may follow
 
     try {
         app.parse(argc, argv);

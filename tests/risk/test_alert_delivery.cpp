@@ -400,8 +400,8 @@ TEST(FloodsimDeliver, FlushesTheSpoolOfAKilledRun) {
         AlertSpool spool(dir.path());  // the run wrote its alerts and was killed
         for (const CapAlert& a : alerts) spool.put(a.identifier, a.xml);
     }
-    const Proc p = run_floodsim({"deliver", dir.path().string(), "--webhook", server.url(), "--timeout", "20",
-                                 "--header", "Authorization: Bearer t0k"});
+    const Proc p = run_floodsim({"deliver", "--header", "Authorization: Bearer t0k", dir.path().string(), "--webhook",
+                                 server.url(), "--timeout", "20"});  // --header before the spool: one value each
     EXPECT_EQ(p.status, 0) << p.out << p.err;
     for (const std::string& head : server.heads())
         EXPECT_NE(head.find("\r\nAuthorization: Bearer t0k\r\n"), std::string::npos) << head;
