@@ -5,6 +5,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/risk_command.hpp"
+#include "cli/deliver_command.hpp"
 #include "cli/storm_commands.hpp"
 #include "io/hdf5_result_writer.hpp"
 
@@ -102,6 +103,15 @@ int main(int argc, char** argv) {
     risk->add_option("--issue-time", riskc.issue_time, "Issue time, ISO 8601 with UTC offset (default: t = 0)");
     risk->add_option("--out,-o", riskc.out, "Folder for the products")->required();
 
+    // floodsim deliver (INTERFACE.md section 6, docs/warnings.md "Delivery")
+    floodsim::DeliverCli deliver_cli;
+    CLI::App* deliver = app.add_subcommand("deliver", "Send the CAP alerts left in an alert spool to a webhook");
+    deliver->add_option("spool", deliver_cli.spool, "Spool folder")->required();
+    deliver->add_option("--webhook", deliver_cli.webhook, "http(s) URL the alerts are POSTed to")->required();
+    deliver->add_option("--timeout", deliver_cli.timeout_s, "Seconds to keep trying in all (default 60)");
+    deliver->add_option("--header", deliver_cli.headers, "Extra request header 'Name: value' (repeatable)")
+        ->allow_extra_args(false);  // one value per --header: the spool may follow
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -113,6 +123,7 @@ int main(int argc, char** argv) {
     if (*info) return floodsim::info_command(result);
     if (*risk) return floodsim::risk_command(riskc);
     if (*scenario_new) return floodsim::scenario_new_command(new_dir, template_name, resolution, seed);
+    if (*deliver) return floodsim::deliver_command(deliver_cli);
     if (*chicago) return floodsim::storm_chicago_command(chi);
     if (*st720) return floodsim::storm_720_command(s720);
     if (*fit) return floodsim::storm_fit_command(fitc);
