@@ -393,9 +393,11 @@ MapPicture render_flood_map(const MapInput& in, int max_width_px) {
         for (const auto& part : a->parts) {
             if (part.empty()) continue;
             if (a->kind == MapAsset::Kind::Point) {
+                // Assets without a level smaller: the eye goes to those with one.
+                const double r = a->level == 0 ? 4.0 : 6.0;
                 const auto [x, y] = to_px(part.front());
-                fill_disc(img, clip, x, y, 7.5, kInk);
-                fill_disc(img, clip, x, y, 6.0, c);
+                fill_disc(img, clip, x, y, r + 1.5, kInk);
+                fill_disc(img, clip, x, y, r, c);
                 continue;
             }
             const bool closed = a->kind == MapAsset::Kind::Polygon;
@@ -468,8 +470,9 @@ MapPicture render_flood_map(const MapInput& in, int max_width_px) {
         const Clip all{0, 0, l.width, l.height};
         for (int lv : {1, 2, 3, 4, 0}) {
             if (!present[lv]) continue;
-            fill_disc(img, all, px0 + 15, y + 8, 7.5, kInk);
-            fill_disc(img, all, px0 + 15, y + 8, 6.0, level_colour(lv));
+            const double r = lv == 0 ? 4.0 : 6.0;
+            fill_disc(img, all, px0 + 15, y + 8, r + 1.5, kInk);
+            fill_disc(img, all, px0 + 15, y + 8, r, level_colour(lv));
             draw_text(img, px0 + 40, y + 1, lv == 0 ? std::string("none") : std::to_string(lv) + " " + level_info(lv).colour_en,
                       kTextScale, kInk);
             y += 22;
