@@ -9,7 +9,7 @@ shift || true
 packages=(
   build-essential cmake pkg-config
   libgdal-dev gdal-bin libhdf5-dev hdf5-tools
-  libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libeigen3-dev
+  libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libeigen3-dev libxml2-dev
   googletest libgtest-dev libbenchmark-dev
   python3 python3-numpy python3-h5py python3-gdal python3-matplotlib
 )
