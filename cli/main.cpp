@@ -6,6 +6,7 @@
 #include "cli/commands.hpp"
 #include "cli/risk_command.hpp"
 #include "cli/deliver_command.hpp"
+#include "cli/export_commands.hpp"
 #include "cli/storm_commands.hpp"
 #include "io/hdf5_result_writer.hpp"
 
@@ -36,6 +37,19 @@ int main(int argc, char** argv) {
     CLI::App* info = app.add_subcommand("info", "Summarise a result file");
     info->add_option("result", result, "Result file (HDF5)")->required();
 
+    // floodsim export (docs/export-and-maps.md)
+    floodsim::ExportCli expc;
+    CLI::App* export_cmd = app.add_subcommand(
+        "export", "Write a result's raster as GeoTIFF, its XDMF sidecar for ParaView, or a quick map");
+    export_cmd->add_option("result", expc.result, "Result file (HDF5)")->required();
+    export_cmd->add_option("var", expc.var,
+                           "max_depth | max_speed | arrival_time | bed_elevation | depth | velocity_x | velocity_y | map");
+    export_cmd->add_option("out", expc.out, "Output file (.tif; .png for map)");
+    export_cmd->add_option("--frame", expc.frame, "Frame number of a series (default: the last)");
+    export_cmd->add_option("--time", expc.time, "Frame at this time (seconds, or e.g. 2h), matched to 1e-6 s");
+    CLI::Option* xdmf_opt = export_cmd->add_option("--xdmf", expc.xdmf_out,
+                                                   "Write the XDMF sidecar (default name: the result's, .xmf)")
+                                ->expected(0, 1);
     CLI::App* scenario_cmd = app.add_subcommand("scenario", "Scenario construction");
     scenario_cmd->require_subcommand(1);
     CLI::App* scenario_new = scenario_cmd->add_subcommand(
@@ -122,6 +136,10 @@ int main(int argc, char** argv) {
     if (*check) return floodsim::check_command(scenario, pit_height, write_model);
     if (*info) return floodsim::info_command(result);
     if (*risk) return floodsim::risk_command(riskc);
+    if (*export_cmd) {
+        expc.xdmf = xdmf_opt->count() > 0;
+        return floodsim::export_command(expc);
+    }
     if (*scenario_new) return floodsim::scenario_new_command(new_dir, template_name, resolution, seed);
     if (*deliver) return floodsim::deliver_command(deliver_cli);
     if (*chicago) return floodsim::storm_chicago_command(chi);

@@ -136,6 +136,10 @@ public:
             pump_capacity_.push_back(p.capacity);
         }
         pump_last_ = std::vector<double>(pump_names_.size(), 0.0);
+        // The bed for the result's /bed_elevation, taken before the simulation releases the setup:
+        // the input elevations after the terrain features (a breach's cells at the wall's crest:
+        // closed), the same float32 values in both precisions.
+        bed_.assign(m.setup.z.begin(), m.setup.z.end());
         if (m.setup.options.precision == Precision::Single)
             sim_ = std::make_unique<SimulationSingle>(std::move(m.setup));
         else
@@ -225,6 +229,7 @@ public:
 
     std::unique_ptr<AsyncResultWriter> writer_;
     std::vector<float> depth_, vx_, vy_;  // frame buffers for the frame observer
+    std::vector<float> bed_;              // m, nx*ny: the result's /bed_elevation, released at the start
     Clock::time_point start_;
     StopWatch watch_;                  ///< the solver's wall time: inside advance(), until the run finished
     double frames_written_at_ = -1.0;  ///< s: time of the last frame written
@@ -237,6 +242,8 @@ private:
     void start(Sim& sim) {
         started_ = true;
         start_ = Clock::now();
+        std::vector<float> bed = std::move(bed_);
+        bed_ = {};
         if (output_.empty()) return;
         ResultMetadata meta;
         const Grid2D& g = sim.grid();
@@ -253,6 +260,7 @@ private:
         meta.gauge_names = gauge_names_;
         meta.pump_names = pump_names_;
         for (const LedgerTerm& t : sim.ledger().terms) meta.extra_mass_columns.push_back(t.name);
+        meta.bed_elevation = std::move(bed);
         try {
             writer_ = std::make_unique<AsyncResultWriter>(output_, meta);
         } catch (const std::exception& e) {

@@ -97,7 +97,7 @@ struct AsyncResultWriter::Impl {
         to_writer.notify_one();
     }
 
-    void run(const std::string& final_path, const ResultMetadata& meta) {
+    void run(const std::string& final_path, ResultMetadata& meta) {
         // Signals (SIGINT, SIGTERM) go to the solver thread, which polls for them.
         sigset_t all;
         sigfillset(&all);
@@ -112,6 +112,7 @@ struct AsyncResultWriter::Impl {
             to_caller.notify_all();
             return;
         }
+        std::vector<float>().swap(meta.bed_elevation);  // written: not kept for the whole run
         {
             std::lock_guard lock(mutex);
             created = true;
@@ -201,7 +202,7 @@ AsyncResultWriter::AsyncResultWriter(const std::string& final_path, const Result
             b.vy.resize(m.cells);
         }
     }
-    m.thread = std::thread([&m, final_path, meta] { m.run(final_path, meta); });
+    m.thread = std::thread([&m, final_path, own = meta]() mutable { m.run(final_path, own); });
     std::unique_lock lock(m.mutex);
     m.to_caller.wait(lock, [&] { return m.created || m.error; });
     if (m.error) {

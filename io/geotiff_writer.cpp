@@ -54,6 +54,13 @@ void write_geotiff(const std::string& path, const Grid2D& g, const std::vector<d
     write_band(path, g, GDT_Float64, copy.data(), true, description);
 }
 
+void write_geotiff(const std::string& path, const Grid2D& g, const std::vector<float>& values,
+                   const std::string& description) {
+    if (values.size() != g.cells()) throw std::invalid_argument(path + ": raster of the wrong size");
+    std::vector<float> copy = values;
+    write_band(path, g, GDT_Float32, copy.data(), true, description);
+}
+
 void write_geotiff(const std::string& path, const Grid2D& g, const std::vector<std::uint8_t>& values,
                    const std::string& description) {
     if (values.size() != g.cells()) throw std::invalid_argument(path + ": raster of the wrong size");

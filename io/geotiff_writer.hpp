@@ -16,6 +16,10 @@ namespace floodsim {
 void write_geotiff(const std::string& path, const Grid2D& g, const std::vector<double>& values,
                    const std::string& description = "");
 
+/// The same as a Float32 GeoTIFF: the values bitwise (a result's float32 rasters, exported).
+void write_geotiff(const std::string& path, const Grid2D& g, const std::vector<float>& values,
+                   const std::string& description = "");
+
 /// The same for a Byte raster (class codes), without nodata.
 void write_geotiff(const std::string& path, const Grid2D& g, const std::vector<std::uint8_t>& values,
                    const std::string& description = "");

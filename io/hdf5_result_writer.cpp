@@ -103,7 +103,7 @@ struct Hdf5ResultWriter::Impl {
 
     // Declared before the datasets so that it is destroyed (closed) after them.
     h5::Handle file;
-    h5::Handle time, depth, velocity_x, velocity_y, max_depth, max_speed, arrival_time;
+    h5::Handle time, depth, velocity_x, velocity_y, max_depth, max_speed, arrival_time, bed_elevation;
     std::vector<std::array<h5::Handle, 5>> gauges;
     std::vector<hsize_t> gauge_count;
     std::vector<std::array<h5::Handle, 5>> pumps;
@@ -126,7 +126,8 @@ struct Hdf5ResultWriter::Impl {
     bool close_all() {
         bool ok = true;
         auto close = [&ok](h5::Handle& h) { ok = h.close() >= 0 && ok; };
-        for (auto* h : {&time, &depth, &velocity_x, &velocity_y, &max_depth, &max_speed, &arrival_time})
+        for (auto* h : {&time, &depth, &velocity_x, &velocity_y, &max_depth, &max_speed, &arrival_time,
+                        &bed_elevation})
             close(*h);
         for (auto* series : {&gauges, &pumps})
             for (auto& g : *series)
@@ -240,6 +241,12 @@ Hdf5ResultWriter::Hdf5ResultWriter(const std::string& final_path, const ResultMe
         }
     }
 
+    if (!meta.bed_elevation.empty() &&
+        meta.bed_elevation.size() != static_cast<std::size_t>(meta.nx) * static_cast<std::size_t>(meta.ny))
+        throw std::invalid_argument("bed_elevation has " + std::to_string(meta.bed_elevation.size()) +
+                                    " values for a grid of " + std::to_string(meta.nx) + " x " +
+                                    std::to_string(meta.ny));
+
     Impl& m = *impl_;
     m.final_path = final_path;
     m.part_path = partial_path(final_path);
@@ -309,6 +316,15 @@ Hdf5ResultWriter::Hdf5ResultWriter(const std::string& final_path, const ResultMe
     m.max_speed = m.create_raster(root, "max_speed", false, "m/s", "maximum speed over every time step");
     m.arrival_time = m.create_raster(root, "arrival_time", false, "s",
                                      "first time depth exceeded 0.01 m; NaN if never");
+    if (!meta.bed_elevation.empty()) {
+        // Static: written now, so that the partial file of a running model can already be mapped.
+        m.bed_elevation = m.create_raster(
+            root, "bed_elevation", false, "m",
+            "model bed after the terrain features, breaches closed; row 0 is the northern row; NaN outside the domain");
+        check(H5Dwrite(m.bed_elevation.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                       meta.bed_elevation.data()),
+              p, "writing /bed_elevation");
+    }
 
     {
         // Track creation order so that readers list gauges in the scenario's order.

@@ -34,6 +34,9 @@ struct ResultMetadata {
     std::vector<std::string> gauge_names;       ///< one group /gauges/NAME each
     std::vector<std::string> pump_names;        ///< one group /pumps/NAME each
     std::vector<std::string> extra_mass_columns; ///< further cumulative sinks (e.g. "infiltration")
+    /// The model bed, m (nx*ny float32, row 0 = north, NaN outside the domain), written once as
+    /// the static /bed_elevation when the file is created; empty: no /bed_elevation.
+    std::vector<float> bed_elevation;
     RasterStorage storage;
 };
 
@@ -65,8 +68,9 @@ void skip_hdf5_cleanup_at_exit();
 
 class Hdf5ResultWriter {
 public:
-    /// Creates `<final_path>.part` (and missing parent folders). Throws std::runtime_error
-    /// with a clear message if the file cannot be created.
+    /// Creates `<final_path>.part` (and missing parent folders) with every dataset of the layout,
+    /// and writes /bed_elevation when meta has one. Throws std::runtime_error with a clear message
+    /// if the file cannot be created, std::invalid_argument if the bed is not nx*ny.
     Hdf5ResultWriter(const std::string& final_path, const ResultMetadata& meta);
     ~Hdf5ResultWriter();
     Hdf5ResultWriter(const Hdf5ResultWriter&) = delete;
