@@ -31,10 +31,10 @@ struct MapInput {
     std::vector<float> bed;   ///< m, nx*ny, NaN outside the domain; empty: no hillshade
     std::vector<float> value; ///< nx*ny: depth (m) or level (0 none, 1..4), NaN outside
     Kind kind = Kind::Depth;
-    std::vector<MapAsset> assets;
+    std::vector<MapAsset> assets{};
     double time_s = std::numeric_limits<double>::quiet_NaN();  ///< simulated s; NaN: no time
-    std::string time_text;  ///< shown instead of "t = ..." when not empty (a clock time, a span)
-    std::string title;
+    std::string time_text{};///< shown instead of "t = ..." when not empty (a clock time, a span)
+    std::string title{};
 };
 
 /// Where things are in the picture (pixels, origin top-left): for callers and tests.

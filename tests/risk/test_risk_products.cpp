@@ -41,7 +41,9 @@ TEST(RiskProducts, CsvQuotesNamesAndLeavesNeverEmpty) {
     // E1 never reaches a level: every time field empty.
     const auto e1 = csv.find("\nE1,");
     ASSERT_NE(e1, std::string::npos);
-    const std::string line = csv.substr(e1 + 1, csv.find('\n', e1 + 1) - e1 - 1);
+    const std::size_t e2 = csv.find('\n', e1 + 1);
+    ASSERT_NE(e2, std::string::npos);
+    const std::string line(csv.begin() + static_cast<std::ptrdiff_t>(e1 + 1), csv.begin() + static_cast<std::ptrdiff_t>(e2));
     EXPECT_EQ(line.substr(line.size() - 5), ",,,,,") << line;
 }
 
