@@ -7,7 +7,7 @@
 #include "mesh/input_error.hpp"
 #include "risk/asset_analysis.hpp"
 #include "risk/assets.hpp"
-#include "risk/clock_time.hpp"
+#include "scenarios/clock_time.hpp"
 #include "risk/level_scheme.hpp"
 #include "risk/levels.hpp"
 #include "risk/risk_products.hpp"
@@ -41,7 +41,7 @@ int risk_command(const RiskCli& cli) {
     try {
         risk::RiskOptions options;
         if (!cli.issue_time.empty()) {
-            options.issue_time = risk::parse_iso8601(cli.issue_time);
+            if (const auto t = parse_clock_time(cli.issue_time)) options.issue_time = static_cast<double>(t->utc_s);
             if (!options.issue_time)
                 throw InputError("", "--issue-time", shown(cli.issue_time),
                                  "not an ISO 8601 date-time with a UTC offset (e.g. 2021-07-20T16:00:00+08:00)");

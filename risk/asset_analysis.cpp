@@ -9,7 +9,7 @@
 #include <toml++/toml.h>
 
 #include "mesh/input_error.hpp"
-#include "risk/clock_time.hpp"
+#include "scenarios/clock_time.hpp"
 #include "risk/outline.hpp"
 
 namespace floodsim::risk {
@@ -97,14 +97,14 @@ std::optional<double> scenario_start(const std::string& scenario_text, const std
     const toml::node* n = root.at_path("time.start").node();
     if (!n) return std::nullopt;
     if (const auto* s = n->as_string()) {
-        if (auto t = parse_iso8601(s->get())) return t;
+        if (auto t = parse_clock_time(s->get())) return static_cast<double>(t->utc_s);
         throw InputError(result_path, "time.start", shown(s->get()),
                          "the scenario's start is not an ISO 8601 date-time with a UTC offset");
     }
     std::ostringstream os;
     if (const auto* dt = n->as_date_time()) {
         os << dt->get();
-        if (auto t = parse_iso8601(os.str())) return t;
+        if (auto t = parse_clock_time(os.str())) return static_cast<double>(t->utc_s);
     } else {
         os << toml::toml_formatter{*n, toml::format_flags::none};
     }

@@ -1,5 +1,7 @@
 #include "risk/cap_alert.hpp"
 
+#include "scenarios/clock_time.hpp"
+
 #include <libxml/xmlwriter.h>
 
 #include <algorithm>
@@ -18,64 +20,11 @@ namespace floodsim::risk {
 
 namespace {
 
-// ---------------------------------------------------------------------------------------------
-// Calendar (proleptic Gregorian, H. Hinnant's days_from_civil): no time zone database needed, the
-// offset is a number of minutes.
-
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-    y -= m <= 2;
-    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const auto yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-struct Civil {
-    std::int64_t year;
-    unsigned month, day, hour, minute, second;
-};
-
-Civil civil_from_seconds(std::int64_t t) {
-    std::int64_t days = t / 86400, rem = t % 86400;
-    if (rem < 0) {
-        rem += 86400;
-        --days;
-    }
-    const std::int64_t z = days + 719468;
-    const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const auto doe = static_cast<unsigned>(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-    const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-    const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
-    return {y,
-            m,
-            d,
-            static_cast<unsigned>(rem / 3600),
-            static_cast<unsigned>(rem % 3600 / 60),
-            static_cast<unsigned>(rem % 60)};
-}
-
 /// The identifier's time part: YYYYMMDDhhmmss at the offset.
-std::string compact_time(UnixSeconds t, int offset_min) {
-    const Civil c = civil_from_seconds(t + std::int64_t{offset_min} * 60);
-    char b[40];
-    std::snprintf(b, sizeof b, "%04lld%02u%02u%02u%02u%02u", static_cast<long long>(c.year), c.month, c.day, c.hour,
-                  c.minute, c.second);
-    return b;
-}
+std::string compact_time(UnixSeconds t, int offset_min) { return compact_clock_time(t, offset_min); }
 
 /// "YYYY-MM-DD hh:mm" at the offset, for texts.
-std::string text_time(UnixSeconds t, int offset_min) {
-    const Civil c = civil_from_seconds(t + std::int64_t{offset_min} * 60);
-    char b[40];
-    std::snprintf(b, sizeof b, "%04lld-%02u-%02u %02u:%02u", static_cast<long long>(c.year), c.month, c.day, c.hour,
-                  c.minute);
-    return b;
-}
+std::string text_time(UnixSeconds t, int offset_min) { return text_clock_time(t, offset_min); }
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -362,60 +311,7 @@ private:
 // ---------------------------------------------------------------------------------------------
 
 std::string format_cap_time(UnixSeconds t, int utc_offset_minutes) {
-    const Civil c = civil_from_seconds(t + std::int64_t{utc_offset_minutes} * 60);
-    const int off = utc_offset_minutes < 0 ? -utc_offset_minutes : utc_offset_minutes;
-    // CAP 1.2: UTC is written "-00:00" (never "Z"; "+00:00" reads as a real zero offset)
-    const char sign = utc_offset_minutes > 0 ? '+' : '-';
-    char b[64];
-    std::snprintf(b, sizeof b, "%04lld-%02u-%02uT%02u:%02u:%02u%c%02d:%02d", static_cast<long long>(c.year), c.month,
-                  c.day, c.hour, c.minute, c.second, sign, off / 60, off % 60);
-    return b;
-}
-
-std::optional<UnixSeconds> parse_iso8601(std::string_view s, int* utc_offset_minutes) {
-    auto num = [&](std::size_t pos, std::size_t n, int& v) {
-        if (pos + n > s.size()) return false;
-        v = 0;
-        for (std::size_t k = pos; k < pos + n; ++k) {
-            if (s[k] < '0' || s[k] > '9') return false;
-            v = v * 10 + (s[k] - '0');
-        }
-        return true;
-    };
-    int y, mo, d, h, mi, se;
-    if (!num(0, 4, y) || s.size() < 19 || s[4] != '-' || !num(5, 2, mo) || s[7] != '-' || !num(8, 2, d) ||
-        (s[10] != 'T' && s[10] != ' ') || !num(11, 2, h) || s[13] != ':' || !num(14, 2, mi) || s[16] != ':' ||
-        !num(17, 2, se))
-        return std::nullopt;
-    std::size_t pos = 19;
-    if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
-        ++pos;
-        const std::size_t digits = pos;
-        while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') ++pos;
-        if (pos == digits) return std::nullopt;
-    }
-    int offset = 0;
-    if (pos < s.size() && s[pos] == 'Z') {
-        ++pos;
-    } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
-        int oh, om;
-        if (!num(pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' || !num(pos + 4, 2, om) || om > 59 ||
-            oh > 14)
-            return std::nullopt;
-        offset = (s[pos] == '-' ? -1 : 1) * (oh * 60 + om);
-        pos += 6;
-    } else {
-        return std::nullopt;  // a clock time without its offset is ambiguous
-    }
-    if (pos != s.size()) return std::nullopt;
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || (mo == 2 && d == 29 && !leap) || h > 23 || mi > 59 ||
-        se > 59)
-        return std::nullopt;
-    if (utc_offset_minutes) *utc_offset_minutes = offset;
-    return days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 + mi * 60 + se -
-           std::int64_t{offset} * 60;
+    return format_clock_time(t, utc_offset_minutes, true);
 }
 
 CapWriter::CapWriter(CapOptions options) : options_(std::move(options)) {

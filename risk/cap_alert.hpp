@@ -101,9 +101,5 @@ private:
 /// "YYYY-MM-DDThh:mm:ss+hh:mm" for a clock time at `utc_offset_minutes` east of UTC (CAP's
 /// dateTime: whole seconds, numeric offset; UTC is written -00:00 as CAP asks, not Z).
 std::string format_cap_time(UnixSeconds t, int utc_offset_minutes);
-/// Parses an ISO 8601 date and time with a numeric offset or Z ("2021-07-20T16:00:00+08:00",
-/// fractional seconds allowed and dropped toward the past); nullopt when the text is not one.
-/// utc_offset_minutes, when given, receives the offset.
-std::optional<UnixSeconds> parse_iso8601(std::string_view text, int* utc_offset_minutes = nullptr);
 
 }  // namespace floodsim::risk

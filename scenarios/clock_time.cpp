@@ -117,12 +117,20 @@ std::optional<ClockTime> parse_clock_time(std::string_view text) {
     return ClockTime{local - static_cast<std::int64_t>(offset) * 60, offset};
 }
 
-std::string format_clock_time(std::int64_t utc_s, int offset_min) {
+std::string format_clock_time(std::int64_t utc_s, int offset_min, bool utc_as_minus_zero) {
     const Fields f = fields_of(utc_s + static_cast<std::int64_t>(offset_min) * 60);
     const int a = offset_min < 0 ? -offset_min : offset_min;
+    const char sign = offset_min < 0 || (offset_min == 0 && utc_as_minus_zero) ? '-' : '+';
     char b[64];
     std::snprintf(b, sizeof b, "%04lld-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", static_cast<long long>(f.y), f.mo, f.d,
-                  f.h, f.mi, f.s, offset_min < 0 ? '-' : '+', a / 60, a % 60);
+                  f.h, f.mi, f.s, sign, a / 60, a % 60);
+    return b;
+}
+
+std::string text_clock_time(std::int64_t utc_s, int offset_min) {
+    const Fields f = fields_of(utc_s + static_cast<std::int64_t>(offset_min) * 60);
+    char b[48];
+    std::snprintf(b, sizeof b, "%04lld-%02d-%02d %02d:%02d", static_cast<long long>(f.y), f.mo, f.d, f.h, f.mi);
     return b;
 }
 

@@ -20,8 +20,12 @@ struct ClockTime {
 std::optional<ClockTime> parse_clock_time(std::string_view text);
 
 /// "YYYY-MM-DDThh:mm:ss+hh:mm" of `utc_s` shown at `offset_min` ("Z" is never written: CAP and
-/// GB/T 35965.1 examples carry the numeric offset).
-std::string format_clock_time(std::int64_t utc_s, int offset_min);
+/// GB/T 35965.1 examples carry the numeric offset). `utc_as_minus_zero`: UTC is written "-00:00",
+/// as CAP 1.2 asks (its "+00:00" would read as a real zero offset).
+std::string format_clock_time(std::int64_t utc_s, int offset_min, bool utc_as_minus_zero = false);
+
+/// "YYYY-MM-DD hh:mm" of `utc_s` at `offset_min`, for texts read by people.
+std::string text_clock_time(std::int64_t utc_s, int offset_min);
 
 /// "YYYYMMDDhhmmss" of `utc_s` at `offset_min` (identifiers after GB/T 35965.1).
 std::string compact_clock_time(std::int64_t utc_s, int offset_min);

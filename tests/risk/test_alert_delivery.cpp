@@ -72,7 +72,7 @@ std::vector<CapAlert> make_alerts(int n) {
     CapWriter w(o);
     std::vector<CapAlert> out;
     for (int k = 0; k < n; ++k) {
-        LevelChange e = floodsim::test::change("a" + std::to_string(k), "Asset " + std::to_string(k),
+        LevelChange e = floodsim::test::change(std::string("a").append(std::to_string(k)), std::string("Asset ").append(std::to_string(k)),
                                                k % 3 == 2 ? 2 : 4, k % 3 == 2 ? 4 : 0, 600.0 * k, 0.2);
         if (k % 3 == 2) {
             // an Update: first the asset's Alert
@@ -219,8 +219,8 @@ TEST(AlertSpool, DeletesWhenNotKeepingAndCleansDeadTemporaries) {
     if (child == 0) ::_exit(0);
     ::waitpid(child, nullptr, 0);
     fs::create_directories(dir.path());
-    const fs::path dead = dir.path() / (".tmp-" + std::to_string(child) + "-0");
-    const fs::path alive = dir.path() / (".tmp-" + std::to_string(::getppid()) + "-0");
+    const fs::path dead = dir.path() / (std::string(".tmp-").append(std::to_string(child)).append("-0"));
+    const fs::path alive = dir.path() / (std::string(".tmp-").append(std::to_string(::getppid())).append("-0"));
     std::ofstream(dead) << "half";
     std::ofstream(alive) << "half";
     AlertSpool s(dir.path(), /*keep_sent=*/false);

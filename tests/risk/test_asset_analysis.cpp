@@ -10,7 +10,7 @@
 
 #include "io/result_reader.hpp"
 #include "mesh/input_error.hpp"
-#include "risk/clock_time.hpp"
+#include "scenarios/clock_time.hpp"
 #include "risk/levels.hpp"
 #include "risk/outline.hpp"
 #include "risk_test_util.hpp"
@@ -242,10 +242,10 @@ TEST(AssetAnalysis, VelocityCriteriaNeedVelocities) {
 TEST(AssetAnalysis, LeadTimeAgainstTheIssueTimeFromTheScenarioStart) {
     Fixture fx(true, "format = 1\n[time]\nduration = \"40min\"\nstart = 2021-07-20T16:00:00+08:00\n");
     RiskOptions opts;
-    opts.issue_time = floodsim::risk::parse_iso8601("2021-07-20T16:10:00+08:00");
+    opts.issue_time = static_cast<double>(floodsim::parse_clock_time("2021-07-20T16:10:00+08:00")->utc_s);
     const RiskReport rep = fx.run(LevelScheme{}, opts);
     ASSERT_TRUE(rep.t0_clock);
-    EXPECT_DOUBLE_EQ(*rep.t0_clock, *floodsim::risk::parse_iso8601("2021-07-20T08:00:00Z"));
+    EXPECT_DOUBLE_EQ(*rep.t0_clock, static_cast<double>(floodsim::parse_clock_time("2021-07-20T08:00:00Z")->utc_s));
     const auto depth_level = [](double d, double) { return t::depth_level(d); };
     const auto run_rank = [](const t::SampleAsset& a) {
         float md = 0.0f;

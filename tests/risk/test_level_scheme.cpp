@@ -8,14 +8,12 @@
 
 #include "../io/io_test_util.hpp"
 #include "mesh/input_error.hpp"
-#include "risk/clock_time.hpp"
 
 using floodsim::InputError;
 using floodsim::risk::arr_class;
 using floodsim::risk::Criterion;
 using floodsim::risk::LevelScheme;
 using floodsim::risk::load_level_scheme;
-using floodsim::risk::parse_iso8601;
 
 TEST(LevelScheme, DepthBandsLowerEdgeBelongsToTheBand) {
     const LevelScheme s;
@@ -156,19 +154,4 @@ TEST(LevelScheme, BadFilesNameFileKeyAndValue) {
     expect_error("[arr]\nlevels = { H4 = 2, H5 = 3 }\n", "arr.levels.H5", "3");
     expect_error("[areas]\npoint_radius_km = 0\n", "areas.point_radius_km", "0");
     expect_error("criterion = \"depth\"\n[depth\n", "", "");
-}
-
-TEST(ClockTime, Iso8601WithOffset) {
-    const auto t = parse_iso8601("2021-07-20T16:00:00+08:00");
-    ASSERT_TRUE(t);
-    EXPECT_DOUBLE_EQ(*t, 1626768000.0);  // 2021-07-20T08:00:00Z
-    EXPECT_DOUBLE_EQ(*parse_iso8601("2021-07-20T08:00:00Z"), 1626768000.0);
-    EXPECT_DOUBLE_EQ(*parse_iso8601("2021-07-20 03:30:00.5-0430"), 1626768000.5);
-    EXPECT_DOUBLE_EQ(*parse_iso8601("1970-01-01T00:00:00Z"), 0.0);
-    EXPECT_DOUBLE_EQ(*parse_iso8601("2000-02-29T00:00:00Z") - *parse_iso8601("2000-02-28T00:00:00Z"), 86400.0);
-    EXPECT_FALSE(parse_iso8601("2021-07-20T16:00:00"));  // no offset
-    EXPECT_FALSE(parse_iso8601("2021-02-29T00:00:00Z"));
-    EXPECT_FALSE(parse_iso8601("2021-07-20T24:00:00Z"));
-    EXPECT_FALSE(parse_iso8601("2021-07-20T16:00:00+08:00x"));
-    EXPECT_FALSE(parse_iso8601("yesterday"));
 }
