@@ -109,13 +109,16 @@ int main(int argc, char** argv) {
 
     // floodsim risk (INTERFACE.md section 6, docs/warnings.md)
     floodsim::RiskCli riskc;
-    CLI::App* risk = app.add_subcommand("risk", "Warning levels of assets from a result: assets.csv, warnings.geojson, hazard GeoTIFFs");
+    CLI::App* risk = app.add_subcommand("risk", "Warning levels of assets from a result: assets.csv, warnings.geojson, hazard GeoTIFFs, map.png, CAP alerts");
     risk->add_option("result", riskc.result, "Result file (HDF5)")->required();
     risk->add_option("--assets", riskc.assets, "Vector file of the assets (points, lines, polygons) with attributes id and name")
         ->required();
     risk->add_option("--levels", riskc.levels, "LEVELS.toml: criterion (depth, defra, arr) and its bands (default: depth bands)");
     risk->add_option("--issue-time", riskc.issue_time, "Issue time, ISO 8601 with UTC offset (default: t = 0)");
     risk->add_option("--out,-o", riskc.out, "Folder for the products")->required();
+    risk->add_option("--region-code", riskc.region_code, "CAP: GB/T 2260 code of the area (default 410106, Shangjie)");
+    risk->add_option("--department-code", riskc.department_code, "CAP: GB/T 4657 code of the issuing institution (default 000)");
+    risk->add_option("--status", riskc.status, "CAP status: Actual, Exercise (default), System, Test, Draft");
 
     // floodsim deliver (INTERFACE.md section 6, docs/warnings.md "Delivery")
     floodsim::DeliverCli deliver_cli;

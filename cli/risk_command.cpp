@@ -1,11 +1,13 @@
 #include "cli/risk_command.hpp"
 
 #include <cstdio>
+#include <ctime>
 #include <exception>
 
 #include "io/result_reader.hpp"
 #include "mesh/input_error.hpp"
 #include "risk/asset_analysis.hpp"
+#include "risk/cap_products.hpp"
 #include "risk/assets.hpp"
 #include "scenarios/clock_time.hpp"
 #include "risk/level_scheme.hpp"
@@ -16,7 +18,8 @@ namespace floodsim {
 
 namespace {
 
-void print_summary(const risk::RiskReport& r, const std::vector<std::string>& written) {
+void print_summary(const risk::RiskReport& r, const std::vector<std::string>& written, bool issued_now,
+                   std::size_t alerts, const std::string& cap_dir) {
     int per_level[5] = {0, 0, 0, 0, 0};
     int between = 0;
     for (const auto& row : r.rows) {
@@ -32,12 +35,17 @@ void print_summary(const risk::RiskReport& r, const std::vector<std::string>& wr
         std::printf("  %d assets reached their level only between frames (empty first times: docs/warnings.md)\n",
                     between);
     for (const std::string& p : written) std::printf("  wrote %s\n", p.c_str());
+    std::printf("  wrote %s: %zu CAP alerts, issued %s%s\n", cap_dir.c_str(), alerts,
+                format_clock_time(static_cast<std::int64_t>(*r.issue_clock), 480).c_str(),
+                issued_now ? " (now: no --issue-time and no [time] start in the result's scenario)" : "");
 }
 
 }  // namespace
 
 int risk_command(const RiskCli& cli) {
     risk::RiskReport report;
+    std::vector<risk::CapAlert> alerts;
+    bool issued_now = false;
     try {
         risk::RiskOptions options;
         if (!cli.issue_time.empty()) {
@@ -46,10 +54,21 @@ int risk_command(const RiskCli& cli) {
                 throw InputError("", "--issue-time", shown(cli.issue_time),
                                  "not an ISO 8601 date-time with a UTC offset (e.g. 2021-07-20T16:00:00+08:00)");
         }
+        risk::CapOptions cap;
+        cap.region_code = cli.region_code;
+        cap.department_code = cli.department_code;
+        cap.status = cli.status;
+        (void)risk::CapWriter(cap);  // the options are checked before anything is read or written
         const risk::LevelScheme scheme = cli.levels.empty() ? risk::LevelScheme{} : risk::load_level_scheme(cli.levels);
         const ResultReader result(cli.result);
+        if (!options.issue_time && !risk::scenario_start(result.attribute("scenario"), cli.result)) {
+            // No clock at all: the alerts are issued now, t = 0 being now too.
+            options.issue_time = static_cast<double>(std::time(nullptr));
+            issued_now = true;
+        }
         auto assets = risk::read_assets(cli.assets, result.grid(), cli.result);
         report = risk::analyse_result(result, std::move(assets), cli.assets, scheme, options);
+        alerts = risk::report_alerts(report, cap);
     } catch (const InputError& e) {
         std::fprintf(stderr, "floodsim: error: %s\n", e.what());
         return 2;
@@ -58,7 +77,9 @@ int risk_command(const RiskCli& cli) {
         return 1;
     }
     try {
-        print_summary(report, risk::write_risk_products(report, cli.out));
+        const std::vector<std::string> written = risk::write_risk_products(report, cli.out);
+        const std::string cap_dir = risk::write_cap_alerts(alerts, cli.out);
+        print_summary(report, written, issued_now, alerts.size(), cap_dir);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "floodsim: error: %s\n", e.what());
         return 1;

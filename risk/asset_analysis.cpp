@@ -137,6 +137,7 @@ RiskReport analyse_result(const ResultReader& result, std::vector<Asset> assets,
 
     const std::size_t n = r.grid.cells();
     const std::vector<float> max_depth = result.raster("max_depth");
+    if (result.has("bed_elevation")) r.bed = result.raster("bed_elevation");
     const std::vector<float> max_speed = result.has("max_speed") ? result.raster("max_speed") : std::vector<float>();
     std::vector<bool> valid(n);
     for (std::size_t c = 0; c < n; ++c) valid[c] = !std::isnan(max_depth[c]);

@@ -65,6 +65,9 @@ struct RiskReport {
     std::vector<Asset> assets;
     std::vector<AssetRow> rows;
     RiskRasters rasters;
+    /// The result's /bed_elevation (m, NaN outside the domain; empty for results without it):
+    /// the map's hillshade.
+    std::vector<float> bed;
     /// Every rise or fall of an asset's level between frames (the first frame against level 0),
     /// in time order (assets in their order within one frame).
     std::vector<LevelChange> changes;

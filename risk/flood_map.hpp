@@ -28,8 +28,8 @@ struct MapAsset {
 struct MapInput {
     enum class Kind { Depth, Hazard };
     const Grid2D& grid;       ///< nx, ny, cell size, geotransform, CRS (rasters: row 0 north)
-    std::vector<float> bed;   ///< m, nx*ny, NaN outside the domain; empty: no hillshade
-    std::vector<float> value; ///< nx*ny: depth (m) or level (0 none, 1..4), NaN outside
+    std::vector<float> bed{}; ///< m, nx*ny, NaN outside the domain; empty: no hillshade
+    std::vector<float> value{}; ///< nx*ny: depth (m) or level (0 none, 1..4), NaN outside
     Kind kind = Kind::Depth;
     std::vector<MapAsset> assets{};
     double time_s = std::numeric_limits<double>::quiet_NaN();  ///< simulated s; NaN: no time

@@ -172,6 +172,40 @@ std::vector<std::string> raster_product_names(const RiskReport& report) {
     return names;
 }
 
+MapInput report_map(const RiskReport& report) {
+    const bool depth = report.scheme.criterion == Criterion::depth;
+    MapInput in{.grid = report.grid};
+    in.bed = report.bed;
+    in.kind = depth ? MapInput::Kind::Depth : MapInput::Kind::Hazard;
+    const std::size_t n = report.grid.cells();
+    in.value.resize(n);
+    for (std::size_t c = 0; c < n; ++c) {
+        const double d = report.rasters.max_depth[c];
+        in.value[c] = depth || std::isnan(d) ? static_cast<float>(d) : static_cast<float>(report.rasters.max_level[c]);
+    }
+    for (std::size_t k = 0; k < report.assets.size(); ++k) {
+        const VectorFeature& g = report.assets[k].model;
+        MapAsset a;
+        a.level = report.rows[k].level;
+        a.label = report.assets[k].id;  // ASCII ids: the map's font has no CJK glyphs
+        if (!g.polygons.empty()) {
+            a.kind = MapAsset::Kind::Polygon;
+            for (const auto& poly : g.polygons) a.parts.insert(a.parts.end(), poly.begin(), poly.end());
+        } else if (!g.lines.empty()) {
+            a.kind = MapAsset::Kind::Line;
+            a.parts.assign(g.lines.begin(), g.lines.end());
+        } else {
+            a.kind = MapAsset::Kind::Point;
+            for (const MapPoint& p : g.points) a.parts.push_back({p});
+        }
+        in.assets.push_back(std::move(a));
+    }
+    const double t_end = report.frame_times.empty() ? 0.0 : report.frame_times.back();
+    in.time_text = "max over " + format_map_time(t_end).substr(4);  // "t = 3 h" -> "3 h"
+    in.title = depth ? "Maximum depth and warning levels" : "Most severe warning level";
+    return in;
+}
+
 std::vector<std::string> write_risk_products(const RiskReport& report, const std::string& dir) {
     std::error_code ec;
     fs::create_directories(dir, ec);
@@ -199,6 +233,7 @@ std::vector<std::string> write_risk_products(const RiskReport& report, const std
                           ras.time_above[static_cast<std::size_t>(level - 1)],
                           "s at warning level " + std::to_string(level) + " or more severe (criterion " + criterion +
                               ", from the frames)");
+        write_flood_map(next("map.png"), report_map(report));
         if (report.scheme.criterion != Criterion::depth)
             write_geotiff(next("hazard_value.tif"), report.grid, ras.max_hazard,
                           report.scheme.criterion == Criterion::defra

@@ -1,11 +1,12 @@
 #pragma once
 // The files of `floodsim risk` (INTERFACE section 6, docs/warnings.md "Products"): assets.csv,
-// warnings.geojson and the hazard GeoTIFFs, from a RiskReport. (CAP alerts and map.png are
-// written by their own modules from the same report.)
+// warnings.geojson, the hazard GeoTIFFs and map.png, from a RiskReport. (The CAP alerts are
+// written by risk/cap_products.hpp from the same report.)
 #include <string>
 #include <vector>
 
 #include "risk/asset_analysis.hpp"
+#include "risk/flood_map.hpp"
 
 namespace floodsim::risk {
 
@@ -21,8 +22,12 @@ std::string warnings_geojson(const RiskReport& report);
 /// Names of the GeoTIFFs write_risk_products writes (hazard_value.tif for defra and arr only).
 std::vector<std::string> raster_product_names(const RiskReport& report);
 
+/// The map of the report (risk/flood_map.hpp): the maximum depth (depth criterion) or the most
+/// severe level per cell (defra, arr) over the result's bed, each asset in the colour of its level.
+MapInput report_map(const RiskReport& report);
+
 /// Writes assets.csv, warnings.geojson, hazard.tif, max_depth.tif, time_above_level{4,3,2,1}.tif
-/// (and hazard_value.tif for defra and arr) into `dir` (created if missing). Every file is
+/// (and hazard_value.tif for defra and arr) and map.png into `dir` (created if missing). Every file is
 /// written under a temporary name first; they are renamed only when all are complete, and a
 /// failure removes them (std::runtime_error naming the file). A hazard_value.tif of an earlier
 /// run is removed when this one does not write it. Returns the paths written.

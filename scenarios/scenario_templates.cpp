@@ -82,6 +82,7 @@ std::string landuse_csv(const District& d, double dtheta_factor, const std::stri
 
 struct Head {
     std::string name, summary, duration, output_interval, gauge_interval;
+    std::string start = "";  ///< [time] start, the clock time of t = 0; empty: none
 };
 
 std::string head(const District& d, TemplateKind kind, const Head& h) {
@@ -91,8 +92,8 @@ std::string head(const District& d, TemplateKind kind, const Head& h) {
            "\"\n\n[domain]\ndem = \"dem.tif\"            # EPSG:32649, the district without buildings, "
            "channels and levees\n\n[landuse]\nmap = \"landuse.tif\"\ntable = \"landuse.csv\"       # manning and "
            "Green-Ampt per class\n\n[infiltration]\nmodel = \"green_ampt\"        # parameters from landuse.csv\n\n"
-           "[time]\nduration = \"" +
-           h.duration + "\"\noutput_interval = \"" + h.output_interval + "\"\ngauge_interval = \"" + h.gauge_interval +
+           "[time]\n" + (h.start.empty() ? std::string() : "start = " + h.start + "  # t = 0, Beijing time\n") +
+           "duration = \"" + h.duration + "\"\noutput_interval = \"" + h.output_interval + "\"\ngauge_interval = \"" + h.gauge_interval +
            "\"\n\n[solver]\nscheme = \"fv1\"\ncfl = 0.5\nthreads = 0\n\n";
 }
 
@@ -322,7 +323,7 @@ TemplateInputs storm720(const District& d) {
                                   {"shangjie-720",
                                    "The 7.20 combination: the 7.20 storm (24 h to 20:00 20 July 2021), river inflows, "
                                    "drains failing mid-storm",
-                                   "24h", "30min", "5min"}) +
+                                   "24h", "30min", "5min", "2021-07-19T20:00:00+08:00"}) +
                              "[rain]\nseries = \"rain.csv\"             # floodsim storm 720, the anchored day\n\n" +
                              drainage("efficiency = \"drain_efficiency.csv\"\n") + pumps(d) +
                              river_inflow(d, d.rivers[0], "sishui_q.csv") + river_inflow(d, d.rivers[1], "ku_q.csv") +

@@ -6,11 +6,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <regex>
 #include <set>
 #include <sstream>
 
 #include "../risk/risk_test_util.hpp"
 #include "cli_util.hpp"
+#include "../risk/cap_test_util.hpp"
 
 namespace t = floodsim::test::risk;
 using namespace floodsim_test;
@@ -97,7 +100,8 @@ TEST(RiskCli, WritesEveryProductFromTheResult) {
     ASSERT_EQ(r.status, 0) << describe(r);
     EXPECT_EQ(files_in(out), (std::set<std::string>{"assets.csv", "warnings.geojson", "hazard.tif", "max_depth.tif",
                                                     "time_above_level4.tif", "time_above_level3.tif",
-                                                    "time_above_level2.tif", "time_above_level1.tif"}));
+                                                    "time_above_level2.tif", "time_above_level1.tif", "map.png",
+                                                    "cap"}));
     EXPECT_NE(r.out.find("level 2 orange"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find((out / "assets.csv").string()), std::string::npos) << r.out;
 
@@ -183,6 +187,58 @@ TEST(RiskCli, WritesEveryProductFromTheResult) {
         }
     }
     EXPECT_EQ(types, (std::set<std::string>{"Point", "LineString", "Polygon"}));
+
+    // map.png: a picture GDAL opens.
+    {
+        GDALDatasetUniquePtr ds(GDALDataset::Open((out / "map.png").c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+        ASSERT_NE(ds, nullptr);
+        EXPECT_GE(ds->GetRasterCount(), 3);
+        EXPECT_GT(ds->GetRasterXSize(), 200);
+    }
+
+    // cap/: one valid CAP 1.2 alert per level change, identifiers never repeated, each asset's
+    // chain Alert, then Update or Cancel referencing the alerts before it, severity by level.
+    const std::size_t changes = std::stoul(r.out.substr(r.out.find(" frames, ") + 9));
+    std::vector<fs::path> files;
+    for (const auto& e : fs::directory_iterator(out / "cap")) files.push_back(e.path());
+    std::sort(files.begin(), files.end());  // identifiers sort in issue order
+    ASSERT_EQ(files.size(), changes);
+    ASSERT_GT(changes, 0u);
+    std::map<std::string, std::vector<std::string>> chain;  // asset -> references in force
+    std::set<std::string> ids;
+    const char* severity[] = {"", "Extreme", "Severe", "Moderate", "Minor"};
+    for (const fs::path& f : files) {
+        const std::string xml = read_text(f);
+        EXPECT_EQ(floodsim::test::cap_schema().errors(xml), "") << f;
+        const floodsim::test::CapDoc doc(xml);
+        const std::string id = doc.one("/cap:alert/cap:identifier");
+        EXPECT_EQ(f.filename().string(), id + ".xml");
+        EXPECT_TRUE(ids.insert(id).second) << id;
+        // The time part is the issue time; the eleventh alert of one second takes the next (N is one digit).
+        EXPECT_TRUE(std::regex_match(id, std::regex("410106[0-9]{8}_2021072016050[0-9]_[0-9]"))) << id;
+        const std::string asset = doc.all("/cap:alert/cap:info[1]/cap:parameter[cap:valueName='assetId']/cap:value")[0];
+        const std::string type = doc.one("/cap:alert/cap:msgType");
+        const int level = std::stoi(doc.all("/cap:alert/cap:info[1]/cap:parameter[cap:valueName='warningLevel']/cap:value")[0]);
+        auto& refs = chain[asset];
+        if (type == "Alert") {
+            EXPECT_TRUE(refs.empty()) << id;
+            EXPECT_EQ(doc.one("/cap:alert/cap:references"), "");
+        } else {
+            ASSERT_FALSE(refs.empty()) << id << " " << type;
+            std::string expected_refs;
+            for (const std::string& ref : refs) expected_refs += (expected_refs.empty() ? "" : " ") + ref;
+            EXPECT_EQ(doc.one("/cap:alert/cap:references"), expected_refs) << id;
+        }
+        if (level >= 1 && level <= 4) {
+            EXPECT_EQ(doc.all("/cap:alert/cap:info[1]/cap:severity")[0], severity[level]);
+        }
+        const std::string ref = doc.one("/cap:alert/cap:sender") + "," + id + "," + doc.one("/cap:alert/cap:sent");
+        if (type == "Cancel") {
+            refs.clear();
+        } else {
+            refs.push_back(ref);
+        }
+    }
 }
 
 TEST(RiskCli, DefraWritesTheHazardRating) {

@@ -112,9 +112,9 @@ inline std::vector<std::array<double, 2>> square(double lat, double lon, double 
             {lat - half, lon - half}};
 }
 
-inline risk::LevelChange change(const std::string& id, const std::string& name, int level, int previous, double time_s,
+inline ::floodsim::risk::LevelChange change(const std::string& id, const std::string& name, int level, int previous, double time_s,
                                 double depth) {
-    risk::LevelChange e;
+    ::floodsim::risk::LevelChange e;
     e.asset_id = id;
     e.asset_name = name;
     e.level = level;
