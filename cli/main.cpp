@@ -119,6 +119,7 @@ int main(int argc, char** argv) {
     risk->add_option("--region-code", riskc.region_code, "CAP: GB/T 2260 code of the area (default 410106, Shangjie)");
     risk->add_option("--department-code", riskc.department_code, "CAP: GB/T 4657 code of the issuing institution (default 000)");
     risk->add_option("--status", riskc.status, "CAP status: Actual, Exercise (default), System, Test, Draft");
+    risk->add_flag("--flash-flood", riskc.flash_flood, "CAP: the alerts are of flash floods (category Geo, not Met)");
 
     // floodsim deliver (INTERFACE.md section 6, docs/warnings.md "Delivery")
     floodsim::DeliverCli deliver_cli;

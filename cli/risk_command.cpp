@@ -68,6 +68,7 @@ int risk_command(const RiskCli& cli) {
         }
         auto assets = risk::read_assets(cli.assets, result.grid(), cli.result);
         report = risk::analyse_result(result, std::move(assets), cli.assets, scheme, options);
+        for (risk::LevelChange& e : report.changes) e.flash_flood = cli.flash_flood;
         alerts = risk::report_alerts(report, cap);
     } catch (const InputError& e) {
         std::fprintf(stderr, "floodsim: error: %s\n", e.what());

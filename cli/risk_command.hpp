@@ -14,6 +14,7 @@ struct RiskCli {
     std::string region_code = "410106";  ///< --region-code: GB/T 2260 code (Shangjie)
     std::string department_code = "000"; ///< --department-code: GB/T 4657 code of the issuer
     std::string status = "Exercise";     ///< --status: CAP status
+    bool flash_flood = false;            ///< --flash-flood: the alerts are of flash floods (CAP category Geo)
 };
 
 /// Writes the products of docs/warnings.md into `out`: assets.csv, warnings.geojson, the hazard

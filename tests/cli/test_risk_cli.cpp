@@ -241,6 +241,27 @@ TEST(RiskCli, WritesEveryProductFromTheResult) {
     }
 }
 
+TEST(RiskCli, FlashFloodAlertsAreOfCategoryGeo) {
+    Inputs in;
+    const fs::path out = in.dir / "out";
+    const ProcResult r = run_floodsim({"risk", in.result, "--assets", in.assets, "--issue-time",
+                                       "2021-07-20T16:05:00+08:00", "--flash-flood", "--status", "Test", "--out",
+                                       out.string()});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    int files = 0;
+    for (const auto& e : fs::directory_iterator(out / "cap")) {
+        const floodsim::test::CapDoc doc(read_text(e.path()));
+        EXPECT_EQ(doc.all("/cap:alert/cap:info/cap:category"), (std::vector<std::string>{"Geo", "Geo"}));
+        EXPECT_EQ(doc.one("/cap:alert/cap:status"), "Test");
+        ++files;
+    }
+    EXPECT_GT(files, 0);
+    const ProcResult bad = run_floodsim({"risk", in.result, "--assets", in.assets, "--status", "Real", "--out",
+                                         (in.dir / "bad").string()});
+    EXPECT_EQ(bad.status, 2) << describe(bad);
+    EXPECT_FALSE(fs::exists(in.dir / "bad"));
+}
+
 TEST(RiskCli, DefraWritesTheHazardRating) {
     Inputs in;
     const fs::path out = in.dir / "out", levels = in.dir / "LEVELS.toml";
