@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "cli/progress.hpp"
+#include "cli/run_events.hpp"
 #include "engine/model_builder.hpp"
 #include "engine/model_report.hpp"
 #include "engine/scenario_new.hpp"
@@ -87,6 +88,12 @@ void print_summary(const RunSummary& s) {
 }  // namespace
 
 int run_command(const std::string& scenario_path, const RunOptions& opts) {
+    const bool quiet = opts.quiet || opts.json;
+    const auto fail = [&](int status, const std::exception& e, const char* what) {
+        if (opts.json) RunEvents::error(status, e.what());
+        std::fprintf(stderr, "floodsim: %s: %s\n", what, e.what());
+        return status;
+    };
     try {
         Run run(scenario_path);
         if (!opts.output.empty()) run.set_output(opts.output);
@@ -95,19 +102,24 @@ int run_command(const std::string& scenario_path, const RunOptions& opts) {
         run.start();  // an unwritable result is found before anything is printed
         const RunSummary before = run.summary();
         const GridInfo& g = before.grid;
-        if (!opts.quiet)
+        if (!quiet)
             std::fprintf(stderr, "floodsim %s: %s, %d x %d cells of %g m, scheme %s, %d threads -> %s\n", version(),
                          before.name.c_str(), g.nx, g.ny, g.dx, before.scheme.c_str(), before.threads,
                          Hdf5ResultWriter::partial_path(before.result_path).c_str());
-        ProgressReporter progress(run.duration(), opts.quiet);
+        RunEvents events;
+        if (opts.json) {
+            events.start(before);
+            run.on_progress([&](const ProgressView& p) { events.progress(p); });
+        }
+        ProgressReporter progress(run.duration(), quiet);
         ProgressView last{};
-        if (!opts.quiet)
+        if (!quiet)
             run.on_progress([&](const ProgressView& p) {
                 last = p;
                 progress.update(p.time, p.dt, p.wet_cells, p.steps);
             });
         run.on_warning([&](const std::string& msg) {
-            std::fprintf(stderr, "%sfloodsim: warning: %s\n", !opts.quiet && isatty(STDERR_FILENO) ? "\r\033[K" : "",
+            std::fprintf(stderr, "%sfloodsim: warning: %s\n", !quiet && isatty(STDERR_FILENO) ? "\r\033[K" : "",
                          msg.c_str());
         });
 
@@ -118,20 +130,24 @@ int run_command(const std::string& scenario_path, const RunOptions& opts) {
         }
         if (status == RunStatus::Stopped && !run.finished()) {
             progress.finish();
+            if (opts.json) RunEvents::error(130, "interrupted by a signal; no result written");
             std::fprintf(stderr, "\nfloodsim: interrupted by a signal; no result written\n");
             return 130;
         }
         const RunSummary s = run.summary();
+        if (opts.json) {
+            events.end(s);
+            return 0;
+        }
         progress.update(s.time, last.dt, last.wet_cells, s.steps, true);
         progress.finish();
         print_summary(s);
         return 0;
     } catch (const Error& e) {
-        report_error(e);  // one line: bad input (2), or a run that failed or had to stop (1)
-        return e.status() == 2 ? 2 : 1;
+        // one line: bad input (2), or a run that failed or had to stop (1)
+        return fail(e.status() == 2 ? 2 : 1, e, "error");
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "floodsim: internal error: %s\n", e.what());
-        return 1;
+        return fail(1, e, "internal error");
     }
 }
 

@@ -12,6 +12,9 @@ struct RunOptions {
     std::string output;  ///< overrides output.file when not empty
     int threads = -1;    ///< overrides solver.threads when >= 0 (0 = all cores)
     bool quiet = false;  ///< no progress lines (the summary is still printed)
+    /// JSON lines on stdout instead of the progress and the summary (cli/run_events.hpp,
+    /// docs/operations.md); warnings still go to stderr
+    bool json = false;
 };
 
 int run_command(const std::string& scenario_path, const RunOptions& opts);

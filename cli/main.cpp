@@ -3,6 +3,7 @@
 
 #include <cstdio>
 
+#include "cli/batch_command.hpp"
 #include "cli/commands.hpp"
 #include "cli/risk_command.hpp"
 #include "cli/deliver_command.hpp"
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
     run->add_option("--threads,-t", opts.threads, "Worker threads (0 = all cores; overrides solver.threads)")
         ->check(CLI::Range(0, 4096));
     run->add_flag("--quiet,-q", opts.quiet, "No progress output");
+    run->add_flag("--json", opts.json, "JSON lines on stdout (start, progress, end or error) instead of progress and summary");
 
     CLI::App* check = app.add_subcommand("check", "Validate a scenario and all its inputs; run nothing");
     check->add_option("scenario", scenario, "Scenario file (TOML)")->required();
@@ -121,6 +123,18 @@ int main(int argc, char** argv) {
     risk->add_option("--status", riskc.status, "CAP status: Actual, Exercise (default), System, Test, Draft");
     risk->add_flag("--flash-flood", riskc.flash_flood, "CAP: the alerts are of flash floods (category Geo, not Met)");
 
+    // floodsim batch (INTERFACE.md section 8, docs/operations.md)
+    floodsim::BatchCli batchc;
+    CLI::App* batch = app.add_subcommand("batch", "Run many scenarios, as many at once as the cores allow; JSON lines on stdout");
+    batch->add_option("manifest", batchc.manifest, "Manifest (TOML): [[scenario]] tables with file, output, threads")
+        ->required();
+    batch->add_option("--jobs,-j", batchc.jobs, "Runs at once (default: the manifest's jobs, else the cores)")
+        ->check(CLI::Range(1, 4096));
+    batch->add_option("--cores", batchc.cores, "Cores the batch may use (default: the manifest's, else the machine's)")
+        ->check(CLI::Range(1, 65536));
+    batch->add_option("--retries", batchc.retries, "Extra attempts of a run that failed (not of bad input)")
+        ->check(CLI::Range(0, 100));
+
     // floodsim deliver (INTERFACE.md section 6, docs/warnings.md "Delivery")
     floodsim::DeliverCli deliver_cli;
     CLI::App* deliver = app.add_subcommand("deliver", "Send the CAP alerts left in an alert spool to a webhook");
@@ -140,6 +154,7 @@ int main(int argc, char** argv) {
     if (*check) return floodsim::check_command(scenario, pit_height, write_model);
     if (*info) return floodsim::info_command(result);
     if (*risk) return floodsim::risk_command(riskc);
+    if (*batch) return floodsim::batch_command(batchc);
     if (*export_cmd) {
         expc.xdmf = xdmf_opt->count() > 0;
         return floodsim::export_command(expc);

@@ -1,0 +1,153 @@
+// floodsim run --json and floodsim batch (docs/operations.md): JSON lines that parse, a broken
+// scenario that fails alone, retries of failed runs, bad manifests.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_util.hpp"
+
+using namespace floodsim_test;
+using Json = nlohmann::json;
+
+namespace {
+
+/// A 20 x 10 basin of 10 m cells with a dam break: 1 m of water on its western half.
+void write_scenario(const fs::path& dir, const std::string& extra_solver = "") {
+    fs::create_directories(dir);
+    std::ostringstream dem;
+    dem << "ncols 20\nnrows 10\nxllcorner 0\nyllcorner 0\ncellsize 10\nNODATA_value -9999\n";
+    for (int j = 0; j < 10; ++j) {
+        for (int i = 0; i < 20; ++i) dem << (i ? " " : "") << "0";
+        dem << "\n";
+    }
+    write_text(dir / "dem.asc", dem.str());
+    std::ostringstream h;
+    h << "ncols 20\nnrows 10\nxllcorner 0\nyllcorner 0\ncellsize 10\nNODATA_value -9999\n";
+    for (int j = 0; j < 10; ++j) {
+        for (int i = 0; i < 20; ++i) h << (i ? " " : "") << (i < 10 ? "1" : "0");
+        h << "\n";
+    }
+    write_text(dir / "h0.asc", h.str());
+    write_text(dir / "scenario.toml", "[domain]\ndem = \"dem.asc\"\n[initial]\ndepth = \"h0.asc\"\n[time]\n"
+                                      "duration = \"2min\"\noutput_interval = \"1min\"\n[solver]\nthreads = 1\n" +
+                                          extra_solver);
+}
+
+std::vector<Json> json_lines(const std::string& out) {
+    std::vector<Json> lines;
+    std::istringstream in(out);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.empty()) continue;
+        Json j = Json::parse(line, nullptr, false);
+        EXPECT_FALSE(j.is_discarded()) << "not JSON: " << line;
+        if (!j.is_discarded()) lines.push_back(j);
+    }
+    return lines;
+}
+
+}  // namespace
+
+TEST(RunJson, StartAndEndWithTheBalance) {
+    TempDir dir;
+    write_scenario(dir / "a");
+    const ProcResult r = run_floodsim({"run", (dir / "a" / "scenario.toml").string(), "--json"});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    const auto lines = json_lines(r.out);
+    ASSERT_GE(lines.size(), 2u) << r.out;
+    EXPECT_EQ(lines.front()["event"], "start");
+    EXPECT_EQ(lines.front()["nx"], 20);
+    EXPECT_EQ(lines.back()["event"], "end");
+    EXPECT_EQ(lines.back()["status"], "finished");
+    EXPECT_DOUBLE_EQ(lines.back()["t_s"].get<double>(), 120.0);
+    EXPECT_LT(std::abs(lines.back()["mass_balance_relative_error"].get<double>()), 1e-9);
+    EXPECT_TRUE(fs::exists(lines.back()["result"].get<std::string>()));
+
+    const ProcResult bad = run_floodsim({"run", (dir / "none.toml").string(), "--json"});
+    EXPECT_EQ(bad.status, 2);
+    const auto err = json_lines(bad.out);
+    ASSERT_EQ(err.size(), 1u) << bad.out;
+    EXPECT_EQ(err[0]["event"], "error");
+    EXPECT_EQ(err[0]["status"], 2);
+    EXPECT_NE(err[0]["message"].get<std::string>().find("none.toml"), std::string::npos);
+}
+
+TEST(Batch, ABrokenScenarioFailsAloneAndTheOthersFinish) {
+    TempDir dir;
+    write_scenario(dir / "a");
+    write_scenario(dir / "b");
+    fs::create_directories(dir / "broken");
+    write_text(dir / "broken" / "scenario.toml", "[domain]\ndem = \"nope.asc\"\n[time]\nduration = \"1h\"\n");
+    write_text(dir / "batch.toml",
+               "[[scenario]]\nfile = \"a/scenario.toml\"\noutput = \"out/a.h5\"\n"
+               "[[scenario]]\nfile = \"broken/scenario.toml\"\n"
+               "[[scenario]]\nfile = \"b/scenario.toml\"\noutput = \"out/b.h5\"\nthreads = 1\n");
+    const ProcResult r = run_floodsim({"batch", (dir / "batch.toml").string(), "--jobs", "2", "--cores", "2"});
+    EXPECT_EQ(r.status, 1) << describe(r);
+    std::map<std::string, std::vector<std::string>> events;
+    for (const Json& j : json_lines(r.out)) {
+        ASSERT_TRUE(j.contains("scenario") && j.contains("event")) << j.dump();
+        events[j["scenario"]].push_back(j["event"]);
+        if (j["event"] == "error") {
+            EXPECT_EQ(j["scenario"], "broken/scenario.toml");
+            EXPECT_EQ(j["status"], 2);
+            EXPECT_TRUE(j["final"].get<bool>());
+            EXPECT_NE(j["message"].get<std::string>().find("nope.asc"), std::string::npos);
+        }
+    }
+    EXPECT_EQ(events["broken/scenario.toml"], (std::vector<std::string>{"error"}));
+    for (const char* ok : {"a/scenario.toml", "b/scenario.toml"}) {
+        ASSERT_GE(events[ok].size(), 2u) << ok;
+        EXPECT_EQ(events[ok].front(), "start");
+        EXPECT_EQ(events[ok].back(), "end");
+    }
+    EXPECT_TRUE(fs::exists(dir / "out" / "a.h5"));
+    EXPECT_TRUE(fs::exists(dir / "out" / "b.h5"));
+    EXPECT_NE(r.err.find("floodsim batch summary"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("failed"), std::string::npos) << r.err;
+}
+
+TEST(Batch, AFailedRunIsRetriedBadInputIsNot) {
+    TempDir dir;
+    // A wave speed limit far below the dam break's: the run stops with status 1 every time.
+    write_scenario(dir / "fails", "max_speed = 0.01\n");
+    write_text(dir / "batch.toml", "retries = 1\n[[scenario]]\nfile = \"fails/scenario.toml\"\n");
+    const ProcResult r = run_floodsim({"batch", (dir / "batch.toml").string()});
+    EXPECT_EQ(r.status, 1) << describe(r);
+    std::vector<Json> errors;
+    for (const Json& j : json_lines(r.out))
+        if (j["event"] == "error") errors.push_back(j);
+    ASSERT_EQ(errors.size(), 2u) << r.out;
+    EXPECT_EQ(errors[0]["attempt"], 1);
+    EXPECT_FALSE(errors[0]["final"].get<bool>());
+    EXPECT_EQ(errors[1]["attempt"], 2);
+    EXPECT_TRUE(errors[1]["final"].get<bool>());
+    EXPECT_EQ(errors[1]["status"], 1);
+}
+
+TEST(Batch, BadManifestsExitTwo) {
+    TempDir dir;
+    write_scenario(dir / "a");
+    const auto expect_bad = [&](const std::string& text, const std::string& part) {
+        write_text(dir / "m.toml", text);
+        const ProcResult r = run_floodsim({"batch", (dir / "m.toml").string(), "--cores", "2"});
+        EXPECT_EQ(r.status, 2) << describe(r);
+        EXPECT_NE(r.err.find(part), std::string::npos) << r.err;
+        EXPECT_EQ(r.out, "");
+    };
+    expect_bad("jobs = 2\n", "no [[scenario]]");
+    expect_bad("[[scenario]]\noutput = \"x.h5\"\n", "scenario[0].file");
+    expect_bad("[[scenario]]\nfile = \"missing.toml\"\n", "missing.toml");
+    expect_bad("[[scenario]]\nfile = \"a/scenario.toml\"\nthreads = 3\n", "scenario[0].threads");
+    expect_bad("[[scenario]]\nfile = \"a/scenario.toml\"\nthreds = 1\n", "scenario[0].threds");
+    expect_bad("retries = -1\n[[scenario]]\nfile = \"a/scenario.toml\"\n", "retries");
+    expect_bad("[[scenario]]\nfile = \"a/scenario.toml\"\noutput = \"o.h5\"\n[[scenario]]\nfile = "
+               "\"a/scenario.toml\"\noutput = \"o.h5\"\n",
+               "same result file");
+}
