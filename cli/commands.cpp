@@ -10,6 +10,7 @@
 
 #include "cli/progress.hpp"
 #include "cli/run_events.hpp"
+#include "cli/wait_policy.hpp"
 #include "engine/model_builder.hpp"
 #include "engine/model_report.hpp"
 #include "engine/scenario_new.hpp"
@@ -102,10 +103,14 @@ int run_command(const std::string& scenario_path, const RunOptions& opts) {
         run.start();  // an unwritable result is found before anything is printed
         const RunSummary before = run.summary();
         const GridInfo& g = before.grid;
-        if (!quiet)
+        if (!quiet) {
             std::fprintf(stderr, "floodsim %s: %s, %d x %d cells of %g m, scheme %s, %d threads -> %s\n", version(),
                          before.name.c_str(), g.nx, g.ny, g.dx, before.scheme.c_str(), before.threads,
                          Hdf5ResultWriter::partial_path(before.result_path).c_str());
+            if (*wait_policy_reason())
+                std::fprintf(stderr, "floodsim: the machine is shared (%s): OpenMP threads wait passively\n",
+                             wait_policy_reason());
+        }
         RunEvents events;
         if (opts.json) {
             events.start(before);

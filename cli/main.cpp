@@ -9,9 +9,11 @@
 #include "cli/deliver_command.hpp"
 #include "cli/export_commands.hpp"
 #include "cli/storm_commands.hpp"
+#include "cli/wait_policy.hpp"
 #include "io/hdf5_result_writer.hpp"
 
 int main(int argc, char** argv) {
+    floodsim::passive_wait_when_shared(argv);  // may start the program again, before any work
     floodsim::skip_hdf5_cleanup_at_exit();  // a program's choice, never the library's
     CLI::App app{"floodsim: 2D shallow-water flood and inundation simulation"};
     app.set_version_flag("--version", std::string("floodsim ") + FLOODSIM_VERSION);

@@ -151,3 +151,24 @@ TEST(Batch, BadManifestsExitTwo) {
                "\"a/scenario.toml\"\noutput = \"o.h5\"\n",
                "same result file");
 }
+
+TEST(WaitPolicy, ASharedMachineGetsPassiveWaiting) {
+    TempDir dir;
+    write_scenario(dir / "a");
+    const std::string scenario = (dir / "a" / "scenario.toml").string();
+    ::unsetenv("OMP_WAIT_POLICY");  // (ctest sets it for the CLI tests)
+    const ProcResult shared = run_floodsim({"run", scenario, "--threads", "2"}, {"FLOODSIM_SHARED=1"});
+    ASSERT_EQ(shared.status, 0) << describe(shared);
+    EXPECT_NE(shared.err.find("the machine is shared (FLOODSIM_SHARED=1): OpenMP threads wait passively"),
+              std::string::npos)
+        << shared.err;
+    const ProcResult alone = run_floodsim({"run", scenario, "--threads", "2"}, {"FLOODSIM_SHARED=0"});
+    ASSERT_EQ(alone.status, 0) << describe(alone);
+    EXPECT_EQ(alone.err.find("the machine is shared"), std::string::npos) << alone.err;
+    // A policy the user chose is kept.
+    const ProcResult chosen =
+        run_floodsim({"run", scenario, "--threads", "2"}, {"FLOODSIM_SHARED=1", "OMP_WAIT_POLICY=active"});
+    ASSERT_EQ(chosen.status, 0) << describe(chosen);
+    EXPECT_EQ(chosen.err.find("the machine is shared"), std::string::npos) << chosen.err;
+    ::setenv("OMP_WAIT_POLICY", "passive", 1);
+}
