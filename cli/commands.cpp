@@ -8,6 +8,7 @@
 #include <csignal>
 #include <cstdio>
 
+#include "cli/exit_status.hpp"
 #include "cli/progress.hpp"
 #include "cli/run_events.hpp"
 #include "cli/wait_policy.hpp"
@@ -55,7 +56,6 @@ private:
     struct sigaction old_term_ {};
 };
 
-void report_error(const std::exception& e) { std::fprintf(stderr, "floodsim: error: %s\n", e.what()); }
 
 void print_summary(const RunSummary& s) {
     const GridInfo& g = s.grid;
@@ -251,7 +251,7 @@ void print_check(const LoadedModel& p) {
 /// `check --write-model DIR`: the model's DEM after the features (NaN outside the domain and on
 /// blocked buildings; breaches closed, as at t = 0), each cell's CellKind and Manning n.
 int check_command(const std::string& scenario_path, double pit_height, const std::string& write_model) {
-    try {
+    return with_exit_status([&] {
         const LoadedModel p = load_model(scenario_path);
         // The output folder must be writable: try it now rather than after an hour of simulation.
         probe_output_folder(p.scenario, p.scenario.output_file);
@@ -263,31 +263,19 @@ int check_command(const std::string& scenario_path, double pit_height, const std
                         "3 raised building, 4 channel, 5 wall, 6 breach), model_manning.tif\n", write_model.c_str());
         }
         return 0;
-    } catch (const InputError& e) {
-        report_error(e);
-        return 2;
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "floodsim: internal error: %s\n", e.what());
-        return 1;
-    }
+    });
 }
 
 int info_command(const std::string& result_path) {
-    try {
+    return with_exit_status([&] {
         std::fputs(describe_result(result_path).c_str(), stdout);
         return 0;
-    } catch (const InputError& e) {
-        report_error(e);
-        return 2;
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "floodsim: internal error: %s\n", e.what());
-        return 1;
-    }
+    });
 }
 
 int scenario_new_command(const std::string& dir, const std::string& template_name, double resolution_m,
                          unsigned long long seed) {
-    try {
+    return with_exit_status([&] {
         const std::optional<TemplateKind> kind = parse_template_kind(template_name);
         if (!kind)
             throw InputError(dir, "--template", template_name,
@@ -299,13 +287,7 @@ int scenario_new_command(const std::string& dir, const std::string& template_nam
         std::printf("next: floodsim check %s/scenario.toml && floodsim run %s/scenario.toml\n", dir.c_str(),
                     dir.c_str());
         return 0;
-    } catch (const InputError& e) {
-        report_error(e);
-        return 2;
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "floodsim: error: %s\n", e.what());
-        return 1;
-    }
+    });
 }
 
 }  // namespace floodsim

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "cli/exit_status.hpp"
 #include "mesh/input_error.hpp"
 #include "risk/alert_delivery.hpp"
 #include "risk/alert_spool.hpp"
@@ -12,7 +13,7 @@
 namespace floodsim {
 
 int deliver_command(const DeliverCli& o) {
-    try {
+    return with_exit_status([&] {
         if (!(o.timeout_s > 0.0) || !std::isfinite(o.timeout_s))
             throw InputError("", "--timeout", format_number(o.timeout_s), "must be a positive number of seconds");
         // an existing folder only: a mistyped path must not become a new, empty spool
@@ -36,13 +37,7 @@ int deliver_command(const DeliverCli& o) {
                      r.remaining, r.remaining == 1 ? "" : "s", o.spool.c_str(), format_number(o.timeout_s).c_str(),
                      r.stats.last_error.empty() ? "none" : r.stats.last_error.c_str());
         return 1;
-    } catch (const InputError& e) {
-        std::fprintf(stderr, "floodsim: error: %s\n", e.what());
-        return 2;
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "floodsim: error: %s\n", e.what());
-        return 1;
-    }
+    });
 }
 
 }  // namespace floodsim

@@ -7,6 +7,7 @@
 
 #include "io/result_export.hpp"
 #include "io/result_reader.hpp"
+#include "cli/exit_status.hpp"
 #include "mesh/input_error.hpp"
 #include "risk/flood_map.hpp"
 #include "scenarios/duration.hpp"
@@ -51,7 +52,7 @@ void export_map(const ExportCli& c) {
 }  // namespace
 
 int export_command(const ExportCli& c) {
-    try {
+    return with_exit_status([&] {
         if (c.xdmf) {
             if (!c.var.empty() || c.frame || !c.time.empty())
                 throw InputError(c.result, "--xdmf", c.var, "--xdmf takes only the result (and the sidecar's name)");
@@ -80,13 +81,7 @@ int export_command(const ExportCli& c) {
         else
             std::printf("wrote %s (/%s)\n", c.out.c_str(), e.var.c_str());
         return 0;
-    } catch (const InputError& e) {
-        std::fprintf(stderr, "floodsim: error: %s\n", e.what());
-        return 2;
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "floodsim: error: %s\n", e.what());
-        return 1;
-    }
+    });
 }
 
 }  // namespace floodsim

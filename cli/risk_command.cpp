@@ -4,6 +4,7 @@
 #include <ctime>
 #include <exception>
 
+#include "cli/exit_status.hpp"
 #include "io/result_reader.hpp"
 #include "mesh/input_error.hpp"
 #include "risk/asset_analysis.hpp"
@@ -43,10 +44,7 @@ void print_summary(const risk::RiskReport& r, const std::vector<std::string>& wr
 }  // namespace
 
 int risk_command(const RiskCli& cli) {
-    risk::RiskReport report;
-    std::vector<risk::CapAlert> alerts;
-    bool issued_now = false;
-    try {
+    return with_exit_status([&] {
         risk::RiskOptions options;
         if (!cli.issue_time.empty()) {
             if (const auto t = parse_clock_time(cli.issue_time)) options.issue_time = static_cast<double>(t->utc_s);
@@ -61,31 +59,22 @@ int risk_command(const RiskCli& cli) {
         (void)risk::CapWriter(cap);  // the options are checked before anything is read or written
         const risk::LevelScheme scheme = cli.levels.empty() ? risk::LevelScheme{} : risk::load_level_scheme(cli.levels);
         const ResultReader result(cli.result);
+        bool issued_now = false;
         if (!options.issue_time && !risk::scenario_start(result.attribute("scenario"), cli.result)) {
             // No clock at all: the alerts are issued now, t = 0 being now too.
             options.issue_time = static_cast<double>(std::time(nullptr));
             issued_now = true;
         }
         auto assets = risk::read_assets(cli.assets, result.grid(), cli.result);
-        report = risk::analyse_result(result, std::move(assets), cli.assets, scheme, options);
+        risk::RiskReport report = risk::analyse_result(result, std::move(assets), cli.assets, scheme, options);
         for (risk::LevelChange& e : report.changes) e.flash_flood = cli.flash_flood;
-        alerts = risk::report_alerts(report, cap);
-    } catch (const InputError& e) {
-        std::fprintf(stderr, "floodsim: error: %s\n", e.what());
-        return 2;
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "floodsim: error: %s\n", e.what());
-        return 1;
-    }
-    try {
+        const std::vector<risk::CapAlert> alerts = risk::report_alerts(report, cap);
+        // All input is read and checked: from here on a failure is one of writing (status 1).
         const std::vector<std::string> written = risk::write_risk_products(report, cli.out);
         const std::string cap_dir = risk::write_cap_alerts(alerts, cli.out);
         print_summary(report, written, issued_now, alerts.size(), cap_dir);
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "floodsim: error: %s\n", e.what());
-        return 1;
-    }
-    return 0;
+        return 0;
+    });
 }
 
 }  // namespace floodsim

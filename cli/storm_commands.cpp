@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "engine/storm_cell_grids.hpp"
+#include "cli/exit_status.hpp"
 #include "mesh/input_error.hpp"
 #include "scenarios/duration.hpp"
 #include "scenarios/series_csv.hpp"
@@ -63,18 +64,14 @@ struct Named {
 /// Runs a command body: argument and input errors give one line and status 2.
 template <class F>
 int guarded(F body) {
-    try {
-        return body();
-    } catch (const ArgError& e) {
-        std::fprintf(stderr, "floodsim: error: %s\n", e.what());
-        return 2;
-    } catch (const InputError& e) {
-        std::fprintf(stderr, "floodsim: error: %s\n", e.what());
-        return 2;
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "floodsim: internal error: %s\n", e.what());
-        return 1;
-    }
+    return with_exit_status([&] {
+        try {
+            return body();
+        } catch (const ArgError& e) {
+            std::fprintf(stderr, "floodsim: error: %s\n", e.what());
+            return 2;
+        }
+    });
 }
 
 void emit(const std::string& cmd, const std::string& out, const Hyetograph& h) {
