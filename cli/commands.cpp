@@ -56,7 +56,6 @@ private:
     struct sigaction old_term_ {};
 };
 
-
 void print_summary(const RunSummary& s) {
     const GridInfo& g = s.grid;
     const MassBalance& b = s.mass;
