@@ -7,6 +7,7 @@
 #include "cli/commands.hpp"
 #include "cli/risk_command.hpp"
 #include "cli/deliver_command.hpp"
+#include "cli/ensemble_command.hpp"
 #include "cli/export_commands.hpp"
 #include "cli/storm_commands.hpp"
 #include "cli/wait_policy.hpp"
@@ -137,6 +138,22 @@ int main(int argc, char** argv) {
     batch->add_option("--retries", batchc.retries, "Extra attempts of a run that failed (not of bad input)")
         ->check(CLI::Range(0, 100));
 
+    // floodsim ensemble (INTERFACE.md section 8, docs/operations.md)
+    floodsim::EnsembleCli ensc;
+    CLI::App* ensemble = app.add_subcommand("ensemble", "Members with perturbed rain: exceedance probability maps");
+    ensemble->add_option("scenario", ensc.scenario, "Scenario file (TOML)")->required();
+    ensemble->add_option("--members,-m", ensc.members, "Members (member 0: the scenario as it is)")
+        ->check(CLI::Range(1, 10000));
+    ensemble->add_option("--seed", ensc.seed, "Seed of the perturbations (the same seed: the same ensemble)");
+    ensemble->add_option("--jobs,-j", ensc.jobs, "Members at once (default: the cores)")->check(CLI::Range(1, 4096));
+    ensemble->add_option("--threads,-t", ensc.threads, "Threads per member (default: cores / jobs)")
+        ->check(CLI::Range(1, 4096));
+    ensemble->add_option("--scale-sigma", ensc.scale_sigma, "Rain factor exp(N(0, s)) (default 0.2)");
+    ensemble->add_option("--shift-sigma", ensc.shift_sigma_min, "Time shift N(0, s) minutes (default 30)");
+    ensemble->add_option("--displacement-sigma", ensc.displacement_sigma_m,
+                         "Rain grids moved N(0, s) m east and north (default 1000)");
+    ensemble->add_option("--out,-o", ensc.out, "Ensemble file (HDF5)")->required();
+
     // floodsim deliver (INTERFACE.md section 6, docs/warnings.md "Delivery")
     floodsim::DeliverCli deliver_cli;
     CLI::App* deliver = app.add_subcommand("deliver", "Send the CAP alerts left in an alert spool to a webhook");
@@ -157,6 +174,7 @@ int main(int argc, char** argv) {
     if (*info) return floodsim::info_command(result);
     if (*risk) return floodsim::risk_command(riskc);
     if (*batch) return floodsim::batch_command(batchc);
+    if (*ensemble) return floodsim::ensemble_command(ensc);
     if (*export_cmd) {
         expc.xdmf = xdmf_opt->count() > 0;
         return floodsim::export_command(expc);

@@ -172,3 +172,76 @@ TEST(WaitPolicy, ASharedMachineGetsPassiveWaiting) {
     EXPECT_EQ(chosen.err.find("the machine is shared"), std::string::npos) << chosen.err;
     ::setenv("OMP_WAIT_POLICY", "passive", 1);
 }
+
+namespace {
+
+/// The basin with a 30-minute storm instead of the dam break.
+void write_rain_scenario(const fs::path& dir) {
+    write_scenario(dir);
+    // About 300 mm on a closed flat basin: members around the 0.25 m threshold.
+    write_text(dir / "rain.csv", "time_s,intensity_mm_h\n0,200\n600,1200\n1200,400\n1800,0\n");
+    write_text(dir / "scenario.toml", "[domain]\ndem = \"dem.asc\"\n[time]\nduration = \"1h\"\noutput_interval = "
+                                      "\"30min\"\n[solver]\nthreads = 1\n[rain]\nseries = \"rain.csv\"\n");
+}
+
+std::vector<float> read_floats(const fs::path& file, const std::string& name) {
+    Hid f = open_h5(file);
+    return read_dataset<float>(f, name).v;
+}
+
+}  // namespace
+
+TEST(Ensemble, ReproducibleForASeedMonotoneInTheThreshold) {
+    TempDir dir;
+    write_rain_scenario(dir / "s");
+    const std::string scenario = (dir / "s" / "scenario.toml").string();
+    const fs::path e1 = dir / "e1.h5", e2 = dir / "e2.h5", e3 = dir / "e3.h5";
+    ProcResult r = run_floodsim({"ensemble", scenario, "--members", "5", "--seed", "11", "--jobs", "2", "--out", e1.string()});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    r = run_floodsim({"ensemble", scenario, "--members", "5", "--seed", "11", "--jobs", "1", "--threads", "2", "--out",
+                      e2.string()});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    r = run_floodsim({"ensemble", scenario, "--members", "5", "--seed", "12", "--out", e3.string()});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    const std::vector<std::string> names = {"/exceedance/depth_gt_0.15", "/exceedance/depth_gt_0.25",
+                                            "/exceedance/depth_gt_0.40", "/exceedance/depth_gt_0.60",
+                                            "/members/max_depth"};
+    // The same seed: bitwise the same, whatever the jobs and threads.
+    EXPECT_EQ(h5_digest(e1, {"floodsim_version"}), h5_digest(e2, {"floodsim_version"}));
+    EXPECT_NE(read_floats(e1, "/members/max_depth"), read_floats(e3, "/members/max_depth"));
+    std::vector<std::vector<float>> p;
+    for (std::size_t k = 0; k < 4; ++k) p.push_back(read_floats(e1, names[k]));
+    bool some_between = false;
+    for (std::size_t c = 0; c < p[0].size(); ++c) {
+        for (std::size_t k = 0; k < 4; ++k) {
+            EXPECT_GE(p[k][c], 0.0f);
+            EXPECT_LE(p[k][c], 1.0f);
+            if (k > 0) {
+                EXPECT_LE(p[k][c], p[k - 1][c]) << "cell " << c;
+            }
+            some_between = some_between || (p[k][c] > 0.0f && p[k][c] < 1.0f);
+        }
+    }
+    EXPECT_TRUE(some_between);  // the members differ somewhere
+    // Member 0 is the scenario as it is: its maximum depth is the plain run's.
+    const fs::path plain = dir / "plain.h5";
+    r = run_floodsim({"run", scenario, "--output", plain.string(), "--quiet"});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    const std::vector<float> members = read_floats(e1, "/members/max_depth"), run = read_floats(plain, "/max_depth");
+    ASSERT_EQ(members.size(), 5 * run.size());
+    EXPECT_TRUE(std::equal(run.begin(), run.end(), members.begin()));
+}
+
+TEST(Ensemble, BadInputExitsTwoAndWritesNothing) {
+    TempDir dir;
+    write_scenario(dir / "dry");  // a dam break: no rain to perturb
+    const fs::path out = dir / "e.h5";
+    ProcResult r = run_floodsim({"ensemble", (dir / "dry" / "scenario.toml").string(), "--out", out.string()});
+    EXPECT_EQ(r.status, 2) << describe(r);
+    EXPECT_NE(r.err.find("rain"), std::string::npos) << r.err;
+    write_rain_scenario(dir / "s");
+    r = run_floodsim({"ensemble", (dir / "s" / "scenario.toml").string(), "--scale-sigma", "-1", "--out", out.string()});
+    EXPECT_EQ(r.status, 2) << describe(r);
+    EXPECT_NE(r.err.find("--scale-sigma"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(out));
+}
