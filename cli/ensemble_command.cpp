@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 
@@ -11,6 +12,8 @@
 #include "floodsim/run.hpp"
 #include "io/ensemble_file.hpp"
 #include "mesh/input_error.hpp"
+#include "risk/assets.hpp"
+#include "risk/level_scheme.hpp"
 
 namespace floodsim {
 
@@ -21,6 +24,17 @@ int ensemble_command(const EnsembleCli& c) {
                                      std::pair{"--displacement-sigma", c.displacement_sigma_m}})
             if (!(v >= 0.0) || !std::isfinite(v))
                 throw InputError(c.scenario, key, format_number(v), "must be a finite number >= 0");
+        // Assets and levels are checked before any member runs.
+        risk::LevelScheme scheme;
+        if (!c.levels.empty()) {
+            scheme = risk::load_level_scheme(c.levels);
+            if (scheme.criterion != risk::Criterion::depth)
+                throw InputError(c.levels, "criterion", risk::criterion_name(scheme.criterion),
+                                 "an ensemble keeps each member's maximum depth only: its levels use the depth criterion");
+        }
+        const LoadedModel base = load_model(c.scenario);
+        std::vector<risk::Asset> assets;
+        if (!c.assets.empty()) assets = risk::read_assets(c.assets, base.setup.grid, c.scenario);
         const int cores = static_cast<int>(std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN)));
         EnsembleOptions o;
         o.members = c.members;
@@ -32,7 +46,7 @@ int ensemble_command(const EnsembleCli& c) {
         o.displacement_sigma_m = c.displacement_sigma_m;
         std::fprintf(stderr, "floodsim ensemble: %d members of %s, seed %llu, %d at once on %d threads each\n",
                      o.members, c.scenario.c_str(), static_cast<unsigned long long>(o.seed), o.jobs, o.threads);
-        const EnsembleResult r = run_ensemble(c.scenario, o, [&](int k, double s) {
+        const EnsembleResult r = run_ensemble(base, o, [&](int k, double s) {
             const MemberPerturbation& p = member_perturbation(o, k);
             std::fprintf(stderr, "  member %3d: rain x %.3f, shifted %+.1f min, grids moved %+.0f m E %+.0f m N: %.2f s\n", k,
                          p.scale, p.shift_s / 60.0, p.displacement_m[0], p.displacement_m[1], s);
@@ -58,12 +72,25 @@ int ensemble_command(const EnsembleCli& c) {
             std::snprintf(name, sizeof name, "%.2f", depth);
             d.exceedance.emplace_back(name, exceedance(r, depth));
         }
+        for (const risk::Asset& a : assets) {
+            d.asset_ids.push_back(a.id);
+            d.asset_names.push_back(a.name);
+            std::array<int, 4> reached{};  // members at level 4, 3, 2, 1 or more severe
+            for (const std::vector<float>& md : r.max_depth) {
+                double deepest = 0.0;
+                for (std::size_t cell : a.cells)
+                    if (!std::isnan(md[cell])) deepest = std::max(deepest, static_cast<double>(md[cell]));
+                const int level = scheme.level(deepest, 0.0);
+                for (int k = 4; k >= 1; --k) reached[static_cast<std::size_t>(4 - k)] += level != 0 && level <= k ? 1 : 0;
+            }
+            for (int n : reached) d.asset_level_probability.push_back(static_cast<float>(n / static_cast<double>(o.members)));
+        }
         write_ensemble_file(c.out, d);
         double worst = 0.0;
         for (double e : r.mass_balance_relative_error) worst = std::max(worst, std::abs(e));
         std::printf("floodsim ensemble: wrote %s: %d members, /exceedance/depth_gt_{0.15,0.25,0.40,0.60}, "
-                    "/members/max_depth; largest relative balance error %.2e\n",
-                    c.out.c_str(), o.members, worst);
+                    "/members/max_depth%s; largest relative balance error %.2e\n",
+                    c.out.c_str(), o.members, assets.empty() ? "" : ", /assets/level_probability", worst);
         return 0;
     });
 }

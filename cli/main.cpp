@@ -152,6 +152,8 @@ int main(int argc, char** argv) {
     ensemble->add_option("--shift-sigma", ensc.shift_sigma_min, "Time shift N(0, s) minutes (default 30)");
     ensemble->add_option("--displacement-sigma", ensc.displacement_sigma_m,
                          "Rain grids moved N(0, s) m east and north (default 1000)");
+    ensemble->add_option("--assets", ensc.assets, "Assets (id, name): per-asset probability of each warning level");
+    ensemble->add_option("--levels", ensc.levels, "LEVELS.toml for the assets (depth criterion)");
     ensemble->add_option("--out,-o", ensc.out, "Ensemble file (HDF5)")->required();
 
     // floodsim deliver (INTERFACE.md section 6, docs/warnings.md "Delivery")

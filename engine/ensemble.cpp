@@ -114,9 +114,8 @@ MemberPerturbation member_perturbation(const EnsembleOptions& o, int k) {
     return p;
 }
 
-EnsembleResult run_ensemble(const std::string& scenario_path, const EnsembleOptions& o,
+EnsembleResult run_ensemble(const LoadedModel& base, const EnsembleOptions& o,
                             const std::function<void(int, double)>& on_member) {
-    const LoadedModel base = load_model(scenario_path);
     const Scenario& sc = base.scenario;
     if (base.setup.rain.empty() && base.setup.rain_grids.time_s.empty())
         throw InputError(sc.path, "rain", "", "an ensemble perturbs the rain, and the scenario has none");

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/model_builder.hpp"
 #include "mesh/grid2d.hpp"
 
 namespace floodsim {
@@ -45,10 +46,10 @@ struct EnsembleResult {
     std::vector<std::int64_t> steps;                  ///< per member
 };
 
-/// Runs the ensemble of the scenario at `scenario_path`. `on_member(k, seconds)` is called (from
-/// the member's thread, serialised) when member k ends. Throws floodsim::InputError for bad
-/// input (the scenario; a scenario without rain to perturb).
-EnsembleResult run_ensemble(const std::string& scenario_path, const EnsembleOptions& o,
+/// Runs the ensemble of a loaded scenario (engine/model_builder.hpp's load_model).
+/// `on_member(k, seconds)` is called (from the member's thread, serialised) when member k ends.
+/// Throws floodsim::InputError for a scenario without rain to perturb.
+EnsembleResult run_ensemble(const LoadedModel& base, const EnsembleOptions& o,
                             const std::function<void(int, double)>& on_member = {});
 
 /// The depth thresholds of the exceedance maps (m): INTERFACE section 8.

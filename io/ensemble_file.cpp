@@ -89,6 +89,23 @@ void write_ensemble_file(const std::string& path, const EnsembleFileData& d) {
             write_vector(mg.get(), "steps", d.steps, {members}, H5T_STD_I64LE, H5T_NATIVE_INT64, tmp);
             write_vector(mg.get(), "mass_balance_relative_error", d.mass_balance_relative_error, {members},
                          H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, tmp);
+            if (!d.asset_ids.empty()) {
+                h5::Handle ag = h5::group(H5Gcreate2(root, "assets", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+                const auto a = static_cast<hsize_t>(d.asset_ids.size());
+                for (const auto& [name, texts] : {std::pair{"id", &d.asset_ids}, std::pair{"name", &d.asset_names}}) {
+                    h5::Handle type = h5::vlen_string_type();
+                    h5::Handle space = h5::dataspace(H5Screate_simple(1, &a, nullptr));
+                    h5::Handle ds = h5::dataset(
+                        H5Dcreate2(ag.get(), name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+                    std::vector<const char*> ptrs;
+                    for (const std::string& t : *texts) ptrs.push_back(t.c_str());
+                    if (!ds) throw std::runtime_error(tmp + ": creating /assets/" + name + " failed");
+                    check(H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), tmp,
+                          std::string("writing /assets/") + name);
+                }
+                write_vector(ag.get(), "level_probability", d.asset_level_probability, {a, 4}, H5T_IEEE_F32LE,
+                             H5T_NATIVE_FLOAT, tmp);
+            }
             check(H5Fflush(root, H5F_SCOPE_GLOBAL), tmp, "flushing");
             check(file.close(), tmp, "closing");
         }

@@ -23,6 +23,10 @@ struct EnsembleFileData {
     std::vector<std::vector<float>> max_depth;
     /// (name, nx*ny shares 0..1): "/exceedance/depth_gt_<name>".
     std::vector<std::pair<std::string, std::vector<float>>> exceedance;
+    /// Assets (none: no /assets group): ids, names, and per asset the share of members reaching
+    /// level 4, 3, 2, 1 or a more severe one (4 values per asset, in that order).
+    std::vector<std::string> asset_ids, asset_names;
+    std::vector<float> asset_level_probability;
 };
 
 /// Writes the file at `path` under a temporary name next to it, renamed when complete (a failure

@@ -245,3 +245,27 @@ TEST(Ensemble, BadInputExitsTwoAndWritesNothing) {
     EXPECT_NE(r.err.find("--scale-sigma"), std::string::npos) << r.err;
     EXPECT_FALSE(fs::exists(out));
 }
+
+TEST(Ensemble, AssetLevelProbabilitiesFromTheMembers) {
+    TempDir dir;
+    write_rain_scenario(dir / "s");
+    write_text(dir / "s" / "dem.prj", kWktUtm49N);
+    write_text(dir / "s" / "assets.geojson",
+               "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":"
+               "\"urn:ogc:def:crs:EPSG::32649\"}},\"features\":[{\"type\":\"Feature\",\"properties\":{\"id\":\"p1\","
+               "\"name\":\"point\"},\"geometry\":{\"type\":\"Point\",\"coordinates\":[55,45]}}]}\n");
+    const fs::path out = dir / "e.h5";
+    const ProcResult r = run_floodsim({"ensemble", (dir / "s" / "scenario.toml").string(), "--members", "7", "--seed",
+                                       "3", "--assets", (dir / "s" / "assets.geojson").string(), "--out", out.string()});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    const std::vector<float> md = read_floats(out, "/members/max_depth"), p = read_floats(out, "/assets/level_probability");
+    ASSERT_EQ(p.size(), 4u);
+    const std::size_t cell = 5 * 20 + 5, cells = 200;  // x 55 m, y 45 m: column 5, row 5 of 20 x 10
+    const double bands[4] = {0.15, 0.25, 0.40, 0.60};   // levels 4, 3, 2, 1
+    for (int k = 0; k < 4; ++k) {
+        int n = 0;
+        for (int m = 0; m < 7; ++m) n += md[static_cast<std::size_t>(m) * cells + cell] >= bands[k] ? 1 : 0;
+        EXPECT_FLOAT_EQ(p[static_cast<std::size_t>(k)], static_cast<float>(n / 7.0)) << "level " << 4 - k;
+    }
+    EXPECT_GT(p[0], 0.0f);  // the storm floods the basin beyond 0.15 m in some member
+}
