@@ -75,6 +75,6 @@ TEST(RiskProducts, AFailureWhileWritingLeavesNoProduct) {
         EXPECT_EQ(e.path().filename(), ".time_above_level2.tif.partial") << "left behind: " << e.path();
     fs::remove_all(out / ".time_above_level2.tif.partial");
     const auto written = floodsim::risk::write_risk_products(rep, out.string());
-    EXPECT_EQ(written.size(), 8u);
+    EXPECT_EQ(written.size(), 9u);  // assets.csv, warnings.geojson, 6 GeoTIFFs, map.png
     for (const auto& p : written) EXPECT_TRUE(fs::exists(p)) << p;
 }
