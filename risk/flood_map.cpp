@@ -289,7 +289,18 @@ std::vector<float> hillshade(const Grid2D& g, const std::vector<float>& bed, dou
     return out;
 }
 
-MapPicture render_flood_map(const MapInput& in, int max_width_px) {
+namespace {
+
+/// The picture being drawn and where things go in it.
+struct MapCanvas {
+    const MapInput& in;
+    MapLayout l;
+    RgbImage img;
+    double bed_lo = 0.0, bed_hi = 1.0;  ///< m: the ground's elevation range (its tint)
+    bool hazard = false;
+};
+
+void check_map_input(const MapInput& in, int max_width_px) {
     const Grid2D& g = in.grid;
     if (max_width_px < kMinWidth)
         throw std::invalid_argument("map width " + std::to_string(max_width_px) + " px is below " +
@@ -300,32 +311,31 @@ MapPicture render_flood_map(const MapInput& in, int max_width_px) {
     for (const MapAsset& a : in.assets)
         if (a.level < 0 || a.level > kLevelCount)
             throw std::invalid_argument("map: asset '" + a.label + "' has level " + std::to_string(a.level));
-    const bool hazard = in.kind == MapInput::Kind::Hazard;
+}
 
-    MapLayout l = plan_layout(g, max_width_px);
+/// The cells each pixel column (or row) covers, [first, last).
+std::vector<std::pair<int, int>> pixel_cover(int n_px, int n_cells, double cell, double metres_per_pixel) {
+    std::vector<std::pair<int, int>> r(n_px);
+    for (int p = 0; p < n_px; ++p) {
+        const int a = static_cast<int>(std::floor(p * metres_per_pixel / cell + 1e-9));
+        const int b = static_cast<int>(std::ceil((p + 1) * metres_per_pixel / cell - 1e-9));
+        r[p] = {std::min(a, n_cells), std::min(std::max(b, a + 1), n_cells)};
+    }
+    return r;
+}
+
+/// The hillshaded ground, then water (depth: the deepest cell of a pixel; levels: the most
+/// severe), so that a flooded street narrower than a pixel still shows.
+void draw_ground_and_water(MapCanvas& m) {
+    const MapInput& in = m.in;
+    const Grid2D& g = in.grid;
+    const MapLayout& l = m.l;
+    RgbImage& img = m.img;
+    const bool hazard = m.hazard;
+    const double bed_lo = m.bed_lo, bed_hi = m.bed_hi;
     const std::vector<float> shade = in.bed.empty() ? std::vector<float>{} : hillshade(g, in.bed);
-    const auto [bed_lo, bed_hi] = in.bed.empty() ? std::pair<double, double>{0.0, 1.0} : bed_range(in.bed);
-
-    // The cells each pixel column and row covers: [first, last).
-    auto cover = [&](int n_px, int n_cells, double cell) {
-        std::vector<std::pair<int, int>> r(n_px);
-        for (int p = 0; p < n_px; ++p) {
-            const int a = static_cast<int>(std::floor(p * l.metres_per_pixel / cell + 1e-9));
-            const int b = static_cast<int>(std::ceil((p + 1) * l.metres_per_pixel / cell - 1e-9));
-            r[p] = {std::min(a, n_cells), std::min(std::max(b, a + 1), n_cells)};
-        }
-        return r;
-    };
-    const auto cols = cover(l.map_width, g.nx, g.dx);
-    const auto rows = cover(l.map_height, g.ny, g.dy);
-
-    // The side panel's content decides the height when the map is short.
-    const int panel_height = 700;
-    l.height = std::max(l.map_y0 + l.map_height, l.map_y0 + panel_height) + kMargin;
-    RgbImage img(l.width, l.height, kWhite);
-
-    // --- the map: hillshade, then water (depth: the deepest cell of a pixel; levels: the most
-    // severe), so that a flooded street narrower than a pixel still shows.
+    const auto cols = pixel_cover(l.map_width, g.nx, g.dx, l.metres_per_pixel);
+    const auto rows = pixel_cover(l.map_height, g.ny, g.dy, l.metres_per_pixel);
     for (int py = 0; py < l.map_height; ++py) {
         const auto [j0, j1] = rows[py];
         for (int px = 0; px < l.map_width; ++px) {
@@ -376,7 +386,13 @@ MapPicture render_flood_map(const MapInput& in, int max_width_px) {
         }
     }
 
-    // --- assets, least severe first so that the most severe lie on top.
+}
+
+/// The assets, least severe first so that the most severe lie on top, with labels when few.
+void draw_assets(MapCanvas& m) {
+    const MapInput& in = m.in;
+    const MapLayout& l = m.l;
+    RgbImage& img = m.img;
     const Clip clip{l.map_x0, l.map_y0, l.map_x0 + l.map_width, l.map_y0 + l.map_height};
     auto to_px = [&](const std::array<double, 2>& p) {
         return std::pair<double, double>{l.map_x0 + (p[0] - l.x_west) / l.metres_per_pixel,
@@ -428,10 +444,14 @@ MapPicture render_flood_map(const MapInput& in, int max_width_px) {
     fill_rect(img, 0, clip.y1, clip.x1, l.height - clip.y1, kWhite);
     outline_rect(img, l.map_x0 - 1, l.map_y0 - 1, l.map_width + 2, l.map_height + 2, kFrame);
 
-    // --- title
-    draw_fitting(img, kMargin, kMargin, in.title, l.width - 2 * kMargin, kInk);
+}
 
-    // --- side panel: time, legend, assets, scale bar, north arrow, notes.
+/// Time, legend of the water (or levels) and of the assets; returns the next free row.
+int draw_legend(MapCanvas& m) {
+    const MapInput& in = m.in;
+    const MapLayout& l = m.l;
+    RgbImage& img = m.img;
+    const bool hazard = m.hazard;
     const int px0 = l.panel_x0, pw = kPanelWidth - kMargin;
     int y = l.map_y0;
     const std::string time = !in.time_text.empty() ? in.time_text : format_map_time(in.time_s);
@@ -478,34 +498,54 @@ MapPicture render_flood_map(const MapInput& in, int max_width_px) {
             y += 22;
         }
     }
-    // Scale bar: a round length of at most 180 pixels, in four black and white parts.
+    return y;
+}
+
+/// A round length of at most 180 pixels, in four black and white parts; returns the next row.
+int draw_scale_bar(MapCanvas& m, int y) {
+    const MapLayout& l = m.l;
+    RgbImage& img = m.img;
+    const int px0 = l.panel_x0, pw = kPanelWidth - kMargin;
     y += 20;
-    {
-        const double length_m = round_length(180.0 * l.metres_per_pixel);
-        const int bar = std::max(4, static_cast<int>(std::lround(length_m / l.metres_per_pixel)));
-        const int bx = px0 + 4, by = y + 20;
-        for (int part = 0; part < 4; ++part) {
-            const int a = bx + bar * part / 4, b = bx + bar * (part + 1) / 4;
-            fill_rect(img, a, by, b - a, 8, part % 2 == 0 ? kInk : kWhite);
-        }
-        outline_rect(img, bx, by, bar + 1, 8, kInk);
-        draw_text(img, bx - 2, y, "0", kTextScale, kInk);
-        const std::string label = format_length(length_m);
-        draw_text(img, std::min(bx + bar - text_width(label, kTextScale) / 2, px0 + pw - text_width(label, kTextScale)),
-                  y, label, kTextScale, kInk);
-        y += 44;
+    const double length_m = round_length(180.0 * l.metres_per_pixel);
+    const int bar = std::max(4, static_cast<int>(std::lround(length_m / l.metres_per_pixel)));
+    const int bx = px0 + 4, by = y + 20;
+    for (int part = 0; part < 4; ++part) {
+        const int a = bx + bar * part / 4, b = bx + bar * (part + 1) / 4;
+        fill_rect(img, a, by, b - a, 8, part % 2 == 0 ? kInk : kWhite);
     }
-    // North arrow (the model grid is north-up: its geotransform has no rotation).
-    {
-        const double cx = px0 + 24, top = y + 22, bottom = y + 70;
-        draw_text(img, static_cast<int>(cx) - 5, y, "N", kTextScale, kInk);
-        fill_triangle(img, {cx, top, cx - 12, bottom, cx, bottom - 12}, kInk);
-        fill_triangle(img, {cx, top, cx + 12, bottom, cx, bottom - 12}, kWhite);
-        const Clip all{0, 0, l.width, l.height};
-        stroke_segment(img, all, cx, top, cx + 12, bottom, 1.2, kInk);
-        stroke_segment(img, all, cx + 12, bottom, cx, bottom - 12, 1.2, kInk);
-        y += 84;
-    }
+    outline_rect(img, bx, by, bar + 1, 8, kInk);
+    draw_text(img, bx - 2, y, "0", kTextScale, kInk);
+    const std::string label = format_length(length_m);
+    draw_text(img, std::min(bx + bar - text_width(label, kTextScale) / 2, px0 + pw - text_width(label, kTextScale)),
+              y, label, kTextScale, kInk);
+    return y + 44;
+}
+
+/// A north arrow (the model grid is north-up: its geotransform has no rotation); returns the
+/// next row.
+int draw_north_arrow(MapCanvas& m, int y) {
+    const MapLayout& l = m.l;
+    RgbImage& img = m.img;
+    const int px0 = l.panel_x0;
+    const double cx = px0 + 24, top = y + 22, bottom = y + 70;
+    draw_text(img, static_cast<int>(cx) - 5, y, "N", kTextScale, kInk);
+    fill_triangle(img, {cx, top, cx - 12, bottom, cx, bottom - 12}, kInk);
+    fill_triangle(img, {cx, top, cx + 12, bottom, cx, bottom - 12}, kWhite);
+    const Clip all{0, 0, l.width, l.height};
+    stroke_segment(img, all, cx, top, cx + 12, bottom, 1.2, kInk);
+    stroke_segment(img, all, cx + 12, bottom, cx, bottom - 12, 1.2, kInk);
+    return y + 84;
+}
+
+/// The ground's tint bar, the CRS and the maker.
+void draw_notes(MapCanvas& m, int y) {
+    const MapInput& in = m.in;
+    const Grid2D& g = in.grid;
+    const MapLayout& l = m.l;
+    RgbImage& img = m.img;
+    const int px0 = l.panel_x0, pw = kPanelWidth - kMargin;
+    const double bed_lo = m.bed_lo, bed_hi = m.bed_hi;
     // The ground: its tint as a bar from the low to the high elevation.
     if (!in.bed.empty()) {
         draw_fitting(img, px0, y, "Ground (m)", pw, kInk);
@@ -528,8 +568,27 @@ MapPicture render_flood_map(const MapInput& in, int max_width_px) {
         y += 12;
     }
     draw_text(img, px0, y, "floodsim", 1, kFrame);
+}
 
-    return {l, std::move(img.rgb)};
+}  // namespace
+
+MapPicture render_flood_map(const MapInput& in, int max_width_px) {
+    check_map_input(in, max_width_px);
+    MapLayout l = plan_layout(in.grid, max_width_px);
+    // The side panel's content decides the height when the map is short.
+    const int panel_height = 700;
+    l.height = std::max(l.map_y0 + l.map_height, l.map_y0 + panel_height) + kMargin;
+    MapCanvas m{in, l, RgbImage(l.width, l.height, kWhite)};
+    m.hazard = in.kind == MapInput::Kind::Hazard;
+    if (!in.bed.empty()) std::tie(m.bed_lo, m.bed_hi) = bed_range(in.bed);
+    draw_ground_and_water(m);
+    draw_assets(m);
+    draw_fitting(m.img, kMargin, kMargin, in.title, l.width - 2 * kMargin, kInk);
+    int y = draw_legend(m);
+    y = draw_scale_bar(m, y);
+    y = draw_north_arrow(m, y);
+    draw_notes(m, y);
+    return {m.l, std::move(m.img.rgb)};
 }
 
 MapLayout write_flood_map(const std::string& png_path, const MapInput& in, int max_width_px) {
