@@ -173,75 +173,77 @@ void print_table(const BatchManifest& m, const std::vector<Outcome>& outcomes, d
     }
 }
 
-}  // namespace
+/// How the batch shares the machine: cores, runs at once, retries, threads per scenario.
+struct BatchPlan {
+    int cores = 1, jobs = 1, retries = 0;
+    std::vector<int> threads;  ///< per scenario
+};
 
-int batch_command(const BatchCli& cli) {
-    BatchManifest m;
-    int cores = 0, jobs = 0, retries = 0;
-    std::vector<int> threads;
-    try {
-        m = load_batch_manifest(cli.manifest);
-        const long online = ::sysconf(_SC_NPROCESSORS_ONLN);
-        cores = cli.cores > 0 ? cli.cores : m.cores ? *m.cores : static_cast<int>(std::max(1L, online));
-        jobs = cli.jobs > 0 ? cli.jobs : m.jobs ? *m.jobs : cores;
-        jobs = std::min<int>(jobs, static_cast<int>(m.scenarios.size()));
-        retries = cli.retries >= 0 ? cli.retries : m.retries;
-        const int share = std::max(1, cores / std::max(1, jobs));
-        for (const BatchEntry& e : m.scenarios) {
-            const int t = e.threads.value_or(share);
-            if (t > cores)
-                throw InputError(m.path, "scenario[" + std::to_string(e.index) + "].threads", std::to_string(t),
-                                 "more threads than the batch's " + std::to_string(cores) + " cores");
-            threads.push_back(t);
+BatchPlan plan_batch(const BatchCli& cli, const BatchManifest& m) {
+    BatchPlan p;
+    const long online = ::sysconf(_SC_NPROCESSORS_ONLN);
+    p.cores = cli.cores > 0 ? cli.cores : m.cores ? *m.cores : static_cast<int>(std::max(1L, online));
+    p.jobs = std::min<int>(cli.jobs > 0 ? cli.jobs : m.jobs ? *m.jobs : p.cores, static_cast<int>(m.scenarios.size()));
+    p.retries = cli.retries >= 0 ? cli.retries : m.retries;
+    const int share = std::max(1, p.cores / std::max(1, p.jobs));
+    for (const BatchEntry& e : m.scenarios) {
+        const int t = e.threads.value_or(share);
+        if (t > p.cores)
+            throw InputError(m.path, "scenario[" + std::to_string(e.index) + "].threads", std::to_string(t),
+                             "more threads than the batch's " + std::to_string(p.cores) + " cores");
+        p.threads.push_back(t);
+    }
+    return p;
+}
+
+/// The batch's runs: started when they fit, their output read, their end decided (retry or not).
+class BatchRunner {
+public:
+    BatchRunner(const BatchManifest& m, BatchPlan plan)
+        : m_(m), plan_(std::move(plan)), exe_(self_exe()), env_(child_environment()), outcomes_(m.scenarios.size()),
+          free_cores_(plan_.cores) {
+        for (std::size_t k = 0; k < m.scenarios.size(); ++k) pending_.emplace_back(k, 1);
+    }
+
+    /// Runs every scenario to its end; the outcomes.
+    const std::vector<Outcome>& run() {
+        while (!pending_.empty() || !running_.empty()) {
+            start_what_fits();
+            if (running_.empty()) continue;
+            if (!read_output()) break;
+            reap_ended();
         }
-    } catch (const InputError& e) {
-        std::fprintf(stderr, "floodsim: error: %s\n", e.what());
-        return 2;
+        return outcomes_;
     }
 
-    const auto t0 = Clock::now();
-    std::string exe;
-    std::vector<std::string> env;
-    try {
-        exe = self_exe();
-        env = child_environment();
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "floodsim: error: %s\n", e.what());
-        return 1;
-    }
-    std::fprintf(stderr, "floodsim batch: %zu scenarios, %d at once, %d cores, %d retries\n", m.scenarios.size(),
-                 jobs, cores, retries);
-    std::deque<std::pair<std::size_t, int>> pending;  // (scenario, attempt)
-    for (std::size_t k = 0; k < m.scenarios.size(); ++k) pending.emplace_back(k, 1);
-    std::vector<Outcome> outcomes(m.scenarios.size());
-    std::map<pid_t, Child> running;
-    int free_cores = cores;
-    // Children that end are reaped here; a SIGCHLD handler is not needed: poll() wakes on the
-    // pipes' end of file when a child exits.
-    while (!pending.empty() || !running.empty()) {
-        // Start what fits, in manifest order (a run never waits behind a later, smaller one).
-        while (!pending.empty() && static_cast<int>(running.size()) < jobs &&
-               threads[pending.front().first] <= free_cores) {
-            const auto [k, attempt] = pending.front();
-            pending.pop_front();
+private:
+    /// Starts runs in manifest order (a run never waits behind a later, smaller one).
+    void start_what_fits() {
+        while (!pending_.empty() && static_cast<int>(running_.size()) < plan_.jobs &&
+               plan_.threads[pending_.front().first] <= free_cores_) {
+            const auto [k, attempt] = pending_.front();
+            pending_.pop_front();
             Child c;
-            c.entry = &m.scenarios[k];
-            c.threads = threads[k];
+            c.entry = &m_.scenarios[k];
+            c.threads = plan_.threads[k];
             c.attempt = attempt;
             try {
-                spawn(c, exe, env);
+                spawn(c, exe_, env_);
             } catch (const std::exception& e) {
-                outcomes[k] = {"failed", attempt, {}, e.what()};
+                outcomes_[k] = {"failed", attempt, {}, e.what()};
                 emit(tagged({{"event", "error"}, {"status", 1}, {"message", e.what()}, {"final", true}}, c));
                 continue;
             }
-            free_cores -= c.threads;
-            running.emplace(c.pid, std::move(c));
+            free_cores_ -= c.threads;
+            running_.emplace(c.pid, std::move(c));
         }
-        if (running.empty()) continue;
+    }
+
+    /// Waits (at most 1 s) for output of the running children and takes it; false if poll fails.
+    bool read_output() {
         std::vector<pollfd> fds;
         std::vector<std::pair<pid_t, bool>> who;  // (child, is stdout)
-        for (auto& [pid, c] : running) {
+        for (auto& [pid, c] : running_) {
             if (c.out_fd >= 0) {
                 fds.push_back({c.out_fd, POLLIN, 0});
                 who.emplace_back(pid, true);
@@ -253,12 +255,12 @@ int batch_command(const BatchCli& cli) {
         }
         if (!fds.empty() && ::poll(fds.data(), fds.size(), 1000) < 0 && errno != EINTR) {
             std::fprintf(stderr, "floodsim: error: poll: %s\n", std::strerror(errno));
-            return 1;
+            return false;
         }
         char buf[65536];
         for (std::size_t f = 0; f < fds.size(); ++f) {
             if (!(fds[f].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-            Child& c = running.at(who[f].first);
+            Child& c = running_.at(who[f].first);
             int& fd = who[f].second ? c.out_fd : c.err_fd;
             const ssize_t n = ::read(fd, buf, sizeof buf);
             if (n > 0) {
@@ -271,8 +273,12 @@ int batch_command(const BatchCli& cli) {
                 fd = -1;
             }
         }
-        // A child whose pipes are both closed has exited (or closed them): reap it.
-        for (auto it = running.begin(); it != running.end();) {
+        return true;
+    }
+
+    /// Children whose pipes are both closed have exited: their outcome, or another attempt.
+    void reap_ended() {
+        for (auto it = running_.begin(); it != running_.end();) {
             Child& c = it->second;
             if (c.out_fd >= 0 || c.err_fd >= 0) {
                 ++it;
@@ -281,36 +287,71 @@ int batch_command(const BatchCli& cli) {
             int wstatus = 0;
             while (::waitpid(c.pid, &wstatus, 0) < 0 && errno == EINTR) {
             }
-            const std::size_t k = static_cast<std::size_t>(c.entry->index);
-            free_cores += c.threads;
-            Outcome& o = outcomes[k];
-            o.attempts = c.attempt;
-            const int status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
-            if (status == 0 && !c.end.is_null()) {
-                o.status = "finished";
-                o.end = c.end;
-                emit(tagged(c.end, c));
-            } else {
-                std::string message = c.error.is_object() ? c.error.value("message", "") : "";
-                if (message.empty()) message = last_line(c.err_tail);
-                if (WIFSIGNALED(wstatus))
-                    message = "killed by signal " + std::to_string(WTERMSIG(wstatus)) +
-                              (message.empty() ? "" : " (" + message + ")");
-                if (message.empty()) message = "exit status " + std::to_string(status);
-                // Bad input (2) fails the same way every time: only other failures are retried.
-                const bool again = status != 2 && c.attempt <= retries;
-                o.status = "failed";
-                o.message = message;
-                emit(tagged({{"event", "error"}, {"status", status}, {"message", message}, {"final", !again}}, c));
-                if (again) pending.emplace_front(k, c.attempt + 1);
-            }
-            it = running.erase(it);
+            free_cores_ += c.threads;
+            decide(c, wstatus);
+            it = running_.erase(it);
         }
     }
-    const double wall = std::chrono::duration<double>(Clock::now() - t0).count();
-    print_table(m, outcomes, wall);
-    const bool any_failed = std::any_of(outcomes.begin(), outcomes.end(), [](const Outcome& o) { return o.status != "finished"; });
-    return any_failed ? 1 : 0;
+
+    void decide(const Child& c, int wstatus) {
+        const std::size_t k = static_cast<std::size_t>(c.entry->index);
+        Outcome& o = outcomes_[k];
+        o.attempts = c.attempt;
+        const int status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
+        if (status == 0 && !c.end.is_null()) {
+            o.status = "finished";
+            o.end = c.end;
+            emit(tagged(c.end, c));
+            return;
+        }
+        std::string message = c.error.is_object() ? c.error.value("message", "") : "";
+        if (message.empty()) message = last_line(c.err_tail);
+        if (WIFSIGNALED(wstatus))
+            message = "killed by signal " + std::to_string(WTERMSIG(wstatus)) + (message.empty() ? "" : " (" + message + ")");
+        if (message.empty()) message = "exit status " + std::to_string(status);
+        // Bad input (2) fails the same way every time: only other failures are retried.
+        const bool again = status != 2 && c.attempt <= plan_.retries;
+        o.status = "failed";
+        o.message = message;
+        emit(tagged({{"event", "error"}, {"status", status}, {"message", message}, {"final", !again}}, c));
+        if (again) pending_.emplace_front(k, c.attempt + 1);
+    }
+
+    const BatchManifest& m_;
+    BatchPlan plan_;
+    std::string exe_;
+    std::vector<std::string> env_;
+    std::deque<std::pair<std::size_t, int>> pending_;  ///< (scenario, attempt)
+    std::vector<Outcome> outcomes_;
+    std::map<pid_t, Child> running_;
+    int free_cores_;
+};
+
+}  // namespace
+
+int batch_command(const BatchCli& cli) {
+    BatchManifest m;
+    BatchPlan plan;
+    try {
+        m = load_batch_manifest(cli.manifest);
+        plan = plan_batch(cli, m);
+    } catch (const InputError& e) {
+        std::fprintf(stderr, "floodsim: error: %s\n", e.what());
+        return 2;
+    }
+    try {
+        const auto t0 = Clock::now();
+        std::fprintf(stderr, "floodsim batch: %zu scenarios, %d at once, %d cores, %d retries\n", m.scenarios.size(),
+                     plan.jobs, plan.cores, plan.retries);
+        BatchRunner runner(m, plan);
+        const std::vector<Outcome>& outcomes = runner.run();
+        print_table(m, outcomes, std::chrono::duration<double>(Clock::now() - t0).count());
+        return std::all_of(outcomes.begin(), outcomes.end(), [](const Outcome& o) { return o.status == "finished"; }) ? 0
+                                                                                                                   : 1;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "floodsim: error: %s\n", e.what());
+        return 1;
+    }
 }
 
 }  // namespace floodsim
