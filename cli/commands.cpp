@@ -138,6 +138,7 @@ int run_command(const std::string& scenario_path, const RunOptions& opts) {
             std::fprintf(stderr, "\nfloodsim: interrupted by a signal; no result written\n");
             return 130;
         }
+        if (!opts.save_state.empty()) run.save_state(opts.save_state);
         const RunSummary s = run.summary();
         if (opts.json) {
             events.end(s);
@@ -146,6 +147,7 @@ int run_command(const std::string& scenario_path, const RunOptions& opts) {
         progress.update(s.time, last.dt, last.wet_cells, s.steps, true);
         progress.finish();
         print_summary(s);
+        if (!opts.save_state.empty()) std::printf("  state           %s (for [initial] state)\n", opts.save_state.c_str());
         return 0;
     } catch (const Error& e) {
         // one line: bad input (2), or a run that failed or had to stop (1)

@@ -15,6 +15,7 @@ struct RunOptions {
     /// JSON lines on stdout instead of the progress and the summary (cli/run_events.hpp,
     /// docs/operations.md); warnings still go to stderr
     bool json = false;
+    std::string save_state;  ///< a state file written at the end (a hot start's [initial] state)
 };
 
 int run_command(const std::string& scenario_path, const RunOptions& opts);

@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
     run->add_option("--threads,-t", opts.threads, "Worker threads (0 = all cores; overrides solver.threads)")
         ->check(CLI::Range(0, 4096));
     run->add_flag("--quiet,-q", opts.quiet, "No progress output");
+    run->add_option("--save-state", opts.save_state, "Write the final state to this file (a later run's [initial] state)");
     run->add_flag("--json", opts.json, "JSON lines on stdout (start, progress, end or error) instead of progress and summary");
 
     CLI::App* check = app.add_subcommand("check", "Validate a scenario and all its inputs; run nothing");

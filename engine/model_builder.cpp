@@ -1,5 +1,7 @@
 #include "engine/model_builder.hpp"
 
+#include "io/state_file.hpp"
+
 #include <omp.h>
 #include <unistd.h>
 
@@ -270,8 +272,53 @@ bool is_domain(const ModelSetup& m, int i, int j) {
     return !std::isnan(m.z[static_cast<std::size_t>(j) * m.grid.nx + i]);
 }
 
-/// Initial depth (from depth or water level) and velocities.
+/// A hot start: depths, velocities and the sources' per-cell states from a state file on the
+/// same grid (any scheme and precision).
+template <class Real>
+void hot_start(const Scenario& sc, const State<Real>& s, ModelSetup& m) {
+    const Grid2D& g = m.grid;
+    const Grid2D& o = s.grid;
+    if (o.nx != g.nx || o.ny != g.ny || o.geotransform != g.geotransform)
+        throw InputError(sc.path, "initial.state", sc.initial_state,
+                         "the state is on another grid (" + std::to_string(o.nx) + " x " + std::to_string(o.ny) +
+                             " cells from x " + format_number(o.x_west(), 10) + ", y " + format_number(o.y_north(), 10) +
+                             "; the model: " + std::to_string(g.nx) + " x " + std::to_string(g.ny) + " from x " +
+                             format_number(g.x_west(), 10) + ", y " + format_number(g.y_north(), 10) + ")");
+    const std::size_t n = g.cells();
+    m.h0.assign(n, 0.0);
+    m.u0.assign(n, 0.0);
+    m.v0.assign(n, 0.0);
+    for (int j = 0; j < g.ny; ++j)
+        for (int i = 0; i < g.nx; ++i) {
+            const std::size_t k = static_cast<std::size_t>(j) * g.nx + i;
+            if (std::isnan(m.z[k])) continue;
+            const double h = s.h(i, j);
+            m.h0[k] = h;
+            if (h > 0.0) {
+                m.u0[k] = static_cast<double>(s.hu(i, j)) / h;
+                m.v0[k] = static_cast<double>(s.hv(i, j)) / h;
+            }
+        }
+    for (const NamedField& f : s.extra) {
+        std::vector<double> v(n);
+        for (int j = 0; j < g.ny; ++j)
+            for (int i = 0; i < g.nx; ++i) v[static_cast<std::size_t>(j) * g.nx + i] = f.values(i, j);
+        m.initial_fields.emplace_back(f.name, std::move(v));
+    }
+}
+
+/// Initial depth (from depth or water level) and velocities, or a hot start's state.
 void set_initial_state(const Scenario& sc, ModelSetup& m) {
+    if (!sc.initial_state.empty()) {
+        // Either precision is read (the file says which).
+        try {
+            hot_start(sc, read_state_file<double>(sc.initial_state), m);
+        } catch (const InputError& e) {
+            if (e.key() != "precision" || e.value() != "single") throw;
+            hot_start(sc, read_state_file<float>(sc.initial_state), m);
+        }
+        return;
+    }
     const Grid2D& g = m.grid;
     m.h0.assign(g.cells(), 0.0);
     if (sc.depth) {

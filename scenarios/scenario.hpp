@@ -199,6 +199,9 @@ struct Scenario {
     std::optional<ValueOrRaster> water_level;
     std::optional<ValueOrRaster> velocity_x;
     std::optional<ValueOrRaster> velocity_y;
+    /// initial.state: a state file (floodsim run --save-state, the C API's floodsim_save_state)
+    /// to hot-start from: depths, velocities and process states (absolute path; empty: none)
+    std::string initial_state;
 
     // [time]
     double duration_s = 0.0;

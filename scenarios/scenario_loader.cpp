@@ -401,7 +401,14 @@ void check_series_range(const SeriesData& s, double limit, const char* why) {
 void Loader::load_initial(const toml::table& root, Scenario& sc) const {
     const toml::table* t = table(root, "initial", "initial");
     if (!t) return;
-    check_keys(*t, "initial", {"depth", "water_level", "velocity_x", "velocity_y"});
+    check_keys(*t, "initial", {"depth", "water_level", "velocity_x", "velocity_y", "state"});
+    if (const toml::node* n = t->get("state")) {
+        for (const char* other : {"depth", "water_level", "velocity_x", "velocity_y"})
+            if (t->get(other))
+                fail("initial.state", *n, std::string("a hot start takes depths and velocities from the state: ") +
+                                              "give no initial." + other + " beside it");
+        sc.initial_state = existing_file(*n, "initial.state", "state file");
+    }
     const toml::node* depth = t->get("depth");
     const toml::node* level = t->get("water_level");
     if (depth && level)

@@ -176,6 +176,9 @@ struct ModelSetup {
     std::vector<GaugeSpec> gauges;
     SolverOptions options;
     FeatureFacts features;  ///< report only: the solver does not read it
+    /// Hot start: initial values of the sources' per-cell state (State::extra) by name, nx*ny
+    /// row-major (e.g. infiltration_depth); a name no source of this model carries is ignored.
+    std::vector<std::pair<std::string, std::vector<double>>> initial_fields;
 };
 
 }  // namespace floodsim

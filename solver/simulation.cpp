@@ -183,6 +183,16 @@ void BasicSimulation<Real>::add_process_sources() {
         add_source(std::make_unique<SurfaceSinks<Real>>(std::move(setup_.drainage), std::move(setup_.infiltration)));
     if (!setup_.pumps.empty()) add_source(std::make_unique<PumpSource<Real>>(setup_.pumps));
     if (!setup_.inflows.empty()) add_source(std::make_unique<InflowSource<Real>>(setup_.inflows));
+    // A hot start's process states (infiltrated depth, ...), for the sources that carry them.
+    const Grid2D& g = grid_;
+    for (auto& [name, values] : setup_.initial_fields) {
+        Field<double>* f = state_.extra_field(name);
+        if (!f) continue;
+        if (values.size() != g.cells()) throw std::invalid_argument("initial field " + name + " has the wrong size");
+        for (int j = 0; j < g.ny; ++j)
+            for (int i = 0; i < g.nx; ++i) (*f)(i, j) = values[static_cast<std::size_t>(j) * g.nx + i];
+    }
+    setup_.initial_fields = {};
 }
 
 template <class Real>

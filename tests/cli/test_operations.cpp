@@ -1,4 +1,5 @@
-// floodsim run --json and floodsim batch (docs/operations.md): JSON lines that parse, a broken
+// Operations (docs/operations.md): run --json, batch, the wait policy, ensembles, hot starts.
+// floodsim run --json and floodsim batch: JSON lines that parse, a broken
 // scenario that fails alone, retries of failed runs, bad manifests.
 #include <gtest/gtest.h>
 
@@ -268,4 +269,76 @@ TEST(Ensemble, AssetLevelProbabilitiesFromTheMembers) {
         EXPECT_FLOAT_EQ(p[static_cast<std::size_t>(k)], static_cast<float>(n / 7.0)) << "level " << 4 - k;
     }
     EXPECT_GT(p[0], 0.0f);  // the storm floods the basin beyond 0.15 m in some member
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hot start: run --save-state, then [initial] state
+
+namespace {
+
+/// The basin under steady rain on Green-Ampt soil, for `duration`; `initial` adds [initial] keys.
+void write_soil_scenario(const fs::path& dir, const std::string& initial, const std::string& name = "scenario.toml") {
+    write_scenario(dir);
+    write_text(dir / name, "[domain]\ndem = \"dem.asc\"\n" + initial +
+                               "[time]\nduration = \"30min\"\noutput_interval = \"10min\"\ngauge_interval = \"1min\"\n"
+                               "[solver]\nthreads = 1\n[rain]\nintensity_mm_h = 60\n[infiltration]\nmodel = "
+                               "\"green_ampt\"\nks_mm_h = 10\npsi_mm = 110\ndtheta = 0.3\n");
+}
+
+template <class T>
+std::vector<T> dataset(const fs::path& file, const std::string& name) {
+    Hid f = open_h5(file);
+    return read_dataset<T>(f, name).v;
+}
+
+}  // namespace
+
+TEST(HotStart, TheNewRunStartsFromTheSavedState) {
+    TempDir dir;
+    write_soil_scenario(dir / "s", "");
+    const fs::path state = dir / "s" / "end.state", a = dir / "a.h5", b = dir / "b.h5";
+    ProcResult r = run_floodsim({"run", (dir / "s" / "scenario.toml").string(), "--output", a.string(), "--save-state",
+                                 state.string(), "--quiet"});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    ASSERT_TRUE(fs::exists(state));
+    write_soil_scenario(dir / "s", "[initial]\nstate = \"end.state\"\n", "hot.toml");
+    r = run_floodsim({"run", (dir / "s" / "hot.toml").string(), "--output", b.string(), "--quiet"});
+    ASSERT_EQ(r.status, 0) << describe(r);
+
+    // The first frame of the hot start is the last of the run it continues, bitwise.
+    const std::vector<float> da = dataset<float>(a, "/depth"), db = dataset<float>(b, "/depth");
+    const std::size_t cells = 200;
+    ASSERT_EQ(da.size(), 4 * cells);
+    EXPECT_TRUE(std::equal(da.end() - static_cast<std::ptrdiff_t>(cells), da.end(), db.begin()));
+    EXPECT_GT(db[0], 0.0f);
+    // The volume continues exactly.
+    const std::vector<double> va = dataset<double>(a, "/mass_balance/volume"), vb = dataset<double>(b, "/mass_balance/volume");
+    EXPECT_EQ(vb.front(), va.back());
+    // The soil continues too: with the infiltrated depth restored, Green-Ampt takes less in the
+    // next half hour than it took from dry soil in the first.
+    const std::vector<double> ia = dataset<double>(a, "/mass_balance/infiltration"),
+                              ib = dataset<double>(b, "/mass_balance/infiltration");
+    EXPECT_LT(std::abs(ib.back()), 0.95 * std::abs(ia.back()));
+    EXPECT_GT(std::abs(ib.back()), 0.0);
+}
+
+TEST(HotStart, AStateOfAnotherGridOrBesideADepthIsRefused) {
+    TempDir dir;
+    write_soil_scenario(dir / "s", "");
+    const fs::path state = dir / "s" / "end.state";
+    ProcResult r = run_floodsim({"run", (dir / "s" / "scenario.toml").string(), "--output", (dir / "a.h5").string(),
+                                 "--save-state", state.string(), "--quiet"});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    // Another grid: the DEM with other cells.
+    write_soil_scenario(dir / "t", "[initial]\nstate = \"../s/end.state\"\n");
+    write_text(dir / "t" / "dem.asc", replace_once(read_text(dir / "t" / "dem.asc"), "cellsize 10", "cellsize 5"));
+    r = run_floodsim({"run", (dir / "t" / "scenario.toml").string(), "--output", (dir / "t.h5").string()});
+    EXPECT_EQ(r.status, 2) << describe(r);
+    EXPECT_NE(r.err.find("initial.state"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("another grid"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(dir / "t.h5"));
+    write_soil_scenario(dir / "s", "[initial]\nstate = \"end.state\"\ndepth = 0.1\n", "both.toml");
+    r = run_floodsim({"run", (dir / "s" / "both.toml").string()});
+    EXPECT_EQ(r.status, 2) << describe(r);
+    EXPECT_NE(r.err.find("initial.state"), std::string::npos) << r.err;
 }
