@@ -342,3 +342,39 @@ TEST(HotStart, AStateOfAnotherGridOrBesideADepthIsRefused) {
     EXPECT_EQ(r.status, 2) << describe(r);
     EXPECT_NE(r.err.find("initial.state"), std::string::npos) << r.err;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The nightly chain (examples/nightly/nightly.sh), two nights in a row on a coarse district
+
+TEST(Nightly, TwoNightsTheSecondHotStartsFromTheFirst) {
+    TempDir dir;
+    const fs::path district = dir / "district", work = dir / "work";
+    ProcResult r = run_floodsim({"scenario", "new", "--template", "urban", district.string(), "--resolution", "400"});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    write_text(dir / "forecast.csv", "time_s,intensity_mm_h\n0,30\n1800,90\n3600,10\n5400,0\n");
+    const std::string script = std::string(FLOODSIM_SOURCE_DIR) + "/examples/nightly/nightly.sh";
+    const auto night = [&](const std::string& day) {
+        const std::string cmd = "FLOODSIM='" + std::string(kExe) + "' NIGHTLY_DAY=" + day +
+                                " MEMBERS=3 JOBS=1 KEEP_DAYS=1 ISSUE_TIME=" + day + "T02:00:00+08:00 bash '" + script +
+                                "' '" + district.string() + "' '" + (dir / "forecast.csv").string() + "' '" +
+                                work.string() + "' > '" + (dir / ("night-" + day + ".log")).string() + "' 2>&1";
+        return std::system(cmd.c_str());
+    };
+    ASSERT_EQ(night("2021-07-19"), 0) << read_text(dir / "night-2021-07-19.log");
+    ASSERT_EQ(night("2021-07-20"), 0) << read_text(dir / "night-2021-07-20.log");
+    const std::string log2 = read_text(dir / "night-2021-07-20.log");
+    EXPECT_NE(read_text(dir / "night-2021-07-19.log").find("cold start"), std::string::npos);
+    EXPECT_NE(log2.find("hot start from " + (work / "states" / "2021-07-19.state").string()), std::string::npos) << log2;
+    EXPECT_NE(read_text(district / "nightly-2021-07-20.toml").find("[initial]\nstate = "), std::string::npos);
+    const fs::path run = work / "runs" / "2021-07-20";
+    for (const char* f : {"forecast.h5", "forecast.jsonl", "warnings/assets.csv", "warnings/map.png", "ensemble.h5"})
+        EXPECT_TRUE(fs::exists(run / f)) << f;
+    EXPECT_TRUE(fs::is_directory(run / "warnings" / "cap"));
+    // KEEP_DAYS=1: only the newest night's state and run stay.
+    EXPECT_TRUE(fs::exists(work / "states" / "2021-07-20.state"));
+    EXPECT_FALSE(fs::exists(work / "states" / "2021-07-19.state"));
+    EXPECT_FALSE(fs::exists(work / "runs" / "2021-07-19"));
+    const auto events = json_lines(read_text(run / "forecast.jsonl"));
+    ASSERT_FALSE(events.empty());
+    EXPECT_EQ(events.back()["event"], "end");
+}
