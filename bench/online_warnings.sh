@@ -79,18 +79,21 @@ if [ -n "${LEVELS:-}" ]; then cp "$LEVELS" "$work/levels.toml"; else
   printf '[depth]\nbands = [0.01, 0.03, 0.06, 0.10]\n' >"$work/levels.toml"; fi
 { cat "$work/plain.toml"; printf '\n[warning]\nassets = "assets.geojson"\nlevels = "levels.toml"\nspool = "alerts"\n%s\n' "$webhook_line"; } >"$work/warned.toml"
 
-run() {  # run NAME: prints the wall time of one run, s
+run() {  # run NAME: prints the wall time of one run, s (its CPU time, user + system, in NAME.cpu)
   rm -rf "$work/out" "$work/alerts"
   local start end
   start=$(date +%s.%N)
-  OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}" "$build/cli/floodsim" run "$work/$1.toml" --quiet >"$work/$1.log" 2>&1 || { cat "$work/$1.log" >&2; return 1; }
+  OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}" /usr/bin/time -f "%U %S" -o "$work/$1.time" \
+    "$build/cli/floodsim" run "$work/$1.toml" --quiet >"$work/$1.log" 2>&1 || { cat "$work/$1.log" >&2; return 1; }
   end=$(date +%s.%N)
+  awk '{print $1 + $2}' "$work/$1.time" >"$work/$1.cpu"
   echo "$end - $start" | bc
 }
 solver_wall() { grep "wall time" "$work/$1.log" | awk '{print $3}'; }  # the summary's solver time
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}'; }
 ratios=()
 solver_ratios=()
+cpu_ratios=()
 for ((r = 0; r < reps; ++r)); do
   a=$(run plain) || exit 1
   sa=$(solver_wall plain)
@@ -98,10 +101,12 @@ for ((r = 0; r < reps; ++r)); do
   sb=$(solver_wall warned)
   ratio=$(echo "scale=4; $b / $a" | bc)
   solver_ratio=$(echo "scale=4; $sb / $sa" | bc)
+  cpu_ratio=$(echo "scale=4; $(cat "$work/warned.cpu") / $(cat "$work/plain.cpu")" | bc)
   ratios+=("$ratio")
   solver_ratios+=("$solver_ratio")
-  echo "pair $((r + 1)): process wall plain $a s, warned $b s, ratio $ratio; solver wall $sa s, $sb s, ratio $solver_ratio"
+  cpu_ratios+=("$cpu_ratio")
+  echo "pair $((r + 1)): process wall plain $a s, warned $b s, ratio $ratio; solver wall $sa s, $sb s, ratio $solver_ratio; CPU ratio $cpu_ratio"
 done
-echo "median ratio warned/plain: process wall $(median "${ratios[@]}"), solver wall $(median "${solver_ratios[@]}")" \
-  "over $reps pairs (goal < 1.05); the last warned run:"
+echo "median ratio warned/plain: process wall $(median "${ratios[@]}"), solver wall $(median "${solver_ratios[@]}")," \
+  "CPU time $(median "${cpu_ratios[@]}") over $reps pairs (goal < 1.05); the last warned run:"
 grep -E "wall time|warnings|alerts" "$work/warned.log" | sed 's/^/  /'

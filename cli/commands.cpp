@@ -83,8 +83,9 @@ void print_summary(const RunSummary& s) {
                     format_seconds(p.running_time).c_str());
     std::printf("  mass balance    error %.3e m3 (relative %.3e)\n", b.error, b.relative_error);
     if (const RunSummary::Warnings& w = s.warnings; w.enabled) {
-        std::printf("  warnings        %lld level changes on %lld assets, %lld CAP alerts issued\n",
-                    static_cast<long long>(w.changes), static_cast<long long>(w.assets), static_cast<long long>(w.issued));
+        std::printf("  warnings        %lld level changes on %lld assets, %lld CAP alerts issued (%.3f s of the run)\n",
+                    static_cast<long long>(w.changes), static_cast<long long>(w.assets), static_cast<long long>(w.issued),
+                    w.driving_s);
         if (w.webhook.empty())
             std::printf("  alerts          no webhook: %lld in the spool %s\n", static_cast<long long>(w.in_spool),
                         w.spool.c_str());

@@ -247,6 +247,7 @@ public:
     RunSummary summary_;
     std::unique_ptr<OnlineWarnings> warnings_;  ///< [warning]; null without
     std::vector<double> warn_depth_, warn_vx_, warn_vy_;  ///< the assets' cells, for warnings_
+    double warnings_s_ = 0.0;  ///< s: the driving thread's time in evaluate_warnings
 
 private:
     template <class Sim>
@@ -365,6 +366,12 @@ private:
     /// same levels at the frame times.
     template <class Sim>
     void evaluate_warnings(const Sim& sim) {
+        const Clock::time_point t0 = Clock::now();
+        const struct Tally {
+            double& s;
+            Clock::time_point t0;
+            ~Tally() { s += seconds_since(t0); }
+        } tally{warnings_s_, t0};
         const std::vector<std::size_t>& cells = warnings_->cells();
         const bool vel = warnings_->needs_velocity();
         const double eps4 = std::pow(sim.setup().options.velocity_eps, 4);
@@ -564,7 +571,10 @@ RunSummary Run::summary() const {
     s.grid = m.grid_;
     s.duration = m.sc_.duration_s;
     s.wall_s = m.watch_.seconds();
-    if (m.warnings_) s.warnings = m.warnings_->summary();
+    if (m.warnings_) {
+        s.warnings = m.warnings_->summary();
+        s.warnings.driving_s = m.warnings_s_;
+    }
     m.visit([&](const auto& sim) {
         const SolverOptions& o = sim.setup().options;
         s.scheme = scheme_name(o.scheme);

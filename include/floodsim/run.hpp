@@ -132,6 +132,7 @@ struct RunSummary {
         std::string spool;           ///< the spool folder
         std::string webhook;         ///< empty: none (alerts stay in the spool)
         std::string last_error;      ///< the last failure to spool or deliver, empty if none
+        double driving_s = 0.0;      ///< s the driving thread spent on them (cells, levels, CAP XML)
     };
     Warnings warnings;
 };
