@@ -59,7 +59,11 @@ void OnlineWarnings::start(const std::string& result_path) {
         const std::filesystem::path out(result_path);
         spool_ = (out.parent_path() / (out.stem().string() + ".alerts")).string();
     }
-    outbox_ = std::make_unique<risk::AlertOutbox>(spool_, w.webhook);
+    try {
+        outbox_ = std::make_unique<risk::AlertOutbox>(spool_, w.webhook);
+    } catch (const InputError& e) {
+        throw InputError(spool_, w.spool_given ? "warning.spool" : "", "", e.why());
+    }
 }
 
 void OnlineWarnings::evaluate(double time_s, const double* depth, const double* vx, const double* vy,

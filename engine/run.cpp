@@ -256,8 +256,14 @@ private:
         start_ = Clock::now();
         std::vector<float> bed = std::move(bed_);
         bed_ = {};
-        if (warnings_) warnings_->start(output_);  // the spool, before the result file: a bad one stops the run first
-        if (output_.empty()) return;
+        if (!output_.empty()) open_result(sim, std::move(bed));
+        // The spool after the result: a spool that cannot be made stops the run, and guarded()
+        // then removes the partial result (an unwritable result leaves no spool folder behind).
+        if (warnings_) warnings_->start(output_);
+    }
+
+    template <class Sim>
+    void open_result(const Sim& sim, std::vector<float> bed) {
         ResultMetadata meta;
         const Grid2D& g = sim.grid();
         meta.nx = g.nx;

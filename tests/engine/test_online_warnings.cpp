@@ -343,6 +343,16 @@ TEST(OnlineWarnings, BadWarningInputsExit2WithNothingWritten) {
             EXPECT_EQ(e.status(), 2);
         }
     }
+    // a spool that cannot be made (a file in its place): exit 2 at the start, the partial result removed
+    {
+        TempDir d;
+        write_text(d / "blocker", "not a folder\n");
+        const ProcResult r = run_floodsim({"run", write_case(d, "spool = \"blocker\"\n").string(), "--quiet"});
+        EXPECT_EQ(r.status, 2) << describe(r);
+        EXPECT_NE(r.err.find("warning.spool"), std::string::npos) << r.err;
+        EXPECT_FALSE(fs::exists(d / "out/result.h5"));
+        EXPECT_FALSE(fs::exists(d / "out/result.h5.part"));
+    }
     // a bad levels file: its key named
     TempDir d;
     write_text(d / "levels.toml", "criterion = \"depth\"\n[depth]\nbands = [0.3, 0.2, 0.4, 0.6]\n");
