@@ -83,6 +83,19 @@ void print_summary(const RunSummary& s) {
         std::printf("  pump            %s: %.6g m3 in %s at capacity\n", p.name.c_str(), p.volume,
                     format_seconds(p.running_time).c_str());
     std::printf("  mass balance    error %.3e m3 (relative %.3e)\n", b.error, b.relative_error);
+    if (const RunSummary::Warnings& w = s.warnings; w.enabled) {
+        std::printf("  warnings        %lld level changes on %lld assets, %lld CAP alerts issued (%.3f s of the run)\n",
+                    static_cast<long long>(w.changes), static_cast<long long>(w.assets), static_cast<long long>(w.issued),
+                    w.driving_s);
+        if (w.webhook.empty())
+            std::printf("  alerts          no webhook: %lld in the spool %s\n", static_cast<long long>(w.in_spool),
+                        w.spool.c_str());
+        else
+            std::printf("  alerts          %lld delivered to %s, %lld left in the spool %s%s\n",
+                        static_cast<long long>(w.delivered), w.webhook.c_str(), static_cast<long long>(w.in_spool),
+                        w.spool.c_str(), w.in_spool > 0 ? " (send them with floodsim deliver)" : "");
+        if (!w.last_error.empty()) std::printf("  alert error     %s\n", w.last_error.c_str());
+    }
 }
 
 }  // namespace

@@ -10,7 +10,8 @@
 # off for such builds so that every copy gives the same bits.)
 
 # Every room whose code goes into libfloodsim.so.
-set(floodsim_library_rooms floodsim_solver floodsim_scenarios floodsim_mesh_gdal floodsim_io floodsim_engine)
+set(floodsim_library_rooms floodsim_solver floodsim_scenarios floodsim_mesh_gdal floodsim_io floodsim_risk floodsim_alerts
+  floodsim_engine)
 
 if(FLOODSIM_HWCAPS)
   # The rooms' imported dependencies, visible here too (imported targets are per folder).
@@ -20,6 +21,8 @@ if(FLOODSIM_HWCAPS)
   find_package(HDF5 REQUIRED COMPONENTS C)
   find_package(ZLIB REQUIRED)
   find_package(Eigen3 3.3 REQUIRED NO_MODULE)
+  find_package(LibXml2 REQUIRED)
+  find_package(CURL REQUIRED)
 endif()
 
 foreach(level IN LISTS FLOODSIM_HWCAPS)
@@ -46,7 +49,8 @@ foreach(level IN LISTS FLOODSIM_HWCAPS)
   add_library(floodsim_cxx_${suffix} SHARED ${objects})
   # The rooms' static libraries only bring their external dependencies: every symbol of ours is
   # already defined by this level's objects, so no member of those archives is linked in.
-  target_link_libraries(floodsim_cxx_${suffix} PRIVATE floodsim_solver floodsim_scenarios floodsim_mesh_gdal floodsim_io)
+  target_link_libraries(floodsim_cxx_${suffix} PRIVATE floodsim_solver floodsim_scenarios floodsim_mesh_gdal floodsim_io
+                                                      floodsim_risk floodsim_alerts)
   target_link_options(floodsim_cxx_${suffix} PRIVATE ${FLOODSIM_SHARED_LINK_OPTIONS})
   set_target_properties(floodsim_cxx_${suffix} PROPERTIES
     OUTPUT_NAME floodsim LINKER_LANGUAGE CXX

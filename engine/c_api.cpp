@@ -13,6 +13,8 @@ struct floodsim_run {
     floodsim_frame_fn frame_fn = nullptr;
     void* frame_user = nullptr;
     std::string error;
+    floodsim_level_fn level_fn = nullptr;
+    void* level_user = nullptr;
 };
 
 namespace {
@@ -58,7 +60,7 @@ int floodsim_open(const char* scenario_path, floodsim_run** out, char* err, size
         return FLOODSIM_BAD_INPUT;
     }
     try {
-        *out = new floodsim_run{floodsim::Run(scenario_path), nullptr, nullptr, {}};
+        *out = new floodsim_run{floodsim::Run(scenario_path), nullptr, nullptr, {}, nullptr, nullptr};
         return FLOODSIM_OK;
     } catch (const floodsim::Error& e) {
         copy_message(e.what(), err, err_len);
@@ -95,6 +97,21 @@ int floodsim_on_frame(floodsim_run* r, floodsim_frame_fn fn, void* user) {
         } else {
             r->run.on_frame([r](const floodsim::FrameView& f) {
                 return r->frame_fn(r->frame_user, f.time, f.nx, f.ny, f.depth) == 0;
+            });
+        }
+        return FLOODSIM_OK;
+    });
+}
+
+int floodsim_on_level(floodsim_run* r, floodsim_level_fn fn, void* user) {
+    return guarded(r, [&] {
+        r->level_fn = fn;
+        r->level_user = user;
+        if (!fn) {
+            r->run.on_level({});
+        } else {
+            r->run.on_level([r](const floodsim::LevelView& v) {
+                r->level_fn(r->level_user, v.asset_id.c_str(), v.asset_name.c_str(), v.level, v.previous_level, v.time);
             });
         }
         return FLOODSIM_OK;

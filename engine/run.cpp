@@ -21,12 +21,14 @@
 #include <variant>
 
 #include "engine/model_builder.hpp"
+#include "engine/online_warnings.hpp"
 #include "io/async_result_writer.hpp"
 #include "io/hdf5_result_writer.hpp"
 #include "io/state_file.hpp"
 #include "mesh/input_error.hpp"
 #include "scenarios/duration.hpp"
 #include "solver/simulation.hpp"
+#include "solver/velocity.hpp"
 
 #ifndef FLOODSIM_VERSION
 #define FLOODSIM_VERSION "0.0.0"
@@ -155,6 +157,12 @@ public:
             grid_.geotransform = g.geotransform;
             grid_.crs_wkt = g.crs_wkt;
             grid_.domain_cells = sim.domain_cells();
+            if (sc_.warning) {  // its assets and levels are checked now, like every other input
+                std::vector<bool> inside(g.cells());
+                for (int j = 0; j < g.ny; ++j)
+                    for (int i = 0; i < g.nx; ++i) inside[static_cast<std::size_t>(j) * g.nx + i] = sim.inside(i, j);
+                warnings_ = std::make_unique<OnlineWarnings>(sc_, g, inside);
+            }
         });
     }
 
@@ -226,6 +234,7 @@ public:
     std::function<void(const GaugeView&)> on_gauge_;
     std::function<void(const ProgressView&)> on_progress_;
     std::function<void(const std::string&)> on_warning_;
+    std::function<void(const LevelView&)> on_level_;
 
     std::unique_ptr<AsyncResultWriter> writer_;
     std::vector<float> depth_, vx_, vy_;  // frame buffers for the frame observer
@@ -236,6 +245,9 @@ public:
     double min_dt_ = 0.0;              ///< s: a stable time step below it stops the run (solver.min_dt)
     bool warned_supercritical_ = false;
     RunSummary summary_;
+    std::unique_ptr<OnlineWarnings> warnings_;  ///< [warning]; null without
+    std::vector<double> warn_depth_, warn_vx_, warn_vy_;  ///< the assets' cells, for warnings_
+    double warnings_s_ = 0.0;  ///< s: the driving thread's time in evaluate_warnings
 
 private:
     template <class Sim>
@@ -244,7 +256,14 @@ private:
         start_ = Clock::now();
         std::vector<float> bed = std::move(bed_);
         bed_ = {};
-        if (output_.empty()) return;
+        if (!output_.empty()) open_result(sim, std::move(bed));
+        // The spool after the result: a spool that cannot be made stops the run, and guarded()
+        // then removes the partial result (an unwritable result leaves no spool folder behind).
+        if (warnings_) warnings_->start(output_);
+    }
+
+    template <class Sim>
+    void open_result(const Sim& sim, std::vector<float> bed) {
         ResultMetadata meta;
         const Grid2D& g = sim.grid();
         meta.nx = g.nx;
@@ -348,6 +367,36 @@ private:
         if (on_warning_) on_warning_(buf);
     }
 
+    /// The warning levels of the current state: the depth (and velocity) of the assets' cells
+    /// only, as the frames store them (float32), so that `floodsim risk` on the result finds the
+    /// same levels at the frame times.
+    template <class Sim>
+    void evaluate_warnings(const Sim& sim) {
+        const Clock::time_point t0 = Clock::now();
+        const struct Tally {
+            double& s;
+            Clock::time_point t0;
+            ~Tally() { s += seconds_since(t0); }
+        } tally{warnings_s_, t0};
+        const std::vector<std::size_t>& cells = warnings_->cells();
+        const bool vel = warnings_->needs_velocity();
+        const double eps4 = std::pow(sim.setup().options.velocity_eps, 4);
+        const auto nx = static_cast<std::size_t>(grid_.nx);
+        warn_depth_.resize(cells.size());
+        warn_vx_.resize(vel ? cells.size() : 0);
+        warn_vy_.resize(vel ? cells.size() : 0);
+        for (std::size_t k = 0; k < cells.size(); ++k) {
+            const int i = static_cast<int>(cells[k] % nx), j = static_cast<int>(cells[k] / nx);
+            const double h = sim.h()(i, j);
+            warn_depth_[k] = static_cast<float>(h);
+            if (!vel) continue;
+            const bool wet = h > 0.0;
+            warn_vx_[k] = wet ? static_cast<float>(desingularised_velocity<double>(h, sim.hu()(i, j), eps4)) : 0.0f;
+            warn_vy_[k] = wet ? static_cast<float>(desingularised_velocity<double>(h, sim.hv()(i, j), eps4)) : 0.0f;
+        }
+        warnings_->evaluate(sim.time(), warn_depth_.data(), warn_vx_.data(), warn_vy_.data(), on_level_, on_warning_);
+    }
+
     template <class Sim>
     RunStatus advance_impl(Sim& sim, double until) {
         if (finished_) return RunStatus::Finished;
@@ -360,8 +409,11 @@ private:
         } stop_on_exit{watch_};
         bool stop = false;
         while (true) {
-            if (samples_.take(sim.time())) write_samples(sim);
-            if (frames_.take(sim.time())) stop = !emit_frame(sim);
+            const bool sample = samples_.take(sim.time());
+            if (sample) write_samples(sim);
+            const bool frame = frames_.take(sim.time());
+            if (frame) stop = !emit_frame(sim);
+            if (warnings_ && (sample || frame)) evaluate_warnings(sim);
             if (frames_.done() && samples_.done()) {
                 finish(sim);
                 return stop ? RunStatus::Stopped : RunStatus::Finished;
@@ -441,6 +493,7 @@ private:
         }
         finished_ = true;
         s.complete_s = seconds_since(start_);
+        if (warnings_) warnings_->finish();  // bounded: OnlineWarnings::kDeliveryBudgetS
         s.frames = static_cast<std::int64_t>(frames_.size());
         double max_depth = 0.0;
         std::size_t flooded = 0;
@@ -480,6 +533,7 @@ void Run::on_frame(std::function<bool(const FrameView&)> fn) { impl_->on_frame_ 
 void Run::on_gauge(std::function<void(const GaugeView&)> fn) { impl_->on_gauge_ = std::move(fn); }
 void Run::on_progress(std::function<void(const ProgressView&)> fn) { impl_->on_progress_ = std::move(fn); }
 void Run::on_warning(std::function<void(const std::string&)> fn) { impl_->on_warning_ = std::move(fn); }
+void Run::on_level(std::function<void(const LevelView&)> fn) { impl_->on_level_ = std::move(fn); }
 void Run::start() { impl_->start(); }
 void Run::cancel() noexcept { impl_->cancel_.store(true, std::memory_order_relaxed); }
 
@@ -523,6 +577,10 @@ RunSummary Run::summary() const {
     s.grid = m.grid_;
     s.duration = m.sc_.duration_s;
     s.wall_s = m.watch_.seconds();
+    if (m.warnings_) {
+        s.warnings = m.warnings_->summary();
+        s.warnings.driving_s = m.warnings_s_;
+    }
     m.visit([&](const auto& sim) {
         const SolverOptions& o = sim.setup().options;
         s.scheme = scheme_name(o.scheme);

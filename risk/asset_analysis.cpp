@@ -65,10 +65,10 @@ void classify_frame(LevelScheme scheme, const std::vector<float>& depth, const s
     }
 }
 
-/// The alert area of `a` at `level`: a circle for a point asset, else the outline of its cells at
-/// `level` or more severe (all its cells for level 0), holes left out.
-AlertArea alert_area(const Asset& a, int level, const std::vector<std::uint8_t>& cell_levels, const Grid2D& g,
-                     const ToWgs84& to_wgs84, double radius_km) {
+}  // namespace
+
+AlertArea alert_area(const Asset& a, int level, const std::function<int(std::size_t)>& level_of_cell,
+                     const Grid2D& g, const ToWgs84& to_wgs84, double radius_km) {
     AlertArea area;
     area.description = a.name.empty() ? a.id : a.name;
     if (a.is_point()) {
@@ -78,14 +78,12 @@ AlertArea alert_area(const Asset& a, int level, const std::vector<std::uint8_t>&
     std::vector<Cell> cells;
     const int rank = severity(level);
     for (std::size_t c : a.cells)
-        if (rank == 0 || severity(cell_levels[c]) >= rank)
+        if (rank == 0 || severity(level_of_cell(c)) >= rank)
             cells.emplace_back(static_cast<int>(c % static_cast<std::size_t>(g.nx)),
                                static_cast<int>(c / static_cast<std::size_t>(g.nx)));
     area.polygons = outline_latlon(g, cells, to_wgs84, true);
     return area;
 }
-
-}  // namespace
 
 std::optional<double> scenario_start(const std::string& scenario_text, const std::string& result_path) {
     toml::table root;
@@ -216,7 +214,9 @@ RiskReport analyse_result(const ResultReader& result, std::vector<Asset> assets,
                 e.previous_level = previous;
                 e.time_s = r.frame_times[k];
                 e.max_depth = d_max;
-                e.area = alert_area(assets[a], level, cell_level, r.grid, to_wgs84, scheme.point_radius_km);
+                e.area = alert_area(
+                    assets[a], level, [&cell_level](std::size_t c) { return int(cell_level[c]); }, r.grid,
+                    to_wgs84, scheme.point_radius_km);
                 r.changes.push_back(std::move(e));
             }
         }

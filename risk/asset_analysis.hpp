@@ -5,6 +5,7 @@
 // level rose or fell (with the WGS84 alert area), and the hazard rasters of the whole grid.
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +16,8 @@
 #include "risk/level_scheme.hpp"
 
 namespace floodsim::risk {
+
+class ToWgs84;
 
 struct RiskOptions {
     /// Seconds since 1970 UTC of the issue time (--issue-time); none: t = 0 is the issue time.
@@ -79,6 +82,13 @@ struct RiskReport {
 /// result has none, or the result has no frames.
 RiskReport analyse_result(const ResultReader& result, std::vector<Asset> assets, const std::string& assets_path,
                           const LevelScheme& scheme, const RiskOptions& options);
+
+/// The alert area of `a` at `level` (shared by the analysis of a result and the online warnings):
+/// a circle of `radius_km` for a point asset, else the outline in WGS84 of its cells whose
+/// `level_of_cell(c)` (c: a row-major cell index of `g`, one of a.cells) is `level` or more severe
+/// (all its cells for level 0), holes left out (a CAP area cannot have holes).
+AlertArea alert_area(const Asset& a, int level, const std::function<int(std::size_t)>& level_of_cell,
+                     const Grid2D& g, const ToWgs84& to_wgs84, double radius_km);
 
 /// Seconds since 1970 UTC of the scenario's `[time] start` in `scenario_text` (a TOML date-time
 /// with offset, or such a string); none if absent or the text is not TOML. Throws

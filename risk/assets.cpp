@@ -71,10 +71,13 @@ std::string who(const Asset& a) { return a.id.empty() ? "feature " + std::to_str
 
 }  // namespace
 
-std::vector<Asset> read_assets(const std::string& path, const Grid2D& grid, const std::string& result_path) {
+std::vector<Asset> read_assets(const std::string& path, const Grid2D& grid, const std::string& result_path,
+                               const std::string& layer, const std::string& layer_key) {
     const ToWgs84 wgs84(grid.crs_wkt, result_path);
     VectorSource src;
     src.path = path;
+    src.layer = layer;
+    src.layer_key = layer_key;
     const auto features = read_vector_features(src, grid.crs_wkt, {"id", "name"}, "attributes");
     std::vector<Asset> assets;
     std::set<std::string> seen;

@@ -30,8 +30,10 @@ struct Asset {
 /// Throws InputError naming the file and: the attribute `id` or `name` if the layer lacks it;
 /// the asset (its id, or its feature number when the id is empty) if its id is empty or
 /// repeated, it has no geometry, or none of its cells lies on the grid. `result_path` names the
-/// file the grid came from (for a missing CRS).
-std::vector<Asset> read_assets(const std::string& path, const Grid2D& grid, const std::string& result_path);
+/// file the grid came from (for a missing CRS). `layer`: the layer to read (empty: the first),
+/// named by the key `layer_key` in messages (e.g. "warning.layer").
+std::vector<Asset> read_assets(const std::string& path, const Grid2D& grid, const std::string& result_path,
+                               const std::string& layer = "", const std::string& layer_key = "layer");
 
 /// Keeps only the cells where `valid` (nx*ny, row-major) is true, e.g. the domain of a result;
 /// throws InputError(path, "id", id) for an asset left without any.

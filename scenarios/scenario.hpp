@@ -176,6 +176,7 @@ struct WarningConfig {
     std::optional<ClockTime> issue_time;  ///< empty: the [time] start, else the moment the run starts
     std::string webhook;       ///< http(s) URL that receives each CAP alert by POST; empty: spool only
     std::string spool;         ///< absolute folder of the alerts (default: <output stem>.alerts/ beside it)
+    bool spool_given = false;  ///< warning.spool was in the file (else the spool follows the run's result path)
     std::string region_code = "410106";  ///< GB/T 2260 code of the area (Shangjie district)
     std::string status = "Exercise";     ///< CAP status: Actual | Exercise | System | Test | Draft
 };

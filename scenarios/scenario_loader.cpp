@@ -1067,7 +1067,10 @@ void Loader::load_warning(const toml::table& root, Scenario& sc) const {
     }
     const fs::path out(sc.output_file);
     w.spool = (out.parent_path() / (out.stem().string() + ".alerts")).string();
-    if (const toml::node* n = t->get("spool")) w.spool = resolve(string(*n, "warning.spool"));
+    if (const toml::node* n = t->get("spool")) {
+        w.spool = resolve(string(*n, "warning.spool"));
+        w.spool_given = true;
+    }
     if (const toml::node* n = t->get("region_code")) {
         w.region_code = string(*n, "warning.region_code");
         if (w.region_code.size() != 6 || w.region_code.find_first_not_of("0123456789") != std::string::npos)

@@ -30,8 +30,9 @@ for stage in "${stages[@]}"; do
     ;;
   tsan)
     # The threaded parts: the library's runs (concurrent runs, cancel from another thread, the C
-    # API), the writer thread, the OpenMP teams and the 1-vs-2-thread determinism tests.
-    tsan_tests='^(LibraryRun\.|CApi\.|io\.AsyncResultWriter\.|.*SmallTeam\.|[A-Za-z0-9]*Determinism\.BitwiseIdenticalForOneAndTwoThreads)'
+    # API, the online warnings' spool and delivery threads), the writer thread, the OpenMP teams
+    # and the 1-vs-2-thread determinism tests.
+    tsan_tests='^(LibraryRun\.|CApi\.|OnlineWarnings\.|io\.AsyncResultWriter\.|.*SmallTeam\.|[A-Za-z0-9]*Determinism\.BitwiseIdenticalForOneAndTwoThreads)'
     archer="$(ls /usr/lib/llvm-14/lib/libarcher.so 2>/dev/null || true)"
     [ -n "$archer" ] || { echo "floodsim sanitize: libarcher.so (libomp-14-dev) not found" >&2; exit 1; }
     CC=clang CXX=clang++ "$root/scripts/setup.sh" "$root/build-tsan" -DFLOODSIM_BUILD_TESTS=ON \

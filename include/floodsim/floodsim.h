@@ -60,6 +60,17 @@ typedef int (*floodsim_frame_fn)(void *user, double t, int nx, int ny, const flo
 /** Registers the frame callback (NULL removes it). */
 FLOODSIM_C_API int floodsim_on_frame(floodsim_run *run, floodsim_frame_fn fn, void *user);
 
+/** Called at every change of an asset's warning level (a scenario with [warning]; without it,
+ * never): asset id and name (UTF-8), the new level and the previous one (1 red, 2 orange,
+ * 3 yellow, 4 blue; 0 none) and the simulated time t (s). Levels are evaluated at every gauge
+ * sample and every output frame; the CAP alert of the change is already written and queued for
+ * the spool. The strings are valid only during the call. Called on the thread that drives the
+ * run, in time order (assets in their file's order within one time). */
+typedef void (*floodsim_level_fn)(void *user, const char *asset_id, const char *asset_name, int level,
+                                  int previous_level, double t);
+/** Registers the level callback (NULL removes it). */
+FLOODSIM_C_API int floodsim_on_level(floodsim_run *run, floodsim_level_fn fn, void *user);
+
 /** Runs to simulated time until_s (s since the start; clipped to the scenario's duration) and
  * stops exactly there. 0 reached; 3 stopped by a frame callback or floodsim_cancel; 1/2 failure.
  * The result file is complete (under its final name) once the run reaches the duration. */

@@ -78,6 +78,19 @@ struct ProgressView {
     std::int64_t wet_cells = 0;
 };
 
+/// A change of an asset's warning level (the scenario's `[warning]`; docs/warnings-online.md).
+/// Levels: 1 red (most severe), 2 orange, 3 yellow, 4 blue; 0 none.
+struct LevelView {
+    std::string asset_id, asset_name;
+    int level = 0;           ///< the new level (0: fell back to none)
+    int previous_level = 0;  ///< the level before (0: none)
+    double time = 0.0;       ///< simulated s since the start at which the run reached it
+    double max_depth = 0.0;  ///< m, the deepest water on the asset's cells then
+    /// The CAP alert written for it (GB/T 35965.1 identifier; Alert, Update or Cancel); both
+    /// empty if none could be written (the reason goes to the on_warning observer).
+    std::string cap_identifier, cap_msg_type;
+};
+
 /// Volumes of the run, m3; error = volume0 + rain + inflow - outflow + sources - sinks - volume.
 struct MassBalance {
     double volume0 = 0.0, rain = 0.0, inflow = 0.0, outflow = 0.0, volume = 0.0, error = 0.0;
@@ -108,6 +121,20 @@ struct RunSummary {
         double volume = 0.0, running_time = 0.0;
     };
     std::vector<Pump> pumps;
+    /// Online warnings ([warning]); all zero and empty without it.
+    struct Warnings {
+        bool enabled = false;
+        std::int64_t assets = 0;     ///< assets watched
+        std::int64_t changes = 0;    ///< level changes (on_level calls)
+        std::int64_t issued = 0;     ///< CAP alerts written
+        std::int64_t delivered = 0;  ///< accepted by the webhook (alerts an earlier run left included)
+        std::int64_t in_spool = 0;   ///< waiting in the spool (once finished: left for `floodsim deliver`)
+        std::string spool;           ///< the spool folder
+        std::string webhook;         ///< empty: none (alerts stay in the spool)
+        std::string last_error;      ///< the last failure to spool or deliver, empty if none
+        double driving_s = 0.0;      ///< s the driving thread spent on them (cells, levels, CAP XML)
+    };
+    Warnings warnings;
 };
 
 enum class RunStatus {
@@ -142,6 +169,10 @@ public:
     void on_progress(std::function<void(const ProgressView&)> fn);
     /// Warnings about the run (one line each, e.g. the inertial scheme leaving its range).
     void on_warning(std::function<void(const std::string&)> fn);
+    /// Every change of an asset's warning level, as it happens (evaluated at every gauge sample
+    /// and every frame), after its CAP alert was written and queued for the spool. Only for a
+    /// scenario with `[warning]`: without it, never called.
+    void on_level(std::function<void(const LevelView&)> fn);
 
     /// Stops a running advance()/run_to_end() after its current step (it returns Stopped).
     /// Safe from any thread and from a signal handler.
