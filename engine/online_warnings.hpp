@@ -1,5 +1,5 @@
 #pragma once
-// Online warnings of a Run (the scenario's [warning]; docs/warnings-online.md): the assets and
+// Online warnings of a Run (the scenario's [warning]; docs/warnings.md "Online warnings"): the assets and
 // the level scheme loaded with the model, the level tracker fed with the assets' cells at every
 // evaluation, each change turned into a CAP alert (sent = the wall clock when it is issued) that
 // goes into the spool and, with a webhook, to the endpoint; all of it off the run's path except

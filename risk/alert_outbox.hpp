@@ -1,5 +1,5 @@
 #pragma once
-// The alerts of a running simulation on their way out (online warnings, docs/warnings-online.md):
+// The alerts of a running simulation on their way out (online warnings, docs/warnings.md "Online warnings"):
 // each alert is written into the spool on a thread of its own, so that the file write and its
 // fsyncs never hold up the run, and, when a webhook is given, an AlertDelivery posts it from the
 // spool. close() waits until every alert posted is in the spool (local disk), then gives the

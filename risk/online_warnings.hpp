@@ -1,5 +1,5 @@
 #pragma once
-// Online warning levels (INTERFACE section 6, `[warning]`; docs/warnings-online.md): the level of
+// Online warning levels (INTERFACE section 6, `[warning]`; docs/warnings.md "Online warnings"): the level of
 // each asset while a run goes on. At each evaluation time the run hands over the depth (and,
 // for the defra and arr criteria, the velocity) of the assets' cells only, and gets back the
 // assets whose level changed since the previous evaluation as LevelChange events, with their

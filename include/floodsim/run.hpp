@@ -78,7 +78,7 @@ struct ProgressView {
     std::int64_t wet_cells = 0;
 };
 
-/// A change of an asset's warning level (the scenario's `[warning]`; docs/warnings-online.md).
+/// A change of an asset's warning level (the scenario's `[warning]`; docs/warnings.md "Online warnings").
 /// Levels: 1 red (most severe), 2 orange, 3 yellow, 4 blue; 0 none.
 struct LevelView {
     std::string asset_id, asset_name;

@@ -1,4 +1,4 @@
-// Online warnings of a run (the scenario's [warning]; docs/warnings-online.md): level events in
+// Online warnings of a run (the scenario's [warning]; docs/warnings.md "Online warnings"): level events in
 // order to the C++ and the C observer, CAP files in the spool valid against the CAP 1.2 test
 // schema, delivery to a local webhook that refuses for a while or hangs without holding up the
 // run, a run killed with SIGKILL whose spooled alerts `floodsim deliver` sends, and bad [warning]
