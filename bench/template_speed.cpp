@@ -2,16 +2,35 @@
 // urban one for 3 h at 5 m, each within 5 minutes on 2 cores): builds the model as `floodsim run`
 // does and steps it to the end without writing a result, then prints the wall time, steps, cell
 // updates per second and the share of each phase of a step (boundaries, time step, the flux sweep
-// with rain and friction, the processes: infiltration, drains, pumps, inflows, rain grids).
+// with rain and friction, the processes: infiltration, drains, pumps, inflows, rain grids), and a
+// 64-bit FNV-1a hash of the final state (interior h, hu, hv and the processes' cumulative fields):
+// two builds step the scenario identically, bit for bit, iff they print the same hash.
 //   template_speed SCENARIO.toml [THREADS]      (bench/templates.sh makes the scenarios)
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <cstdint>
 #include <string>
 
 #include "engine/model_builder.hpp"
 #include "solver/simulation.hpp"
+
+namespace {
+
+/// FNV-1a over the interior cells of a field, row by row.
+template <class T>
+void hash_field(std::uint64_t& hash, const floodsim::Field<T>& f, const floodsim::Grid2D& g) {
+    for (int j = 0; j < g.ny; ++j) {
+        const auto* b = reinterpret_cast<const unsigned char*>(f.row(j));
+        for (std::size_t n = 0; n < sizeof(T) * static_cast<std::size_t>(g.nx); ++n) {
+            hash ^= b[n];
+            hash *= 1099511628211ull;
+        }
+    }
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     if (argc < 2) {
@@ -38,6 +57,15 @@ int main(int argc, char** argv) {
                         100.0 * sim.phase_seconds(phase) / wall);
         }
         std::printf("  balance error %.3g m3\n", sim.ledger().error(sim.volume()));
+        std::uint64_t hash = 1469598103934665603ull;
+        const auto& st = sim.state();
+        const floodsim::Grid2D& g = sim.grid();
+        hash_field(hash, st.h, g);
+        hash_field(hash, st.hu, g);
+        hash_field(hash, st.hv, g);
+        for (const char* name : {"drainage_depth", "infiltration_depth", "horton_decay", "scs_rain_depth"})
+            if (const auto* f = st.extra_field(name)) hash_field(hash, *f, g);
+        std::printf("  state hash %016llx\n", static_cast<unsigned long long>(hash));
         return 0;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "template_speed: %s\n", e.what());
