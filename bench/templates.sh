@@ -24,7 +24,9 @@ for c in "${cases[@]}"; do
   dir="$work/$template-$resolution"
   "$build/cli/floodsim" scenario new --template "$template" "$dir" --resolution "$resolution" >/dev/null
   [ -z "${DURATION:-}" ] || sed -i "s/^duration = .*/duration = \"$DURATION\"/" "$dir/scenario.toml"
-  [ -z "${PRECISION:-}" ] || sed -i "s/^\[solver\]\$/[solver]\nprecision = \"$PRECISION\"/" "$dir/scenario.toml"
+  if [ -n "${PRECISION:-}" ]; then  # replace the template's precision line, or add one
+    sed -i "/^precision = /d; s/^\[solver\]\$/[solver]\nprecision = \"$PRECISION\"/" "$dir/scenario.toml"
+  fi
   walls=()
   for ((r = 0; r < reps; ++r)); do
     out="$("$build/bench/template_speed" "$dir/scenario.toml" "$threads")"
