@@ -44,13 +44,16 @@ Created create_and_run(const std::string& name, double res) {
     return c;
 }
 
-/// The balance error at the end is round-off of the water handled (rain + inflow).
+/// The balance error at the end is round-off of the water handled (rain + inflow): of double
+/// (1e-9), or of float where the template steps in single precision (urban, 720: float round-off
+/// of the ledger's exchanges, ~1e-7 of the volume; docs/solver.md).
 void expect_balance_closed(hid_t f) {
     const double rain = read_dataset<double>(f, "/mass_balance/rain").v.back();
     const double inflow = read_dataset<double>(f, "/mass_balance/inflow").v.back();
     const double error = read_dataset<double>(f, "/mass_balance/error").v.back();
+    const bool single = read_string_attr(f, "precision") == "single";
     EXPECT_GT(rain + inflow, 0.0);
-    EXPECT_LE(std::abs(error), 1e-9 * (rain + inflow)) << "error " << error << " m3 of " << rain + inflow;
+    EXPECT_LE(std::abs(error), (single ? 1e-6 : 1e-9) * (rain + inflow)) << "error " << error << " m3 of " << rain + inflow;
 }
 
 double gauge_max(hid_t f, const std::string& name) {
