@@ -8,24 +8,17 @@
 
 #include "engine/model_builder.hpp"
 #include "mesh/input_error.hpp"
+#include "scenarios/splitmix.hpp"
 #include "solver/simulation.hpp"
 
 namespace floodsim {
 
 namespace {
 
-/// SplitMix64: a well-mixed 64-bit value from (seed, member, draw), the same on every platform
-/// (the standard library's distributions are not specified bit for bit).
-std::uint64_t mix(std::uint64_t x) {
-    x += 0x9E3779B97F4A7C15ull;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-    return x ^ (x >> 31);
-}
-
 /// A uniform number in (0, 1) from 53 bits.
 double uniform(std::uint64_t seed, int member, int draw) {
-    const std::uint64_t bits = mix(mix(mix(seed) ^ static_cast<std::uint64_t>(member)) ^ static_cast<std::uint64_t>(draw));
+    const std::uint64_t bits =
+        splitmix64(splitmix64(splitmix64(seed) ^ static_cast<std::uint64_t>(member)) ^ static_cast<std::uint64_t>(draw));
     return (static_cast<double>(bits >> 11) + 0.5) / 9007199254740992.0;
 }
 
@@ -35,24 +28,39 @@ double normal(std::uint64_t seed, int member, int draw) {
     return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
 }
 
-/// The series moved `shift` s later (earlier when negative), cut at t = 0, no rain before it.
-TimeSeries shifted(const TimeSeries& s, double factor, double shift) {
-    const std::vector<double>& t = s.times();
-    const std::vector<double>& v = s.values();
-    std::vector<double> nt, nv;
+/// Rows of a step series (row k holds from times[k] to times[k + 1]) moved `shift` s later
+/// (earlier when negative) and cut at t = 0: the rows kept (rows wholly before t = 0 dropped)
+/// and their new start times; `dry_start`: a dry row at t = 0 goes first (nothing falls before
+/// the moved storm).
+struct ShiftedRows {
+    bool dry_start = false;
+    std::vector<std::size_t> kept;
+    std::vector<double> times;  ///< the dry row's 0 included
+};
+
+ShiftedRows shift_rows(const std::vector<double>& t, double shift) {
+    ShiftedRows r;
     if (!t.empty() && t.front() + shift > 0.0) {
-        nt.push_back(0.0);  // nothing falls before the moved storm
-        nv.push_back(0.0);
+        r.dry_start = true;
+        r.times.push_back(0.0);
     }
     for (std::size_t k = 0; k < t.size(); ++k) {
-        const double start = t[k] + shift;
         const double next = k + 1 < t.size() ? t[k + 1] + shift : HUGE_VAL;
         if (next <= 0.0) continue;  // wholly before t = 0
-        nt.push_back(std::max(0.0, start));
-        nv.push_back(v[k] * factor);
+        r.kept.push_back(k);
+        r.times.push_back(std::max(0.0, t[k] + shift));
     }
-    if (nt.empty()) return TimeSeries::constant(0.0);
-    return TimeSeries(std::move(nt), std::move(nv), s.mode());
+    return r;
+}
+
+/// The rain series scaled by `factor` and moved by `shift` s.
+TimeSeries shifted(const TimeSeries& s, double factor, double shift) {
+    ShiftedRows rows = shift_rows(s.times(), shift);
+    std::vector<double> v;
+    if (rows.dry_start) v.push_back(0.0);
+    for (std::size_t k : rows.kept) v.push_back(s.values()[k] * factor);
+    if (v.empty()) return TimeSeries::constant(0.0);
+    return TimeSeries(std::move(rows.times), std::move(v), s.mode());
 }
 
 /// Rain grids moved by whole cells (east di, south dj), their times shifted, their values scaled.
@@ -71,21 +79,12 @@ void perturb_grids(RainGridSpec& g, const Grid2D& grid, const MemberPerturbation
             }
         v = std::move(out);
     }
-    // Times: rows wholly before t = 0 dropped, the first kept one starting at 0.
-    std::vector<double> nt;
-    std::vector<std::vector<float>> nv;
-    if (!g.time_s.empty() && g.time_s.front() + p.shift_s > 0.0) {
-        nt.push_back(0.0);
-        nv.emplace_back();  // an empty grid rains nothing
-    }
-    for (std::size_t k = 0; k < g.time_s.size(); ++k) {
-        const double next = k + 1 < g.time_s.size() ? g.time_s[k + 1] + p.shift_s : HUGE_VAL;
-        if (next <= 0.0) continue;
-        nt.push_back(std::max(0.0, g.time_s[k] + p.shift_s));
-        nv.push_back(std::move(g.mm_h[k]));
-    }
-    g.time_s = std::move(nt);
-    g.mm_h = std::move(nv);
+    ShiftedRows rows = shift_rows(g.time_s, p.shift_s);
+    std::vector<std::vector<float>> grids;
+    if (rows.dry_start) grids.emplace_back();  // an empty grid rains nothing
+    for (std::size_t k : rows.kept) grids.push_back(std::move(g.mm_h[k]));
+    g.time_s = std::move(rows.times);
+    g.mm_h = std::move(grids);
 }
 
 template <class Sim>
@@ -95,11 +94,7 @@ void run_member(ModelSetup setup, EnsembleResult& r, int k, double duration) {
     std::vector<float>& md = r.max_depth[static_cast<std::size_t>(k)];
     md.resize(r.grid.cells());
     sim.copy_max_depth(md.data());
-    const double volume = sim.volume();
-    const MassLedger& l = sim.ledger();
-    const double scale = std::max({std::abs(l.volume0), std::abs(volume), std::abs(l.rain), std::abs(l.inflow),
-                                   std::abs(l.outflow), 1e-300});
-    r.mass_balance_relative_error[static_cast<std::size_t>(k)] = l.error(volume) / scale;
+    r.mass_balance_relative_error[static_cast<std::size_t>(k)] = sim.ledger().relative_error(sim.volume());
     r.steps[static_cast<std::size_t>(k)] = sim.steps();
 }
 

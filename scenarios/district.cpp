@@ -8,22 +8,17 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "scenarios/splitmix.hpp"
+
 namespace floodsim::district {
 namespace {
 
 // ---------------------------------------------------------------------------------------------
 // Deterministic randomness: splitmix64 (the same numbers on every platform and compiler).
 
-std::uint64_t mix(std::uint64_t x) {
-    x += 0x9e3779b97f4a7c15ull;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
-}
-
 /// In [0, 1): the k-th number of stream `stream` for `seed`.
 double uniform(std::uint64_t seed, std::uint64_t stream, std::uint64_t k) {
-    return static_cast<double>(mix(mix(seed ^ mix(stream)) + k) >> 11) * 0x1.0p-53;
+    return static_cast<double>(splitmix64(splitmix64(seed ^ splitmix64(stream)) + k) >> 11) * 0x1.0p-53;
 }
 
 class Rng {
