@@ -597,10 +597,7 @@ RunSummary Run::summary() const {
         b.volume = sim.volume();
         b.error = l.error(b.volume);
         for (const LedgerTerm& t : l.terms) b.terms.emplace_back(t.name, t.adds ? t.volume : -t.volume);
-        double in = l.volume0 + l.rain + l.inflow, out = l.outflow;
-        for (const LedgerTerm& t : l.terms) (t.adds ? in : out) += t.volume;
-        const double scale = std::max({in, out, b.volume, 1e-300});
-        b.relative_error = b.error / scale;
+        b.relative_error = l.relative_error(b.volume);
     });
     return s;
 }

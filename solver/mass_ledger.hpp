@@ -1,6 +1,7 @@
 #pragma once
 // MassLedger: every volume that enters or leaves the domain, booked where it happens (m3,
 // cumulative since the start of the run).
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,14 @@ struct MassLedger {
         double booked = volume0 + rain + inflow - outflow;
         for (const LedgerTerm& t : terms) booked += t.adds ? t.volume : -t.volume;
         return booked - volume;
+    }
+    /// error(volume) relative to the largest of what went in (volume0 included), what went out
+    /// and what stayed.
+    double relative_error(double volume) const {
+        double in = volume0 + rain + inflow, out = outflow;
+        for (const LedgerTerm& t : terms) (t.adds ? in : out) += t.volume;
+        const double scale = std::max({in, out, volume, 1e-300});
+        return error(volume) / scale;
     }
     /// The term of that name, or nullptr.
     const LedgerTerm* term(const std::string& name) const {
