@@ -75,16 +75,9 @@ int ensemble_command(const EnsembleCli& c) {
         for (const risk::Asset& a : assets) {
             d.asset_ids.push_back(a.id);
             d.asset_names.push_back(a.name);
-            std::array<int, 4> reached{};  // members at level 4, 3, 2, 1 or more severe
-            for (const std::vector<float>& md : r.max_depth) {
-                double deepest = 0.0;
-                for (std::size_t cell : a.cells)
-                    if (!std::isnan(md[cell])) deepest = std::max(deepest, static_cast<double>(md[cell]));
-                const int level = scheme.level(deepest, 0.0);
-                for (int k = 4; k >= 1; --k) reached[static_cast<std::size_t>(4 - k)] += level != 0 && level <= k ? 1 : 0;
-            }
-            for (int n : reached) d.asset_level_probability.push_back(static_cast<float>(n / static_cast<double>(o.members)));
         }
+        for (const std::array<float, 4>& row : asset_level_probabilities(r, assets, scheme))
+            d.asset_level_probability.insert(d.asset_level_probability.end(), row.begin(), row.end());
         write_ensemble_file(c.out, d);
         double worst = 0.0;
         for (double e : r.mass_balance_relative_error) worst = std::max(worst, std::abs(e));

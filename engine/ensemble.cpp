@@ -174,4 +174,25 @@ std::vector<float> exceedance(const EnsembleResult& r, double depth) {
     return p;
 }
 
+std::vector<std::array<float, 4>> asset_level_probabilities(const EnsembleResult& r,
+                                                           const std::vector<risk::Asset>& assets,
+                                                           const risk::LevelScheme& scheme) {
+    std::vector<std::array<float, 4>> p;
+    const double members = static_cast<double>(r.max_depth.size());
+    for (const risk::Asset& a : assets) {
+        std::array<int, 4> reached{};  // members at level 4, 3, 2, 1 or more severe
+        for (const std::vector<float>& md : r.max_depth) {
+            double deepest = 0.0;
+            for (std::size_t cell : a.cells)
+                if (!std::isnan(md[cell])) deepest = std::max(deepest, static_cast<double>(md[cell]));
+            const int level = scheme.level(deepest, 0.0);
+            for (int k = 4; k >= 1; --k) reached[static_cast<std::size_t>(4 - k)] += level != 0 && level <= k ? 1 : 0;
+        }
+        std::array<float, 4> row{};
+        for (std::size_t k = 0; k < 4; ++k) row[k] = static_cast<float>(reached[k] / members);
+        p.push_back(row);
+    }
+    return p;
+}
+
 }  // namespace floodsim

@@ -10,6 +10,8 @@
 
 #include "engine/model_builder.hpp"
 #include "mesh/grid2d.hpp"
+#include "risk/assets.hpp"
+#include "risk/level_scheme.hpp"
 
 namespace floodsim {
 
@@ -58,5 +60,12 @@ inline constexpr std::array<double, 4> kExceedanceDepths = {0.15, 0.25, 0.40, 0.
 /// Share of members whose maximum depth exceeds `depth` (strictly), per cell; NaN outside the
 /// domain.
 std::vector<float> exceedance(const EnsembleResult& r, double depth);
+
+/// Per asset, the share of members in which it (the deepest of its cells' maximum depths)
+/// reaches level 4, 3, 2, 1 or a more severe one, in that order; `scheme` of the depth criterion
+/// (members keep no velocities).
+std::vector<std::array<float, 4>> asset_level_probabilities(const EnsembleResult& r,
+                                                           const std::vector<risk::Asset>& assets,
+                                                           const risk::LevelScheme& scheme);
 
 }  // namespace floodsim
