@@ -23,6 +23,7 @@ if(FLOODSIM_HWCAPS)
   find_package(Eigen3 3.3 REQUIRED NO_MODULE)
   find_package(LibXml2 REQUIRED)
   find_package(CURL REQUIRED)
+  find_package(nlohmann_json 3 REQUIRED)
 endif()
 
 foreach(level IN LISTS FLOODSIM_HWCAPS)
