@@ -465,6 +465,8 @@ void BasicSimulation<Real>::apply_sources(double t, double dt, double t_new) {
     if (!adds) return;
     const auto t0 = Clock::now();
     const bool fv1 = setup_.options.scheme == Scheme::Fv1;
+    // fv2 keeps its own chunk flags for its two stages (fv2_.chunks): they are rebuilt whole, as
+    // after water added anywhere.
     if (anywhere || setup_.options.scheme == Scheme::Fv2) {
         measure_state(static_cast<float>(t_new), fv1);
         tiles_.ready = false;
