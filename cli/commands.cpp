@@ -83,6 +83,10 @@ void print_summary(const RunSummary& s) {
         std::printf("  pump            %s: %.6g m3 in %s at capacity\n", p.name.c_str(), p.volume,
                     format_seconds(p.running_time).c_str());
     std::printf("  mass balance    error %.3e m3 (relative %.3e)\n", b.error, b.relative_error);
+    if (s.resumed_at >= 0.0) std::printf("  resumed         at t = %s from a checkpoint\n", format_seconds(s.resumed_at).c_str());
+    if (!s.checkpoint_path.empty())
+        std::printf("  checkpoints     %lld written to %s (%.3f s)\n", static_cast<long long>(s.checkpoints),
+                    s.checkpoint_path.c_str(), s.checkpoint_s);
     if (const RunSummary::Warnings& w = s.warnings; w.enabled) {
         std::printf("  warnings        %lld level changes on %lld assets, %lld CAP alerts issued (%.3f s of the run)\n",
                     static_cast<long long>(w.changes), static_cast<long long>(w.assets), static_cast<long long>(w.issued),
@@ -111,6 +115,7 @@ int run_command(const std::string& scenario_path, const RunOptions& opts) {
         Run run(scenario_path);
         if (!opts.output.empty()) run.set_output(opts.output);
         if (opts.threads >= 0) run.set_threads(opts.threads);
+        if (!opts.resume.empty()) run.resume(opts.resume);
 
         run.start();  // an unwritable result is found before anything is printed
         const RunSummary before = run.summary();
@@ -147,8 +152,15 @@ int run_command(const std::string& scenario_path, const RunOptions& opts) {
         }
         if (status == RunStatus::Stopped && !run.finished()) {
             progress.finish();
-            if (opts.json) RunEvents::error(130, "interrupted by a signal; no result written");
-            std::fprintf(stderr, "\nfloodsim: interrupted by a signal; no result written\n");
+            std::string msg = "interrupted by a signal; no result written";
+            if (!before.checkpoint_path.empty()) {
+                // A scheduler's SIGTERM before its SIGKILL: the time left goes into a checkpoint.
+                run.checkpoint();
+                msg += "; checkpoint at t = " + format_number(run.time(), 6) + " s in " + before.checkpoint_path +
+                       " (continue with: floodsim run " + scenario_path + " --resume " + before.checkpoint_path + ")";
+            }
+            if (opts.json) RunEvents::error(130, msg);
+            std::fprintf(stderr, "\nfloodsim: %s\n", msg.c_str());
             return 130;
         }
         if (!opts.save_state.empty()) run.save_state(opts.save_state);

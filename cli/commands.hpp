@@ -16,6 +16,7 @@ struct RunOptions {
     /// docs/operations.md); warnings still go to stderr
     bool json = false;
     std::string save_state;  ///< a state file written at the end (a hot start's [initial] state)
+    std::string resume;      ///< a checkpoint to continue from (docs/checkpoints.md)
 };
 
 int run_command(const std::string& scenario_path, const RunOptions& opts);

@@ -42,6 +42,8 @@ void add_model_commands(CLI::App& app, Chosen& chosen) {
         ->check(CLI::Range(0, 4096));
     run->add_flag("--quiet,-q", r->opts.quiet, "No progress output");
     run->add_option("--save-state", r->opts.save_state, "Write the final state to this file (a later run's [initial] state)");
+    run->add_option("--resume", r->opts.resume,
+                    "Continue the run from this checkpoint ([checkpoint]) and finish its result file");
     run->add_flag("--json", r->opts.json, "JSON lines on stdout (start, progress, end or error) instead of progress and summary");
     on_chosen(run, chosen, r, [](RunState& s) { return floodsim::run_command(s.scenario, s.opts); });
 

@@ -24,6 +24,7 @@
 #include "engine/online_warnings.hpp"
 #include "io/async_result_writer.hpp"
 #include "io/hdf5_result_writer.hpp"
+#include "io/result_journal.hpp"
 #include "io/state_file.hpp"
 #include "mesh/input_error.hpp"
 #include "scenarios/duration.hpp"
@@ -66,6 +67,12 @@ public:
     double next(double otherwise) const { return done() ? otherwise : t_[next_]; }
     std::size_t taken() const { return next_; }
     std::size_t size() const { return t_.size(); }
+    /// Resuming: the first n events were taken before. False if there are not that many.
+    bool skip(std::int64_t n) {
+        if (n < 0 || static_cast<std::size_t>(n) > t_.size()) return false;
+        next_ = static_cast<std::size_t>(n);
+        return true;
+    }
 
 private:
     std::vector<double> t_;
@@ -180,6 +187,24 @@ public:
     void set_output(const std::string& path) {
         require_not_started("set_output");
         output_ = path.empty() ? std::string() : std::filesystem::absolute(path).lexically_normal().string();
+        output_given_ = true;
+    }
+
+    void resume(const std::string& path) {
+        require_not_started("resume");
+        guarded([&] {
+            visit([&](auto& sim) { resume(sim, path); });
+            return 0;
+        });
+    }
+
+    void checkpoint() {
+        if (!sc_.checkpoint)
+            throw Error(2, sc_.path + ": checkpoint: the scenario has no [checkpoint] table (its file)");
+        guarded([&] {
+            visit([&](auto& sim) { write_checkpoint(sim); });
+            return 0;
+        });
     }
 
     RunStatus advance(double until) {
@@ -219,6 +244,9 @@ public:
     std::variant<std::unique_ptr<Simulation>, std::unique_ptr<SimulationSingle>> sim_;
     GridInfo grid_;
     std::string output_;  ///< absolute; empty: no file
+    bool output_given_ = false;  ///< set_output was called (resume keeps it)
+    std::optional<std::uint64_t> resume_journal_bytes_;  ///< resuming: the journal's length to replay
+    double next_checkpoint_ = std::numeric_limits<double>::infinity();  ///< s: the next interval's checkpoint
     std::vector<std::string> gauge_names_;
     std::vector<std::string> pump_names_;
     std::vector<double> pump_capacity_;
@@ -254,6 +282,10 @@ private:
     void start(Sim& sim) {
         started_ = true;
         start_ = Clock::now();
+        if (sc_.checkpoint) {
+            summary_.checkpoint_path = sc_.checkpoint->file;
+            set_next_checkpoint(sim.time());
+        }
         std::vector<float> bed = std::move(bed_);
         bed_ = {};
         if (!output_.empty()) open_result(sim, std::move(bed));
@@ -280,8 +312,15 @@ private:
         meta.pump_names = pump_names_;
         for (const LedgerTerm& t : sim.ledger().terms) meta.extra_mass_columns.push_back(t.name);
         meta.bed_elevation = std::move(bed);
+        AsyncWriterOptions options;
+        if (sc_.checkpoint) options.journal_path = ResultJournal::path_for(output_);
+        options.resume_journal_bytes = resume_journal_bytes_;
         try {
-            writer_ = std::make_unique<AsyncResultWriter>(output_, meta);
+            writer_ = std::make_unique<AsyncResultWriter>(output_, meta, options);
+            // A checkpoint that this run resumed from refers to the journal: kept if it stops.
+            if (resume_journal_bytes_) writer_->keep_journal();
+        } catch (const InputError&) {
+            throw;  // the journal a resumed run replays: it names itself
         } catch (const std::exception& e) {
             throw InputError(sc_.path, "output.file", output_, std::string("cannot write the result: ") + e.what());
         }
@@ -414,6 +453,9 @@ private:
             const bool frame = frames_.take(sim.time());
             if (frame) stop = !emit_frame(sim);
             if (warnings_ && (sample || frame)) evaluate_warnings(sim);
+            if (sc_.checkpoint && (sample || frame) &&
+                (sim.time() >= next_checkpoint_ || (frames_.done() && samples_.done())))
+                write_checkpoint(sim);
             if (frames_.done() && samples_.done()) {
                 finish(sim);
                 return stop ? RunStatus::Stopped : RunStatus::Finished;
@@ -431,6 +473,78 @@ private:
                 if (writer_) writer_->check();  // a failed write stops the run now, not at the next frame
             }
         }
+    }
+
+    /// The first multiple of checkpoint.interval after t (infinity without an interval).
+    void set_next_checkpoint(double t) {
+        const std::optional<double>& dt = sc_.checkpoint->interval_s;
+        next_checkpoint_ = dt ? (std::floor(t / *dt) + 1.0) * *dt : std::numeric_limits<double>::infinity();
+    }
+
+    /// Writes the checkpoint of where the run stands: the State, the place in the output series
+    /// and the result journal's length after everything so far is in it (synced). The state
+    /// file is written atomically, after the sync: a checkpoint never refers to journal bytes
+    /// that are not on disk.
+    template <class Sim>
+    void write_checkpoint(const Sim& sim) {
+        const Clock::time_point t0 = Clock::now();
+        RunPosition p;
+        p.result_path = output_;
+        if (writer_) p.journal_bytes = writer_->sync_journal();
+        p.frames_taken = static_cast<std::int64_t>(frames_.taken());
+        p.samples_taken = static_cast<std::int64_t>(samples_.taken());
+        p.frames_written_at = frames_written_at_;
+        p.pump_last_t = pump_last_t_;
+        p.pump_last = pump_last_;
+        p.warned_supercritical = warned_supercritical_;
+        StateFileInfo info{scheme_name(sim.setup().options.scheme), precision_name(sim.setup().options.precision),
+                           sc_.name, sc_.text, FLOODSIM_VERSION, std::move(p)};
+        write_state_file(sc_.checkpoint->file, sim.state(), info);
+        if (writer_) writer_->keep_journal();
+        set_next_checkpoint(sim.time());
+        ++summary_.checkpoints;
+        summary_.checkpoint_s += seconds_since(t0);
+    }
+
+    /// Reads a checkpoint of this scenario into the simulation and the run's place in its
+    /// output series; the result file is rebuilt from the journal when the run starts.
+    template <class Sim>
+    void resume(Sim& sim, const std::string& path) {
+        using Real = typename Sim::real_type;
+        StateFileInfo info;
+        State<Real> s = read_state_file<Real>(path, &info);
+        const auto bad = [&](const std::string& key, const std::string& value, const std::string& why) {
+            return InputError(path, key, value, why);
+        };
+        if (!info.run)
+            throw bad("run", "", "a state file, not a checkpoint (no /run): start a new run from it with [initial] state");
+        if (info.scenario_text != sc_.text)
+            throw bad("scenario", info.scenario_name + ", scenario_crc32 " + scenario_hash(info.scenario_text),
+                      "the checkpoint belongs to another scenario than " + sc_.path + " (scenario_crc32 " +
+                          scenario_hash(sc_.text) + "): resume with the scenario file, unchanged, that the run started with");
+        const RunPosition& p = *info.run;
+        if (p.pump_last.size() != pump_names_.size())
+            throw bad("run/pump_last", std::to_string(p.pump_last.size()) + " pumps",
+                      "the scenario has " + std::to_string(pump_names_.size()));
+        if (!frames_.skip(p.frames_taken) || !samples_.skip(p.samples_taken))
+            throw bad("run/frames_taken", std::to_string(p.frames_taken) + ", " + std::to_string(p.samples_taken),
+                      "more frames or samples than the scenario has");
+        try {
+            sim.restore_state(s);
+        } catch (const std::invalid_argument& e) {
+            throw bad("grid", "", e.what());
+        }
+        if (!output_given_) output_ = p.result_path;
+        if (!output_.empty()) {
+            if (p.result_path.empty())
+                throw bad("run/result_path", "", "the run wrote no result file: resume it without one (--output \"\")");
+            resume_journal_bytes_ = p.journal_bytes;
+        }
+        frames_written_at_ = p.frames_written_at;
+        pump_last_t_ = p.pump_last_t;
+        pump_last_ = p.pump_last;
+        warned_supercritical_ = p.warned_supercritical;
+        summary_.resumed_at = s.t;
     }
 
     /// A run that can no longer make sense (a non-finite state, a stable time step below
@@ -529,6 +643,8 @@ Run& Run::operator=(Run&&) noexcept = default;
 
 void Run::set_threads(int threads) { impl_->set_threads(threads); }
 void Run::set_output(const std::string& result_path) { impl_->set_output(result_path); }
+void Run::resume(const std::string& checkpoint_path) { impl_->resume(checkpoint_path); }
+void Run::checkpoint() { impl_->checkpoint(); }
 void Run::on_frame(std::function<bool(const FrameView&)> fn) { impl_->on_frame_ = std::move(fn); }
 void Run::on_gauge(std::function<void(const GaugeView&)> fn) { impl_->on_gauge_ = std::move(fn); }
 void Run::on_progress(std::function<void(const ProgressView&)> fn) { impl_->on_progress_ = std::move(fn); }

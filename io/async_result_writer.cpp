@@ -16,6 +16,8 @@
 #include <variant>
 #include <vector>
 
+#include "io/result_journal.hpp"
+
 namespace floodsim {
 
 namespace {
@@ -38,13 +40,14 @@ struct MassTask {
     MassBalanceRow row;
 };
 struct FlushTask {};
+struct SyncJournalTask {};
 struct FinishTask {
     std::vector<float> max_depth, max_speed, arrival_time;
     std::int64_t steps;
     double wall_time_s;
     std::string incomplete_reason;
 };
-using Task = std::variant<FrameTask, GaugeTask, PumpTask, MassTask, FlushTask, FinishTask>;
+using Task = std::variant<FrameTask, GaugeTask, PumpTask, MassTask, FlushTask, SyncJournalTask, FinishTask>;
 
 struct FrameBuffer {
     std::vector<float> depth, vx, vy;
@@ -66,6 +69,9 @@ struct AsyncResultWriter::Impl {
     std::size_t small_items = 0;    // queued tasks other than frames
     bool busy = false;              // the writer thread is executing a task
     bool created = false, finished = false, stop = false;
+    bool keep_journal = false;
+    std::uint64_t journal_synced = 0;  // the journal's length at the last sync
+    std::optional<ResultJournal> journal;  // used on the writer thread only
     std::exception_ptr error;
     double writer_s = 0.0, blocked_s = 0.0;
 
@@ -106,7 +112,15 @@ struct AsyncResultWriter::Impl {
         std::unique_ptr<Hdf5ResultWriter> writer;
         try {
             writer = std::make_unique<Hdf5ResultWriter>(final_path, meta);
+            if (!options.journal_path.empty()) {
+                if (options.resume_journal_bytes)
+                    journal = ResultJournal::resume(options.journal_path, *options.resume_journal_bytes, cells,
+                                                    velocity, *writer);
+                else
+                    journal = ResultJournal::create(options.journal_path, cells, velocity);
+            }
         } catch (...) {
+            writer.reset();  // removes the partial file
             std::lock_guard lock(mutex);
             error = std::current_exception();
             to_caller.notify_all();
@@ -149,10 +163,12 @@ struct AsyncResultWriter::Impl {
             if (done) finished = true;
             to_caller.notify_all();
         }
+        const bool keep = keep_journal || finished;
         lock.unlock();
         // Unfinished: Hdf5ResultWriter's destructor closes the file and removes the partial file,
         // here, on the thread that made every other HDF5 call.
         writer.reset();
+        if (journal && !keep) journal->remove();
     }
 
     /// Executes one task; true when it was finish().
@@ -160,23 +176,35 @@ struct AsyncResultWriter::Impl {
         if (auto* f = std::get_if<FrameTask>(&task)) {
             if (options.before_write) options.before_write("frame");
             const FrameBuffer& b = buffers[f->slot];
-            w.write_frame(f->time, b.depth.data(), velocity ? b.vx.data() : nullptr, velocity ? b.vy.data() : nullptr);
+            const float* vx = velocity ? b.vx.data() : nullptr;
+            const float* vy = velocity ? b.vy.data() : nullptr;
+            w.write_frame(f->time, b.depth.data(), vx, vy);
+            if (journal) journal->frame(f->time, b.depth.data(), vx, vy);
         } else if (auto* g = std::get_if<GaugeTask>(&task)) {
             if (options.before_write) options.before_write("gauge");
             w.write_gauge(g->gauge, g->sample);
+            if (journal) journal->gauge(g->gauge, g->sample);
         } else if (auto* pt = std::get_if<PumpTask>(&task)) {
             if (options.before_write) options.before_write("pump");
             w.write_pump(pt->pump, pt->sample);
+            if (journal) journal->pump(pt->pump, pt->sample);
         } else if (auto* m = std::get_if<MassTask>(&task)) {
             if (options.before_write) options.before_write("mass_balance");
             w.write_mass_balance(m->row);
+            if (journal) journal->mass_balance(m->row);
         } else if (std::holds_alternative<FlushTask>(task)) {
             if (options.before_write) options.before_write("flush");
             w.flush();
+        } else if (std::holds_alternative<SyncJournalTask>(task)) {
+            if (options.before_write) options.before_write("sync_journal");
+            const std::uint64_t bytes = journal->sync();
+            std::lock_guard lock(mutex);
+            journal_synced = bytes;
         } else if (auto* fin = std::get_if<FinishTask>(&task)) {
             if (options.before_write) options.before_write("finish");
             w.finish(fin->max_depth.data(), fin->max_speed.data(), fin->arrival_time.data(), fin->steps,
                      fin->wall_time_s, fin->incomplete_reason);
+            if (journal) journal->remove();  // the result is complete: nothing to resume
             return true;
         }
         return false;
@@ -288,6 +316,20 @@ void AsyncResultWriter::wait_idle() {
     Impl& m = *impl_;
     std::unique_lock lock(m.mutex);
     m.wait_for(lock, [&] { return m.queue.empty() && !m.busy; });
+}
+
+std::uint64_t AsyncResultWriter::sync_journal() {
+    Impl& m = *impl_;
+    if (m.options.journal_path.empty()) throw std::logic_error("sync_journal without a journal");
+    m.push(SyncJournalTask{});
+    wait_idle();
+    std::lock_guard lock(m.mutex);
+    return m.journal_synced;
+}
+
+void AsyncResultWriter::keep_journal() {
+    std::lock_guard lock(impl_->mutex);
+    impl_->keep_journal = true;
 }
 
 void AsyncResultWriter::check() {

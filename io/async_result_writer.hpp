@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "io/hdf5_result_writer.hpp"
@@ -30,6 +31,12 @@ struct AsyncWriterOptions {
     /// Test hook: called on the writer thread before each operation with its name ("frame",
     /// "gauge", "pump", "mass_balance", "flush", "finish"); whatever it throws is a write error.
     std::function<void(const char* operation)> before_write;
+    /// The result journal (io/result_journal.hpp) that checkpoints rely on: every frame, gauge,
+    /// pump and mass-balance item is appended to it after it went into the file. Empty: none.
+    std::string journal_path;
+    /// Resuming: the journal's length recorded by the checkpoint. Its records up to there are
+    /// replayed into the new file before anything else, the rest is cut off. Empty: a new journal.
+    std::optional<std::uint64_t> resume_journal_bytes;
 };
 
 class AsyncResultWriter {
@@ -62,6 +69,12 @@ public:
 
     /// Waits until everything queued is written; rethrows a writer error.
     void wait_idle();
+    /// Waits until everything queued is written and in the journal, makes the journal durable
+    /// (fsync) and returns its length: what a checkpoint records. Requires a journal.
+    std::uint64_t sync_journal();
+    /// A writer destroyed before finish() keeps its journal (a checkpoint refers to it) while it
+    /// still removes the partial file. finish() removes the journal in any case.
+    void keep_journal();
     /// Rethrows the writer thread's error, if there was one.
     void check();
 

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <atomic>
 #include <cstdio>
@@ -280,6 +281,54 @@ MassLedger read_ledger(const Reader& r, hid_t root) {
     return m;
 }
 
+/// A checkpoint's run position (group /run): counters and times as attributes, the pumps' volumes
+/// as exact hexadecimal text like /values.
+void write_run_position(const Writer& w, hid_t root, const RunPosition& p) {
+    h5::Handle grp = h5::group(w.id(H5Gcreate2(root, "run", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "run"));
+    const hid_t g = grp.get();
+    w.text(g, "result_path", p.result_path);
+    w.scalar<std::int64_t>(g, "journal_bytes", static_cast<std::int64_t>(p.journal_bytes));
+    w.scalar<std::int64_t>(g, "frames_taken", p.frames_taken);
+    w.scalar<std::int64_t>(g, "samples_taken", p.samples_taken);
+    w.scalar<double>(g, "frames_written_at", p.frames_written_at);
+    w.scalar<double>(g, "pump_last_t", p.pump_last_t);
+    std::vector<std::string> numbers;
+    for (double x : p.pump_last) {
+        char b[40];
+        std::snprintf(b, sizeof b, "%a", x);
+        numbers.push_back(b);
+    }
+    w.text(g, "pump_last", join_lines(numbers));
+    w.scalar<std::int32_t>(g, "warned_supercritical", p.warned_supercritical ? 1 : 0);
+}
+
+std::optional<RunPosition> read_run_position(const Reader& r, hid_t root) {
+    if (H5Lexists(root, "run", H5P_DEFAULT) <= 0) return std::nullopt;
+    h5::Handle grp = h5::group(H5Gopen2(root, "run", H5P_DEFAULT));
+    if (!grp) r.bad("run", "", "group unreadable");
+    const hid_t g = grp.get();
+    RunPosition p;
+    p.result_path = r.text(g, "result_path");
+    const auto bytes = r.exact<std::int64_t>(g, "journal_bytes");
+    if (bytes < 0) r.bad("run/journal_bytes", std::to_string(bytes), "must be >= 0");
+    p.journal_bytes = static_cast<std::uint64_t>(bytes);
+    p.frames_taken = r.exact<std::int64_t>(g, "frames_taken");
+    p.samples_taken = r.exact<std::int64_t>(g, "samples_taken");
+    if (p.frames_taken < 0 || p.samples_taken < 0)
+        r.bad("run/frames_taken", std::to_string(p.frames_taken) + ", " + std::to_string(p.samples_taken),
+              "counts must be >= 0");
+    p.frames_written_at = r.exact<double>(g, "frames_written_at");
+    p.pump_last_t = r.exact<double>(g, "pump_last_t");
+    for (const std::string& x : split_lines(r.text(g, "pump_last"))) {
+        char* end = nullptr;
+        const double d = std::strtod(x.c_str(), &end);
+        if (end == x.c_str() || *end != '\0') r.bad("run/pump_last", x, "not a number");
+        p.pump_last.push_back(d);
+    }
+    p.warned_supercritical = r.exact<std::int32_t>(g, "warned_supercritical") != 0;
+    return p;
+}
+
 /// Removes a file when destroyed, unless disarmed (a temporary file that did not make it).
 struct RemoveOnFailure {
     std::string path;
@@ -291,6 +340,13 @@ struct RemoveOnFailure {
 };
 
 }  // namespace
+
+std::string scenario_hash(const std::string& scenario_text) {
+    const uLong crc = crc32(0L, reinterpret_cast<const Bytef*>(scenario_text.data()), static_cast<uInt>(scenario_text.size()));
+    char b[16];
+    std::snprintf(b, sizeof b, "%08lx", static_cast<unsigned long>(crc));
+    return b;
+}
 
 template <class Real>
 void write_state_file(const std::string& path, const State<Real>& s, const StateFileInfo& info) {
@@ -317,6 +373,7 @@ void write_state_file(const std::string& path, const State<Real>& s, const State
         w.text(root, "precision", std::is_same_v<Real, float> ? "single" : "double");
         w.text(root, "scenario_name", info.scenario_name);
         w.text(root, "scenario", info.scenario_text);
+        w.text(root, "scenario_crc32", scenario_hash(info.scenario_text));
         write_grid(w, root, s.grid);
         // Time and what the next step depends on.
         w.scalar<double>(root, "time", s.t);
@@ -329,6 +386,7 @@ void write_state_file(const std::string& path, const State<Real>& s, const State
         write_extra(w, root, s.extra, s.grid);
         write_values(w, root, s.values);
         write_ledger(w, root, s.ledger);
+        if (info.run) write_run_position(w, root, *info.run);
         w.ok(H5Fflush(root, H5F_SCOPE_GLOBAL), "flushing");
         w.ok(f.close(), "closing");
     }
@@ -367,8 +425,9 @@ State<Real> read_state_file(const std::string& path, StateFileInfo* info) {
     const char* want = std::is_same_v<Real, float> ? "single" : "double";
     if (precision != want) r.bad("precision", precision, std::string("the run is in ") + want + " precision");
     if (info)
-        *info = {r.text(root, "scheme"), precision, r.text(root, "scenario_name"), r.text(root, "scenario"),
-                 r.text(root, "floodsim_version")};
+        *info = {r.text(root, "scheme"),           precision,
+                 r.text(root, "scenario_name"),    r.text(root, "scenario"),
+                 r.text(root, "floodsim_version"), read_run_position(r, root)};
     State<Real> s;
     s.grid = read_grid(r, root);
     s.t = r.exact<double>(root, "time");

@@ -2,11 +2,27 @@
 // State files: a solver State (solver/state.hpp: everything a bitwise restart needs) in HDF5,
 // with what it belongs to (grid, scheme, precision, the scenario). Layout: docs/state-file.md.
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "solver/state.hpp"
 
 namespace floodsim {
+
+/// Where a run stood when a checkpoint was written: what `--resume` needs beyond the State to
+/// continue the run and its result file bit for bit (docs/checkpoints.md). Plain state files
+/// (`--save-state`) have none.
+struct RunPosition {
+    std::string result_path;          ///< absolute; empty: the run wrote no result file
+    std::uint64_t journal_bytes = 0;  ///< the result journal's length at the checkpoint
+    std::int64_t frames_taken = 0;    ///< output frames already written
+    std::int64_t samples_taken = 0;   ///< gauge samples (and mass-balance rows) already written
+    double frames_written_at = -1.0;  ///< s: time of the last frame written (-1: none)
+    double pump_last_t = 0.0;         ///< s: time of the previous pump sample
+    std::vector<double> pump_last;    ///< m3: each pump's volume at that sample
+    bool warned_supercritical = false;
+};
 
 /// What a state belongs to: checked when a state is read for a run.
 struct StateFileInfo {
@@ -15,7 +31,13 @@ struct StateFileInfo {
     std::string scenario_name;
     std::string scenario_text;  ///< the scenario file's text when the state was saved
     std::string floodsim_version;
+    /// Set: the file is a checkpoint of a run in progress (group /run).
+    std::optional<RunPosition> run;
 };
+
+/// The scenario hash a state file records (`scenario_crc32`: CRC-32 of the scenario's text, 8 hex
+/// digits), for messages; the check on resume compares the whole text.
+std::string scenario_hash(const std::string& scenario_text);
 
 /// Writes `s` to `path` atomically: a temporary file in the same folder (fsync'ed), renamed to
 /// `path`, the folder fsync'ed. Throws std::runtime_error naming the path on failure (no

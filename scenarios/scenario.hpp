@@ -168,6 +168,14 @@ struct GaugeConfig {
     double y = 0.0;
 };
 
+/// [checkpoint] (INTERFACE section 8; docs/checkpoints.md): states to resume the run from.
+struct CheckpointConfig {
+    /// checkpoint.interval, s of simulated time (a checkpoint at the first output or gauge time
+    /// at or after each multiple of it); empty: only at the end of the run
+    std::optional<double> interval_s;
+    std::string file;  ///< checkpoint.file, absolute; default out/<name>.ckpt beside the scenario
+};
+
 /// [warning] (INTERFACE section 6; docs/warnings.md): warnings issued while the run goes on.
 struct WarningConfig {
     std::string assets;        ///< absolute path of the assets vector file (id and name attributes)
@@ -241,6 +249,7 @@ struct Scenario {
     bool write_velocity = false;          ///< "velocity" in output.variables
 
     std::optional<WarningConfig> warning;  ///< [warning]
+    std::optional<CheckpointConfig> checkpoint;  ///< [checkpoint]
 };
 
 }  // namespace floodsim

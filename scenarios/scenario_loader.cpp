@@ -272,6 +272,7 @@ private:
     void load_gauges(const toml::table& root, Scenario& sc) const;
     void load_output(const toml::table& root, Scenario& sc) const;
     void load_warning(const toml::table& root, Scenario& sc) const;
+    void load_checkpoint(const toml::table& root, Scenario& sc) const;
 
     /// An ISO 8601 clock time with its UTC offset (a TOML offset date-time or a string).
     ClockTime clock_time(const toml::node& n, const std::string& key) const {
@@ -300,7 +301,8 @@ std::string any_value(double) { return ""; }
 void Loader::load(const toml::table& root, Scenario& sc) const {
     check_keys(root, "",
                {"format", "name", "domain", "initial", "time", "solver", "boundary", "rain", "landuse", "buildings",
-                "wall", "breach", "channel", "drainage", "infiltration", "inflow", "pump", "gauge", "output", "warning"});
+                "wall", "breach", "channel", "drainage", "infiltration", "inflow", "pump", "gauge", "output", "warning",
+                "checkpoint"});
 
     if (const toml::node* n = root.get("format")) {
         const auto* i = n->as_integer();
@@ -335,6 +337,7 @@ void Loader::load(const toml::table& root, Scenario& sc) const {
     load_gauges(root, sc);
     load_output(root, sc);
     load_warning(root, sc);
+    load_checkpoint(root, sc);
     // A land-use column that no process reads would be silently ignored.
     if (sc.landuse) {
         if (sc.landuse->has("drain_mm_h") && !sc.drainage)
@@ -1048,6 +1051,21 @@ void Loader::load_output(const toml::table& root, Scenario& sc) const {
             else if (v != "depth") fail(key, *a->get(i), "unknown variable; valid: depth, velocity");
         }
     }
+}
+
+void Loader::load_checkpoint(const toml::table& root, Scenario& sc) const {
+    const toml::table* t = table(root, "checkpoint", "checkpoint");
+    if (!t) return;
+    check_keys(*t, "checkpoint", {"interval", "file"});
+    CheckpointConfig c;
+    if (const toml::node* n = t->get("interval")) c.interval_s = duration(*n, "checkpoint.interval");
+    c.file = resolve("out/" + sc.name + ".ckpt");
+    if (const toml::node* n = t->get("file")) {
+        c.file = resolve(string(*n, "checkpoint.file"));
+        if (c.file == sc.output_file)
+            fail("checkpoint.file", *n, "is the result file (output.file); give the checkpoint its own name");
+    }
+    sc.checkpoint = std::move(c);
 }
 
 void Loader::load_warning(const toml::table& root, Scenario& sc) const {

@@ -135,6 +135,13 @@ struct RunSummary {
         double driving_s = 0.0;      ///< s the driving thread spent on them (cells, levels, CAP XML)
     };
     Warnings warnings;
+    /// Checkpoints ([checkpoint]): written by this process, their wall time (s, the journal's
+    /// sync included), the file; resumed_at: the simulated time (s) this process resumed from,
+    /// negative when it started at t = 0.
+    std::int64_t checkpoints = 0;
+    double checkpoint_s = 0.0;
+    std::string checkpoint_path;
+    double resumed_at = -1.0;
 };
 
 enum class RunStatus {
@@ -159,6 +166,12 @@ public:
     void set_threads(int threads);
     /// Result file (overrides output.file); an empty path: no file.
     void set_output(const std::string& result_path);
+    /// Continues from a checkpoint of this scenario ([checkpoint]; docs/checkpoints.md): the
+    /// state, the place in the output series, and the result file rebuilt from its journal, so
+    /// that the result ends bitwise as the uninterrupted run's. Without set_output, the result
+    /// file is the one the checkpoint continues. Throws Error (status 2: not a checkpoint, of
+    /// another scenario or grid, damaged).
+    void resume(const std::string& checkpoint_path);
 
     // --- observers (any time; an empty function removes one) ---------------------------
     /// Every output frame, t = 0 included; return false to stop the run.
@@ -195,6 +208,10 @@ public:
     void copy_depth(float* out, std::size_t count) const;
     /// Writes everything a bitwise restart needs to a state file (atomically). Throws Error.
     void save_state(const std::string& path) const;
+    /// Writes a checkpoint of where the run stands now to [checkpoint] file (as the interval's
+    /// do), e.g. when a scheduler asks the run to stop: `resume` continues from it. Error status
+    /// 2 without [checkpoint].
+    void checkpoint();
     RunSummary summary() const;
 
     class Impl;
