@@ -161,6 +161,21 @@ int floodsim_save_state(floodsim_run* r, const char* path) {
     });
 }
 
+int floodsim_resume(floodsim_run* r, const char* path) {
+    return guarded(r, [&] {
+        if (!path) throw floodsim::Error(FLOODSIM_BAD_INPUT, "floodsim_resume: the path must not be NULL");
+        r->run.resume(path);
+        return FLOODSIM_OK;
+    });
+}
+
+int floodsim_checkpoint(floodsim_run* r) {
+    return guarded(r, [&] {
+        r->run.checkpoint();
+        return FLOODSIM_OK;
+    });
+}
+
 const char* floodsim_error(const floodsim_run* r) { return r ? r->error.c_str() : "no run (NULL)"; }
 
 void floodsim_close(floodsim_run* r) { delete r; }

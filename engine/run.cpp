@@ -538,6 +538,10 @@ private:
         if (!output_.empty()) {
             if (p.result_path.empty())
                 throw bad("run/result_path", "", "the run wrote no result file: resume it without one (--output \"\")");
+            std::error_code ec;
+            if (!std::filesystem::exists(ResultJournal::path_for(output_), ec) && std::filesystem::exists(output_, ec))
+                throw bad("run/result_path", output_,
+                          "the run has finished: its result is complete (for a new run from this state: [initial] state)");
             resume_journal_bytes_ = p.journal_bytes;
         }
         frames_written_at_ = p.frames_written_at;

@@ -97,6 +97,14 @@ FLOODSIM_C_API int floodsim_depth(const floodsim_run *run, float *out, size_t co
  * atomically (a temporary name, then renamed). */
 FLOODSIM_C_API int floodsim_save_state(floodsim_run *run, const char *path);
 
+/** Before the run starts: continue from a checkpoint of this scenario ([checkpoint];
+ * docs/checkpoints.md); the result file (the checkpoint's, unless floodsim_set_output was called)
+ * is rebuilt from its journal and ends bitwise as the uninterrupted run's. */
+FLOODSIM_C_API int floodsim_resume(floodsim_run *run, const char *checkpoint_path);
+
+/** Writes a checkpoint of where the run stands to the scenario's [checkpoint] file now. */
+FLOODSIM_C_API int floodsim_checkpoint(floodsim_run *run);
+
 /** The last error of the run as one line ("" if none). Valid until the next call on the run. */
 FLOODSIM_C_API const char *floodsim_error(const floodsim_run *run);
 

@@ -2,7 +2,11 @@
 // floodsim run --json and floodsim batch: JSON lines that parse, a broken
 // scenario that fails alone, retries of failed runs, bad manifests.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
+#include <csignal>
 #include <map>
 #include <set>
 #include <sstream>
@@ -377,4 +381,200 @@ TEST(Nightly, TwoNightsTheSecondHotStartsFromTheFirst) {
     const auto events = json_lines(read_text(run / "forecast.jsonl"));
     ASSERT_FALSE(events.empty());
     EXPECT_EQ(events.back()["event"], "end");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checkpoints and resume (docs/checkpoints.md)
+
+namespace {
+
+/// A 60 x 40 valley of 10 m cells under a storm on Green-Ampt soil for 8 h, with a pump at its
+/// sump, a gauge, velocities in the frames and a checkpoint every 20 min: every series of the
+/// result file and every per-cell and per-source state takes part in the resume.
+void write_checkpoint_scenario(const fs::path& dir, const std::string& extra = "") {
+    fs::create_directories(dir);
+    std::ostringstream dem;
+    dem << "ncols 60\nnrows 40\nxllcorner 500000\nyllcorner 3800000\ncellsize 10\nNODATA_value -9999\n";
+    for (int j = 0; j < 40; ++j) {
+        for (int i = 0; i < 60; ++i) dem << (i ? " " : "") << 10.0 + 0.01 * i + 0.02 * std::abs(j - 20);
+        dem << "\n";
+    }
+    write_text(dir / "dem.asc", dem.str());
+    write_text(dir / "storm.csv", "time_s,intensity_mm_h\n0,10\n3600,80\n7200,30\n10800,5\n");
+    write_text(dir / "scenario.toml", R"([domain]
+dem = "dem.asc"
+[time]
+duration = "8h"
+output_interval = "30min"
+gauge_interval = "1min"
+[solver]
+threads = 1
+[rain]
+series = "storm.csv"
+[infiltration]
+model = "green_ampt"
+ks_mm_h = 10
+psi_mm = 110
+dtheta = 0.3
+[[pump]]
+name = "sump"
+x = 500005.0
+y = 3800205.0
+capacity_m3_s = 0.05
+on_depth = 0.2
+off_depth = 0.1
+[[gauge]]
+name = "outlet"
+x = 500015.0
+y = 3800205.0
+[output]
+file = "out/r.h5"
+variables = ["depth", "velocity"]
+[checkpoint]
+interval = "20min"
+file = "out/r.ckpt"
+)" + extra);
+}
+
+const std::vector<std::string> kTimingAttrs = {"wall_time_s"};
+
+}  // namespace
+
+TEST(Checkpoint, ResumeAfterSigkillAtSeveralMomentsIsBitwise) {
+    TempDir dir;
+    write_checkpoint_scenario(dir.path());
+    const fs::path s = dir / "scenario.toml", result = dir / "out" / "r.h5", ckpt = dir / "out" / "r.ckpt";
+    const auto t0 = std::chrono::steady_clock::now();
+    ProcResult r = run_floodsim({"run", s.string(), "--quiet"});
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    ASSERT_EQ(r.status, 0) << describe(r);
+    EXPECT_NE(r.out.find("checkpoints     24 written"), std::string::npos) << r.out;
+    EXPECT_FALSE(fs::exists(dir / "out" / "r.h5.journal"));  // a finished run leaves no journal
+    const auto reference = h5_digest(result, kTimingAttrs);
+    ASSERT_TRUE(reference.count("/pumps/sump/volume") && reference.count("/mass_balance/infiltration"));
+
+    // Killed at several moments after the first checkpoint (spread over the run), resumed.
+    int resumed = 0;
+    for (const double share : {0.15, 0.4, 0.65, 0.9}) {
+        fs::remove_all(dir / "out");
+        const pid_t pid = spawn_floodsim({"run", s.string(), "--quiet"}, dir / "o.txt", dir / "e.txt");
+        for (int k = 0; k < 20000 && !fs::exists(ckpt); ++k) ::usleep(500);
+        ::usleep(static_cast<useconds_t>(share * wall * 1e6));
+        ::kill(pid, SIGKILL);
+        if (wait_for(pid) != 128 + SIGKILL) continue;  // it had finished: nothing to resume
+        ASSERT_TRUE(fs::exists(ckpt)) << share;
+        r = run_floodsim({"run", s.string(), "--resume", ckpt.string(), "--quiet"});
+        ASSERT_EQ(r.status, 0) << share << ": " << describe(r);
+        EXPECT_NE(r.out.find("resumed         at t = "), std::string::npos) << r.out;
+        EXPECT_EQ(h5_digest(result, kTimingAttrs), reference) << "killed at " << share << " of the run";
+        EXPECT_FALSE(fs::exists(dir / "out" / "r.h5.journal"));
+        EXPECT_FALSE(fs::exists(dir / "out" / "r.h5.part"));
+        ++resumed;
+    }
+    EXPECT_GE(resumed, 2);
+
+    // Killed again while resuming: a second resume from the same or a later checkpoint still
+    // ends bitwise as the uninterrupted run.
+    fs::remove_all(dir / "out");
+    pid_t pid = spawn_floodsim({"run", s.string(), "--quiet"}, dir / "o.txt", dir / "e.txt");
+    for (int k = 0; k < 20000 && !fs::exists(ckpt); ++k) ::usleep(500);
+    ::usleep(static_cast<useconds_t>(0.3 * wall * 1e6));
+    ::kill(pid, SIGKILL);
+    if (wait_for(pid) == 128 + SIGKILL) {
+        pid = spawn_floodsim({"run", s.string(), "--resume", ckpt.string(), "--quiet"}, dir / "o.txt", dir / "e.txt");
+        ::usleep(static_cast<useconds_t>(0.3 * wall * 1e6));
+        ::kill(pid, SIGKILL);
+        wait_for(pid);
+        r = run_floodsim({"run", s.string(), "--resume", ckpt.string(), "--quiet"});
+        ASSERT_EQ(r.status, 0) << describe(r);
+        EXPECT_EQ(h5_digest(result, kTimingAttrs), reference);
+    }
+}
+
+TEST(Checkpoint, SigtermWritesACheckpointAndAHotStartReadsIt) {
+    TempDir dir;
+    write_checkpoint_scenario(dir.path());
+    const fs::path s = dir / "scenario.toml", result = dir / "out" / "r.h5", ckpt = dir / "out" / "r.ckpt";
+    ProcResult r = run_floodsim({"run", s.string(), "--quiet", "--output", (dir / "ref.h5").string()});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    const auto reference = h5_digest(dir / "ref.h5", kTimingAttrs);
+    fs::remove_all(dir / "out");  // its checkpoint
+
+    const pid_t pid = spawn_floodsim({"run", s.string(), "--quiet"}, dir / "o.txt", dir / "e.txt");
+    for (int k = 0; k < 20000 && !fs::exists(ckpt); ++k) ::usleep(500);
+    ::kill(pid, SIGTERM);
+    ASSERT_EQ(wait_for(pid), 130) << read_text(dir / "e.txt");
+    const std::string err = read_text(dir / "e.txt");
+    EXPECT_NE(err.find("--resume " + ckpt.string()), std::string::npos) << err;
+    EXPECT_FALSE(fs::exists(dir / "out" / "r.h5.part"));  // no half-written result
+    EXPECT_TRUE(fs::exists(dir / "out" / "r.h5.journal"));  // what the checkpoint continues
+    r = run_floodsim({"run", s.string(), "--resume", ckpt.string(), "--quiet"});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    EXPECT_EQ(h5_digest(result, kTimingAttrs), reference);
+
+    // The final checkpoint is a state file: a hot start's first frame is the run's last.
+    write_text(dir / "hot.toml", replace_once(read_text(s), "[time]", "[initial]\nstate = \"out/r.ckpt\"\n[time]"));
+    r = run_floodsim({"run", (dir / "hot.toml").string(), "--quiet", "--output", (dir / "hot.h5").string()});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    const std::vector<float> a = dataset<float>(result, "/depth"), b = dataset<float>(dir / "hot.h5", "/depth");
+    const std::size_t cells = 60 * 40;
+    ASSERT_GE(b.size(), cells);
+    EXPECT_TRUE(std::equal(a.end() - static_cast<std::ptrdiff_t>(cells), a.end(), b.begin()));
+}
+
+TEST(Checkpoint, AMismatchedOrDamagedCheckpointExitsTwoNamingIt) {
+    TempDir dir;
+    write_checkpoint_scenario(dir.path());
+    const fs::path s = dir / "scenario.toml", ckpt = dir / "out" / "r.ckpt", journal = dir / "out" / "r.h5.journal";
+    const pid_t pid = spawn_floodsim({"run", s.string(), "--quiet"}, dir / "o.txt", dir / "e.txt");
+    for (int k = 0; k < 20000 && !fs::exists(ckpt); ++k) ::usleep(500);
+    ::kill(pid, SIGTERM);
+    ASSERT_EQ(wait_for(pid), 130) << read_text(dir / "e.txt");
+    fs::copy_file(ckpt, dir / "good.ckpt");
+    fs::copy_file(journal, dir / "good.journal");
+    const auto refused = [&](const fs::path& scenario, const fs::path& from, const std::vector<std::string>& parts) {
+        const ProcResult r = run_floodsim({"run", scenario.string(), "--resume", from.string(), "--quiet"});
+        EXPECT_EQ(r.status, 2) << describe(r);
+        for (const std::string& p : parts) EXPECT_NE(r.err.find(p), std::string::npos) << p << " in " << r.err;
+        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+        EXPECT_FALSE(fs::exists(dir / "out" / "r.h5"));
+    };
+    // Another scenario (one rain value changed).
+    write_text(dir / "other.toml", replace_once(read_text(s), "ks_mm_h = 10", "ks_mm_h = 12"));
+    refused(dir / "other.toml", ckpt, {ckpt.string(), "'scenario'", "another scenario", "scenario_crc32"});
+    // A damaged checkpoint (one byte changed).
+    std::string bytes = read_text(ckpt);
+    bytes[bytes.size() / 2] ^= 0x5a;
+    write_text(dir / "bad.ckpt", bytes);
+    refused(s, dir / "bad.ckpt", {(dir / "bad.ckpt").string(), "seal"});
+    // A plain state file is not a checkpoint.
+    write_text(dir / "plain.toml",
+               replace_once(read_text(s), "[checkpoint]\ninterval = \"20min\"\nfile = \"out/r.ckpt\"\n", ""));
+    ProcResult r = run_floodsim({"run", (dir / "plain.toml").string(), "--quiet", "--output", (dir / "x.h5").string(),
+                                 "--save-state", (dir / "plain.state").string()});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    refused(s, dir / "plain.state", {(dir / "plain.state").string(), "not a checkpoint", "[initial] state"});
+    // The journal missing, then damaged before the checkpoint's length.
+    fs::remove(journal);
+    refused(s, ckpt, {journal.string(), "journal"});
+    std::string j = read_text(dir / "good.journal");
+    j[j.size() / 3] ^= 0x5a;
+    write_text(journal, j);
+    refused(s, ckpt, {journal.string(), "damaged"});
+    // The good pair still resumes.
+    fs::copy_file(dir / "good.journal", journal, fs::copy_options::overwrite_existing);
+    r = run_floodsim({"run", s.string(), "--resume", ckpt.string(), "--quiet"});
+    EXPECT_EQ(r.status, 0) << describe(r);
+    // Once the run has finished, its checkpoint has nothing left to continue.
+    {
+        const ProcResult again = run_floodsim({"run", s.string(), "--resume", ckpt.string(), "--quiet"});
+        EXPECT_EQ(again.status, 2) << describe(again);
+        EXPECT_NE(again.err.find("complete"), std::string::npos) << again.err;
+    }
+    fs::remove(dir / "out" / "r.h5");
+    // Bad [checkpoint] keys.
+    write_text(dir / "k.toml", replace_once(read_text(s), "interval = \"20min\"", "interval = \"-5min\""));
+    refused(dir / "k.toml", ckpt, {"k.toml", "checkpoint.interval", "-5min"});
+    write_text(dir / "k.toml", replace_once(read_text(s), "file = \"out/r.ckpt\"", "file = \"out/r.h5\""));
+    refused(dir / "k.toml", ckpt, {"k.toml", "checkpoint.file", "out/r.h5"});
 }
