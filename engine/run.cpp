@@ -453,8 +453,8 @@ private:
             const bool frame = frames_.take(sim.time());
             if (frame) stop = !emit_frame(sim);
             if (warnings_ && (sample || frame)) evaluate_warnings(sim);
-            if (sc_.checkpoint && (sample || frame) &&
-                (sim.time() >= next_checkpoint_ || (frames_.done() && samples_.done())))
+            // After the events of this time, so that a resumed run does not repeat them.
+            if (sc_.checkpoint && (sim.time() >= next_checkpoint_ || (frames_.done() && samples_.done())))
                 write_checkpoint(sim);
             if (frames_.done() && samples_.done()) {
                 finish(sim);
@@ -471,6 +471,10 @@ private:
                 if (cancel_.load(std::memory_order_relaxed) && cancel_.exchange(false, std::memory_order_relaxed))
                     return RunStatus::Stopped;
                 if (writer_) writer_->check();  // a failed write stops the run now, not at the next frame
+                // Checkpoints do not steer the time step (a run's result does not depend on them): one
+                // is written at the end of the first step at or after each multiple of the interval
+                // (at an event's time, after the event, above).
+                if (sc_.checkpoint && sim.time() >= next_checkpoint_ && sim.time() < target) write_checkpoint(sim);
             }
         }
     }
@@ -499,7 +503,7 @@ private:
         p.warned_supercritical = warned_supercritical_;
         StateFileInfo info{scheme_name(sim.setup().options.scheme), precision_name(sim.setup().options.precision),
                            sc_.name, sc_.text, FLOODSIM_VERSION, std::move(p)};
-        write_state_file(sc_.checkpoint->file, sim.state(), info);
+        write_state_file(sc_.checkpoint->file, sim.state(), info, StateStorage::Raw);
         if (writer_) writer_->keep_journal();
         set_next_checkpoint(sim.time());
         ++summary_.checkpoints;

@@ -41,6 +41,7 @@ hid_t file_type() {
 /// Writing: every HDF5 failure throws one line naming the file.
 struct Writer {
     std::string path;
+    bool deflate = true;  ///< shuffle + deflate 1 on the fields
     hid_t id(hid_t v, const std::string& what) const {
         if (v < 0) throw std::runtime_error("cannot write state file " + path + ": " + what + ": " + h5::error_text());
         return v;
@@ -56,7 +57,7 @@ struct Writer {
     }
 
     /// A field's whole storage (ghosts and padding included: [rows, pitch]), chunked by rows
-    /// and deflated (the padding costs nothing).
+    /// and, unless `deflate` is off, deflated (the padding then costs nothing).
     template <class T>
     void field(hid_t loc, const std::string& name, const Field<T>& f, const Grid2D& g,
                bool /*optional*/ = false) const {
@@ -66,8 +67,10 @@ struct Writer {
         h5::Handle space = h5::dataspace(H5Screate_simple(2, dims, nullptr));
         h5::Handle dcpl = h5::plist(H5Pcreate(H5P_DATASET_CREATE));
         ok(H5Pset_chunk(dcpl.get(), 2, chunk), name);
-        ok(H5Pset_shuffle(dcpl.get()), name);
-        ok(H5Pset_deflate(dcpl.get(), 1), name);
+        if (deflate) {
+            ok(H5Pset_shuffle(dcpl.get()), name);
+            ok(H5Pset_deflate(dcpl.get(), 1), name);
+        }
         h5::Handle d = h5::dataset(
             id(H5Dcreate2(loc, name.c_str(), file_type<T>(), space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT), name));
         ok(H5Dwrite(d.get(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, f.data()), name);
@@ -349,13 +352,13 @@ std::string scenario_hash(const std::string& scenario_text) {
 }
 
 template <class Real>
-void write_state_file(const std::string& path, const State<Real>& s, const StateFileInfo& info) {
+void write_state_file(const std::string& path, const State<Real>& s, const StateFileInfo& info, StateStorage storage) {
     static std::atomic<unsigned> counter{0};
     const fs::path target(path);
     const std::string tmp = (target.parent_path() / ("." + target.filename().string() + ".tmp-" +
                                                      std::to_string(::getpid()) + "-" + std::to_string(counter++)))
                                 .string();
-    Writer w{path};
+    Writer w{path, storage == StateStorage::Deflate};
     h5::QuietErrors quiet;
     RemoveOnFailure cleanup{tmp};
     {
@@ -443,8 +446,8 @@ State<Real> read_state_file(const std::string& path, StateFileInfo* info) {
     return s;
 }
 
-template void write_state_file(const std::string&, const State<double>&, const StateFileInfo&);
-template void write_state_file(const std::string&, const State<float>&, const StateFileInfo&);
+template void write_state_file(const std::string&, const State<double>&, const StateFileInfo&, StateStorage);
+template void write_state_file(const std::string&, const State<float>&, const StateFileInfo&, StateStorage);
 template State<double> read_state_file(const std::string&, StateFileInfo*);
 template State<float> read_state_file(const std::string&, StateFileInfo*);
 

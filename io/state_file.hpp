@@ -42,8 +42,14 @@ std::string scenario_hash(const std::string& scenario_text);
 /// Writes `s` to `path` atomically: a temporary file in the same folder (fsync'ed), renamed to
 /// `path`, the folder fsync'ed. Throws std::runtime_error naming the path on failure (no
 /// temporary file is left behind).
+/// How the fields are stored: deflated (about half the bytes: states kept for hot starts) or as
+/// they are (about 6 x faster to write: checkpoints, written during a run and soon replaced;
+/// docs/checkpoints.md has the figures).
+enum class StateStorage { Deflate, Raw };
+
 template <class Real>
-void write_state_file(const std::string& path, const State<Real>& s, const StateFileInfo& info);
+void write_state_file(const std::string& path, const State<Real>& s, const StateFileInfo& info,
+                      StateStorage storage = StateStorage::Deflate);
 
 /// Reads a state file written by write_state_file for the same precision. `info` receives what
 /// the file says it belongs to (the caller checks it against its run). Throws InputError

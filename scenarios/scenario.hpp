@@ -170,8 +170,9 @@ struct GaugeConfig {
 
 /// [checkpoint] (INTERFACE section 8; docs/checkpoints.md): states to resume the run from.
 struct CheckpointConfig {
-    /// checkpoint.interval, s of simulated time (a checkpoint at the first output or gauge time
-    /// at or after each multiple of it); empty: only at the end of the run
+    /// checkpoint.interval, s of simulated time (a checkpoint at the end of the first time step
+    /// at or after each multiple of it: checkpoints never change the time steps, so the results
+    /// do not depend on them); empty: only at the end of the run
     std::optional<double> interval_s;
     std::string file;  ///< checkpoint.file, absolute; default out/<name>.ckpt beside the scenario
 };
