@@ -96,8 +96,10 @@ struct HaloCase {
 
 TEST(MpiHaloExchange, EveryHaloCellHoldsItsOwnersValueCornersIncluded) {
     const int size = comm_size(), rank = comm_rank();
-    // Odd sizes; a narrow grid where blocks are thinner than the halo of width 2.
-    const HaloCase cases[] = {{37, 29, Mask::all}, {37, 29, Mask::half}, {37, 29, Mask::one_cell}, {5, 40, Mask::all}};
+    // Odd sizes; a narrow grid where blocks are thinner than the halo of width 2; a bigger grid
+    // whose messages (6-12 kB) go beyond the shared-memory transport's eager limit (4 kB).
+    const HaloCase cases[] = {{37, 29, Mask::all}, {37, 29, Mask::half}, {37, 29, Mask::one_cell}, {5, 40, Mask::all},
+                              {300, 300, Mask::all}};
     for (const HaloCase& c : cases) {
         const auto mask = make_mask(c.mask, c.nx, c.ny);
         const Decomposition d(c.nx, c.ny, mask, size);
