@@ -2,6 +2,7 @@
 // per-strip column cuts, blocks of nodata only, halo overlaps checked cell by cell, determinism.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <stdexcept>
@@ -106,7 +107,7 @@ TEST(Decomposition, BalancedByDomainCellsNotBoundingBox) {
     for (int j = 0; j < ny; ++j)
         for (int i = 0; i < nx; ++i) q[(j >= ny / 2) * 2 + (i >= nx / 2)] += mask[static_cast<std::size_t>(j) * nx + i];
     const double mean = count(mask) / 4.0;
-    EXPECT_GT(*std::max_element(q, q + 4) / mean, 1.3);
+    EXPECT_GT(*std::max_element(q, q + 4) / mean, 1.5);  // 1.9
 }
 
 TEST(Decomposition, StripsHaveTheirOwnColumnCutsAndSeveralNeighboursAcross) {
