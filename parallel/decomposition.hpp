@@ -39,17 +39,17 @@ enum class Side { west, east, north, south };
 /// One block of the decomposition.
 struct Block {
     int rank = 0;
-    int strip = 0;               ///< strip index, 0 = northernmost
-    int column = 0;              ///< position within the strip, 0 = westernmost
-    CellRect cells;              ///< the block's own cells, global indices
+    int strip = 0;                  ///< strip index, 0 = northernmost
+    int column = 0;                 ///< position within the strip, 0 = westernmost
+    CellRect cells;                 ///< the block's own cells, global indices
     std::int64_t domain_cells = 0;  ///< cells inside the domain (may be 0: a block of nodata only)
 };
 
 /// A rectangle of cells shared between a block's halo and another block.
 struct HaloOverlap {
-    int rank = 0;    ///< the other block
+    int rank = 0;            ///< the other block
     Side side = Side::west;  ///< where the other block lies
-    CellRect cells;  ///< global indices of the shared cells
+    CellRect cells;          ///< global indices of the shared cells
 };
 
 class Decomposition {
