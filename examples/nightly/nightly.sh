@@ -2,7 +2,8 @@
 # The nightly forecast chain (docs/operations.md "Nightly"), for cron or a Slurm array:
 #   1. the day's scenario: the district's scenario with the latest rain forecast, hot-started
 #      from yesterday's state when there is one;
-#   2. the deterministic forecast (JSON log), its final state kept for tomorrow;
+#   2. the deterministic forecast (JSON log), its final state kept for tomorrow; checkpointed
+#      every 10 simulated minutes, so that a rerun of a killed night continues it;
 #   3. the warning products of the forecast (assets.csv, warnings.geojson, map.png, CAP alerts);
 #   4. an ensemble of the forecast with per-asset probabilities of each warning level;
 #   5. old states and runs rotated away.
@@ -45,12 +46,23 @@ if [ -n "$yesterday" ]; then
 else
   log "cold start (no earlier state in $states)"
 fi
+# Checkpoints of the forecast: a night killed half-way (a scheduler, a reboot) continues, below.
+printf '\n[checkpoint]\ninterval = "10min"\nfile = "%s"\n' "$run/forecast.ckpt" >> "$scenario.part"
 mv "$scenario.part" "$scenario"
 
-# 2. The deterministic forecast; its final state for tomorrow.
-log "forecast"
-"$floodsim" run "$scenario" --json --output "$run/forecast.h5" --save-state "$states/$day.state.part" \
-  > "$run/forecast.jsonl"
+# 2. The deterministic forecast; its final state for tomorrow. A rerun of a night whose forecast
+# was killed continues from its last checkpoint (docs/checkpoints.md) when the day's scenario is
+# the same; otherwise (or if that fails) it runs from the start.
+forecast_run() {
+  "$floodsim" run "$scenario" --json --output "$run/forecast.h5" --save-state "$states/$day.state.part" "$@" \
+    > "$run/forecast.jsonl"
+}
+if [ -f "$run/forecast.ckpt" ] && [ -f "$run/forecast.h5.journal" ] && forecast_run --resume "$run/forecast.ckpt"; then
+  log "forecast resumed from $run/forecast.ckpt"
+else
+  log "forecast"
+  forecast_run
+fi
 mv "$states/$day.state.part" "$states/$day.state"
 
 # 3. Warning products of the forecast.
