@@ -2,6 +2,7 @@
 // called directly; writer errors reach the caller unchanged; nothing half-written is left.
 #include "io/async_result_writer.hpp"
 #include "io/hdf5_util.hpp"
+#include "mesh/input_error.hpp"
 #include "io_test_util.hpp"
 
 #include <gtest/gtest.h>
@@ -167,10 +168,10 @@ void write_sample_with(W& w) {
 /// A larger run: `frames` frames of a 300 x 200 grid (two tiles per row) with velocities,
 /// gauge samples and mass-balance rows between them, written through W.
 template <class W>
-void write_run_with(W& w, int frames) {
+void write_run_frames(W& w, int first, int end) {
     const int nx = 300, ny = 200;
     std::vector<float> d(nx * ny), vx(nx * ny), vy(nx * ny);
-    for (int f = 0; f < frames; ++f) {
+    for (int f = first; f < end; ++f) {
         for (int k = 0; k < nx * ny; ++k) {
             const int i = k % nx, j = k / nx;
             d[k] = i + j < 20 ? NAN : std::max(0.0f, std::sin(0.05f * i + 0.3f * f) * std::cos(0.07f * j));
@@ -184,8 +185,18 @@ void write_run_with(W& w, int frames) {
             w.write_mass_balance(mass_row(3 * f + s));
         }
     }
-    std::vector<float> mx(nx * ny, 1.0f), sp(nx * ny, 2.0f), at(nx * ny, NAN);
+}
+
+template <class W>
+void finish_run(W& w) {
+    std::vector<float> mx(300 * 200, 1.0f), sp(300 * 200, 2.0f), at(300 * 200, NAN);
     w.finish(mx.data(), sp.data(), at.data(), 99, 1.25);
+}
+
+template <class W>
+void write_run_with(W& w, int frames) {
+    write_run_frames(w, 0, frames);
+    finish_run(w);
 }
 
 ResultMetadata run_meta() {
@@ -385,4 +396,59 @@ TEST(AsyncResultWriter, CreationErrorIsThrownByTheConstructor) {
     EXPECT_FALSE(sync_message.empty());
     EXPECT_EQ(async_message, sync_message);
     EXPECT_THROW(AsyncResultWriter(tmp.file("r.h5"), ResultMetadata{}), std::invalid_argument);
+}
+
+// The result journal (io/result_journal.hpp) of a checkpointed run: a writer abandoned after a
+// journal sync and more writes keeps its journal; a new writer resuming at the synced length
+// replays it, and the file it finishes equals the one written in one go. The journal goes once
+// the file is complete; a damaged journal stops the resume naming it.
+TEST(AsyncResultWriter, AJournalReplayedAtItsSyncedLengthGivesTheSameFile) {
+    TempDir tmp;
+    const std::string a = tmp.file("direct.h5"), b = tmp.file("resumed.h5");
+    {
+        Hdf5ResultWriter w(a, run_meta());
+        write_run_with(w, 6);
+    }
+    AsyncWriterOptions o;
+    o.journal_path = b + ".journal";
+    o.frames_in_flight = 1;
+    std::uint64_t synced = 0;
+    {
+        AsyncResultWriter w(b, run_meta(), o);
+        write_run_frames(w, 0, 3);
+        synced = w.sync_journal();
+        write_run_frames(w, 3, 5);  // after the checkpoint: cut off and written again
+        w.keep_journal();
+    }  // abandoned, as a killed run
+    EXPECT_FALSE(fs::exists(Hdf5ResultWriter::partial_path(b)));
+    ASSERT_TRUE(fs::exists(o.journal_path));
+    EXPECT_GT(fs::file_size(o.journal_path), synced);
+
+    // Damaged before the synced length: refused, naming the journal; nothing left behind.
+    const std::string good = tmp.file("good.journal");
+    fs::copy_file(o.journal_path, good);
+    {
+        std::fstream f(o.journal_path, std::ios::in | std::ios::out | std::ios::binary);
+        f.seekp(static_cast<std::streamoff>(synced / 2));
+        f.put('\x5a');
+    }
+    AsyncWriterOptions r = o;
+    r.resume_journal_bytes = synced;
+    try {
+        AsyncResultWriter w(b, run_meta(), r);
+        ADD_FAILURE() << "a damaged journal was replayed";
+    } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find(o.journal_path), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("damaged"), std::string::npos) << e.what();
+    }
+    EXPECT_FALSE(fs::exists(Hdf5ResultWriter::partial_path(b)));
+    EXPECT_TRUE(fs::exists(o.journal_path)) << "a failed resume keeps the journal for the next try";
+    fs::copy_file(good, o.journal_path, fs::copy_options::overwrite_existing);
+    {
+        AsyncResultWriter w(b, run_meta(), r);
+        write_run_frames(w, 3, 6);
+        finish_run(w);
+    }
+    expect_same_files(a, b);
+    EXPECT_FALSE(fs::exists(o.journal_path)) << "a complete result needs no journal";
 }
