@@ -246,6 +246,7 @@ public:
     std::string output_;  ///< absolute; empty: no file
     bool output_given_ = false;  ///< set_output was called (resume keeps it)
     std::optional<std::uint64_t> resume_journal_bytes_;  ///< resuming: the journal's length to replay
+    std::string resume_journal_;  ///< resuming: the journal to replay and continue
     double next_checkpoint_ = std::numeric_limits<double>::infinity();  ///< s: the next interval's checkpoint
     std::vector<std::string> gauge_names_;
     std::vector<std::string> pump_names_;
@@ -313,7 +314,8 @@ private:
         for (const LedgerTerm& t : sim.ledger().terms) meta.extra_mass_columns.push_back(t.name);
         meta.bed_elevation = std::move(bed);
         AsyncWriterOptions options;
-        if (sc_.checkpoint) options.journal_path = ResultJournal::path_for(output_);
+        if (sc_.checkpoint)
+            options.journal_path = resume_journal_.empty() ? ResultJournal::path_for(output_) : resume_journal_;
         options.resume_journal_bytes = resume_journal_bytes_;
         try {
             writer_ = std::make_unique<AsyncResultWriter>(output_, meta, options);
@@ -542,9 +544,15 @@ private:
         if (!output_.empty()) {
             if (p.result_path.empty())
                 throw bad("run/result_path", "", "the run wrote no result file: resume it without one (--output \"\")");
+            // The journal beside the result, or, for a resumed run told to write elsewhere, the one
+            // beside the result the checkpoint continues (the new result is rebuilt from it).
+            namespace fs = std::filesystem;
             std::error_code ec;
-            if (!std::filesystem::exists(ResultJournal::path_for(output_), ec) && std::filesystem::exists(output_, ec))
-                throw bad("run/result_path", output_,
+            resume_journal_ = ResultJournal::path_for(output_);
+            if (!fs::exists(resume_journal_, ec) && fs::exists(ResultJournal::path_for(p.result_path), ec))
+                resume_journal_ = ResultJournal::path_for(p.result_path);
+            if (!fs::exists(resume_journal_, ec) && fs::exists(p.result_path, ec))
+                throw bad("run/result_path", p.result_path,
                           "the run has finished: its result is complete (for a new run from this state: [initial] state)");
             resume_journal_bytes_ = p.journal_bytes;
         }
