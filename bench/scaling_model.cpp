@@ -20,6 +20,8 @@
 //     --steps-per-sample N   steps between volume samples (default 100)
 //     --schemes LIST      fv1,fv2,inertial (default), fv2-factors, inertial-factors
 //     --csv               one CSV table instead of the text tables
+//     --pgm FILE          also write the mask, shrunk to at most 1000 pixels a side (PGM, white =
+//                         domain), to look at it
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -30,6 +32,7 @@
 #include <map>
 #include <random>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -56,6 +59,7 @@ struct Options {
     MachineModel machine;
     std::map<std::string, double> rates{{"fv1", kRateFv1}, {"fv2", kRateFv2}, {"inertial", kRateInertial}};
     bool csv = false;
+    std::string pgm;
 };
 
 std::vector<std::string> split(const std::string& s) {
@@ -92,6 +96,7 @@ Options parse(int argc, char** argv) {
         else if (k == "--rate-fv2") o.rates["fv2"] = std::stod(v);
         else if (k == "--rate-inertial") o.rates["inertial"] = std::stod(v);
         else if (k == "--schemes") o.schemes = split(v);
+        else if (k == "--pgm") o.pgm = v;
         else if (k == "--ranks") {
             o.ranks.clear();
             for (const std::string& r : split(v)) o.ranks.push_back(std::stoi(r));
@@ -172,6 +177,21 @@ std::vector<std::uint8_t> city_mask(int nx, int ny, double dx, unsigned seed) {
     return m;
 }
 
+// The mask shrunk by an integer factor (a pixel is white if any of its cells is in the domain).
+void write_pgm(const std::string& path, const std::vector<std::uint8_t>& m, int nx, int ny) {
+    const int f = std::max(1, (std::max(nx, ny) + 999) / 1000);
+    const int w = (nx + f - 1) / f, h = (ny + f - 1) / f;
+    std::vector<std::uint8_t> img(static_cast<std::size_t>(w) * h, 0);
+    for (int j = 0; j < ny; ++j)
+        for (int i = 0; i < nx; ++i)
+            if (m.empty() || m[static_cast<std::size_t>(j) * nx + i]) img[static_cast<std::size_t>(j / f) * w + i / f] = 255;
+    std::FILE* out = std::fopen(path.c_str(), "wb");
+    if (!out) throw std::runtime_error("cannot write " + path);
+    std::fprintf(out, "P5\n%d %d\n255\n", w, h);
+    std::fwrite(img.data(), 1, img.size(), out);
+    std::fclose(out);
+}
+
 SchemeCost scheme_cost(const std::string& name) {
     if (name == "fv1") return fv1_cost();
     if (name == "fv2") return fv2_cost();
@@ -207,6 +227,7 @@ int main(int argc, char** argv) try {
     for (std::uint8_t v : mask) domain += v;
     if (mask.empty()) domain = static_cast<std::int64_t>(o.nx) * o.ny;
     const double mask_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (!o.pgm.empty()) write_pgm(o.pgm, mask, o.nx, o.ny);
 
     // Decompose once per rank count; one rank always, for T(1).
     std::vector<int> ranks = o.ranks;
