@@ -91,7 +91,8 @@ Prediction predict(const Decomposition& d, const SchemeCost& s, const MachineMod
         p.dt_reduce_s = log2_ceil(d.parts()) * m.latency;
         // The step's ledger: the positivity fix summed per row in cell order (chained), and the
         // four boundaries' face discharges, gathered so that every rank adds them in the serial order.
-        p.ledger_s = ordered_sum_cost(d, 1, 2 * (static_cast<std::int64_t>(d.global_nx()) + d.global_ny()), m);
+        if (m.ledger_blocking)
+            p.ledger_s = ordered_sum_cost(d, 1, 2 * (static_cast<std::int64_t>(d.global_nx()) + d.global_ny()), m);
         p.volume_s = ordered_sum_cost(d, 1, 0, m) / m.steps_per_sample;
     }
     p.step_s = p.compute_s + p.halo_s + p.reduce_s();

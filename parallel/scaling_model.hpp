@@ -61,6 +61,9 @@ struct MachineModel {
     double latency = 1.5e-6;  ///< seconds per message (one way, small message)
     double bandwidth = 12e9;  ///< bytes per second per rank (one link, each direction)
     int steps_per_sample = 100;  ///< steps between volume samples (the volume's ordered sum)
+    /// The step's ledger sum waited for at the end of the step (OrderedSum is blocking). false: a
+    /// non-blocking version overlapped with the next step (no step reads the ledger), not counted.
+    bool ledger_blocking = true;
 };
 
 /// One exchange, for the rank that takes longest (ties: the most bytes).
@@ -81,7 +84,7 @@ struct Prediction {
     double compute_s = 0;        ///< C
     double halo_s = 0;           ///< sum of the exchanges' seconds
     double dt_reduce_s = 0;      ///< the time step's allreduce
-    double ledger_s = 0;         ///< the step's ledger ordered sum
+    double ledger_s = 0;         ///< the step's ledger ordered sum (0 unless ledger_blocking)
     double volume_s = 0;         ///< the volume's ordered sum per step (amortised over a sample)
     double step_s = 0;           ///< T without overlap
     double step_overlap_s = 0;   ///< T with the exchanges overlapped by interior work

@@ -100,6 +100,13 @@ TEST(ScalingModel, TwoByTwoSplitByHand) {
     EXPECT_EQ(one.reduce_s(), 0.0);
     EXPECT_EQ(one.step_overlap_s, one.step_s);
     EXPECT_NEAR(efficiency(one.step_s, 4, p.step_s), 5e-3 / (4 * 1.264224e-3), 1e-12);  // 0.98875
+
+    // The ledger's sum overlapped with the next step: off the critical path.
+    MachineModel async = m;
+    async.ledger_blocking = false;
+    const Prediction q = predict(d, fv1_cost(), async);
+    EXPECT_EQ(q.ledger_s, 0.0);
+    EXPECT_NEAR(q.step_s, p.step_s - 6.4e-6, 1e-15);
 }
 
 // fv2: two exchanges of width 3, each overlapped with half of the compute; when the network is
