@@ -32,6 +32,7 @@
 #include <cstdlib>
 #include <exception>
 #include <map>
+#include <numbers>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -89,20 +90,34 @@ Options parse(int argc, char** argv) {
         }
         if (a + 1 >= argc) throw std::invalid_argument("option " + k + " needs a value");
         const std::string v = argv[++a];
-        if (k == "--nx") o.nx = std::stoi(v);
-        else if (k == "--ny") o.ny = std::stoi(v);
-        else if (k == "--dx") o.dx = std::stod(v);
-        else if (k == "--mask") o.mask = v;
-        else if (k == "--seed") o.seed = static_cast<unsigned>(std::stoul(v));
-        else if (k == "--threads") o.machine.threads = std::stoi(v);
-        else if (k == "--latency") o.machine.latency = std::stod(v);
-        else if (k == "--bandwidth") o.machine.bandwidth = std::stod(v);
-        else if (k == "--steps-per-sample") o.machine.steps_per_sample = std::stoi(v);
-        else if (k == "--rate-fv1") o.rates["fv1"] = std::stod(v);
-        else if (k == "--rate-fv2") o.rates["fv2"] = std::stod(v);
-        else if (k == "--rate-inertial") o.rates["inertial"] = std::stod(v);
-        else if (k == "--schemes") o.schemes = split(v);
-        else if (k == "--pgm") o.pgm = v;
+        if (k == "--nx")
+            o.nx = std::stoi(v);
+        else if (k == "--ny")
+            o.ny = std::stoi(v);
+        else if (k == "--dx")
+            o.dx = std::stod(v);
+        else if (k == "--mask")
+            o.mask = v;
+        else if (k == "--seed")
+            o.seed = static_cast<unsigned>(std::stoul(v));
+        else if (k == "--threads")
+            o.machine.threads = std::stoi(v);
+        else if (k == "--latency")
+            o.machine.latency = std::stod(v);
+        else if (k == "--bandwidth")
+            o.machine.bandwidth = std::stod(v);
+        else if (k == "--steps-per-sample")
+            o.machine.steps_per_sample = std::stoi(v);
+        else if (k == "--rate-fv1")
+            o.rates["fv1"] = std::stod(v);
+        else if (k == "--rate-fv2")
+            o.rates["fv2"] = std::stod(v);
+        else if (k == "--rate-inertial")
+            o.rates["inertial"] = std::stod(v);
+        else if (k == "--schemes")
+            o.schemes = split(v);
+        else if (k == "--pgm")
+            o.pgm = v;
         else if (k == "--ranks") {
             o.ranks.clear();
             for (const std::string& r : split(v)) o.ranks.push_back(std::stoi(r));
@@ -132,8 +147,10 @@ Options parse(int argc, char** argv) {
 // across (lakes, reservoirs, excluded areas). Built row by row from intervals: a few seconds at
 // 300 million cells. Features are in metres, so the shape does not depend on the cell size.
 std::vector<std::uint8_t> city_mask(int nx, int ny, double dx, unsigned seed) {
+    // Uniform in [0, 1) from the engine's top 53 bits: the engine's output is fixed by the standard,
+    // std::uniform_real_distribution's is not, and the doc's numbers should not depend on the library.
     std::mt19937_64 rng(seed);
-    std::uniform_real_distribution<double> u(0.0, 1.0);
+    auto u = [&rng] { return static_cast<double>(rng() >> 11) * 0x1.0p-53; };
     const double w = nx * dx, h = ny * dx;  // metres
     const double side = std::min(w, h);
     struct Disc {
@@ -142,18 +159,18 @@ std::vector<std::uint8_t> city_mask(int nx, int ny, double dx, unsigned seed) {
     std::vector<Disc> fill{{0.5 * w, 0.5 * h, 0.34 * side}};
     for (int k = 0; k < 40; ++k) {
         // Districts: centres on a ring around the core at random radii, sizes 9-19 % of the side.
-        const double a = 2 * M_PI * u(rng), d = side * (0.15 + 0.22 * u(rng));
-        fill.push_back({0.5 * w + d * std::cos(a), 0.5 * h + d * std::sin(a), side * (0.09 + 0.10 * u(rng))});
+        const double a = 2 * std::numbers::pi * u(), d = side * (0.15 + 0.22 * u());
+        fill.push_back({0.5 * w + d * std::cos(a), 0.5 * h + d * std::sin(a), side * (0.09 + 0.10 * u())});
     }
     std::vector<Disc> holes;
-    for (int k = 0; k < 60; ++k) holes.push_back({w * u(rng), h * u(rng), 50.0 + 150.0 * u(rng)});
+    for (int k = 0; k < 60; ++k) holes.push_back({w * u(), h * u(), 50.0 + 150.0 * u()});
     const double river_half = 30.0;
-    const double ph1 = 2 * M_PI * u(rng), ph2 = 2 * M_PI * u(rng);
+    const double ph1 = 2 * std::numbers::pi * u(), ph2 = 2 * std::numbers::pi * u();
     // The west-east river's northing at each column (metres).
     std::vector<double> river_we(static_cast<std::size_t>(nx));
     for (int i = 0; i < nx; ++i) {
         const double x = (i + 0.5) * dx;
-        river_we[i] = 0.62 * h + 0.05 * h * std::sin(2 * M_PI * x / (0.4 * w) + ph1);
+        river_we[i] = 0.62 * h + 0.05 * h * std::sin(2 * std::numbers::pi * x / (0.4 * w) + ph1);
     }
     std::vector<std::uint8_t> m(static_cast<std::size_t>(nx) * ny, 0);
     auto span_of = [&](const Disc& c, double y, int& i0, int& i1) {
@@ -173,7 +190,7 @@ std::vector<std::uint8_t> city_mask(int nx, int ny, double dx, unsigned seed) {
         for (const Disc& c : holes)
             if (span_of(c, y, i0, i1)) std::fill(row + i0, row + i1, std::uint8_t{0});
         // The north-south river: a band around its easting at this row.
-        const double xr = 0.4 * w + 0.06 * w * std::sin(2 * M_PI * y / (0.3 * h) + ph2);
+        const double xr = 0.4 * w + 0.06 * w * std::sin(2 * std::numbers::pi * y / (0.3 * h) + ph2);
         const int r0 = std::max(0, static_cast<int>(std::ceil((xr - river_half) / dx - 0.5)));
         const int r1 = std::min(nx, static_cast<int>(std::floor((xr + river_half) / dx - 0.5)) + 1);
         if (r0 < r1) std::fill(row + r0, row + r1, std::uint8_t{0});
@@ -190,7 +207,8 @@ void write_pgm(const std::string& path, const std::vector<std::uint8_t>& m, int 
     std::vector<std::uint8_t> img(static_cast<std::size_t>(w) * h, 0);
     for (int j = 0; j < ny; ++j)
         for (int i = 0; i < nx; ++i)
-            if (m.empty() || m[static_cast<std::size_t>(j) * nx + i]) img[static_cast<std::size_t>(j / f) * w + i / f] = 255;
+            if (m.empty() || m[static_cast<std::size_t>(j) * nx + i])
+                img[static_cast<std::size_t>(j / f) * w + i / f] = 255;
     std::FILE* out = std::fopen(path.c_str(), "wb");
     if (!out) throw std::runtime_error("cannot write " + path);
     std::fprintf(out, "P5\n%d %d\n255\n", w, h);
@@ -242,19 +260,21 @@ int main(int argc, char** argv) try {
     for (int p : ranks) decs.emplace_back(o.nx, o.ny, mask, p);
 
     if (!o.csv) {
-        std::printf("grid %d x %d cells of %.3g m (%.1f x %.1f km), mask %s: %lld domain cells (%.1f %% of the box, "
-                    "%.2f km2); mask built in %.1f s\n",
-                    o.nx, o.ny, o.dx, o.nx * o.dx / 1e3, o.ny * o.dx / 1e3, o.mask.c_str(),
-                    static_cast<long long>(domain), 100.0 * domain / (static_cast<double>(o.nx) * o.ny),
-                    domain * o.dx * o.dx / 1e6, mask_s);
-        std::printf("threads per rank %d, latency %.3g us, bandwidth %.3g GB/s, %d steps per volume sample, "
-                    "ledger sum per step %s\n",
-                    o.machine.threads, o.machine.latency * 1e6, o.machine.bandwidth / 1e9,
-                    o.machine.steps_per_sample, o.machine.ledger_blocking ? "blocking" : "overlapped (not counted)");
+        std::printf(
+            "grid %d x %d cells of %.3g m (%.1f x %.1f km), mask %s: %lld domain cells (%.1f %% of the box, "
+            "%.2f km2); mask built in %.1f s\n",
+            o.nx, o.ny, o.dx, o.nx * o.dx / 1e3, o.ny * o.dx / 1e3, o.mask.c_str(), static_cast<long long>(domain),
+            100.0 * domain / (static_cast<double>(o.nx) * o.ny), domain * o.dx * o.dx / 1e6, mask_s);
+        std::printf(
+            "threads per rank %d, latency %.3g us, bandwidth %.3g GB/s, %d steps per volume sample, "
+            "ledger sum per step %s\n",
+            o.machine.threads, o.machine.latency * 1e6, o.machine.bandwidth / 1e9, o.machine.steps_per_sample,
+            o.machine.ledger_blocking ? "blocking" : "overlapped (not counted)");
     } else {
-        std::printf("scheme,ranks,px,py,max_cells,mean_cells,imbalance,halo_widths,messages_per_step,"
-                    "max_halo_cells,halo_bytes_per_step,compute_ms,halo_ms,dt_reduce_ms,ledger_ms,volume_ms,"
-                    "step_ms,efficiency,step_overlap_ms,efficiency_overlap\n");
+        std::printf(
+            "scheme,ranks,px,py,max_cells,mean_cells,imbalance,halo_widths,messages_per_step,"
+            "max_halo_cells,halo_bytes_per_step,compute_ms,halo_ms,dt_reduce_ms,ledger_ms,volume_ms,"
+            "step_ms,efficiency,step_overlap_ms,efficiency_overlap\n");
     }
     for (const std::string& name : o.schemes) {
         const SchemeCost s = scheme_cost(name);
@@ -265,8 +285,8 @@ int main(int argc, char** argv) try {
             std::printf("\n%s: exchanges per step (width x bytes per cell) %s, %.3g M cell updates/s per core\n",
                         s.name.c_str(), widths(s).c_str(), m.cell_rate / 1e6);
             std::printf("%6s %7s %12s %6s %5s %10s %10s %9s %8s %8s %8s %9s %6s %9s %6s\n", "ranks", "layout",
-                        "max cells", "max/mn", "msgs", "halo cells", "halo KB", "compute", "halo", "reduce",
-                        "ledger", "step", "eff", "overlap", "eff");
+                        "max cells", "max/mn", "msgs", "halo cells", "halo KB", "compute", "halo", "reduce", "ledger",
+                        "step", "eff", "overlap", "eff");
             std::printf("%6s %7s %12s %6s %5s %10s %10s %9s %8s %8s %8s %9s %6s %9s %6s\n", "", "", "per rank", "",
                         "/step", "/exchange", "/step", "ms", "ms", "ms", "ms", "ms", "%", "step ms", "%");
         }
@@ -287,8 +307,8 @@ int main(int argc, char** argv) try {
                 std::printf("%s,%d,%d,%d,%lld,%.1f,%.4f,%s,%d,%lld,%.0f,%.5g,%.5g,%.5g,%.5g,%.5g,%.5g,%.4f,%.5g,%.4f\n",
                             s.name.c_str(), p.parts, p.px, p.py, static_cast<long long>(p.max_cells), p.mean_cells,
                             p.imbalance, widths(s).c_str(), messages, static_cast<long long>(halo_cells), bytes,
-                            p.compute_s * 1e3, p.halo_s * 1e3, p.dt_reduce_s * 1e3, p.ledger_s * 1e3,
-                            p.volume_s * 1e3, p.step_s * 1e3, eff, p.step_overlap_s * 1e3, eff_o);
+                            p.compute_s * 1e3, p.halo_s * 1e3, p.dt_reduce_s * 1e3, p.ledger_s * 1e3, p.volume_s * 1e3,
+                            p.step_s * 1e3, eff, p.step_overlap_s * 1e3, eff_o);
             } else {
                 const std::string layout = std::to_string(p.px) + "x" + std::to_string(p.py);
                 std::printf("%6d %7s %12lld %6.3f %5d %10lld %10.1f %9.3f %8.4f %8.4f %8.4f %9.3f %6.1f %9.3f %6.1f\n",

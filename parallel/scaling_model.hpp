@@ -56,10 +56,10 @@ SchemeCost inertial_factor_exchange_cost();
 
 /// The machine and the run: SI units.
 struct MachineModel {
-    double cell_rate = 50e6;  ///< cell updates per second per core (one thread)
-    int threads = 1;          ///< OpenMP threads per rank, assumed to scale linearly
-    double latency = 1.5e-6;  ///< seconds per message (one way, small message)
-    double bandwidth = 12e9;  ///< bytes per second per rank (one link, each direction)
+    double cell_rate = 50e6;     ///< cell updates per second per core (one thread)
+    int threads = 1;             ///< OpenMP threads per rank, assumed to scale linearly
+    double latency = 1.5e-6;     ///< seconds per message (one way, small message)
+    double bandwidth = 12e9;     ///< bytes per second per rank (one link, each direction)
     int steps_per_sample = 100;  ///< steps between volume samples (the volume's ordered sum)
     /// The step's ledger sum waited for at the end of the step (OrderedSum is blocking). false: a
     /// non-blocking version overlapped with the next step (no step reads the ledger), not counted.
@@ -69,25 +69,25 @@ struct MachineModel {
 /// One exchange, for the rank that takes longest (ties: the most bytes).
 struct ExchangeCost {
     int width = 1;
-    int max_messages = 0;            ///< most neighbours of any rank (messages sent per exchange)
+    int max_messages = 0;             ///< most neighbours of any rank (messages sent per exchange)
     std::int64_t max_halo_cells = 0;  ///< most halo cells any rank receives (nodata included)
-    double max_bytes = 0;            ///< most bytes any rank sends or receives
-    double seconds = 0;              ///< the slowest rank's messages x latency + bytes / bandwidth
+    double max_bytes = 0;             ///< most bytes any rank sends or receives
+    double seconds = 0;               ///< the slowest rank's messages x latency + bytes / bandwidth
 };
 
 struct Prediction {
     int parts = 1, px = 1, py = 1;
     std::int64_t max_cells = 0;  ///< most domain cells of a rank
     double mean_cells = 0;
-    double imbalance = 1;        ///< max / mean
+    double imbalance = 1;                 ///< max / mean
     std::vector<ExchangeCost> exchanges;  ///< one per exchange of the step
-    double compute_s = 0;        ///< C
-    double halo_s = 0;           ///< sum of the exchanges' seconds
-    double dt_reduce_s = 0;      ///< the time step's allreduce
-    double ledger_s = 0;         ///< the step's ledger ordered sum (0 unless ledger_blocking)
-    double volume_s = 0;         ///< the volume's ordered sum per step (amortised over a sample)
-    double step_s = 0;           ///< T without overlap
-    double step_overlap_s = 0;   ///< T with the exchanges overlapped by interior work
+    double compute_s = 0;                 ///< C
+    double halo_s = 0;                    ///< sum of the exchanges' seconds
+    double dt_reduce_s = 0;               ///< the time step's allreduce
+    double ledger_s = 0;                  ///< the step's ledger ordered sum (0 unless ledger_blocking)
+    double volume_s = 0;                  ///< the volume's ordered sum per step (amortised over a sample)
+    double step_s = 0;                    ///< T without overlap
+    double step_overlap_s = 0;            ///< T with the exchanges overlapped by interior work
     double reduce_s() const { return dt_reduce_s + ledger_s + volume_s; }
 };
 

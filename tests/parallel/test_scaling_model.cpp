@@ -69,8 +69,8 @@ TEST(ScalingModel, TwoByTwoSplitByHand) {
     const ExchangeCost w1 = exchange_cost(d, {1, 24}, m);
     EXPECT_EQ(w1.max_messages, 3);
     EXPECT_EQ(w1.max_halo_cells, 101);
-    EXPECT_DOUBLE_EQ(w1.max_bytes, 101 * 24);                      // 2424 B
-    EXPECT_NEAR(w1.seconds, 3 * 1e-6 + 2424 / 1e9, 1e-15);         // 5.424 us
+    EXPECT_DOUBLE_EQ(w1.max_bytes, 101 * 24);               // 2424 B
+    EXPECT_NEAR(w1.seconds, 3 * 1e-6 + 2424 / 1e9, 1e-15);  // 5.424 us
     EXPECT_EQ(exchange_cost(d, {2, 24}, m).max_halo_cells, 204);
     EXPECT_EQ(exchange_cost(d, {3, 24}, m).max_halo_cells, 309);
     EXPECT_DOUBLE_EQ(exchange_cost(d, {3, 24}, m).max_bytes, 309 * 24);  // 7416 B
@@ -89,7 +89,7 @@ TEST(ScalingModel, TwoByTwoSplitByHand) {
     EXPECT_NEAR(p.halo_s, 5.424e-6, 1e-15);
     EXPECT_NEAR(p.dt_reduce_s, 2e-6, 1e-15);  // log2 4 latencies
     EXPECT_NEAR(p.ledger_s, 6.4e-6, 1e-15);
-    EXPECT_NEAR(p.volume_s, 0.4e-6, 1e-15);   // 4.0 us every 10 steps
+    EXPECT_NEAR(p.volume_s, 0.4e-6, 1e-15);  // 4.0 us every 10 steps
     EXPECT_NEAR(p.step_s, 1.25e-3 + 5.424e-6 + 2e-6 + 6.4e-6 + 0.4e-6, 1e-15);
     EXPECT_NEAR(p.step_overlap_s, 1.25e-3 + 2e-6 + 6.4e-6 + 0.4e-6, 1e-15);  // the halo hidden
 
