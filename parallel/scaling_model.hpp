@@ -66,7 +66,8 @@ struct MachineModel {
     bool ledger_blocking = true;
 };
 
-/// One exchange, for the rank that takes longest (ties: the most bytes).
+/// One exchange: each figure is the largest over the ranks (not necessarily all of the same rank);
+/// `seconds` is the slowest rank's, the one that holds the others up.
 struct ExchangeCost {
     int width = 1;
     int max_messages = 0;             ///< most neighbours of any rank (messages sent per exchange)
