@@ -93,6 +93,8 @@ struct Reader {
         if (v.size() != 1) bad(name, "", "missing or not a number");
         return v[0];
     }
+    /// The numbers of a text attribute written by exact_lines (`key` names it in messages).
+    std::vector<double> exact_numbers(hid_t loc, const char* name, const std::string& key) const;
     template <class T>
     T exact(hid_t loc, const char* name) const {
         if (H5Aexists(loc, name) <= 0) bad(name, "", "missing");
@@ -146,6 +148,28 @@ std::vector<std::string> split_lines(const std::string& text) {
         a = b + 1;
     }
     return v;
+}
+
+std::vector<double> Reader::exact_numbers(hid_t loc, const char* name, const std::string& key) const {
+    std::vector<double> out;
+    for (const std::string& x : split_lines(text(loc, name))) {
+        char* end = nullptr;
+        const double d = std::strtod(x.c_str(), &end);
+        if (end == x.c_str() || *end != '\0') bad(key, x, "not a number");
+        out.push_back(d);
+    }
+    return out;
+}
+
+/// Numbers as text, one per line, in hexadecimal floating point (%a: exact).
+std::string exact_lines(const std::vector<double>& values) {
+    std::vector<std::string> numbers;
+    for (double x : values) {
+        char b[40];
+        std::snprintf(b, sizeof b, "%a", x);
+        numbers.push_back(b);
+    }
+    return join_lines(numbers);
 }
 
 // --- the parts of a state file, each written and read by one pair of functions -----------------
@@ -223,13 +247,7 @@ void write_values(const Writer& w, hid_t root, const std::vector<NamedValues>& v
     h5::Handle grp = h5::group(w.id(H5Gcreate2(root, "values", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "values"));
     std::vector<std::string> order;
     for (const NamedValues& v : values) {
-        std::vector<std::string> numbers;
-        for (double x : v.values) {
-            char b[40];
-            std::snprintf(b, sizeof b, "%a", x);
-            numbers.push_back(b);
-        }
-        w.text(grp.get(), v.name.c_str(), join_lines(numbers));
+        w.text(grp.get(), v.name.c_str(), exact_lines(v.values));
         order.push_back(v.name);
     }
     w.text(grp.get(), "order", join_lines(order));
@@ -242,12 +260,7 @@ std::vector<NamedValues> read_values(const Reader& r, hid_t root) {
     std::vector<NamedValues> out;
     for (const std::string& name : split_lines(r.text(grp.get(), "order"))) {
         NamedValues v{name, {}};
-        for (const std::string& x : split_lines(r.text(grp.get(), name.c_str()))) {
-            char* end = nullptr;
-            const double d = std::strtod(x.c_str(), &end);
-            if (end == x.c_str() || *end != '\0') r.bad("values/" + name, x, "not a number");
-            v.values.push_back(d);
-        }
+        v.values = r.exact_numbers(grp.get(), name.c_str(), "values/" + name);
         out.push_back(std::move(v));
     }
     return out;
@@ -295,13 +308,7 @@ void write_run_position(const Writer& w, hid_t root, const RunPosition& p) {
     w.scalar<std::int64_t>(g, "samples_taken", p.samples_taken);
     w.scalar<double>(g, "frames_written_at", p.frames_written_at);
     w.scalar<double>(g, "pump_last_t", p.pump_last_t);
-    std::vector<std::string> numbers;
-    for (double x : p.pump_last) {
-        char b[40];
-        std::snprintf(b, sizeof b, "%a", x);
-        numbers.push_back(b);
-    }
-    w.text(g, "pump_last", join_lines(numbers));
+    w.text(g, "pump_last", exact_lines(p.pump_last));
     w.scalar<std::int32_t>(g, "warned_supercritical", p.warned_supercritical ? 1 : 0);
 }
 
@@ -322,12 +329,7 @@ std::optional<RunPosition> read_run_position(const Reader& r, hid_t root) {
               "counts must be >= 0");
     p.frames_written_at = r.exact<double>(g, "frames_written_at");
     p.pump_last_t = r.exact<double>(g, "pump_last_t");
-    for (const std::string& x : split_lines(r.text(g, "pump_last"))) {
-        char* end = nullptr;
-        const double d = std::strtod(x.c_str(), &end);
-        if (end == x.c_str() || *end != '\0') r.bad("run/pump_last", x, "not a number");
-        p.pump_last.push_back(d);
-    }
+    p.pump_last = r.exact_numbers(g, "pump_last", "run/pump_last");
     p.warned_supercritical = r.exact<std::int32_t>(g, "warned_supercritical") != 0;
     return p;
 }
