@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include <nlohmann/json.hpp>
+
 #include "mesh/input_error.hpp"
 #include "risk/alert_delivery.hpp"
 #include "risk/assets.hpp"
@@ -86,6 +88,59 @@ void OnlineWarnings::evaluate(double time_s, const double* depth, const double* 
             }
         }
         if (on_level) on_level(v);
+    }
+}
+
+std::string OnlineWarnings::save() const {
+    using Json = nlohmann::json;
+    Json j;
+    j["levels"] = tracker_.levels();
+    j["changes"] = changes_;
+    j["issued"] = issued_;
+    if (writer_) {
+        const risk::CapWriter::Memory m = writer_->memory();
+        j["last_id_time"] = m.last_id_time;
+        j["last_id_serial"] = m.last_id_serial;
+        Json chains = Json::array();
+        for (const auto& [id, c] : m.chains) {
+            Json area{{"description", c.area.description}, {"polygons", c.area.polygons}};
+            if (c.area.circle) area["circle"] = {c.area.circle->lat, c.area.circle->lon, c.area.circle->radius_km};
+            chains.push_back({{"asset", id}, {"level", c.level}, {"references", c.references}, {"area", area}});
+        }
+        j["chains"] = chains;
+    }
+    return j.dump();
+}
+
+void OnlineWarnings::restore(const std::string& text, const std::string& checkpoint) {
+    try {
+        const nlohmann::json j = nlohmann::json::parse(text);
+        tracker_.restore_levels(j.at("levels").get<std::vector<int>>());
+        changes_ = j.at("changes").get<std::int64_t>();
+        issued_ = j.at("issued").get<std::int64_t>();
+        if (writer_ && j.contains("chains")) {
+            risk::CapWriter::Memory m;
+            m.last_id_time = j.at("last_id_time").get<risk::UnixSeconds>();
+            m.last_id_serial = j.at("last_id_serial").get<int>();
+            for (const nlohmann::json& c : j.at("chains")) {
+                risk::CapWriter::Chain chain;
+                chain.level = c.at("level").get<int>();
+                chain.references = c.at("references").get<std::vector<std::string>>();
+                const nlohmann::json& a = c.at("area");
+                chain.area.description = a.at("description").get<std::string>();
+                a.at("polygons").get_to(chain.area.polygons);
+                if (a.contains("circle")) {
+                    const auto v = a.at("circle").get<std::vector<double>>();
+                    if (v.size() != 3) throw std::invalid_argument("a circle is lat, lon, radius");
+                    chain.area.circle = risk::AlertArea::Circle{v[0], v[1], v[2]};
+                }
+                m.chains.emplace(c.at("asset").get<std::string>(), std::move(chain));
+            }
+            writer_->restore(std::move(m));
+        }
+    } catch (const std::exception& e) {
+        throw InputError(checkpoint, "run/online_warnings", "",
+                         std::string("the online warnings' state does not fit this scenario's [warning]: ") + e.what());
     }
 }
 

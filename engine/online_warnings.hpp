@@ -50,6 +50,13 @@ public:
                   const std::function<void(const LevelView&)>& on_level,
                   const std::function<void(const std::string&)>& on_warning);
 
+    /// What a checkpoint keeps of them (JSON text): the assets' levels, the CAP chains in force
+    /// and the counters. restore() sets them back after start() in a resumed run, so that its
+    /// alerts continue the chains; throws InputError(`checkpoint`, "run/online_warnings", ...) for
+    /// a text that does not fit these assets.
+    std::string save() const;
+    void restore(const std::string& text, const std::string& checkpoint);
+
     /// At the end of the run: every alert into the spool, then the delivery gets
     /// kDeliveryBudgetS more. Idempotent.
     void finish();

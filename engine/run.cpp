@@ -247,6 +247,8 @@ public:
     bool output_given_ = false;  ///< set_output was called (resume keeps it)
     std::optional<std::uint64_t> resume_journal_bytes_;  ///< resuming: the journal's length to replay
     std::string resume_journal_;  ///< resuming: the journal to replay and continue
+    std::string resume_warnings_;    ///< resuming: the online warnings' state (JSON), empty: none
+    std::string resume_checkpoint_;  ///< resuming: the checkpoint, for messages
     double next_checkpoint_ = std::numeric_limits<double>::infinity();  ///< s: the next interval's checkpoint
     std::vector<std::string> gauge_names_;
     std::vector<std::string> pump_names_;
@@ -292,7 +294,11 @@ private:
         if (!output_.empty()) open_result(sim, std::move(bed));
         // The spool after the result: a spool that cannot be made stops the run, and guarded()
         // then removes the partial result (an unwritable result leaves no spool folder behind).
-        if (warnings_) warnings_->start(output_);
+        if (warnings_) {
+            warnings_->start(output_);
+            // A resumed run continues the alert chains of the run it continues.
+            if (!resume_warnings_.empty()) warnings_->restore(resume_warnings_, resume_checkpoint_);
+        }
     }
 
     template <class Sim>
@@ -503,6 +509,7 @@ private:
         p.pump_last_t = pump_last_t_;
         p.pump_last = pump_last_;
         p.warned_supercritical = warned_supercritical_;
+        if (warnings_) p.online_warnings = warnings_->save();
         StateFileInfo info{scheme_name(sim.setup().options.scheme), precision_name(sim.setup().options.precision),
                            sc_.name, sc_.text, FLOODSIM_VERSION, std::move(p)};
         write_state_file(sc_.checkpoint->file, sim.state(), info, StateStorage::Raw);
@@ -560,6 +567,8 @@ private:
         pump_last_t_ = p.pump_last_t;
         pump_last_ = p.pump_last;
         warned_supercritical_ = p.warned_supercritical;
+        resume_warnings_ = p.online_warnings;
+        resume_checkpoint_ = path;
         summary_.resumed_at = s.t;
     }
 

@@ -310,6 +310,7 @@ void write_run_position(const Writer& w, hid_t root, const RunPosition& p) {
     w.scalar<double>(g, "pump_last_t", p.pump_last_t);
     w.text(g, "pump_last", exact_lines(p.pump_last));
     w.scalar<std::int32_t>(g, "warned_supercritical", p.warned_supercritical ? 1 : 0);
+    w.text(g, "online_warnings", p.online_warnings);
 }
 
 std::optional<RunPosition> read_run_position(const Reader& r, hid_t root) {
@@ -331,6 +332,7 @@ std::optional<RunPosition> read_run_position(const Reader& r, hid_t root) {
     p.pump_last_t = r.exact<double>(g, "pump_last_t");
     p.pump_last = r.exact_numbers(g, "pump_last", "run/pump_last");
     p.warned_supercritical = r.exact<std::int32_t>(g, "warned_supercritical") != 0;
+    p.online_warnings = r.text(g, "online_warnings");
     return p;
 }
 

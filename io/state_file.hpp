@@ -22,6 +22,8 @@ struct RunPosition {
     double pump_last_t = 0.0;         ///< s: time of the previous pump sample
     std::vector<double> pump_last;    ///< m3: each pump's volume at that sample
     bool warned_supercritical = false;
+    /// The online warnings' state ([warning]; engine/online_warnings.hpp save()), empty: none.
+    std::string online_warnings;
 };
 
 /// What a state belongs to: checked when a state is read for a run.

@@ -328,6 +328,16 @@ int CapWriter::level_of(const std::string& asset_id) const {
     return it == assets_.end() ? 0 : it->second.level;
 }
 
+void CapWriter::restore(Memory m) {
+    for (const auto& [id, c] : m.chains)
+        if (c.level < 0 || c.level > 4 || (c.level > 0 && c.references.empty()))
+            throw std::invalid_argument("CapWriter::restore: asset '" + id + "': level " + std::to_string(c.level) +
+                                        " with " + std::to_string(c.references.size()) + " references");
+    assets_ = std::move(m.chains);
+    last_id_time_ = m.last_id_time;
+    last_id_serial_ = m.last_id_serial;
+}
+
 std::string CapWriter::next_identifier(UnixSeconds sent_time) {
     // GB/T 35965.1 A.1.1: N is one digit, the serial of alerts of one sender at one time. An
     // eleventh alert in the same second takes the next second, so identifiers stay 31
@@ -350,7 +360,7 @@ CapAlert CapWriter::write(const LevelChange& e, UnixSeconds sent_time) {
         throw std::invalid_argument(who + ": level " + std::to_string(e.level) + " is not 0..4");
     if (!std::isfinite(e.time_s) || !std::isfinite(e.max_depth))
         throw std::invalid_argument(who + ": time or depth is not a finite number");
-    AssetState& st = assets_[e.asset_id];
+    Chain& st = assets_[e.asset_id];
     if (e.level == 0 && st.level == 0)
         throw std::invalid_argument(who + ": falls to no level but has no alert in force");
     if (e.level != 0 && e.level == st.level)
@@ -442,7 +452,7 @@ CapAlert CapWriter::write(const LevelChange& e, UnixSeconds sent_time) {
 
     // the asset's chain: a Cancel ends it, the next level starts a new one with an Alert
     if (cancel) {
-        st = AssetState{};
+        st = Chain{};
         st.area = area;
     } else {
         st.level = e.level;

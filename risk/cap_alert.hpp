@@ -79,21 +79,32 @@ public:
 
     /// The level in force for an asset (0: none, or an asset never seen).
     int level_of(const std::string& asset_id) const;
+
+    /// What the writer remembers between alerts: each asset's chain in force, and the last
+    /// identifier's time and serial. A resumed run sets it back (restore) so that its next alerts
+    /// continue the chains (Update, Cancel with their references) instead of starting them anew.
+    struct Chain {
+        int level = 0;
+        std::vector<std::string> references;  ///< alerts of the chain in force, oldest first
+        AlertArea area;                       ///< the last area written (reused by a Cancel)
+    };
+    struct Memory {
+        std::map<std::string, Chain> chains;
+        UnixSeconds last_id_time = std::numeric_limits<UnixSeconds>::min();
+        int last_id_serial = -1;
+    };
+    Memory memory() const { return {assets_, last_id_time_, last_id_serial_}; }
+    void restore(Memory m);
     const CapOptions& options() const { return options_; }
     /// The 14-digit sender code ZZZZZZDDDUUUXX.
     std::string sender_code() const;
 
 private:
-    struct AssetState {
-        int level = 0;
-        std::vector<std::string> references;  ///< alerts of the chain in force, oldest first
-        AlertArea area;                       ///< the last area written (reused by a Cancel)
-    };
     std::string next_identifier(UnixSeconds sent_time);
 
     CapOptions options_;
     std::string sender_;
-    std::map<std::string, AssetState> assets_;
+    std::map<std::string, Chain> assets_;
     UnixSeconds last_id_time_ = std::numeric_limits<UnixSeconds>::min();  ///< time part of the last identifier
     int last_id_serial_ = -1;                                             ///< its N (0..9)
 };

@@ -1,5 +1,7 @@
 #include "risk/online_warnings.hpp"
 
+#include <stdexcept>
+
 #include <algorithm>
 #include <cmath>
 
@@ -27,6 +29,15 @@ OnlineLevelTracker::OnlineLevelTracker(std::vector<Asset> assets, LevelScheme sc
     }
     levels_.assign(assets_.size(), 0);
     cell_level_.assign(cells_.size(), 0);
+}
+
+void OnlineLevelTracker::restore_levels(const std::vector<int>& levels) {
+    if (levels.size() != levels_.size())
+        throw std::invalid_argument("restore_levels: " + std::to_string(levels.size()) + " levels for " +
+                                    std::to_string(levels_.size()) + " assets");
+    for (int l : levels)
+        if (l < 0 || l > 4) throw std::invalid_argument("restore_levels: level " + std::to_string(l) + " outside 0..4");
+    levels_ = levels;
 }
 
 OnlineLevelTracker::~OnlineLevelTracker() = default;

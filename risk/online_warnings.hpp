@@ -45,6 +45,11 @@ public:
     const std::vector<Asset>& assets() const { return assets_; }
     /// The level of asset `a` at the last evaluation (0 none).
     int level(std::size_t a) const { return levels_[a]; }
+    /// Every asset's level at the last evaluation, and setting them back (a resumed run: the next
+    /// evaluation reports changes against these). Throws std::invalid_argument for a vector of
+    /// another size or a level outside 0..4.
+    const std::vector<int>& levels() const { return levels_; }
+    void restore_levels(const std::vector<int>& levels);
     const LevelScheme& scheme() const { return scheme_; }
 
 private:

@@ -363,3 +363,44 @@ TEST(OnlineWarnings, BadWarningInputsExit2WithNothingWritten) {
 }
 
 }  // namespace
+
+// A run resumed from a checkpoint continues the alert chains of the run it continues: the level
+// events and CAP message types of the two parts together are those of the uninterrupted run
+// (an asset already warned gets an Update, not a new Alert), and the counters go on.
+TEST(OnlineWarnings, AResumedRunContinuesTheAlertChains) {
+    TempDir d;
+    const fs::path scenario = write_case(d, "\n[checkpoint]\nfile = \"out/run.ckpt\"\n");
+    const auto kinds = [](const std::vector<floodsim::LevelView>& v) {
+        std::vector<std::string> out;
+        for (const floodsim::LevelView& e : v)
+            out.push_back(e.asset_id + " " + std::to_string(e.previous_level) + ">" + std::to_string(e.level) + " " +
+                          e.cap_msg_type);
+        return out;
+    };
+    std::vector<floodsim::LevelView> whole, parts;
+    {
+        floodsim::Run run(scenario.string());
+        run.set_output((d / "whole.h5").string());
+        run.on_level([&](const floodsim::LevelView& v) { whole.push_back(v); });
+        ASSERT_EQ(run.run_to_end(), floodsim::RunStatus::Finished);
+    }
+    ASSERT_GE(whole.size(), 3u);
+    const double middle = 0.5 * (whole.front().time + whole.back().time);
+    fs::remove_all(d / "out");
+    {
+        floodsim::Run run(scenario.string());
+        run.on_level([&](const floodsim::LevelView& v) { parts.push_back(v); });
+        ASSERT_EQ(run.advance(middle), floodsim::RunStatus::Reached);
+        run.checkpoint();
+    }  // abandoned after its checkpoint, as a killed run
+    const std::size_t before = parts.size();
+    ASSERT_GT(before, 0u);
+    ASSERT_LT(before, whole.size());
+    floodsim::Run run(scenario.string());
+    run.on_level([&](const floodsim::LevelView& v) { parts.push_back(v); });
+    run.resume((d / "out/run.ckpt").string());
+    ASSERT_EQ(run.run_to_end(), floodsim::RunStatus::Finished);
+    EXPECT_EQ(kinds(parts), kinds(whole));
+    EXPECT_EQ(run.summary().warnings.changes, static_cast<std::int64_t>(whole.size()));
+    EXPECT_EQ(run.summary().warnings.issued, static_cast<std::int64_t>(whole.size()));
+}
