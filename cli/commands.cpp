@@ -14,6 +14,7 @@
 #include "cli/wait_policy.hpp"
 #include "engine/model_builder.hpp"
 #include "engine/model_report.hpp"
+#include "engine/online_warnings.hpp"
 #include "engine/scenario_new.hpp"
 #include "floodsim/run.hpp"
 #include "io/hdf5_result_writer.hpp"
@@ -270,6 +271,21 @@ void print_check(const LoadedModel& p) {
     for (const GaugeSpec& gs : m.gauges)
         std::printf("  gauge           %s at x=%g y=%g (cell %d, %d)\n", gs.name.c_str(), gs.x, gs.y, gs.i, gs.j);
     std::printf("  output          %s\n", sc.output_file.c_str());
+    if (const auto& c = sc.checkpoint)
+        std::printf("  checkpoints     %s%s to %s\n", c->interval_s ? "every " : "at the end",
+                    c->interval_s ? format_seconds(*c->interval_s).c_str() : "", c->file.c_str());
+}
+
+/// [warning]: its assets and levels loaded as the run would (bad ones exit 2 here, not at the
+/// run's start).
+void check_warnings(const LoadedModel& p) {
+    if (!p.scenario.warning) return;
+    const ModelSetup& m = p.setup;
+    std::vector<bool> inside(m.z.size());
+    for (std::size_t c = 0; c < m.z.size(); ++c) inside[c] = !std::isnan(m.z[c]);
+    const OnlineWarnings w(p.scenario, m.grid, inside);
+    std::printf("  warnings        %lld assets watched from %s\n", static_cast<long long>(w.summary().assets),
+                p.scenario.warning->assets.c_str());
 }
 
 }  // namespace
@@ -282,6 +298,7 @@ int check_command(const std::string& scenario_path, double pit_height, const std
         // The output folder must be writable: try it now rather than after an hour of simulation.
         probe_output_folder(p.scenario, p.scenario.output_file);
         print_check(p);
+        check_warnings(p);
         print_dem_quality(p.setup, pit_height);
         if (!write_model.empty()) {
             write_model_rasters(p, write_model);

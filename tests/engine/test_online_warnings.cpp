@@ -314,6 +314,9 @@ TEST(OnlineWarnings, AKilledRunLeavesItsAlertsForFloodsimDeliver) {
 
 TEST(OnlineWarnings, TheCliSummarySaysWhereTheAlertsAre) {
     TempDir d;
+    const ProcResult k = run_floodsim({"check", write_case(d).string()});
+    EXPECT_EQ(k.status, 0) << describe(k);
+    EXPECT_NE(k.out.find("warnings        3 assets watched"), std::string::npos) << k.out;
     const ProcResult r = run_floodsim({"run", write_case(d).string(), "--quiet"});
     ASSERT_EQ(r.status, 0) << describe(r);
     EXPECT_NE(r.out.find("CAP alerts issued"), std::string::npos) << r.out;
@@ -335,6 +338,10 @@ TEST(OnlineWarnings, BadWarningInputsExit2WithNothingWritten) {
         EXPECT_EQ(r.status, 2) << describe(r);
         for (const std::string& s : c.said) EXPECT_NE(r.err.find(s), std::string::npos) << s << " in " << r.err;
         EXPECT_FALSE(fs::exists(d / "out")) << "nothing written";
+        // check finds it too
+        const ProcResult k = run_floodsim({"check", (d / "s.toml").string()});
+        EXPECT_EQ(k.status, 2) << describe(k);
+        for (const std::string& s : c.said) EXPECT_NE(k.err.find(s), std::string::npos) << s << " in " << k.err;
         // the library: Error status 2 from the constructor
         try {
             floodsim::Run run(write_case(d, "", c.assets).string());
