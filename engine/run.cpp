@@ -199,6 +199,7 @@ public:
     }
 
     void checkpoint() {
+        if (!started_) throw Error(1, "checkpoint: the run has not started");
         if (!sc_.checkpoint)
             throw Error(2, sc_.path + ": checkpoint: the scenario has no [checkpoint] table (its file)");
         guarded([&] {
@@ -245,10 +246,9 @@ public:
     GridInfo grid_;
     std::string output_;  ///< absolute; empty: no file
     bool output_given_ = false;  ///< set_output was called (resume keeps it)
-    std::optional<std::uint64_t> resume_journal_bytes_;  ///< resuming: the journal's length to replay
-    std::string resume_journal_;  ///< resuming: the journal to replay and continue
-    std::string resume_warnings_;    ///< resuming: the online warnings' state (JSON), empty: none
-    std::string resume_checkpoint_;  ///< resuming: the checkpoint, for messages
+    std::optional<RunPosition> resumed_;  ///< resuming: where the checkpoint left the run
+    std::string resumed_from_;            ///< resuming: the checkpoint, for messages
+    std::string resume_journal_;          ///< resuming: the journal to replay and continue
     double next_checkpoint_ = std::numeric_limits<double>::infinity();  ///< s: the next interval's checkpoint
     std::vector<std::string> gauge_names_;
     std::vector<std::string> pump_names_;
@@ -297,7 +297,8 @@ private:
         if (warnings_) {
             warnings_->start(output_);
             // A resumed run continues the alert chains of the run it continues.
-            if (!resume_warnings_.empty()) warnings_->restore(resume_warnings_, resume_checkpoint_);
+            if (resumed_ && !resumed_->online_warnings.empty())
+                warnings_->restore(resumed_->online_warnings, resumed_from_);
         }
     }
 
@@ -322,11 +323,11 @@ private:
         AsyncWriterOptions options;
         if (sc_.checkpoint)
             options.journal_path = resume_journal_.empty() ? ResultJournal::path_for(output_) : resume_journal_;
-        options.resume_journal_bytes = resume_journal_bytes_;
+        if (resumed_) options.resume_journal_bytes = resumed_->journal_bytes;
         try {
             writer_ = std::make_unique<AsyncResultWriter>(output_, meta, options);
             // A checkpoint that this run resumed from refers to the journal: kept if it stops.
-            if (resume_journal_bytes_) writer_->keep_journal();
+            if (resumed_) writer_->keep_journal();
         } catch (const InputError&) {
             throw;  // the journal a resumed run replays: it names itself
         } catch (const std::exception& e) {
@@ -548,28 +549,31 @@ private:
             throw bad("grid", "", e.what());
         }
         if (!output_given_) output_ = p.result_path;
-        if (!output_.empty()) {
-            if (p.result_path.empty())
-                throw bad("run/result_path", "", "the run wrote no result file: resume it without one (--output \"\")");
-            // The journal beside the result, or, for a resumed run told to write elsewhere, the one
-            // beside the result the checkpoint continues (the new result is rebuilt from it).
-            namespace fs = std::filesystem;
-            std::error_code ec;
-            resume_journal_ = ResultJournal::path_for(output_);
-            if (!fs::exists(resume_journal_, ec) && fs::exists(ResultJournal::path_for(p.result_path), ec))
-                resume_journal_ = ResultJournal::path_for(p.result_path);
-            if (!fs::exists(resume_journal_, ec) && fs::exists(p.result_path, ec))
-                throw bad("run/result_path", p.result_path,
-                          "the run has finished: its result is complete (for a new run from this state: [initial] state)");
-            resume_journal_bytes_ = p.journal_bytes;
-        }
+        if (!output_.empty()) resume_journal_ = journal_to_resume(p, path);
         frames_written_at_ = p.frames_written_at;
         pump_last_t_ = p.pump_last_t;
         pump_last_ = p.pump_last;
         warned_supercritical_ = p.warned_supercritical;
-        resume_warnings_ = p.online_warnings;
-        resume_checkpoint_ = path;
+        resumed_ = p;
+        resumed_from_ = path;
         summary_.resumed_at = s.t;
+    }
+
+    /// The journal a resumed run replays: beside its result, or, for a run told to write
+    /// elsewhere, beside the result the checkpoint continues (the new result is rebuilt from it).
+    std::string journal_to_resume(const RunPosition& p, const std::string& checkpoint) const {
+        namespace fs = std::filesystem;
+        if (p.result_path.empty())
+            throw InputError(checkpoint, "run/result_path", "",
+                             "the run wrote no result file: resume it without one (--output \"\")");
+        std::error_code ec;
+        std::string journal = ResultJournal::path_for(output_);
+        if (!fs::exists(journal, ec) && fs::exists(ResultJournal::path_for(p.result_path), ec))
+            journal = ResultJournal::path_for(p.result_path);
+        if (!fs::exists(journal, ec) && fs::exists(p.result_path, ec))
+            throw InputError(checkpoint, "run/result_path", p.result_path,
+                             "the run has finished: its result is complete (for a new run from this state: [initial] state)");
+        return journal;  // a missing one is reported, naming it, when the result is opened
     }
 
     /// A run that can no longer make sense (a non-finite state, a stable time step below
