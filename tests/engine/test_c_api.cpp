@@ -76,6 +76,43 @@ TEST(CApi, RunsWatchesFramesAndWritesTheFile) {
     EXPECT_EQ(read_num_attr<double>(f, "time").at(0), 600.0);
 }
 
+// floodsim_checkpoint half-way, then a new run resumed from it with floodsim_resume: the result
+// equals the uninterrupted run's (timing attributes aside); bad calls return their codes.
+TEST(CApi, CheckpointAndResume) {
+    TempDir d;
+    const fs::path scenario = write_example(d);
+    write_text(scenario, read_text(scenario) + "\n[checkpoint]\nfile = \"half.ckpt\"\n");
+    floodsim_run* run = nullptr;
+    ASSERT_EQ(floodsim_open(scenario.c_str(), &run, nullptr, 0), FLOODSIM_OK);
+    floodsim_set_output(run, (d / "whole.h5").c_str());
+    EXPECT_EQ(floodsim_checkpoint(run), FLOODSIM_FAILURE);  // not started
+    // advance() steps onto its time: the uninterrupted run stops there too, then goes on.
+    ASSERT_EQ(floodsim_advance(run, 250.0), FLOODSIM_OK) << floodsim_error(run);
+    ASSERT_EQ(floodsim_run_to_end(run), FLOODSIM_OK) << floodsim_error(run);
+    floodsim_close(run);
+
+    ASSERT_EQ(floodsim_open(scenario.c_str(), &run, nullptr, 0), FLOODSIM_OK);
+    floodsim_set_output(run, (d / "resumed.h5").c_str());
+    ASSERT_EQ(floodsim_advance(run, 250.0), FLOODSIM_OK) << floodsim_error(run);
+    ASSERT_EQ(floodsim_checkpoint(run), FLOODSIM_OK) << floodsim_error(run);
+    floodsim_close(run);  // abandoned after the checkpoint
+    EXPECT_FALSE(fs::exists(d / "resumed.h5"));
+
+    ASSERT_EQ(floodsim_open(scenario.c_str(), &run, nullptr, 0), FLOODSIM_OK);
+    EXPECT_EQ(floodsim_resume(run, nullptr), FLOODSIM_BAD_INPUT);
+    floodsim_close(run);
+    ASSERT_EQ(floodsim_open(scenario.c_str(), &run, nullptr, 0), FLOODSIM_OK);
+    EXPECT_EQ(floodsim_resume(run, (d / "none.ckpt").c_str()), FLOODSIM_BAD_INPUT);
+    EXPECT_NE(std::string(floodsim_error(run)).find("none.ckpt"), std::string::npos) << floodsim_error(run);
+    floodsim_close(run);
+    ASSERT_EQ(floodsim_open(scenario.c_str(), &run, nullptr, 0), FLOODSIM_OK);
+    ASSERT_EQ(floodsim_resume(run, (d / "half.ckpt").c_str()), FLOODSIM_OK) << floodsim_error(run);
+    EXPECT_EQ(floodsim_time(run), 250.0);
+    ASSERT_EQ(floodsim_run_to_end(run), FLOODSIM_OK) << floodsim_error(run);
+    floodsim_close(run);
+    EXPECT_EQ(h5_digest(d / "resumed.h5", {"wall_time_s"}), h5_digest(d / "whole.h5", {"wall_time_s"}));
+}
+
 TEST(CApi, FrameCallbackStopsTheRunWithCode3AndNoFileIsLeft) {
     TempDir d;
     floodsim_run* run = nullptr;
