@@ -1,0 +1,271 @@
+// The fv1 solver on one block per rank (parallel/distributed_simulation.hpp) under mpiexec -np 1..4
+// (tests/parallel/CMakeLists.txt): after the same steps, the blocks' cells gathered to rank 0 are
+// bitwise the serial run's (h, hu, hv and the monitors), with the same time, step count, volume
+// and wet cells, for any rank count.
+#include <gtest/gtest.h>
+#include <mpi.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+#include "parallel/distributed_simulation.hpp"
+#include "solver/simulation.hpp"
+
+using namespace floodsim;
+using namespace floodsim::parallel;
+
+namespace {
+
+int comm_rank() {
+    int r = 0;
+    MPI_Comm_rank(MPI_COMM_WORLD, &r);
+    return r;
+}
+
+int comm_size() {
+    int s = 0;
+    MPI_Comm_size(MPI_COMM_WORLD, &s);
+    return s;
+}
+
+enum class Domain {
+    holes,     // nodata: a round hole, a strip along part of the west edge, the south-east corner
+    pair,      // two domain cells side by side: with 3+ ranks some blocks hold nodata only
+};
+
+enum class Edges {
+    closed,    // every side closed
+    open,      // free east side, a level on part of the north side, critical outflow on part of the west
+};
+
+struct Case {
+    int nx = 40, ny = 30;
+    Domain domain = Domain::holes;
+    Edges edges = Edges::closed;
+    bool rain = true;
+    int block_threads = 1;  // OpenMP threads of each block (the serial run: 1)
+};
+
+// A tilted, wavy bed with Manning friction (so that the halo's friction matters), a column of water
+// in the north-west (a dam break that crosses block edges), rain for the first 10 s.
+ModelSetup make_setup(const Case& c) {
+    ModelSetup s;
+    const double dx = 2.0;
+    s.grid = Grid2D::make(c.nx, c.ny, dx, dx, 0.0, c.ny * dx);
+    const std::size_t n = s.grid.cells();
+    s.z.resize(n);
+    s.manning.resize(n);
+    s.h0.assign(n, 0.0);
+    s.u0.assign(n, 0.0);
+    s.v0.assign(n, 0.0);
+    for (int j = 0; j < c.ny; ++j)
+        for (int i = 0; i < c.nx; ++i) {
+            const std::size_t k = static_cast<std::size_t>(j) * c.nx + i;
+            s.z[k] = 0.01 * i + 0.2 * std::sin(0.35 * j) * std::cos(0.2 * i);
+            s.manning[k] = 0.02 + 0.0005 * ((i + 2 * j) % 7);
+            bool inside = true;
+            if (c.domain == Domain::holes) {
+                const int di = i - c.nx / 2, dj = j - c.ny / 2;
+                inside = di * di + dj * dj > 9 && !(i < 2 && j > c.ny / 2) && !(i > c.nx - 6 && j > c.ny - 5);
+                if (i < c.nx / 4 && j < c.ny / 3) s.h0[k] = 1.2;
+                if (i < c.nx / 4 && j < c.ny / 3) s.u0[k] = 0.3;  // a moving start: momentum crosses edges
+            } else {
+                inside = (i == c.nx / 2 || i == c.nx / 2 + 1) && j == c.ny / 2;
+                if (inside) s.h0[k] = 0.5 + 0.1 * i;
+            }
+            if (!inside) s.z[k] = std::numeric_limits<double>::quiet_NaN();
+        }
+    if (c.rain) s.rain = TimeSeries({0.0, 10.0}, {2e-4, 0.0}, TimeSeries::Mode::Step);
+    if (c.edges == Edges::open) {
+        BoundarySpec free;
+        free.side = BoundarySide::East;
+        free.type = BoundaryType::Free;
+        s.boundaries.push_back(free);
+        BoundarySpec level;  // crosses the blocks of the northern strip; its value changes at 12 s
+        level.side = BoundarySide::North;
+        level.type = BoundaryType::Level;
+        level.first = c.nx / 4;
+        level.last = c.nx - 3;
+        level.value = TimeSeries({0.0, 12.0, 40.0}, {0.9, 1.1, 0.6}, TimeSeries::Mode::Linear);
+        s.boundaries.push_back(level);
+        BoundarySpec critical;
+        critical.side = BoundarySide::West;
+        critical.type = BoundaryType::Critical;
+        critical.first = 0;
+        critical.last = c.ny / 2;
+        s.boundaries.push_back(critical);
+    }
+    return s;
+}
+
+// The interior of a serial field, row-major, as the gather gives it.
+template <class T>
+std::vector<T> interior(const Grid2D& g, const Field<T>& f) {
+    std::vector<T> out(g.cells());
+    for (int j = 0; j < g.ny; ++j)
+        for (int i = 0; i < g.nx; ++i) out[static_cast<std::size_t>(j) * g.nx + i] = f(i, j);
+    return out;
+}
+
+template <class T>
+bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
+    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
+}
+
+template <class T>
+std::size_t first_difference(const std::vector<T>& a, const std::vector<T>& b) {
+    for (std::size_t k = 0; k < std::min(a.size(), b.size()); ++k)
+        if (std::memcmp(&a[k], &b[k], sizeof(T)) != 0) return k;
+    return a.size();
+}
+
+// Runs the case serially on rank 0 and distributed on every rank: `t_first` by advance_to (the
+// rain's end and the level's breakpoint land inside it), then `more_steps` steps.
+template <class Real>
+void check_case(const Case& c, double t_first, int more_steps) {
+    const ModelSetup global = make_setup(c);
+    ModelSetup blocks_setup = global;
+    blocks_setup.options.threads = c.block_threads;
+    DistributedSimulation<Real> dist(blocks_setup, MPI_COMM_WORLD);
+    dist.advance_to(t_first);
+    for (int k = 0; k < more_steps; ++k) dist.step(1e9);
+
+    const double volume = dist.volume();
+    const std::int64_t wet = dist.wet_cells();
+    const BasicSimulation<Real>& b = dist.block();
+    const auto h = dist.gather(b.h()), hu = dist.gather(b.hu()), hv = dist.gather(b.hv());
+    const auto max_h = dist.gather(b.state().max_h), arrival = dist.gather(b.state().arrival);
+
+    // Every rank took the same steps to the same time.
+    double t[2] = {dist.time(), static_cast<double>(dist.steps())}, t_min[2], t_max[2];
+    MPI_Allreduce(t, t_min, 2, MPI_DOUBLE, MPI_MIN, MPI_COMM_WORLD);
+    MPI_Allreduce(t, t_max, 2, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
+    EXPECT_EQ(t_min[0], t_max[0]);
+    EXPECT_EQ(t_min[1], t_max[1]);
+    if (comm_rank() != 0) return;
+
+    BasicSimulation<Real> serial(global);
+    serial.advance_to(t_first);
+    for (int k = 0; k < more_steps; ++k) serial.step(1e9);
+    const Grid2D& g = serial.grid();
+
+    EXPECT_EQ(std::memcmp(&t[0], &serial.state().t, sizeof(double)), 0) << dist.time() << " vs " << serial.time();
+    EXPECT_EQ(dist.steps(), serial.steps());
+    const double serial_volume = serial.volume();
+    EXPECT_EQ(std::memcmp(&volume, &serial_volume, sizeof(double)), 0) << volume << " vs " << serial_volume;
+    EXPECT_EQ(wet, serial.wet_cells());
+    const auto sh = interior(g, serial.h()), shu = interior(g, serial.hu()), shv = interior(g, serial.hv());
+    EXPECT_TRUE(same_bits(h, sh)) << "h differs first at cell " << first_difference(h, sh);
+    EXPECT_TRUE(same_bits(hu, shu)) << "hu differs first at cell " << first_difference(hu, shu);
+    EXPECT_TRUE(same_bits(hv, shv)) << "hv differs first at cell " << first_difference(hv, shv);
+    EXPECT_TRUE(same_bits(max_h, interior(g, serial.state().max_h)));
+    EXPECT_TRUE(same_bits(arrival, interior(g, serial.state().arrival)));
+
+    // The case is not trivial: water moved, and the run went past the events.
+    float speed = 0.0f;
+    for (const float v : interior(g, serial.state().max_speed)) speed = std::max(speed, v);
+    EXPECT_GT(speed, 1e-2f);
+    EXPECT_GT(serial.time(), t_first);
+    EXPECT_GT(serial.steps(), more_steps);
+}
+
+TEST(DistributedSolver, Fv1ClosedRainHolesDouble) { check_case<double>({}, 15.0, 150); }
+
+TEST(DistributedSolver, Fv1OpenBoundariesDouble) {
+    Case c;
+    c.edges = Edges::open;
+    check_case<double>(c, 15.0, 150);
+}
+
+TEST(DistributedSolver, Fv1OpenBoundariesSingle) {
+    Case c;
+    c.edges = Edges::open;
+    check_case<float>(c, 15.0, 150);
+}
+
+TEST(DistributedSolver, Fv1HybridTwoThreadsPerBlock) {
+    Case c;
+    c.block_threads = 2;
+    check_case<double>(c, 12.0, 100);
+}
+
+TEST(DistributedSolver, Fv1DryTilesWideGridNoRain) {
+    // 150 columns: three dry-tile chunks per row in the serial run, cut elsewhere in the blocks
+    // (chunks start at each block's west edge); without rain, dry chunks are skipped.
+    Case c;
+    c.nx = 150;
+    c.ny = 20;
+    c.rain = false;
+    check_case<double>(c, 5.0, 200);
+}
+
+TEST(DistributedSolver, Fv1BlocksOfNodataOnly) {
+    Case c;
+    c.domain = Domain::pair;
+    const ModelSetup s = make_setup(c);
+    const Decomposition d(s.grid.nx, s.grid.ny, domain_mask(s), comm_size());
+    int empty = 0;
+    for (const Block& b : d.blocks()) empty += b.domain_cells == 0 ? 1 : 0;
+    if (comm_size() > 2) {
+        EXPECT_GT(empty, 0);
+    }
+    if (comm_rank() == 0) std::printf("  %d of %d blocks hold nodata only\n", empty, comm_size());
+    check_case<double>(c, 15.0, 50);
+}
+
+// The comparison can fail: the block of rank 0 stepped alone (its halo sides closed walls) is not
+// the serial run once the water has crossed a block edge.
+TEST(DistributedSolver, IsolatedBlockDiffers) {
+    if (comm_size() < 2) GTEST_SKIP() << "one block is the whole grid";
+    if (comm_rank() != 0) return;
+    const ModelSetup global = make_setup({});
+    const Decomposition d(global.grid.nx, global.grid.ny, domain_mask(global), comm_size());
+    ModelSetup alone = block_setup(global, d, 0);
+    alone.grid = Grid2D::make(alone.grid.nx, alone.grid.ny, alone.grid.dx, alone.grid.dy);  // a whole grid
+    Simulation block(alone), serial(global);
+    block.advance_to(15.0);
+    serial.advance_to(15.0);
+    const Block& b = d.block(0);
+    bool differs = block.steps() != serial.steps();
+    for (int j = 0; j < b.cells.ny && !differs; ++j)
+        for (int i = 0; i < b.cells.nx && !differs; ++i)
+            differs = block.h()(i, j) != serial.h()(b.cells.i0 + i, b.cells.j0 + j);
+    EXPECT_TRUE(differs);
+}
+
+// On ranks other than 0: print failures only, with the rank, instead of the whole report.
+class FailurePrinter : public ::testing::EmptyTestEventListener {
+public:
+    explicit FailurePrinter(int rank) : rank_(rank) {}
+    void OnTestPartResult(const ::testing::TestPartResult& r) override {
+        if (r.failed())
+            std::fprintf(stderr, "[rank %d] %s:%d: %s\n", rank_, r.file_name() ? r.file_name() : "?", r.line_number(),
+                         r.summary());
+    }
+
+private:
+    int rank_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    MPI_Init(&argc, &argv);
+    ::testing::InitGoogleTest(&argc, argv);
+    const int rank = comm_rank();
+    if (rank != 0) {
+        auto& listeners = ::testing::UnitTest::GetInstance()->listeners();
+        delete listeners.Release(listeners.default_result_printer());
+        listeners.Append(new FailurePrinter(rank));
+    }
+    const int local = RUN_ALL_TESTS();
+    // Every rank fails if one does, so that mpiexec's status does not depend on which one.
+    int any = 0;
+    MPI_Allreduce(&local, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    MPI_Finalize();
+    return any;
+}
