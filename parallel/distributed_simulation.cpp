@@ -97,13 +97,32 @@ DistributedSimulation<Real>::DistributedSimulation(const ModelSetup& global, MPI
       decomposition_(global.grid.nx, global.grid.ny, domain_mask(global), comm_size(comm)),
       block_grid_(decomposition_.block_grid(global.grid, rank_)) {
     SubdomainLinks<Real> links;
-    links.fill_halo = [this](std::span<Field<Real>* const> fields) { exchange_for(fields).exchange(); };
+    links.fill_halo = [this](std::span<Field<Real>* const> fields) {
+        const double t0 = MPI_Wtime();
+        exchange_for(fields).exchange();
+        exchange_s_ += MPI_Wtime() - t0;
+    };
     links.reduce_max = [this](std::span<double> values) {
-        check_mpi(MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_DOUBLE, MPI_MAX, comm_),
-                  "MPI_Allreduce");
+        const double t0 = MPI_Wtime();
+        check_mpi(
+            MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_DOUBLE, MPI_MAX, comm_),
+            "MPI_Allreduce");
+        reduction_s_ += MPI_Wtime() - t0;
     };
     sum_ = std::make_unique<OrderedSum>(decomposition_, rank_, comm_);
-    sim_ = std::make_unique<BasicSimulation<Real>>(block_setup(global, decomposition_, rank_), std::move(links));
+    // block_setup's errors concern one block: every rank learns of them, so that all throw
+    // together (a rank that went on would wait forever in the first halo exchange).
+    ModelSetup mine;
+    std::string error;
+    try {
+        mine = block_setup(global, decomposition_, rank_);
+    } catch (const std::invalid_argument& e) {
+        error = e.what();
+    }
+    int failed = error.empty() ? 0 : 1, any = 0;
+    check_mpi(MPI_Allreduce(&failed, &any, 1, MPI_INT, MPI_MAX, comm_), "MPI_Allreduce");
+    if (any) throw std::invalid_argument(error.empty() ? "block_setup: another block's setup is invalid" : error);
+    sim_ = std::make_unique<BasicSimulation<Real>>(std::move(mine), std::move(links));
 }
 
 template <class Real>
@@ -115,8 +134,8 @@ HaloExchange& DistributedSimulation<Real>::exchange_for(std::span<Field<Real>* c
     // Width 1: what fv1 reads across a face (docs/parallel.md, "Halo widths"). Each set of fields
     // has its own tag: their messages never mix.
     const int tag = 1410 + static_cast<int>(exchanges_.size());
-    exchanges_.emplace_back(std::move(key),
-                            std::make_unique<HaloExchange>(decomposition_, rank_, block_grid_, 1, std::move(hf), comm_, tag));
+    exchanges_.emplace_back(std::move(key), std::make_unique<HaloExchange>(decomposition_, rank_, block_grid_, 1,
+                                                                           std::move(hf), comm_, tag));
     return *exchanges_.back().second;
 }
 

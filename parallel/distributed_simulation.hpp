@@ -57,6 +57,12 @@ public:
     double time() const { return sim_->time(); }
     std::int64_t steps() const { return sim_->steps(); }
 
+    /// Wall-clock seconds this rank spent in the halo exchanges (packing, messages, waiting for
+    /// the neighbours) and in the time step's reduction (waiting for the slowest rank) so far:
+    /// the communication's share of a step is (exchange + reduction) / the step's time.
+    double exchange_seconds() const { return exchange_s_; }
+    double reduction_seconds() const { return reduction_s_; }
+
     /// Collective: water in the whole domain, m3, bitwise the serial volume() (OrderedSum).
     double volume();
     /// Collective: wet cells of the whole domain.
@@ -77,6 +83,7 @@ private:
     // One exchange per set of fields (state; bed and friction), built on first use.
     std::vector<std::pair<std::vector<const void*>, std::unique_ptr<HaloExchange>>> exchanges_;
     std::unique_ptr<OrderedSum> sum_;
+    double exchange_s_ = 0.0, reduction_s_ = 0.0;
     std::unique_ptr<BasicSimulation<Real>> sim_;  // last: its constructor exchanges halos
 };
 

@@ -51,8 +51,23 @@ BasicSimulation<Real>::BasicSimulation(ModelSetup setup, SubdomainLinks<Real> li
         halo_sides_[static_cast<int>(BoundarySide::North)] = g.j0 > 0;
         halo_sides_[static_cast<int>(BoundarySide::South)] = g.j0 + g.ny < g.global_size_y();
     }
-    init_fields();
-    if (links_.linked()) {
+    if (!links_.linked()) {
+        init_fields();
+        check_boundaries_and_breaches();
+    } else {
+        // A block finds errors in its own cells only: every block learns whether one failed, so
+        // that all throw together instead of the others waiting for it in the halo exchange.
+        // (init_fields reduces the single-precision datum before any of its checks.)
+        std::string error;
+        try {
+            init_fields();
+            check_boundaries_and_breaches();
+        } catch (const std::invalid_argument& e) {
+            error = e.what();
+        }
+        double failed[] = {error.empty() ? 0.0 : 1.0};
+        links_.reduce_max(failed);
+        if (failed[0] > 0.0) throw std::invalid_argument(error.empty() ? "subdomain: another block's setup is invalid" : error);
         // The bed and friction of the neighbours' cells, once (they never change without
         // breaches), then their initial state: measure_state's drain bound reads both.
         Field<Real>* statics[] = {&z_, &gn2_};
@@ -60,7 +75,6 @@ BasicSimulation<Real>::BasicSimulation(ModelSetup setup, SubdomainLinks<Real> li
         Field<Real>* cells[] = {&state_.h, &state_.hu, &state_.hv};
         links_.fill_halo(cells);
     }
-    check_boundaries_and_breaches();
     init_face_buffers();
     open_breaches(state_.t);
     // Wave speeds, wet cells and the depth bound of the initial state (the drain bound for fv1 and

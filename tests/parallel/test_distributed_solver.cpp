@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <limits>
+#include <stdexcept>
 #include <vector>
 
 #include "parallel/distributed_simulation.hpp"
@@ -33,13 +34,14 @@ int comm_size() {
 }
 
 enum class Domain {
-    holes,     // nodata: a round hole, a strip along part of the west edge, the south-east corner
-    pair,      // two domain cells side by side: with 3+ ranks some blocks hold nodata only
+    holes,  // nodata: a round hole, a strip along part of the west edge, the south-east corner
+    pair,   // two domain cells side by side: with 3+ ranks some blocks hold nodata only
 };
 
 enum class Edges {
-    closed,    // every side closed
-    open,      // free east side, a level on part of the north side, critical outflow on part of the west
+    closed,  // every side closed
+    open,    // free east side, a level on part of the north side, critical outflow on part of the
+             // west, a discharge on a few faces of the south
 };
 
 struct Case {
@@ -98,6 +100,13 @@ ModelSetup make_setup(const Case& c) {
         critical.first = 0;
         critical.last = c.ny / 2;
         s.boundaries.push_back(critical);
+        BoundarySpec inflow;  // an inflow hydrograph on a few faces of the south side (one block)
+        inflow.side = BoundarySide::South;
+        inflow.type = BoundaryType::Discharge;
+        inflow.first = 3;
+        inflow.last = 6;
+        inflow.value = TimeSeries({0.0, 8.0, 30.0}, {0.0, 2.0, 0.5}, TimeSeries::Mode::Linear);
+        s.boundaries.push_back(inflow);
     }
     return s;
 }
@@ -181,6 +190,22 @@ TEST(DistributedSolver, Fv1OpenBoundariesDouble) {
     check_case<double>(c, 15.0, 150);
 }
 
+TEST(DistributedSolver, Fv1TallGridStrips) {
+    // 20 x 60: the grid is cut into strips (rows) as well, so that the west boundary segments and
+    // the dam break cross strip edges, and blocks of different strips have their own column cuts.
+    Case c;
+    c.nx = 20;
+    c.ny = 60;
+    c.edges = Edges::open;
+    const ModelSetup s = make_setup(c);
+    const Decomposition d(s.grid.nx, s.grid.ny, domain_mask(s), comm_size());
+    if (comm_rank() == 0) std::printf("  layout %d x %d\n", d.px(), d.py());
+    if (comm_size() > 1) {
+        EXPECT_GT(d.py(), 1);
+    }
+    check_case<double>(c, 15.0, 150);
+}
+
 TEST(DistributedSolver, Fv1OpenBoundariesSingle) {
     Case c;
     c.edges = Edges::open;
@@ -215,6 +240,25 @@ TEST(DistributedSolver, Fv1BlocksOfNodataOnly) {
     }
     if (comm_rank() == 0) std::printf("  %d of %d blocks hold nodata only\n", empty, comm_size());
     check_case<double>(c, 15.0, 50);
+}
+
+// A setup that one block finds wrong fails on every rank (none is left waiting in an exchange):
+// a negative Manning n in the south-east, a discharge boundary along a whole side the blocks cut
+// (its shares per face span blocks: not supported yet).
+TEST(DistributedSolver, ErrorsOnOneBlockThrowOnAll) {
+    ModelSetup bad_cell = make_setup({});
+    bad_cell.manning[bad_cell.manning.size() - 10] = -0.01;
+    EXPECT_THROW(DistributedSimulation<double>(bad_cell, MPI_COMM_WORLD), std::invalid_argument);
+    if (comm_size() < 2) return;
+    ModelSetup discharge = make_setup({});
+    const Decomposition d(discharge.grid.nx, discharge.grid.ny, domain_mask(discharge), comm_size());
+    BoundarySpec q;  // along a whole side that the blocks cut
+    q.side = d.px() > 1 ? BoundarySide::North : BoundarySide::East;
+    q.type = BoundaryType::Discharge;
+    q.value = TimeSeries::constant(1.0);
+    discharge.boundaries.push_back(q);
+    EXPECT_THROW(DistributedSimulation<double>(discharge, MPI_COMM_WORLD), std::invalid_argument);
+    if (comm_rank() == 0) std::printf("  layout %d x %d\n", d.px(), d.py());
 }
 
 // The comparison can fail: the block of rank 0 stepped alone (its halo sides closed walls) is not
