@@ -36,6 +36,7 @@ int comm_size() {
 enum class Domain {
     holes,  // nodata: a round hole, a strip along part of the west edge, the south-east corner
     pair,   // two domain cells side by side: with 3+ ranks some blocks hold nodata only
+    band,   // one row only: the blocks cut the columns, down to one column wide
 };
 
 enum class Edges {
@@ -75,6 +76,9 @@ ModelSetup make_setup(const Case& c) {
                 inside = di * di + dj * dj > 9 && !(i < 2 && j > c.ny / 2) && !(i > c.nx - 6 && j > c.ny - 5);
                 if (i < c.nx / 4 && j < c.ny / 3) s.h0[k] = 1.2;
                 if (i < c.nx / 4 && j < c.ny / 3) s.u0[k] = 0.3;  // a moving start: momentum crosses edges
+            } else if (c.domain == Domain::band) {
+                inside = j == c.ny / 2;
+                if (i < c.nx / 2) s.h0[k] = 0.8;
             } else {
                 inside = (i == c.nx / 2 || i == c.nx / 2 + 1) && j == c.ny / 2;
                 if (inside) s.h0[k] = 0.5 + 0.1 * i;
@@ -100,13 +104,14 @@ ModelSetup make_setup(const Case& c) {
         critical.first = 0;
         critical.last = c.ny / 2;
         s.boundaries.push_back(critical);
-        BoundarySpec inflow;  // an inflow hydrograph on a few faces of the south side (one block)
+        BoundarySpec inflow;  // an inflow hydrograph on a few faces of the south side (one block
+                              // on grids wide enough)
         inflow.side = BoundarySide::South;
         inflow.type = BoundaryType::Discharge;
         inflow.first = 3;
         inflow.last = 6;
         inflow.value = TimeSeries({0.0, 8.0, 30.0}, {0.0, 2.0, 0.5}, TimeSeries::Mode::Linear);
-        s.boundaries.push_back(inflow);
+        if (c.nx >= 20) s.boundaries.push_back(inflow);
     }
     return s;
 }
@@ -204,6 +209,26 @@ TEST(DistributedSolver, Fv1TallGridStrips) {
         EXPECT_GT(d.py(), 1);
     }
     check_case<double>(c, 15.0, 150);
+}
+
+TEST(DistributedSolver, Fv1BlocksOneColumnWide) {
+    // 3 x 10 with a domain of one row: 3 ranks split the columns (a strip would hold the
+    // whole row), into blocks one column wide, and the free east boundary's next cell inward lies
+    // in the halo.
+    Case c;
+    c.nx = 3;
+    c.ny = 10;
+    c.domain = Domain::band;
+    c.edges = Edges::open;
+    const ModelSetup s = make_setup(c);
+    const Decomposition d(s.grid.nx, s.grid.ny, domain_mask(s), comm_size());
+    int narrowest = c.nx;
+    for (const Block& b : d.blocks()) narrowest = std::min(narrowest, b.cells.nx);
+    if (comm_rank() == 0) std::printf("  layout %d x %d, narrowest block %d columns\n", d.px(), d.py(), narrowest);
+    if (comm_size() == 3) {
+        EXPECT_EQ(narrowest, 1);
+    }
+    check_case<double>(c, 15.0, 100);
 }
 
 TEST(DistributedSolver, Fv1OpenBoundariesSingle) {
