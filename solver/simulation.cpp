@@ -36,7 +36,10 @@ BasicSimulation<Real>::BasicSimulation(ModelSetup setup, SubdomainLinks<Real> li
     : setup_(std::move(setup)), grid_(setup_.grid), links_(std::move(links)) {
     check_setup();
     threads_ = std::max(1, setup_.options.threads);
-    if (links_.linked()) {
+    if (!links_.linked()) {
+        init_fields();
+        check_boundaries_and_breaches();
+    } else {
         // What a block can do so far (docs/parallel.md, "What is not yet done"): each of these
         // reads or books across blocks in a way not wired yet.
         if (!links_.reduce_max) throw std::invalid_argument("subdomain: fill_halo without reduce_max");
@@ -50,11 +53,6 @@ BasicSimulation<Real>::BasicSimulation(ModelSetup setup, SubdomainLinks<Real> li
         halo_sides_[static_cast<int>(BoundarySide::East)] = g.i0 + g.nx < g.global_size_x();
         halo_sides_[static_cast<int>(BoundarySide::North)] = g.j0 > 0;
         halo_sides_[static_cast<int>(BoundarySide::South)] = g.j0 + g.ny < g.global_size_y();
-    }
-    if (!links_.linked()) {
-        init_fields();
-        check_boundaries_and_breaches();
-    } else {
         // A block finds errors in its own cells only: every block learns whether one failed, so
         // that all throw together instead of the others waiting for it in the halo exchange.
         // (init_fields reduces the single-precision datum before any of its checks.)
