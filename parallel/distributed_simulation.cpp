@@ -83,7 +83,13 @@ ModelSetup block_setup(const ModelSetup& global, const Decomposition& decomposit
     s.pumps = global.pumps;
     s.breaches = global.breaches;
     s.rain_grids = global.rain_grids;
-    s.gauges = global.gauges;
+    for (const GaugeSpec& gauge : global.gauges)  // the block's own, in its indices
+        if (r.contains(gauge.i, gauge.j)) {
+            GaugeSpec local = gauge;
+            local.i -= r.i0;
+            local.j -= r.j0;
+            s.gauges.push_back(std::move(local));
+        }
     s.options = global.options;
     s.initial_fields = global.initial_fields;
     // s.features: a report of the model builder's, which the solver does not read.
@@ -123,6 +129,23 @@ DistributedSimulation<Real>::DistributedSimulation(const ModelSetup& global, MPI
     check_mpi(MPI_Allreduce(&failed, &any, 1, MPI_INT, MPI_MAX, comm_), "MPI_Allreduce");
     if (any) throw std::invalid_argument(error.empty() ? "block_setup: another block's setup is invalid" : error);
     sim_ = std::make_unique<BasicSimulation<Real>>(std::move(mine), std::move(links));
+    // Each gauge's owner and its index among the owner's gauges (block_setup keeps them in order).
+    std::vector<int> count(static_cast<std::size_t>(decomposition_.parts()), 0);
+    for (const GaugeSpec& gauge : global.gauges) {
+        const int owner = decomposition_.owner(gauge.i, gauge.j);
+        if (owner < 0) throw std::invalid_argument("distributed simulation: a gauge outside the grid");
+        gauges_.push_back({owner, count[static_cast<std::size_t>(owner)]++});
+    }
+}
+
+template <class Real>
+GaugeReading DistributedSimulation<Real>::gauge(std::size_t k) const {
+    const auto [owner, local] = gauges_.at(k);
+    GaugeReading r{};
+    if (rank_ == owner) r = sim_->gauge(static_cast<std::size_t>(local));
+    double v[4] = {r.depth, r.water_level, r.velocity_x, r.velocity_y};
+    check_mpi(MPI_Bcast(v, 4, MPI_DOUBLE, owner, comm_), "MPI_Bcast");
+    return {v[0], v[1], v[2], v[3]};
 }
 
 template <class Real>

@@ -6,7 +6,7 @@
 //
 // What works so far: fv1 (double and single precision), uniform rain, closed, free, level,
 // normal-depth and critical boundaries (on the ranks whose blocks touch them), discharge
-// boundaries whose segment lies in one block, nodata cells, blocks of nodata only. The
+// boundaries whose segment lies in one block, gauges, nodata cells, blocks of nodata only. The
 // constructor throws std::invalid_argument for the rest (see BasicSimulation's subdomain
 // constructor).
 #include <mpi.h>
@@ -31,9 +31,9 @@ std::vector<std::uint8_t> domain_mask(const ModelSetup& global);
 
 /// The setup of block `rank`: per-cell inputs cut to the block, its grid the block's
 /// (Decomposition::block_grid), the boundaries on the global edges it touches with their segments
-/// in the block's indices. Everything else is copied. Throws std::invalid_argument for a discharge
-/// boundary whose segment crosses blocks (its share of the discharge per face is computed over the
-/// whole segment). No MPI.
+/// in the block's indices, the gauges in the block in its indices. Everything else is copied. Throws
+/// std::invalid_argument for a discharge boundary whose segment crosses blocks (its share of the discharge per face is
+/// computed over the whole segment). No MPI.
 ModelSetup block_setup(const ModelSetup& global, const Decomposition& decomposition, int rank);
 
 template <class Real>
@@ -65,6 +65,9 @@ public:
 
     /// Collective: water in the whole domain, m3, bitwise the serial volume() (OrderedSum).
     double volume();
+    /// Collective: gauge k of the global setup, read by the rank that owns its cell (bitwise the
+    /// serial gauge(k)).
+    GaugeReading gauge(std::size_t k) const;
     /// Collective: wet cells of the whole domain.
     std::int64_t wet_cells() const;
     /// Collective: a field of the block (on block().grid()) gathered to `root` as the whole grid's
@@ -82,6 +85,7 @@ private:
     Grid2D block_grid_;
     // One exchange per set of fields (state; bed and friction), built on first use.
     std::vector<std::pair<std::vector<const void*>, std::unique_ptr<HaloExchange>>> exchanges_;
+    std::vector<std::pair<int, int>> gauges_;  // per global gauge: owner rank, index among its gauges
     std::unique_ptr<OrderedSum> sum_;
     double exchange_s_ = 0.0, reduction_s_ = 0.0;
     std::unique_ptr<BasicSimulation<Real>> sim_;  // last: its constructor exchanges halos

@@ -44,10 +44,10 @@ BasicSimulation<Real>::BasicSimulation(ModelSetup setup, SubdomainLinks<Real> li
         // reads or books across blocks in a way not wired yet.
         if (!links_.reduce_max) throw std::invalid_argument("subdomain: fill_halo without reduce_max");
         if (setup_.options.scheme != Scheme::Fv1) throw std::invalid_argument("subdomain: fv1 only so far");
-        if (!setup_.breaches.empty() || !setup_.gauges.empty() || !setup_.pumps.empty() || !setup_.inflows.empty() ||
+        if (!setup_.breaches.empty() || !setup_.pumps.empty() || !setup_.inflows.empty() ||
             !setup_.rain_grids.time_s.empty() || !setup_.drainage.capacity.empty() ||
             setup_.infiltration.model != InfiltrationSpec::Model::None || !setup_.initial_fields.empty())
-            throw std::invalid_argument("subdomain: breaches, gauges and processes are not supported yet");
+            throw std::invalid_argument("subdomain: breaches and processes are not supported yet");
         const Grid2D& g = grid_;
         halo_sides_[static_cast<int>(BoundarySide::West)] = g.i0 > 0;
         halo_sides_[static_cast<int>(BoundarySide::East)] = g.i0 + g.nx < g.global_size_x();

@@ -43,9 +43,9 @@ public:
     /// A simulation of one block of a decomposed grid (solver/subdomain.hpp): `setup` holds the
     /// block's cells on the block's grid (Grid2D::subgrid), its boundaries only on the sides that
     /// lie on the global grid's edges. Every block of the decomposition constructs its simulation
-    /// at the same time (the constructor fills the halos). fv1 only, without source terms,
-    /// breaches or gauges for now (std::invalid_argument otherwise). Without links (empty
-    /// callbacks) this is the serial constructor.
+    /// at the same time (the constructor fills the halos). fv1 only, without source terms or
+    /// breaches for now (std::invalid_argument otherwise); gauges are the block's own, in its
+    /// indices. Without links (empty callbacks) this is the serial constructor.
     BasicSimulation(ModelSetup setup, SubdomainLinks<Real> links);
 
     const Grid2D& grid() const { return grid_; }

@@ -11,6 +11,8 @@
 #include <cstring>
 #include <limits>
 #include <stdexcept>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "parallel/distributed_simulation.hpp"
@@ -85,6 +87,18 @@ ModelSetup make_setup(const Case& c) {
             }
             if (!inside) s.z[k] = std::numeric_limits<double>::quiet_NaN();
         }
+    // Gauges spread over the grid (so over the blocks), one on a nodata cell of the hole.
+    for (const auto& [gi, gj] : {std::pair{1, 1}, std::pair{c.nx / 2, c.ny / 2}, std::pair{c.nx - 1, c.ny - 1},
+                                 std::pair{c.nx / 3, c.ny - 2}, std::pair{c.nx - 2, 0}}) {
+        GaugeSpec gauge;
+        gauge.name = "g";
+        gauge.name += std::to_string(s.gauges.size());
+        gauge.i = gi;
+        gauge.j = gj;
+        gauge.x = s.grid.x_center(gi);
+        gauge.y = s.grid.y_center(gj);
+        s.gauges.push_back(gauge);
+    }
     if (c.rain) s.rain = TimeSeries({0.0, 10.0}, {2e-4, 0.0}, TimeSeries::Mode::Step);
     if (c.edges == Edges::open) {
         BoundarySpec free;
@@ -153,6 +167,8 @@ void check_case(const Case& c, double t_first, int more_steps) {
     const BasicSimulation<Real>& b = dist.block();
     const auto h = dist.gather(b.h()), hu = dist.gather(b.hu()), hv = dist.gather(b.hv());
     const auto max_h = dist.gather(b.state().max_h), arrival = dist.gather(b.state().arrival);
+    std::vector<GaugeReading> gauges;
+    for (std::size_t k = 0; k < global.gauges.size(); ++k) gauges.push_back(dist.gauge(k));
 
     // Every rank took the same steps to the same time.
     double t[2] = {dist.time(), static_cast<double>(dist.steps())}, t_min[2], t_max[2];
@@ -178,6 +194,11 @@ void check_case(const Case& c, double t_first, int more_steps) {
     EXPECT_TRUE(same_bits(hv, shv)) << "hv differs first at cell " << first_difference(hv, shv);
     EXPECT_TRUE(same_bits(max_h, interior(g, serial.state().max_h)));
     EXPECT_TRUE(same_bits(arrival, interior(g, serial.state().arrival)));
+    for (std::size_t k = 0; k < gauges.size(); ++k) {
+        const GaugeReading r = serial.gauge(k);
+        EXPECT_EQ(std::memcmp(&gauges[k], &r, sizeof r), 0)
+            << "gauge " << k << ": depth " << gauges[k].depth << " vs " << r.depth;
+    }
 
     // The case is not trivial: water moved, and the run went past the events.
     float speed = 0.0f;
