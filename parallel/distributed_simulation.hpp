@@ -54,6 +54,10 @@ public:
     double step(double t_limit) { return sim_->step(t_limit); }
     /// Collective: steps until time() == t_target.
     void advance_to(double t_target) { sim_->advance_to(t_target); }
+    /// Continues this rank's block from a state of a block built from the same global setup on
+    /// the same number of ranks (BasicSimulation::restore_state); every rank restores its own
+    /// before the next step. Resuming on another rank count is not supported yet.
+    void restore_state(const State<Real>& s) { sim_->restore_state(s); }
     double time() const { return sim_->time(); }
     std::int64_t steps() const { return sim_->steps(); }
 
