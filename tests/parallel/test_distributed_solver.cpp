@@ -167,6 +167,7 @@ void check_case(const Case& c, double t_first, int more_steps) {
     const BasicSimulation<Real>& b = dist.block();
     const auto h = dist.gather(b.h()), hu = dist.gather(b.hu()), hv = dist.gather(b.hv());
     const auto max_h = dist.gather(b.state().max_h), arrival = dist.gather(b.state().arrival);
+    const auto max_speed = dist.gather(b.state().max_speed);
     std::vector<GaugeReading> gauges;
     for (std::size_t k = 0; k < global.gauges.size(); ++k) gauges.push_back(dist.gauge(k));
 
@@ -194,6 +195,7 @@ void check_case(const Case& c, double t_first, int more_steps) {
     EXPECT_TRUE(same_bits(hv, shv)) << "hv differs first at cell " << first_difference(hv, shv);
     EXPECT_TRUE(same_bits(max_h, interior(g, serial.state().max_h)));
     EXPECT_TRUE(same_bits(arrival, interior(g, serial.state().arrival)));
+    EXPECT_TRUE(same_bits(max_speed, interior(g, serial.state().max_speed)));
     for (std::size_t k = 0; k < gauges.size(); ++k) {
         const GaugeReading r = serial.gauge(k);
         EXPECT_EQ(std::memcmp(&gauges[k], &r, sizeof r), 0)
