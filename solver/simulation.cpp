@@ -29,11 +29,50 @@ double seconds_since(Clock::time_point t0) {
 }  // namespace
 
 template <class Real>
-BasicSimulation<Real>::BasicSimulation(ModelSetup setup) : setup_(std::move(setup)), grid_(setup_.grid) {
+BasicSimulation<Real>::BasicSimulation(ModelSetup setup) : BasicSimulation(std::move(setup), SubdomainLinks<Real>{}) {}
+
+template <class Real>
+BasicSimulation<Real>::BasicSimulation(ModelSetup setup, SubdomainLinks<Real> links)
+    : setup_(std::move(setup)), grid_(setup_.grid), links_(std::move(links)) {
     check_setup();
     threads_ = std::max(1, setup_.options.threads);
-    init_fields();
-    check_boundaries_and_breaches();
+    if (!links_.linked()) {
+        init_fields();
+        check_boundaries_and_breaches();
+    } else {
+        // What a block can do so far (docs/parallel.md, "What is not yet done"): each of these
+        // reads or books across blocks in a way not wired yet.
+        if (!links_.reduce_max) throw std::invalid_argument("subdomain: fill_halo without reduce_max");
+        if (setup_.options.scheme != Scheme::Fv1) throw std::invalid_argument("subdomain: fv1 only so far");
+        if (!setup_.breaches.empty() || !setup_.pumps.empty() || !setup_.inflows.empty() ||
+            !setup_.rain_grids.time_s.empty() || !setup_.drainage.capacity.empty() ||
+            setup_.infiltration.model != InfiltrationSpec::Model::None || !setup_.initial_fields.empty())
+            throw std::invalid_argument("subdomain: breaches and processes are not supported yet");
+        const Grid2D& g = grid_;
+        halo_sides_[static_cast<int>(BoundarySide::West)] = g.i0 > 0;
+        halo_sides_[static_cast<int>(BoundarySide::East)] = g.i0 + g.nx < g.global_size_x();
+        halo_sides_[static_cast<int>(BoundarySide::North)] = g.j0 > 0;
+        halo_sides_[static_cast<int>(BoundarySide::South)] = g.j0 + g.ny < g.global_size_y();
+        // A block finds errors in its own cells only: every block learns whether one failed, so
+        // that all throw together instead of the others waiting for it in the halo exchange.
+        // (init_fields reduces the single-precision datum before any of its checks.)
+        std::string error;
+        try {
+            init_fields();
+            check_boundaries_and_breaches();
+        } catch (const std::invalid_argument& e) {
+            error = e.what();
+        }
+        double failed[] = {error.empty() ? 0.0 : 1.0};
+        links_.reduce_max(failed);
+        if (failed[0] > 0.0) throw std::invalid_argument(error.empty() ? "subdomain: another block's setup is invalid" : error);
+        // The bed and friction of the neighbours' cells, once (they never change without
+        // breaches), then their initial state: measure_state's drain bound reads both.
+        Field<Real>* statics[] = {&z_, &gn2_};
+        links_.fill_halo(statics);
+        Field<Real>* cells[] = {&state_.h, &state_.hu, &state_.hv};
+        links_.fill_halo(cells);
+    }
     init_face_buffers();
     open_breaches(state_.t);
     // Wave speeds, wet cells and the depth bound of the initial state (the drain bound for fv1 and
@@ -95,6 +134,11 @@ void BasicSimulation<Real>::init_fields() {
         double zmin = std::numeric_limits<double>::infinity();
         for (double zc : setup_.z)
             if (std::isfinite(zc)) zmin = std::min(zmin, zc);
+        if (links_.linked()) {  // the whole grid's lowest cell: every block steps the same numbers
+            double v[] = {-zmin};
+            links_.reduce_max(v);
+            zmin = -v[0];
+        }
         z_datum_ = std::isfinite(zmin) ? zmin : 0.0;
     }
     domain_cells_ = 0;
@@ -131,6 +175,7 @@ void BasicSimulation<Real>::check_boundaries_and_breaches() const {
         const int last = b.last < 0 ? len - 1 : b.last;
         if (b.first < 0 || last >= len || b.first > last)
             throw std::invalid_argument("boundary segment out of range");
+        if (halo_side(b.side)) throw std::invalid_argument("boundary on a side between blocks");
         if ((b.type == BoundaryType::Level || b.type == BoundaryType::Discharge) && b.value.empty())
             throw std::invalid_argument("level/discharge boundary without a value");
         check_outflow_boundary(b);
@@ -266,6 +311,7 @@ void BasicSimulation<Real>::restore_state(const State<Real>& s) {
 template <class Real>
 void BasicSimulation<Real>::add_source(std::unique_ptr<SourceTerm<Real>> source) {
     if (!source) throw std::invalid_argument("add_source: no source");
+    if (links_.linked()) throw std::invalid_argument("add_source: not supported on a subdomain yet");
     source->check(grid_);
     std::vector<LedgerTerm> terms = source->ledger_terms();
     if (terms.empty()) throw std::invalid_argument("add_source: a source must book at least one ledger term");
@@ -322,7 +368,10 @@ typename BasicSimulation<Real>::RowMeasure BasicSimulation<Real>::measure_row(in
     const Real* zs = z_.row(j + 1);
     const Real* hu = st.hu.row(j);
     const Real* hv = st.hv.row(j);
-    const Real n_on = j > 0 ? Real(1) : Real(0), s_on = j + 1 < ny ? Real(1) : Real(0);
+    // On a block, the neighbours across a halo side are real cells (the halo holds them).
+    const bool w_halo = halo_side(BoundarySide::West), e_halo = halo_side(BoundarySide::East);
+    const Real n_on = j > 0 || halo_side(BoundarySide::North) ? Real(1) : Real(0);
+    const Real s_on = j + 1 < ny || halo_side(BoundarySide::South) ? Real(1) : Real(0);
     double rsx = 0.0, rsy = 0.0;
     Real rh = 0;
     std::int64_t rw = 0;
@@ -341,8 +390,8 @@ typename BasicSimulation<Real>::RowMeasure BasicSimulation<Real>::measure_row(in
             const FaceDepths<Real> r = reconstruct_face<Real>(h[i], z[i], hb, zb);
             return drain_share<Real>(r.hl, r.hr);
         };
-        const Real w = i > 0 ? share(h[i - 1], z[i - 1]) : Real(0);
-        const Real e = i + 1 < nx ? share(h[i + 1], z[i + 1]) : Real(0);
+        const Real w = i > 0 || w_halo ? share(h[i - 1], z[i - 1]) : Real(0);
+        const Real e = i + 1 < nx || e_halo ? share(h[i + 1], z[i + 1]) : Real(0);
         const Real nn = n_on * share(hn[i], zn[i]), ss = s_on * share(hs[i], zs[i]);
         const double shares = static_cast<double>(w) + static_cast<double>(e) +
                               (static_cast<double>(nn) + static_cast<double>(ss)) * dx_over_dy;
@@ -579,10 +628,12 @@ double BasicSimulation<Real>::step(double t_limit) {
     phase_s_[0] += seconds_since(t0);
 
     t0 = Clock::now();
-    const double t_end = std::min(t_limit, next_breakpoint(state_.t));
+    double t_end = std::min(t_limit, next_breakpoint(state_.t));
+    // (cfl_time_step reduces over the blocks of a subdomain run: every block calls it before any
+    // may throw below.)
+    double dt = setup_.options.scheme == Scheme::Inertial ? inertial_time_step() : cfl_time_step(t_end);
     const double remaining = t_end - state_.t;
     if (!(remaining > 0.0)) throw std::logic_error("step(): t_limit is not after the current time");
-    double dt = setup_.options.scheme == Scheme::Inertial ? inertial_time_step() : cfl_time_step();
     stable_dt_ = dt;
     double t_new;
     if (dt >= remaining) {
@@ -617,16 +668,19 @@ double BasicSimulation<Real>::step(double t_limit) {
     if (!setup_.rain.empty()) {
         state_.ledger.rain += setup_.rain.mean(state_.t, t_new) * dt * static_cast<double>(domain_cells_) * g.cell_area();
     }
+    // (Faces on a block's halo sides are not the domain's boundary: what crosses them stays in.)
+    const bool west = !halo_side(BoundarySide::West), east = !halo_side(BoundarySide::East);
+    const bool north = !halo_side(BoundarySide::North), south = !halo_side(BoundarySide::South);
     double in = 0.0, out = 0.0;
     for (int j = 0; j < g.ny; ++j) {
         const double w = faces_.f_west[j], e = faces_.f_east[j];
-        (w > 0 ? in : out) += std::abs(w) * g.dy;
-        (e < 0 ? in : out) += std::abs(e) * g.dy;
+        if (west) (w > 0 ? in : out) += std::abs(w) * g.dy;
+        if (east) (e < 0 ? in : out) += std::abs(e) * g.dy;
     }
     for (int i = 0; i < g.nx; ++i) {
         const double n = faces_.f_north[i], s = faces_.f_south[i];
-        (n < 0 ? in : out) += std::abs(n) * g.dx;
-        (s > 0 ? in : out) += std::abs(s) * g.dx;
+        if (north) (n < 0 ? in : out) += std::abs(n) * g.dx;
+        if (south) (s > 0 ? in : out) += std::abs(s) * g.dx;
     }
     state_.ledger.inflow += in * dt;
     state_.ledger.outflow += out * dt;
@@ -640,7 +694,7 @@ double BasicSimulation<Real>::step(double t_limit) {
 }
 
 template <class Real>
-double BasicSimulation<Real>::cfl_time_step() const {
+double BasicSimulation<Real>::cfl_time_step(double& t_end) const {
     const Grid2D& g = grid_;
     const double gr = setup_.options.gravity;
     const double eps4 = std::pow(setup_.options.velocity_eps, 4);
@@ -653,13 +707,25 @@ double BasicSimulation<Real>::cfl_time_step() const {
         sx = std::max(sx, std::abs(desingularised_velocity<double>(h, state_.hu(i, j), eps4)) + c);
         sy = std::max(sy, std::abs(desingularised_velocity<double>(h, state_.hv(i, j), eps4)) + c);
     };
+    // Halo ghosts are the neighbours' cells: their speeds are in the neighbours' smax already.
+    const bool west = !halo_side(BoundarySide::West), east = !halo_side(BoundarySide::East);
+    const bool north = !halo_side(BoundarySide::North), south = !halo_side(BoundarySide::South);
     for (int j = 0; j < g.ny; ++j) {
-        ghost_speed(-1, j);
-        ghost_speed(g.nx, j);
+        if (west) ghost_speed(-1, j);
+        if (east) ghost_speed(g.nx, j);
     }
     for (int i = 0; i < g.nx; ++i) {
-        ghost_speed(i, -1);
-        ghost_speed(i, g.ny);
+        if (north) ghost_speed(i, -1);
+        if (south) ghost_speed(i, g.ny);
+    }
+    if (links_.linked()) {
+        // The serial step: the largest speeds of all blocks, and the earliest event of any block's
+        // boundaries (t_limit is the same on every block). Exact: a maximum, and -t negated back.
+        double v[] = {sx, sy, -t_end};
+        links_.reduce_max(v);
+        sx = v[0];
+        sy = v[1];
+        t_end = -v[2];
     }
     const double cfl = setup_.options.cfl;
     double dt = kInf;
@@ -682,14 +748,18 @@ void BasicSimulation<Real>::fill_ghosts(double t) {
         state_.hv(gi, gj) = flip_v ? -state_.hv(ii, jj) : state_.hv(ii, jj);
     };
     // 1) Every side closed (mirror) by default.
+    // On a block, only the sides on the global grid's edges: the halo sides' ghosts (their bed
+    // too, filled once) are the neighbours' cells.
+    const bool west = !halo_side(BoundarySide::West), east = !halo_side(BoundarySide::East);
+    const bool north = !halo_side(BoundarySide::North), south = !halo_side(BoundarySide::South);
     for (int k = 1; k <= 2; ++k) {
         for (int j = 0; j < g.ny; ++j) {
-            set_ghost(-k, j, k - 1, j, true, false);
-            set_ghost(g.nx - 1 + k, j, g.nx - k, j, true, false);
+            if (west) set_ghost(-k, j, k - 1, j, true, false);
+            if (east) set_ghost(g.nx - 1 + k, j, g.nx - k, j, true, false);
         }
         for (int i = 0; i < g.nx; ++i) {
-            set_ghost(i, -k, i, k - 1, false, true);
-            set_ghost(i, g.ny - 1 + k, i, g.ny - k, false, true);
+            if (north) set_ghost(i, -k, i, k - 1, false, true);
+            if (south) set_ghost(i, g.ny - 1 + k, i, g.ny - k, false, true);
         }
     }
     // A closed face carries exactly no mass (the mirror state gives zero only up to round-off).
@@ -698,6 +768,7 @@ void BasicSimulation<Real>::fill_ghosts(double t) {
     std::fill(faces_.q_north.begin(), faces_.q_north.end(), 0.0);
     std::fill(faces_.q_south.begin(), faces_.q_south.end(), 0.0);
 
+    const bool west_halo = !west, east_halo = !east, north_halo = !north, south_halo = !south;
     // 2) Each boundary condition overwrites its segment.
     for (const BoundarySpec& b : setup_.boundaries) {
         const bool ew = b.side == BoundarySide::West || b.side == BoundarySide::East;
@@ -722,7 +793,9 @@ void BasicSimulation<Real>::fill_ghosts(double t) {
                         // outflow then behaves like the flow between interior cells.
                         set_ghost(gi, gj, ii, jj, false, false);
                         const auto [pi, pj] = ghost_cell(b.side, ii, jj, -1);  // next cell inward
-                        const bool has_prev = pi >= 0 && pi < g.nx && pj >= 0 && pj < g.ny && inside(pi, pj);
+                        // (beyond a halo side: the neighbour's cell, as in the serial run)
+                        const bool has_prev = (pi >= 0 || west_halo) && (pi < g.nx || east_halo) &&
+                                              (pj >= 0 || north_halo) && (pj < g.ny || south_halo) && inside(pi, pj);
                         if (zi < 0.5 * kWallElevation && has_prev)
                             z_(gi, gj) = zi - k * std::max(0.0, z_(pi, pj) - zi);
                         break;
@@ -746,6 +819,15 @@ void BasicSimulation<Real>::fill_ghosts(double t) {
         }
         if (b.type == BoundaryType::Discharge) set_discharge_ghosts(b, val);
         if (b.type == BoundaryType::NormalDepth || b.type == BoundaryType::Critical) set_outflow_ghosts(b);
+    }
+
+    // 3) On a block: the faces of the halo sides take the Riemann flux of the neighbours' cells,
+    // as interior faces do.
+    if (links_.linked()) {
+        for (const BoundarySide side : {BoundarySide::West, BoundarySide::East, BoundarySide::North, BoundarySide::South})
+            if (halo_side(side)) std::fill(faces_.imposed(side).begin(), faces_.imposed(side).end(), kNaN);
+        Field<Real>* cells[] = {&state_.h, &state_.hu, &state_.hv};
+        links_.fill_halo(cells);
     }
 }
 

@@ -17,6 +17,7 @@
 #include "solver/model.hpp"
 #include "solver/source_term.hpp"
 #include "solver/state.hpp"
+#include "solver/subdomain.hpp"
 #include "solver/workspaces.hpp"
 
 namespace floodsim {
@@ -39,6 +40,13 @@ public:
     /// Validates the setup (sizes, values) and builds the initial state; throws
     /// std::invalid_argument naming what is wrong.
     explicit BasicSimulation(ModelSetup setup);
+    /// A simulation of one block of a decomposed grid (solver/subdomain.hpp): `setup` holds the
+    /// block's cells on the block's grid (Grid2D::subgrid), its boundaries only on the sides that
+    /// lie on the global grid's edges. Every block of the decomposition constructs its simulation
+    /// at the same time (the constructor fills the halos). fv1 only, without source terms or
+    /// breaches for now (std::invalid_argument otherwise); gauges are the block's own, in its
+    /// indices. Without links (empty callbacks) this is the serial constructor.
+    BasicSimulation(ModelSetup setup, SubdomainLinks<Real> links);
 
     const Grid2D& grid() const { return grid_; }
     /// The setup, less its per-cell vectors (z, manning, h0, u0, v0: released after the
@@ -85,10 +93,13 @@ public:
     double z_datum() const { return z_datum_; }
     bool inside(int i, int j) const { return z_(i, j) < 0.5 * kWallElevation; }
 
-    /// Water in the domain, m3 (deterministic sum, independent of the thread count).
+    /// Water in the domain, m3 (deterministic sum, independent of the thread count). On a block:
+    /// the block's water (parallel/ordered_sum.hpp sums blocks in the serial order).
     double volume() const;
+    /// On a block: the volumes of the block's cells and of its faces on the global grid's edges
+    /// (not yet reduced over the blocks).
     const MassLedger& ledger() const { return state_.ledger; }
-    /// Number of cells with depth >= dry_depth after the last step.
+    /// Number of cells with depth >= dry_depth after the last step (on a block: the block's).
     std::int64_t wet_cells() const { return state_.wet_cells; }
     /// Number of cells inside the domain.
     std::int64_t domain_cells() const { return domain_cells_; }
@@ -151,7 +162,11 @@ private:
     void cap_outflows(double dt);
     std::pair<int, int> boundary_cell(BoundarySide side, int s) const;
     std::pair<int, int> ghost_cell(BoundarySide side, int ii, int jj, int k) const;
-    double cfl_time_step() const;
+    /// The CFL step; on a block, the wave speeds and `t_end` (the step's end at the latest) are
+    /// first reduced over all blocks, so t_end may come earlier (an event on another block).
+    double cfl_time_step(double& t_end) const;
+    /// On a block: is this side inside the global grid (its ghosts are the neighbours' cells)?
+    bool halo_side(BoundarySide side) const { return halo_sides_[static_cast<int>(side)]; }
     // --- the schemes: each advances state_ from t to t_new = t + dt. Ghost cells are filled for
     // time t and the imposed boundary mass fluxes (faces_.q_west ...) are set before the call.
     // Each scheme must: update h, hu, hv (positivity, dry cells without momentum), add rain,
@@ -201,6 +216,8 @@ private:
 
     ModelSetup setup_;
     Grid2D grid_;
+    SubdomainLinks<Real> links_;        // empty: the serial run
+    std::array<bool, 4> halo_sides_{};  // by BoundarySide: all false in the serial run
     int threads_ = 1;
     Field<Real> z_, gn2_;  // bed (m, above z_datum_) and g n^2 per cell: from the setup
     std::int64_t domain_cells_ = 0;
