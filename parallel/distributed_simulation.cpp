@@ -5,12 +5,12 @@
 #include <stdexcept>
 #include <string>
 
+#include "parallel/mpi_check.hpp"
+
 namespace floodsim::parallel {
 namespace {
 
-void check_mpi(int rc, const char* what) {
-    if (rc != MPI_SUCCESS) throw std::runtime_error(std::string("distributed simulation: ") + what + " failed");
-}
+void check_mpi(int rc, const char* what) { floodsim::parallel::check_mpi(rc, "distributed simulation", what); }
 
 int comm_size(MPI_Comm comm) {
     int n = 0;

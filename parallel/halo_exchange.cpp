@@ -6,17 +6,13 @@
 #include <string>
 #include <type_traits>
 
+#include "parallel/mpi_check.hpp"
+
 namespace floodsim::parallel {
 
 namespace {
 
-void check_mpi(int rc, const char* what) {
-    if (rc == MPI_SUCCESS) return;
-    char text[MPI_MAX_ERROR_STRING];
-    int len = 0;
-    MPI_Error_string(rc, text, &len);
-    throw std::runtime_error(std::string("halo exchange: ") + what + ": " + std::string(text, len));
-}
+void check_mpi(int rc, const char* what) { floodsim::parallel::check_mpi(rc, "halo exchange", what); }
 
 std::size_t element_size(const HaloField& f) {
     return std::visit([](auto* p) { return sizeof(*p->data()); }, f);

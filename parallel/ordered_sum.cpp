@@ -4,17 +4,13 @@
 #include <stdexcept>
 #include <string>
 
+#include "parallel/mpi_check.hpp"
+
 namespace floodsim::parallel {
 
 namespace {
 
-void check_mpi(int rc, const char* what) {
-    if (rc == MPI_SUCCESS) return;
-    char text[MPI_MAX_ERROR_STRING];
-    int len = 0;
-    MPI_Error_string(rc, text, &len);
-    throw std::runtime_error(std::string("ordered sum: ") + what + ": " + std::string(text, len));
-}
+void check_mpi(int rc, const char* what) { floodsim::parallel::check_mpi(rc, "ordered sum", what); }
 
 }  // namespace
 
