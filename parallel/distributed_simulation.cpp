@@ -1,6 +1,8 @@
 #include "parallel/distributed_simulation.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -100,9 +102,39 @@ template <class Real>
 DistributedSimulation<Real>::DistributedSimulation(const ModelSetup& global, MPI_Comm comm)
     : comm_(comm),
       rank_(comm_rank(comm)),
-      decomposition_(global.grid.nx, global.grid.ny, domain_mask(global), comm_size(comm)),
+      global_grid_(global.grid),
+      mask_(domain_mask(global)),
+      domain_cells_(std::count(mask_.begin(), mask_.end(), std::uint8_t{1})),
+      decomposition_(global.grid.nx, global.grid.ny, mask_, comm_size(comm)),
       block_grid_(decomposition_.block_grid(global.grid, rank_)) {
+    // The boundary faces each block contributes to the ledger's inflow and outflow: its rows on
+    // the global west and east edges, its columns on the north and south edges.
+    for (const Block& b : decomposition_.blocks()) {
+        const CellRect& r = b.cells;
+        int n = 0;
+        n += r.i0 == 0 ? r.ny : 0;
+        n += r.i0 + r.nx == global_grid_.nx ? r.ny : 0;
+        n += r.j0 == 0 ? r.nx : 0;
+        n += r.j0 + r.ny == global_grid_.ny ? r.nx : 0;
+        face_offsets_.push_back(face_counts_.empty() ? 0 : face_offsets_.back() + face_counts_.back());
+        face_counts_.push_back(n);
+    }
+    faces_all_.resize(static_cast<std::size_t>(face_offsets_.back() + face_counts_.back()));
+    west_.resize(static_cast<std::size_t>(global_grid_.ny));
+    east_.resize(west_.size());
+    north_.resize(static_cast<std::size_t>(global_grid_.nx));
+    south_.resize(north_.size());
+
     SubdomainLinks<Real> links;
+    links.domain_cells = domain_cells_;
+    links.sum_cells = [this](const Field<Real>& field) { return sum_->sum(field); };
+    links.boundary_flow = [this](std::span<const double> w, std::span<const double> e, std::span<const double> n,
+                                 std::span<const double> so) {
+        const double t0 = MPI_Wtime();
+        const auto flow = boundary_flow(w, e, n, so);
+        reduction_s_ += MPI_Wtime() - t0;
+        return flow;
+    };
     links.fill_halo = [this](std::span<Field<Real>* const> fields) {
         const double t0 = MPI_Wtime();
         exchange_for(fields).exchange();
@@ -139,6 +171,143 @@ DistributedSimulation<Real>::DistributedSimulation(const ModelSetup& global, MPI
 }
 
 template <class Real>
+std::pair<double, double> DistributedSimulation<Real>::boundary_flow(std::span<const double> w, std::span<const double> e,
+                                                                     std::span<const double> n, std::span<const double> so) {
+    const CellRect& r = decomposition_.block(rank_).cells;
+    const Grid2D& g = global_grid_;
+    faces_mine_.clear();
+    if (r.i0 == 0) faces_mine_.insert(faces_mine_.end(), w.begin(), w.begin() + r.ny);
+    if (r.i0 + r.nx == g.nx) faces_mine_.insert(faces_mine_.end(), e.begin(), e.begin() + r.ny);
+    if (r.j0 == 0) faces_mine_.insert(faces_mine_.end(), n.begin(), n.begin() + r.nx);
+    if (r.j0 + r.ny == g.ny) faces_mine_.insert(faces_mine_.end(), so.begin(), so.begin() + r.nx);
+    check_mpi(MPI_Allgatherv(faces_mine_.data(), static_cast<int>(faces_mine_.size()), MPI_DOUBLE, faces_all_.data(),
+                             face_counts_.data(), face_offsets_.data(), MPI_DOUBLE, comm_),
+              "MPI_Allgatherv");
+    // Back into the global edges, in the order the blocks packed them.
+    for (int k = 0; k < decomposition_.parts(); ++k) {
+        const CellRect& c = decomposition_.block(k).cells;
+        const double* src = faces_all_.data() + face_offsets_[static_cast<std::size_t>(k)];
+        const auto place = [&](bool on_edge, std::vector<double>& edge, int first, int count) {
+            if (!on_edge) return;
+            std::copy(src, src + count, edge.begin() + first);
+            src += count;
+        };
+        place(c.i0 == 0, west_, c.j0, c.ny);
+        place(c.i0 + c.nx == g.nx, east_, c.j0, c.ny);
+        place(c.j0 == 0, north_, c.i0, c.nx);
+        place(c.j0 + c.ny == g.ny, south_, c.i0, c.nx);
+    }
+    return floodsim::boundary_flow(west_, east_, north_, south_, g.dx, g.dy);
+}
+
+template <class Real>
+typename DistributedSimulation<Real>::CellProbe DistributedSimulation<Real>::fastest_cell() const {
+    const CellProbe mine = sim_->fastest_cell();
+    const CellRect& r = decomposition_.block(rank_).cells;
+    // Every block's candidate (a block without a wet cell: i = -1); the serial choice among them is
+    // the fastest, and among equals the first in row-major order.
+    double v[4] = {mine.speed, mine.depth, mine.i < 0 ? -1.0 : static_cast<double>(mine.i + r.i0),
+                   static_cast<double>(mine.j + r.j0)};
+    std::vector<double> all(4 * static_cast<std::size_t>(decomposition_.parts()));
+    check_mpi(MPI_Allgather(v, 4, MPI_DOUBLE, all.data(), 4, MPI_DOUBLE, comm_), "MPI_Allgather");
+    CellProbe best;
+    for (std::size_t k = 0; k < all.size(); k += 4) {
+        if (all[k + 2] < 0.0) continue;
+        const CellProbe c{static_cast<int>(all[k + 2]), static_cast<int>(all[k + 3]), all[k + 1], all[k]};
+        const bool earlier = best.i < 0 || c.j < best.j || (c.j == best.j && c.i < best.i);
+        if (best.i < 0 || c.speed > best.speed || (c.speed == best.speed && earlier)) best = c;
+    }
+    return best;
+}
+
+template <class Real>
+typename DistributedSimulation<Real>::CellProbe DistributedSimulation<Real>::first_nonfinite_cell() const {
+    const CellProbe mine = sim_->first_nonfinite_cell();
+    const CellRect& r = decomposition_.block(rank_).cells;
+    double v[3] = {mine.i < 0 ? -1.0 : static_cast<double>(mine.i + r.i0), static_cast<double>(mine.j + r.j0), mine.depth};
+    std::vector<double> all(3 * static_cast<std::size_t>(decomposition_.parts()));
+    check_mpi(MPI_Allgather(v, 3, MPI_DOUBLE, all.data(), 3, MPI_DOUBLE, comm_), "MPI_Allgather");
+    CellProbe first;
+    for (std::size_t k = 0; k < all.size(); k += 3) {
+        if (all[k] < 0.0) continue;
+        const int i = static_cast<int>(all[k]), j = static_cast<int>(all[k + 1]);
+        if (first.i < 0 || j < first.j || (j == first.j && i < first.i))
+            first = {i, j, all[k + 2], std::numeric_limits<double>::quiet_NaN()};
+    }
+    return first;
+}
+
+template <class Real>
+double DistributedSimulation<Real>::supercritical_fraction() const {
+    const auto [wetted, super] = sim_->supercritical_cells();
+    long long local[2] = {wetted, super}, total[2] = {0, 0};
+    check_mpi(MPI_Allreduce(local, total, 2, MPI_LONG_LONG, MPI_SUM, comm_), "MPI_Allreduce");
+    return total[0] > 0 ? static_cast<double>(total[1]) / static_cast<double>(total[0]) : 0.0;
+}
+
+template <class Real>
+template <class T>
+void DistributedSimulation<Real>::gather_into(const std::vector<T>& mine, T* out, int root) const {
+    const int parts = decomposition_.parts();
+    std::vector<int> counts(parts), offsets(parts);
+    std::size_t total = 0;
+    for (int r = 0; r < parts; ++r) {
+        counts[r] = static_cast<int>(decomposition_.block(r).cells.cells() * sizeof(T));
+        offsets[r] = static_cast<int>(total);
+        total += static_cast<std::size_t>(counts[r]);
+    }
+    std::vector<T> packed(rank_ == root ? total / sizeof(T) : 0);
+    check_mpi(MPI_Gatherv(mine.data(), static_cast<int>(mine.size() * sizeof(T)), MPI_BYTE, packed.data(),
+                          counts.data(), offsets.data(), MPI_BYTE, root, comm_),
+              "MPI_Gatherv");
+    if (rank_ != root) return;
+    const int gnx = decomposition_.global_nx();
+    for (int r = 0; r < parts; ++r) {
+        const CellRect c = decomposition_.block(r).cells;
+        const T* src = packed.data() + offsets[r] / sizeof(T);
+        for (int j = 0; j < c.ny; ++j)
+            std::memcpy(out + static_cast<std::size_t>(c.j0 + j) * gnx + c.i0, src + static_cast<std::size_t>(j) * c.nx,
+                        c.nx * sizeof(T));
+    }
+}
+
+template <class Real>
+void DistributedSimulation<Real>::copy_depth(float* out) const {
+    std::vector<float> mine(block_grid_.cells());
+    sim_->copy_depth(mine.data());
+    gather_into(mine, out, 0);
+}
+
+template <class Real>
+void DistributedSimulation<Real>::copy_velocity(float* vx, float* vy) const {
+    std::vector<float> u(block_grid_.cells()), v(block_grid_.cells());
+    sim_->copy_velocity(u.data(), v.data());
+    gather_into(u, vx, 0);
+    gather_into(v, vy, 0);
+}
+
+template <class Real>
+void DistributedSimulation<Real>::copy_max_depth(float* out) const {
+    std::vector<float> mine(block_grid_.cells());
+    sim_->copy_max_depth(mine.data());
+    gather_into(mine, out, 0);
+}
+
+template <class Real>
+void DistributedSimulation<Real>::copy_max_speed(float* out) const {
+    std::vector<float> mine(block_grid_.cells());
+    sim_->copy_max_speed(mine.data());
+    gather_into(mine, out, 0);
+}
+
+template <class Real>
+void DistributedSimulation<Real>::copy_arrival_time(float* out) const {
+    std::vector<float> mine(block_grid_.cells());
+    sim_->copy_arrival_time(mine.data());
+    gather_into(mine, out, 0);
+}
+
+template <class Real>
 GaugeReading DistributedSimulation<Real>::gauge(std::size_t k) const {
     const auto [owner, local] = gauges_.at(k);
     GaugeReading r{};
@@ -163,7 +332,7 @@ HaloExchange& DistributedSimulation<Real>::exchange_for(std::span<Field<Real>* c
 }
 
 template <class Real>
-double DistributedSimulation<Real>::volume() {
+double DistributedSimulation<Real>::volume() const {
     // volume() of the serial run: h of every cell (nodata holds 0) in the fixed order, times the
     // cell area once.
     return sum_->sum(sim_->h()) * block_grid_.cell_area();
@@ -183,28 +352,8 @@ std::vector<T> DistributedSimulation<Real>::gather(const Field<T>& field, int ro
     std::vector<T> mine(g.cells());
     for (int j = 0; j < g.ny; ++j)
         for (int i = 0; i < g.nx; ++i) mine[static_cast<std::size_t>(j) * g.nx + i] = field(i, j);
-    const int parts = decomposition_.parts();
-    std::vector<int> counts(parts), offsets(parts);
-    std::size_t total = 0;
-    for (int r = 0; r < parts; ++r) {
-        counts[r] = static_cast<int>(decomposition_.block(r).cells.cells() * sizeof(T));
-        offsets[r] = static_cast<int>(total);
-        total += static_cast<std::size_t>(counts[r]);
-    }
-    std::vector<T> packed(rank_ == root ? total / sizeof(T) : 0);
-    check_mpi(MPI_Gatherv(mine.data(), static_cast<int>(mine.size() * sizeof(T)), MPI_BYTE, packed.data(),
-                          counts.data(), offsets.data(), MPI_BYTE, root, comm_),
-              "MPI_Gatherv");
-    if (rank_ != root) return {};
-    const int gnx = decomposition_.global_nx();
-    std::vector<T> out(static_cast<std::size_t>(gnx) * decomposition_.global_ny());
-    for (int r = 0; r < parts; ++r) {
-        const CellRect c = decomposition_.block(r).cells;
-        const T* src = packed.data() + offsets[r] / sizeof(T);
-        for (int j = 0; j < c.ny; ++j)
-            std::memcpy(&out[static_cast<std::size_t>(c.j0 + j) * gnx + c.i0], src + static_cast<std::size_t>(j) * c.nx,
-                        c.nx * sizeof(T));
-    }
+    std::vector<T> out(rank_ == root ? static_cast<std::size_t>(global_grid_.nx) * global_grid_.ny : 0);
+    gather_into(mine, out.data(), root);
     return out;
 }
 

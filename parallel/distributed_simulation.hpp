@@ -21,6 +21,7 @@
 #include "parallel/decomposition.hpp"
 #include "parallel/halo_exchange.hpp"
 #include "parallel/ordered_sum.hpp"
+#include "solver/mass_ledger.hpp"
 #include "solver/model.hpp"
 #include "solver/simulation.hpp"
 
@@ -68,7 +69,7 @@ public:
     double reduction_seconds() const { return reduction_s_; }
 
     /// Collective: water in the whole domain, m3, bitwise the serial volume() (OrderedSum).
-    double volume();
+    double volume() const;
     /// Collective: gauge k of the global setup, read by the rank that owns its cell (bitwise the
     /// serial gauge(k)).
     GaugeReading gauge(std::size_t k) const;
@@ -80,13 +81,61 @@ public:
     template <class T>
     std::vector<T> gather(const Field<T>& field, int root = 0) const;
 
+    // --- The serial simulation's interface on the whole grid, for the engine's run
+    // (engine/run.cpp drives a DistributedSimulation like a BasicSimulation). Every rank calls the
+    // collective ones in the same order; the copies land on rank 0 only.
+    using real_type = Real;
+    using CellProbe = typename BasicSimulation<Real>::CellProbe;
+    /// The whole grid (the block's is block().grid()).
+    const Grid2D& grid() const { return global_grid_; }
+    /// The block's setup: the options and the block's own inputs.
+    const ModelSetup& setup() const { return sim_->setup(); }
+    int threads() const { return sim_->threads(); }
+    void set_threads(int threads) { sim_->set_threads(threads); }
+    std::int64_t domain_cells() const { return domain_cells_; }
+    bool inside(int i, int j) const { return mask_[static_cast<std::size_t>(j) * global_grid_.nx + i] != 0; }
+    /// The global stable time step of the last step (every block computed the same).
+    double stable_dt() const { return sim_->stable_dt(); }
+    /// The whole domain's volume0, rain, inflow and outflow (the serial run's bits); the
+    /// positivity fix is this block's only.
+    const MassLedger& ledger() const { return sim_->ledger(); }
+    /// Collective: the serial fastest_cell() (the fastest cell, the first in row-major order
+    /// among equals), global indices, on every rank.
+    CellProbe fastest_cell() const;
+    /// Collective: the serial first_nonfinite_cell(), global indices, on every rank.
+    CellProbe first_nonfinite_cell() const;
+    /// Collective: the serial supercritical_fraction() (counts summed over the blocks).
+    double supercritical_fraction() const;
+    /// Collective: the serial copy_*() of the whole grid into `out` (nx*ny) on rank 0; the other
+    /// ranks' pointers are not touched (may be null).
+    void copy_depth(float* out) const;
+    void copy_velocity(float* vx, float* vy) const;
+    void copy_max_depth(float* out) const;
+    void copy_max_speed(float* out) const;
+    void copy_arrival_time(float* out) const;
+
 private:
+    /// Collective: this block's interior values (row-major on the block) placed into the whole
+    /// grid's `out` on `root`.
+    template <class T>
+    void gather_into(const std::vector<T>& mine, T* out, int root) const;
+    /// Collective: the global boundary faces' inflow and outflow (SubdomainLinks::boundary_flow).
+    std::pair<double, double> boundary_flow(std::span<const double> west, std::span<const double> east,
+                                            std::span<const double> north, std::span<const double> south);
+
     HaloExchange& exchange_for(std::span<Field<Real>* const> fields);
 
     MPI_Comm comm_;
     int rank_ = 0;
+    Grid2D global_grid_;
+    std::vector<std::uint8_t> mask_;  // the domain (domain_mask)
+    std::int64_t domain_cells_ = 0;
     Decomposition decomposition_;
     Grid2D block_grid_;
+    // boundary_flow: each rank's count and offset of boundary face values (west, east rows, then
+    // north, south columns of the global edges its block touches), and the gathered buffers.
+    std::vector<int> face_counts_, face_offsets_;
+    std::vector<double> faces_mine_, faces_all_, west_, east_, north_, south_;
     // One exchange per set of fields (state; bed and friction), built on first use.
     std::vector<std::pair<std::vector<const void*>, std::unique_ptr<HaloExchange>>> exchanges_;
     std::vector<std::pair<int, int>> gauges_;  // per global gauge: owner rank, index among its gauges

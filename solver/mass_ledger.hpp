@@ -2,7 +2,10 @@
 // MassLedger: every volume that enters or leaves the domain, booked where it happens (m3,
 // cumulative since the start of the run).
 #include <algorithm>
+#include <cmath>
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace floodsim {
@@ -48,5 +51,27 @@ struct MassLedger {
         return nullptr;
     }
 };
+
+/// The inflow and outflow (m3/s) through a grid's boundary faces, from their fluxes (m2/s, positive
+/// towards the east and the south; west and east per row, north and south per column), summed
+/// row by row (the west, then the east face) from the north, then column by column (the north,
+/// then the south face) from the west. The order is part of the result: a distributed run
+/// gathers the faces of all blocks and sums them here, for the serial run's bits.
+inline std::pair<double, double> boundary_flow(std::span<const double> west, std::span<const double> east,
+                                               std::span<const double> north, std::span<const double> south,
+                                               double dx, double dy) {
+    double in = 0.0, out = 0.0;
+    for (std::size_t j = 0; j < west.size(); ++j) {
+        const double w = west[j], e = east[j];
+        (w > 0 ? in : out) += std::abs(w) * dy;
+        (e < 0 ? in : out) += std::abs(e) * dy;
+    }
+    for (std::size_t i = 0; i < north.size(); ++i) {
+        const double n = north[i], s = south[i];
+        (n < 0 ? in : out) += std::abs(n) * dx;
+        (s > 0 ? in : out) += std::abs(s) * dx;
+    }
+    return {in, out};
+}
 
 }  // namespace floodsim

@@ -42,7 +42,8 @@ BasicSimulation<Real>::BasicSimulation(ModelSetup setup, SubdomainLinks<Real> li
     } else {
         // What a block can do so far (docs/parallel.md, "What is not yet done"): each of these
         // reads or books across blocks in a way not wired yet.
-        if (!links_.reduce_max) throw std::invalid_argument("subdomain: fill_halo without reduce_max");
+        if (!links_.reduce_max || !links_.sum_cells || !links_.boundary_flow)
+            throw std::invalid_argument("subdomain: fill_halo without reduce_max, sum_cells or boundary_flow");
         if (setup_.options.scheme != Scheme::Fv1) throw std::invalid_argument("subdomain: fv1 only so far");
         if (!setup_.breaches.empty() || !setup_.pumps.empty() || !setup_.inflows.empty() ||
             !setup_.rain_grids.time_s.empty() || !setup_.drainage.capacity.empty() ||
@@ -78,7 +79,7 @@ BasicSimulation<Real>::BasicSimulation(ModelSetup setup, SubdomainLinks<Real> li
     // Wave speeds, wet cells and the depth bound of the initial state (the drain bound for fv1 and
     // fv2's first step; inertial does not read it).
     measure_state(0.0f, true);
-    state_.ledger.volume0 = volume();
+    state_.ledger.volume0 = links_.linked() ? links_.sum_cells(state_.h) * grid_.cell_area() : volume();
     if (setup_.options.scheme == Scheme::Inertial) {
         // The face discharges belong to the state: built from the cells' momentum with the ghost
         // cells filled for t = 0 (as the first step fills them).
@@ -529,6 +530,12 @@ void BasicSimulation<Real>::apply_sources(double t, double dt, double t_new) {
 
 template <class Real>
 double BasicSimulation<Real>::supercritical_fraction() const {
+    const auto [wetted, super] = supercritical_cells();
+    return wetted > 0 ? static_cast<double>(super) / static_cast<double>(wetted) : 0.0;
+}
+
+template <class Real>
+std::pair<std::int64_t, std::int64_t> BasicSimulation<Real>::supercritical_cells() const {
     const Grid2D& g = grid_;
     const double gr = setup_.options.gravity;
     constexpr double kMinDepth = 0.01;  // m: thinner films do not count as wetted area
@@ -547,7 +554,7 @@ double BasicSimulation<Real>::supercritical_fraction() const {
             const double q2 = HU(i, j) * HU(i, j) + HV(i, j) * HV(i, j);
             super += q2 > gr * h * h * h ? 1 : 0;
         }
-    return wetted > 0 ? static_cast<double>(super) / static_cast<double>(wetted) : 0.0;
+    return {wetted, super};
 }
 
 template <class Real>
@@ -663,25 +670,16 @@ double BasicSimulation<Real>::step(double t_limit) {
     }
 
     // Ledger: rain on every domain cell, boundary fluxes face by face (serial sums, so the
-    // result does not depend on the thread count).
+    // result does not depend on the thread count; a block books the whole domain's, the same
+    // bits on every block).
     const Grid2D& g = grid_;
     if (!setup_.rain.empty()) {
-        state_.ledger.rain += setup_.rain.mean(state_.t, t_new) * dt * static_cast<double>(domain_cells_) * g.cell_area();
+        const std::int64_t cells = links_.linked() ? links_.domain_cells : domain_cells_;
+        state_.ledger.rain += setup_.rain.mean(state_.t, t_new) * dt * static_cast<double>(cells) * g.cell_area();
     }
-    // (Faces on a block's halo sides are not the domain's boundary: what crosses them stays in.)
-    const bool west = !halo_side(BoundarySide::West), east = !halo_side(BoundarySide::East);
-    const bool north = !halo_side(BoundarySide::North), south = !halo_side(BoundarySide::South);
-    double in = 0.0, out = 0.0;
-    for (int j = 0; j < g.ny; ++j) {
-        const double w = faces_.f_west[j], e = faces_.f_east[j];
-        if (west) (w > 0 ? in : out) += std::abs(w) * g.dy;
-        if (east) (e < 0 ? in : out) += std::abs(e) * g.dy;
-    }
-    for (int i = 0; i < g.nx; ++i) {
-        const double n = faces_.f_north[i], s = faces_.f_south[i];
-        if (north) (n < 0 ? in : out) += std::abs(n) * g.dx;
-        if (south) (s > 0 ? in : out) += std::abs(s) * g.dx;
-    }
+    const auto [in, out] = links_.linked()
+                               ? links_.boundary_flow(faces_.f_west, faces_.f_east, faces_.f_north, faces_.f_south)
+                               : boundary_flow(faces_.f_west, faces_.f_east, faces_.f_north, faces_.f_south, g.dx, g.dy);
     state_.ledger.inflow += in * dt;
     state_.ledger.outflow += out * dt;
     double fix = 0.0;

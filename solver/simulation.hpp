@@ -107,6 +107,9 @@ public:
     /// (Froude number |U| / sqrt(g h) > 1) in the current state; 0 when none is wet. The local
     /// inertial scheme is not valid there (docs/schemes-inertial.md).
     double supercritical_fraction() const;
+    /// The counts behind supercritical_fraction(): wetted cells (depth > 0.01 m) and, among
+    /// them, supercritical ones.
+    std::pair<std::int64_t, std::int64_t> supercritical_cells() const;
 
     // --- diagnostics for a run that stops loudly (engine/) --------------------------------
     /// The stability-limited time step of the last step, s, before it was shortened to land on

@@ -9,8 +9,10 @@
 // faces and are not booked in the ledger (the water crossing them stays in the global domain).
 // The time step is the global one (reduce_max of the wave speeds and of the next event), so every
 // block takes the steps the serial run takes.
+#include <cstdint>
 #include <functional>
 #include <span>
+#include <utility>
 
 #include "mesh/field.hpp"
 
@@ -27,6 +29,21 @@ struct SubdomainLinks {
     /// Collective. A maximum does not depend on the order of comparisons (no NaN: the wave speeds
     /// and times reduced are never NaN in a run that has not already failed).
     std::function<void(std::span<double> values)> reduce_max;
+
+    // The ledger of a block is the whole domain's (volume0, rain, inflow, outflow: bitwise the
+    // serial run's on every block); only the positivity fix is the block's own.
+    /// Domain cells of the whole grid (the rain book: rain falls on every domain cell).
+    std::int64_t domain_cells = 0;
+    /// The sum of a field's interior cells over all blocks in the serial order (volume()'s):
+    /// volume0. Collective.
+    std::function<double(const Field<Real>& field)> sum_cells;
+    /// The step's inflow and outflow through the global grid's boundary faces (m3/s, not yet
+    /// times dt), summed in the serial run's order from every block's boundary face fluxes:
+    /// per block row the west and east faces, per block column the north and south ones (m2/s;
+    /// values on halo sides are not read). Collective.
+    std::function<std::pair<double, double>(std::span<const double> west, std::span<const double> east,
+                                            std::span<const double> north, std::span<const double> south)>
+        boundary_flow;
 
     bool linked() const { return static_cast<bool>(fill_halo); }
 };

@@ -170,6 +170,11 @@ void check_case(const Case& c, double t_first, int more_steps) {
     const auto max_speed = dist.gather(b.state().max_speed);
     std::vector<GaugeReading> gauges;
     for (std::size_t k = 0; k < global.gauges.size(); ++k) gauges.push_back(dist.gauge(k));
+    const MassLedger ledger = dist.ledger();  // every block holds the whole domain's
+    const auto fastest = dist.fastest_cell();
+    std::vector<float> depth(comm_rank() == 0 ? global.grid.cells() : 0), arrival_copy(depth.size());
+    dist.copy_depth(depth.data());
+    dist.copy_arrival_time(arrival_copy.data());
 
     // Every rank took the same steps to the same time.
     double t[2] = {dist.time(), static_cast<double>(dist.steps())}, t_min[2], t_max[2];
@@ -177,6 +182,11 @@ void check_case(const Case& c, double t_first, int more_steps) {
     MPI_Allreduce(t, t_max, 2, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
     EXPECT_EQ(t_min[0], t_max[0]);
     EXPECT_EQ(t_min[1], t_max[1]);
+    // ...and books the same ledger (the serial one, below).
+    double books[4] = {ledger.volume0, ledger.rain, ledger.inflow, ledger.outflow}, books0[4];
+    std::memcpy(books0, books, sizeof books);
+    MPI_Bcast(books0, 4, MPI_DOUBLE, 0, MPI_COMM_WORLD);
+    EXPECT_EQ(std::memcmp(books, books0, sizeof books), 0) << "the blocks' ledgers differ";
     if (comm_rank() != 0) return;
 
     BasicSimulation<Real> serial(global);
@@ -196,6 +206,20 @@ void check_case(const Case& c, double t_first, int more_steps) {
     EXPECT_TRUE(same_bits(max_h, interior(g, serial.state().max_h)));
     EXPECT_TRUE(same_bits(arrival, interior(g, serial.state().arrival)));
     EXPECT_TRUE(same_bits(max_speed, interior(g, serial.state().max_speed)));
+    const MassLedger& sl = serial.ledger();
+    const double serial_books[4] = {sl.volume0, sl.rain, sl.inflow, sl.outflow};
+    EXPECT_EQ(std::memcmp(books, serial_books, sizeof books), 0)
+        << "ledger (volume0, rain, inflow, outflow): " << books[0] << ", " << books[1] << ", " << books[2] << ", "
+        << books[3] << " vs " << sl.volume0 << ", " << sl.rain << ", " << sl.inflow << ", " << sl.outflow;
+    const auto sf = serial.fastest_cell();
+    EXPECT_EQ(fastest.i, sf.i);
+    EXPECT_EQ(fastest.j, sf.j);
+    EXPECT_EQ(fastest.speed, sf.speed);
+    std::vector<float> serial_depth(g.cells()), serial_arrival(g.cells());
+    serial.copy_depth(serial_depth.data());
+    serial.copy_arrival_time(serial_arrival.data());
+    EXPECT_TRUE(same_bits(depth, serial_depth)) << "copy_depth differs first at cell " << first_difference(depth, serial_depth);
+    EXPECT_TRUE(same_bits(arrival_copy, serial_arrival));
     for (std::size_t k = 0; k < gauges.size(); ++k) {
         const GaugeReading r = serial.gauge(k);
         EXPECT_EQ(std::memcmp(&gauges[k], &r, sizeof r), 0)
