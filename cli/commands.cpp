@@ -4,11 +4,15 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <optional>
+#include <thread>
 
 #include "cli/exit_status.hpp"
+#include "cli/mpi_session.hpp"
 #include "cli/progress.hpp"
 #include "cli/run_events.hpp"
 #include "cli/wait_policy.hpp"
@@ -84,6 +88,13 @@ void print_summary(const RunSummary& s) {
         std::printf("  pump            %s: %.6g m3 in %s at capacity\n", p.name.c_str(), p.volume,
                     format_seconds(p.running_time).c_str());
     std::printf("  mass balance    error %.3e m3 (relative %.3e)\n", b.error, b.relative_error);
+    if (s.ranks > 1) {
+        const auto share = [&](double x) { return s.wall_s > 0.0 ? 100.0 * x / s.wall_s : 0.0; };
+        std::printf(
+            "  MPI             %d ranks in %d x %d blocks; the slowest rank waited %.3f s (%.1f %% of the solver's "
+            "time) on halo exchanges and %.3f s (%.1f %%) on global reductions\n",
+            s.ranks, s.layout_x, s.layout_y, s.halo_s, share(s.halo_s), s.reduction_s, share(s.reduction_s));
+    }
     if (s.resumed_at >= 0.0) std::printf("  resumed         at t = %s from a checkpoint\n", format_seconds(s.resumed_at).c_str());
     if (!s.checkpoint_path.empty())
         std::printf("  checkpoints     %lld written to %s (%.3f s)\n", static_cast<long long>(s.checkpoints),
@@ -105,15 +116,43 @@ void print_summary(const RunSummary& s) {
 
 }  // namespace
 
-int run_command(const std::string& scenario_path, const RunOptions& opts) {
+int run_command(const std::string& scenario_path, const RunOptions& given) {
+    RunOptions opts = given;
+    // Under an MPI launcher (docs/parallel.md) every rank runs this; rank 0 prints and writes.
+    std::optional<MpiSession> mpi;
+    try {
+        mpi.emplace();
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "floodsim: error: %s\n", e.what());
+        return 1;
+    }
+    const bool root = mpi->rank() == 0;
+    if (!root) {
+        opts.quiet = true;
+        opts.json = false;
+    }
+    bool collective = false;  // the ranks' run is under way: an error on one leaves the others waiting
     const bool quiet = opts.quiet || opts.json;
     const auto fail = [&](int status, const std::exception& e, const char* what) {
-        if (opts.json) RunEvents::error(status, e.what());
-        std::fprintf(stderr, "floodsim: %s: %s\n", what, e.what());
+        if (collective && mpi->size() > 1) {
+            // An error every rank met (a run that had to stop) is reported by rank 0, whose
+            // MPI_Abort ends the others first; one met by another rank alone is reported by it.
+            if (!root) std::this_thread::sleep_for(std::chrono::seconds(2));
+            if (!root) std::fprintf(stderr, "floodsim: rank %d: %s: %s\n", mpi->rank(), what, e.what());
+        }
+        if (root) {
+            if (opts.json) RunEvents::error(status, e.what());
+            std::fprintf(stderr, "floodsim: %s: %s\n", what, e.what());
+        }
+        if (collective) mpi->abort(status);
         return status;
     };
     try {
-        Run run(scenario_path);
+        if (mpi->size() > 1 && (!opts.resume.empty() || !opts.save_state.empty()))
+            throw Error(2, std::string(opts.resume.empty() ? "--save-state" : "--resume") +
+                               ": not supported in a run over MPI ranks yet (docs/parallel.md)");
+        Run run(scenario_path, mpi->size() > 1 ? Distribution::MpiWorld : Distribution::Serial);
+        collective = mpi->size() > 1;
         if (!opts.output.empty()) run.set_output(opts.output);
         if (opts.threads >= 0) run.set_threads(opts.threads);
         if (!opts.resume.empty()) run.resume(opts.resume);
@@ -122,8 +161,9 @@ int run_command(const std::string& scenario_path, const RunOptions& opts) {
         const RunSummary before = run.summary();
         const GridInfo& g = before.grid;
         if (!quiet) {
-            std::fprintf(stderr, "floodsim %s: %s, %d x %d cells of %g m, scheme %s, %d threads -> %s\n", version(),
+            std::fprintf(stderr, "floodsim %s: %s, %d x %d cells of %g m, scheme %s, %d threads%s -> %s\n", version(),
                          before.name.c_str(), g.nx, g.ny, g.dx, before.scheme.c_str(), before.threads,
+                         mpi->size() > 1 ? (" x " + std::to_string(mpi->size()) + " MPI ranks").c_str() : "",
                          Hdf5ResultWriter::partial_path(before.result_path).c_str());
             if (*wait_policy_reason())
                 std::fprintf(stderr, "floodsim: the machine is shared (%s): OpenMP threads wait passively\n",
@@ -161,11 +201,12 @@ int run_command(const std::string& scenario_path, const RunOptions& opts) {
                        " (continue with: floodsim run " + scenario_path + " --resume " + before.checkpoint_path + ")";
             }
             if (opts.json) RunEvents::error(130, msg);
-            std::fprintf(stderr, "\nfloodsim: %s\n", msg.c_str());
+            if (root) std::fprintf(stderr, "\nfloodsim: %s\n", msg.c_str());
             return 130;
         }
         if (!opts.save_state.empty()) run.save_state(opts.save_state);
         const RunSummary s = run.summary();
+        if (!root) return 0;  // rank 0 reports the run
         if (opts.json) {
             events.end(s);
             return 0;

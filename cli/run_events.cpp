@@ -29,6 +29,7 @@ void RunEvents::start(const RunSummary& s) {
           {"scheme", s.scheme},
           {"precision", s.precision},
           {"threads", s.threads},
+          {"mpi_ranks", s.ranks},
           {"nx", s.grid.nx},
           {"ny", s.grid.ny},
           {"cell_size_m", s.grid.dx},
@@ -68,7 +69,10 @@ void RunEvents::end(const RunSummary& s) {
           {"outflow_m3", s.mass.outflow},
           {"process_terms_m3", terms},
           {"mass_balance_error_m3", s.mass.error},
-          {"mass_balance_relative_error", s.mass.relative_error}});
+          {"mass_balance_relative_error", s.mass.relative_error},
+          {"mpi_ranks", s.ranks},
+          {"halo_s", s.halo_s},
+          {"reduction_s", s.reduction_s}});
 }
 
 void RunEvents::error(int status, const std::string& message) {

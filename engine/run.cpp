@@ -22,6 +22,7 @@
 
 #include "engine/model_builder.hpp"
 #include "engine/online_warnings.hpp"
+#include "engine/run_comm.hpp"
 #include "io/async_result_writer.hpp"
 #include "io/hdf5_result_writer.hpp"
 #include "io/result_journal.hpp"
@@ -30,6 +31,10 @@
 #include "scenarios/duration.hpp"
 #include "solver/simulation.hpp"
 #include "solver/velocity.hpp"
+
+#if FLOODSIM_HAVE_MPI
+#include "parallel/distributed_simulation.hpp"
+#endif
 
 #ifndef FLOODSIM_VERSION
 #define FLOODSIM_VERSION "0.0.0"
@@ -100,6 +105,15 @@ private:
 
 
 
+/// Whether a simulation is one block of a run over MPI ranks (parallel::DistributedSimulation):
+/// the state of the whole grid is not in one process (no checkpoints, state files or pumps yet).
+template <class Sim>
+constexpr bool kBlocks = false;
+#if FLOODSIM_HAVE_MPI
+template <class Real>
+constexpr bool kBlocks<parallel::DistributedSimulation<Real>> = true;
+#endif
+
 /// Fraction of the wetted area with Froude > 1 above which an inertial run warns (once).
 constexpr double kSupercriticalWarnFraction = 0.01;
 
@@ -133,9 +147,11 @@ public:
         return std::visit([&](const auto& p) { return f(std::as_const(*p)); }, sim_);
     }
 
-    explicit Impl(const std::string& scenario_path) : Impl(load_model(scenario_path)) {}
-    explicit Impl(LoadedModel m)
+    Impl(const std::string& scenario_path, Distribution d)
+        : Impl(load_model(scenario_path), d == Distribution::MpiWorld ? RunComm::world() : RunComm()) {}
+    Impl(LoadedModel m, RunComm comm)
         : sc_(std::move(m.scenario)),
+          comm_(comm),
           frames_(sc_.output_interval_s, sc_.duration_s),
           samples_(sc_.gauge_interval_s, sc_.duration_s) {
         output_ = sc_.output_file;
@@ -149,7 +165,9 @@ public:
         // the input elevations after the terrain features (a breach's cells at the wall's crest:
         // closed), the same float32 values in both precisions.
         bed_.assign(m.setup.z.begin(), m.setup.z.end());
-        if (m.setup.options.precision == Precision::Single)
+        if (comm_.distributed())
+            make_blocks(m.setup);
+        else if (m.setup.options.precision == Precision::Single)
             sim_ = std::make_unique<SimulationSingle>(std::move(m.setup));
         else
             sim_ = std::make_unique<Simulation>(std::move(m.setup));
@@ -171,6 +189,35 @@ public:
                 warnings_ = std::make_unique<OnlineWarnings>(sc_, g, inside);
             }
         });
+    }
+
+    /// This process's block of the grid, decomposed over the MPI ranks (docs/parallel.md). What
+    /// a block cannot do yet is refused here, naming the scenario's key.
+    void make_blocks(const ModelSetup& setup) {
+        const auto refuse = [&](const std::string& key, const std::string& value, const std::string& what) {
+            return InputError(sc_.path, key, value,
+                              what + " is not supported in a run over " + std::to_string(comm_.size()) +
+                                  " MPI ranks yet (docs/parallel.md): run it on one rank");
+        };
+        if (setup.options.scheme != Scheme::Fv1)
+            throw refuse("solver.scheme", scheme_name(setup.options.scheme), "the " + std::string(scheme_name(setup.options.scheme)) + " scheme");
+        if (sc_.checkpoint) throw refuse("checkpoint", "", "[checkpoint]");
+        if (sc_.warning) throw refuse("warning", "", "[warning]");
+        summary_.ranks = comm_.size();
+#if FLOODSIM_HAVE_MPI
+        try {
+            if (setup.options.precision == Precision::Single)
+                sim_ = std::make_unique<parallel::DistributedSimulation<float>>(setup, MPI_COMM_WORLD);
+            else
+                sim_ = std::make_unique<parallel::DistributedSimulation<double>>(setup, MPI_COMM_WORLD);
+        } catch (const std::invalid_argument& e) {
+            throw InputError(sc_.path, "", "",
+                             std::string("cannot be decomposed over ") + std::to_string(comm_.size()) +
+                                 " MPI ranks yet (docs/parallel.md; run it on one rank): " + e.what());
+        }
+#else
+        throw refuse("", "", "MPI");  // RunComm::world() refused already
+#endif
     }
 
     void require_not_started(const char* what) const {
@@ -242,7 +289,15 @@ public:
 
     // --- state, for the getters ------------------------------------------------------------
     Scenario sc_;
-    std::variant<std::unique_ptr<Simulation>, std::unique_ptr<SimulationSingle>> sim_;
+    RunComm comm_;  ///< the ranks of a run over MPI; serial: one
+    std::variant<std::unique_ptr<Simulation>, std::unique_ptr<SimulationSingle>
+#if FLOODSIM_HAVE_MPI
+                 ,
+                 std::unique_ptr<parallel::DistributedSimulation<double>>,
+                 std::unique_ptr<parallel::DistributedSimulation<float>>
+#endif
+                 >
+        sim_;
     GridInfo grid_;
     std::string output_;  ///< absolute; empty: no file
     bool output_given_ = false;  ///< set_output was called (resume keeps it)
@@ -291,7 +346,7 @@ private:
         }
         std::vector<float> bed = std::move(bed_);
         bed_ = {};
-        if (!output_.empty()) open_result(sim, std::move(bed));
+        if (!output_.empty() && comm_.root()) open_result(sim, std::move(bed));
         // The spool after the result: a spool that cannot be made stops the run, and guarded()
         // then removes the partial result (an unwritable result leaves no spool folder behind).
         if (warnings_) {
@@ -337,14 +392,29 @@ private:
 
     template <class Sim>
     void write_samples(const Sim& sim) {
-        if (!std::isfinite(sim.volume())) stop_loudly(sim);
+        // (Every rank of a run over MPI makes the same collective calls: volume, fastest cell,
+        // gauges; only rank 0 writes.)
+        const double volume = sim.volume();
+        if (!std::isfinite(volume)) stop_loudly(sim);
         if (const auto fast = sim.fastest_cell(); fast.speed > sc_.max_speed) stop_loudly(sim, fast);
         for (std::size_t k = 0; k < gauge_names_.size(); ++k) {
             const GaugeReading r = sim.gauge(k);
             if (writer_) writer_->write_gauge(k, {sim.time(), r.depth, r.water_level, r.velocity_x, r.velocity_y});
-            if (on_gauge_)
+            if (on_gauge_ && comm_.root())
                 on_gauge_(GaugeView{gauge_names_[k], sim.time(), r.depth, r.water_level, r.velocity_x, r.velocity_y});
         }
+        if constexpr (!kBlocks<Sim>) write_pump_samples(sim);
+        if (writer_) {
+            const MassLedger& l = sim.ledger();
+            std::vector<double> terms;
+            for (const LedgerTerm& t : l.terms) terms.push_back(t.volume);
+            writer_->write_mass_balance(
+                {sim.time(), volume, l.rain, l.inflow, l.outflow, l.error(volume), std::move(terms)});
+        }
+    }
+
+    template <class Sim>
+    void write_pump_samples(const Sim& sim) {
         if (!pump_names_.empty()) {
             const auto& st = sim.state();
             const std::vector<double>& running = *st.extra_values("pump_running");
@@ -358,13 +428,6 @@ private:
             }
             pump_last_t_ = sim.time();
         }
-        if (writer_) {
-            const MassLedger& l = sim.ledger();
-            const double vol = sim.volume();
-            std::vector<double> terms;
-            for (const LedgerTerm& t : l.terms) terms.push_back(t.volume);
-            writer_->write_mass_balance({sim.time(), vol, l.rain, l.inflow, l.outflow, l.error(vol), std::move(terms)});
-        }
     }
 
     /// Writes the frame of the current state and shows it to the observer; false: stop.
@@ -373,8 +436,10 @@ private:
         const int index = static_cast<int>(frames_.taken()) - 1;
         const bool vel = sc_.write_velocity;
         bool go_on = true;
-        if (on_frame_) {
-            const std::size_t n = static_cast<std::size_t>(grid_.nx) * grid_.ny;
+        if (on_frame_ || comm_.distributed()) {
+            // Over MPI the frame is gathered on rank 0 (every rank takes part), which writes it
+            // and shows it to its observer; the observer's decision holds for every rank.
+            const std::size_t n = comm_.root() ? static_cast<std::size_t>(grid_.nx) * grid_.ny : 0;
             depth_.resize(n);
             sim.copy_depth(depth_.data());
             if (vel) {
@@ -384,8 +449,10 @@ private:
             }
             if (writer_)
                 writer_->write_frame(sim.time(), depth_.data(), vel ? vx_.data() : nullptr, vel ? vy_.data() : nullptr);
-            go_on = on_frame_(FrameView{sim.time(), index, grid_.nx, grid_.ny, depth_.data(),
-                                        vel ? vx_.data() : nullptr, vel ? vy_.data() : nullptr});
+            if (on_frame_ && comm_.root())
+                go_on = on_frame_(FrameView{sim.time(), index, grid_.nx, grid_.ny, depth_.data(),
+                                            vel ? vx_.data() : nullptr, vel ? vy_.data() : nullptr});
+            go_on = comm_.from_root(go_on);
         } else if (writer_) {
             // No observer: the frame is copied straight into the writer's buffer.
             writer_->write_frame(sim.time(), [&](float* depth, float* vx, float* vy) {
@@ -412,7 +479,7 @@ private:
                       "at t = %s, %.1f%% of the wetted area (depth > 0.01 m) is supercritical (Froude > 1), "
                       "outside the range of the inertial scheme (use fv1 there); not repeated",
                       format_seconds(sim.time()).c_str(), 100.0 * f);
-        if (on_warning_) on_warning_(buf);
+        if (on_warning_ && comm_.root()) on_warning_(buf);
     }
 
     /// The warning levels of the current state: the depth (and velocity) of the assets' cells
@@ -420,6 +487,12 @@ private:
     /// same levels at the frame times.
     template <class Sim>
     void evaluate_warnings(const Sim& sim) {
+        if constexpr (kBlocks<Sim>) return;  // refused in make_blocks
+        else evaluate_warnings_serial(sim);
+    }
+
+    template <class Sim>
+    void evaluate_warnings_serial(const Sim& sim) {
         const Clock::time_point t0 = Clock::now();
         const struct Tally {
             double& s;
@@ -475,10 +548,19 @@ private:
             while (sim.time() < target) {
                 const double dt = sim.step(target);
                 if (!(sim.stable_dt() >= min_dt_)) stop_loudly(sim);
-                if (on_progress_)
+                bool cancelled =
+                    cancel_.load(std::memory_order_relaxed) && cancel_.exchange(false, std::memory_order_relaxed);
+                if constexpr (kBlocks<Sim>) {
+                    // One reduction per step: a cancel on any rank stops all, and the wet cells for
+                    // rank 0's progress observer.
+                    const auto [any_cancel, wet] = comm_.step_totals(cancelled, sim.block().wet_cells());
+                    cancelled = any_cancel;
+                    if (on_progress_ && comm_.root())
+                        on_progress_(ProgressView{sim.time(), dt, sc_.duration_s, sim.steps(), wet});
+                } else if (on_progress_) {
                     on_progress_(ProgressView{sim.time(), dt, sc_.duration_s, sim.steps(), sim.wet_cells()});
-                if (cancel_.load(std::memory_order_relaxed) && cancel_.exchange(false, std::memory_order_relaxed))
-                    return RunStatus::Stopped;
+                }
+                if (cancelled) return RunStatus::Stopped;
                 if (writer_) writer_->check();  // a failed write stops the run now, not at the next frame
                 // Checkpoints do not steer the time step (a run's result does not depend on them): one
                 // is written at the end of the first step at or after each multiple of the interval
@@ -500,6 +582,14 @@ private:
     /// that are not on disk.
     template <class Sim>
     void write_checkpoint(const Sim& sim) {
+        if constexpr (kBlocks<Sim>)
+            throw Error(2, sc_.path + ": checkpoint: not supported in a run over MPI ranks yet (docs/parallel.md)");
+        else
+            write_checkpoint_serial(sim);
+    }
+
+    template <class Sim>
+    void write_checkpoint_serial(const Sim& sim) {
         const Clock::time_point t0 = Clock::now();
         RunPosition p;
         p.result_path = output_;
@@ -524,6 +614,14 @@ private:
     /// output series; the result file is rebuilt from the journal when the run starts.
     template <class Sim>
     void resume(Sim& sim, const std::string& path) {
+        if constexpr (kBlocks<Sim>)
+            throw Error(2, path + ": resuming a checkpoint is not supported in a run over MPI ranks yet (docs/parallel.md)");
+        else
+            resume_serial(sim, path);
+    }
+
+    template <class Sim>
+    void resume_serial(Sim& sim, const std::string& path) {
         using Real = typename Sim::real_type;
         StateFileInfo info;
         State<Real> s = read_state_file<Real>(path, &info);
@@ -604,12 +702,17 @@ private:
                     " m (a blown-up state, or a DEM with cliffs of kilometres)";
         }
         std::string msg = "the run stopped at t = " + format_number(sim.time(), 6) + " s: " + cause;
-        if (writer_) {
+        if (!output_.empty()) {  // (every rank of a run over MPI: the frame and maxima are gathered)
             if (frames_written_at_ != sim.time()) {
-                writer_->write_frame(sim.time(), [&](float* depth, float* vx, float* vy) {
-                    sim.copy_depth(depth);
-                    if (vx) sim.copy_velocity(vx, vy);
-                });
+                const std::size_t n = comm_.root() ? static_cast<std::size_t>(grid_.nx) * grid_.ny : 0;
+                const bool vel = sc_.write_velocity;
+                depth_.resize(n);
+                vx_.resize(vel ? n : 0);
+                vy_.resize(vel ? n : 0);
+                sim.copy_depth(depth_.data());
+                if (vel) sim.copy_velocity(vx_.data(), vy_.data());
+                if (writer_)
+                    writer_->write_frame(sim.time(), depth_.data(), vel ? vx_.data() : nullptr, vel ? vy_.data() : nullptr);
             }
             finish(sim, msg);
             msg += "; the result so far is complete in " + output_ + ", marked incomplete";
@@ -626,6 +729,7 @@ private:
         sim.copy_max_speed(ms.data());
         sim.copy_arrival_time(at.data());
         RunSummary& s = summary_;
+        record_exchange_times(sim);
         if (writer_) {
             // The maxima and the last frames are written after the solver's time stored in the
             // file: the result is complete only when finish() returns.
@@ -648,20 +752,36 @@ private:
         s.max_depth = max_depth;
         s.flooded_area_m2 = static_cast<double>(flooded) * sim.grid().cell_area();
         s.pumps.clear();
-        if (!pump_names_.empty()) {
-            const auto& st = sim.state();
-            for (std::size_t k = 0; k < pump_names_.size(); ++k)
-                s.pumps.push_back({pump_names_[k], (*st.extra_values("pump_volume"))[k],
-                                   (*st.extra_values("pump_running_time"))[k]});
+        if constexpr (!kBlocks<Sim>) {
+            if (!pump_names_.empty()) {
+                const auto& st = sim.state();
+                for (std::size_t k = 0; k < pump_names_.size(); ++k)
+                    s.pumps.push_back({pump_names_[k], (*st.extra_values("pump_volume"))[k],
+                                       (*st.extra_values("pump_running_time"))[k]});
+            }
+        }
+    }
+
+    /// A run over MPI ranks: its layout and the largest halo and reduction times of any rank
+    /// (collective). Serial: nothing.
+    template <class Sim>
+    void record_exchange_times(const Sim& sim) {
+        if constexpr (kBlocks<Sim>) {
+            summary_.ranks = comm_.size();
+            summary_.layout_x = sim.decomposition().px();
+            summary_.layout_y = sim.decomposition().py();
+            summary_.halo_s = comm_.max(sim.exchange_seconds());
+            summary_.reduction_s = comm_.max(sim.reduction_seconds());
         }
     }
 };
 
 // --- Run: the facade ------------------------------------------------------------------------
 
-Run::Run(const std::string& scenario_path) {
+Run::Run(const std::string& scenario_path) : Run(scenario_path, Distribution::Serial) {}
+Run::Run(const std::string& scenario_path, Distribution distribution) {
     try {
-        impl_ = std::make_unique<Impl>(scenario_path);
+        impl_ = std::make_unique<Impl>(scenario_path, distribution);
     } catch (...) {
         rethrow_as_error();
     }
@@ -704,10 +824,15 @@ void Run::save_state(const std::string& path) const {
     try {
         const Impl& m = *impl_;
         m.visit([&](const auto& sim) {
-            const StateFileInfo info{scheme_name(sim.setup().options.scheme),
-                                     precision_name(sim.setup().options.precision), m.sc_.name, m.sc_.text,
-                                     FLOODSIM_VERSION};
-            write_state_file(path, sim.state(), info);
+            using Sim = std::decay_t<decltype(sim)>;
+            if constexpr (kBlocks<Sim>) {
+                throw Error(2, path + ": a state file of a run over MPI ranks is not supported yet (docs/parallel.md)");
+            } else {
+                const StateFileInfo info{scheme_name(sim.setup().options.scheme),
+                                         precision_name(sim.setup().options.precision), m.sc_.name, m.sc_.text,
+                                         FLOODSIM_VERSION};
+                write_state_file(path, sim.state(), info);
+            }
         });
     } catch (...) {
         rethrow_as_error();

@@ -142,6 +142,26 @@ struct RunSummary {
     double checkpoint_s = 0.0;
     std::string checkpoint_path;
     double resumed_at = -1.0;
+    /// A run over MPI ranks (Distribution::MpiWorld): the ranks, the blocks' layout (columns x
+    /// strips), and the largest time a rank spent in the halo exchanges and in the global
+    /// reductions (time step, ledger, volume: waiting for the slowest rank included), s.
+    /// ranks = 1 and the rest zero for a serial run.
+    int ranks = 1;
+    int layout_x = 1, layout_y = 1;
+    double halo_s = 0.0, reduction_s = 0.0;
+};
+
+/// How a run's grid is spread over processes (docs/parallel.md).
+enum class Distribution {
+    Serial,    ///< this process steps the whole grid
+    /// The grid is decomposed into one block per rank of MPI_COMM_WORLD (MPI initialised by the
+    /// caller; with one rank: Serial). Every rank constructs the Run and makes the same calls in
+    /// the same order (they are collective); rank 0 writes the result file and calls the
+    /// observers, the others' observers are never called. The result is bitwise the serial
+    /// run's for any rank count. An Error on one rank leaves the others waiting: abort the world
+    /// (MPI_Abort) on any Error after the constructor. Supported so far: fv1 with rain, boundaries
+    /// and gauges; other scenarios are refused by the constructor (Error status 2).
+    MpiWorld,
 };
 
 enum class RunStatus {
@@ -155,6 +175,8 @@ public:
     /// Loads and validates the scenario and every input it names, builds the model. Throws
     /// Error (status 2 for bad input, naming file, key and value).
     explicit Run(const std::string& scenario_path);
+    /// The same, with its grid spread over processes as `distribution` says.
+    Run(const std::string& scenario_path, Distribution distribution);
     ~Run();
     Run(Run&&) noexcept;
     Run& operator=(Run&&) noexcept;

@@ -105,16 +105,17 @@ struct ProcResult {
     std::string out, err;
 };
 
-/// Spawns floodsim; `env` entries ("NAME=value") are added to (or replace) the environment.
-inline pid_t spawn_floodsim(const std::vector<std::string>& args, const fs::path& out, const fs::path& err,
-                            const std::vector<std::string>& env = {}) {
+/// Spawns the program `exe` (a path); `env` entries ("NAME=value") are added to (or replace) the
+/// environment.
+inline pid_t spawn_program(const char* exe, const std::vector<std::string>& args, const fs::path& out,
+                           const fs::path& err, const std::vector<std::string>& env = {}) {
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     std::vector<char*> argv;
-    argv.push_back(const_cast<char*>(kExe));
+    argv.push_back(const_cast<char*>(exe));
     for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
     std::vector<char*> envp;
@@ -128,10 +129,16 @@ inline pid_t spawn_floodsim(const std::vector<std::string>& args, const fs::path
     for (const std::string& x : env) envp.push_back(const_cast<char*>(x.c_str()));
     envp.push_back(nullptr);
     pid_t pid = -1;
-    const int rc = posix_spawn(&pid, kExe, &fa, nullptr, argv.data(), envp.data());
+    const int rc = posix_spawn(&pid, exe, &fa, nullptr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0) throw std::runtime_error(std::string("cannot start ") + kExe + ": " + std::strerror(rc));
+    if (rc != 0) throw std::runtime_error(std::string("cannot start ") + exe + ": " + std::strerror(rc));
     return pid;
+}
+
+/// Spawns floodsim (spawn_program).
+inline pid_t spawn_floodsim(const std::vector<std::string>& args, const fs::path& out, const fs::path& err,
+                            const std::vector<std::string>& env = {}) {
+    return spawn_program(kExe, args, out, err, env);
 }
 
 inline int decode_status(int st) {
@@ -147,16 +154,22 @@ inline int wait_for(pid_t pid) {
     return decode_status(st);
 }
 
-/// Runs floodsim with `args`; stdout and stderr are captured through files in a folder of
+/// Runs the program `exe` with `args`; stdout and stderr are captured through files in a folder of
 /// their own (so that they never show up among a test's inputs or outputs).
-inline ProcResult run_floodsim(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
+inline ProcResult run_program(const char* exe, const std::vector<std::string>& args,
+                              const std::vector<std::string>& env = {}) {
     TempDir cap;
     const fs::path out = cap / "stdout.txt", err = cap / "stderr.txt";
     ProcResult r;
-    r.status = wait_for(spawn_floodsim(args, out, err, env));
+    r.status = wait_for(spawn_program(exe, args, out, err, env));
     r.out = read_text(out);
     r.err = read_text(err);
     return r;
+}
+
+/// Runs floodsim with `args` (run_program).
+inline ProcResult run_floodsim(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
+    return run_program(kExe, args, env);
 }
 
 inline std::string describe(const ProcResult& r) {
