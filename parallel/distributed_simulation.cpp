@@ -46,6 +46,27 @@ std::vector<std::uint8_t> domain_mask(const ModelSetup& global) {
     return mask;
 }
 
+std::vector<BoundaryPart> boundary_parts(const ModelSetup& global, const Decomposition& decomposition, int rank) {
+    const Grid2D& g = global.grid;
+    const CellRect r = decomposition.block(rank).cells;
+    std::vector<BoundaryPart> parts;
+    for (std::size_t k = 0; k < global.boundaries.size(); ++k) {
+        const BoundarySpec& b = global.boundaries[k];
+        const bool ew = b.side == BoundarySide::West || b.side == BoundarySide::East;
+        const bool touches = b.side == BoundarySide::West    ? r.i0 == 0
+                             : b.side == BoundarySide::East  ? r.i0 + r.nx == g.nx
+                             : b.side == BoundarySide::North ? r.j0 == 0
+                                                             : r.j0 + r.ny == g.ny;
+        if (!touches) continue;
+        const int along0 = ew ? r.j0 : r.i0, along_n = ew ? r.ny : r.nx;
+        const int last = b.last < 0 ? (ew ? g.ny : g.nx) - 1 : b.last;
+        const int lo = std::max(b.first, along0), hi = std::min(last, along0 + along_n - 1);
+        if (lo > hi) continue;
+        parts.push_back({k, lo, hi, along0});
+    }
+    return parts;
+}
+
 ModelSetup block_setup(const ModelSetup& global, const Decomposition& decomposition, int rank) {
     const Grid2D& g = global.grid;
     if (decomposition.global_nx() != g.nx || decomposition.global_ny() != g.ny)
@@ -60,22 +81,10 @@ ModelSetup block_setup(const ModelSetup& global, const Decomposition& decomposit
     s.v0 = cut(global.v0, g.nx, r);
     // Boundaries: a segment is given as cells along its side (rows for west and east, columns for
     // north and south); the block keeps the part along its own cells, if it touches that side.
-    for (const BoundarySpec& b : global.boundaries) {
-        const bool ew = b.side == BoundarySide::West || b.side == BoundarySide::East;
-        const bool touches = b.side == BoundarySide::West    ? r.i0 == 0
-                             : b.side == BoundarySide::East  ? r.i0 + r.nx == g.nx
-                             : b.side == BoundarySide::North ? r.j0 == 0
-                                                             : r.j0 + r.ny == g.ny;
-        if (!touches) continue;
-        const int along0 = ew ? r.j0 : r.i0, along_n = ew ? r.ny : r.nx;
-        const int last = b.last < 0 ? (ew ? g.ny : g.nx) - 1 : b.last;
-        const int lo = std::max(b.first, along0), hi = std::min(last, along0 + along_n - 1);
-        if (lo > hi) continue;
-        if (b.type == BoundaryType::Discharge && (lo != b.first || hi != last))
-            throw std::invalid_argument("block_setup: a discharge boundary crosses blocks (not supported yet)");
-        BoundarySpec local = b;
-        local.first = lo - along0;
-        local.last = hi - along0;
+    for (const BoundaryPart& p : boundary_parts(global, decomposition, rank)) {
+        BoundarySpec local = global.boundaries[p.boundary];
+        local.first = p.first - p.block_first;
+        local.last = p.last - p.block_first;
         s.boundaries.push_back(std::move(local));
     }
     s.rain = global.rain;
@@ -125,8 +134,37 @@ DistributedSimulation<Real>::DistributedSimulation(const ModelSetup& global, MPI
     north_.resize(static_cast<std::size_t>(global_grid_.nx));
     south_.resize(north_.size());
 
+    // Discharge boundaries: every rank's parts of their segments (a segment may cross blocks).
+    bool any_discharge = false;
+    discharge_segments_.assign(global.boundaries.size(), {0, -1});
+    for (std::size_t k = 0; k < global.boundaries.size(); ++k) {
+        const BoundarySpec& b = global.boundaries[k];
+        if (b.type != BoundaryType::Discharge) continue;
+        any_discharge = true;
+        const bool ew = b.side == BoundarySide::West || b.side == BoundarySide::East;
+        discharge_segments_[k] = {b.first, b.last < 0 ? (ew ? global.grid.ny : global.grid.nx) - 1 : b.last};
+    }
+    for (int r = 0; r < decomposition_.parts(); ++r) {
+        std::vector<BoundaryPart>& parts = discharge_parts_.emplace_back();
+        int n = 0;
+        for (const BoundaryPart& p : boundary_parts(global, decomposition_, r))
+            if (global.boundaries[p.boundary].type == BoundaryType::Discharge) {
+                parts.push_back(p);
+                n += 1 + (p.last - p.first + 1);
+            }
+        discharge_offsets_.push_back(discharge_counts_.empty() ? 0 : discharge_offsets_.back() + discharge_counts_.back());
+        discharge_counts_.push_back(n);
+    }
+
     SubdomainLinks<Real> links;
     links.domain_cells = domain_cells_;
+    if (any_discharge)
+        links.discharge_totals = [this](const std::vector<std::vector<double>>& w, const std::vector<std::int64_t>& c) {
+            const double t0 = MPI_Wtime();
+            auto totals = discharge_totals(w, c);
+            reduction_s_ += MPI_Wtime() - t0;
+            return totals;
+        };
     links.sum_cells = [this](const Field<Real>& field) { return sum_->sum(field); };
     links.boundary_flow = [this](std::span<const double> w, std::span<const double> e, std::span<const double> n,
                                  std::span<const double> so) {
@@ -198,6 +236,44 @@ std::pair<double, double> DistributedSimulation<Real>::boundary_flow(std::span<c
         place(c.j0 + c.ny == g.ny, south_, c.i0, c.nx);
     }
     return floodsim::boundary_flow(west_, east_, north_, south_, g.dx, g.dy);
+}
+
+template <class Real>
+std::vector<std::pair<double, std::int64_t>> DistributedSimulation<Real>::discharge_totals(
+    const std::vector<std::vector<double>>& weights, const std::vector<std::int64_t>& cells) {
+    const std::vector<BoundaryPart>& mine = discharge_parts_[static_cast<std::size_t>(rank_)];
+    if (weights.size() != mine.size() || cells.size() != mine.size())
+        throw std::logic_error("discharge_totals: the block's discharge boundaries are not its parts");
+    std::vector<double> packed;
+    for (std::size_t p = 0; p < mine.size(); ++p) {
+        packed.push_back(static_cast<double>(cells[p]));  // exact: counts far below 2^53
+        packed.insert(packed.end(), weights[p].begin(), weights[p].end());
+    }
+    std::vector<double> all(static_cast<std::size_t>(discharge_offsets_.back() + discharge_counts_.back()));
+    check_mpi(MPI_Allgatherv(packed.data(), static_cast<int>(packed.size()), MPI_DOUBLE, all.data(),
+                             discharge_counts_.data(), discharge_offsets_.data(), MPI_DOUBLE, comm_),
+              "MPI_Allgatherv");
+    // Every segment whole, in segment order, then summed as the serial run sums it.
+    std::vector<std::vector<double>> segment(discharge_segments_.size());
+    std::vector<std::int64_t> segment_cells(discharge_segments_.size(), 0);
+    for (std::size_t k = 0; k < discharge_segments_.size(); ++k)
+        segment[k].assign(static_cast<std::size_t>(discharge_segments_[k].second - discharge_segments_[k].first + 1), 0.0);
+    for (std::size_t r = 0; r < discharge_parts_.size(); ++r) {
+        const double* src = all.data() + discharge_offsets_[r];
+        for (const BoundaryPart& p : discharge_parts_[r]) {
+            segment_cells[p.boundary] += static_cast<std::int64_t>(*src++);
+            const int n = p.last - p.first + 1;
+            std::copy(src, src + n, segment[p.boundary].begin() + (p.first - discharge_segments_[p.boundary].first));
+            src += n;
+        }
+    }
+    std::vector<std::pair<double, std::int64_t>> totals;
+    for (const BoundaryPart& p : mine) {
+        double sum = 0.0;
+        for (const double w : segment[p.boundary]) sum += w;
+        totals.emplace_back(sum, segment_cells[p.boundary]);
+    }
+    return totals;
 }
 
 template <class Real>

@@ -30,11 +30,22 @@ namespace floodsim::parallel {
 /// The domain mask of a setup (z not NaN), for Decomposition.
 std::vector<std::uint8_t> domain_mask(const ModelSetup& global);
 
+/// The part of a global boundary's segment along block `rank` (boundary_parts): the boundary's
+/// index in the global setup, the part's first and last cell along the side (global indices), and
+/// where the block starts along that side.
+struct BoundaryPart {
+    std::size_t boundary = 0;
+    int first = 0, last = 0;
+    int block_first = 0;
+};
+
+/// Every boundary part along block `rank`, in the order of the global setup's boundaries (the
+/// block's setup keeps them in this order). No MPI.
+std::vector<BoundaryPart> boundary_parts(const ModelSetup& global, const Decomposition& decomposition, int rank);
+
 /// The setup of block `rank`: per-cell inputs cut to the block, its grid the block's
 /// (Decomposition::block_grid), the boundaries on the global edges it touches with their segments
-/// in the block's indices, the gauges in the block in its indices. Everything else is copied. Throws
-/// std::invalid_argument for a discharge boundary whose segment crosses blocks (its share of the discharge per face is
-/// computed over the whole segment). No MPI.
+/// in the block's indices, the gauges in the block in its indices. Everything else is copied. No MPI.
 ModelSetup block_setup(const ModelSetup& global, const Decomposition& decomposition, int rank);
 
 template <class Real>
@@ -119,6 +130,10 @@ private:
     /// grid's `out` on `root`.
     template <class T>
     void gather_into(const std::vector<T>& mine, T* out, int root) const;
+    /// Collective: the whole segments' totals of the discharge boundaries
+    /// (SubdomainLinks::discharge_totals).
+    std::vector<std::pair<double, std::int64_t>> discharge_totals(const std::vector<std::vector<double>>& weights,
+                                                                  const std::vector<std::int64_t>& cells);
     /// Collective: the global boundary faces' inflow and outflow (SubdomainLinks::boundary_flow).
     std::pair<double, double> boundary_flow(std::span<const double> west, std::span<const double> east,
                                             std::span<const double> north, std::span<const double> south);
@@ -136,6 +151,11 @@ private:
     // north, south columns of the global edges its block touches), and the gathered buffers.
     std::vector<int> face_counts_, face_offsets_;
     std::vector<double> faces_mine_, faces_all_, west_, east_, north_, south_;
+    // discharge_totals: per rank its parts of discharge boundaries (in setup order), what each
+    // rank sends (per part: its domain cells, then its weights), and the global segments.
+    std::vector<std::vector<BoundaryPart>> discharge_parts_;
+    std::vector<int> discharge_counts_, discharge_offsets_;
+    std::vector<std::pair<int, int>> discharge_segments_;  // per global boundary: first, last (discharge only)
     // One exchange per set of fields (state; bed and friction), built on first use.
     std::vector<std::pair<std::vector<const void*>, std::unique_ptr<HaloExchange>>> exchanges_;
     std::vector<std::pair<int, int>> gauges_;  // per global gauge: owner rank, index among its gauges

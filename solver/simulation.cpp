@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <tuple>
 #include <type_traits>
 
 #include "solver/breach.hpp"
@@ -737,6 +738,7 @@ double BasicSimulation<Real>::cfl_time_step(double& t_end) const {
 template <class Real>
 void BasicSimulation<Real>::fill_ghosts(double t) {
     const Grid2D& g = grid_;
+    if (links_.discharge_totals) update_discharge_totals();  // (collective: before any ghost)
     // Ghost (gi, gj) at layer k (1, 2) takes from interior (ii, jj) = mirror or nearest.
     // `normal_sign` flips the normal momentum (mirror for closed walls).
     auto set_ghost = [&](int gi, int gj, int ii, int jj, bool flip_u, bool flip_v) {
@@ -839,7 +841,7 @@ void BasicSimulation<Real>::discharge_shares(const BoundarySpec& b, std::vector<
     // Share Q among the segment's faces in proportion to h^(5/3) of the wet ones, evenly among
     // domain cells when all are dry.
     double wsum = 0.0;
-    int active = 0;
+    std::int64_t active = 0;
     for (int s = b.first; s <= last; ++s) {
         const auto [ii, jj] = boundary_cell(b.side, s);
         if (!inside(ii, jj)) continue;
@@ -850,11 +852,42 @@ void BasicSimulation<Real>::discharge_shares(const BoundarySpec& b, std::vector<
             wsum += share[s];
         }
     }
+    if (links_.discharge_totals) {
+        // On a block the segment may go on in other blocks: the whole segment's totals, summed
+        // in segment order (the dry faces' zeros leave the sum's bits alone).
+        std::size_t k = 0;
+        for (const BoundarySpec& other : setup_.boundaries) {
+            if (&other == &b) break;
+            k += other.type == BoundaryType::Discharge ? 1 : 0;
+        }
+        std::tie(wsum, active) = discharge_totals_.at(k);
+    }
     for (int s = b.first; s <= last; ++s) {
         const auto [ii, jj] = boundary_cell(b.side, s);
         if (!inside(ii, jj)) continue;
         share[s] = wsum > 0.0 ? share[s] / wsum : 1.0 / active;
     }
+}
+
+template <class Real>
+void BasicSimulation<Real>::update_discharge_totals() {
+    std::vector<std::vector<double>> weights;
+    std::vector<std::int64_t> cells;
+    for (const BoundarySpec& b : setup_.boundaries) {
+        if (b.type != BoundaryType::Discharge) continue;
+        const bool ew = b.side == BoundarySide::West || b.side == BoundarySide::East;
+        const int last = b.last < 0 ? (ew ? grid_.ny : grid_.nx) - 1 : b.last;
+        std::vector<double>& w = weights.emplace_back();
+        std::int64_t& active = cells.emplace_back(0);
+        for (int s = b.first; s <= last; ++s) {
+            const auto [ii, jj] = boundary_cell(b.side, s);
+            const double h = state_.h(ii, jj);
+            const bool wet = inside(ii, jj) && h >= setup_.options.dry_depth;
+            active += inside(ii, jj) ? 1 : 0;
+            w.push_back(wet ? std::pow(h, 5.0 / 3.0) : 0.0);
+        }
+    }
+    discharge_totals_ = links_.discharge_totals(weights, cells);
 }
 
 template <class Real>

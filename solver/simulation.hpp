@@ -157,6 +157,7 @@ private:
     void set_discharge_fluxes(double t, double dt);
     void set_discharge_ghosts(const BoundarySpec& b, double Q);
     void discharge_shares(const BoundarySpec& b, std::vector<double>& share) const;
+    void update_discharge_totals();
     // normal_depth and critical outflow: validated in the constructor, their outflow per unit
     // width from the boundary cell, ghosts and imposed fluxes (fill_ghosts), capped once dt is known.
     void check_outflow_boundary(const BoundarySpec& b) const;
@@ -243,6 +244,9 @@ private:
     std::array<double, 4> phase_s_{};
     std::vector<std::pair<std::string, double>> source_timing_;  ///< per source: label, seconds
     double refresh_s_ = 0.0;
+    /// On a block: per discharge boundary of the setup (in order), the whole segment's sum of
+    /// weights and domain cells (SubdomainLinks::discharge_totals), as of the last fill_ghosts.
+    std::vector<std::pair<double, std::int64_t>> discharge_totals_;
     std::vector<std::pair<int, int>> refresh_list_;  ///< cells the step's sources added water to
     std::vector<Real> refresh_speed_, refresh_h_;    ///< refresh_cells' row scratch
 };

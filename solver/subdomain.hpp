@@ -13,6 +13,7 @@
 #include <functional>
 #include <span>
 #include <utility>
+#include <vector>
 
 #include "mesh/field.hpp"
 
@@ -44,6 +45,16 @@ struct SubdomainLinks {
     std::function<std::pair<double, double>(std::span<const double> west, std::span<const double> east,
                                             std::span<const double> north, std::span<const double> south)>
         boundary_flow;
+    /// Discharge boundaries whose segment may cross blocks (their discharge is shared among the
+    /// segment's faces by h^(5/3) of the wet ones: a sum over the whole segment). Given, for each
+    /// of the block's discharge boundaries (in the order of its setup), the weights of its faces
+    /// on this block in segment order (h^(5/3) of wet domain cells, 0 elsewhere) and its domain
+    /// cells, returns per boundary the whole segment's sum of weights in segment order and its
+    /// domain cells. Collective: every block calls it at the start of each fill_ghosts, with or
+    /// without discharge boundaries of its own; empty when the global setup has none.
+    std::function<std::vector<std::pair<double, std::int64_t>>(const std::vector<std::vector<double>>& weights,
+                                                               const std::vector<std::int64_t>& domain_cells)>
+        discharge_totals;
 
     bool linked() const { return static_cast<bool>(fill_halo); }
 };

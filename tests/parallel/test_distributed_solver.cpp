@@ -45,6 +45,7 @@ enum class Edges {
     closed,  // every side closed
     open,    // free east side, a level on part of the north side, critical outflow on part of the
              // west, a discharge on a few faces of the south
+    inflows,  // discharges along the whole west and south sides (cut by any layout), free east
 };
 
 struct Case {
@@ -126,6 +127,19 @@ ModelSetup make_setup(const Case& c) {
         inflow.last = 6;
         inflow.value = TimeSeries({0.0, 8.0, 30.0}, {0.0, 2.0, 0.5}, TimeSeries::Mode::Linear);
         if (c.nx >= 20) s.boundaries.push_back(inflow);
+    }
+    if (c.edges == Edges::inflows) {
+        BoundarySpec free;
+        free.side = BoundarySide::East;
+        free.type = BoundaryType::Free;
+        s.boundaries.push_back(free);
+        for (const BoundarySide side : {BoundarySide::West, BoundarySide::South}) {
+            BoundarySpec q;  // shared among the side's faces by h^(5/3): a sum over the blocks
+            q.side = side;
+            q.type = BoundaryType::Discharge;
+            q.value = TimeSeries({0.0, 8.0, 30.0}, {0.5, 3.0, 1.0}, TimeSeries::Mode::Linear);
+            s.boundaries.push_back(q);
+        }
     }
     return s;
 }
@@ -339,22 +353,29 @@ TEST(DistributedSolver, RestoredStateContinuesBitwise) {
 }
 
 // A setup that one block finds wrong fails on every rank (none is left waiting in an exchange):
-// a negative Manning n in the south-east, a discharge boundary along a whole side the blocks cut
-// (its shares per face span blocks: not supported yet).
+// a negative Manning n in the south-east.
 TEST(DistributedSolver, ErrorsOnOneBlockThrowOnAll) {
     ModelSetup bad_cell = make_setup({});
     bad_cell.manning[bad_cell.manning.size() - 10] = -0.01;
     EXPECT_THROW(DistributedSimulation<double>(bad_cell, MPI_COMM_WORLD), std::invalid_argument);
-    if (comm_size() < 2) return;
-    ModelSetup discharge = make_setup({});
-    const Decomposition d(discharge.grid.nx, discharge.grid.ny, domain_mask(discharge), comm_size());
-    BoundarySpec q;  // along a whole side that the blocks cut
-    q.side = d.px() > 1 ? BoundarySide::North : BoundarySide::East;
-    q.type = BoundaryType::Discharge;
-    q.value = TimeSeries::constant(1.0);
-    discharge.boundaries.push_back(q);
-    EXPECT_THROW(DistributedSimulation<double>(discharge, MPI_COMM_WORLD), std::invalid_argument);
-    if (comm_rank() == 0) std::printf("  layout %d x %d\n", d.px(), d.py());
+}
+
+// Discharge boundaries along whole sides, so cut by the blocks (columns or strips): each face's
+// share of the discharge is its h^(5/3) over the whole segment's sum, gathered and summed in the
+// serial order. In blocks and in strips, double and single precision.
+TEST(DistributedSolver, Fv1DischargeAcrossBlocks) {
+    Case c;
+    c.edges = Edges::inflows;
+    check_case<double>(c, 12.0, 100);
+    check_case<float>(c, 12.0, 100);
+    c.nx = 20;
+    c.ny = 60;
+    check_case<double>(c, 12.0, 100);
+    if (comm_rank() == 0) {
+        const ModelSetup s = make_setup(c);
+        const Decomposition d(s.grid.nx, s.grid.ny, domain_mask(s), comm_size());
+        std::printf("  20 x 60: layout %d x %d\n", d.px(), d.py());
+    }
 }
 
 // The comparison can fail: the block of rank 0 stepped alone (its halo sides closed walls) is not
