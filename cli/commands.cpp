@@ -148,9 +148,6 @@ int run_command(const std::string& scenario_path, const RunOptions& given) {
         return status;
     };
     try {
-        if (mpi->size() > 1 && (!opts.resume.empty() || !opts.save_state.empty()))
-            throw Error(2, std::string(opts.resume.empty() ? "--save-state" : "--resume") +
-                               ": not supported in a run over MPI ranks yet (docs/parallel.md)");
         Run run(scenario_path, mpi->size() > 1 ? Distribution::MpiWorld : Distribution::Serial);
         collective = mpi->size() > 1;
         if (!opts.output.empty()) run.set_output(opts.output);

@@ -201,7 +201,8 @@ public:
         };
         if (setup.options.scheme != Scheme::Fv1)
             throw refuse("solver.scheme", scheme_name(setup.options.scheme), "the " + std::string(scheme_name(setup.options.scheme)) + " scheme");
-        if (sc_.checkpoint) throw refuse("checkpoint", "", "[checkpoint]");
+        if (sc_.checkpoint && setup.options.scheme == Scheme::Inertial)  // (its face discharges: not gathered yet)
+            throw refuse("checkpoint", "", "[checkpoint] with the inertial scheme");
         if (sc_.warning) throw refuse("warning", "", "[warning]");
         summary_.ranks = comm_.size();
 #if FLOODSIM_HAVE_MPI
@@ -582,15 +583,22 @@ private:
     /// that are not on disk.
     template <class Sim>
     void write_checkpoint(const Sim& sim) {
-        if constexpr (kBlocks<Sim>)
-            throw Error(2, sc_.path + ": checkpoint: not supported in a run over MPI ranks yet (docs/parallel.md)");
-        else
-            write_checkpoint_serial(sim);
+        const Clock::time_point t0 = Clock::now();
+        if constexpr (kBlocks<Sim>) {
+            // Over MPI: the whole grid's state gathered to rank 0, which writes the checkpoint a
+            // serial run would (any rank count, or a serial run, may resume it).
+            const auto state = sim.gather_state(0);
+            if (comm_.root()) write_checkpoint_file(sim, state);
+        } else {
+            write_checkpoint_file(sim, sim.state());
+        }
+        set_next_checkpoint(sim.time());
+        ++summary_.checkpoints;
+        summary_.checkpoint_s += seconds_since(t0);
     }
 
-    template <class Sim>
-    void write_checkpoint_serial(const Sim& sim) {
-        const Clock::time_point t0 = Clock::now();
+    template <class Sim, class Real>
+    void write_checkpoint_file(const Sim& sim, const State<Real>& state) {
         RunPosition p;
         p.result_path = output_;
         if (writer_) p.journal_bytes = writer_->sync_journal();
@@ -603,25 +611,14 @@ private:
         if (warnings_) p.online_warnings = warnings_->save();
         StateFileInfo info{scheme_name(sim.setup().options.scheme), precision_name(sim.setup().options.precision),
                            sc_.name, sc_.text, FLOODSIM_VERSION, std::move(p)};
-        write_state_file(sc_.checkpoint->file, sim.state(), info, StateStorage::Raw);
+        write_state_file(sc_.checkpoint->file, state, info, StateStorage::Raw);
         if (writer_) writer_->keep_journal();
-        set_next_checkpoint(sim.time());
-        ++summary_.checkpoints;
-        summary_.checkpoint_s += seconds_since(t0);
     }
 
     /// Reads a checkpoint of this scenario into the simulation and the run's place in its
     /// output series; the result file is rebuilt from the journal when the run starts.
     template <class Sim>
     void resume(Sim& sim, const std::string& path) {
-        if constexpr (kBlocks<Sim>)
-            throw Error(2, path + ": resuming a checkpoint is not supported in a run over MPI ranks yet (docs/parallel.md)");
-        else
-            resume_serial(sim, path);
-    }
-
-    template <class Sim>
-    void resume_serial(Sim& sim, const std::string& path) {
         using Real = typename Sim::real_type;
         StateFileInfo info;
         State<Real> s = read_state_file<Real>(path, &info);
@@ -642,7 +639,10 @@ private:
             throw bad("run/frames_taken", std::to_string(p.frames_taken) + ", " + std::to_string(p.samples_taken),
                       "more frames or samples than the scenario has");
         try {
-            sim.restore_state(s);
+            if constexpr (kBlocks<Sim>)
+                sim.restore_global_state(s);  // every rank read the whole state: its block cut from it
+            else
+                sim.restore_state(s);
         } catch (const std::invalid_argument& e) {
             throw bad("grid", "", e.what());
         }
@@ -825,12 +825,13 @@ void Run::save_state(const std::string& path) const {
         const Impl& m = *impl_;
         m.visit([&](const auto& sim) {
             using Sim = std::decay_t<decltype(sim)>;
+            const StateFileInfo info{scheme_name(sim.setup().options.scheme),
+                                     precision_name(sim.setup().options.precision), m.sc_.name, m.sc_.text,
+                                     FLOODSIM_VERSION};
             if constexpr (kBlocks<Sim>) {
-                throw Error(2, path + ": a state file of a run over MPI ranks is not supported yet (docs/parallel.md)");
+                const auto state = sim.gather_state(0);  // collective; rank 0 writes the whole grid's
+                if (m.comm_.root()) write_state_file(path, state, info);
             } else {
-                const StateFileInfo info{scheme_name(sim.setup().options.scheme),
-                                         precision_name(sim.setup().options.precision), m.sc_.name, m.sc_.text,
-                                         FLOODSIM_VERSION};
                 write_state_file(path, sim.state(), info);
             }
         });

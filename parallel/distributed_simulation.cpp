@@ -383,6 +383,109 @@ void DistributedSimulation<Real>::copy_arrival_time(float* out) const {
     gather_into(mine, out, 0);
 }
 
+namespace {
+
+/// `block`'s interior values (row-major on the block), placed into `global`'s interior at the
+/// block's offset.
+template <class T>
+void place(const std::vector<T>& values, const CellRect& r, Field<T>& global) {
+    for (int j = 0; j < r.ny; ++j)
+        for (int i = 0; i < r.nx; ++i) global(r.i0 + i, r.j0 + j) = values[static_cast<std::size_t>(j) * r.nx + i];
+}
+
+/// The block's part of a whole grid's field, on the block's grid (ghosts zero).
+template <class T>
+Field<T> cut_field(const Field<T>& global, const Grid2D& block, const CellRect& r) {
+    Field<T> f(block);
+    for (int j = 0; j < r.ny; ++j)
+        for (int i = 0; i < r.nx; ++i) f(i, j) = global(r.i0 + i, r.j0 + j);
+    return f;
+}
+
+}  // namespace
+
+template <class Real>
+State<Real> DistributedSimulation<Real>::gather_state(int root) const {
+    const State<Real>& mine = sim_->state();
+    if (!mine.qx.empty() || !mine.qy.empty())
+        throw std::logic_error("gather_state: the inertial scheme's face discharges are not gathered yet");
+    const bool here = rank_ == root;
+    State<Real> g;
+    if (here) {
+        g.grid = global_grid_;
+        for (Field<Real>* f : {&g.h, &g.hu, &g.hv}) *f = Field<Real>(global_grid_);
+        for (Field<float>* f : {&g.max_h, &g.max_speed, &g.arrival}) *f = Field<float>(global_grid_);
+    }
+    const CellRect whole{0, 0, global_grid_.nx, global_grid_.ny};
+    const auto collect = [&](const auto& block_field, auto& global_field) {
+        const auto values = gather(block_field, root);
+        if (here) place(values, whole, global_field);
+    };
+    collect(mine.h, g.h);
+    collect(mine.hu, g.hu);
+    collect(mine.hv, g.hv);
+    collect(mine.max_h, g.max_h);
+    collect(mine.max_speed, g.max_speed);
+    collect(mine.arrival, g.arrival);
+    for (const NamedField& f : mine.extra) {
+        NamedField whole_field{f.name, here ? Field<double>(global_grid_) : Field<double>()};
+        collect(f.values, whole_field.values);
+        if (here) g.extra.push_back(std::move(whole_field));
+    }
+    // The scalars: identical on every block, or reduced (maxima, sums).
+    double maxima[3] = {mine.smax_x, mine.smax_y, mine.inertial_hmax};
+    check_mpi(MPI_Allreduce(MPI_IN_PLACE, maxima, 3, MPI_DOUBLE, MPI_MAX, comm_), "MPI_Allreduce");
+    double fix = mine.ledger.positivity_fix;
+    check_mpi(MPI_Allreduce(MPI_IN_PLACE, &fix, 1, MPI_DOUBLE, MPI_SUM, comm_), "MPI_Allreduce");
+    const std::int64_t wet = wet_cells();
+    if (!here) return {};
+    g.values = mine.values;
+    g.ledger = mine.ledger;
+    g.ledger.positivity_fix = fix;
+    g.t = mine.t;
+    g.steps = mine.steps;
+    g.smax_x = maxima[0];
+    g.smax_y = maxima[1];
+    g.inertial_hmax = maxima[2];
+    g.wet_cells = wet;
+    return g;
+}
+
+template <class Real>
+void DistributedSimulation<Real>::restore_global_state(const State<Real>& s) {
+    const Grid2D& o = s.grid;
+    const Grid2D& g = global_grid_;
+    if (o.nx != g.nx || o.ny != g.ny || o.dx != g.dx || o.dy != g.dy || o.geotransform != g.geotransform ||
+        o.i0 != 0 || o.j0 != 0 || s.h.size() != g.size())
+        throw std::invalid_argument("restore_state: the state is on another grid");
+    if (!s.qx.empty() || !s.qy.empty())
+        throw std::invalid_argument("restore_state: the inertial scheme's face discharges cannot be cut into blocks yet");
+    const CellRect r = decomposition_.block(rank_).cells;
+    const Grid2D& bg = sim_->grid();
+    State<Real> b;
+    b.grid = bg;
+    b.h = cut_field(s.h, bg, r);
+    b.hu = cut_field(s.hu, bg, r);
+    b.hv = cut_field(s.hv, bg, r);
+    b.max_h = cut_field(s.max_h, bg, r);
+    b.max_speed = cut_field(s.max_speed, bg, r);
+    b.arrival = cut_field(s.arrival, bg, r);
+    for (const NamedField& f : s.extra) b.extra.push_back({f.name, cut_field(f.values, bg, r)});
+    b.values = s.values;
+    b.ledger = s.ledger;  // the whole domain's, as every block books it; the positivity fix on one block only
+    b.ledger.positivity_fix = rank_ == 0 ? s.ledger.positivity_fix : 0.0;
+    b.t = s.t;
+    b.steps = s.steps;
+    // The whole grid's maxima: the next step's reduction gives the serial time step from them.
+    b.smax_x = s.smax_x;
+    b.smax_y = s.smax_y;
+    b.inertial_hmax = s.inertial_hmax;
+    const double dry = sim_->setup().options.dry_depth;
+    for (int j = 0; j < r.ny; ++j)
+        for (int i = 0; i < r.nx; ++i) b.wet_cells += sim_->inside(i, j) && b.h(i, j) >= dry ? 1 : 0;
+    sim_->restore_state(b);
+}
+
 template <class Real>
 GaugeReading DistributedSimulation<Real>::gauge(std::size_t k) const {
     const auto [owner, local] = gauges_.at(k);

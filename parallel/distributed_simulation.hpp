@@ -68,8 +68,20 @@ public:
     void advance_to(double t_target) { sim_->advance_to(t_target); }
     /// Continues this rank's block from a state of a block built from the same global setup on
     /// the same number of ranks (BasicSimulation::restore_state); every rank restores its own
-    /// before the next step. Resuming on another rank count is not supported yet.
+    /// before the next step.
     void restore_state(const State<Real>& s) { sim_->restore_state(s); }
+
+    /// Collective: the whole grid's State on `root` (empty on the others), as a serial run of the
+    /// same setup would hold it, for a checkpoint: the blocks' cells, monitors and per-cell
+    /// source fields gathered; time, steps and the ledger (every block's; the positivity fix
+    /// summed over the blocks, see docs/parallel.md); the wave speeds and the deepest cell their
+    /// maxima, the wet cells their sum. Ghost cells are zero (every step refills them first).
+    /// Throws std::logic_error for the inertial scheme's face discharges (not gathered yet).
+    State<Real> gather_state(int root = 0) const;
+    /// Continues from a whole grid's State (gather_state's, or a serial run's of the same setup),
+    /// on any number of ranks: each rank cuts its block from it (every rank passes the same one)
+    /// and restores that. Throws std::invalid_argument when it is of another grid.
+    void restore_global_state(const State<Real>& global);
     double time() const { return sim_->time(); }
     std::int64_t steps() const { return sim_->steps(); }
 

@@ -4,6 +4,8 @@
 // times, gauges and the mass balance, for double and single precision and with OpenMP threads in
 // every rank. What a distributed run cannot do yet is refused with exit status 2 and one line
 // naming the scenario's key, leaving no result behind.
+#include <csignal>
+
 #include "cli_util.hpp"
 
 namespace {
@@ -71,16 +73,64 @@ TEST(MpiRun, Fv1SingleWithTwoThreadsPerRankIsBitwiseTheSerialResult) {
     expect_ranks_match_serial("precision = \"single\"", "2");
 }
 
+// Checkpoints under MPI are whole-grid checkpoints (gathered to rank 0): a run on 2 ranks stopped
+// by SIGTERM to mpiexec (as Slurm stops a job) leaves one, and a resume on 3 ranks, and another
+// serially, end bitwise as the uninterrupted serial run.
+TEST(MpiRun, ACheckpointOnTwoRanksResumesOnThreeAndSeriallyBitwise) {
+    TempDir d;
+    std::string text = read_text(urban_scenario(d));
+    text = replace_once(text, "duration = \"10min\"", "duration = \"1h\"");
+    text += "\n[checkpoint]\ninterval = \"5min\"\nfile = \"run.ckpt\"\n";
+    write_text(d / "c.toml", text);
+    const std::string s = (d / "c.toml").string();
+    const fs::path ckpt = d / "run.ckpt", result = d / "mpi.h5";
+    const ProcResult serial = run_floodsim({"run", s, "--quiet", "--threads", "1", "--output", (d / "serial.h5").string()});
+    ASSERT_EQ(serial.status, 0) << describe(serial);
+    const auto want = h5_digest(d / "serial.h5", kSkip);
+    fs::remove(ckpt);  // (the serial run's final checkpoint)
+
+    // 2 ranks, stopped once the first interval's checkpoint exists.
+    TempDir cap;
+    const pid_t pid = spawn_program(FLOODSIM_MPIEXEC, mpiexec_args(2, {"run", s, "--quiet", "--threads", "1", "--output", result.string()}),
+                                    cap / "out.txt", cap / "err.txt", {"OMPI_MCA_btl_vader_single_copy_mechanism=none"});
+    for (int k = 0; k < 600 && !fs::exists(ckpt); ++k) ::usleep(50'000);
+    ASSERT_TRUE(fs::exists(ckpt)) << read_text(cap / "err.txt");
+    ::kill(pid, SIGTERM);
+    wait_for(pid);
+    const std::string err = read_text(cap / "err.txt");
+    ASSERT_NE(err.find("checkpoint at t = "), std::string::npos) << err;
+    ASSERT_FALSE(fs::exists(result)) << "the run finished before the signal: nothing to resume";
+    const fs::path journal = result.string() + ".journal";
+    fs::copy_file(ckpt, d / "saved.ckpt");
+    fs::copy_file(journal, d / "saved.journal");
+
+    const ProcResult three = run_mpi(3, {"run", s, "--quiet", "--threads", "1", "--resume", ckpt.string()});
+    ASSERT_EQ(three.status, 0) << describe(three);
+    EXPECT_EQ(h5_digest(result, kSkip), want) << "resumed on 3 ranks";
+    EXPECT_FALSE(fs::exists(journal));
+
+    fs::remove(result);
+    fs::copy_file(d / "saved.ckpt", ckpt, fs::copy_options::overwrite_existing);
+    fs::copy_file(d / "saved.journal", journal);
+    const ProcResult one = run_floodsim({"run", s, "--quiet", "--threads", "2", "--resume", ckpt.string()});
+    ASSERT_EQ(one.status, 0) << describe(one);
+    EXPECT_EQ(h5_digest(result, kSkip), want) << "resumed serially";
+}
+
 TEST(MpiRun, WhatIsNotDistributedYetExitsTwoNamingTheKey) {
     TempDir d;
     const fs::path s = urban_scenario(d);
     const std::string text = read_text(s);
+    write_text(d / "assets.geojson",  // one asset at a street crossing, in the model's CRS
+               R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32649"}},)"
+               R"("features":[{"type":"Feature","properties":{"id":"a1","name":"corner"},)"
+               R"("geometry":{"type":"Point","coordinates":[708205.0,3854105.0]}}]})");
     struct Case {
         std::string name, from, to, key;
     };
     const Case cases[] = {
-        {"fv2", "scheme = \"fv1\"", "scheme = \"fv2\"", "solver.scheme"},
-        {"checkpoint", "[output]", "[checkpoint]\ninterval = \"5min\"\n\n[output]", "checkpoint"},
+        {"inertial", "scheme = \"fv1\"", "scheme = \"inertial\"", "solver.scheme"},
+        {"warning", "[output]", "[warning]\nassets = \"assets.geojson\"\n\n[output]", "warning"},
     };
     for (const Case& c : cases) {
         const fs::path sc = d / (c.name + ".toml");
