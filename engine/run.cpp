@@ -17,6 +17,7 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <type_traits>
 #include <variant>
 
@@ -106,7 +107,8 @@ private:
 
 
 /// Whether a simulation is one block of a run over MPI ranks (parallel::DistributedSimulation):
-/// the state of the whole grid is not in one process (no checkpoints, state files or pumps yet).
+/// the whole grid's state is not in one process (gathered for checkpoints and state files; no
+/// pumps or online warnings yet).
 template <class Sim>
 constexpr bool kBlocks = false;
 #if FLOODSIM_HAVE_MPI
@@ -200,7 +202,8 @@ public:
                                   " MPI ranks yet (docs/parallel.md): run it on one rank");
         };
         if (setup.options.scheme != Scheme::Fv1)
-            throw refuse("solver.scheme", scheme_name(setup.options.scheme), "the " + std::string(scheme_name(setup.options.scheme)) + " scheme");
+            throw refuse("solver.scheme", scheme_name(setup.options.scheme),
+                         "the " + std::string(scheme_name(setup.options.scheme)) + " scheme");
         if (sc_.checkpoint && setup.options.scheme == Scheme::Inertial)  // (its face discharges: not gathered yet)
             throw refuse("checkpoint", "", "[checkpoint] with the inertial scheme");
         if (sc_.warning) throw refuse("warning", "", "[warning]");
@@ -217,7 +220,7 @@ public:
                                  " MPI ranks yet (docs/parallel.md; run it on one rank): " + e.what());
         }
 #else
-        throw refuse("", "", "MPI");  // RunComm::world() refused already
+        throw std::logic_error("make_blocks: built without MPI");  // (RunComm::world() refused already)
 #endif
     }
 
