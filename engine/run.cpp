@@ -830,7 +830,7 @@ void Run::save_state(const std::string& path) const {
             using Sim = std::decay_t<decltype(sim)>;
             const StateFileInfo info{scheme_name(sim.setup().options.scheme),
                                      precision_name(sim.setup().options.precision), m.sc_.name, m.sc_.text,
-                                     FLOODSIM_VERSION};
+                                     FLOODSIM_VERSION, std::nullopt};
             if constexpr (kBlocks<Sim>) {
                 const auto state = sim.gather_state(0);  // collective; rank 0 writes the whole grid's
                 if (m.comm_.root()) write_state_file(path, state, info);
