@@ -123,7 +123,9 @@ private:
     std::pair<double, double> boundary_flow(std::span<const double> west, std::span<const double> east,
                                             std::span<const double> north, std::span<const double> south);
 
-    HaloExchange& exchange_for(std::span<Field<Real>* const> fields);
+    HaloExchange& exchange_for(std::span<Field<Real>* const> fields, int width);
+    /// Collective: SubdomainLinks::fill_corners.
+    void fill_corners(std::span<Field<Real>* const> fields);
 
     MPI_Comm comm_;
     int rank_ = 0;
@@ -139,6 +141,13 @@ private:
     // One exchange per set of fields (state; bed and friction), built on first use.
     std::vector<std::pair<std::vector<const void*>, std::unique_ptr<HaloExchange>>> exchanges_;
     std::vector<std::pair<int, int>> gauges_;  // per global gauge: owner rank, index among its gauges
+    // fill_corners: the corner ghosts this rank receives and those of its boundary ghosts it sends
+    // (the other rank, the cell in this block's indices, the message's tag), and their values.
+    struct CornerLink {
+        int rank, i, j, tag;
+    };
+    std::vector<CornerLink> corners_in_, corners_out_;
+    std::vector<double> corner_values_;
     std::unique_ptr<OrderedSum> sum_;
     double exchange_s_ = 0.0, reduction_s_ = 0.0;
     std::unique_ptr<BasicSimulation<Real>> sim_;  // last: its constructor exchanges halos

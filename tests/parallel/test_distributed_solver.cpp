@@ -53,12 +53,14 @@ struct Case {
     Edges edges = Edges::closed;
     bool rain = true;
     int block_threads = 1;  // OpenMP threads of each block (the serial run: 1)
+    Scheme scheme = Scheme::Fv1;
 };
 
 // A tilted, wavy bed with Manning friction (so that the halo's friction matters), a column of water
 // in the north-west (a dam break that crosses block edges), rain for the first 10 s.
 ModelSetup make_setup(const Case& c) {
     ModelSetup s;
+    s.options.scheme = c.scheme;
     const double dx = 2.0;
     s.grid = Grid2D::make(c.nx, c.ny, dx, dx, 0.0, c.ny * dx);
     const std::size_t n = s.grid.cells();
@@ -311,6 +313,72 @@ TEST(DistributedSolver, Fv1BlocksOfNodataOnly) {
         EXPECT_GT(empty, 0);
     }
     if (comm_rank() == 0) std::printf("  %d of %d blocks hold nodata only\n", empty, comm_size());
+    check_case<double>(c, 15.0, 50);
+}
+
+// fv2: the fv1 cases again. Each stage exchanges its input at width 2, the corner ghosts of the
+// global boundary next to a block's corners, and the donor factors along the halo sides.
+TEST(DistributedSolver, Fv2ClosedRainHolesDouble) {
+    Case c;
+    c.scheme = Scheme::Fv2;
+    check_case<double>(c, 15.0, 150);
+}
+
+TEST(DistributedSolver, Fv2OpenBoundariesDouble) {
+    Case c;
+    c.scheme = Scheme::Fv2;
+    c.edges = Edges::open;
+    check_case<double>(c, 15.0, 150);
+}
+
+TEST(DistributedSolver, Fv2OpenBoundariesSingle) {
+    Case c;
+    c.scheme = Scheme::Fv2;
+    c.edges = Edges::open;
+    check_case<float>(c, 15.0, 150);
+}
+
+TEST(DistributedSolver, Fv2TallGridStrips) {
+    Case c;
+    c.scheme = Scheme::Fv2;
+    c.nx = 20;
+    c.ny = 60;
+    c.edges = Edges::open;
+    check_case<double>(c, 15.0, 150);
+}
+
+TEST(DistributedSolver, Fv2BlocksOneColumnWide) {
+    // Blocks one column wide: a width-2 halo reaches two blocks away.
+    Case c;
+    c.scheme = Scheme::Fv2;
+    c.nx = 3;
+    c.ny = 10;
+    c.domain = Domain::band;
+    c.edges = Edges::open;
+    check_case<double>(c, 15.0, 100);
+}
+
+TEST(DistributedSolver, Fv2HybridTwoThreadsPerBlock) {
+    Case c;
+    c.scheme = Scheme::Fv2;
+    c.block_threads = 2;
+    c.edges = Edges::open;
+    check_case<double>(c, 12.0, 100);
+}
+
+TEST(DistributedSolver, Fv2DryTilesWideGridNoRain) {
+    Case c;
+    c.scheme = Scheme::Fv2;
+    c.nx = 150;
+    c.ny = 20;
+    c.rain = false;
+    check_case<double>(c, 5.0, 200);
+}
+
+TEST(DistributedSolver, Fv2BlocksOfNodataOnly) {
+    Case c;
+    c.scheme = Scheme::Fv2;
+    c.domain = Domain::pair;
     check_case<double>(c, 15.0, 50);
 }
 
