@@ -4,11 +4,14 @@
 // block (BasicSimulation with SubdomainLinks: halo exchange and global time step set here), and
 // the blocks' cells are, bit for bit, the serial run's cells for any number of ranks.
 //
-// What works so far: fv1 (double and single precision), uniform rain, closed, free, level,
-// normal-depth and critical boundaries (on the ranks whose blocks touch them), discharge
+// What works so far: fv1 and fv2 (double and single precision), uniform rain, closed, free,
+// level, normal-depth and critical boundaries (on the ranks whose blocks touch them), discharge
 // boundaries whose segment lies in one block, gauges, nodata cells, blocks of nodata only. The
 // constructor throws std::invalid_argument for the rest (see BasicSimulation's subdomain
-// constructor).
+// constructor). What is exchanged: fv1 the state at width 1 each step; fv2 before each of its two
+// stages the state at width 2, the global boundary's ghosts diagonal to the blocks' corners
+// (fill_corners) and the donor factors of the cells along the block edges at width 1; both the
+// bed and friction once, at the scheme's width (docs/parallel.md, "Halo widths", "fv2 on blocks").
 #include <mpi.h>
 
 #include <cstdint>

@@ -43,8 +43,8 @@ public:
     /// A simulation of one block of a decomposed grid (solver/subdomain.hpp): `setup` holds the
     /// block's cells on the block's grid (Grid2D::subgrid), its boundaries only on the sides that
     /// lie on the global grid's edges. Every block of the decomposition constructs its simulation
-    /// at the same time (the constructor fills the halos). fv1 only, without source terms or
-    /// breaches for now (std::invalid_argument otherwise); gauges are the block's own, in its
+    /// at the same time (the constructor fills the halos). fv1 and fv2 only, without source
+    /// terms or breaches for now (std::invalid_argument otherwise); gauges are the block's own, in its
     /// indices. Without links (empty callbacks) this is the serial constructor.
     BasicSimulation(ModelSetup setup, SubdomainLinks<Real> links);
 

@@ -1,4 +1,4 @@
-// The fv1 solver on one block per rank (parallel/distributed_simulation.hpp) under mpiexec -np 1..4
+// The fv1 and fv2 solvers on one block per rank (parallel/distributed_simulation.hpp) under mpiexec -np 1..4
 // (tests/parallel/CMakeLists.txt): after the same steps, the blocks' cells gathered to rank 0 are
 // bitwise the serial run's (h, hu, hv and the monitors), with the same time, step count, volume
 // and wet cells, for any rank count.
