@@ -44,7 +44,8 @@ BasicSimulation<Real>::BasicSimulation(ModelSetup setup, SubdomainLinks<Real> li
         // reads or books across blocks in a way not wired yet.
         if (!links_.reduce_max || !links_.sum_cells || !links_.boundary_flow)
             throw std::invalid_argument("subdomain: fill_halo without reduce_max, sum_cells or boundary_flow");
-        if (setup_.options.scheme == Scheme::Inertial) throw std::invalid_argument("subdomain: fv1 and fv2 only so far");
+        if (setup_.options.scheme == Scheme::Inertial)
+            throw std::invalid_argument("subdomain: fv1 and fv2 only so far");
         if (setup_.options.scheme == Scheme::Fv2 && !links_.fill_corners)
             throw std::invalid_argument("subdomain: fv2 without fill_corners");
         if (!setup_.breaches.empty() || !setup_.pumps.empty() || !setup_.inflows.empty() ||
@@ -1076,8 +1077,8 @@ template <class Real>
 std::size_t BasicSimulation<Real>::state_bytes() const {
     std::size_t b = 0;
     auto add = [&b](const auto& f) { b += f.size() * sizeof(*f.data()); };
-    for (const Field<Real>* f : {&state_.h, &state_.hu, &state_.hv, &z_, &gn2_, &fv2_.h0, &fv2_.hu0, &fv2_.hv0, &fv2_.donor,
-                                 &state_.qx, &state_.qy, &inertial_.fx, &inertial_.fy, &inertial_.donor,
+    for (const Field<Real>* f : {&state_.h, &state_.hu, &state_.hv, &z_, &gn2_, &fv2_.h0, &fv2_.hu0, &fv2_.hv0,
+                                 &fv2_.donor, &state_.qx, &state_.qy, &inertial_.fx, &inertial_.fy, &inertial_.donor,
                                  &inertial_.sqrtg_n})
         add(*f);
     for (const NamedField& f : state_.extra) add(f.values);

@@ -455,6 +455,21 @@ void edge_donor_factors(const StageData<T>& s, const RowBuffers<T>& b, int r, in
     fv2::donor_factors(i0, i1, xf.mass, fn.mass, fs.mass, s.h->row(r), s.kx, s.ky, out);
 }
 
+/// The donor factors of a block's cells along its halo sides (s.halo_west ...: the first or last
+/// column, the first or last row) into `donor`: what the neighbours' sweeps read beyond their edges.
+template <class T>
+void halo_side_factors(const StageData<T>& s, const RowBuffers<T>& b, Field<T>& donor) {
+    for (int j = 0; j < s.ny; ++j) {
+        T* out = donor.row(j);
+        if ((s.halo_north && j == 0) || (s.halo_south && j == s.ny - 1)) {
+            edge_donor_factors(s, b, j, 0, s.nx, out);
+        } else {
+            if (s.halo_west) edge_donor_factors(s, b, j, 0, 1, out);
+            if (s.halo_east) edge_donor_factors(s, b, j, s.nx - 1, s.nx, out);
+        }
+    }
+}
+
 }  // namespace
 
 template <class Real>
@@ -623,29 +638,18 @@ void BasicSimulation<Real>::fv2_stage(double dt, double t_new, bool second) {
         // A face across a halo side is scaled by its donor's factor, and the donor may be the
         // neighbour's cell: every block computes the factors of its cells along its halo sides
         // ahead of the sweep, and the exchange (width 1) puts the neighbours' into the ghosts.
-        const bool west = halo_side(BoundarySide::West), east = halo_side(BoundarySide::East);
-        const bool north = halo_side(BoundarySide::North), south = halo_side(BoundarySide::South);
+        s.halo_west = halo_side(BoundarySide::West);
+        s.halo_east = halo_side(BoundarySide::East);
+        s.halo_north = halo_side(BoundarySide::North);
+        s.halo_south = halo_side(BoundarySide::South);
         if (fv2_.donor.empty()) fv2_.donor = Field<Real>(g, Real(1.0));
         const int off = static_cast<int>(64 / sizeof(Real));
         const std::size_t stride = static_cast<std::size_t>((g.nx + 2 + off + off - 1) / off * off);
         fv2_.edge_rows.resize(stride * kEdgeArrays);
-        const RowBuffers<Real> b{fv2_.edge_rows.data(), stride, off};
-        for (int j = 0; j < g.ny; ++j) {
-            Real* out = fv2_.donor.row(j);
-            if ((north && j == 0) || (south && j == g.ny - 1))
-                edge_donor_factors(s, b, j, 0, g.nx, out);
-            else {
-                if (west) edge_donor_factors(s, b, j, 0, 1, out);
-                if (east) edge_donor_factors(s, b, j, g.nx - 1, g.nx, out);
-            }
-        }
+        halo_side_factors(s, RowBuffers<Real>{fv2_.edge_rows.data(), stride, off}, fv2_.donor);
         Field<Real>* donor[] = {&fv2_.donor};
         links_.fill_halo(donor, 1);
         s.halo_donor = &fv2_.donor;
-        s.halo_west = west;
-        s.halo_east = east;
-        s.halo_north = north;
-        s.halo_south = south;
     }
 
     // Per-thread row buffers: cell -2 .. nx+1 of each array, cell 0 64-byte aligned.
