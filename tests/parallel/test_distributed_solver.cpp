@@ -402,9 +402,10 @@ TEST(DistributedSolver, Fv2BlocksOfNodataOnly) {
 
 // A block's state restored into a fresh distributed simulation (same rank count) continues the
 // run bit for bit: the state holds all a block needs, its halo is refilled by the next step.
-TEST(DistributedSolver, RestoredStateContinuesBitwise) {
+void check_restored_state(Scheme scheme) {
     Case c;
     c.edges = Edges::open;
+    c.scheme = scheme;
     const ModelSetup global = make_setup(c);
     DistributedSimulation<double> first(global, MPI_COMM_WORLD);
     first.advance_to(9.0);
@@ -423,6 +424,9 @@ TEST(DistributedSolver, RestoredStateContinuesBitwise) {
     EXPECT_EQ(all, 1);
     EXPECT_GT(first.steps(), 50);
 }
+
+TEST(DistributedSolver, RestoredStateContinuesBitwise) { check_restored_state(Scheme::Fv1); }
+TEST(DistributedSolver, Fv2RestoredStateContinuesBitwise) { check_restored_state(Scheme::Fv2); }
 
 // A setup that one block finds wrong fails on every rank (none is left waiting in an exchange):
 // a negative Manning n in the south-east, a discharge boundary along a whole side the blocks cut
