@@ -201,7 +201,7 @@ public:
                               what + " is not supported in a run over " + std::to_string(comm_.size()) +
                                   " MPI ranks yet (docs/parallel.md): run it on one rank");
         };
-        if (setup.options.scheme != Scheme::Fv1)
+        if (setup.options.scheme == Scheme::Inertial)
             throw refuse("solver.scheme", scheme_name(setup.options.scheme),
                          "the " + std::string(scheme_name(setup.options.scheme)) + " scheme");
         if (sc_.checkpoint && setup.options.scheme == Scheme::Inertial)  // (its face discharges: not gathered yet)

@@ -173,11 +173,37 @@ DistributedSimulation<Real>::DistributedSimulation(const ModelSetup& global, MPI
         reduction_s_ += MPI_Wtime() - t0;
         return flow;
     };
-    links.fill_halo = [this](std::span<Field<Real>* const> fields) {
+    links.fill_halo = [this](std::span<Field<Real>* const> fields, int width) {
         const double t0 = MPI_Wtime();
-        exchange_for(fields).exchange();
+        exchange_for(fields, width).exchange();
         exchange_s_ += MPI_Wtime() - t0;
     };
+    links.fill_corners = [this](std::span<Field<Real>* const> fields) {
+        const double t0 = MPI_Wtime();
+        fill_corners(fields);
+        exchange_s_ += MPI_Wtime() - t0;
+    };
+    // The corners fill_corners fills: each block's ghost cells diagonal to its corners that lie
+    // beyond the global grid across one side only. Such a cell is a ghost of the global boundary
+    // next to the block's halo side, and the block owning the boundary cell beside it fills it
+    // (its own ghost); across both sides it is the global grid's corner, which nobody fills (nor
+    // does the serial run), across none a halo cell.
+    for (const Block& b : decomposition_.blocks()) {
+        const CellRect& c = b.cells;
+        const int gnx = global_grid_.nx, gny = global_grid_.ny;
+        int corner = 0;
+        for (const int dj : {-1, c.ny})
+            for (const int di : {-1, c.nx}) {
+                const int gi = c.i0 + di, gj = c.j0 + dj, tag = 1480 + corner++;
+                const bool in_x = gi >= 0 && gi < gnx, in_y = gj >= 0 && gj < gny;
+                if (in_x == in_y) continue;
+                const int source = in_x ? decomposition_.owner(gi, gj < 0 ? 0 : gny - 1)
+                                        : decomposition_.owner(gi < 0 ? 0 : gnx - 1, gj);
+                const CellRect& s = decomposition_.block(source).cells;
+                if (b.rank == rank_) corners_in_.push_back({source, di, dj, tag});
+                if (source == rank_) corners_out_.push_back({b.rank, gi - s.i0, gj - s.j0, tag});
+            }
+    }
     links.reduce_max = [this](std::span<double> values) {
         const double t0 = MPI_Wtime();
         check_mpi(
@@ -497,17 +523,44 @@ GaugeReading DistributedSimulation<Real>::gauge(std::size_t k) const {
 }
 
 template <class Real>
-HaloExchange& DistributedSimulation<Real>::exchange_for(std::span<Field<Real>* const> fields) {
+HaloExchange& DistributedSimulation<Real>::exchange_for(std::span<Field<Real>* const> fields, int width) {
     std::vector<const void*> key(fields.begin(), fields.end());
     for (auto& [k, x] : exchanges_)
-        if (k == key) return *x;
+        if (k == key && x->width() == width) return *x;
     std::vector<HaloField> hf(fields.begin(), fields.end());
-    // Width 1: what fv1 reads across a face (docs/parallel.md, "Halo widths"). Each set of fields
-    // has its own tag: their messages never mix.
+    // The width the scheme reads across a block edge (docs/parallel.md, "Halo widths"). Each set
+    // of fields has its own tag: their messages never mix.
     const int tag = 1410 + static_cast<int>(exchanges_.size());
-    exchanges_.emplace_back(std::move(key), std::make_unique<HaloExchange>(decomposition_, rank_, block_grid_, 1,
+    exchanges_.emplace_back(std::move(key), std::make_unique<HaloExchange>(decomposition_, rank_, block_grid_, width,
                                                                            std::move(hf), comm_, tag));
     return *exchanges_.back().second;
+}
+
+template <class Real>
+void DistributedSimulation<Real>::fill_corners(std::span<Field<Real>* const> fields) {
+    // One message per corner, a few values each (double holds a float exactly).
+    const std::size_t nf = fields.size(), n_in = corners_in_.size();
+    corner_values_.resize((n_in + corners_out_.size()) * nf);
+    std::vector<MPI_Request> requests;
+    requests.reserve(n_in + corners_out_.size());
+    for (std::size_t k = 0; k < n_in; ++k) {
+        const CornerLink& c = corners_in_[k];
+        requests.emplace_back();
+        check_mpi(MPI_Irecv(corner_values_.data() + k * nf, static_cast<int>(nf), MPI_DOUBLE, c.rank, c.tag, comm_,
+                            &requests.back()),
+                  "MPI_Irecv");
+    }
+    for (std::size_t k = 0; k < corners_out_.size(); ++k) {
+        const CornerLink& c = corners_out_[k];
+        double* v = corner_values_.data() + (n_in + k) * nf;
+        for (std::size_t f = 0; f < nf; ++f) v[f] = (*fields[f])(c.i, c.j);
+        requests.emplace_back();
+        check_mpi(MPI_Isend(v, static_cast<int>(nf), MPI_DOUBLE, c.rank, c.tag, comm_, &requests.back()), "MPI_Isend");
+    }
+    check_mpi(MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE), "MPI_Waitall");
+    for (std::size_t k = 0; k < n_in; ++k)
+        for (std::size_t f = 0; f < nf; ++f)
+            (*fields[f])(corners_in_[k].i, corners_in_[k].j) = static_cast<Real>(corner_values_[k * nf + f]);
 }
 
 template <class Real>

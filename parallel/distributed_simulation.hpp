@@ -4,11 +4,14 @@
 // block (BasicSimulation with SubdomainLinks: halo exchange and global time step set here), and
 // the blocks' cells are, bit for bit, the serial run's cells for any number of ranks.
 //
-// What works so far: fv1 (double and single precision), uniform rain, closed, free, level,
-// normal-depth and critical boundaries (on the ranks whose blocks touch them), discharge
+// What works so far: fv1 and fv2 (double and single precision), uniform rain, closed, free,
+// level, normal-depth and critical boundaries (on the ranks whose blocks touch them), discharge
 // boundaries whose segment lies in one block, gauges, nodata cells, blocks of nodata only. The
 // constructor throws std::invalid_argument for the rest (see BasicSimulation's subdomain
-// constructor).
+// constructor). What is exchanged: fv1 the state at width 1 each step; fv2 before each of its two
+// stages the state at width 2, the global boundary's ghosts diagonal to the blocks' corners
+// (fill_corners) and the donor factors of the cells along the block edges at width 1; both the
+// bed and friction once, at the scheme's width (docs/parallel.md, "Halo widths", "fv2 on blocks").
 #include <mpi.h>
 
 #include <cstdint>
@@ -150,7 +153,9 @@ private:
     std::pair<double, double> boundary_flow(std::span<const double> west, std::span<const double> east,
                                             std::span<const double> north, std::span<const double> south);
 
-    HaloExchange& exchange_for(std::span<Field<Real>* const> fields);
+    HaloExchange& exchange_for(std::span<Field<Real>* const> fields, int width);
+    /// Collective: SubdomainLinks::fill_corners.
+    void fill_corners(std::span<Field<Real>* const> fields);
 
     MPI_Comm comm_;
     int rank_ = 0;
@@ -171,6 +176,13 @@ private:
     // One exchange per set of fields (state; bed and friction), built on first use.
     std::vector<std::pair<std::vector<const void*>, std::unique_ptr<HaloExchange>>> exchanges_;
     std::vector<std::pair<int, int>> gauges_;  // per global gauge: owner rank, index among its gauges
+    // fill_corners: the corner ghosts this rank receives and those of its boundary ghosts it sends
+    // (the other rank, the cell in this block's indices, the message's tag), and their values.
+    struct CornerLink {
+        int rank, i, j, tag;
+    };
+    std::vector<CornerLink> corners_in_, corners_out_;
+    std::vector<double> corner_values_;
     std::unique_ptr<OrderedSum> sum_;
     double exchange_s_ = 0.0, reduction_s_ = 0.0;
     std::unique_ptr<BasicSimulation<Real>> sim_;  // last: its constructor exchanges halos

@@ -142,6 +142,24 @@ inline void faces(int i0, int i1, int lo, Sides<T> l, Sides<T> r, T g, Faces<T> 
     }
 }
 
+/// kx out_x + ky out_y, the outgoing mass of a cell over a stage, rounded the same wherever the
+/// cell lies in its row. gcc 12 with FMA contracts it into one multiply-add, but not the same one
+/// everywhere: the vectorised double loop rounds ky out_y and fuses kx out_x into the sum; its
+/// scalar remainder (the last cells of a row: how many depends on where the row ends, and a
+/// block's rows end elsewhere than the grid's) and the float loop (not vectorised) fuse the other
+/// product. Written out as the serial run computed most of its cells, so they keep their bits.
+template <class T>
+inline T outgoing(T kx, T out_x, T ky, T out_y) {
+#if defined(__FMA__)
+    if constexpr (sizeof(T) == sizeof(double))
+        return std::fma(kx, out_x, ky * out_y);
+    else
+        return std::fma(ky, out_y, kx * out_x);
+#else
+    return kx * out_x + ky * out_y;  // no multiply-add to contract into
+#endif
+}
+
 /// Donor factors of cells [i0, i1) (at most [0, nx)) of a row: a cell whose outgoing mass over the stage exceeds its
 /// water gets all its outgoing fluxes scaled so that it empties exactly. mx: the row's x faces
 /// (0..nx), mn / ms: its north and south y faces.
@@ -150,8 +168,8 @@ inline void donor_factors(int i0, int i1, const T* __restrict mx, const T* __res
                           const T* __restrict h, T kx, T ky, T* __restrict r) {
 #pragma omp simd
     for (int i = i0; i < i1; ++i) {
-        const T out = kx * (std::max(mx[i + 1], T(0.0)) + std::max(-mx[i], T(0.0))) +
-                      ky * (std::max(mn[i], T(0.0)) + std::max(-ms[i], T(0.0)));
+        const T out = outgoing(kx, std::max(mx[i + 1], T(0.0)) + std::max(-mx[i], T(0.0)), ky,
+                               std::max(mn[i], T(0.0)) + std::max(-ms[i], T(0.0)));
         r[i] = out > h[i] ? h[i] / out : T(1.0);
     }
 }

@@ -45,7 +45,10 @@ BasicSimulation<Real>::BasicSimulation(ModelSetup setup, SubdomainLinks<Real> li
         // reads or books across blocks in a way not wired yet.
         if (!links_.reduce_max || !links_.sum_cells || !links_.boundary_flow)
             throw std::invalid_argument("subdomain: fill_halo without reduce_max, sum_cells or boundary_flow");
-        if (setup_.options.scheme != Scheme::Fv1) throw std::invalid_argument("subdomain: fv1 only so far");
+        if (setup_.options.scheme == Scheme::Inertial)
+            throw std::invalid_argument("subdomain: fv1 and fv2 only so far");
+        if (setup_.options.scheme == Scheme::Fv2 && !links_.fill_corners)
+            throw std::invalid_argument("subdomain: fv2 without fill_corners");
         if (!setup_.breaches.empty() || !setup_.pumps.empty() || !setup_.inflows.empty() ||
             !setup_.rain_grids.time_s.empty() || !setup_.drainage.capacity.empty() ||
             setup_.infiltration.model != InfiltrationSpec::Model::None || !setup_.initial_fields.empty())
@@ -71,9 +74,9 @@ BasicSimulation<Real>::BasicSimulation(ModelSetup setup, SubdomainLinks<Real> li
         // The bed and friction of the neighbours' cells, once (they never change without
         // breaches), then their initial state: measure_state's drain bound reads both.
         Field<Real>* statics[] = {&z_, &gn2_};
-        links_.fill_halo(statics);
+        links_.fill_halo(statics, halo_width());
         Field<Real>* cells[] = {&state_.h, &state_.hu, &state_.hv};
-        links_.fill_halo(cells);
+        links_.fill_halo(cells, halo_width());
     }
     init_face_buffers();
     open_breaches(state_.t);
@@ -827,7 +830,11 @@ void BasicSimulation<Real>::fill_ghosts(double t) {
         for (const BoundarySide side : {BoundarySide::West, BoundarySide::East, BoundarySide::North, BoundarySide::South})
             if (halo_side(side)) std::fill(faces_.imposed(side).begin(), faces_.imposed(side).end(), kNaN);
         Field<Real>* cells[] = {&state_.h, &state_.hu, &state_.hv};
-        links_.fill_halo(cells);
+        links_.fill_halo(cells, halo_width());
+        if (setup_.options.scheme == Scheme::Fv2) {  // its reconstruction reads the neighbours' boundary ghosts
+            Field<Real>* corners[] = {&state_.h, &state_.hu, &state_.hv, &z_};
+            links_.fill_corners(corners);
+        }
     }
 }
 
@@ -1104,7 +1111,7 @@ std::size_t BasicSimulation<Real>::state_bytes() const {
     std::size_t b = 0;
     auto add = [&b](const auto& f) { b += f.size() * sizeof(*f.data()); };
     for (const Field<Real>* f : {&state_.h, &state_.hu, &state_.hv, &z_, &gn2_, &fv2_.h0, &fv2_.hu0, &fv2_.hv0,
-                                 &state_.qx, &state_.qy, &inertial_.fx, &inertial_.fy, &inertial_.donor,
+                                 &fv2_.donor, &state_.qx, &state_.qy, &inertial_.fx, &inertial_.fy, &inertial_.donor,
                                  &inertial_.sqrtg_n})
         add(*f);
     for (const NamedField& f : state_.extra) add(f.values);

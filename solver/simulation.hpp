@@ -43,8 +43,8 @@ public:
     /// A simulation of one block of a decomposed grid (solver/subdomain.hpp): `setup` holds the
     /// block's cells on the block's grid (Grid2D::subgrid), its boundaries only on the sides that
     /// lie on the global grid's edges. Every block of the decomposition constructs its simulation
-    /// at the same time (the constructor fills the halos). fv1 only, without source terms or
-    /// breaches for now (std::invalid_argument otherwise); gauges are the block's own, in its
+    /// at the same time (the constructor fills the halos). fv1 and fv2 only, without source
+    /// terms or breaches for now (std::invalid_argument otherwise); gauges are the block's own, in its
     /// indices. Without links (empty callbacks) this is the serial constructor.
     BasicSimulation(ModelSetup setup, SubdomainLinks<Real> links);
 
@@ -171,6 +171,9 @@ private:
     double cfl_time_step(double& t_end) const;
     /// On a block: is this side inside the global grid (its ghosts are the neighbours' cells)?
     bool halo_side(BoundarySide side) const { return halo_sides_[static_cast<int>(side)]; }
+    /// On a block: the halo layers the scheme reads across a halo side (docs/parallel.md, "Halo
+    /// widths"): fv2's limited slopes read 2 cells beyond a face, fv1 1.
+    int halo_width() const { return setup_.options.scheme == Scheme::Fv2 ? 2 : 1; }
     // --- the schemes: each advances state_ from t to t_new = t + dt. Ghost cells are filled for
     // time t and the imposed boundary mass fluxes (faces_.q_west ...) are set before the call.
     // Each scheme must: update h, hu, hv (positivity, dry cells without momentum), add rain,

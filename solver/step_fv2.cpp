@@ -80,6 +80,10 @@ struct StageData {
     const std::uint8_t* level[6];
     std::uint8_t* stale;  // chunks where U* (state_.h ...) may differ from U^n: swept since U* was last copied from U^n
     std::uint8_t* wet;    // stage 2: chunks of the new state with water (out)
+    // On a block: the donor factors of the ghost cells beyond the halo sides (the neighbours'
+    // cells, exchanged before the sweep); null in the serial run, where every ghost's factor is 1.
+    const Field<T>* halo_donor;
+    bool halo_west, halo_east, halo_north, halo_south;
 };
 
 constexpr int kLevelPad = 6;
@@ -305,13 +309,20 @@ void stage_block(const StageData<T>& s, const RowBuffers<T>& b, double* monitor_
         const int r = k - 1;
         if (r >= j0 - 1 && r <= j1) {
             T* rr = b.at(kDonor + ring3(r));
-            if (r >= 0 && r < ny)
+            if (r >= 0 && r < ny) {
                 for_runs(s, 2, r, 1, 0, nx, [&](int i0, int i1) {
                     fv2::donor_factors(i0, i1, b.at(kXFaces + 5 * ring3(r)), b.at(kYFaces + 6 * ring3(r)),
                                        b.at(kYFaces + 6 * ring3(r + 1)), s.h->row(r), s.kx, s.ky, rr);
                 });
-            else
+                if (s.halo_donor) {  // the row's ends hold 1 (a boundary's ghost) otherwise
+                    if (s.halo_west) rr[-1] = (*s.halo_donor)(-1, r);
+                    if (s.halo_east) rr[nx] = (*s.halo_donor)(nx, r);
+                }
+            } else if (s.halo_donor && (r < 0 ? s.halo_north : s.halo_south)) {
+                std::copy(s.halo_donor->row(r), s.halo_donor->row(r) + nx, rr);
+            } else {
                 std::fill(rr, rr + nx, T(1.0));
+            }
         }
         if (r >= j0 && r <= j1) {
             // Imposed boundary fluxes are not scaled.
@@ -396,6 +407,66 @@ void stage_block(const StageData<T>& s, const RowBuffers<T>& b, double* monitor_
         s.f_west[j] = Second ? T(0.5) * (s.f_west[j] + west_flux) : west_flux;
         s.f_east[j] = Second ? T(0.5) * (s.f_east[j] + east_flux) : east_flux;
         s.row_fix[j] = Second ? T(0.5) * (s.row_fix[j] + fix) : fix;
+    }
+}
+
+// Scratch rows of edge_donor_factors (RowBuffers indices): velocities u, v of rows r - 2 .. r + 2;
+// the reconstruction of rows r, r - 1 and r + 1 (east, west, north, south sides and the centred
+// terms each); the x faces of row r and the y faces r and r + 1.
+constexpr int kEdgeU = 0, kEdgeV = 5, kEdgeRow = 10, kEdgeAbove = 30, kEdgeBelow = 50;
+constexpr int kEdgeX = 70, kEdgeYn = 75, kEdgeYs = 80, kEdgeArrays = 85;
+
+/// Donor factors of cells [i0, i1) of row r (0 <= r < ny) into out[i0 .. i1): what the stage's
+/// sweep computes for them, bit for bit (the same kernels on the same input), without the rest of
+/// the sweep. On a block the neighbours need the factors of the cells along a halo side before
+/// the sweep (they scale the fluxes across it), so these are computed ahead and exchanged.
+template <class T>
+void edge_donor_factors(const StageData<T>& s, const RowBuffers<T>& b, int r, int i0, int i1, T* out) {
+    const int nx = s.nx, ny = s.ny;
+    const int v0 = std::max(i0 - 2, -2), v1 = std::min(i1 + 2, nx + 2);
+    for (int d = -2; d <= 2; ++d)
+        fv2::velocities(v0, v1, s.h->row(r + d), s.hu->row(r + d), s.hv->row(r + d), s.eps4, b.at(kEdgeU + d + 2),
+                        b.at(kEdgeV + d + 2));
+    // Row q's reconstruction of cells [c0, c1) into the 20 arrays from `k` (u and v of row q at
+    // index q - r + 2).
+    auto reconstruct = [&](int q, int c0, int c1, int k) {
+        const int m = q - r + 2;
+        fv2::reconstruct(c0, c1, s.h->row(q - 1), s.h->row(q), s.h->row(q + 1), s.z->row(q - 1), s.z->row(q),
+                         s.z->row(q + 1), b.at(kEdgeU + m - 1), b.at(kEdgeU + m), b.at(kEdgeU + m + 1),
+                         b.at(kEdgeV + m - 1), b.at(kEdgeV + m), b.at(kEdgeV + m + 1), s.h_first, b.sides(k),
+                         b.sides(k + 4), b.sides(k + 8), b.sides(k + 12), b.at(k + 16), b.at(k + 17), b.at(k + 18),
+                         b.at(k + 19));
+    };
+    reconstruct(r, std::max(i0 - 1, -1), std::min(i1 + 1, nx + 1), kEdgeRow);
+    reconstruct(r - 1, i0, i1, kEdgeAbove);
+    reconstruct(r + 1, i0, i1, kEdgeBelow);
+    // x faces i0 .. i1 of row r (face i between cells i - 1 and i), y face r (between rows r - 1
+    // and r: left = row r's north sides) and y face r + 1, with the imposed boundary fluxes.
+    const fv2::Faces<T> xf = b.faces(kEdgeX), fn = b.faces(kEdgeYn), fs = b.faces(kEdgeYs);
+    fv2::faces(i0, i1 + 1, -1, b.sides(kEdgeRow), b.sides(kEdgeRow + 4), s.gr, xf);
+    if (i0 == 0 && !std::isnan(s.q_west[r])) xf.mass[0] = static_cast<T>(s.q_west[r]);
+    if (i1 == nx && !std::isnan(s.q_east[r])) xf.mass[nx] = static_cast<T>(s.q_east[r]);
+    fv2::faces(i0, i1, 0, b.sides(kEdgeRow + 8), b.sides(kEdgeAbove + 12), s.gr, fn);
+    fv2::faces(i0, i1, 0, b.sides(kEdgeBelow + 8), b.sides(kEdgeRow + 12), s.gr, fs);
+    for (int i = i0; i < i1; ++i) {
+        if (r == 0 && !std::isnan(s.q_north[i])) fn.mass[i] = static_cast<T>(s.q_north[i]);
+        if (r + 1 == ny && !std::isnan(s.q_south[i])) fs.mass[i] = static_cast<T>(s.q_south[i]);
+    }
+    fv2::donor_factors(i0, i1, xf.mass, fn.mass, fs.mass, s.h->row(r), s.kx, s.ky, out);
+}
+
+/// The donor factors of a block's cells along its halo sides (s.halo_west ...: the first or last
+/// column, the first or last row) into `donor`: what the neighbours' sweeps read beyond their edges.
+template <class T>
+void halo_side_factors(const StageData<T>& s, const RowBuffers<T>& b, Field<T>& donor) {
+    for (int j = 0; j < s.ny; ++j) {
+        T* out = donor.row(j);
+        if ((s.halo_north && j == 0) || (s.halo_south && j == s.ny - 1)) {
+            edge_donor_factors(s, b, j, 0, s.nx, out);
+        } else {
+            if (s.halo_west) edge_donor_factors(s, b, j, 0, 1, out);
+            if (s.halo_east) edge_donor_factors(s, b, j, s.nx - 1, s.nx, out);
+        }
     }
 }
 
@@ -563,6 +634,23 @@ void BasicSimulation<Real>::fv2_stage(double dt, double t_new, bool second) {
     for (int d = 0; d < 6; ++d) s.level[d] = fv2_.levels.data() + d * lsize + static_cast<std::size_t>(kLevelPad) * nch;
     s.stale = fv2_.stale.data();
     s.wet = second ? fv2_.wet.data() : nullptr;
+    if (links_.linked()) {
+        // A face across a halo side is scaled by its donor's factor, and the donor may be the
+        // neighbour's cell: every block computes the factors of its cells along its halo sides
+        // ahead of the sweep, and the exchange (width 1) puts the neighbours' into the ghosts.
+        s.halo_west = halo_side(BoundarySide::West);
+        s.halo_east = halo_side(BoundarySide::East);
+        s.halo_north = halo_side(BoundarySide::North);
+        s.halo_south = halo_side(BoundarySide::South);
+        if (fv2_.donor.empty()) fv2_.donor = Field<Real>(g, Real(1.0));
+        const int off = static_cast<int>(64 / sizeof(Real));
+        const std::size_t stride = static_cast<std::size_t>((g.nx + 2 + off + off - 1) / off * off);
+        fv2_.edge_rows.resize(stride * kEdgeArrays);
+        halo_side_factors(s, RowBuffers<Real>{fv2_.edge_rows.data(), stride, off}, fv2_.donor);
+        Field<Real>* donor[] = {&fv2_.donor};
+        links_.fill_halo(donor, 1);
+        s.halo_donor = &fv2_.donor;
+    }
 
     // Per-thread row buffers: cell -2 .. nx+1 of each array, cell 0 64-byte aligned.
     const int nthreads = std::min(threads_, g.ny);

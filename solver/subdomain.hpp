@@ -22,10 +22,17 @@ namespace floodsim {
 template <class Real>
 struct SubdomainLinks {
     /// Fills the halo cells of `fields` (on the simulation's grid) with the current cells of the
-    /// blocks that own them: one layer (fv1 reads no further), corners included; ghost cells
-    /// beyond the global grid are left alone (the boundaries fill them). Collective: every block
-    /// calls it at the same point of a step with the same fields.
-    std::function<void(std::span<Field<Real>* const> fields)> fill_halo;
+    /// blocks that own them: `width` layers (1 <= width <= the grid's ghost width: fv1 reads 1,
+    /// fv2's stages 2), corners included; ghost cells beyond the global grid are left alone (the
+    /// boundaries fill them). Collective: every block calls it at the same point of a step with
+    /// the same fields and width.
+    std::function<void(std::span<Field<Real>* const> fields, int width)> fill_halo;
+    /// fv2: fills the four ghost cells diagonal to the block's corners that lie beyond the global
+    /// grid across one side only (a physical side next to a halo side) with the values the block
+    /// owning them gave them: they are the ghosts of that block's boundary, and fv2's
+    /// reconstruction of the cells beside them reads them. After fill_halo; `fields` as there.
+    /// Collective.
+    std::function<void(std::span<Field<Real>* const> fields)> fill_corners;
     /// Replaces each value by its maximum over all blocks (every block gets the same values).
     /// Collective. A maximum does not depend on the order of comparisons (no NaN: the wave speeds
     /// and times reduced are never NaN in a run that has not already failed).

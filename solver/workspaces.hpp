@@ -62,6 +62,11 @@ struct Fv2Workspace {
     std::vector<std::uint8_t> stale;   ///< chunks where U* may differ from U^n (swept since U* was copied)
     std::vector<std::uint8_t> active;  ///< chunks swept in the current stage
     std::vector<std::uint8_t> seed, levels;  ///< scratch; the stencil levels (StageData)
+    /// On a block: the stage's donor factors of the cells along the halo sides (computed ahead of
+    /// the sweep) and, in the ghost cells beyond them, the neighbours' (exchanged); the scratch
+    /// rows that compute them.
+    Field<Real> donor;
+    std::vector<Real, AlignedAllocator<Real>> edge_rows;
 };
 
 /// Boundary face fluxes of a step (m2/s, in the face-normal sign convention of the sweep: +x for

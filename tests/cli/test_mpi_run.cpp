@@ -1,9 +1,10 @@
 // `floodsim run` under mpiexec (docs/parallel.md): the same executable, launched on 1 to 4 ranks
 // (more ranks than cores: oversubscribed), writes a result file whose every dataset and attribute
 // is bitwise the serial run's (the wall time aside): depth and velocity frames, maxima, arrival
-// times, gauges and the mass balance, for double and single precision and with OpenMP threads in
-// every rank. What a distributed run cannot do yet is refused with exit status 2 and one line
-// naming the scenario's key, leaving no result behind.
+// times, gauges and the mass balance, for fv1 and fv2, in double and single precision, with
+// OpenMP threads in every rank; checkpoints of a distributed run resume on other rank counts.
+// What a distributed run cannot do yet is refused with exit status 2 and one line naming the
+// scenario's key, leaving no result behind.
 #include <csignal>
 
 #include "cli_util.hpp"
@@ -32,21 +33,23 @@ ProcResult run_mpi(int np, const std::vector<std::string>& args) {
 }
 
 /// The urban example, 10 minutes of its storm: rain series, a free east side, two gauges, nodata
-/// cells (buildings), depth and velocity frames; `solver_lines` added to [solver].
-fs::path urban_scenario(const TempDir& d, const std::string& solver_lines = "") {
+/// cells (buildings), depth and velocity frames; its scheme `scheme`, `solver_lines` added to
+/// [solver].
+fs::path urban_scenario(const TempDir& d, const std::string& solver_lines = "", const std::string& scheme = "fv1") {
     const fs::path example = kSource / "examples/urban";
     for (const char* f : {"dem.asc", "dem.prj", "rain.csv"}) fs::copy_file(example / f, d / f);
     std::string text = replace_once(read_text(example / "urban.toml"), "duration = \"1.5h\"", "duration = \"10min\"");
-    text = replace_once(text, "scheme = \"fv1\"", "scheme = \"fv1\"\n" + solver_lines);
+    text = replace_once(text, "scheme = \"fv1\"", "scheme = \"" + scheme + "\"\n" + solver_lines);
     write_text(d / "s.toml", text);
     return d / "s.toml";
 }
 
 const std::vector<std::string> kSkip = {"wall_time_s", "threads"};
 
-void expect_ranks_match_serial(const std::string& solver_lines, const std::string& threads_per_rank) {
+void expect_ranks_match_serial(const std::string& solver_lines, const std::string& threads_per_rank,
+                               const std::string& scheme = "fv1") {
     TempDir d;
-    const std::string s = urban_scenario(d, solver_lines).string();
+    const std::string s = urban_scenario(d, solver_lines, scheme).string();
     const ProcResult serial = run_floodsim({"run", s, "--quiet", "--threads", "1", "--output", (d / "serial.h5").string()});
     ASSERT_EQ(serial.status, 0) << describe(serial);
     const auto want = h5_digest(d / "serial.h5", kSkip);
@@ -71,6 +74,12 @@ TEST(MpiRun, Fv1DoubleIsBitwiseTheSerialResultOnOneToFourRanks) { expect_ranks_m
 
 TEST(MpiRun, Fv1SingleWithTwoThreadsPerRankIsBitwiseTheSerialResult) {
     expect_ranks_match_serial("precision = \"single\"", "2");
+}
+
+TEST(MpiRun, Fv2DoubleIsBitwiseTheSerialResultOnOneToFourRanks) { expect_ranks_match_serial("", "1", "fv2"); }
+
+TEST(MpiRun, Fv2SingleWithTwoThreadsPerRankIsBitwiseTheSerialResult) {
+    expect_ranks_match_serial("precision = \"single\"", "2", "fv2");
 }
 
 // Checkpoints under MPI are whole-grid checkpoints (gathered to rank 0): a run on 2 ranks stopped
