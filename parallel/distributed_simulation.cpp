@@ -103,9 +103,9 @@ DistributedSimulation<Real>::DistributedSimulation(const ModelSetup& global, MPI
       decomposition_(global.grid.nx, global.grid.ny, domain_mask(global), comm_size(comm)),
       block_grid_(decomposition_.block_grid(global.grid, rank_)) {
     SubdomainLinks<Real> links;
-    links.fill_halo = [this](std::span<Field<Real>* const> fields) {
+    links.fill_halo = [this](std::span<Field<Real>* const> fields, int width) {
         const double t0 = MPI_Wtime();
-        exchange_for(fields).exchange();
+        exchange_for(fields, width).exchange();
         exchange_s_ += MPI_Wtime() - t0;
     };
     links.reduce_max = [this](std::span<double> values) {
@@ -149,15 +149,15 @@ GaugeReading DistributedSimulation<Real>::gauge(std::size_t k) const {
 }
 
 template <class Real>
-HaloExchange& DistributedSimulation<Real>::exchange_for(std::span<Field<Real>* const> fields) {
+HaloExchange& DistributedSimulation<Real>::exchange_for(std::span<Field<Real>* const> fields, int width) {
     std::vector<const void*> key(fields.begin(), fields.end());
     for (auto& [k, x] : exchanges_)
-        if (k == key) return *x;
+        if (k == key && x->width() == width) return *x;
     std::vector<HaloField> hf(fields.begin(), fields.end());
-    // Width 1: what fv1 reads across a face (docs/parallel.md, "Halo widths"). Each set of fields
-    // has its own tag: their messages never mix.
+    // The width the scheme reads across a block edge (docs/parallel.md, "Halo widths"). Each set
+    // of fields has its own tag: their messages never mix.
     const int tag = 1410 + static_cast<int>(exchanges_.size());
-    exchanges_.emplace_back(std::move(key), std::make_unique<HaloExchange>(decomposition_, rank_, block_grid_, 1,
+    exchanges_.emplace_back(std::move(key), std::make_unique<HaloExchange>(decomposition_, rank_, block_grid_, width,
                                                                            std::move(hf), comm_, tag));
     return *exchanges_.back().second;
 }

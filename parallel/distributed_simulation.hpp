@@ -81,7 +81,7 @@ public:
     std::vector<T> gather(const Field<T>& field, int root = 0) const;
 
 private:
-    HaloExchange& exchange_for(std::span<Field<Real>* const> fields);
+    HaloExchange& exchange_for(std::span<Field<Real>* const> fields, int width);
 
     MPI_Comm comm_;
     int rank_ = 0;

@@ -43,7 +43,7 @@ BasicSimulation<Real>::BasicSimulation(ModelSetup setup, SubdomainLinks<Real> li
         // What a block can do so far (docs/parallel.md, "What is not yet done"): each of these
         // reads or books across blocks in a way not wired yet.
         if (!links_.reduce_max) throw std::invalid_argument("subdomain: fill_halo without reduce_max");
-        if (setup_.options.scheme != Scheme::Fv1) throw std::invalid_argument("subdomain: fv1 only so far");
+        if (setup_.options.scheme == Scheme::Fv2) throw std::invalid_argument("subdomain: fv1 and inertial only so far");
         if (!setup_.breaches.empty() || !setup_.pumps.empty() || !setup_.inflows.empty() ||
             !setup_.rain_grids.time_s.empty() || !setup_.drainage.capacity.empty() ||
             setup_.infiltration.model != InfiltrationSpec::Model::None || !setup_.initial_fields.empty())
@@ -69,9 +69,9 @@ BasicSimulation<Real>::BasicSimulation(ModelSetup setup, SubdomainLinks<Real> li
         // The bed and friction of the neighbours' cells, once (they never change without
         // breaches), then their initial state: measure_state's drain bound reads both.
         Field<Real>* statics[] = {&z_, &gn2_};
-        links_.fill_halo(statics);
+        links_.fill_halo(statics, 1);
         Field<Real>* cells[] = {&state_.h, &state_.hu, &state_.hv};
-        links_.fill_halo(cells);
+        links_.fill_halo(cells, 1);
     }
     init_face_buffers();
     open_breaches(state_.t);
@@ -631,7 +631,7 @@ double BasicSimulation<Real>::step(double t_limit) {
     double t_end = std::min(t_limit, next_breakpoint(state_.t));
     // (cfl_time_step reduces over the blocks of a subdomain run: every block calls it before any
     // may throw below.)
-    double dt = setup_.options.scheme == Scheme::Inertial ? inertial_time_step() : cfl_time_step(t_end);
+    double dt = setup_.options.scheme == Scheme::Inertial ? inertial_time_step(t_end) : cfl_time_step(t_end);
     const double remaining = t_end - state_.t;
     if (!(remaining > 0.0)) throw std::logic_error("step(): t_limit is not after the current time");
     stable_dt_ = dt;
@@ -827,7 +827,7 @@ void BasicSimulation<Real>::fill_ghosts(double t) {
         for (const BoundarySide side : {BoundarySide::West, BoundarySide::East, BoundarySide::North, BoundarySide::South})
             if (halo_side(side)) std::fill(faces_.imposed(side).begin(), faces_.imposed(side).end(), kNaN);
         Field<Real>* cells[] = {&state_.h, &state_.hu, &state_.hv};
-        links_.fill_halo(cells);
+        links_.fill_halo(cells, 1);
     }
 }
 

@@ -19,10 +19,11 @@ namespace floodsim {
 template <class Real>
 struct SubdomainLinks {
     /// Fills the halo cells of `fields` (on the simulation's grid) with the current cells of the
-    /// blocks that own them: one layer (fv1 reads no further), corners included; ghost cells
-    /// beyond the global grid are left alone (the boundaries fill them). Collective: every block
-    /// calls it at the same point of a step with the same fields.
-    std::function<void(std::span<Field<Real>* const> fields)> fill_halo;
+    /// blocks that own them: `width` layers (1 <= width <= the grid's ghost width: fv1 reads 1,
+    /// inertial's face discharges 2), corners included; ghost cells beyond the global grid are
+    /// left alone (the boundaries fill them). Collective: every block calls it at the same point
+    /// of a step with the same fields and width.
+    std::function<void(std::span<Field<Real>* const> fields, int width)> fill_halo;
     /// Replaces each value by its maximum over all blocks (every block gets the same values).
     /// Collective. A maximum does not depend on the order of comparisons (no NaN: the wave speeds
     /// and times reduced are never NaN in a run that has not already failed).
