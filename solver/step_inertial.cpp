@@ -507,19 +507,25 @@ void BasicSimulation<Real>::step_inertial(double dt, double t_new) {
                     // (All four factors loaded first: a select between two loads becomes a gather.)
                     const Real rw = r[i - 1], rc = r[i], re = r[i + 1], rnc = rn[i], rsc = rs[i];
                     const Real qw = fx[i] * (fx[i] > Real(0.0) ? rw : rc);
-                    const Real qe = fx[i + 1] * (fx[i + 1] > Real(0.0) ? rc : re);
                     const Real qn = fn[i] * (fn[i] > Real(0.0) ? rc : rnc);
-                    const Real qs = fs[i] * (fs[i] > Real(0.0) ? rsc : rc);
                     qx[i] = qw;
                     qn_out[i] = qn;
-                    Real hnew = h[i] + kx_l * (qw - qe) + ky_l * (qs - qn) + (z[i] < wall_l ? rain_l : Real(0.0));
+                    // The east and south faces' qe = fx[i + 1] re', qs = fs[i] rs' enter only these
+                    // sums, each with its product unrounded: the multiply-adds written out as gcc had
+                    // fused them in the vectorised loop, but not in its scalar remainder (the last
+                    // nx % (vector width) cells of a row), where a cell's bits then depended on its
+                    // place in the row, and a block's rows end elsewhere than the grid's.
+                    const Real se = fx[i + 1] > Real(0.0) ? rc : re, ss = fs[i] > Real(0.0) ? rsc : rc;
+                    const Real d_we = std::fma(-fx[i + 1], se, qw), s_we = std::fma(fx[i + 1], se, qw);  // qw -+ qe
+                    const Real d_sn = std::fma(fs[i], ss, -qn), s_ns = std::fma(fs[i], ss, qn);           // qs -+ qn
+                    Real hnew = std::fma(ky_l, d_sn, std::fma(kx_l, d_we, h[i])) + (z[i] < wall_l ? rain_l : Real(0.0));
                     const Real neg = hnew < Real(0.0) ? -hnew : Real(0.0);
                     ng[i] = neg;
                     neg_max = std::max(neg_max, neg);
                     hnew = std::max(hnew, Real(0.0));
                     const bool wet_cell = hnew >= dry_l;
-                    const Real qxc = wet_cell ? Real(0.5) * (qw + qe) : Real(0.0);
-                    const Real qyc = wet_cell ? Real(0.5) * (qn + qs) : Real(0.0);
+                    const Real qxc = wet_cell ? Real(0.5) * s_we : Real(0.0);
+                    const Real qyc = wet_cell ? Real(0.5) * s_ns : Real(0.0);
                     h[i] = hnew;
                     hu[i] = qxc;
                     hv[i] = qyc;

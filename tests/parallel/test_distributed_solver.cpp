@@ -1,7 +1,7 @@
-// The fv1 solver on one block per rank (parallel/distributed_simulation.hpp) under mpiexec -np 1..4
-// (tests/parallel/CMakeLists.txt): after the same steps, the blocks' cells gathered to rank 0 are
-// bitwise the serial run's (h, hu, hv and the monitors), with the same time, step count, volume
-// and wet cells, for any rank count.
+// The fv1 and inertial solvers on one block per rank (parallel/distributed_simulation.hpp) under
+// mpiexec -np 1..4 (tests/parallel/CMakeLists.txt): after the same steps, the blocks' cells
+// gathered to rank 0 are bitwise the serial run's (h, hu, hv, inertial's face discharges and the
+// monitors), with the same time, step count, volume and wet cells, for any rank count.
 #include <gtest/gtest.h>
 #include <mpi.h>
 
@@ -12,6 +12,7 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -53,12 +54,14 @@ struct Case {
     Edges edges = Edges::closed;
     bool rain = true;
     int block_threads = 1;  // OpenMP threads of each block (the serial run: 1)
+    Scheme scheme = Scheme::Fv1;
 };
 
 // A tilted, wavy bed with Manning friction (so that the halo's friction matters), a column of water
 // in the north-west (a dam break that crosses block edges), rain for the first 10 s.
 ModelSetup make_setup(const Case& c) {
     ModelSetup s;
+    s.options.scheme = c.scheme;
     const double dx = 2.0;
     s.grid = Grid2D::make(c.nx, c.ny, dx, dx, 0.0, c.ny * dx);
     const std::size_t n = s.grid.cells();
@@ -139,6 +142,17 @@ std::vector<T> interior(const Grid2D& g, const Field<T>& f) {
     return out;
 }
 
+// Inertial's face discharges as fields of cells: the west (x) or north (y) face of each cell as
+// stored, or its east or south face (the state's next column or row), which includes the faces on
+// the grid's east and south edges.
+template <class Real>
+Field<Real> faces_of_cells(const Grid2D& g, const Field<Real>& q, int di, int dj) {
+    Field<Real> out(g, 0.0);
+    for (int j = 0; j < g.ny; ++j)
+        for (int i = 0; i < g.nx; ++i) out(i, j) = q(i + di, j + dj);
+    return out;
+}
+
 template <class T>
 bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
     return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
@@ -170,6 +184,13 @@ void check_case(const Case& c, double t_first, int more_steps) {
     const auto max_speed = dist.gather(b.state().max_speed);
     std::vector<GaugeReading> gauges;
     for (std::size_t k = 0; k < global.gauges.size(); ++k) gauges.push_back(dist.gauge(k));
+    const bool inertial = c.scheme == Scheme::Inertial;
+    // inertial: the faces of every cell (west, east, north, south), so every face of the grid
+    std::vector<std::vector<Real>> faces;
+    if (inertial)
+        for (const auto& [q, di, dj] : {std::tuple{&b.state().qx, 0, 0}, std::tuple{&b.state().qx, 1, 0},
+                                        std::tuple{&b.state().qy, 0, 0}, std::tuple{&b.state().qy, 0, 1}})
+            faces.push_back(dist.gather(faces_of_cells(b.grid(), *q, di, dj)));
 
     // Every rank took the same steps to the same time.
     double t[2] = {dist.time(), static_cast<double>(dist.steps())}, t_min[2], t_max[2];
@@ -196,6 +217,16 @@ void check_case(const Case& c, double t_first, int more_steps) {
     EXPECT_TRUE(same_bits(max_h, interior(g, serial.state().max_h)));
     EXPECT_TRUE(same_bits(arrival, interior(g, serial.state().arrival)));
     EXPECT_TRUE(same_bits(max_speed, interior(g, serial.state().max_speed)));
+    if (inertial) {
+        const char* names[] = {"qx west", "qx east", "qy north", "qy south"};
+        int k = 0;
+        for (const auto& [q, di, dj] : {std::tuple{&serial.state().qx, 0, 0}, std::tuple{&serial.state().qx, 1, 0},
+                                        std::tuple{&serial.state().qy, 0, 0}, std::tuple{&serial.state().qy, 0, 1}}) {
+            const auto sq = interior(g, faces_of_cells(g, *q, di, dj));
+            EXPECT_TRUE(same_bits(faces[k], sq)) << names[k] << " differs first at cell " << first_difference(faces[k], sq);
+            ++k;
+        }
+    }
     for (std::size_t k = 0; k < gauges.size(); ++k) {
         const GaugeReading r = serial.gauge(k);
         EXPECT_EQ(std::memcmp(&gauges[k], &r, sizeof r), 0)
@@ -290,11 +321,83 @@ TEST(DistributedSolver, Fv1BlocksOfNodataOnly) {
     check_case<double>(c, 15.0, 50);
 }
 
+// The local inertial scheme: the same cases. Its blocks compute the faces on their halo sides
+// from the neighbours' face discharges (width 2) and take the neighbours' donor factors there.
+Case inertial_case() {
+    Case c;
+    c.scheme = Scheme::Inertial;
+    return c;
+}
+
+TEST(DistributedSolver, InertialClosedRainHolesDouble) { check_case<double>(inertial_case(), 15.0, 150); }
+
+TEST(DistributedSolver, InertialClosedRainHolesSingle) { check_case<float>(inertial_case(), 15.0, 150); }
+
+TEST(DistributedSolver, InertialOpenBoundariesDouble) {
+    Case c = inertial_case();
+    c.edges = Edges::open;
+    check_case<double>(c, 15.0, 150);
+}
+
+TEST(DistributedSolver, InertialOpenBoundariesSingle) {
+    Case c = inertial_case();
+    c.edges = Edges::open;
+    check_case<float>(c, 15.0, 150);
+}
+
+TEST(DistributedSolver, InertialTallGridStrips) {
+    // Strips: the south face rows of the northern blocks are computed on both sides of the edge,
+    // and the faces on the east edge of a strip are read by the strip below (its halo's corner).
+    Case c = inertial_case();
+    c.nx = 20;
+    c.ny = 60;
+    c.edges = Edges::open;
+    check_case<double>(c, 15.0, 150);
+    check_case<float>(c, 15.0, 150);
+}
+
+TEST(DistributedSolver, InertialBlocksOneColumnWide) {
+    // Blocks one column wide: a block's east face reads the face beyond the neighbour's column,
+    // which is the free east boundary's face (stored beyond the grid), and the free boundary's
+    // next cell inward lies in the halo.
+    Case c = inertial_case();
+    c.nx = 3;
+    c.ny = 10;
+    c.domain = Domain::band;
+    c.edges = Edges::open;
+    check_case<double>(c, 15.0, 100);
+}
+
+TEST(DistributedSolver, InertialHybridTwoThreadsPerBlock) {
+    // Two threads per block against the serial run's one: the rows where a thread's rows end
+    // (inside a block and at its south edge) take the serial run's factors.
+    Case c = inertial_case();
+    c.block_threads = 2;
+    check_case<double>(c, 12.0, 100);
+    c.edges = Edges::open;
+    check_case<float>(c, 12.0, 100);
+}
+
+TEST(DistributedSolver, InertialDryTilesWideGridNoRain) {
+    Case c = inertial_case();
+    c.nx = 150;
+    c.ny = 20;
+    c.rain = false;
+    check_case<double>(c, 5.0, 200);
+}
+
+TEST(DistributedSolver, InertialBlocksOfNodataOnly) {
+    Case c = inertial_case();
+    c.domain = Domain::pair;
+    check_case<double>(c, 15.0, 50);
+}
+
 // A block's state restored into a fresh distributed simulation (same rank count) continues the
 // run bit for bit: the state holds all a block needs, its halo is refilled by the next step.
-TEST(DistributedSolver, RestoredStateContinuesBitwise) {
+void check_restored_state(Scheme scheme) {
     Case c;
     c.edges = Edges::open;
+    c.scheme = scheme;
     const ModelSetup global = make_setup(c);
     DistributedSimulation<double> first(global, MPI_COMM_WORLD);
     first.advance_to(9.0);
@@ -308,11 +411,18 @@ TEST(DistributedSolver, RestoredStateContinuesBitwise) {
     same &= same_bits(interior(g, resumed.block().h()), interior(g, first.block().h())) ? 1 : 0;
     same &= same_bits(interior(g, resumed.block().hu()), interior(g, first.block().hu())) ? 1 : 0;
     same &= same_bits(interior(g, resumed.block().hv()), interior(g, first.block().hv())) ? 1 : 0;
+    if (scheme == Scheme::Inertial) {
+        same &= same_bits(interior(g, resumed.block().state().qx), interior(g, first.block().state().qx)) ? 1 : 0;
+        same &= same_bits(interior(g, resumed.block().state().qy), interior(g, first.block().state().qy)) ? 1 : 0;
+    }
     int all = 0;
     MPI_Allreduce(&same, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
     EXPECT_EQ(all, 1);
     EXPECT_GT(first.steps(), 50);
 }
+
+TEST(DistributedSolver, RestoredStateContinuesBitwise) { check_restored_state(Scheme::Fv1); }
+TEST(DistributedSolver, InertialRestoredStateContinuesBitwise) { check_restored_state(Scheme::Inertial); }
 
 // A setup that one block finds wrong fails on every rank (none is left waiting in an exchange):
 // a negative Manning n in the south-east, a discharge boundary along a whole side the blocks cut
