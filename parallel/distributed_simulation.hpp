@@ -4,11 +4,12 @@
 // block (BasicSimulation with SubdomainLinks: halo exchange and global time step set here), and
 // the blocks' cells are, bit for bit, the serial run's cells for any number of ranks.
 //
-// What works so far: fv1 (double and single precision), uniform rain, closed, free, level,
-// normal-depth and critical boundaries (on the ranks whose blocks touch them), discharge
+// What works so far: fv1 and inertial (double and single precision), uniform rain, closed, free,
+// level, normal-depth and critical boundaries (on the ranks whose blocks touch them), discharge
 // boundaries whose segment lies in one block, gauges, nodata cells, blocks of nodata only. The
 // constructor throws std::invalid_argument for the rest (see BasicSimulation's subdomain
-// constructor).
+// constructor). Halo widths: the cells 1; inertial's face discharges 2 and its donor factors 1, a
+// second exchange within the step (docs/parallel.md, "inertial on one block per rank").
 #include <mpi.h>
 
 #include <cstdint>
