@@ -510,11 +510,12 @@ void BasicSimulation<Real>::step_inertial(double dt, double t_new) {
                     const Real qn = fn[i] * (fn[i] > Real(0.0) ? rc : rnc);
                     qx[i] = qw;
                     qn_out[i] = qn;
-                    // The east and south faces' qe = fx[i + 1] re', qs = fs[i] rs' enter only these
-                    // sums, each with its product unrounded: the multiply-adds written out as gcc had
-                    // fused them in the vectorised loop, but not in its scalar remainder (the last
-                    // nx % (vector width) cells of a row), where a cell's bits then depended on its
-                    // place in the row, and a block's rows end elsewhere than the grid's.
+                    // The east and south faces' discharges (fx[i + 1], fs[i] times their donors'
+                    // factors se, ss) enter only these sums, each with its product unrounded: the
+                    // multiply-adds written out as gcc had fused them in the vectorised loop but not
+                    // in its scalar remainder (the last nx % (vector width) cells of a row), where a
+                    // cell's bits then depended on its place in the row; a block's rows end
+                    // elsewhere than the grid's.
                     const Real se = fx[i + 1] > Real(0.0) ? rc : re, ss = fs[i] > Real(0.0) ? rsc : rc;
                     const Real d_we = std::fma(-fx[i + 1], se, qw), s_we = std::fma(fx[i + 1], se, qw);  // qw -+ qe
                     const Real d_sn = std::fma(fs[i], ss, -qn), s_ns = std::fma(fs[i], ss, qn);           // qs -+ qn
