@@ -43,7 +43,8 @@ BasicSimulation<Real>::BasicSimulation(ModelSetup setup, SubdomainLinks<Real> li
         // What a block can do so far (docs/parallel.md, "What is not yet done"): each of these
         // reads or books across blocks in a way not wired yet.
         if (!links_.reduce_max) throw std::invalid_argument("subdomain: fill_halo without reduce_max");
-        if (setup_.options.scheme == Scheme::Fv2) throw std::invalid_argument("subdomain: fv1 and inertial only so far");
+        if (setup_.options.scheme == Scheme::Fv2)
+            throw std::invalid_argument("subdomain: fv1 and inertial only so far");
         if (!setup_.breaches.empty() || !setup_.pumps.empty() || !setup_.inflows.empty() ||
             !setup_.rain_grids.time_s.empty() || !setup_.drainage.capacity.empty() ||
             setup_.infiltration.model != InfiltrationSpec::Model::None || !setup_.initial_fields.empty())

@@ -7,8 +7,8 @@
 // sides inside the global grid are halo sides: their ghost cells hold the neighbouring blocks'
 // current cells (fill_halo) instead of boundary values, their faces are computed like interior
 // faces and are not booked in the ledger (the water crossing them stays in the global domain).
-// The time step is the global one (reduce_max of the wave speeds and of the next event), so every
-// block takes the steps the serial run takes.
+// The time step is the global one (reduce_max of the wave speeds, or inertial's deepest cell, and
+// of the next event), so every block takes the steps the serial run takes.
 #include <functional>
 #include <span>
 

@@ -39,7 +39,8 @@ template <class Real>
 struct InertialWorkspace {
     bool ready = false;
     Field<Real> fx, fy;     ///< the step's face fluxes before the outflow limiter (m2/s)
-    Field<Real> donor;      ///< per cell: outflow scale factor (0, 1] of the step; 1 in ghosts (on a block's halo sides: the neighbours' factors)
+    /// per cell: outflow scale factor (0, 1] of the step; 1 in ghosts (a block's halo: the neighbours')
+    Field<Real> donor;
     Field<Real> sqrtg_n;    ///< per cell: sqrt(g) n, ghosts copy their interior neighbour
     /// On a block only (empty in a serial run): the east face's qx of the cells in the global
     /// grid's last column and the south face's qy of those in its last row, where the halo

@@ -223,7 +223,8 @@ void check_case(const Case& c, double t_first, int more_steps) {
         for (const auto& [q, di, dj] : {std::tuple{&serial.state().qx, 0, 0}, std::tuple{&serial.state().qx, 1, 0},
                                         std::tuple{&serial.state().qy, 0, 0}, std::tuple{&serial.state().qy, 0, 1}}) {
             const auto sq = interior(g, faces_of_cells(g, *q, di, dj));
-            EXPECT_TRUE(same_bits(faces[k], sq)) << names[k] << " differs first at cell " << first_difference(faces[k], sq);
+            EXPECT_TRUE(same_bits(faces[k], sq))
+                << names[k] << " differs first at cell " << first_difference(faces[k], sq);
             ++k;
         }
     }

@@ -292,7 +292,8 @@ TEST(InertialDeterminism, DamBreakOnAWavyBedForOneToThreeThreads) {
                 s.z[k] = 0.01 * i + 0.2 * std::sin(0.35 * j) * std::cos(0.2 * i);
                 s.manning[k] = 0.02 + 0.0005 * ((i + 2 * j) % 7);
                 const int di = i - nx / 2, dj = j - ny / 2;
-                if (di * di + dj * dj <= 9 || (i < 2 && j > ny / 2) || (i > nx - 6 && j > ny - 5)) s.z[k] = std::nan("");
+                if (di * di + dj * dj <= 9 || (i < 2 && j > ny / 2) || (i > nx - 6 && j > ny - 5))
+                    s.z[k] = std::nan("");
                 if ((i < nx / 4 || i > nx - nx / 4) && j < ny / 3) {
                     s.h0[k] = i < nx / 4 ? 1.2 : 1.0;
                     s.u0[k] = 0.3;
