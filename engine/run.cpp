@@ -201,9 +201,6 @@ public:
                               what + " is not supported in a run over " + std::to_string(comm_.size()) +
                                   " MPI ranks yet (docs/parallel.md): run it on one rank");
         };
-        if (setup.options.scheme == Scheme::Inertial)
-            throw refuse("solver.scheme", scheme_name(setup.options.scheme),
-                         "the " + std::string(scheme_name(setup.options.scheme)) + " scheme");
         if (sc_.checkpoint && setup.options.scheme == Scheme::Inertial)  // (its face discharges: not gathered yet)
             throw refuse("checkpoint", "", "[checkpoint] with the inertial scheme");
         if (sc_.warning) throw refuse("warning", "", "[warning]");

@@ -4,14 +4,16 @@
 // block (BasicSimulation with SubdomainLinks: halo exchange and global time step set here), and
 // the blocks' cells are, bit for bit, the serial run's cells for any number of ranks.
 //
-// What works so far: fv1 and fv2 (double and single precision), uniform rain, closed, free,
-// level, normal-depth and critical boundaries (on the ranks whose blocks touch them), discharge
-// boundaries whose segment lies in one block, gauges, nodata cells, blocks of nodata only. The
-// constructor throws std::invalid_argument for the rest (see BasicSimulation's subdomain
+// What works so far: fv1, fv2 and inertial (double and single precision), uniform rain, closed,
+// free, level, normal-depth and critical boundaries (on the ranks whose blocks touch them),
+// discharge boundaries (a segment across blocks too), gauges, nodata cells, blocks of nodata only.
+// The constructor throws std::invalid_argument for the rest (see BasicSimulation's subdomain
 // constructor). What is exchanged: fv1 the state at width 1 each step; fv2 before each of its two
 // stages the state at width 2, the global boundary's ghosts diagonal to the blocks' corners
-// (fill_corners) and the donor factors of the cells along the block edges at width 1; both the
-// bed and friction once, at the scheme's width (docs/parallel.md, "Halo widths", "fv2 on blocks").
+// (fill_corners) and the donor factors of the cells along the block edges at width 1; inertial the
+// cells at width 1, its face discharges at width 2 and its donor factors at width 1 (a second
+// exchange within the step); the bed and friction once, at the scheme's width (docs/parallel.md,
+// "Halo widths", "fv2 on blocks", "inertial on one block per rank").
 #include <mpi.h>
 
 #include <cstdint>

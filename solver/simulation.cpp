@@ -45,8 +45,6 @@ BasicSimulation<Real>::BasicSimulation(ModelSetup setup, SubdomainLinks<Real> li
         // reads or books across blocks in a way not wired yet.
         if (!links_.reduce_max || !links_.sum_cells || !links_.boundary_flow)
             throw std::invalid_argument("subdomain: fill_halo without reduce_max, sum_cells or boundary_flow");
-        if (setup_.options.scheme == Scheme::Inertial)
-            throw std::invalid_argument("subdomain: fv1 and fv2 only so far");
         if (setup_.options.scheme == Scheme::Fv2 && !links_.fill_corners)
             throw std::invalid_argument("subdomain: fv2 without fill_corners");
         if (!setup_.breaches.empty() || !setup_.pumps.empty() || !setup_.inflows.empty() ||
@@ -642,7 +640,7 @@ double BasicSimulation<Real>::step(double t_limit) {
     double t_end = std::min(t_limit, next_breakpoint(state_.t));
     // (cfl_time_step reduces over the blocks of a subdomain run: every block calls it before any
     // may throw below.)
-    double dt = setup_.options.scheme == Scheme::Inertial ? inertial_time_step() : cfl_time_step(t_end);
+    double dt = setup_.options.scheme == Scheme::Inertial ? inertial_time_step(t_end) : cfl_time_step(t_end);
     const double remaining = t_end - state_.t;
     if (!(remaining > 0.0)) throw std::logic_error("step(): t_limit is not after the current time");
     stable_dt_ = dt;

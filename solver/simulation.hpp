@@ -43,8 +43,8 @@ public:
     /// A simulation of one block of a decomposed grid (solver/subdomain.hpp): `setup` holds the
     /// block's cells on the block's grid (Grid2D::subgrid), its boundaries only on the sides that
     /// lie on the global grid's edges. Every block of the decomposition constructs its simulation
-    /// at the same time (the constructor fills the halos). fv1 and fv2 only, without source
-    /// terms or breaches for now (std::invalid_argument otherwise); gauges are the block's own, in its
+    /// at the same time (the constructor fills the halos). Every scheme, without source terms or
+    /// breaches for now (std::invalid_argument otherwise); gauges are the block's own, in its
     /// indices. Without links (empty callbacks) this is the serial constructor.
     BasicSimulation(ModelSetup setup, SubdomainLinks<Real> links);
 
@@ -184,8 +184,11 @@ private:
     void sweep_fv1(double dt, double t_new);         // sweep_fv1.cpp
     void step_fv2(double dt, double t_new);          // step_fv2.cpp
     void step_inertial(double dt, double t_new);     // step_inertial.cpp
-    /// Stable time step of the local inertial scheme (step_inertial.cpp).
-    double inertial_time_step() const;
+    /// Stable time step of the local inertial scheme (step_inertial.cpp); on a block, the deepest
+    /// cell and `t_end` are first reduced over all blocks, as in cfl_time_step.
+    double inertial_time_step(double& t_end) const;
+    /// Inertial on a block: the face discharges of the halo (step_inertial.cpp).
+    void fill_inertial_halo();
     /// fv1 and inertial dry tiles: the chunks stepped (tiles_.active); rebuilds tiles_ from the
     /// state when not ready (sweep_fv1.cpp).
     void update_chunk_activity(bool all_active);

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <limits>
 #include <type_traits>
+#include <utility>
 
 #include "solver/friction_manning.hpp"
 #include "solver/float_monitors.hpp"
@@ -135,11 +136,20 @@ void BasicSimulation<Real>::init_inertial() {
     w.rows.assign(static_cast<std::size_t>(std::max(1, threads_)),
                   std::vector<Real, AlignedAllocator<Real>>(3 * static_cast<std::size_t>(g.pitch), 0.0));
     w.sqrtg_n = Field<Real>(g, 0.0);
+    // On a block, the first ghost layer of a halo side is the neighbour's cell, with its own
+    // friction (gn2_ of the halo is filled in the constructor): a face across a block edge takes
+    // the mean of its two cells' n, as in the serial run.
+    const int w0 = halo_side(BoundarySide::West) ? -1 : 0, e1 = halo_side(BoundarySide::East) ? g.nx : g.nx - 1;
+    const int n0 = halo_side(BoundarySide::North) ? -1 : 0, s1 = halo_side(BoundarySide::South) ? g.ny : g.ny - 1;
     for (int j = -g.ghost; j < g.ny + g.ghost; ++j)
         for (int i = -g.ghost; i < g.nx + g.ghost; ++i) {
-            const int ii = std::clamp(i, 0, g.nx - 1), jj = std::clamp(j, 0, g.ny - 1);
+            const int ii = std::clamp(i, w0, e1), jj = std::clamp(j, n0, s1);
             w.sqrtg_n(i, j) = std::sqrt(gn2_(ii, jj));
         }
+    if (links_.linked()) {
+        w.east_q = Field<Real>(g, 0.0);
+        w.south_q = Field<Real>(g, 0.0);
+    }
     // Which boundary faces are free (their flux is computed here); level faces use the ghosts.
     w.free_face.assign(2 * static_cast<std::size_t>(g.ny) + 2 * static_cast<std::size_t>(g.nx), 0);
     for (const BoundarySpec& b : setup_.boundaries) {
@@ -157,12 +167,53 @@ void BasicSimulation<Real>::init_inertial() {
 }
 
 template <class Real>
-double BasicSimulation<Real>::inertial_time_step() const {
+void BasicSimulation<Real>::fill_inertial_halo() {
+    // A block computes the faces on its halo sides itself, like interior faces, from the same
+    // inputs as the neighbour that owns them (so both get the serial bits). A face reads the
+    // discharges of the faces beside it along its normal: the block's east face nx reads qx of
+    // face nx + 1 (the west face of the second halo column), its south face row ny reads qy of
+    // row ny + 1; hence width 2 (docs/parallel.md, "Halo widths").
+    const Grid2D& g = grid_;
+    const int nx = g.nx, ny = g.ny;
+    const int gnx = g.global_size_x(), gny = g.global_size_y();
+    State<Real>& st = state_;
+    InertialWorkspace<Real>& w = inertial_;
+    // The faces on the global grid's east and south edges are stored beyond it (qx(nx, j) of the
+    // last column, qy(i, ny) of the last row), where the exchange of cells never reaches; yet a
+    // neighbour reads them (the corner of its halo, or the face nx + 1 beside a block one column
+    // wide). They travel as the east_q / south_q of the last column's and row's cells.
+    if (g.i0 + nx == gnx)
+        for (int j = 0; j < ny; ++j) w.east_q(nx - 1, j) = st.qx(nx, j);
+    if (g.j0 + ny == gny)
+        for (int i = 0; i < nx; ++i) w.south_q(i, ny - 1) = st.qy(i, ny);
+    Field<Real>* faces[] = {&st.qx, &st.qy, &w.east_q, &w.south_q};
+    links_.fill_halo(faces, 2);
+    auto own = [nx, ny](int i, int j) { return i >= 0 && i < nx && j >= 0 && j < ny; };
+    const int il = gnx - 1 - g.i0, jl = gny - 1 - g.j0;  // the global last column and row, in block indices
+    if (il + 1 <= nx + 1)  // (a face further east is read by no face of the block)
+        for (int j = std::max(-g.ghost, -g.j0); j < std::min(ny + g.ghost, gny - g.j0); ++j)
+            if (!own(il, j)) st.qx(il + 1, j) = w.east_q(il, j);
+    if (jl + 1 <= ny + 1)
+        for (int i = std::max(-g.ghost, -g.i0); i < std::min(nx + g.ghost, gnx - g.i0); ++i)
+            if (!own(i, jl)) st.qy(i, jl + 1) = w.south_q(i, jl);
+}
+
+template <class Real>
+double BasicSimulation<Real>::inertial_time_step(double& t_end) const {
     const Grid2D& g = grid_;
     Real hmax = static_cast<Real>(state_.inertial_hmax);
     // Ghost cells can be deeper than the interior (a level boundary, an inflow at critical depth).
+    // (On a block, the ghosts of a halo side are the neighbours' cells: already in their maxima.)
     for (int j = 0; j < g.ny; ++j) hmax = std::max({hmax, state_.h(-1, j), state_.h(g.nx, j)});
     for (int i = 0; i < g.nx; ++i) hmax = std::max({hmax, state_.h(i, -1), state_.h(i, g.ny)});
+    if (links_.linked()) {
+        // The serial step: the deepest cell of all blocks, and the earliest event of any block's
+        // boundaries. Exact: a Real converted to double and back, a maximum, -t negated back.
+        double v[] = {static_cast<double>(hmax), -t_end};
+        links_.reduce_max(v);
+        hmax = static_cast<Real>(v[0]);
+        t_end = -v[1];
+    }
     const SolverOptions& o = setup_.options;
     // Bates et al. (2010): dt = alpha dx / sqrt(g h_max). The theta smoothing narrows the stable
     // range in 2D: for the checkerboard mode of the linearised scheme the amplification stays
@@ -179,6 +230,7 @@ double BasicSimulation<Real>::inertial_time_step() const {
 template <class Real>
 void BasicSimulation<Real>::step_inertial(double dt, double t_new) {
     if (!inertial_.ready) init_inertial();
+    if (links_.linked()) fill_inertial_halo();
     const Grid2D& g = grid_;
     const int nx = g.nx, ny = g.ny, ghost = g.ghost;
     const SolverOptions& o = setup_.options;
@@ -220,6 +272,10 @@ void BasicSimulation<Real>::step_inertial(double dt, double t_new) {
     const unsigned char* free_e = free_w + ny;
     const unsigned char* free_n = free_e + ny;
     const unsigned char* free_s = free_n + nx;
+    // On a block, the faces of its halo sides are computed like interior faces (the halo holds
+    // the neighbours' cells and faces), and a boundary's next cell inward may lie in the halo.
+    const bool w_halo = halo_side(BoundarySide::West), e_halo = halo_side(BoundarySide::East);
+    const bool n_halo = halo_side(BoundarySide::North), s_halo = halo_side(BoundarySide::South);
 
     // Dry tiles (as fv1, see update_chunk_activity): rows are cut into chunks of kChunk cells, and a
     // chunk is stepped only if it holds water or a non-zero face discharge of its own (the west and
@@ -263,7 +319,7 @@ void BasicSimulation<Real>::step_inertial(double dt, double t_new) {
             const Real* __restrict qyn = QY.row(j);
             const Real* __restrict qys = QY.row(j + 1);
             Real* __restrict f = FX.row(j);
-            const int a = std::max(i0, 1), b = std::min(i1, nx - 1);
+            const int a = std::max(i0, w_halo ? 0 : 1), b = std::min(i1, e_halo ? nx : nx - 1);
 #pragma omp simd
             for (int i = a; i <= b; ++i) {
                 const Real qt = Real(0.25) * ((qyn[i - 1] + qyn[i]) + (qys[i - 1] + qys[i]));
@@ -273,10 +329,11 @@ void BasicSimulation<Real>::step_inertial(double dt, double t_new) {
             }
             // Boundary faces: imposed (closed, discharge), free, or level (the ghost's eta), theta = 1.
             for (int side = 0; side < 2; ++side) {
-                if (side == 0 ? i0 != 0 : i1 != nx) continue;
-                const int i = side == 0 ? 0 : nx;                                    // face
-                const int c = side == 0 ? 0 : nx - 1;                                // boundary cell
-                const int c1 = side == 0 ? std::min(1, nx - 1) : std::max(nx - 2, 0);  // next inward
+                if (side == 0 ? i0 != 0 || w_halo : i1 != nx || e_halo) continue;
+                const int i = side == 0 ? 0 : nx;      // face
+                const int c = side == 0 ? 0 : nx - 1;  // boundary cell
+                // next inward (the boundary cell itself in a grid one column wide)
+                const int c1 = side == 0 ? (nx > 1 || e_halo ? 1 : 0) : (nx > 1 || w_halo ? nx - 2 : 0);
                 const int gc = side == 0 ? -1 : nx;                                  // ghost
                 const Real imposed = side == 0 ? q_west[j] : q_east[j];
                 const bool is_free = (side == 0 ? free_w[j] : free_e[j]) != 0;
@@ -299,7 +356,7 @@ void BasicSimulation<Real>::step_inertial(double dt, double t_new) {
     // q* of face row j (between cell rows j - 1 and j) into out, for the chunks stepped on either side.
     auto y_faces = [&](int j, Real* out) {
         auto needed = [&](int c) { return act(j - 1, c) || act(j, c); };
-        if (j > 0 && j < ny) {
+        if ((j > 0 || n_halo) && (j < ny || s_halo)) {
             runs(needed, [&](int i0, int i1) {
                 y_face_row_inertial(i0, i1, H.row(j - 1), Z.row(j - 1), H.row(j), Z.row(j), SN.row(j - 1), SN.row(j),
                                     QY.row(j), QY.row(j - 1), QY.row(j + 1), QX.row(j - 1), QX.row(j), out, theta, gky,
@@ -309,7 +366,7 @@ void BasicSimulation<Real>::step_inertial(double dt, double t_new) {
         }
         const bool north = j == 0;
         const int c = north ? 0 : ny - 1;
-        const int c1 = north ? std::min(1, ny - 1) : std::max(ny - 2, 0);
+        const int c1 = north ? (ny > 1 || s_halo ? 1 : 0) : (ny > 1 || n_halo ? ny - 2 : 0);
         const Real* hc = H.row(c);
         const Real* zc = Z.row(c);
         const Real* h1 = H.row(c1);
@@ -350,19 +407,18 @@ void BasicSimulation<Real>::step_inertial(double dt, double t_new) {
     };
 
     const std::size_t pitch = static_cast<std::size_t>(g.pitch);
-    Real sx = Real(0.0), sy = Real(0.0), hmax = Real(0.0);
-    std::int64_t wet = 0;
-#pragma omp parallel num_threads(nthreads) default(none)                                                      \
-    shared(H, HU, HV, Z, QX, QY, FX, FY, R, MAXH, MAXS, ARR, scratch, f_west, f_east, f_north, f_south, row_fix, \
-               x_faces, y_faces, donor, runs, act, chunk_water, chunk_busy)                                    \
-    firstprivate(nx, ny, nch, ghost, pitch, kx, ky, rain_dt, dry, wall_half, gr, eps4, arrival_depth, \
-                     t_arrival) reduction(max : sx, sy, hmax) reduction(+ : wet)
-    {
-        // Rows are split over the team obtained, which can be smaller than the one asked for
-        // (OMP_THREAD_LIMIT, OMP_DYNAMIC, nested parallelism); scratch is sized for the one asked.
+    // Rows are split over the team obtained, which can be smaller than the one asked for
+    // (OMP_THREAD_LIMIT, OMP_DYNAMIC, nested parallelism); scratch is sized for the one asked.
+    auto rows_of_thread = [ny]() {
         const int t = omp_get_thread_num(), nt = omp_get_num_threads();
-        const int j0 = static_cast<int>(static_cast<std::int64_t>(ny) * t / nt);
-        const int j1 = static_cast<int>(static_cast<std::int64_t>(ny) * (t + 1) / nt);
+        return std::pair{static_cast<int>(static_cast<std::int64_t>(ny) * t / nt),
+                         static_cast<int>(static_cast<std::int64_t>(ny) * (t + 1) / nt)};
+    };
+#pragma omp parallel num_threads(nthreads) default(none) shared(FY, scratch, x_faces, y_faces, donor, rows_of_thread) \
+    firstprivate(ny, ghost, s_halo)
+    {
+        const int t = omp_get_thread_num();
+        const auto [j0, j1] = rows_of_thread();
 
         // Phase 1 (from the old state): q* of the block's faces, and the outflow limiter of each
         // row as soon as its south face row is known. The face row below the block belongs to the
@@ -380,8 +436,33 @@ void BasicSimulation<Real>::step_inertial(double dt, double t_new) {
             south = scratch[t].data() + ghost;  // the same alignment as FY.row(j1)
             y_faces(j1, south);
         }
-        donor(j1 - 1, south, std::true_type{});
-#pragma omp barrier
+        // The grid's last row has its own rounding (as before); every other row the rounding of
+        // the loop above, also where a thread's rows or a block end, so that neither the thread
+        // count nor the blocks change a factor's bits.
+        if (j1 == ny && !s_halo)
+            donor(j1 - 1, south, std::true_type{});
+        else
+            donor(j1 - 1, south, std::bool_constant<std::is_same_v<Real, float>>{});
+    }
+    // On a block, the faces across its halo sides take the factors of the neighbours' cells (a
+    // physical boundary's ghost keeps 1): the neighbours computed them in their phase 1, so they
+    // are exchanged here, between the phases (outside a parallel region: MPI is called from one
+    // thread only).
+    if (links_.linked()) {
+        Field<Real>* factors[] = {&R};
+        links_.fill_halo(factors, 1);
+    }
+
+    Real sx = Real(0.0), sy = Real(0.0), hmax = Real(0.0);
+    std::int64_t wet = 0;
+#pragma omp parallel num_threads(nthreads) default(none)                                                      \
+    shared(H, HU, HV, Z, QX, QY, FX, FY, R, MAXH, MAXS, ARR, scratch, f_west, f_east, f_north, f_south, row_fix, \
+               runs, act, chunk_water, chunk_busy, rows_of_thread)                                             \
+    firstprivate(nx, ny, nch, ghost, pitch, kx, ky, rain_dt, dry, wall_half, gr, eps4, arrival_depth, \
+                     t_arrival) reduction(max : sx, sy, hmax) reduction(+ : wet)
+    {
+        const int t = omp_get_thread_num();
+        const auto [j0, j1] = rows_of_thread();
 
         // Phase 2: limited fluxes (the new state QX, QY), cell update, rain, monitors.
         Real* __restrict speed = scratch[t].data() + pitch + ghost;  // the new speeds of a row
@@ -426,19 +507,26 @@ void BasicSimulation<Real>::step_inertial(double dt, double t_new) {
                     // (All four factors loaded first: a select between two loads becomes a gather.)
                     const Real rw = r[i - 1], rc = r[i], re = r[i + 1], rnc = rn[i], rsc = rs[i];
                     const Real qw = fx[i] * (fx[i] > Real(0.0) ? rw : rc);
-                    const Real qe = fx[i + 1] * (fx[i + 1] > Real(0.0) ? rc : re);
                     const Real qn = fn[i] * (fn[i] > Real(0.0) ? rc : rnc);
-                    const Real qs = fs[i] * (fs[i] > Real(0.0) ? rsc : rc);
                     qx[i] = qw;
                     qn_out[i] = qn;
-                    Real hnew = h[i] + kx_l * (qw - qe) + ky_l * (qs - qn) + (z[i] < wall_l ? rain_l : Real(0.0));
+                    // The east and south faces' discharges (fx[i + 1], fs[i] times their donors'
+                    // factors se, ss) enter only these sums, each with its product unrounded: the
+                    // multiply-adds written out as gcc had fused them in the vectorised loop but not
+                    // in its scalar remainder (the last nx % (vector width) cells of a row), where a
+                    // cell's bits then depended on its place in the row; a block's rows end
+                    // elsewhere than the grid's.
+                    const Real se = fx[i + 1] > Real(0.0) ? rc : re, ss = fs[i] > Real(0.0) ? rsc : rc;
+                    const Real d_we = std::fma(-fx[i + 1], se, qw), s_we = std::fma(fx[i + 1], se, qw);  // qw -+ qe
+                    const Real d_sn = std::fma(fs[i], ss, -qn), s_ns = std::fma(fs[i], ss, qn);           // qs -+ qn
+                    Real hnew = std::fma(ky_l, d_sn, std::fma(kx_l, d_we, h[i])) + (z[i] < wall_l ? rain_l : Real(0.0));
                     const Real neg = hnew < Real(0.0) ? -hnew : Real(0.0);
                     ng[i] = neg;
                     neg_max = std::max(neg_max, neg);
                     hnew = std::max(hnew, Real(0.0));
                     const bool wet_cell = hnew >= dry_l;
-                    const Real qxc = wet_cell ? Real(0.5) * (qw + qe) : Real(0.0);
-                    const Real qyc = wet_cell ? Real(0.5) * (qn + qs) : Real(0.0);
+                    const Real qxc = wet_cell ? Real(0.5) * s_we : Real(0.0);
+                    const Real qyc = wet_cell ? Real(0.5) * s_ns : Real(0.0);
                     h[i] = hnew;
                     hu[i] = qxc;
                     hv[i] = qyc;
@@ -461,14 +549,15 @@ void BasicSimulation<Real>::step_inertial(double dt, double t_new) {
                 any_neg = std::max(any_neg, neg_max);
                 // The row's east face (the loop stores each cell's west face), the south boundary
                 // faces, and the boundary records.
-                if (i1 == nx) qx[nx] = fx[nx] * (fx[nx] > Real(0.0) ? r[nx - 1] : Real(1.0));
+                // (r[nx], rs: the ghosts' factor, 1 at a physical boundary; the neighbour's on a block)
+                if (i1 == nx) qx[nx] = fx[nx] * (fx[nx] > Real(0.0) ? r[nx - 1] : r[nx]);
                 if (i0 == 0) f_west[j] = qx[0];
                 if (i1 == nx) f_east[j] = qx[nx];
                 if (j == 0)
                     for (int i = i0; i < i1; ++i) f_north[i] = qn_out[i];
                 if (j == ny - 1)
                     for (int i = i0; i < i1; ++i) {
-                        qs_out[i] = fs[i] * (fs[i] > Real(0.0) ? Real(1.0) : r[i]);
+                        qs_out[i] = fs[i] * (fs[i] > Real(0.0) ? rs[i] : r[i]);
                         f_south[i] = qs_out[i];
                     }
                 // Which chunks of the run hold water, or a non-zero discharge on a face of their own.
@@ -510,8 +599,10 @@ template void BasicSimulation<double>::init_inertial_state();
 template void BasicSimulation<float>::init_inertial_state();
 template void BasicSimulation<double>::init_inertial();
 template void BasicSimulation<float>::init_inertial();
-template double BasicSimulation<double>::inertial_time_step() const;
-template double BasicSimulation<float>::inertial_time_step() const;
+template void BasicSimulation<double>::fill_inertial_halo();
+template void BasicSimulation<float>::fill_inertial_halo();
+template double BasicSimulation<double>::inertial_time_step(double&) const;
+template double BasicSimulation<float>::inertial_time_step(double&) const;
 template void BasicSimulation<double>::step_inertial(double, double);
 template void BasicSimulation<float>::step_inertial(double, double);
 

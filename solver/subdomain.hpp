@@ -7,8 +7,8 @@
 // sides inside the global grid are halo sides: their ghost cells hold the neighbouring blocks'
 // current cells (fill_halo) instead of boundary values, their faces are computed like interior
 // faces and are not booked in the ledger (the water crossing them stays in the global domain).
-// The time step is the global one (reduce_max of the wave speeds and of the next event), so every
-// block takes the steps the serial run takes.
+// The time step is the global one (reduce_max of the wave speeds, or inertial's deepest cell, and
+// of the next event), so every block takes the steps the serial run takes.
 #include <cstdint>
 #include <functional>
 #include <span>
@@ -23,9 +23,9 @@ template <class Real>
 struct SubdomainLinks {
     /// Fills the halo cells of `fields` (on the simulation's grid) with the current cells of the
     /// blocks that own them: `width` layers (1 <= width <= the grid's ghost width: fv1 reads 1,
-    /// fv2's stages 2), corners included; ghost cells beyond the global grid are left alone (the
-    /// boundaries fill them). Collective: every block calls it at the same point of a step with
-    /// the same fields and width.
+    /// fv2's stages 2; inertial's face discharges 2), corners included; ghost cells beyond the
+    /// global grid are left alone (the boundaries fill them). Collective: every block calls it at
+    /// the same point of a step with the same fields and width.
     std::function<void(std::span<Field<Real>* const> fields, int width)> fill_halo;
     /// fv2: fills the four ghost cells diagonal to the block's corners that lie beyond the global
     /// grid across one side only (a physical side next to a halo side) with the values the block

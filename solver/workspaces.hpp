@@ -39,8 +39,13 @@ template <class Real>
 struct InertialWorkspace {
     bool ready = false;
     Field<Real> fx, fy;     ///< the step's face fluxes before the outflow limiter (m2/s)
-    Field<Real> donor;      ///< per cell: outflow scale factor (0, 1] of the step; 1 in ghosts
+    /// per cell: outflow scale factor (0, 1] of the step; 1 in ghosts (a block's halo: the neighbours')
+    Field<Real> donor;
     Field<Real> sqrtg_n;    ///< per cell: sqrt(g) n, ghosts copy their interior neighbour
+    /// On a block only (empty in a serial run): the east face's qx of the cells in the global
+    /// grid's last column and the south face's qy of those in its last row, where the halo
+    /// exchange (cells inside the global grid) can reach them (step_inertial.cpp, fill_inertial_halo)
+    Field<Real> east_q, south_q;
     std::vector<unsigned char> free_face;  ///< boundary faces W (ny), E (ny), N (nx), S (nx): 1 = free
     /// per thread: three rows (aligned like a field row): the face row below its block, the new
     /// speeds and the negative depths of the row being updated

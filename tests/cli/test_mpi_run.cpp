@@ -1,7 +1,7 @@
 // `floodsim run` under mpiexec (docs/parallel.md): the same executable, launched on 1 to 4 ranks
 // (more ranks than cores: oversubscribed), writes a result file whose every dataset and attribute
 // is bitwise the serial run's (the wall time aside): depth and velocity frames, maxima, arrival
-// times, gauges and the mass balance, for fv1 and fv2, in double and single precision, with
+// times, gauges and the mass balance, for fv1, fv2 and inertial, in double and single precision, with
 // OpenMP threads in every rank; checkpoints of a distributed run resume on other rank counts.
 // What a distributed run cannot do yet is refused with exit status 2 and one line naming the
 // scenario's key, leaving no result behind.
@@ -37,7 +37,7 @@ ProcResult run_mpi(int np, const std::vector<std::string>& args) {
 /// [solver].
 fs::path urban_scenario(const TempDir& d, const std::string& solver_lines = "", const std::string& scheme = "fv1") {
     const fs::path example = kSource / "examples/urban";
-    for (const char* f : {"dem.asc", "dem.prj", "rain.csv"}) fs::copy_file(example / f, d / f);
+    for (const char* f : {"dem.asc", "dem.prj", "rain.csv"}) fs::copy_file(example / f, d / f, fs::copy_options::overwrite_existing);
     std::string text = replace_once(read_text(example / "urban.toml"), "duration = \"1.5h\"", "duration = \"10min\"");
     text = replace_once(text, "scheme = \"fv1\"", "scheme = \"" + scheme + "\"\n" + solver_lines);
     write_text(d / "s.toml", text);
@@ -80,6 +80,14 @@ TEST(MpiRun, Fv2DoubleIsBitwiseTheSerialResultOnOneToFourRanks) { expect_ranks_m
 
 TEST(MpiRun, Fv2SingleWithTwoThreadsPerRankIsBitwiseTheSerialResult) {
     expect_ranks_match_serial("precision = \"single\"", "2", "fv2");
+}
+
+TEST(MpiRun, InertialDoubleIsBitwiseTheSerialResultOnOneToFourRanks) {
+    expect_ranks_match_serial("", "1", "inertial");
+}
+
+TEST(MpiRun, InertialSingleWithTwoThreadsPerRankIsBitwiseTheSerialResult) {
+    expect_ranks_match_serial("precision = \"single\"", "2", "inertial");
 }
 
 // Checkpoints under MPI are whole-grid checkpoints (gathered to rank 0): a run on 2 ranks stopped
@@ -129,22 +137,22 @@ TEST(MpiRun, ACheckpointOnTwoRanksResumesOnThreeAndSeriallyBitwise) {
 
 TEST(MpiRun, WhatIsNotDistributedYetExitsTwoNamingTheKey) {
     TempDir d;
-    const fs::path s = urban_scenario(d);
-    const std::string text = read_text(s);
+    const std::string text = read_text(urban_scenario(d)), inertial = read_text(urban_scenario(d, "", "inertial"));
     write_text(d / "assets.geojson",  // one asset at a street crossing, in the model's CRS
                R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32649"}},)"
                R"("features":[{"type":"Feature","properties":{"id":"a1","name":"corner"},)"
                R"("geometry":{"type":"Point","coordinates":[708205.0,3854105.0]}}]})");
     struct Case {
-        std::string name, from, to, key;
+        std::string name, scenario, key;
     };
     const Case cases[] = {
-        {"inertial", "scheme = \"fv1\"", "scheme = \"inertial\"", "solver.scheme"},
-        {"warning", "[output]", "[warning]\nassets = \"assets.geojson\"\n\n[output]", "warning"},
+        {"inertial-checkpoint", replace_once(inertial, "[output]", "[checkpoint]\ninterval = \"5min\"\n\n[output]"),
+         "checkpoint"},
+        {"warning", replace_once(text, "[output]", "[warning]\nassets = \"assets.geojson\"\n\n[output]"), "warning"},
     };
     for (const Case& c : cases) {
         const fs::path sc = d / (c.name + ".toml");
-        write_text(sc, replace_once(text, c.from, c.to));
+        write_text(sc, c.scenario);
         const fs::path out = d / (c.name + ".h5");
         const ProcResult r = run_mpi(2, {"run", sc.string(), "--quiet", "--output", out.string()});
         EXPECT_EQ(r.status, 2) << c.name << ": " << describe(r);

@@ -3,7 +3,9 @@
 // bitwise the same, except the run's wall time, the version string and the precision attribute
 // that 0.1.0 did not write. References: tests/data/reference/urban-example.digest, made with
 // tests/cli/h5digest from the 0.1.0 results (same machine kind; -march=native build); the fv1 rows
-// were re-based when fv1's face fluxes became friction-limited on thin sheets (issue 9).
+// were re-based when fv1's face fluxes became friction-limited on thin sheets (issue 9), the
+// inertial rows when its results stopped depending on the thread count and on a cell's place in
+// its row (issue 14, docs/parallel.md).
 #include "cli_util.hpp"
 
 namespace {

@@ -1,7 +1,7 @@
-// The fv1 and fv2 solvers on one block per rank (parallel/distributed_simulation.hpp) under mpiexec -np 1..4
-// (tests/parallel/CMakeLists.txt): after the same steps, the blocks' cells gathered to rank 0 are
-// bitwise the serial run's (h, hu, hv and the monitors), with the same time, step count, volume
-// and wet cells, for any rank count.
+// The fv1, fv2 and inertial solvers on one block per rank (parallel/distributed_simulation.hpp)
+// under mpiexec -np 1..4 (tests/parallel/CMakeLists.txt): after the same steps, the blocks' cells
+// gathered to rank 0 are bitwise the serial run's (h, hu, hv, inertial's face discharges and the
+// monitors), with the same time, step count, volume, ledger and wet cells, for any rank count.
 #include <gtest/gtest.h>
 #include <mpi.h>
 
@@ -12,6 +12,7 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -175,6 +176,29 @@ std::size_t first_difference(const std::vector<T>& a, const std::vector<T>& b) {
     return a.size();
 }
 
+// Inertial's face discharges as fields of cells: the west (x) or north (y) face of each cell as
+// stored, or its east or south face (the state's next column or row), which includes the faces on
+// the grid's east and south edges.
+template <class Real>
+Field<Real> faces_of_cells(const Grid2D& g, const Field<Real>& q, int di, int dj) {
+    Field<Real> out(g, 0.0);
+    for (int j = 0; j < g.ny; ++j)
+        for (int i = 0; i < g.nx; ++i) out(i, j) = q(i + di, j + dj);
+    return out;
+}
+
+template <class T>
+bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
+    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
+}
+
+template <class T>
+std::size_t first_difference(const std::vector<T>& a, const std::vector<T>& b) {
+    for (std::size_t k = 0; k < std::min(a.size(), b.size()); ++k)
+        if (std::memcmp(&a[k], &b[k], sizeof(T)) != 0) return k;
+    return a.size();
+}
+
 // Runs the case serially on rank 0 and distributed on every rank: `t_first` by advance_to (the
 // rain's end and the level's breakpoint land inside it), then `more_steps` steps.
 template <class Real>
@@ -194,6 +218,13 @@ void check_case(const Case& c, double t_first, int more_steps) {
     const auto max_speed = dist.gather(b.state().max_speed);
     std::vector<GaugeReading> gauges;
     for (std::size_t k = 0; k < global.gauges.size(); ++k) gauges.push_back(dist.gauge(k));
+    const bool inertial = c.scheme == Scheme::Inertial;
+    // inertial: the faces of every cell (west, east, north, south), so every face of the grid
+    std::vector<std::vector<Real>> faces;
+    if (inertial)
+        for (const auto& [q, di, dj] : {std::tuple{&b.state().qx, 0, 0}, std::tuple{&b.state().qx, 1, 0},
+                                        std::tuple{&b.state().qy, 0, 0}, std::tuple{&b.state().qy, 0, 1}})
+            faces.push_back(dist.gather(faces_of_cells(b.grid(), *q, di, dj)));
     const MassLedger ledger = dist.ledger();  // every block holds the whole domain's
     const auto fastest = dist.fastest_cell();
     std::vector<float> depth(comm_rank() == 0 ? global.grid.cells() : 0), arrival_copy(depth.size());
@@ -244,6 +275,17 @@ void check_case(const Case& c, double t_first, int more_steps) {
     serial.copy_arrival_time(serial_arrival.data());
     EXPECT_TRUE(same_bits(depth, serial_depth)) << "copy_depth differs first at cell " << first_difference(depth, serial_depth);
     EXPECT_TRUE(same_bits(arrival_copy, serial_arrival));
+    if (inertial) {
+        const char* names[] = {"qx west", "qx east", "qy north", "qy south"};
+        int k = 0;
+        for (const auto& [q, di, dj] : {std::tuple{&serial.state().qx, 0, 0}, std::tuple{&serial.state().qx, 1, 0},
+                                        std::tuple{&serial.state().qy, 0, 0}, std::tuple{&serial.state().qy, 0, 1}}) {
+            const auto sq = interior(g, faces_of_cells(g, *q, di, dj));
+            EXPECT_TRUE(same_bits(faces[k], sq))
+                << names[k] << " differs first at cell " << first_difference(faces[k], sq);
+            ++k;
+        }
+    }
     for (std::size_t k = 0; k < gauges.size(); ++k) {
         const GaugeReading r = serial.gauge(k);
         EXPECT_EQ(std::memcmp(&gauges[k], &r, sizeof r), 0)
@@ -414,6 +456,79 @@ TEST(DistributedSolver, Fv2BlocksOfNodataOnly) {
     check_case<double>(c, 15.0, 50);
 }
 
+// The local inertial scheme: the same cases. Its blocks compute the faces on their halo sides
+// from the neighbours' face discharges (width 2) and take the neighbours' donor factors there.
+Case inertial_case() {
+    Case c;
+    c.scheme = Scheme::Inertial;
+    return c;
+}
+
+TEST(DistributedSolver, InertialClosedRainHolesDouble) { check_case<double>(inertial_case(), 15.0, 150); }
+
+TEST(DistributedSolver, InertialClosedRainHolesSingle) { check_case<float>(inertial_case(), 15.0, 150); }
+
+TEST(DistributedSolver, InertialOpenBoundariesDouble) {
+    Case c = inertial_case();
+    c.edges = Edges::open;
+    check_case<double>(c, 15.0, 150);
+}
+
+TEST(DistributedSolver, InertialOpenBoundariesSingle) {
+    Case c = inertial_case();
+    c.edges = Edges::open;
+    check_case<float>(c, 15.0, 150);
+}
+
+TEST(DistributedSolver, InertialTallGridStrips) {
+    // Strips: the south face rows of the northern blocks are computed on both sides of the edge,
+    // and the faces on the east edge of a strip are read by the strip below (its halo's corner).
+    Case c = inertial_case();
+    c.nx = 20;
+    c.ny = 60;
+    c.edges = Edges::open;
+    check_case<double>(c, 15.0, 150);
+    check_case<float>(c, 15.0, 150);
+}
+
+TEST(DistributedSolver, InertialBlocksOneColumnWide) {
+    // Blocks one column wide: a block's east face reads the face beyond the neighbour's column,
+    // which is the free east boundary's face (stored beyond the grid), and the free boundary's
+    // next cell inward lies in the halo.
+    Case c = inertial_case();
+    c.nx = 3;
+    c.ny = 10;
+    c.domain = Domain::band;
+    c.edges = Edges::open;
+    check_case<double>(c, 15.0, 100);
+}
+
+TEST(DistributedSolver, InertialHybridTwoThreadsPerBlock) {
+    // Two threads per block against the serial run's one: the rows where a thread's rows end
+    // (inside a block and at its south edge) take the serial run's factors.
+    Case c = inertial_case();
+    c.block_threads = 2;
+    check_case<double>(c, 12.0, 100);
+    c.edges = Edges::open;
+    check_case<float>(c, 12.0, 100);
+}
+
+TEST(DistributedSolver, InertialDryTilesWideGridNoRain) {
+    Case c = inertial_case();
+    c.nx = 150;
+    c.ny = 20;
+    c.rain = false;
+    check_case<double>(c, 5.0, 200);
+}
+
+TEST(DistributedSolver, InertialBlocksOfNodataOnly) {
+    Case c = inertial_case();
+    c.domain = Domain::pair;
+    check_case<double>(c, 15.0, 50);
+}
+
+// A block's state restored into a fresh distributed simulation (same rank count) continues the
+// run bit for bit: the state holds all a block needs, its halo is refilled by the next step.
 // A block's state restored into a fresh distributed simulation (same rank count) continues the
 // run bit for bit: the state holds all a block needs, its halo is refilled by the next step.
 void check_restored_state(Scheme scheme) {
@@ -433,6 +548,10 @@ void check_restored_state(Scheme scheme) {
     same &= same_bits(interior(g, resumed.block().h()), interior(g, first.block().h())) ? 1 : 0;
     same &= same_bits(interior(g, resumed.block().hu()), interior(g, first.block().hu())) ? 1 : 0;
     same &= same_bits(interior(g, resumed.block().hv()), interior(g, first.block().hv())) ? 1 : 0;
+    if (scheme == Scheme::Inertial) {
+        same &= same_bits(interior(g, resumed.block().state().qx), interior(g, first.block().state().qx)) ? 1 : 0;
+        same &= same_bits(interior(g, resumed.block().state().qy), interior(g, first.block().state().qy)) ? 1 : 0;
+    }
     int all = 0;
     MPI_Allreduce(&same, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
     EXPECT_EQ(all, 1);
@@ -441,6 +560,7 @@ void check_restored_state(Scheme scheme) {
 
 TEST(DistributedSolver, RestoredStateContinuesBitwise) { check_restored_state(Scheme::Fv1); }
 TEST(DistributedSolver, Fv2RestoredStateContinuesBitwise) { check_restored_state(Scheme::Fv2); }
+TEST(DistributedSolver, InertialRestoredStateContinuesBitwise) { check_restored_state(Scheme::Inertial); }
 
 // A setup that one block finds wrong fails on every rank (none is left waiting in an exchange):
 // a negative Manning n in the south-east.
