@@ -187,18 +187,6 @@ Field<Real> faces_of_cells(const Grid2D& g, const Field<Real>& q, int di, int dj
     return out;
 }
 
-template <class T>
-bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
-    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
-}
-
-template <class T>
-std::size_t first_difference(const std::vector<T>& a, const std::vector<T>& b) {
-    for (std::size_t k = 0; k < std::min(a.size(), b.size()); ++k)
-        if (std::memcmp(&a[k], &b[k], sizeof(T)) != 0) return k;
-    return a.size();
-}
-
 // Runs the case serially on rank 0 and distributed on every rank: `t_first` by advance_to (the
 // rain's end and the level's breakpoint land inside it), then `more_steps` steps.
 template <class Real>
