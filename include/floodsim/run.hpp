@@ -159,8 +159,9 @@ enum class Distribution {
     /// the same order (they are collective); rank 0 writes the result file and calls the
     /// observers, the others' observers are never called. The result is bitwise the serial
     /// run's for any rank count. An Error on one rank leaves the others waiting: abort the world
-    /// (MPI_Abort) on any Error after the constructor. Supported so far: fv1 and fv2 with rain,
-    /// boundaries and gauges; other scenarios are refused by the constructor (Error status 2).
+    /// (MPI_Abort) on any Error after the constructor. Supported so far: every scheme with rain,
+    /// boundaries and gauges; processes, breaches, rain grids and [warning] are refused by the
+    /// constructor (Error status 2).
     MpiWorld,
 };
 
