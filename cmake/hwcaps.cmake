@@ -12,6 +12,9 @@
 # Every room whose code goes into libfloodsim.so.
 set(floodsim_library_rooms floodsim_solver floodsim_scenarios floodsim_mesh_gdal floodsim_io floodsim_risk floodsim_alerts
   floodsim_engine)
+if(FLOODSIM_MPI)  # a run over MPI ranks (engine/run.cpp, docs/parallel.md)
+  list(APPEND floodsim_library_rooms floodsim_parallel floodsim_parallel_mpi)
+endif()
 
 if(FLOODSIM_HWCAPS)
   # The rooms' imported dependencies, visible here too (imported targets are per folder).
@@ -24,6 +27,9 @@ if(FLOODSIM_HWCAPS)
   find_package(LibXml2 REQUIRED)
   find_package(CURL REQUIRED)
   find_package(nlohmann_json 3 REQUIRED)
+  if(FLOODSIM_MPI)
+    find_package(MPI COMPONENTS CXX REQUIRED)
+  endif()
 endif()
 
 foreach(level IN LISTS FLOODSIM_HWCAPS)
@@ -52,6 +58,9 @@ foreach(level IN LISTS FLOODSIM_HWCAPS)
   # already defined by this level's objects, so no member of those archives is linked in.
   target_link_libraries(floodsim_cxx_${suffix} PRIVATE floodsim_solver floodsim_scenarios floodsim_mesh_gdal floodsim_io
                                                       floodsim_risk floodsim_alerts)
+  if(FLOODSIM_MPI)
+    target_link_libraries(floodsim_cxx_${suffix} PRIVATE floodsim_parallel_mpi)
+  endif()
   target_link_options(floodsim_cxx_${suffix} PRIVATE ${FLOODSIM_SHARED_LINK_OPTIONS})
   set_target_properties(floodsim_cxx_${suffix} PROPERTIES
     OUTPUT_NAME floodsim LINKER_LANGUAGE CXX
