@@ -108,13 +108,29 @@ private:
 
 /// Whether a simulation is one block of a run over MPI ranks (parallel::DistributedSimulation):
 /// the whole grid's state is not in one process (gathered for checkpoints and state files; no
-/// pumps or online warnings yet).
+/// online warnings yet).
 template <class Sim>
 constexpr bool kBlocks = false;
 #if FLOODSIM_HAVE_MPI
 template <class Real>
 constexpr bool kBlocks<parallel::DistributedSimulation<Real>> = true;
 #endif
+
+/// The sources' values that are not per cell (the pumps' states): the same on every block.
+template <class Sim>
+const std::vector<NamedValues>& source_values(const Sim& sim) {
+    if constexpr (kBlocks<Sim>)
+        return sim.block().state().values;
+    else
+        return sim.state().values;
+}
+
+/// The named values of a source (State::extra_values on source_values).
+inline const std::vector<double>& values_named(const std::vector<NamedValues>& values, const char* name) {
+    for (const NamedValues& v : values)
+        if (v.name == name) return v.values;
+    throw std::logic_error(std::string("run: no source values named ") + name);
+}
 
 /// Fraction of the wetted area with Froude > 1 above which an inertial run warns (once).
 constexpr double kSupercriticalWarnFraction = 0.01;
@@ -204,6 +220,7 @@ public:
         if (sc_.checkpoint && setup.options.scheme == Scheme::Inertial)  // (its face discharges: not gathered yet)
             throw refuse("checkpoint", "", "[checkpoint] with the inertial scheme");
         if (sc_.warning) throw refuse("warning", "", "[warning]");
+        if (!setup.breaches.empty()) throw refuse("breach", "", "[[breach]]");
         summary_.ranks = comm_.size();
 #if FLOODSIM_HAVE_MPI
         try {
@@ -404,7 +421,7 @@ private:
             if (on_gauge_ && comm_.root())
                 on_gauge_(GaugeView{gauge_names_[k], sim.time(), r.depth, r.water_level, r.velocity_x, r.velocity_y});
         }
-        if constexpr (!kBlocks<Sim>) write_pump_samples(sim);
+        write_pump_samples(sim);
         if (writer_) {
             const MassLedger& l = sim.ledger();
             std::vector<double> terms;
@@ -417,10 +434,10 @@ private:
     template <class Sim>
     void write_pump_samples(const Sim& sim) {
         if (!pump_names_.empty()) {
-            const auto& st = sim.state();
-            const std::vector<double>& running = *st.extra_values("pump_running");
-            const std::vector<double>& volume = *st.extra_values("pump_volume");
-            const std::vector<double>& time = *st.extra_values("pump_running_time");
+            const std::vector<NamedValues>& values = source_values(sim);
+            const std::vector<double>& running = values_named(values, "pump_running");
+            const std::vector<double>& volume = values_named(values, "pump_volume");
+            const std::vector<double>& time = values_named(values, "pump_running_time");
             const double span = sim.time() - pump_last_t_;
             for (std::size_t k = 0; k < pump_names_.size(); ++k) {
                 const double q = span > 0.0 ? (volume[k] - pump_last_[k]) / span : 0.0;
@@ -752,13 +769,11 @@ private:
         s.max_depth = max_depth;
         s.flooded_area_m2 = static_cast<double>(flooded) * sim.grid().cell_area();
         s.pumps.clear();
-        if constexpr (!kBlocks<Sim>) {
-            if (!pump_names_.empty()) {
-                const auto& st = sim.state();
-                for (std::size_t k = 0; k < pump_names_.size(); ++k)
-                    s.pumps.push_back({pump_names_[k], (*st.extra_values("pump_volume"))[k],
-                                       (*st.extra_values("pump_running_time"))[k]});
-            }
+        if (!pump_names_.empty()) {
+            const std::vector<NamedValues>& values = source_values(sim);
+            for (std::size_t k = 0; k < pump_names_.size(); ++k)
+                s.pumps.push_back({pump_names_[k], values_named(values, "pump_volume")[k],
+                                   values_named(values, "pump_running_time")[k]});
         }
     }
 

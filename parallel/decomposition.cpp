@@ -61,7 +61,7 @@ struct Layout {
 };
 
 Layout make_layout(int nx, std::span<const std::uint8_t> domain, int px, int py,
-                   const std::vector<std::int64_t>& row_counts) {
+                   const std::vector<std::int64_t>& row_counts, int align) {
     Layout l;
     l.px = px;
     l.py = py;
@@ -78,7 +78,12 @@ Layout make_layout(int nx, std::span<const std::uint8_t> domain, int px, int py,
                 for (int i = 0; i < nx; ++i) col_counts[i] += row[i] != 0;
             }
         }
-        std::vector<int> cuts = balanced_cuts(col_counts, px);
+        // Cut between groups of `align` columns (the last group may be narrower).
+        const int groups = (nx + align - 1) / align;
+        std::vector<std::int64_t> group_counts(static_cast<std::size_t>(groups), 0);
+        for (int i = 0; i < nx; ++i) group_counts[i / align] += col_counts[i];
+        std::vector<int> cuts = balanced_cuts(group_counts, px);
+        for (int& c : cuts) c = std::min(nx, c * align);
         for (int b = 0; b < px; ++b) {
             std::int64_t load = 0;
             for (int i = cuts[b]; i < cuts[b + 1]; ++i) load += col_counts[i];
@@ -94,8 +99,10 @@ Layout make_layout(int nx, std::span<const std::uint8_t> domain, int px, int py,
 
 }  // namespace
 
-Decomposition::Decomposition(int nx, int ny, std::span<const std::uint8_t> domain, int parts) : nx_(nx), ny_(ny) {
+Decomposition::Decomposition(int nx, int ny, std::span<const std::uint8_t> domain, int parts, int column_align)
+    : nx_(nx), ny_(ny) {
     if (nx < 1 || ny < 1) throw std::invalid_argument("decomposition: empty grid");
+    if (column_align < 1) throw std::invalid_argument("decomposition: column_align must be >= 1");
     if (parts < 1) throw std::invalid_argument("decomposition: need at least one part");
     if (!domain.empty() && domain.size() != static_cast<std::size_t>(nx) * static_cast<std::size_t>(ny))
         throw std::invalid_argument("decomposition: the domain mask has " + std::to_string(domain.size()) +
@@ -116,8 +123,8 @@ Decomposition::Decomposition(int nx, int ny, std::span<const std::uint8_t> domai
     for (int px = 1; px <= parts; ++px) {
         if (parts % px != 0) continue;
         const int py = parts / px;
-        if (px > nx || py > ny) continue;
-        layouts.push_back(make_layout(nx, domain, px, py, row_counts));
+        if (px > (nx + column_align - 1) / column_align || py > ny) continue;
+        layouts.push_back(make_layout(nx, domain, px, py, row_counts, column_align));
     }
     if (layouts.empty())
         throw std::invalid_argument("decomposition: " + std::to_string(parts) + " blocks do not fit a " +

@@ -60,7 +60,9 @@ public:
     /// with the smallest maximum load wins, where loads within 1 % of the best count as equal and
     /// then the layout with the shortest cut length (fewest halo cells) wins, then the smaller px.
     /// Throws std::invalid_argument on bad sizes or when no layout fits (parts > nx * ny).
-    Decomposition(int nx, int ny, std::span<const std::uint8_t> domain, int parts);
+    /// column_align > 1: every block starts at a multiple of column_align columns (the surface
+    /// sinks' ledger sums groups of 8 cells); px <= ceil(nx / column_align) then.
+    Decomposition(int nx, int ny, std::span<const std::uint8_t> domain, int parts, int column_align = 1);
 
     int global_nx() const { return nx_; }
     int global_ny() const { return ny_; }

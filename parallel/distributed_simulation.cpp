@@ -67,6 +67,10 @@ std::vector<BoundaryPart> boundary_parts(const ModelSetup& global, const Decompo
     return parts;
 }
 
+int column_align(const ModelSetup& global) {
+    return !global.drainage.capacity.empty() || global.infiltration.model != InfiltrationSpec::Model::None ? 8 : 1;
+}
+
 ModelSetup block_setup(const ModelSetup& global, const Decomposition& decomposition, int rank) {
     const Grid2D& g = global.grid;
     if (decomposition.global_nx() != g.nx || decomposition.global_ny() != g.ny)
@@ -88,12 +92,20 @@ ModelSetup block_setup(const ModelSetup& global, const Decomposition& decomposit
         s.boundaries.push_back(std::move(local));
     }
     s.rain = global.rain;
+    // The processes' parameters: one value (uniform) or one per cell (cut).
+    const auto param = [&](const std::vector<double>& p) {
+        return p.size() == g.cells() && g.cells() > 1 ? cut(p, g.nx, r) : p;
+    };
     s.drainage = global.drainage;
+    s.drainage.capacity = param(global.drainage.capacity);
     s.infiltration = global.infiltration;
+    InfiltrationSpec& inf = s.infiltration;
+    for (std::vector<double>* p : {&inf.ks, &inf.psi, &inf.dtheta, &inf.f0, &inf.fc, &inf.k, &inf.cn}) *p = param(*p);
     s.inflows = global.inflows;
     s.pumps = global.pumps;
     s.breaches = global.breaches;
-    s.rain_grids = global.rain_grids;
+    s.rain_grids.time_s = global.rain_grids.time_s;
+    for (const std::vector<float>& grid : global.rain_grids.mm_h) s.rain_grids.mm_h.push_back(cut(grid, g.nx, r));
     for (const GaugeSpec& gauge : global.gauges)  // the block's own, in its indices
         if (r.contains(gauge.i, gauge.j)) {
             GaugeSpec local = gauge;
@@ -102,7 +114,7 @@ ModelSetup block_setup(const ModelSetup& global, const Decomposition& decomposit
             s.gauges.push_back(std::move(local));
         }
     s.options = global.options;
-    s.initial_fields = global.initial_fields;
+    for (const auto& [name, values] : global.initial_fields) s.initial_fields.emplace_back(name, cut(values, g.nx, r));
     // s.features: a report of the model builder's, which the solver does not read.
     return s;
 }
@@ -114,7 +126,7 @@ DistributedSimulation<Real>::DistributedSimulation(const ModelSetup& global, MPI
       global_grid_(global.grid),
       mask_(domain_mask(global)),
       domain_cells_(std::count(mask_.begin(), mask_.end(), std::uint8_t{1})),
-      decomposition_(global.grid.nx, global.grid.ny, mask_, comm_size(comm)),
+      decomposition_(global.grid.nx, global.grid.ny, mask_, comm_size(comm), column_align(global)),
       block_grid_(decomposition_.block_grid(global.grid, rank_)) {
     // The boundary faces each block contributes to the ledger's inflow and outflow: its rows on
     // the global west and east edges, its columns on the north and south edges.
@@ -166,6 +178,16 @@ DistributedSimulation<Real>::DistributedSimulation(const ModelSetup& global, MPI
             return totals;
         };
     links.sum_cells = [this](const Field<Real>& field) { return sum_->sum(field); };
+    links.gather_cells = [this](std::span<const std::pair<int, int>> cells, std::span<Real> values) {
+        const double t0 = MPI_Wtime();
+        gather_cells(cells, values);
+        reduction_s_ += MPI_Wtime() - t0;
+    };
+    links.sum_row_items = [this](std::span<const double> items, int per_row, std::span<double> totals) {
+        const double t0 = MPI_Wtime();
+        sum_->sum_row_items(items, per_row, totals);
+        reduction_s_ += MPI_Wtime() - t0;
+    };
     links.boundary_flow = [this](std::span<const double> w, std::span<const double> e, std::span<const double> n,
                                  std::span<const double> so) {
         const double t0 = MPI_Wtime();
@@ -429,6 +451,38 @@ Field<T> cut_field(const Field<T>& global, const Grid2D& block, const CellRect& 
 }
 
 }  // namespace
+
+template <class Real>
+void DistributedSimulation<Real>::gather_cells(std::span<const std::pair<int, int>> cells, std::span<Real> values) const {
+    // Every block sends h, hu, hv of the cells it owns, in the list's order; each block then reads
+    // every owner's part in that order (the bits as they are: bytes, not a reduction).
+    const int parts = decomposition_.parts();
+    std::vector<int> counts(static_cast<std::size_t>(parts), 0), displs(counts.size(), 0);
+    std::vector<int> owner(cells.size());
+    for (std::size_t k = 0; k < cells.size(); ++k) {
+        owner[k] = decomposition_.owner(cells[k].first, cells[k].second);
+        counts[static_cast<std::size_t>(owner[k])] += 3 * static_cast<int>(sizeof(Real));
+    }
+    for (int r = 1; r < parts; ++r) displs[r] = displs[r - 1] + counts[r - 1];
+    const CellRect& mine = decomposition_.block(rank_).cells;
+    std::vector<Real> send;
+    for (std::size_t k = 0; k < cells.size(); ++k) {
+        if (owner[k] != rank_) continue;
+        const int i = cells[k].first - mine.i0, j = cells[k].second - mine.j0;
+        const State<Real>& st = sim_->state();
+        send.insert(send.end(), {st.h(i, j), st.hu(i, j), st.hv(i, j)});
+    }
+    std::vector<Real> all(3 * cells.size());
+    check_mpi(MPI_Allgatherv(send.data(), static_cast<int>(send.size() * sizeof(Real)), MPI_BYTE, all.data(),
+                             counts.data(), displs.data(), MPI_BYTE, comm_),
+              "MPI_Allgatherv");
+    std::vector<std::size_t> next(counts.size());
+    for (int r = 0; r < parts; ++r) next[r] = static_cast<std::size_t>(displs[r]) / sizeof(Real);
+    for (std::size_t k = 0; k < cells.size(); ++k) {
+        std::size_t& at = next[static_cast<std::size_t>(owner[k])];
+        for (int v = 0; v < 3; ++v) values[3 * k + v] = all[at++];
+    }
+}
 
 template <class Real>
 State<Real> DistributedSimulation<Real>::gather_state(int root) const {

@@ -48,9 +48,15 @@ struct BoundaryPart {
 /// block's setup keeps them in this order). No MPI.
 std::vector<BoundaryPart> boundary_parts(const ModelSetup& global, const Decomposition& decomposition, int rank);
 
+/// The columns every block of `global`'s decomposition must start at a multiple of: 8 with the
+/// surface sinks (their ledger sums groups of 8 cells), else 1.
+int column_align(const ModelSetup& global);
+
 /// The setup of block `rank`: per-cell inputs cut to the block, its grid the block's
 /// (Decomposition::block_grid), the boundaries on the global edges it touches with their segments
-/// in the block's indices, the gauges in the block in its indices. Everything else is copied. No MPI.
+/// in the block's indices, the gauges in the block in its indices, the processes' per-cell
+/// parameters, rain grids and a hot start's fields cut to the block. Everything else is copied.
+/// No MPI.
 ModelSetup block_setup(const ModelSetup& global, const Decomposition& decomposition, int rank);
 
 template <class Real>
@@ -147,6 +153,9 @@ private:
     /// grid's `out` on `root`.
     template <class T>
     void gather_into(const std::vector<T>& mine, T* out, int root) const;
+    /// Collective: h, hu, hv of a few cells (global indices) from their owners
+    /// (SubdomainLinks::gather_cells).
+    void gather_cells(std::span<const std::pair<int, int>> cells, std::span<Real> values) const;
     /// Collective: the whole segments' totals of the discharge boundaries
     /// (SubdomainLinks::discharge_totals).
     std::vector<std::pair<double, std::int64_t>> discharge_totals(const std::vector<std::vector<double>>& weights,

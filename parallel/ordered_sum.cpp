@@ -42,6 +42,22 @@ void OrderedSum::receive_west(std::size_t k) {
               "MPI_Recv");
 }
 
+void OrderedSum::sum_row_items(std::span<const double> items, int per_row, std::span<double> totals) {
+    const std::size_t k = totals.size();
+    if (k == 0) return;
+    if (per_row < 0 || items.size() != k * static_cast<std::size_t>(ny_) * static_cast<std::size_t>(per_row))
+        throw std::invalid_argument("ordered sum: the items are not per_row items per row and quantity");
+    receive_west(k);
+    for (std::size_t q = 0; q < k; ++q)
+        for (int j = 0; j < ny_; ++j) {
+            const double* row = items.data() + (q * static_cast<std::size_t>(ny_) + j) * per_row;
+            double s = rows_[static_cast<std::size_t>(j) * k + q];
+            for (int g = 0; g < per_row; ++g) s += row[g];
+            rows_[static_cast<std::size_t>(j) * k + q] = s;
+        }
+    finish_rows(k, totals.data());
+}
+
 void OrderedSum::finish_rows(std::size_t k, double* out) {
     if (east_ >= 0) {
         check_mpi(MPI_Send(rows_.data(), static_cast<int>(rows_.size()), MPI_DOUBLE, east_, tag_, comm_), "MPI_Send");

@@ -18,6 +18,7 @@
 
 #include <array>
 #include <cstddef>
+#include <span>
 #include <vector>
 
 #include "mesh/field.hpp"
@@ -65,6 +66,13 @@ public:
     double sum(const Field<T>& f) {
         return sum([&f](int i, int j) { return static_cast<double>(f(i, j)); });
     }
+
+    /// The global sums of `totals.size()` quantities given per row as items (SubdomainLinks::
+    /// sum_row_items): items[(k * ny + j) * per_row + g] is item g of this block's row j for
+    /// quantity k. Each global row is the items of its blocks west to east, summed in that order
+    /// from 0.0; the rows in row order. Collective, with the same number of quantities everywhere
+    /// (per_row may differ between blocks).
+    void sum_row_items(std::span<const double> items, int per_row, std::span<double> totals);
 
 private:
     void receive_west(std::size_t k);

@@ -47,10 +47,13 @@ BasicSimulation<Real>::BasicSimulation(ModelSetup setup, SubdomainLinks<Real> li
             throw std::invalid_argument("subdomain: fill_halo without reduce_max, sum_cells or boundary_flow");
         if (setup_.options.scheme == Scheme::Fv2 && !links_.fill_corners)
             throw std::invalid_argument("subdomain: fv2 without fill_corners");
-        if (!setup_.breaches.empty() || !setup_.pumps.empty() || !setup_.inflows.empty() ||
-            !setup_.rain_grids.time_s.empty() || !setup_.drainage.capacity.empty() ||
-            setup_.infiltration.model != InfiltrationSpec::Model::None || !setup_.initial_fields.empty())
-            throw std::invalid_argument("subdomain: breaches and processes are not supported yet");
+        if (!setup_.breaches.empty()) throw std::invalid_argument("subdomain: breaches are not supported yet");
+        if (!links_.gather_cells && (!setup_.pumps.empty() || !setup_.inflows.empty()))
+            throw std::invalid_argument("subdomain: pumps or inflows without gather_cells");
+        if (!links_.sum_row_items &&
+            (!setup_.rain_grids.time_s.empty() || !setup_.drainage.capacity.empty() ||
+             setup_.infiltration.model != InfiltrationSpec::Model::None))
+            throw std::invalid_argument("subdomain: processes without sum_row_items");
         const Grid2D& g = grid_;
         halo_sides_[static_cast<int>(BoundarySide::West)] = g.i0 > 0;
         halo_sides_[static_cast<int>(BoundarySide::East)] = g.i0 + g.nx < g.global_size_x();
@@ -225,12 +228,12 @@ void BasicSimulation<Real>::add_process_sources() {
         setup_.rain_grids = {};
         // SCS-CN abstracts the rain fallen on each cell: the grids' share of the step per cell.
         if (setup_.infiltration.model == InfiltrationSpec::Model::ScsCn) grids->keep_step_depth(grid_);
-        add_source(std::move(grids));
+        register_source(std::move(grids));
     }
     if (!setup_.drainage.capacity.empty() || setup_.infiltration.model != InfiltrationSpec::Model::None)
-        add_source(std::make_unique<SurfaceSinks<Real>>(std::move(setup_.drainage), std::move(setup_.infiltration)));
-    if (!setup_.pumps.empty()) add_source(std::make_unique<PumpSource<Real>>(setup_.pumps));
-    if (!setup_.inflows.empty()) add_source(std::make_unique<InflowSource<Real>>(setup_.inflows));
+        register_source(std::make_unique<SurfaceSinks<Real>>(std::move(setup_.drainage), std::move(setup_.infiltration)));
+    if (!setup_.pumps.empty()) register_source(std::make_unique<PumpSource<Real>>(setup_.pumps, grid_));
+    if (!setup_.inflows.empty()) register_source(std::make_unique<InflowSource<Real>>(setup_.inflows, grid_));
     // A hot start's process states (infiltrated depth, ...), for the sources that carry them.
     const Grid2D& g = grid_;
     for (auto& [name, values] : setup_.initial_fields) {
@@ -313,8 +316,15 @@ void BasicSimulation<Real>::restore_state(const State<Real>& s) {
 
 template <class Real>
 void BasicSimulation<Real>::add_source(std::unique_ptr<SourceTerm<Real>> source) {
-    if (!source) throw std::invalid_argument("add_source: no source");
+    // (A block's own sources come from its setup; one added by hand need not sum its ledger over
+    // the blocks.)
     if (links_.linked()) throw std::invalid_argument("add_source: not supported on a subdomain yet");
+    register_source(std::move(source));
+}
+
+template <class Real>
+void BasicSimulation<Real>::register_source(std::unique_ptr<SourceTerm<Real>> source) {
+    if (!source) throw std::invalid_argument("add_source: no source");
     source->check(grid_);
     std::vector<LedgerTerm> terms = source->ledger_terms();
     if (terms.empty()) throw std::invalid_argument("add_source: a source must book at least one ledger term");
@@ -478,7 +488,21 @@ void BasicSimulation<Real>::refresh_cells(const std::vector<std::pair<int, int>>
 template <class Real>
 void BasicSimulation<Real>::apply_sources(double t, double dt, double t_new) {
     const double rain_depth = setup_.rain.empty() ? 0.0 : setup_.rain.mean(t, t + dt) * dt;
-    SourceContext<Real> ctx{grid_, state_, z_, setup_.options.dry_depth, rain_depth, nullptr, threads_};
+    // The sources' ledger sums: over the global rows on a block, else here.
+    const RowItemsSum serial_sums = [this](std::span<const double> items, int per_row, std::span<double> totals) {
+        sum_row_items_serial(grid_.ny, items, per_row, totals, threads_);
+    };
+    const RowItemsSum& sums = links_.linked() ? links_.sum_row_items : serial_sums;
+    const CellGather<Real> serial_gather = [this](std::span<const std::pair<int, int>> cells, std::span<Real> values) {
+        for (std::size_t k = 0; k < cells.size(); ++k) {
+            const auto [i, j] = cells[k];
+            values[3 * k] = state_.h(i, j);
+            values[3 * k + 1] = state_.hu(i, j);
+            values[3 * k + 2] = state_.hv(i, j);
+        }
+    };
+    const CellGather<Real>& gather = links_.linked() ? links_.gather_cells : serial_gather;
+    SourceContext<Real> ctx{grid_, state_, z_, setup_.options.dry_depth, rain_depth, nullptr, threads_, sums, gather};
     // Sources that add water only to known cells (inflows, pump outlets) are followed by a refresh
     // of those cells; one that may add anywhere (rain grids) by a pass over the grid.
     bool adds = false, anywhere = false;

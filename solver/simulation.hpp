@@ -226,6 +226,9 @@ private:
 
     ModelSetup setup_;
     Grid2D grid_;
+    /// add_source without its refusal on a block: the setup's own sources.
+    void register_source(std::unique_ptr<SourceTerm<Real>> source);
+
     SubdomainLinks<Real> links_;        // empty: the serial run
     std::array<bool, 4> halo_sides_{};  // by BoundarySide: all false in the serial run
     int threads_ = 1;

@@ -9,6 +9,8 @@
 // the volume it books is exactly what it removed. The simulation then refreshes what the next
 // step reads (wave speeds, wet cells, monitors, dry-tile flags) from the state the sources left,
 // so water a source puts on dry land limits the next dt and is swept (docs/solver.md).
+#include <functional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,6 +23,24 @@
 #include "solver/time_series.hpp"
 
 namespace floodsim {
+
+/// The ledger order of the sources' volumes, the same for any thread count and any decomposition
+/// into blocks: every row's items (its cells, or fixed groups of its cells) summed in order from
+/// 0.0, then the row sums in row order from 0.0 (parallel/ordered_sum_serial.hpp's order). Given
+/// items[(k * ny + j) * per_row + g], item g of row j for quantity k (k < totals.size()), sets
+/// totals[k]. On a block of a distributed run the rows are the global grid's (the items of its
+/// blocks west to east) and the call is collective (SubdomainLinks::sum_row_items).
+using RowItemsSum = std::function<void(std::span<const double> items, int per_row, std::span<double> totals)>;
+
+/// RowItemsSum of a serial simulation (rows summed on `threads` OpenMP threads; bitwise the same
+/// for any count).
+void sum_row_items_serial(int ny, std::span<const double> items, int per_row, std::span<double> totals, int threads);
+
+/// Fills values (3 per cell: h, hu, hv) with the current state of `cells` (global indices), every
+/// block of a distributed run getting the values of the blocks that own them (collective:
+/// SubdomainLinks::gather_cells).
+template <class Real>
+using CellGather = std::function<void(std::span<const std::pair<int, int>> cells, std::span<Real> values)>;
 
 /// What a source term sees during its fractional step.
 template <class Real>
@@ -37,7 +57,43 @@ struct SourceContext {
     /// (RainGridSource::keep_step_depth); else null.
     const double* rain_cells;
     int threads;       ///< OpenMP threads asked for (split work over the team obtained)
+    /// Sums the source's per-row volumes in the ledger order (above); collective on a block.
+    const RowItemsSum& sum_row_items;
+    /// The state of a few cells anywhere in the global grid (CellGather); collective on a block.
+    const CellGather<Real>& gather_cells;
 };
+
+/// The few cells a point source touches (inflow cells, pump intakes and outlets), in the global
+/// grid's indices. Each step their h, hu and hv are gathered (SourceContext::gather_cells: on a
+/// block, from the blocks that own them), the source runs its serial arithmetic on these copies in
+/// its fixed order, and each block writes back the cells it owns: every block computes the serial
+/// run's numbers, and books the same volumes.
+template <class Real>
+class PointCells {
+public:
+    /// The cell's index among the cells (added once; global indices).
+    std::size_t add(int i, int j);
+    /// Throws std::invalid_argument (naming `what`) if a cell lies outside the global grid of
+    /// `grid` (the simulation's grid: a block, or the whole grid).
+    void check(const Grid2D& grid, const std::string& what) const;
+    /// The cells' current state, by ctx.gather_cells; remembers ctx.grid's offset for write_back.
+    void gather(SourceContext<Real>& ctx);
+    Real& h(std::size_t k) { return values_[3 * k]; }
+    Real& hu(std::size_t k) { return values_[3 * k + 1]; }
+    Real& hv(std::size_t k) { return values_[3 * k + 2]; }
+    /// Writes the copies of the cells this grid owns back into the state.
+    void write_back(State<Real>& state) const;
+    /// Appends the cells `grid` owns, in its local indices.
+    void owned(const Grid2D& grid, std::vector<std::pair<int, int>>& local) const;
+
+private:
+    std::vector<std::pair<int, int>> cells_;
+    std::vector<Real> values_;
+    int i0_ = 0, j0_ = 0, nx_ = 0, ny_ = 0;  // the grid of the last gather
+};
+
+extern template class PointCells<double>;
+extern template class PointCells<float>;
 
 template <class Real>
 class SourceTerm {
@@ -71,7 +127,7 @@ public:
     /// One fractional step over [t, t + dt]: changes the state and adds to booked[k] the volume
     /// (m3, >= 0) it moved for its k-th ledger term. Must leave h >= 0 (a sink takes only water
     /// that is present), no momentum where h < dry_depth, and results independent of the thread
-    /// count (sum volumes per row, then the rows in order).
+    /// count and of any decomposition into blocks (sum volumes with ctx.sum_row_items).
     virtual void apply(SourceContext<Real>& ctx, double t, double dt, double* booked) = 0;
     /// The rain (m per cell, nx*ny row-major) the source added in its last step, when it keeps it
     /// (rain grids for SCS-CN): the later sources of the step see it as SourceContext::rain_cells.
@@ -114,7 +170,8 @@ extern template class CellRateSource<float>;
 template <class Real>
 class InflowSource : public SourceTerm<Real> {
 public:
-    explicit InflowSource(std::vector<InflowSpec> inflows);
+    /// `inflows` in the global grid's indices; `grid`: the simulation's (a block, or the whole).
+    InflowSource(std::vector<InflowSpec> inflows, const Grid2D& grid);
     std::vector<LedgerTerm> ledger_terms() const override { return {{"inflow", true, 0.0}}; }
     bool adds_only_to(std::vector<std::pair<int, int>>& cells) const override;
     void check(const Grid2D& grid) const override;
@@ -122,6 +179,9 @@ public:
 
 private:
     std::vector<InflowSpec> inflows_;
+    Grid2D grid_;
+    PointCells<Real> cells_;
+    std::vector<std::vector<std::size_t>> index_;  // per inflow: its cells among cells_
 };
 
 extern template class InflowSource<double>;
@@ -137,7 +197,8 @@ extern template class InflowSource<float>;
 template <class Real>
 class PumpSource : public SourceTerm<Real> {
 public:
-    explicit PumpSource(std::vector<PumpSpec> pumps);
+    /// `pumps` in the global grid's indices; `grid`: the simulation's (a block, or the whole).
+    PumpSource(std::vector<PumpSpec> pumps, const Grid2D& grid);
     std::vector<LedgerTerm> ledger_terms() const override { return {{"pumped", false, 0.0}}; }
     std::vector<std::pair<std::string, std::size_t>> state_values() const override;
     bool adds_water() const override;
@@ -147,6 +208,9 @@ public:
 
 private:
     std::vector<PumpSpec> pumps_;
+    Grid2D grid_;
+    PointCells<Real> cells_;
+    std::vector<std::pair<std::size_t, std::size_t>> index_;  // per pump: intake, outlet among cells_
 };
 
 extern template class PumpSource<double>;
@@ -165,13 +229,17 @@ public:
     void check(const Grid2D& grid) const override;
     void apply(SourceContext<Real>& ctx, double t, double dt, double* booked) override;
     /// Keep the depth each cell got in the last step (m; SCS-CN needs the rain per cell).
-    void keep_step_depth(const Grid2D& grid) { step_.assign(grid.cells(), 0.0); }
+    void keep_step_depth(const Grid2D& grid) {
+        step_.assign(grid.cells(), 0.0);
+        keep_ = true;
+    }
     /// The last step's depth per cell, or null when not kept.
-    const double* step_rain() const override { return step_.empty() ? nullptr : step_.data(); }
+    const double* step_rain() const override { return keep_ ? step_.data() : nullptr; }
 
 private:
     RainGridSpec spec_;
-    std::vector<double> step_;
+    std::vector<double> step_;  ///< the depth each cell got in the last step (m): the ledger's items
+    bool keep_ = false;
 };
 
 extern template class RainGridSource<double>;

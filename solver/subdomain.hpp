@@ -63,6 +63,17 @@ struct SubdomainLinks {
                                                                const std::vector<std::int64_t>& domain_cells)>
         discharge_totals;
 
+    /// The sources' ledger sums (RowItemsSum, solver/source_term.hpp): per row of the block, its
+    /// items (cells, or groups of cells, in column order); returns in totals the sums over the
+    /// global rows (each the items of its blocks west to east) in the serial order. Collective:
+    /// every block's sources call it at the same points of a step. The surface sinks' items are
+    /// groups of 8 cells, so a block that has them starts at a multiple of 8 columns.
+    std::function<void(std::span<const double> items, int per_row, std::span<double> totals)> sum_row_items;
+
+    /// The point sources' cells (inflows, pumps: global indices): fills values with h, hu, hv of
+    /// each (3 per cell) from the blocks that own them, the same bits on every block. Collective.
+    std::function<void(std::span<const std::pair<int, int>> cells, std::span<Real> values)> gather_cells;
+
     bool linked() const { return static_cast<bool>(fill_halo); }
 };
 

@@ -1,7 +1,10 @@
 #include "solver/surface_sinks.hpp"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <cmath>
+#include <span>
 #include <stdexcept>
 #include <string>
 
@@ -12,6 +15,12 @@ namespace floodsim {
 namespace {
 
 using Model = InfiltrationSpec::Model;
+
+/// The ledger's items of the sinks: groups of kGroup cells from the global grid's column 0 (a block
+/// starts at a multiple of kGroup: SubdomainLinks::sum_row_items), each summed as a fixed tree, so
+/// that the sum vectorises and a row's items are the same on any block. A row's missing cells
+/// beyond its end count as 0.
+constexpr int kGroup = 8;
 
 /// One parameter's value at cell k (a uniform parameter holds one value).
 inline double at(const std::vector<double>& p, std::size_t k) { return p.size() == 1 ? p[0] : p[k]; }
@@ -151,6 +160,8 @@ void SurfaceSinks<Real>::check(const Grid2D& grid) const {
          {&drains_.capacity, &spec_.ks, &spec_.psi, &spec_.dtheta, &spec_.f0, &spec_.fc, &spec_.k, &spec_.cn})
         if (p->size() > 1 && p->size() != grid.cells())
             throw std::invalid_argument("surface sinks: a parameter raster has the wrong size");
+    if (grid.i0 % kGroup != 0)  // (the ledger's groups of cells: a block starts at a group)
+        throw std::invalid_argument("surface sinks: a block must start at a multiple of 8 columns");
 }
 
 namespace {
@@ -173,13 +184,12 @@ Param param(const std::vector<double>& v, std::vector<double>& copies, int nx) {
 
 /// The sinks of a row: from every wet domain cell, first the drains take min(h, cap dt_e) (when
 /// Drains), then the soil min(h, potential(i, cum)) (when Soil); velocities kept. Adds what
-/// each took to its cumulative field and to its sum (m).
+/// each took to its cumulative field and writes it to took_d and took_i (m, one per cell).
 template <bool Drains, bool Soil, class Real, class Potential>
 void sink_row(Real* __restrict h, Real* __restrict hu, Real* __restrict hv, const Real* __restrict z,
               double* __restrict dcum, double* __restrict icum, int nx, const double* __restrict cap, double drain_dt,
-              Real dry, Real wall_half, Potential potential, double& drained, double& soaked) {
-    double sum_d = 0.0, sum_i = 0.0;
-#pragma omp simd reduction(+ : sum_d, sum_i)
+              Real dry, Real wall_half, Potential potential, double* __restrict took_d, double* __restrict took_i) {
+#pragma omp simd
     for (int i = 0; i < nx; ++i) {
         const Real h0 = h[i];
         const bool on = z[i] < wall_half && h0 > Real(0);
@@ -197,13 +207,23 @@ void sink_row(Real* __restrict h, Real* __restrict hu, Real* __restrict hv, cons
         hu[i] = on && h2 < dry ? Real(0) : hu[i] * keep;
         hv[i] = on && h2 < dry ? Real(0) : hv[i] * keep;
         h[i] = h2;
-        if constexpr (Drains) dcum[i] += d1;
-        if constexpr (Soil) icum[i] += d2;
-        sum_d += d1;
-        sum_i += d2;
+        if constexpr (Drains) {
+            dcum[i] += d1;
+            took_d[i] = d1;
+        }
+        if constexpr (Soil) {
+            icum[i] += d2;
+            took_i[i] = d2;
+        }
     }
-    drained += sum_d;
-    soaked += sum_i;
+}
+
+/// groups[g] = the tree sum of cells[8 g .. 8 g + 7] (cells padded with zeros to whole groups).
+inline void group_sums(const double* __restrict cells, int groups, double* __restrict out) {
+    for (int g = 0; g < groups; ++g) {
+        const double* c = cells + static_cast<std::size_t>(g) * kGroup;
+        out[g] = ((c[0] + c[1]) + (c[2] + c[3])) + ((c[4] + c[5]) + (c[6] + c[7]));
+    }
 }
 
 }  // namespace
@@ -227,7 +247,17 @@ void SurfaceSinks<Real>::apply(SourceContext<Real>& ctx, double t, double dt, do
     const Real wall_half = Real(0.5 * kWallElevation);
     const double rain = ctx.rain_depth;
     const double* rain_cells = ctx.rain_cells;  // rain grids' share, per cell (or null)
-    std::vector<double> drained_rows(g.ny, 0.0), soaked_rows(g.ny, 0.0);
+    // The ledger's items (kGroup cells each, per row): drained (when drains), then soaked.
+    const int groups = (g.nx + kGroup - 1) / kGroup, padded = groups * kGroup;
+    const std::size_t quantities = (drains ? 1 : 0) + (model != Model::None ? 1 : 0);
+    const std::size_t plane = static_cast<std::size_t>(g.ny) * groups;
+    items_.resize(quantities * plane);
+    double* const drained_items = drains ? items_.data() : nullptr;
+    double* const soaked_items = model != Model::None ? items_.data() + (drains ? plane : 0) : nullptr;
+    // What each cell of a row gave (per thread: drained, soaked), padded with zeros to whole groups.
+    const int team = std::max(1, ctx.threads);
+    took_.assign(static_cast<std::size_t>(team) * 2 * padded, 0.0);
+    double* const took = took_.data();
     const InfiltrationSpec& sp = spec_;
     const std::vector<double>& b_cells = b_;
     const std::vector<double>& s_cells = s_;
@@ -244,8 +274,9 @@ void SurfaceSinks<Real>::apply(SourceContext<Real>& ctx, double t, double dt, do
     // Horton's decay over a whole step, for a uniform k: one exp per step.
     const double horton_ek = model == Model::Horton && sp.k.size() == 1 ? std::exp(-sp.k[0] * dt) : 0.0;
 #pragma omp parallel for schedule(static) num_threads(ctx.threads) default(none)                             \
-    shared(g, st, dfield, ifield, second, z, drained_rows, soaked_rows, sp)                                     \
-    firstprivate(nx, dt, dry, wall_half, rain, rain_cells, horton_ek, model, drains, cap, ks, b, s, f0, fc, kk, drain_dt)
+    shared(g, st, dfield, ifield, second, z, sp)                                                                 \
+    firstprivate(nx, dt, dry, wall_half, rain, rain_cells, horton_ek, model, drains, cap, ks, b, s, f0, fc, kk, drain_dt, \
+                     groups, padded, took, drained_items, soaked_items)
     for (int j = 0; j < g.ny; ++j) {
         Real* h = st.h.row(j);
         Real* hu = st.hu.row(j);
@@ -255,16 +286,18 @@ void SurfaceSinks<Real>::apply(SourceContext<Real>& ctx, double t, double dt, do
         double* fr = ifield ? ifield->row(j) : nullptr;
         double* sr = second ? second->row(j) : nullptr;
         const std::size_t k0 = static_cast<std::size_t>(j) * nx;
-        double& dsum = drained_rows[j];
-        double& isum = soaked_rows[j];
+        double* const took_d = took + static_cast<std::size_t>(omp_get_thread_num()) * 2 * padded;
+        double* const took_i = took_d + padded;
         const double* capr = drains ? cap.row(k0) : nullptr;
         // The same row with the drains or without them.
         const auto row = [&](auto potential, auto soil) {
             constexpr bool kSoil = decltype(soil)::value;
             if (drains)
-                sink_row<true, kSoil>(h, hu, hv, zr, dr, fr, nx, capr, drain_dt, dry, wall_half, potential, dsum, isum);
+                sink_row<true, kSoil>(h, hu, hv, zr, dr, fr, nx, capr, drain_dt, dry, wall_half, potential, took_d,
+                                      took_i);
             else
-                sink_row<false, kSoil>(h, hu, hv, zr, dr, fr, nx, capr, drain_dt, dry, wall_half, potential, dsum, isum);
+                sink_row<false, kSoil>(h, hu, hv, zr, dr, fr, nx, capr, drain_dt, dry, wall_half, potential, took_d,
+                                       took_i);
         };
         if (model == Model::None) {
             row([](int, double) { return 0.0; }, std::false_type{});
@@ -293,24 +326,23 @@ void SurfaceSinks<Real>::apply(SourceContext<Real>& ctx, double t, double dt, do
             const double* fcr = fc.row(k0);
             const double* kr = kk.row(k0);
             const bool uniform_k = sp.k.size() == 1;
+            std::fill(took_d, took_d + nx, 0.0);  // (the cells skipped took nothing)
+            std::fill(took_i, took_i + nx, 0.0);
             for (int i = 0; i < nx; ++i) {
                 if (!(zr[i] < wall_half) || !(h[i] > Real(0))) continue;
                 const double ek = uniform_k ? horton_ek : std::exp(-kr[i] * dt);
                 const double e = 1.0 - sr[i];
                 const double pot = fcr[i] * dt + (f0r[i] - fcr[i]) * e * (1.0 - ek) / kr[i];
                 const double f_before = fr[i];
-                double one_d = 0.0, one_i = 0.0;
                 const auto potential = [pot](int, double) { return pot; };
                 double* dri = dr ? dr + i : nullptr;
                 const double* capi = capr ? capr + i : nullptr;
                 if (drains)
                     sink_row<true, true>(h + i, hu + i, hv + i, zr + i, dri, fr + i, 1, capi, drain_dt, dry, wall_half,
-                                         potential, one_d, one_i);
+                                         potential, took_d + i, took_i + i);
                 else
                     sink_row<false, true>(h + i, hu + i, hv + i, zr + i, dri, fr + i, 1, capi, drain_dt, dry, wall_half,
-                                          potential, one_d, one_i);
-                dsum += one_d;
-                isum += one_i;
+                                          potential, took_d + i, took_i + i);
                 // The decay advances by the whole step when the cell took its potential (the water
                 // after the drains was enough), else by the time at capacity that took what it had.
                 const double d = fr[i] - f_before;
@@ -319,15 +351,14 @@ void SurfaceSinks<Real>::apply(SourceContext<Real>& ctx, double t, double dt, do
                 sr[i] = 1.0 - e_new;
             }
         }
+        const std::size_t row_items = static_cast<std::size_t>(j) * groups;
+        if (drained_items) group_sums(took_d, groups, drained_items + row_items);
+        if (soaked_items) group_sums(took_i, groups, soaked_items + row_items);
     }
-    double drained = 0.0, soaked = 0.0;
-    for (int j = 0; j < g.ny; ++j) {
-        drained += drained_rows[j];
-        soaked += soaked_rows[j];
-    }
-    std::size_t term = 0;
-    if (drains) booked[term++] += drained * g.cell_area();
-    if (model != Model::None) booked[term] += soaked * g.cell_area();
+    // The sums over the grid in the ledger's order (over the global rows on a block).
+    double totals[2] = {0.0, 0.0};
+    ctx.sum_row_items(items_, groups, std::span<double>(totals, quantities));
+    for (std::size_t q = 0; q < quantities; ++q) booked[q] += totals[q] * g.cell_area();
 }
 
 template class SurfaceSinks<double>;

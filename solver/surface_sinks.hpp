@@ -38,6 +38,8 @@ private:
     InfiltrationSpec spec_;
     std::vector<double> b_;  ///< Green-Ampt: psi dtheta (m), one value or one per cell
     std::vector<double> s_;  ///< SCS-CN: S (m), one value or one per cell
+    std::vector<double> items_;  ///< the ledger's per-row items of a step (apply)
+    std::vector<double> took_;   ///< per thread: what the cells of its row gave (apply)
 };
 
 extern template class SurfaceSinks<double>;

@@ -53,6 +53,16 @@ enum class Edges {
     inflows,  // discharges along the whole west and south sides (cut by any layout), free east
 };
 
+enum class Processes {
+    none,
+    drains_green_ampt,  // drains (capacity per cell, an efficiency series) and Green-Ampt (ks per cell)
+    horton_hot_start,   // Horton (k per cell), its states given as a hot start's fields
+    scs_rain_grids,     // SCS-CN (cn per cell) with rain grids (per cell, two of them) and uniform drains
+    pumps_inflows,      // an inflow along a row across the blocks and one at a cell; a pump from the
+                        // dam break's column to the far corner, one out of the model, one that
+                        // never starts
+};
+
 struct Case {
     int nx = 40, ny = 30;
     Domain domain = Domain::holes;
@@ -60,6 +70,7 @@ struct Case {
     bool rain = true;
     int block_threads = 1;  // OpenMP threads of each block (the serial run: 1)
     Scheme scheme = Scheme::Fv1;
+    Processes processes = Processes::none;
 };
 
 // A tilted, wavy bed with Manning friction (so that the halo's friction matters), a column of water
@@ -152,6 +163,84 @@ ModelSetup make_setup(const Case& c) {
             s.boundaries.push_back(q);
         }
     }
+    const auto per_cell = [&](auto value) {
+        std::vector<double> v(n);
+        for (int j = 0; j < c.ny; ++j)
+            for (int i = 0; i < c.nx; ++i) v[static_cast<std::size_t>(j) * c.nx + i] = value(i, j);
+        return v;
+    };
+    switch (c.processes) {
+        case Processes::none:
+            break;
+        case Processes::drains_green_ampt:
+            s.drainage.capacity = per_cell([](int i, int j) { return 2e-5 * (1 + (i * 3 + j) % 5); });
+            s.drainage.efficiency = TimeSeries({0.0, 9.0}, {1.0, 0.4}, TimeSeries::Mode::Step);
+            s.infiltration.model = InfiltrationSpec::Model::GreenAmpt;
+            s.infiltration.ks = per_cell([](int i, int j) { return 1e-6 * (1 + (i + 2 * j) % 4); });
+            s.infiltration.psi = {0.11};
+            s.infiltration.dtheta = {0.3};
+            break;
+        case Processes::horton_hot_start:
+            s.infiltration.model = InfiltrationSpec::Model::Horton;
+            s.infiltration.f0 = {2e-5};
+            s.infiltration.fc = {3e-6};
+            s.infiltration.k = per_cell([](int i, int j) { return 1e-3 * (1 + (i + j) % 3); });
+            s.initial_fields.emplace_back("infiltration_depth", per_cell([](int i, int j) { return 1e-4 * (i % 4 + j % 3); }));
+            s.initial_fields.emplace_back("horton_decay", per_cell([](int i, int) { return 0.05 * (i % 5); }));
+            break;
+        case Processes::scs_rain_grids: {
+            s.infiltration.model = InfiltrationSpec::Model::ScsCn;
+            s.infiltration.cn = per_cell([](int i, int j) { return 60.0 + (i * 7 + j) % 35; });
+            s.drainage.capacity = {3e-5};
+            s.rain_grids.time_s = {0.0, 6.0, 11.0};
+            for (int k = 0; k < 2; ++k) {
+                std::vector<float>& grid = s.rain_grids.mm_h.emplace_back(n);
+                for (int j = 0; j < c.ny; ++j)
+                    for (int i = 0; i < c.nx; ++i)
+                        grid[static_cast<std::size_t>(j) * c.nx + i] = static_cast<float>(200.0 + 150.0 * k + 10.0 * ((i + k * j) % 9));
+            }
+            s.rain_grids.mm_h.emplace_back();  // a dry frame
+            break;
+        }
+        case Processes::pumps_inflows: {
+            InflowSpec line;
+            line.name = "line";
+            for (int i = 3; i < c.nx - 3; ++i) line.cells.emplace_back(i, c.ny / 3);
+            line.discharge = TimeSeries({0.0, 5.0, 20.0}, {0.0, 1.5, 0.3}, TimeSeries::Mode::Linear);
+            s.inflows.push_back(line);
+            InflowSpec point;
+            point.name = "point";
+            point.cells.emplace_back(c.nx - 8, 2);
+            point.discharge = TimeSeries({0.0, 30.0}, {0.4, 0.4}, TimeSeries::Mode::Step);
+            s.inflows.push_back(point);
+            PumpSpec across;  // intake in the dam break's column, outlet in the far corner
+            across.name = "across";
+            across.i = 2;
+            across.j = 2;
+            across.to_i = c.nx - 8;
+            across.to_j = c.ny - 7;
+            across.capacity = 0.8;
+            across.on_depth = 0.3;
+            across.off_depth = 0.1;
+            s.pumps.push_back(across);
+            PumpSpec out = across;  // out of the model, its intake the line's cell
+            out.name = "out";
+            out.i = c.nx / 2;
+            out.j = c.ny / 3;
+            out.to_i = out.to_j = -1;
+            out.capacity = 0.2;
+            out.on_depth = 0.02;
+            out.off_depth = 0.005;
+            s.pumps.push_back(out);
+            PumpSpec idle = out;
+            idle.name = "idle";
+            idle.i = c.nx - 3;
+            idle.j = 1;
+            idle.on_depth = 50.0;
+            s.pumps.push_back(idle);
+            break;
+        }
+    }
     return s;
 }
 
@@ -214,6 +303,8 @@ void check_case(const Case& c, double t_first, int more_steps) {
                                         std::tuple{&b.state().qy, 0, 0}, std::tuple{&b.state().qy, 0, 1}})
             faces.push_back(dist.gather(faces_of_cells(b.grid(), *q, di, dj)));
     const MassLedger ledger = dist.ledger();  // every block holds the whole domain's
+    std::vector<std::vector<double>> extra;   // the processes' per-cell states
+    for (const NamedField& f : b.state().extra) extra.push_back(dist.gather(f.values));
     const auto fastest = dist.fastest_cell();
     std::vector<float> depth(comm_rank() == 0 ? global.grid.cells() : 0), arrival_copy(depth.size());
     dist.copy_depth(depth.data());
@@ -230,6 +321,11 @@ void check_case(const Case& c, double t_first, int more_steps) {
     std::memcpy(books0, books, sizeof books);
     MPI_Bcast(books0, 4, MPI_DOUBLE, 0, MPI_COMM_WORLD);
     EXPECT_EQ(std::memcmp(books, books0, sizeof books), 0) << "the blocks' ledgers differ";
+    std::vector<double> terms, terms0;
+    for (const LedgerTerm& term : ledger.terms) terms.push_back(term.volume);
+    terms0 = terms;
+    MPI_Bcast(terms0.data(), static_cast<int>(terms0.size()), MPI_DOUBLE, 0, MPI_COMM_WORLD);
+    EXPECT_TRUE(same_bits(terms, terms0)) << "the blocks' process terms differ";
     if (comm_rank() != 0) return;
 
     BasicSimulation<Real> serial(global);
@@ -254,6 +350,22 @@ void check_case(const Case& c, double t_first, int more_steps) {
     EXPECT_EQ(std::memcmp(books, serial_books, sizeof books), 0)
         << "ledger (volume0, rain, inflow, outflow): " << books[0] << ", " << books[1] << ", " << books[2] << ", "
         << books[3] << " vs " << sl.volume0 << ", " << sl.rain << ", " << sl.inflow << ", " << sl.outflow;
+    ASSERT_EQ(terms.size(), sl.terms.size());
+    for (std::size_t k = 0; k < terms.size(); ++k) {
+        EXPECT_EQ(std::memcmp(&terms[k], &sl.terms[k].volume, sizeof(double)), 0)
+            << sl.terms[k].name << ": " << terms[k] << " vs " << sl.terms[k].volume;
+        if (c.processes != Processes::none) EXPECT_GT(sl.terms[k].volume, 0.0) << sl.terms[k].name;
+    }
+    ASSERT_EQ(extra.size(), serial.state().extra.size());
+    for (std::size_t k = 0; k < extra.size(); ++k) {
+        const NamedField& f = serial.state().extra[k];
+        const auto sf = interior(g, f.values);
+        EXPECT_TRUE(same_bits(extra[k], sf)) << f.name << " differs first at cell " << first_difference(extra[k], sf);
+    }
+    ASSERT_EQ(b.state().values.size(), serial.state().values.size());
+    for (std::size_t k = 0; k < b.state().values.size(); ++k)  // the pumps' states
+        EXPECT_TRUE(same_bits(b.state().values[k].values, serial.state().values[k].values))
+            << serial.state().values[k].name;
     const auto sf = serial.fastest_cell();
     EXPECT_EQ(fastest.i, sf.i);
     EXPECT_EQ(fastest.j, sf.j);
@@ -366,6 +478,85 @@ TEST(DistributedSolver, Fv1BlocksOfNodataOnly) {
     }
     if (comm_rank() == 0) std::printf("  %d of %d blocks hold nodata only\n", empty, comm_size());
     check_case<double>(c, 15.0, 50);
+}
+
+// The processes: their per-cell parameters, rain grids and hot-start fields are cut to the blocks,
+// their ledger terms summed over the global rows (blocks start at multiples of 8 columns).
+TEST(DistributedSolver, Fv1DrainsAndGreenAmpt) {
+    Case c;
+    c.processes = Processes::drains_green_ampt;
+    check_case<double>(c, 15.0, 150);
+}
+
+TEST(DistributedSolver, Fv1HortonHotStartSingleTwoThreads) {
+    Case c;
+    c.processes = Processes::horton_hot_start;
+    c.block_threads = 2;
+    check_case<float>(c, 15.0, 100);
+}
+
+TEST(DistributedSolver, Fv1ScsCnWithRainGridsWideGrid) {
+    // 150 columns: blocks start at multiples of 8; the last group of a row is partial.
+    Case c;
+    c.nx = 150;
+    c.ny = 20;
+    c.processes = Processes::scs_rain_grids;
+    check_case<double>(c, 15.0, 100);
+}
+
+TEST(DistributedSolver, Fv1PumpsAndInflowsAcrossBlocks) {
+    Case c;
+    c.processes = Processes::pumps_inflows;
+    c.edges = Edges::open;
+    check_case<double>(c, 15.0, 150);
+}
+
+TEST(DistributedSolver, Fv2PumpsAndInflowsSingleTwoThreads) {
+    Case c;
+    c.scheme = Scheme::Fv2;
+    c.processes = Processes::pumps_inflows;
+    c.block_threads = 2;
+    check_case<float>(c, 15.0, 100);
+}
+
+TEST(DistributedSolver, InertialPumpsAndInflows) {
+    Case c;
+    c.scheme = Scheme::Inertial;
+    c.processes = Processes::pumps_inflows;
+    check_case<double>(c, 15.0, 150);
+}
+
+TEST(DistributedSolver, Fv2DrainsAndGreenAmpt) {
+    Case c;
+    c.scheme = Scheme::Fv2;
+    c.processes = Processes::drains_green_ampt;
+    c.edges = Edges::open;
+    check_case<double>(c, 15.0, 100);
+}
+
+TEST(DistributedSolver, InertialScsCnWithRainGridsSingle) {
+    Case c;
+    c.scheme = Scheme::Inertial;
+    c.processes = Processes::scs_rain_grids;
+    check_case<float>(c, 15.0, 150);
+}
+
+TEST(DistributedSolver, BlocksWithSinksStartAtMultiplesOf8Columns) {
+    Case c;
+    c.nx = 45;
+    c.processes = Processes::drains_green_ampt;
+    const ModelSetup s = make_setup(c);
+    EXPECT_EQ(column_align(s), 8);
+    for (int parts = 1; parts <= 6; ++parts) {
+        const Decomposition d(s.grid.nx, s.grid.ny, domain_mask(s), parts, column_align(s));
+        for (const Block& b : d.blocks()) EXPECT_EQ(b.cells.i0 % 8, 0) << parts << " parts";
+    }
+    c.processes = Processes::none;
+    EXPECT_EQ(column_align(make_setup(c)), 1);
+    // 9 columns hold two groups: at most two blocks across.
+    const Decomposition narrow(9, 1, {}, 2, 8);
+    EXPECT_EQ(narrow.block(1).cells.i0, 8);
+    EXPECT_THROW(Decomposition(9, 1, {}, 3, 8), std::invalid_argument);
 }
 
 // fv2: the fv1 cases again. Each stage exchanges its input at width 2, the corner ghosts of the
