@@ -220,7 +220,6 @@ public:
         if (sc_.checkpoint && setup.options.scheme == Scheme::Inertial)  // (its face discharges: not gathered yet)
             throw refuse("checkpoint", "", "[checkpoint] with the inertial scheme");
         if (sc_.warning) throw refuse("warning", "", "[warning]");
-        if (!setup.breaches.empty()) throw refuse("breach", "", "[[breach]]");
         summary_.ranks = comm_.size();
 #if FLOODSIM_HAVE_MPI
         try {

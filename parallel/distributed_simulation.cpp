@@ -103,7 +103,21 @@ ModelSetup block_setup(const ModelSetup& global, const Decomposition& decomposit
     for (std::vector<double>* p : {&inf.ks, &inf.psi, &inf.dtheta, &inf.f0, &inf.fc, &inf.k, &inf.cn}) *p = param(*p);
     s.inflows = global.inflows;
     s.pumps = global.pumps;
-    s.breaches = global.breaches;
+    // Breaches: the cells of each opening on the block and in its ghost ring, in its indices. The
+    // block sets the bed of its halo cells as their owner does (the same function of t), so the
+    // bed's halo needs no exchange when an opening grows. Every breach is kept, with or without
+    // cells here: its start and end are events of every block's steps.
+    const int ring = s.grid.ghost;
+    for (const BreachSpec& b : global.breaches) {
+        BreachSpec local = b;
+        local.cells.clear();
+        for (BreachCell c : b.cells) {
+            c.i -= r.i0;
+            c.j -= r.j0;
+            if (c.i >= -ring && c.i < r.nx + ring && c.j >= -ring && c.j < r.ny + ring) local.cells.push_back(c);
+        }
+        s.breaches.push_back(std::move(local));
+    }
     s.rain_grids.time_s = global.rain_grids.time_s;
     for (const std::vector<float>& grid : global.rain_grids.mm_h) s.rain_grids.mm_h.push_back(cut(grid, g.nx, r));
     for (const GaugeSpec& gauge : global.gauges)  // the block's own, in its indices

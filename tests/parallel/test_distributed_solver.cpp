@@ -61,6 +61,8 @@ enum class Processes {
     pumps_inflows,      // an inflow along a row across the blocks and one at a cell; a pump from the
                         // dam break's column to the far corner, one out of the model, one that
                         // never starts
+    breach,             // a wall across the grid below the dam break, with an opening that grows
+                        // from 3 s to 11 s across block edges
 };
 
 struct Case {
@@ -200,6 +202,28 @@ ModelSetup make_setup(const Case& c) {
                         grid[static_cast<std::size_t>(j) * c.nx + i] = static_cast<float>(200.0 + 150.0 * k + 10.0 * ((i + k * j) % 9));
             }
             s.rain_grids.mm_h.emplace_back();  // a dry frame
+            break;
+        }
+        case Processes::breach: {
+            BreachSpec b;
+            b.name = "wall";
+            b.start = 3.0;
+            b.duration = 8.0;
+            b.width = 16.0;
+            b.cell_length = dx;
+            const int wall_j = c.ny / 3 + 3, centre = c.nx / 4;
+            double lowest = 1e9;
+            for (int i = 0; i < c.nx; ++i) {
+                const std::size_t k = static_cast<std::size_t>(wall_j) * c.nx + i;
+                if (std::isnan(s.z[k])) continue;
+                s.z[k] += 1.5;
+                if (std::abs(i - centre) <= 5) {
+                    b.cells.push_back({i, wall_j, (i - centre) * dx, s.z[k]});
+                    lowest = std::min(lowest, s.z[k] - 1.6);
+                }
+            }
+            b.bottom = lowest;
+            s.breaches.push_back(b);
             break;
         }
         case Processes::pumps_inflows: {
@@ -392,6 +416,9 @@ void check_case(const Case& c, double t_first, int more_steps) {
             << "gauge " << k << ": depth " << gauges[k].depth << " vs " << r.depth;
     }
 
+    if (c.processes == Processes::breach) {  // the dam break came through the opening
+        EXPECT_GT(serial.state().max_h(c.nx / 4, c.ny / 3 + 5), 0.05f);
+    }
     // The case is not trivial: water moved, and the run went past the events.
     float speed = 0.0f;
     for (const float v : interior(g, serial.state().max_speed)) speed = std::max(speed, v);
@@ -523,6 +550,27 @@ TEST(DistributedSolver, InertialPumpsAndInflows) {
     Case c;
     c.scheme = Scheme::Inertial;
     c.processes = Processes::pumps_inflows;
+    check_case<double>(c, 15.0, 150);
+}
+
+TEST(DistributedSolver, Fv1BreachAcrossBlocks) {
+    Case c;
+    c.processes = Processes::breach;
+    check_case<double>(c, 15.0, 150);
+}
+
+TEST(DistributedSolver, Fv2BreachAcrossBlocksSingle) {
+    Case c;
+    c.scheme = Scheme::Fv2;
+    c.processes = Processes::breach;
+    check_case<float>(c, 15.0, 100);
+}
+
+TEST(DistributedSolver, InertialBreachAcrossBlocksTwoThreads) {
+    Case c;
+    c.scheme = Scheme::Inertial;
+    c.processes = Processes::breach;
+    c.block_threads = 2;
     check_case<double>(c, 15.0, 150);
 }
 
