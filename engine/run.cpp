@@ -219,7 +219,6 @@ public:
         };
         if (sc_.checkpoint && setup.options.scheme == Scheme::Inertial)  // (its face discharges: not gathered yet)
             throw refuse("checkpoint", "", "[checkpoint] with the inertial scheme");
-        if (sc_.warning) throw refuse("warning", "", "[warning]");
         summary_.ranks = comm_.size();
 #if FLOODSIM_HAVE_MPI
         try {
@@ -366,7 +365,7 @@ private:
         if (!output_.empty() && comm_.root()) open_result(sim, std::move(bed));
         // The spool after the result: a spool that cannot be made stops the run, and guarded()
         // then removes the partial result (an unwritable result leaves no spool folder behind).
-        if (warnings_) {
+        if (warnings_ && comm_.root()) {  // (over MPI: rank 0 issues the alerts)
             warnings_->start(output_);
             // A resumed run continues the alert chains of the run it continues.
             if (resumed_ && !resumed_->online_warnings.empty())
@@ -502,14 +501,10 @@ private:
     /// The warning levels of the current state: the depth (and velocity) of the assets' cells
     /// only, as the frames store them (float32), so that `floodsim risk` on the result finds the
     /// same levels at the frame times.
+    /// Over MPI the assets' cells are gathered from the blocks that own them (every rank takes
+    /// part) and rank 0 evaluates.
     template <class Sim>
     void evaluate_warnings(const Sim& sim) {
-        if constexpr (kBlocks<Sim>) return;  // refused in make_blocks
-        else evaluate_warnings_serial(sim);
-    }
-
-    template <class Sim>
-    void evaluate_warnings_serial(const Sim& sim) {
         const Clock::time_point t0 = Clock::now();
         const struct Tally {
             double& s;
@@ -520,17 +515,33 @@ private:
         const bool vel = warnings_->needs_velocity();
         const double eps4 = std::pow(sim.setup().options.velocity_eps, 4);
         const auto nx = static_cast<std::size_t>(grid_.nx);
+        // The cells' h, hu, hv (3 per cell).
+        using Real = typename Sim::real_type;
+        std::vector<Real> values(3 * cells.size());
+        if constexpr (kBlocks<Sim>) {
+            std::vector<std::pair<int, int>> at(cells.size());
+            for (std::size_t k = 0; k < cells.size(); ++k)
+                at[k] = {static_cast<int>(cells[k] % nx), static_cast<int>(cells[k] / nx)};
+            sim.gather_cells(at, values);
+            if (!comm_.root()) return;
+        } else {
+            for (std::size_t k = 0; k < cells.size(); ++k) {
+                const int i = static_cast<int>(cells[k] % nx), j = static_cast<int>(cells[k] / nx);
+                values[3 * k] = sim.h()(i, j);
+                values[3 * k + 1] = sim.hu()(i, j);
+                values[3 * k + 2] = sim.hv()(i, j);
+            }
+        }
         warn_depth_.resize(cells.size());
         warn_vx_.resize(vel ? cells.size() : 0);
         warn_vy_.resize(vel ? cells.size() : 0);
         for (std::size_t k = 0; k < cells.size(); ++k) {
-            const int i = static_cast<int>(cells[k] % nx), j = static_cast<int>(cells[k] / nx);
-            const double h = sim.h()(i, j);
+            const double h = values[3 * k];
             warn_depth_[k] = static_cast<float>(h);
             if (!vel) continue;
             const bool wet = h > 0.0;
-            warn_vx_[k] = wet ? static_cast<float>(desingularised_velocity<double>(h, sim.hu()(i, j), eps4)) : 0.0f;
-            warn_vy_[k] = wet ? static_cast<float>(desingularised_velocity<double>(h, sim.hv()(i, j), eps4)) : 0.0f;
+            warn_vx_[k] = wet ? static_cast<float>(desingularised_velocity<double>(h, values[3 * k + 1], eps4)) : 0.0f;
+            warn_vy_[k] = wet ? static_cast<float>(desingularised_velocity<double>(h, values[3 * k + 2], eps4)) : 0.0f;
         }
         warnings_->evaluate(sim.time(), warn_depth_.data(), warn_vx_.data(), warn_vy_.data(), on_level_, on_warning_);
     }
@@ -756,7 +767,7 @@ private:
         }
         finished_ = true;
         s.complete_s = seconds_since(start_);
-        if (warnings_) warnings_->finish();  // bounded: OnlineWarnings::kDeliveryBudgetS
+        if (warnings_ && comm_.root()) warnings_->finish();  // bounded: OnlineWarnings::kDeliveryBudgetS
         s.frames = static_cast<std::int64_t>(frames_.size());
         double max_depth = 0.0;
         std::size_t flooded = 0;

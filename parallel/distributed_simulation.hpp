@@ -128,6 +128,9 @@ public:
     void set_threads(int threads) { sim_->set_threads(threads); }
     std::int64_t domain_cells() const { return domain_cells_; }
     bool inside(int i, int j) const { return mask_[static_cast<std::size_t>(j) * global_grid_.nx + i] != 0; }
+    /// Collective: h, hu, hv of a few cells (global indices; 3 values per cell) from the blocks
+    /// that own them, the same bits on every rank (SubdomainLinks::gather_cells; online warnings).
+    void gather_cells(std::span<const std::pair<int, int>> cells, std::span<Real> values) const;
     /// The global stable time step of the last step (every block computed the same).
     double stable_dt() const { return sim_->stable_dt(); }
     /// The whole domain's volume0, rain, inflow and outflow (the serial run's bits); the
@@ -153,9 +156,6 @@ private:
     /// grid's `out` on `root`.
     template <class T>
     void gather_into(const std::vector<T>& mine, T* out, int root) const;
-    /// Collective: h, hu, hv of a few cells (global indices) from their owners
-    /// (SubdomainLinks::gather_cells).
-    void gather_cells(std::span<const std::pair<int, int>> cells, std::span<Real> values) const;
     /// Collective: the whole segments' totals of the discharge boundaries
     /// (SubdomainLinks::discharge_totals).
     std::vector<std::pair<double, std::int64_t>> discharge_totals(const std::vector<std::vector<double>>& weights,
