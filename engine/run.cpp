@@ -209,16 +209,8 @@ public:
         });
     }
 
-    /// This process's block of the grid, decomposed over the MPI ranks (docs/parallel.md). What
-    /// a block cannot do yet is refused here, naming the scenario's key.
+    /// This process's block of the grid, decomposed over the MPI ranks (docs/parallel.md).
     void make_blocks(const ModelSetup& setup) {
-        const auto refuse = [&](const std::string& key, const std::string& value, const std::string& what) {
-            return InputError(sc_.path, key, value,
-                              what + " is not supported in a run over " + std::to_string(comm_.size()) +
-                                  " MPI ranks yet (docs/parallel.md): run it on one rank");
-        };
-        if (sc_.checkpoint && setup.options.scheme == Scheme::Inertial)  // (its face discharges: not gathered yet)
-            throw refuse("checkpoint", "", "[checkpoint] with the inertial scheme");
         summary_.ranks = comm_.size();
 #if FLOODSIM_HAVE_MPI
         try {

@@ -447,24 +447,64 @@ void DistributedSimulation<Real>::copy_arrival_time(float* out) const {
 
 namespace {
 
-/// `block`'s interior values (row-major on the block), placed into `global`'s interior at the
-/// block's offset.
-template <class T>
-void place(const std::vector<T>& values, const CellRect& r, Field<T>& global) {
-    for (int j = 0; j < r.ny; ++j)
-        for (int i = 0; i < r.nx; ++i) global(r.i0 + i, r.j0 + j) = values[static_cast<std::size_t>(j) * r.nx + i];
+/// The part of the whole grid's storage (its ghost layers included) that block `c` stands for in
+/// a gathered state: its cells and, on the sides where it touches the global grid's edge, the
+/// ghost layers beyond it (corners included). The blocks' parts tile the whole storage
+/// [-ghost, gnx + ghost) x [-ghost, gny + ghost), so a gathered state holds what the serial run's
+/// does, ghosts and all (the inertial scheme's edge faces qx(nx, j) and qy(i, ny) among them).
+CellRect storage_part(const CellRect& c, int gnx, int gny, int ghost) {
+    const int x0 = c.i0 == 0 ? -ghost : c.i0, x1 = c.i0 + c.nx == gnx ? gnx + ghost : c.i0 + c.nx;
+    const int y0 = c.j0 == 0 ? -ghost : c.j0, y1 = c.j0 + c.ny == gny ? gny + ghost : c.j0 + c.ny;
+    return {x0, y0, x1 - x0, y1 - y0};
 }
 
-/// The block's part of a whole grid's field, on the block's grid (ghosts zero).
+/// The block's storage (ghost ring included) cut from a whole grid's field: its cells, its halo
+/// (the neighbours' cells) and the whole grid's ghosts beyond the edges it touches.
 template <class T>
 Field<T> cut_field(const Field<T>& global, const Grid2D& block, const CellRect& r) {
     Field<T> f(block);
-    for (int j = 0; j < r.ny; ++j)
-        for (int i = 0; i < r.nx; ++i) f(i, j) = global(r.i0 + i, r.j0 + j);
+    if (global.size() == 0) return Field<T>();
+    const int ghost = block.ghost;
+    for (int j = -ghost; j < r.ny + ghost; ++j)
+        for (int i = -ghost; i < r.nx + ghost; ++i) f(i, j) = global(r.i0 + i, r.j0 + j);
     return f;
 }
 
 }  // namespace
+
+template <class Real>
+template <class T>
+void DistributedSimulation<Real>::gather_storage(const Field<T>& block_field, Field<T>& out, int root) const {
+    // Every rank calls this for the same fields: an empty one (a scheme without qx) on all.
+    if (block_field.size() == 0) return;
+    const int parts = decomposition_.parts();
+    const int gnx = global_grid_.nx, gny = global_grid_.ny, ghost = global_grid_.ghost;
+    std::vector<int> counts(parts), offsets(parts);
+    std::size_t total = 0;
+    for (int r = 0; r < parts; ++r) {
+        counts[r] = static_cast<int>(storage_part(decomposition_.block(r).cells, gnx, gny, ghost).cells() * sizeof(T));
+        offsets[r] = static_cast<int>(total);
+        total += static_cast<std::size_t>(counts[r]);
+    }
+    const CellRect me = decomposition_.block(rank_).cells;
+    const CellRect part = storage_part(me, gnx, gny, ghost);
+    std::vector<T> mine;
+    mine.reserve(part.cells());
+    for (int y = part.j0; y < part.j0 + part.ny; ++y)
+        for (int x = part.i0; x < part.i0 + part.nx; ++x) mine.push_back(block_field(x - me.i0, y - me.j0));
+    std::vector<T> packed(rank_ == root ? total / sizeof(T) : 0);
+    check_mpi(MPI_Gatherv(mine.data(), static_cast<int>(mine.size() * sizeof(T)), MPI_BYTE, packed.data(),
+                          counts.data(), offsets.data(), MPI_BYTE, root, comm_),
+              "MPI_Gatherv");
+    if (rank_ != root) return;
+    out = Field<T>(global_grid_);
+    for (int r = 0; r < parts; ++r) {
+        const CellRect p = storage_part(decomposition_.block(r).cells, gnx, gny, ghost);
+        const T* src = packed.data() + offsets[r] / sizeof(T);
+        for (int y = p.j0; y < p.j0 + p.ny; ++y)
+            for (int x = p.i0; x < p.i0 + p.nx; ++x) out(x, y) = *src++;
+    }
+}
 
 template <class Real>
 void DistributedSimulation<Real>::gather_cells(std::span<const std::pair<int, int>> cells, std::span<Real> values) const {
@@ -501,29 +541,20 @@ void DistributedSimulation<Real>::gather_cells(std::span<const std::pair<int, in
 template <class Real>
 State<Real> DistributedSimulation<Real>::gather_state(int root) const {
     const State<Real>& mine = sim_->state();
-    if (!mine.qx.empty() || !mine.qy.empty())
-        throw std::logic_error("gather_state: the inertial scheme's face discharges are not gathered yet");
     const bool here = rank_ == root;
     State<Real> g;
-    if (here) {
-        g.grid = global_grid_;
-        for (Field<Real>* f : {&g.h, &g.hu, &g.hv}) *f = Field<Real>(global_grid_);
-        for (Field<float>* f : {&g.max_h, &g.max_speed, &g.arrival}) *f = Field<float>(global_grid_);
-    }
-    const CellRect whole{0, 0, global_grid_.nx, global_grid_.ny};
-    const auto collect = [&](const auto& block_field, auto& global_field) {
-        const auto values = gather(block_field, root);
-        if (here) place(values, whole, global_field);
-    };
-    collect(mine.h, g.h);
-    collect(mine.hu, g.hu);
-    collect(mine.hv, g.hv);
-    collect(mine.max_h, g.max_h);
-    collect(mine.max_speed, g.max_speed);
-    collect(mine.arrival, g.arrival);
+    if (here) g.grid = global_grid_;
+    gather_storage(mine.h, g.h, root);
+    gather_storage(mine.hu, g.hu, root);
+    gather_storage(mine.hv, g.hv, root);
+    gather_storage(mine.qx, g.qx, root);  // (inertial; empty fields otherwise)
+    gather_storage(mine.qy, g.qy, root);
+    gather_storage(mine.max_h, g.max_h, root);
+    gather_storage(mine.max_speed, g.max_speed, root);
+    gather_storage(mine.arrival, g.arrival, root);
     for (const NamedField& f : mine.extra) {
-        NamedField whole_field{f.name, here ? Field<double>(global_grid_) : Field<double>()};
-        collect(f.values, whole_field.values);
+        NamedField whole_field{f.name, Field<double>()};
+        gather_storage(f.values, whole_field.values, root);
         if (here) g.extra.push_back(std::move(whole_field));
     }
     // The scalars: identical on every block, or reduced (maxima, sums).
@@ -552,8 +583,6 @@ void DistributedSimulation<Real>::restore_global_state(const State<Real>& s) {
     if (o.nx != g.nx || o.ny != g.ny || o.dx != g.dx || o.dy != g.dy || o.geotransform != g.geotransform ||
         o.i0 != 0 || o.j0 != 0 || s.h.size() != g.size())
         throw std::invalid_argument("restore_state: the state is on another grid");
-    if (!s.qx.empty() || !s.qy.empty())
-        throw std::invalid_argument("restore_state: the inertial scheme's face discharges cannot be cut into blocks yet");
     const CellRect r = decomposition_.block(rank_).cells;
     const Grid2D& bg = sim_->grid();
     State<Real> b;
@@ -561,6 +590,8 @@ void DistributedSimulation<Real>::restore_global_state(const State<Real>& s) {
     b.h = cut_field(s.h, bg, r);
     b.hu = cut_field(s.hu, bg, r);
     b.hv = cut_field(s.hv, bg, r);
+    b.qx = cut_field(s.qx, bg, r);
+    b.qy = cut_field(s.qy, bg, r);
     b.max_h = cut_field(s.max_h, bg, r);
     b.max_speed = cut_field(s.max_speed, bg, r);
     b.arrival = cut_field(s.arrival, bg, r);
@@ -662,5 +693,6 @@ template class DistributedSimulation<float>;
 template std::vector<double> DistributedSimulation<double>::gather(const Field<double>&, int) const;
 template std::vector<float> DistributedSimulation<double>::gather(const Field<float>&, int) const;
 template std::vector<float> DistributedSimulation<float>::gather(const Field<float>&, int) const;
+template std::vector<double> DistributedSimulation<float>::gather(const Field<double>&, int) const;
 
 }  // namespace floodsim::parallel

@@ -86,8 +86,9 @@ public:
     /// same setup would hold it, for a checkpoint: the blocks' cells, monitors and per-cell
     /// source fields gathered; time, steps and the ledger (every block's; the positivity fix
     /// summed over the blocks, see docs/parallel.md); the wave speeds and the deepest cell their
-    /// maxima, the wet cells their sum. Ghost cells are zero (every step refills them first).
-    /// Throws std::logic_error for the inertial scheme's face discharges (not gathered yet).
+    /// maxima, the wet cells their sum. The fields' whole storage is gathered, ghost layers
+    /// included (the inertial scheme's face discharges on the grid's east and south edges lie
+    /// there).
     State<Real> gather_state(int root = 0) const;
     /// Continues from a whole grid's State (gather_state's, or a serial run's of the same setup),
     /// on any number of ranks: each rank cuts its block from it (every rank passes the same one)
@@ -156,6 +157,11 @@ private:
     /// grid's `out` on `root`.
     template <class T>
     void gather_into(const std::vector<T>& mine, T* out, int root) const;
+    /// Collective: a field of the block gathered to `root` as the whole grid's storage, ghost
+    /// layers included (each block gives its cells and the ghosts beyond the global edges it
+    /// touches); an empty field stays empty.
+    template <class T>
+    void gather_storage(const Field<T>& block_field, Field<T>& out, int root) const;
     /// Collective: the whole segments' totals of the discharge boundaries
     /// (SubdomainLinks::discharge_totals).
     std::vector<std::pair<double, std::int64_t>> discharge_totals(const std::vector<std::vector<double>>& weights,
