@@ -116,6 +116,56 @@ void print_summary(const RunSummary& s) {
 
 }  // namespace
 
+namespace {
+
+/// One line for a run that failed, and its exit status. Before the ranks' run began (or serially)
+/// every rank met the error while loading and rank 0 prints it. After, the error may be one
+/// rank's alone: that rank prints it (the others wait 2 s, so that an error every rank met is
+/// printed once, by rank 0, whose MPI_Abort ends them first) and MPI_Abort ends every rank with
+/// the status, as the others would wait for it forever (docs/parallel.md).
+int report_run_failure(MpiSession& mpi, bool collective, bool json, int status, const std::exception& e,
+                       const char* what) {
+    const bool root = mpi.rank() == 0;
+    if (collective && mpi.size() > 1 && !root) {
+        std::this_thread::sleep_for(std::chrono::seconds(2));
+        std::fprintf(stderr, "floodsim: rank %d: %s: %s\n", mpi.rank(), what, e.what());
+    }
+    if (root) {
+        if (json) RunEvents::error(status, e.what());
+        std::fprintf(stderr, "floodsim: %s: %s\n", what, e.what());
+    }
+    if (collective) mpi.abort(status);
+    return status;
+}
+
+/// The run's first line on stderr (and a note when OpenMP threads must wait passively).
+void print_run_start(const RunSummary& before, int ranks) {
+    const GridInfo& g = before.grid;
+    std::fprintf(stderr, "floodsim %s: %s, %d x %d cells of %g m, scheme %s, %d threads%s -> %s\n", version(),
+                 before.name.c_str(), g.nx, g.ny, g.dx, before.scheme.c_str(), before.threads,
+                 ranks > 1 ? (" x " + std::to_string(ranks) + " MPI ranks").c_str() : "",
+                 Hdf5ResultWriter::partial_path(before.result_path).c_str());
+    if (*wait_policy_reason())
+        std::fprintf(stderr, "floodsim: the machine is shared (%s): OpenMP threads wait passively\n",
+                     wait_policy_reason());
+}
+
+/// A run stopped by a signal before its end: its checkpoint when it has one (a scheduler's
+/// SIGTERM before its SIGKILL: the time left goes into it), one line, exit status 130.
+int stopped_by_signal(Run& run, const RunSummary& before, const std::string& scenario_path, bool json, bool root) {
+    std::string msg = "interrupted by a signal; no result written";
+    if (!before.checkpoint_path.empty()) {
+        run.checkpoint();
+        msg += "; checkpoint at t = " + format_number(run.time(), 6) + " s in " + before.checkpoint_path +
+               " (continue with: floodsim run " + scenario_path + " --resume " + before.checkpoint_path + ")";
+    }
+    if (json) RunEvents::error(130, msg);
+    if (root) std::fprintf(stderr, "\nfloodsim: %s\n", msg.c_str());
+    return 130;
+}
+
+}  // namespace
+
 int run_command(const std::string& scenario_path, const RunOptions& given) {
     RunOptions opts = given;
     // Under an MPI launcher (docs/parallel.md) every rank runs this; rank 0 prints and writes.
@@ -133,20 +183,6 @@ int run_command(const std::string& scenario_path, const RunOptions& given) {
     }
     bool collective = false;  // the ranks' run is under way: an error on one leaves the others waiting
     const bool quiet = opts.quiet || opts.json;
-    const auto fail = [&](int status, const std::exception& e, const char* what) {
-        if (collective && mpi->size() > 1) {
-            // An error every rank met (a run that had to stop) is reported by rank 0, whose
-            // MPI_Abort ends the others first; one met by another rank alone is reported by it.
-            if (!root) std::this_thread::sleep_for(std::chrono::seconds(2));
-            if (!root) std::fprintf(stderr, "floodsim: rank %d: %s: %s\n", mpi->rank(), what, e.what());
-        }
-        if (root) {
-            if (opts.json) RunEvents::error(status, e.what());
-            std::fprintf(stderr, "floodsim: %s: %s\n", what, e.what());
-        }
-        if (collective) mpi->abort(status);
-        return status;
-    };
     try {
         Run run(scenario_path, mpi->size() > 1 ? Distribution::MpiWorld : Distribution::Serial);
         collective = mpi->size() > 1;
@@ -156,16 +192,7 @@ int run_command(const std::string& scenario_path, const RunOptions& given) {
 
         run.start();  // an unwritable result is found before anything is printed
         const RunSummary before = run.summary();
-        const GridInfo& g = before.grid;
-        if (!quiet) {
-            std::fprintf(stderr, "floodsim %s: %s, %d x %d cells of %g m, scheme %s, %d threads%s -> %s\n", version(),
-                         before.name.c_str(), g.nx, g.ny, g.dx, before.scheme.c_str(), before.threads,
-                         mpi->size() > 1 ? (" x " + std::to_string(mpi->size()) + " MPI ranks").c_str() : "",
-                         Hdf5ResultWriter::partial_path(before.result_path).c_str());
-            if (*wait_policy_reason())
-                std::fprintf(stderr, "floodsim: the machine is shared (%s): OpenMP threads wait passively\n",
-                             wait_policy_reason());
-        }
+        if (!quiet) print_run_start(before, mpi->size());
         RunEvents events;
         if (opts.json) {
             events.start(before);
@@ -190,16 +217,7 @@ int run_command(const std::string& scenario_path, const RunOptions& given) {
         }
         if (status == RunStatus::Stopped && !run.finished()) {
             progress.finish();
-            std::string msg = "interrupted by a signal; no result written";
-            if (!before.checkpoint_path.empty()) {
-                // A scheduler's SIGTERM before its SIGKILL: the time left goes into a checkpoint.
-                run.checkpoint();
-                msg += "; checkpoint at t = " + format_number(run.time(), 6) + " s in " + before.checkpoint_path +
-                       " (continue with: floodsim run " + scenario_path + " --resume " + before.checkpoint_path + ")";
-            }
-            if (opts.json) RunEvents::error(130, msg);
-            if (root) std::fprintf(stderr, "\nfloodsim: %s\n", msg.c_str());
-            return 130;
+            return stopped_by_signal(run, before, scenario_path, opts.json, root);
         }
         if (!opts.save_state.empty()) run.save_state(opts.save_state);
         const RunSummary s = run.summary();
@@ -215,9 +233,9 @@ int run_command(const std::string& scenario_path, const RunOptions& given) {
         return 0;
     } catch (const Error& e) {
         // one line: bad input (2), or a run that failed or had to stop (1)
-        return fail(e.status() == 2 ? 2 : 1, e, "error");
+        return report_run_failure(*mpi, collective, opts.json, e.status() == 2 ? 2 : 1, e, "error");
     } catch (const std::exception& e) {
-        return fail(1, e, "internal error");
+        return report_run_failure(*mpi, collective, opts.json, 1, e, "internal error");
     }
 }
 

@@ -410,11 +410,14 @@ void DistributedSimulation<Real>::gather_into(const std::vector<T>& mine, T* out
 }
 
 template <class Real>
-void DistributedSimulation<Real>::copy_depth(float* out) const {
+void DistributedSimulation<Real>::gather_copy(void (BasicSimulation<Real>::*copy)(float*) const, float* out) const {
     std::vector<float> mine(block_grid_.cells());
-    sim_->copy_depth(mine.data());
+    (sim_.get()->*copy)(mine.data());
     gather_into(mine, out, 0);
 }
+
+template <class Real>
+void DistributedSimulation<Real>::copy_depth(float* out) const { gather_copy(&BasicSimulation<Real>::copy_depth, out); }
 
 template <class Real>
 void DistributedSimulation<Real>::copy_velocity(float* vx, float* vy) const {
@@ -426,23 +429,17 @@ void DistributedSimulation<Real>::copy_velocity(float* vx, float* vy) const {
 
 template <class Real>
 void DistributedSimulation<Real>::copy_max_depth(float* out) const {
-    std::vector<float> mine(block_grid_.cells());
-    sim_->copy_max_depth(mine.data());
-    gather_into(mine, out, 0);
+    gather_copy(&BasicSimulation<Real>::copy_max_depth, out);
 }
 
 template <class Real>
 void DistributedSimulation<Real>::copy_max_speed(float* out) const {
-    std::vector<float> mine(block_grid_.cells());
-    sim_->copy_max_speed(mine.data());
-    gather_into(mine, out, 0);
+    gather_copy(&BasicSimulation<Real>::copy_max_speed, out);
 }
 
 template <class Real>
 void DistributedSimulation<Real>::copy_arrival_time(float* out) const {
-    std::vector<float> mine(block_grid_.cells());
-    sim_->copy_arrival_time(mine.data());
-    gather_into(mine, out, 0);
+    gather_copy(&BasicSimulation<Real>::copy_arrival_time, out);
 }
 
 namespace {

@@ -157,6 +157,8 @@ private:
     /// grid's `out` on `root`.
     template <class T>
     void gather_into(const std::vector<T>& mine, T* out, int root) const;
+    /// Collective: one of the block's serial copy_*() outputs gathered into `out` on rank 0.
+    void gather_copy(void (BasicSimulation<Real>::*copy)(float*) const, float* out) const;
     /// Collective: a field of the block gathered to `root` as the whole grid's storage, ghost
     /// layers included (each block gives its cells and the ghosts beyond the global edges it
     /// touches); an empty field stays empty.

@@ -427,18 +427,38 @@ void check_case(const Case& c, double t_first, int more_steps) {
     EXPECT_GT(serial.steps(), more_steps);
 }
 
-TEST(DistributedSolver, Fv1ClosedRainHolesDouble) { check_case<double>({}, 15.0, 150); }
+// The cases every scheme runs (fv2: each stage exchanges its input at width 2, the corner ghosts
+// of the global boundary next to a block's corners, and the donor factors along the halo sides;
+// inertial: the blocks compute the faces on their halo sides from the neighbours' face
+// discharges, width 2, and take the neighbours' donor factors there).
+class EveryScheme : public ::testing::TestWithParam<Scheme> {
+protected:
+    Case make_case() const {
+        Case c;
+        c.scheme = GetParam();
+        return c;
+    }
+};
 
-TEST(DistributedSolver, Fv1OpenBoundariesDouble) {
-    Case c;
-    c.edges = Edges::open;
+TEST_P(EveryScheme, ClosedRainHoles) {
+    const Case c = make_case();
     check_case<double>(c, 15.0, 150);
+    check_case<float>(c, 15.0, 150);
 }
 
-TEST(DistributedSolver, Fv1TallGridStrips) {
+TEST_P(EveryScheme, OpenBoundaries) {
+    Case c = make_case();
+    c.edges = Edges::open;
+    check_case<double>(c, 15.0, 150);
+    check_case<float>(c, 15.0, 150);
+}
+
+TEST_P(EveryScheme, TallGridStrips) {
     // 20 x 60: the grid is cut into strips (rows) as well, so that the west boundary segments and
-    // the dam break cross strip edges, and blocks of different strips have their own column cuts.
-    Case c;
+    // the dam break cross strip edges, and blocks of different strips have their own column cuts
+    // (inertial: the south face rows of the northern blocks are computed on both sides of the
+    // edge, and the faces on the east edge of a strip are read by the strip below).
+    Case c = make_case();
     c.nx = 20;
     c.ny = 60;
     c.edges = Edges::open;
@@ -449,13 +469,15 @@ TEST(DistributedSolver, Fv1TallGridStrips) {
         EXPECT_GT(d.py(), 1);
     }
     check_case<double>(c, 15.0, 150);
+    check_case<float>(c, 15.0, 150);
 }
 
-TEST(DistributedSolver, Fv1BlocksOneColumnWide) {
-    // 3 x 10 with a domain of one row: 3 ranks split the columns (a strip would hold the
-    // whole row), into blocks one column wide, and the free east boundary's next cell inward lies
-    // in the halo.
-    Case c;
+TEST_P(EveryScheme, BlocksOneColumnWide) {
+    // 3 x 10 with a domain of one row: 3 ranks split the columns (a strip would hold the whole
+    // row), into blocks one column wide: the free east boundary's next cell inward lies in the
+    // halo, a width-2 halo reaches two blocks away, and inertial's east face reads the face beyond
+    // the neighbour's column (the free east boundary's, stored beyond the grid).
+    Case c = make_case();
     c.nx = 3;
     c.ny = 10;
     c.domain = Domain::band;
@@ -471,30 +493,28 @@ TEST(DistributedSolver, Fv1BlocksOneColumnWide) {
     check_case<double>(c, 15.0, 100);
 }
 
-TEST(DistributedSolver, Fv1OpenBoundariesSingle) {
-    Case c;
-    c.edges = Edges::open;
-    check_case<float>(c, 15.0, 150);
-}
-
-TEST(DistributedSolver, Fv1HybridTwoThreadsPerBlock) {
-    Case c;
+TEST_P(EveryScheme, HybridTwoThreadsPerBlock) {
+    // Two threads per block against the serial run's one (inertial: the rows where a thread's
+    // rows end, inside a block and at its south edge, take the serial run's factors).
+    Case c = make_case();
     c.block_threads = 2;
     check_case<double>(c, 12.0, 100);
+    c.edges = Edges::open;
+    check_case<float>(c, 12.0, 100);
 }
 
-TEST(DistributedSolver, Fv1DryTilesWideGridNoRain) {
+TEST_P(EveryScheme, DryTilesWideGridNoRain) {
     // 150 columns: three dry-tile chunks per row in the serial run, cut elsewhere in the blocks
     // (chunks start at each block's west edge); without rain, dry chunks are skipped.
-    Case c;
+    Case c = make_case();
     c.nx = 150;
     c.ny = 20;
     c.rain = false;
     check_case<double>(c, 5.0, 200);
 }
 
-TEST(DistributedSolver, Fv1BlocksOfNodataOnly) {
-    Case c;
+TEST_P(EveryScheme, BlocksOfNodataOnly) {
+    Case c = make_case();
     c.domain = Domain::pair;
     const ModelSetup s = make_setup(c);
     const Decomposition d(s.grid.nx, s.grid.ny, domain_mask(s), comm_size());
@@ -607,65 +627,7 @@ TEST(DistributedSolver, BlocksWithSinksStartAtMultiplesOf8Columns) {
     EXPECT_THROW(Decomposition(9, 1, {}, 3, 8), std::invalid_argument);
 }
 
-// fv2: the fv1 cases again. Each stage exchanges its input at width 2, the corner ghosts of the
-// global boundary next to a block's corners, and the donor factors along the halo sides.
-TEST(DistributedSolver, Fv2ClosedRainHolesDouble) {
-    Case c;
-    c.scheme = Scheme::Fv2;
-    check_case<double>(c, 15.0, 150);
-}
-
-TEST(DistributedSolver, Fv2OpenBoundariesDouble) {
-    Case c;
-    c.scheme = Scheme::Fv2;
-    c.edges = Edges::open;
-    check_case<double>(c, 15.0, 150);
-}
-
-TEST(DistributedSolver, Fv2OpenBoundariesSingle) {
-    Case c;
-    c.scheme = Scheme::Fv2;
-    c.edges = Edges::open;
-    check_case<float>(c, 15.0, 150);
-}
-
-TEST(DistributedSolver, Fv2TallGridStrips) {
-    Case c;
-    c.scheme = Scheme::Fv2;
-    c.nx = 20;
-    c.ny = 60;
-    c.edges = Edges::open;
-    check_case<double>(c, 15.0, 150);
-}
-
-TEST(DistributedSolver, Fv2BlocksOneColumnWide) {
-    // Blocks one column wide: a width-2 halo reaches two blocks away.
-    Case c;
-    c.scheme = Scheme::Fv2;
-    c.nx = 3;
-    c.ny = 10;
-    c.domain = Domain::band;
-    c.edges = Edges::open;
-    check_case<double>(c, 15.0, 100);
-}
-
-TEST(DistributedSolver, Fv2HybridTwoThreadsPerBlock) {
-    Case c;
-    c.scheme = Scheme::Fv2;
-    c.block_threads = 2;
-    c.edges = Edges::open;
-    check_case<double>(c, 12.0, 100);
-}
-
-TEST(DistributedSolver, Fv2DryTilesWideGridNoRain) {
-    Case c;
-    c.scheme = Scheme::Fv2;
-    c.nx = 150;
-    c.ny = 20;
-    c.rain = false;
-    check_case<double>(c, 5.0, 200);
-}
-
+// fv2's positivity limiter scales the outflow of cells that would empty, along the block edges too.
 TEST(DistributedSolver, Fv2PositivityLimiterAcrossBlockEdges) {
     Case c;
     c.scheme = Scheme::Fv2;
@@ -676,86 +638,6 @@ TEST(DistributedSolver, Fv2PositivityLimiterAcrossBlockEdges) {
     check_case<float>(c, 2.0, 100);
 }
 
-TEST(DistributedSolver, Fv2BlocksOfNodataOnly) {
-    Case c;
-    c.scheme = Scheme::Fv2;
-    c.domain = Domain::pair;
-    check_case<double>(c, 15.0, 50);
-}
-
-// The local inertial scheme: the same cases. Its blocks compute the faces on their halo sides
-// from the neighbours' face discharges (width 2) and take the neighbours' donor factors there.
-Case inertial_case() {
-    Case c;
-    c.scheme = Scheme::Inertial;
-    return c;
-}
-
-TEST(DistributedSolver, InertialClosedRainHolesDouble) { check_case<double>(inertial_case(), 15.0, 150); }
-
-TEST(DistributedSolver, InertialClosedRainHolesSingle) { check_case<float>(inertial_case(), 15.0, 150); }
-
-TEST(DistributedSolver, InertialOpenBoundariesDouble) {
-    Case c = inertial_case();
-    c.edges = Edges::open;
-    check_case<double>(c, 15.0, 150);
-}
-
-TEST(DistributedSolver, InertialOpenBoundariesSingle) {
-    Case c = inertial_case();
-    c.edges = Edges::open;
-    check_case<float>(c, 15.0, 150);
-}
-
-TEST(DistributedSolver, InertialTallGridStrips) {
-    // Strips: the south face rows of the northern blocks are computed on both sides of the edge,
-    // and the faces on the east edge of a strip are read by the strip below (its halo's corner).
-    Case c = inertial_case();
-    c.nx = 20;
-    c.ny = 60;
-    c.edges = Edges::open;
-    check_case<double>(c, 15.0, 150);
-    check_case<float>(c, 15.0, 150);
-}
-
-TEST(DistributedSolver, InertialBlocksOneColumnWide) {
-    // Blocks one column wide: a block's east face reads the face beyond the neighbour's column,
-    // which is the free east boundary's face (stored beyond the grid), and the free boundary's
-    // next cell inward lies in the halo.
-    Case c = inertial_case();
-    c.nx = 3;
-    c.ny = 10;
-    c.domain = Domain::band;
-    c.edges = Edges::open;
-    check_case<double>(c, 15.0, 100);
-}
-
-TEST(DistributedSolver, InertialHybridTwoThreadsPerBlock) {
-    // Two threads per block against the serial run's one: the rows where a thread's rows end
-    // (inside a block and at its south edge) take the serial run's factors.
-    Case c = inertial_case();
-    c.block_threads = 2;
-    check_case<double>(c, 12.0, 100);
-    c.edges = Edges::open;
-    check_case<float>(c, 12.0, 100);
-}
-
-TEST(DistributedSolver, InertialDryTilesWideGridNoRain) {
-    Case c = inertial_case();
-    c.nx = 150;
-    c.ny = 20;
-    c.rain = false;
-    check_case<double>(c, 5.0, 200);
-}
-
-TEST(DistributedSolver, InertialBlocksOfNodataOnly) {
-    Case c = inertial_case();
-    c.domain = Domain::pair;
-    check_case<double>(c, 15.0, 50);
-}
-
-// A block's state restored into a fresh distributed simulation (same rank count) continues the
-// run bit for bit: the state holds all a block needs, its halo is refilled by the next step.
 // A block's state restored into a fresh distributed simulation (same rank count) continues the
 // run bit for bit: the state holds all a block needs, its halo is refilled by the next step.
 void check_restored_state(Scheme scheme) {
@@ -785,9 +667,14 @@ void check_restored_state(Scheme scheme) {
     EXPECT_GT(first.steps(), 50);
 }
 
-TEST(DistributedSolver, RestoredStateContinuesBitwise) { check_restored_state(Scheme::Fv1); }
-TEST(DistributedSolver, Fv2RestoredStateContinuesBitwise) { check_restored_state(Scheme::Fv2); }
-TEST(DistributedSolver, InertialRestoredStateContinuesBitwise) { check_restored_state(Scheme::Inertial); }
+TEST_P(EveryScheme, RestoredStateContinuesBitwise) { check_restored_state(GetParam()); }
+
+INSTANTIATE_TEST_SUITE_P(DistributedSolver, EveryScheme, ::testing::Values(Scheme::Fv1, Scheme::Fv2, Scheme::Inertial),
+                         [](const ::testing::TestParamInfo<Scheme>& info) {
+                             return std::string(info.param == Scheme::Fv1   ? "fv1"
+                                                : info.param == Scheme::Fv2 ? "fv2"
+                                                                            : "inertial");
+                         });
 
 // A setup that one block finds wrong fails on every rank (none is left waiting in an exchange):
 // a negative Manning n in the south-east.
