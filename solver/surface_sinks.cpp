@@ -17,9 +17,10 @@ namespace {
 using Model = InfiltrationSpec::Model;
 
 /// The ledger's items of the sinks: groups of kGroup cells from the global grid's column 0 (a block
-/// starts at a multiple of kGroup: SubdomainLinks::sum_row_items), each summed as a fixed tree, so
-/// that the sum vectorises and a row's items are the same on any block. A row's missing cells
-/// beyond its end count as 0.
+/// starts at a multiple of kGroup: SubdomainLinks::sum_row_items), each summed as a fixed tree
+/// (group_sums), so that a row's items are the same on any block while the sink loop stays a
+/// vector loop and the ordered sum adds one item per 8 cells. A row's missing cells beyond its
+/// end count as 0.
 constexpr int kGroup = 8;
 
 /// One parameter's value at cell k (a uniform parameter holds one value).
