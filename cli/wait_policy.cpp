@@ -7,6 +7,8 @@
 #include <cstring>
 #include <string>
 
+#include "engine/run_comm.hpp"
+
 namespace floodsim {
 
 void passive_wait_when_shared(char** argv) {
@@ -16,6 +18,10 @@ void passive_wait_when_shared(char** argv) {
     if (forced && std::strcmp(forced, "0") == 0) return;
     if (forced && std::strcmp(forced, "1") == 0) {
         reason = "FLOODSIM_SHARED=1";
+    } else if (const int ranks = launcher_local_ranks(); ranks > 1) {
+        // Ranks of an MPI launcher sharing this machine: their threads meet at barriers while the
+        // other ranks' threads want the same cores (oversubscribed, spinning would stall them).
+        reason = std::to_string(ranks) + " MPI ranks on this machine";
     } else {
         double load[1] = {0.0};
         // Busy: on average at least half a core is taken by others. Spinning threads would then

@@ -16,6 +16,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "engine/run_comm.hpp"
 #include "engine/terrain_features.hpp"
 #include "mesh/input_error.hpp"
 #include "mesh/raster_io.hpp"
@@ -502,7 +503,7 @@ SolverOptions solver_options(const Scenario& sc) {
     // The loader accepts only "double" and "single".
     o.precision = sc.precision == "single" ? Precision::Single : Precision::Double;
     o.cfl = sc.cfl;
-    o.threads = sc.threads > 0 ? sc.threads : omp_get_num_procs();
+    o.threads = sc.threads > 0 ? sc.threads : default_threads();
     o.dry_depth = sc.dry_depth;
     return o;
 }

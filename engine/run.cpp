@@ -235,7 +235,7 @@ public:
     void set_threads(int threads) {
         require_not_started("set_threads");
         if (threads < 0) throw Error(2, "threads: value '" + std::to_string(threads) + "': must be >= 0");
-        const int n = threads > 0 ? threads : omp_get_num_procs();
+        const int n = threads > 0 ? threads : default_threads();
         visit([n](auto& sim) { sim.set_threads(n); });
     }
 

@@ -1,5 +1,11 @@
 #include "engine/run_comm.hpp"
 
+#include <omp.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+
 #include "floodsim/run.hpp"
 
 #if FLOODSIM_HAVE_MPI
@@ -57,5 +63,23 @@ std::pair<bool, std::int64_t> RunComm::step_totals(bool cancel, std::int64_t cou
 double RunComm::max(double x) const { return x; }
 
 #endif
+
+int launcher_local_ranks() {
+    for (const char* name : {"OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS"})
+        if (const char* v = std::getenv(name)) {
+            const int n = std::atoi(v);
+            if (n >= 1) return n;
+        }
+    return 1;
+}
+
+int default_threads() {
+    const int procs = std::max(1, omp_get_num_procs());
+    const long online = sysconf(_SC_NPROCESSORS_ONLN);
+    const int ranks = launcher_local_ranks();
+    // Bound to a part of the machine: that part is this rank's own.
+    if (ranks <= 1 || online <= 0 || procs < online) return procs;
+    return std::max(1, procs / ranks);
+}
 
 }  // namespace floodsim

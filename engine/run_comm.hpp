@@ -35,4 +35,13 @@ private:
     int rank_ = 0, size_ = 1;
 };
 
+/// The ranks an MPI launcher started on this machine (Open MPI's OMPI_COMM_WORLD_LOCAL_SIZE,
+/// MPICH's MPI_LOCALNRANKS); 1 without a launcher. No MPI call: read before MPI is initialised.
+int launcher_local_ranks();
+
+/// The OpenMP threads a run takes when asked for 0 ("all"): the processors this process may run
+/// on, shared among the launcher's ranks on this machine when they are not bound to processors of
+/// their own (mpirun binds each rank to a core for 2 ranks, and binds none when oversubscribed).
+int default_threads();
+
 }  // namespace floodsim

@@ -6,6 +6,9 @@
 // The processes (drains, infiltration, pumps, inflows, rain grids), breaches and online warnings
 // too. Bad input gives exit status 2 and one line (rank 0's) naming the scenario's key, leaving
 // no result behind.
+#include <sched.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <csignal>
 #include <sstream>
@@ -242,6 +245,28 @@ TEST(MpiRun, OnlineWarningsIssueTheSerialRunsAlerts) {
         EXPECT_EQ(h5_digest(d / (name + ".h5"), kSkip), want) << np << " ranks";
         EXPECT_EQ(alerts_without_clock(d / (name + ".alerts")), alerts) << np << " ranks";
         EXPECT_NE(r.out.find("level changes on 3 assets"), std::string::npos) << describe(r);
+    }
+}
+
+// threads = 0 ("all") under a launcher that started several ranks on this machine without binding
+// them: the ranks share the processors (threads = processors / local ranks, at least 1).
+TEST(MpiRun, AllThreadsAreSharedAmongTheRanksOfAMachine) {
+    TempDir d;
+    const std::string s = urban_scenario(d).string();
+    ASSERT_NE(read_text(s).find("threads = 0"), std::string::npos);
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    ASSERT_EQ(sched_getaffinity(0, sizeof set, &set), 0);
+    const int procs = CPU_COUNT(&set);
+    const long online = sysconf(_SC_NPROCESSORS_ONLN);
+    for (const int ranks : {1, 2, 3}) {
+        const ProcResult r = run_floodsim({"run", s, "--json", "--output", (d / "r.h5").string()},
+                                          {"OMPI_COMM_WORLD_LOCAL_SIZE=" + std::to_string(ranks)});
+        ASSERT_EQ(r.status, 0) << describe(r);
+        const int want = ranks == 1 || procs < online ? procs : std::max(1, procs / ranks);
+        const std::string start = r.out.substr(0, r.out.find('\n'));  // the start event
+        EXPECT_NE(start.find("\"threads\":" + std::to_string(want) + "}"), std::string::npos)
+            << ranks << " ranks: " << start;
     }
 }
 
