@@ -229,6 +229,7 @@ PumpSource<Real>::PumpSource(std::vector<PumpSpec> pumps, const Grid2D& grid) : 
             throw std::invalid_argument("pump " + p.name + ": need 0 <= off_depth < on_depth");
         const std::size_t intake = cells_.add(p.i, p.j);
         index_.emplace_back(intake, p.to_i >= 0 ? cells_.add(p.to_i, p.to_j) : kNoOutlet);
+        if (p.to_i >= 0) outlets_.add(p.to_i, p.to_j);
     }
 }
 
@@ -245,10 +246,7 @@ bool PumpSource<Real>::adds_water() const {
 
 template <class Real>
 bool PumpSource<Real>::adds_only_to(std::vector<std::pair<int, int>>& cells) const {
-    PointCells<Real> outlets;
-    for (const PumpSpec& p : pumps_)
-        if (p.to_i >= 0) outlets.add(p.to_i, p.to_j);
-    outlets.owned(grid_, cells);
+    outlets_.owned(grid_, cells);
     return true;
 }
 

@@ -210,6 +210,7 @@ private:
     std::vector<PumpSpec> pumps_;
     Grid2D grid_;
     PointCells<Real> cells_;
+    PointCells<Real> outlets_;  // the discharge cells (the cells it adds water to)
     std::vector<std::pair<std::size_t, std::size_t>> index_;  // per pump: intake, outlet among cells_
 };
 

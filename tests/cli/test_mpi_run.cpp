@@ -82,6 +82,22 @@ TEST(MpiRun, Fv1SingleWithTwoThreadsPerRankIsBitwiseTheSerialResult) {
     expect_ranks_match_serial("precision = \"single\"", "2");
 }
 
+/// The scenario `s` (its inputs beside it) on 2 to 4 ranks, 1 thread each: the result's digest is
+/// the serial run's.
+void expect_scenario_ranks_match_serial(const fs::path& s) {
+    const fs::path d = s.parent_path();
+    const ProcResult serial =
+        run_floodsim({"run", s.string(), "--quiet", "--threads", "1", "--output", (d / "serial.h5").string()});
+    ASSERT_EQ(serial.status, 0) << describe(serial);
+    const auto want = h5_digest(d / "serial.h5", kSkip);
+    for (int np = 2; np <= 4; ++np) {
+        const fs::path out = d / ("np" + std::to_string(np) + ".h5");
+        const ProcResult r = run_mpi(np, {"run", s.string(), "--quiet", "--threads", "1", "--output", out.string()});
+        ASSERT_EQ(r.status, 0) << np << " ranks: " << describe(r);
+        EXPECT_EQ(h5_digest(out, kSkip), want) << np << " ranks";
+    }
+}
+
 TEST(MpiRun, ProcessesAreBitwiseTheSerialResultOnOneToFourRanks) {
     // The urban example with its processes (drains failing after the peak, SCS-CN infiltration, a
     // pump), the first 40 minutes: the drains' and the soil's ledger terms are summed over the
@@ -90,19 +106,9 @@ TEST(MpiRun, ProcessesAreBitwiseTheSerialResultOnOneToFourRanks) {
     const fs::path example = kSource / "examples/urban";
     for (const char* f : {"dem.asc", "dem.prj", "rain.csv", "drain_efficiency.csv"})
         fs::copy_file(example / f, d / f, fs::copy_options::overwrite_existing);
-    const std::string text =
-        replace_once(read_text(example / "urban-processes.toml"), "duration = \"1.5h\"", "duration = \"40min\"");
-    write_text(d / "s.toml", text);
-    const std::string s = (d / "s.toml").string();
-    const ProcResult serial = run_floodsim({"run", s, "--quiet", "--threads", "1", "--output", (d / "serial.h5").string()});
-    ASSERT_EQ(serial.status, 0) << describe(serial);
-    const auto want = h5_digest(d / "serial.h5", kSkip);
-    for (int np = 2; np <= 4; ++np) {
-        const fs::path out = d / ("np" + std::to_string(np) + ".h5");
-        const ProcResult r = run_mpi(np, {"run", s, "--quiet", "--threads", "1", "--output", out.string()});
-        ASSERT_EQ(r.status, 0) << np << " ranks: " << describe(r);
-        EXPECT_EQ(h5_digest(out, kSkip), want) << np << " ranks";
-    }
+    write_text(d / "s.toml",
+               replace_once(read_text(example / "urban-processes.toml"), "duration = \"1.5h\"", "duration = \"40min\""));
+    expect_scenario_ranks_match_serial(d / "s.toml");
 }
 
 TEST(MpiRun, TerrainFeaturesAndABreachAreBitwiseTheSerialResult) {
@@ -114,16 +120,7 @@ TEST(MpiRun, TerrainFeaturesAndABreachAreBitwiseTheSerialResult) {
         if (entry.is_regular_file()) fs::copy_file(entry.path(), d / entry.path().filename());
     write_text(d / "terrain.toml",
                replace_once(read_text(example / "terrain.toml"), "duration = \"3h\"", "duration = \"90min\""));
-    const std::string s = (d / "terrain.toml").string();
-    const ProcResult serial = run_floodsim({"run", s, "--quiet", "--threads", "1", "--output", (d / "serial.h5").string()});
-    ASSERT_EQ(serial.status, 0) << describe(serial);
-    const auto want = h5_digest(d / "serial.h5", kSkip);
-    for (int np = 2; np <= 4; ++np) {
-        const fs::path out = d / ("np" + std::to_string(np) + ".h5");
-        const ProcResult r = run_mpi(np, {"run", s, "--quiet", "--threads", "1", "--output", out.string()});
-        ASSERT_EQ(r.status, 0) << np << " ranks: " << describe(r);
-        EXPECT_EQ(h5_digest(out, kSkip), want) << np << " ranks";
-    }
+    expect_scenario_ranks_match_serial(d / "terrain.toml");
 }
 
 TEST(MpiRun, Fv2DoubleIsBitwiseTheSerialResultOnOneToFourRanks) { expect_ranks_match_serial("", "1", "fv2"); }
