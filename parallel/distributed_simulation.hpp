@@ -194,6 +194,7 @@ private:
     std::vector<std::pair<int, int>> discharge_segments_;  // per global boundary: first, last (discharge only)
     // One exchange per set of fields (state; bed and friction), built on first use.
     std::vector<std::pair<std::vector<const void*>, std::unique_ptr<HaloExchange>>> exchanges_;
+    HaloExchange* pending_halo_ = nullptr;  // begun by SubdomainLinks::begin_halo, not yet finished
     std::vector<std::pair<int, int>> gauges_;  // per global gauge: owner rank, index among its gauges
     // fill_corners: the corner ghosts this rank receives and those of its boundary ghosts it sends
     // (the other rank, the cell in this block's indices, the message's tag), and their values.

@@ -43,8 +43,9 @@ BasicSimulation<Real>::BasicSimulation(ModelSetup setup, SubdomainLinks<Real> li
     } else {
         // What a block can do so far (docs/parallel.md, "What is not yet done"): each of these
         // reads or books across blocks in a way not wired yet.
-        if (!links_.reduce_max || !links_.sum_cells || !links_.boundary_flow)
-            throw std::invalid_argument("subdomain: fill_halo without reduce_max, sum_cells or boundary_flow");
+        if (!links_.begin_halo || !links_.finish_halo || !links_.reduce_max || !links_.sum_cells || !links_.boundary_flow)
+            throw std::invalid_argument(
+                "subdomain: fill_halo without begin_halo, finish_halo, reduce_max, sum_cells or boundary_flow");
         if (setup_.options.scheme == Scheme::Fv2 && !links_.fill_corners)
             throw std::invalid_argument("subdomain: fv2 without fill_corners");
         if (!links_.gather_cells && (!setup_.pumps.empty() || !setup_.inflows.empty()))
@@ -88,6 +89,7 @@ BasicSimulation<Real>::BasicSimulation(ModelSetup setup, SubdomainLinks<Real> li
         // The face discharges belong to the state: built from the cells' momentum with the ghost
         // cells filled for t = 0 (as the first step fills them).
         fill_ghosts(state_.t);
+        finish_ghosts();
         init_inertial_state();
     }
     release_cell_inputs();
@@ -653,6 +655,11 @@ void BasicSimulation<Real>::advance_to(double t_target) {
 }
 
 template <class Real>
+void BasicSimulation<Real>::finish_ghosts() {
+    if (links_.linked()) links_.finish_halo();
+}
+
+template <class Real>
 double BasicSimulation<Real>::step(double t_limit) {
     auto t0 = Clock::now();
     // A growing breach lowers beds under the state the last step measured: its wave speeds and
@@ -682,6 +689,7 @@ double BasicSimulation<Real>::step(double t_limit) {
     }
     set_discharge_fluxes(state_.t, dt);
     cap_outflows(dt);
+    finish_ghosts();
     phase_s_[1] += seconds_since(t0);
 
     t0 = Clock::now();
@@ -766,6 +774,14 @@ double BasicSimulation<Real>::cfl_time_step(double& t_end) const {
 template <class Real>
 void BasicSimulation<Real>::fill_ghosts(double t) {
     const Grid2D& g = grid_;
+    if (links_.linked()) {
+        // On a block, the neighbours' cells travel while the ghosts of the global edges are
+        // filled and the step is chosen: nothing before finish_ghosts() reads the halo or
+        // changes the cells sent (the boundaries read and write their own cells and the ghosts
+        // beyond the global grid; the time step reads the speeds of the last sweep).
+        Field<Real>* cells[] = {&state_.h, &state_.hu, &state_.hv};
+        links_.begin_halo(cells, halo_width());
+    }
     if (links_.discharge_totals) update_discharge_totals();  // (collective: before any ghost)
     // Ghost (gi, gj) at layer k (1, 2) takes from interior (ii, jj) = mirror or nearest.
     // `normal_sign` flips the normal momentum (mirror for closed walls).
@@ -850,12 +866,10 @@ void BasicSimulation<Real>::fill_ghosts(double t) {
     }
 
     // 3) On a block: the faces of the halo sides take the Riemann flux of the neighbours' cells,
-    // as interior faces do.
+    // as interior faces do (the cells come in finish_ghosts).
     if (links_.linked()) {
         for (const BoundarySide side : {BoundarySide::West, BoundarySide::East, BoundarySide::North, BoundarySide::South})
             if (halo_side(side)) std::fill(faces_.imposed(side).begin(), faces_.imposed(side).end(), kNaN);
-        Field<Real>* cells[] = {&state_.h, &state_.hu, &state_.hv};
-        links_.fill_halo(cells, halo_width());
         if (setup_.options.scheme == Scheme::Fv2) {  // its reconstruction reads the neighbours' boundary ghosts
             Field<Real>* corners[] = {&state_.h, &state_.hu, &state_.hv, &z_};
             links_.fill_corners(corners);

@@ -153,7 +153,11 @@ private:
     void release_cell_inputs();
     void add_process_sources();
 
+    /// The ghost cells for time t: the global edges' from the boundaries; on a block, the halo's
+    /// exchange is begun here and ends in finish_ghosts(), which must come before the halo or
+    /// the ghosts are read (the sweeps).
     void fill_ghosts(double t);
+    void finish_ghosts();
     void set_discharge_fluxes(double t, double dt);
     void set_discharge_ghosts(const BoundarySpec& b, double Q);
     void discharge_shares(const BoundarySpec& b, std::vector<double>& share) const;

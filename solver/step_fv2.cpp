@@ -497,6 +497,7 @@ void BasicSimulation<Real>::step_fv2(double dt, double t_new) {
     fill_ghosts(t_new);
     set_discharge_fluxes(state_.t, dt);  // the step's mean discharge again: the inflow volume is exact
     cap_outflows(dt);  // normal_depth and critical faces: from U*, as the ghosts
+    finish_ghosts();
     if (!all_active) fv2_activity(true);
     fv2_stage(dt, t_new, true);   // (U + U* + dt L(U*)) / 2, and the monitors of the new state
     std::swap(state_.h, fv2_.h0);

@@ -203,9 +203,18 @@ double BasicSimulation<Real>::inertial_time_step(double& t_end) const {
     const Grid2D& g = grid_;
     Real hmax = static_cast<Real>(state_.inertial_hmax);
     // Ghost cells can be deeper than the interior (a level boundary, an inflow at critical depth).
-    // (On a block, the ghosts of a halo side are the neighbours' cells: already in their maxima.)
-    for (int j = 0; j < g.ny; ++j) hmax = std::max({hmax, state_.h(-1, j), state_.h(g.nx, j)});
-    for (int i = 0; i < g.nx; ++i) hmax = std::max({hmax, state_.h(i, -1), state_.h(i, g.ny)});
+    // On a block, the ghosts of a halo side are the neighbours' cells: already in their maxima,
+    // and not read (their new values may still be on the way: fill_ghosts).
+    const bool west = !halo_side(BoundarySide::West), east = !halo_side(BoundarySide::East);
+    const bool north = !halo_side(BoundarySide::North), south = !halo_side(BoundarySide::South);
+    for (int j = 0; j < g.ny; ++j) {
+        if (west) hmax = std::max(hmax, state_.h(-1, j));
+        if (east) hmax = std::max(hmax, state_.h(g.nx, j));
+    }
+    for (int i = 0; i < g.nx; ++i) {
+        if (north) hmax = std::max(hmax, state_.h(i, -1));
+        if (south) hmax = std::max(hmax, state_.h(i, g.ny));
+    }
     if (links_.linked()) {
         // The serial step: the deepest cell of all blocks, and the earliest event of any block's
         // boundaries. Exact: a Real converted to double and back, a maximum, -t negated back.

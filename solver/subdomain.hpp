@@ -27,6 +27,13 @@ struct SubdomainLinks {
     /// global grid are left alone (the boundaries fill them). Collective: every block calls it at
     /// the same point of a step with the same fields and width.
     std::function<void(std::span<Field<Real>* const> fields, int width)> fill_halo;
+    /// fill_halo in two halves, so that work which neither reads the halo cells nor changes the
+    /// block's own cells runs while the messages travel (the step fills the state's halo this
+    /// way: docs/parallel.md, "Overlap"). begin_halo sends the own cells the neighbours need and
+    /// posts the receives; finish_halo waits for them and writes the halo cells (nothing to do
+    /// when none is pending). Collective as fill_halo, one pending at a time.
+    std::function<void(std::span<Field<Real>* const> fields, int width)> begin_halo;
+    std::function<void()> finish_halo;
     /// fv2: fills the four ghost cells diagonal to the block's corners that lie beyond the global
     /// grid across one side only (a physical side next to a halo side) with the values the block
     /// owning them gave them: they are the ghosts of that block's boundary, and fv2's
