@@ -1,8 +1,9 @@
 // The scaling model of distributed runs (docs/parallel.md, "Scaling model"): builds floodsim's
 // Decomposition of a city-shaped domain for 1 to 256 ranks and prints, per scheme, the load per
-// rank, the halo traffic per step and the predicted time per step and parallel efficiency, with
-// and without overlap of the exchange and the interior work (parallel/scaling_model.hpp).
-// A model, not a measurement: floodsim does not run under MPI yet.
+// rank, the halo traffic per step and the predicted time per step and parallel efficiency, as
+// floodsim steps now (the first exchange overlapped with the time step's allreduce) and with the
+// exchanges hidden behind the interior work (parallel/scaling_model.hpp). A model, not a
+// measurement (bench/mpi_fv1_steps measures).
 //
 //   scaling_model [options]
 //     --nx N --ny N       grid (default 17500 x 17500: 35 km x 35 km at 2 m)

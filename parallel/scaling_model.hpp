@@ -14,7 +14,8 @@
 //                chained along a strip) and the boundary faces' discharges (2 (nx + ny) doubles),
 //                gathered by every rank
 //              + ordered sum of the volume / steps per sample
-//   no overlap:  T = C + sum_e X_e + R
+//   now:         T = C + max(X_1, R_dt) + sum_{e>1} X_e + (R - R_dt)   (the step's first exchange
+//                travels during the time step's allreduce R_dt: SubdomainLinks::begin_halo)
 //   overlap:     T = sum_e max(C / E, X_e) + R   (each exchange hidden behind its share of the
 //                interior work; E = number of exchanges per step)
 //   efficiency(P) = T(1) / (P x T(P)), T(1) from the same model with one rank (no communication).
@@ -87,7 +88,7 @@ struct Prediction {
     double dt_reduce_s = 0;               ///< the time step's allreduce
     double ledger_s = 0;                  ///< the step's ledger ordered sum (0 unless ledger_blocking)
     double volume_s = 0;                  ///< the volume's ordered sum per step (amortised over a sample)
-    double step_s = 0;                    ///< T without overlap
+    double step_s = 0;                    ///< T as floodsim steps now (first exchange || time step)
     double step_overlap_s = 0;            ///< T with the exchanges overlapped by interior work
     double reduce_s() const { return dt_reduce_s + ledger_s + volume_s; }
 };
