@@ -656,7 +656,10 @@ void BasicSimulation<Real>::advance_to(double t_target) {
 
 template <class Real>
 void BasicSimulation<Real>::finish_ghosts() {
-    if (links_.linked()) links_.finish_halo();
+    if (!links_.linked()) return;
+    links_.finish_halo();
+    if (inertial_faces_in_flight_) place_inertial_edge_faces();
+    inertial_faces_in_flight_ = false;
 }
 
 template <class Real>
@@ -779,8 +782,18 @@ void BasicSimulation<Real>::fill_ghosts(double t) {
         // filled and the step is chosen: nothing before finish_ghosts() reads the halo or
         // changes the cells sent (the boundaries read and write their own cells and the ghosts
         // beyond the global grid; the time step reads the speeds of the last sweep).
-        Field<Real>* cells[] = {&state_.h, &state_.hu, &state_.hv};
-        links_.begin_halo(cells, halo_width());
+        if (setup_.options.scheme == Scheme::Inertial && inertial_.ready) {
+            // inertial: the face discharges of the last step go with the depths (one message per
+            // neighbour, not two; width 2: fill_inertial_halo). Its step reads no cell momentum
+            // across a block edge (the faces carry it).
+            stage_inertial_edge_faces();
+            Field<Real>* fields[] = {&state_.h, &state_.qx, &state_.qy, &inertial_.east_q, &inertial_.south_q};
+            links_.begin_halo(fields, 2);
+            inertial_faces_in_flight_ = true;
+        } else {
+            Field<Real>* cells[] = {&state_.h, &state_.hu, &state_.hv};
+            links_.begin_halo(cells, halo_width());
+        }
     }
     if (links_.discharge_totals) update_discharge_totals();  // (collective: before any ghost)
     // Ghost (gi, gj) at layer k (1, 2) takes from interior (ii, jj) = mirror or nearest.

@@ -191,8 +191,12 @@ private:
     /// Stable time step of the local inertial scheme (step_inertial.cpp); on a block, the deepest
     /// cell and `t_end` are first reduced over all blocks, as in cfl_time_step.
     double inertial_time_step(double& t_end) const;
-    /// Inertial on a block: the face discharges of the halo (step_inertial.cpp).
+    /// Inertial on a block: the face discharges of the halo (step_inertial.cpp), exchanged on
+    /// their own (the first step) or with the cells (fill_ghosts, once the workspace is built):
+    /// the grid's edge faces staged into east_q / south_q before, placed beyond the edge after.
     void fill_inertial_halo();
+    void stage_inertial_edge_faces();
+    void place_inertial_edge_faces();
     /// fv1 and inertial dry tiles: the chunks stepped (tiles_.active); rebuilds tiles_ from the
     /// state when not ready (sweep_fv1.cpp).
     void update_chunk_activity(bool all_active);
@@ -248,6 +252,7 @@ private:
     ChunkActivity tiles_;  // fv1 and inertial
     Fv1Workspace<Real> fv1_;
     InertialWorkspace<Real> inertial_;
+    bool inertial_faces_in_flight_ = false;  // on a block: fill_ghosts sent the face discharges with the cells
     Fv2Workspace<Real> fv2_;
     std::vector<std::unique_ptr<SourceTerm<Real>>> sources_;
     // Per source, where each of its ledger terms books: an index into state_.ledger.terms, or

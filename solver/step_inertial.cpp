@@ -172,22 +172,38 @@ void BasicSimulation<Real>::fill_inertial_halo() {
     // inputs as the neighbour that owns them (so both get the serial bits). A face reads the
     // discharges of the faces beside it along its normal: the block's east face nx reads qx of
     // face nx + 1 (the west face of the second halo column), its south face row ny reads qy of
-    // row ny + 1; hence width 2 (docs/parallel.md, "Halo widths").
+    // row ny + 1; hence width 2 (docs/parallel.md, "Halo widths"). From the second step on the
+    // faces travel with the cells (fill_ghosts); the first step, whose workspace is built in
+    // step_inertial, exchanges them here.
+    stage_inertial_edge_faces();
+    Field<Real>* faces[] = {&state_.qx, &state_.qy, &inertial_.east_q, &inertial_.south_q};
+    links_.fill_halo(faces, 2);
+    place_inertial_edge_faces();
+}
+
+template <class Real>
+void BasicSimulation<Real>::stage_inertial_edge_faces() {
+    // The faces on the global grid's east and south edges are stored beyond it (qx(nx, j) of the
+    // last column, qy(i, ny) of the last row), where the exchange of cells never reaches; yet a
+    // neighbour reads them (the corner of its halo, or the face nx + 1 beside a block one column
+    // wide). They travel as the east_q / south_q of the last column's and row's cells.
+    const Grid2D& g = grid_;
+    const int nx = g.nx, ny = g.ny;
+    State<Real>& st = state_;
+    InertialWorkspace<Real>& w = inertial_;
+    if (g.i0 + nx == g.global_size_x())
+        for (int j = 0; j < ny; ++j) w.east_q(nx - 1, j) = st.qx(nx, j);
+    if (g.j0 + ny == g.global_size_y())
+        for (int i = 0; i < nx; ++i) w.south_q(i, ny - 1) = st.qy(i, ny);
+}
+
+template <class Real>
+void BasicSimulation<Real>::place_inertial_edge_faces() {
     const Grid2D& g = grid_;
     const int nx = g.nx, ny = g.ny;
     const int gnx = g.global_size_x(), gny = g.global_size_y();
     State<Real>& st = state_;
     InertialWorkspace<Real>& w = inertial_;
-    // The faces on the global grid's east and south edges are stored beyond it (qx(nx, j) of the
-    // last column, qy(i, ny) of the last row), where the exchange of cells never reaches; yet a
-    // neighbour reads them (the corner of its halo, or the face nx + 1 beside a block one column
-    // wide). They travel as the east_q / south_q of the last column's and row's cells.
-    if (g.i0 + nx == gnx)
-        for (int j = 0; j < ny; ++j) w.east_q(nx - 1, j) = st.qx(nx, j);
-    if (g.j0 + ny == gny)
-        for (int i = 0; i < nx; ++i) w.south_q(i, ny - 1) = st.qy(i, ny);
-    Field<Real>* faces[] = {&st.qx, &st.qy, &w.east_q, &w.south_q};
-    links_.fill_halo(faces, 2);
     auto own = [nx, ny](int i, int j) { return i >= 0 && i < nx && j >= 0 && j < ny; };
     const int il = gnx - 1 - g.i0, jl = gny - 1 - g.j0;  // the global last column and row, in block indices
     if (il + 1 <= nx + 1)  // (a face further east is read by no face of the block)
@@ -238,8 +254,10 @@ double BasicSimulation<Real>::inertial_time_step(double& t_end) const {
 
 template <class Real>
 void BasicSimulation<Real>::step_inertial(double dt, double t_new) {
-    if (!inertial_.ready) init_inertial();
-    if (links_.linked()) fill_inertial_halo();
+    if (!inertial_.ready) {
+        init_inertial();
+        if (links_.linked()) fill_inertial_halo();  // (later steps: with the cells, fill_ghosts)
+    }
     const Grid2D& g = grid_;
     const int nx = g.nx, ny = g.ny, ghost = g.ghost;
     const SolverOptions& o = setup_.options;
@@ -610,6 +628,10 @@ template void BasicSimulation<double>::init_inertial();
 template void BasicSimulation<float>::init_inertial();
 template void BasicSimulation<double>::fill_inertial_halo();
 template void BasicSimulation<float>::fill_inertial_halo();
+template void BasicSimulation<double>::stage_inertial_edge_faces();
+template void BasicSimulation<float>::stage_inertial_edge_faces();
+template void BasicSimulation<double>::place_inertial_edge_faces();
+template void BasicSimulation<float>::place_inertial_edge_faces();
 template double BasicSimulation<double>::inertial_time_step(double&) const;
 template double BasicSimulation<float>::inertial_time_step(double&) const;
 template void BasicSimulation<double>::step_inertial(double, double);
