@@ -75,10 +75,15 @@ void print_summary(const RunSummary& s) {
     std::printf("  wall time       %.3f s (%.3g cell updates per second)\n", s.wall_s,
                 s.wall_s > 0 ? updates / s.wall_s : 0.0);
     std::printf("  frames          %lld depth rasters\n", static_cast<long long>(s.frames));
-    std::printf(
-        "  output          %.3f s writing (writer thread), solver waited %.3f s for it; result complete "
-        "%.3f s after the start\n",
-        s.output_s, s.output_wait_s, s.complete_s);
+    if (s.output_collective)
+        std::printf("  output          %.3f s writing (every rank its block, parallel HDF5); result complete %.3f s after "
+                    "the start\n",
+                    s.output_s, s.complete_s);
+    else
+        std::printf(
+            "  output          %.3f s writing (writer thread), solver waited %.3f s for it; result complete "
+            "%.3f s after the start\n",
+            s.output_s, s.output_wait_s, s.complete_s);
     std::printf("  max depth       %.3f m; flooded area (max depth > 0.01 m) %.4g m2\n", s.max_depth,
                 s.flooded_area_m2);
     std::printf("  volume (m3)     initial %.6g, rain %.6g, inflow %.6g, outflow %.6g, final %.6g\n", b.volume0, b.rain,

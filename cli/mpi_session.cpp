@@ -7,6 +7,9 @@
 #if FLOODSIM_HAVE_MPI
 #include <mpi.h>
 #endif
+#if FLOODSIM_HAVE_PARALLEL_HDF5
+#include "cli/collective_output.hpp"
+#endif
 
 namespace floodsim {
 
@@ -27,9 +30,15 @@ MpiSession::MpiSession() {
     initialised_ = true;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
     MPI_Comm_size(MPI_COMM_WORLD, &size_);
+#if FLOODSIM_HAVE_PARALLEL_HDF5
+    use_collective_output(size_ > 1);  // each rank writes its block of the result
+#endif
 }
 
 MpiSession::~MpiSession() {
+#if FLOODSIM_HAVE_PARALLEL_HDF5
+    use_collective_output(false);
+#endif
     if (initialised_) MPI_Finalize();
 }
 

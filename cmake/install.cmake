@@ -8,6 +8,10 @@ install(TARGETS floodsim_cxx floodsim_c EXPORT floodsimTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(TARGETS floodsim RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+if(FLOODSIM_PARALLEL_HDF5)  # the executable's collective result writer (docs/parallel.md)
+  install(TARGETS floodsim_h5mpi LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+  set_target_properties(floodsim PROPERTIES INSTALL_RPATH "$ORIGIN/../${CMAKE_INSTALL_LIBDIR}")
+endif()
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/floodsim DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
 set(floodsim_cmake_dir ${CMAKE_INSTALL_LIBDIR}/cmake/floodsim)

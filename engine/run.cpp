@@ -21,6 +21,7 @@
 #include <type_traits>
 #include <variant>
 
+#include "engine/block_result_writer.hpp"
 #include "engine/model_builder.hpp"
 #include "engine/online_warnings.hpp"
 #include "engine/run_comm.hpp"
@@ -286,6 +287,7 @@ public:
         } catch (...) {
             failed_ = true;
             writer_.reset();  // removes the partial file
+            block_writer_.reset();
             try {
                 rethrow_as_error();
             } catch (const Error& e) {
@@ -330,7 +332,9 @@ public:
     std::function<void(const std::string&)> on_warning_;
     std::function<void(const LevelView&)> on_level_;
 
-    std::unique_ptr<AsyncResultWriter> writer_;
+    std::unique_ptr<AsyncResultWriter> writer_;      // serial, or rank 0 of a run over MPI
+    std::unique_ptr<BlockResultWriter> block_writer_;  // every rank of a run over MPI, collectively
+    double block_writer_s_ = 0.0;                     // s: this rank's time in block_writer_
     std::vector<float> depth_, vx_, vy_;  // frame buffers for the frame observer
     std::vector<float> bed_;              // m, nx*ny: the result's /bed_elevation, released at the start
     Clock::time_point start_;
@@ -354,7 +358,12 @@ private:
         }
         std::vector<float> bed = std::move(bed_);
         bed_ = {};
-        if (!output_.empty() && comm_.root()) open_result(sim, std::move(bed));
+        if (!output_.empty()) {
+            if (writes_blocks())
+                open_block_result(sim, bed);
+            else if (comm_.root())
+                open_result(sim, std::move(bed));
+        }
         // The spool after the result: a spool that cannot be made stops the run, and guarded()
         // then removes the partial result (an unwritable result leaves no spool folder behind).
         if (warnings_ && comm_.root()) {  // (over MPI: rank 0 issues the alerts)
@@ -365,8 +374,70 @@ private:
         }
     }
 
+    /// A run over MPI ranks writes its result collectively, each rank its block, when the host
+    /// provides the writer (engine/block_result_writer.hpp) and no checkpoint needs the result
+    /// journal (which holds whole frames); otherwise rank 0 writes gathered fields.
+    bool writes_blocks() const {
+        return comm_.distributed() && block_result_writer_factory() && !sc_.checkpoint && !resumed_;
+    }
+
     template <class Sim>
-    void open_result(const Sim& sim, std::vector<float> bed) {
+    void open_block_result(const Sim& sim, const std::vector<float>& bed) {
+        if constexpr (kBlocks<Sim>) {
+            const Grid2D& b = sim.block().grid();
+            const RasterPart part{b.i0, b.j0, b.nx, b.ny};
+            std::vector<float> block_bed;
+            if (!bed.empty())
+                for (int j = b.j0; j < b.j0 + b.ny; ++j) {
+                    const auto row = bed.begin() + static_cast<std::ptrdiff_t>(j) * grid_.nx + b.i0;
+                    block_bed.insert(block_bed.end(), row, row + b.nx);
+                }
+            try {
+                block_writer_ = block_result_writer_factory()(output_, result_metadata(sim, std::move(block_bed)), part);
+            } catch (const std::exception& e) {
+                throw InputError(sc_.path, "output.file", output_, std::string("cannot write the result: ") + e.what());
+            }
+        }
+    }
+
+    /// This rank's block of the current frame to the collective writer.
+    template <class Sim>
+    void write_block_frame(const Sim& sim) {
+        if constexpr (kBlocks<Sim>) {
+            const auto& b = sim.block();
+            const std::size_t n = static_cast<std::size_t>(b.grid().nx) * b.grid().ny;
+            const bool vel = sc_.write_velocity;
+            depth_.resize(n);
+            b.copy_depth(depth_.data());
+            if (vel) {
+                vx_.resize(n);
+                vy_.resize(n);
+                b.copy_velocity(vx_.data(), vy_.data());
+            }
+            on_block_writer([&](BlockResultWriter& w) {
+                w.write_frame(sim.time(), depth_.data(), vel ? vx_.data() : nullptr, vel ? vy_.data() : nullptr);
+            });
+        }
+    }
+
+    /// Calls f on the result's writer: rank 0's (AsyncResultWriter) or every rank's
+    /// (BlockResultWriter); their calls for series and flushes are alike.
+    template <class F>
+    void to_writers(F&& f) {
+        if (writer_) f(*writer_);
+        if (block_writer_) on_block_writer(f);
+    }
+
+    /// Calls f on every rank's writer, timed (it writes on the solver's thread).
+    template <class F>
+    void on_block_writer(F&& f) {
+        const auto t0 = Clock::now();
+        f(*block_writer_);
+        block_writer_s_ += seconds_since(t0);
+    }
+
+    template <class Sim>
+    ResultMetadata result_metadata(const Sim& sim, std::vector<float> bed) const {
         ResultMetadata meta;
         const Grid2D& g = sim.grid();
         meta.nx = g.nx;
@@ -383,6 +454,12 @@ private:
         meta.pump_names = pump_names_;
         for (const LedgerTerm& t : sim.ledger().terms) meta.extra_mass_columns.push_back(t.name);
         meta.bed_elevation = std::move(bed);
+        return meta;
+    }
+
+    template <class Sim>
+    void open_result(const Sim& sim, std::vector<float> bed) {
+        const ResultMetadata meta = result_metadata(sim, std::move(bed));
         AsyncWriterOptions options;
         if (sc_.checkpoint)
             options.journal_path = resume_journal_.empty() ? ResultJournal::path_for(output_) : resume_journal_;
@@ -407,17 +484,17 @@ private:
         if (const auto fast = sim.fastest_cell(); fast.speed > sc_.max_speed) stop_loudly(sim, fast);
         for (std::size_t k = 0; k < gauge_names_.size(); ++k) {
             const GaugeReading r = sim.gauge(k);
-            if (writer_) writer_->write_gauge(k, {sim.time(), r.depth, r.water_level, r.velocity_x, r.velocity_y});
+            to_writers([&](auto& w) { w.write_gauge(k, {sim.time(), r.depth, r.water_level, r.velocity_x, r.velocity_y}); });
             if (on_gauge_ && comm_.root())
                 on_gauge_(GaugeView{gauge_names_[k], sim.time(), r.depth, r.water_level, r.velocity_x, r.velocity_y});
         }
         write_pump_samples(sim);
-        if (writer_) {
+        if (writer_ || block_writer_) {
             const MassLedger& l = sim.ledger();
             std::vector<double> terms;
             for (const LedgerTerm& t : l.terms) terms.push_back(t.volume);
-            writer_->write_mass_balance(
-                {sim.time(), volume, l.rain, l.inflow, l.outflow, l.error(volume), std::move(terms)});
+            const MassBalanceRow row{sim.time(), volume, l.rain, l.inflow, l.outflow, l.error(volume), std::move(terms)};
+            to_writers([&](auto& w) { w.write_mass_balance(row); });
         }
     }
 
@@ -431,7 +508,7 @@ private:
             const double span = sim.time() - pump_last_t_;
             for (std::size_t k = 0; k < pump_names_.size(); ++k) {
                 const double q = span > 0.0 ? (volume[k] - pump_last_[k]) / span : 0.0;
-                if (writer_) writer_->write_pump(k, {sim.time(), q, running[k] != 0.0, volume[k], time[k]});
+                to_writers([&](auto& w) { w.write_pump(k, {sim.time(), q, running[k] != 0.0, volume[k], time[k]}); });
                 pump_last_[k] = volume[k];
             }
             pump_last_t_ = sim.time();
@@ -444,7 +521,8 @@ private:
         const int index = static_cast<int>(frames_.taken()) - 1;
         const bool vel = sc_.write_velocity;
         bool go_on = true;
-        if (on_frame_ || comm_.distributed()) {
+        if (block_writer_) write_block_frame(sim);
+        if (on_frame_ || (comm_.distributed() && !block_writer_)) {
             // Over MPI the frame is gathered on rank 0 (every rank takes part), which writes it
             // and shows it to its observer; the observer's decision holds for every rank.
             const std::size_t n = comm_.root() ? static_cast<std::size_t>(grid_.nx) * grid_.ny : 0;
@@ -468,7 +546,7 @@ private:
                 if (vx) sim.copy_velocity(vx, vy);
             });
         }
-        if (writer_) writer_->flush();
+        to_writers([](auto& w) { w.flush(); });
         frames_written_at_ = sim.time();
         check_supercritical(sim);
         return go_on;
@@ -722,7 +800,9 @@ private:
         }
         std::string msg = "the run stopped at t = " + format_number(sim.time(), 6) + " s: " + cause;
         if (!output_.empty()) {  // (every rank of a run over MPI: the frame and maxima are gathered)
-            if (frames_written_at_ != sim.time()) {
+            if (frames_written_at_ != sim.time() && block_writer_) {
+                write_block_frame(sim);
+            } else if (frames_written_at_ != sim.time()) {
                 const std::size_t n = comm_.root() ? static_cast<std::size_t>(grid_.nx) * grid_.ny : 0;
                 const bool vel = sc_.write_velocity;
                 depth_.resize(n);
@@ -757,6 +837,7 @@ private:
             s.output_wait_s = writer_->blocked_seconds();
             writer_.reset();
         }
+        if (block_writer_) write_block_maxima(sim, incomplete_reason);
         finished_ = true;
         s.complete_s = seconds_since(start_);
         if (warnings_ && comm_.root()) warnings_->finish();  // bounded: OnlineWarnings::kDeliveryBudgetS
@@ -776,6 +857,25 @@ private:
             for (std::size_t k = 0; k < pump_names_.size(); ++k)
                 s.pumps.push_back({pump_names_[k], values_named(values, "pump_volume")[k],
                                    values_named(values, "pump_running_time")[k]});
+        }
+    }
+
+    /// The collective writer's end: this rank's block of the maxima, then the file is complete.
+    template <class Sim>
+    void write_block_maxima(const Sim& sim, const std::string& incomplete_reason) {
+        if constexpr (kBlocks<Sim>) {
+            const auto& b = sim.block();
+            const std::size_t n = static_cast<std::size_t>(b.grid().nx) * b.grid().ny;
+            std::vector<float> mh(n), ms(n), at(n);
+            b.copy_max_depth(mh.data());
+            b.copy_max_speed(ms.data());
+            b.copy_arrival_time(at.data());
+            on_block_writer([&](BlockResultWriter& w) {
+                w.finish(mh.data(), ms.data(), at.data(), sim.steps(), watch_.seconds(), incomplete_reason);
+            });
+            block_writer_.reset();
+            summary_.output_s = comm_.max(block_writer_s_);
+            summary_.output_collective = true;
         }
     }
 

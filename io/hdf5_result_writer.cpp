@@ -1,4 +1,14 @@
+// Built twice (docs/parallel.md, "The result file under MPI"): as Hdf5ResultWriter against the
+// serial HDF5, and with FLOODSIM_RESULT_WRITER_MPI as CollectiveResultWriter against the MPI
+// flavour, into a library of its own. The two differ only where marked: the file's driver, the
+// block of the rasters each writer writes, and who writes the series.
+#ifdef FLOODSIM_RESULT_WRITER_MPI
+#include "io/collective_result_writer.hpp"
+#define FLOODSIM_WRITER CollectiveResultWriter
+#else
 #include "io/hdf5_result_writer.hpp"
+#define FLOODSIM_WRITER Hdf5ResultWriter
+#endif
 
 #include "io/file_seal.hpp"
 #include "io/hdf5_util.hpp"
@@ -93,9 +103,20 @@ void check_hdf5_name(const std::string& name, const std::string& what) {
 
 }  // namespace
 
-struct Hdf5ResultWriter::Impl {
+struct FLOODSIM_WRITER::Impl {
     std::string final_path, part_path;
     hsize_t nx = 0, ny = 0;
+    // The block of the rasters this writer writes: the whole grid, or one rank's.
+    hsize_t i0 = 0, j0 = 0, bnx = 0, bny = 0;
+    h5::Handle collective;  // MPI: the transfer list of every write (collective)
+#ifdef FLOODSIM_RESULT_WRITER_MPI
+    MPI_Comm comm = MPI_COMM_NULL;
+    int rank = 0;
+    hid_t xfer() const { return collective.get(); }
+#else
+    static constexpr int rank = 0;
+    hid_t xfer() const { return H5P_DEFAULT; }
+#endif
     bool write_velocity = false;
     std::size_t extra_columns = 0;
     RasterStorage storage;
@@ -117,23 +138,34 @@ struct Hdf5ResultWriter::Impl {
         if (closed) return;
         // Unfinished (error or abandoned run): drop the partial file so nothing half-written stays.
         h5::QuietErrors quiet;
+#ifdef FLOODSIM_RESULT_WRITER_MPI
+        // Closing is collective, and this rank may be failing alone: the objects stay open until
+        // MPI_Finalize (HDF5 closes them then) or the abort that follows a failure.
+        for_each_handle([](h5::Handle& h) { h.release(); });
+        file.release();
+#else
         close_all();
+#endif
         std::error_code ec;
-        fs::remove(part_path, ec);
+        if (rank == 0 && !part_path.empty()) fs::remove(part_path, ec);
+    }
+
+    template <class F>
+    void for_each_handle(F f) {
+        for (auto* h : {&time, &depth, &velocity_x, &velocity_y, &max_depth, &max_speed, &arrival_time,
+                        &bed_elevation, &collective})
+            f(*h);
+        for (auto* series : {&gauges, &pumps})
+            for (auto& g : *series)
+                for (auto& h : g) f(h);
+        for (auto& h : mass) f(h);
     }
 
     /// Closes every object, then the file; returns false if any close failed.
     bool close_all() {
         bool ok = true;
-        auto close = [&ok](h5::Handle& h) { ok = h.close() >= 0 && ok; };
-        for (auto* h : {&time, &depth, &velocity_x, &velocity_y, &max_depth, &max_speed, &arrival_time,
-                        &bed_elevation})
-            close(*h);
-        for (auto* series : {&gauges, &pumps})
-            for (auto& g : *series)
-                for (auto& h : g) close(h);
-        for (auto& h : mass) close(h);
-        close(file);
+        for_each_handle([&ok](h5::Handle& h) { ok = h.close() >= 0 && ok; });
+        ok = file.close() >= 0 && ok;
         return ok;
     }
 
@@ -186,7 +218,8 @@ struct Hdf5ResultWriter::Impl {
         return d;
     }
 
-    /// Grows a 1-D series by one element and writes `value` there.
+    /// Grows a 1-D series by one element and writes `value` there (rank 0's: every rank takes
+    /// part in the collective calls, the others with nothing selected).
     void append(hid_t dset, hsize_t count, double value, const char* what) {
         const hsize_t n = count + 1;
         check(H5Dset_extent(dset, &n), part_path, std::string("extending ") + what);
@@ -195,7 +228,22 @@ struct Hdf5ResultWriter::Impl {
         check(H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, &count, nullptr, &one, nullptr), part_path,
               std::string("selecting in ") + what);
         h5::Handle mspace = h5::dataspace(H5Screate_simple(1, &one, nullptr));
-        check(H5Dwrite(dset, H5T_NATIVE_DOUBLE, mspace.get(), fspace.get(), H5P_DEFAULT, &value), part_path,
+        if (rank != 0) {
+            H5Sselect_none(fspace.get());
+            H5Sselect_none(mspace.get());
+        }
+        check(H5Dwrite(dset, H5T_NATIVE_DOUBLE, mspace.get(), fspace.get(), xfer(), &value), part_path,
+              std::string("writing ") + what);
+    }
+
+    /// Writes this writer's block of a [ny, nx] dataset (`data`: bny x bnx values).
+    void write_block(hid_t dset, const float* data, const char* what) {
+        h5::Handle fspace = h5::dataspace(H5Dget_space(dset));
+        const std::array<hsize_t, 2> start{j0, i0}, count{bny, bnx};
+        check(H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
+              part_path, std::string("selecting in ") + what);
+        h5::Handle mspace = h5::dataspace(H5Screate_simple(2, count.data(), nullptr));
+        check(H5Dwrite(dset, H5T_NATIVE_FLOAT, mspace.get(), fspace.get(), xfer(), data), part_path,
               std::string("writing ") + what);
     }
 
@@ -204,21 +252,23 @@ struct Hdf5ResultWriter::Impl {
         const std::array<hsize_t, 3> dims{frames + 1, ny, nx};
         check(H5Dset_extent(dset, dims.data()), part_path, std::string("extending ") + what);
         h5::Handle fspace = h5::dataspace(H5Dget_space(dset));
-        const std::array<hsize_t, 3> start{frames, 0, 0}, count{1, ny, nx};
+        const std::array<hsize_t, 3> start{frames, j0, i0}, count{1, bny, bnx};
         check(H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
               part_path, std::string("selecting in ") + what);
         h5::Handle mspace = h5::dataspace(H5Screate_simple(3, count.data(), nullptr));
-        check(H5Dwrite(dset, H5T_NATIVE_FLOAT, mspace.get(), fspace.get(), H5P_DEFAULT, data), part_path,
+        check(H5Dwrite(dset, H5T_NATIVE_FLOAT, mspace.get(), fspace.get(), xfer(), data), part_path,
               std::string("writing ") + what);
     }
 
     void flush() {
         check(H5Fflush(file.get(), H5F_SCOPE_LOCAL), part_path, "flushing");
     }
+
+    void create(const std::string& final_path, const ResultMetadata& meta);
+    void seal_and_rename();
 };
 
-Hdf5ResultWriter::Hdf5ResultWriter(const std::string& final_path, const ResultMetadata& meta)
-    : impl_(std::make_unique<Impl>()) {
+void FLOODSIM_WRITER::Impl::create(const std::string& final_path, const ResultMetadata& meta) {
     if (meta.nx <= 0 || meta.ny <= 0)
         throw std::invalid_argument("result grid must have nx, ny > 0 (got " + std::to_string(meta.nx) + " x " +
                                     std::to_string(meta.ny) + ")");
@@ -241,15 +291,16 @@ Hdf5ResultWriter::Hdf5ResultWriter(const std::string& final_path, const ResultMe
         }
     }
 
-    if (!meta.bed_elevation.empty() &&
-        meta.bed_elevation.size() != static_cast<std::size_t>(meta.nx) * static_cast<std::size_t>(meta.ny))
-        throw std::invalid_argument("bed_elevation has " + std::to_string(meta.bed_elevation.size()) +
-                                    " values for a grid of " + std::to_string(meta.nx) + " x " +
+    if (i0 + bnx > static_cast<hsize_t>(meta.nx) || j0 + bny > static_cast<hsize_t>(meta.ny))
+        throw std::invalid_argument("result block beyond the grid of " + std::to_string(meta.nx) + " x " +
                                     std::to_string(meta.ny));
+    if (!meta.bed_elevation.empty() && meta.bed_elevation.size() != static_cast<std::size_t>(bnx * bny))
+        throw std::invalid_argument("bed_elevation has " + std::to_string(meta.bed_elevation.size()) +
+                                    " values for a block of " + std::to_string(bnx) + " x " + std::to_string(bny));
 
-    Impl& m = *impl_;
+    Impl& m = *this;
     m.final_path = final_path;
-    m.part_path = partial_path(final_path);
+    m.part_path = Hdf5ResultWriter::partial_path(final_path);
     m.nx = static_cast<hsize_t>(meta.nx);
     m.ny = static_cast<hsize_t>(meta.ny);
     m.write_velocity = meta.write_velocity;
@@ -271,6 +322,12 @@ Hdf5ResultWriter::Hdf5ResultWriter(const std::string& final_path, const ResultMe
     h5::QuietErrors quiet;
     {
         h5::Handle fapl = h5::unlocked_fapl();
+#ifdef FLOODSIM_RESULT_WRITER_MPI
+        m.collective = h5::plist(H5Pcreate(H5P_DATASET_XFER));
+        if (H5Pset_fapl_mpio(fapl.get(), comm, MPI_INFO_NULL) < 0 || !m.collective ||
+            H5Pset_dxpl_mpio(m.collective.get(), H5FD_MPIO_COLLECTIVE) < 0)
+            throw std::runtime_error("cannot create result file " + m.part_path + " with MPI-IO: " + h5::error_text());
+#endif
         h5::Handle fcpl = h5::plist(H5Pcreate(H5P_FILE_CREATE));
         if (!fcpl || H5Pset_userblock(fcpl.get(), kSealBytes) < 0)
             throw std::runtime_error("cannot create result file " + m.part_path + ": " + h5::error_text());
@@ -321,9 +378,7 @@ Hdf5ResultWriter::Hdf5ResultWriter(const std::string& final_path, const ResultMe
         m.bed_elevation = m.create_raster(
             root, "bed_elevation", false, "m",
             "model bed after the terrain features, breaches closed; row 0 is the northern row; NaN outside the domain");
-        check(H5Dwrite(m.bed_elevation.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                       meta.bed_elevation.data()),
-              p, "writing /bed_elevation");
+        m.write_block(m.bed_elevation.get(), meta.bed_elevation.data(), "/bed_elevation");
     }
 
     {
@@ -368,9 +423,34 @@ Hdf5ResultWriter::Hdf5ResultWriter(const std::string& final_path, const ResultMe
     m.flush();
 }
 
-Hdf5ResultWriter::~Hdf5ResultWriter() = default;
+#ifdef FLOODSIM_RESULT_WRITER_MPI
+CollectiveResultWriter::CollectiveResultWriter(const std::string& final_path, const ResultMetadata& meta,
+                                               const RasterPart& part, MPI_Comm comm)
+    : impl_(std::make_unique<Impl>()) {
+    Impl& m = *impl_;
+    if (part.i0 < 0 || part.j0 < 0 || part.nx < 0 || part.ny < 0)
+        throw std::invalid_argument("result block with a negative offset or size");
+    m.i0 = static_cast<hsize_t>(part.i0);
+    m.j0 = static_cast<hsize_t>(part.j0);
+    m.bnx = static_cast<hsize_t>(part.nx);
+    m.bny = static_cast<hsize_t>(part.ny);
+    m.comm = comm;
+    MPI_Comm_rank(comm, &m.rank);
+    m.create(final_path, meta);
+}
+#else
+Hdf5ResultWriter::Hdf5ResultWriter(const std::string& final_path, const ResultMetadata& meta)
+    : impl_(std::make_unique<Impl>()) {
+    Impl& m = *impl_;
+    m.bnx = static_cast<hsize_t>(std::max(0, meta.nx));
+    m.bny = static_cast<hsize_t>(std::max(0, meta.ny));
+    m.create(final_path, meta);
+}
+#endif
 
-void Hdf5ResultWriter::write_frame(double time, const float* depth, const float* vx, const float* vy) {
+FLOODSIM_WRITER::~FLOODSIM_WRITER() = default;
+
+void FLOODSIM_WRITER::write_frame(double time, const float* depth, const float* vx, const float* vy) {
     Impl& m = *impl_;
     if (m.closed) throw std::logic_error("write_frame after finish on " + m.final_path);
     if (!depth) throw std::invalid_argument("write_frame: depth is null");
@@ -388,17 +468,17 @@ void Hdf5ResultWriter::write_frame(double time, const float* depth, const float*
     m.flush();
 }
 
-void Hdf5ResultWriter::write_gauge(std::size_t gauge, const GaugeSample& s) {
+void FLOODSIM_WRITER::write_gauge(std::size_t gauge, const GaugeSample& s) {
     const double values[5] = {s.time, s.depth, s.water_level, s.velocity_x, s.velocity_y};
     impl_->append_row("gauge", impl_->gauges, impl_->gauge_count, gauge, values);
 }
 
-void Hdf5ResultWriter::write_pump(std::size_t pump, const PumpSample& s) {
+void FLOODSIM_WRITER::write_pump(std::size_t pump, const PumpSample& s) {
     const double values[5] = {s.time, s.discharge, s.running ? 1.0 : 0.0, s.volume, s.running_time};
     impl_->append_row("pump", impl_->pumps, impl_->pump_count, pump, values);
 }
 
-void Hdf5ResultWriter::write_mass_balance(const MassBalanceRow& row) {
+void FLOODSIM_WRITER::write_mass_balance(const MassBalanceRow& row) {
     Impl& m = *impl_;
     if (m.closed) throw std::logic_error("write_mass_balance after finish on " + m.final_path);
     if (row.extra.size() != m.extra_columns)
@@ -412,26 +492,23 @@ void Hdf5ResultWriter::write_mass_balance(const MassBalanceRow& row) {
     m.flush();
 }
 
-void Hdf5ResultWriter::flush() {
+void FLOODSIM_WRITER::flush() {
     Impl& m = *impl_;
     if (m.closed) return;
     h5::QuietErrors quiet;
     m.flush();
 }
 
-void Hdf5ResultWriter::finish(const float* max_depth, const float* max_speed, const float* arrival_time,
+void FLOODSIM_WRITER::finish(const float* max_depth, const float* max_speed, const float* arrival_time,
                               std::int64_t steps, double wall_time_s, const std::string& incomplete_reason) {
     Impl& m = *impl_;
     if (m.closed) throw std::logic_error("finish called twice on " + m.final_path);
     if (!max_depth || !max_speed || !arrival_time) throw std::invalid_argument("finish: a maximum raster is null");
     h5::QuietErrors quiet;
     const std::string& p = m.part_path;
-    check(H5Dwrite(m.max_depth.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, max_depth), p,
-          "writing /max_depth");
-    check(H5Dwrite(m.max_speed.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, max_speed), p,
-          "writing /max_speed");
-    check(H5Dwrite(m.arrival_time.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, arrival_time), p,
-          "writing /arrival_time");
+    m.write_block(m.max_depth.get(), max_depth, "/max_depth");
+    m.write_block(m.max_speed.get(), max_speed, "/max_speed");
+    m.write_block(m.arrival_time.get(), arrival_time, "/arrival_time");
     write_scalar_attr(m.file.get(), "steps", H5T_STD_I64LE, H5T_NATIVE_INT64, &steps, p);
     write_scalar_attr(m.file.get(), "wall_time_s", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &wall_time_s, p);
     if (!incomplete_reason.empty()) {
@@ -443,16 +520,40 @@ void Hdf5ResultWriter::finish(const float* max_depth, const float* max_speed, co
     // The last writes happen on close; a failure there means an incomplete file (kept as .part
     // until the destructor removes it).
     if (!m.close_all()) fail(p, "closing");
-    seal_file(p, "floodsim-result");  // on failure the destructor removes the .part
-    m.closed = true;
+#ifdef FLOODSIM_RESULT_WRITER_MPI
+    // Rank 0 seals and renames the closed file; every rank learns how that went.
+    std::string error;
+    if (m.rank == 0) {
+        try {
+            m.seal_and_rename();
+        } catch (const std::exception& e) {
+            error = e.what();
+        }
+    } else {
+        m.closed = true;
+    }
+    int length = static_cast<int>(error.size());
+    MPI_Bcast(&length, 1, MPI_INT, 0, m.comm);
+    error.resize(static_cast<std::size_t>(length));
+    MPI_Bcast(error.data(), length, MPI_CHAR, 0, m.comm);
+    if (!error.empty()) throw std::runtime_error(error);
+#else
+    m.seal_and_rename();
+#endif
+}
 
+void FLOODSIM_WRITER::Impl::seal_and_rename() {
+    seal_file(part_path, "floodsim-result");  // on failure the destructor removes the .part
+    closed = true;
     std::error_code ec;
-    fs::rename(p, m.final_path, ec);
+    fs::rename(part_path, final_path, ec);
     if (ec)
-        throw std::runtime_error("cannot rename complete result " + p + " to " + m.final_path + ": " +
+        throw std::runtime_error("cannot rename complete result " + part_path + " to " + final_path + ": " +
                                  ec.message() + " (the complete result is kept under the first name)");
 }
 
+#ifndef FLOODSIM_RESULT_WRITER_MPI
 void skip_hdf5_cleanup_at_exit() { H5dont_atexit(); }
+#endif
 
 }  // namespace floodsim

@@ -40,6 +40,12 @@ struct ResultMetadata {
     RasterStorage storage;
 };
 
+/// A block of the rasters: columns i0 .. i0 + nx - 1 and rows j0 .. j0 + ny - 1 of the grid (the
+/// part of a result one rank of a run over MPI writes: io/collective_result_writer.hpp).
+struct RasterPart {
+    int i0 = 0, j0 = 0, nx = 0, ny = 0;
+};
+
 /// One sample of a gauge (SI units).
 struct GaugeSample {
     double time, depth, water_level, velocity_x, velocity_y;

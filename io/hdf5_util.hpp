@@ -39,6 +39,9 @@ public:
         return rc;
     }
     void reset() { (void)close(); }
+    /// Gives up the identifier without closing it (a collective file abandoned on one rank: its
+    /// closes are collective, so HDF5 closes it when MPI finalizes, or the process aborts).
+    void release() { id_ = H5I_INVALID_HID; }
 
 private:
     hid_t id_ = H5I_INVALID_HID;

@@ -12,7 +12,7 @@ packages=(
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libeigen3-dev
   libcurl4-gnutls-dev libxml2-dev
   googletest libgtest-dev libbenchmark-dev
-  openmpi-bin libopenmpi-dev
+  openmpi-bin libopenmpi-dev libhdf5-openmpi-dev
   python3 python3-numpy python3-h5py python3-gdal python3-matplotlib
 )
 "$root/scripts/install-packages.sh" setup "${packages[@]}"

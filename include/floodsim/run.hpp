@@ -110,6 +110,10 @@ struct RunSummary {
     double wall_s = 0.0;         ///< solver wall time, s
     double output_s = 0.0;       ///< writer thread busy, s
     double output_wait_s = 0.0;  ///< solver waited for the writer, s
+    /// A run over MPI ranks whose ranks wrote the result together, each its block (parallel HDF5,
+    /// docs/parallel.md): output_s is then the slowest rank's time writing, on the solver's
+    /// thread (inside wall_s), and output_wait_s 0.
+    bool output_collective = false;
     double complete_s = 0.0;     ///< from the start until the result file was complete, s
     std::int64_t frames = 0;
     double max_depth = 0.0;        ///< m, over the domain and the run

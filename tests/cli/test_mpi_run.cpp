@@ -31,11 +31,12 @@ std::vector<std::string> mpiexec_args(int np, const std::vector<std::string>& ar
     return a;
 }
 
-ProcResult run_mpi(int np, const std::vector<std::string>& args) {
+ProcResult run_mpi(int np, const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
     // Shared-memory messages through the shared segment: containers often forbid the kernel's
     // cross-process copy (tests/parallel/CMakeLists.txt).
-    return run_program(FLOODSIM_MPIEXEC, mpiexec_args(np, args),
-                       {"OMPI_MCA_btl_vader_single_copy_mechanism=none", "OMP_WAIT_POLICY=passive"});
+    std::vector<std::string> e = {"OMPI_MCA_btl_vader_single_copy_mechanism=none", "OMP_WAIT_POLICY=passive"};
+    e.insert(e.end(), env.begin(), env.end());
+    return run_program(FLOODSIM_MPIEXEC, mpiexec_args(np, args), e);
 }
 
 /// The urban example, 10 minutes of its storm: rain series, a free east side, two gauges, nodata
@@ -77,6 +78,54 @@ void expect_ranks_match_serial(const std::string& solver_lines, const std::strin
 }
 
 TEST(MpiRun, Fv1DoubleIsBitwiseTheSerialResultOnOneToFourRanks) { expect_ranks_match_serial("", "1"); }
+
+#if FLOODSIM_HAVE_PARALLEL_HDF5
+// With parallel HDF5 every rank writes its block of the result (docs/parallel.md, "The result file
+// under MPI"): the summary says so, the file is sealed, and it is bitwise the one rank 0 writes from
+// gathered fields (FLOODSIM_RESULT_GATHER=1), which is the serial run's (above).
+TEST(MpiRun, TheRanksWriteTheResultTogetherBitwiseAsRankZeroAlone) {
+    TempDir d;
+    const std::string s = urban_scenario(d).string();
+    for (int np : {2, 3}) {
+        const fs::path together = d / ("together" + std::to_string(np) + ".h5");
+        const fs::path gathered = d / ("gathered" + std::to_string(np) + ".h5");
+        const ProcResult a = run_mpi(np, {"run", s, "--threads", "1", "--output", together.string()});
+        ASSERT_EQ(a.status, 0) << describe(a);
+        EXPECT_NE(a.out.find("every rank its block, parallel HDF5"), std::string::npos) << describe(a);
+        const ProcResult b =
+            run_mpi(np, {"run", s, "--threads", "1", "--output", gathered.string()}, {"FLOODSIM_RESULT_GATHER=1"});
+        ASSERT_EQ(b.status, 0) << describe(b);
+        EXPECT_NE(b.out.find("writing (writer thread)"), std::string::npos) << describe(b);
+        EXPECT_EQ(h5_digest(together, kSkip), h5_digest(gathered, kSkip)) << np << " ranks";
+        const ProcResult info = run_floodsim({"info", together.string()});
+        EXPECT_NE(info.out.find("seal:          intact"), std::string::npos) << describe(info);
+        EXPECT_FALSE(fs::exists(together.string() + ".part"));
+    }
+}
+
+// A run whose ranks write together, stopped by SIGTERM to mpiexec: every rank leaves its HDF5
+// objects to MPI_Finalize (closing them is collective), rank 0 removes the partial file.
+TEST(MpiRun, AStoppedRunWhoseRanksWriteTogetherLeavesNoFile) {
+    TempDir d;
+    std::string text = read_text(urban_scenario(d));
+    write_text(d / "long.toml", replace_once(text, "duration = \"10min\"", "duration = \"48h\""));
+    const fs::path result = d / "r.h5", part = d / "r.h5.part";
+    TempDir cap;
+    const pid_t pid = spawn_program(
+        FLOODSIM_MPIEXEC, mpiexec_args(2, {"run", (d / "long.toml").string(), "--quiet", "--threads", "1", "--output", result.string()}),
+        cap / "out.txt", cap / "err.txt", {"OMPI_MCA_btl_vader_single_copy_mechanism=none", "OMP_WAIT_POLICY=passive"});
+    for (int k = 0; k < 600 && !fs::exists(part); ++k) ::usleep(50'000);
+    EXPECT_TRUE(fs::exists(part)) << read_text(cap / "err.txt");
+    ::usleep(300'000);  // into the steps
+    ::kill(pid, SIGTERM);
+    wait_for(pid);
+    const std::string err = read_text(cap / "err.txt");
+    EXPECT_NE(err.find("interrupted by a signal"), std::string::npos) << err;
+    EXPECT_EQ(err.find("HDF5-DIAG"), std::string::npos) << err;
+    EXPECT_FALSE(fs::exists(part));
+    EXPECT_FALSE(fs::exists(result));
+}
+#endif
 
 TEST(MpiRun, Fv1SingleWithTwoThreadsPerRankIsBitwiseTheSerialResult) {
     expect_ranks_match_serial("precision = \"single\"", "2");
