@@ -400,24 +400,37 @@ private:
         }
     }
 
+    /// The frame of `source` (a simulation, or a block of one) into depth_, and vx_, vy_ when
+    /// velocities are written: n cells (over MPI, a gathered frame has them on rank 0 only).
+    template <class Source>
+    void copy_frame(const Source& source, std::size_t n) {
+        depth_.resize(n);
+        source.copy_depth(depth_.data());
+        if (sc_.write_velocity) {
+            vx_.resize(n);
+            vy_.resize(n);
+            source.copy_velocity(vx_.data(), vy_.data());
+        }
+    }
+    const float* frame_vx() const { return sc_.write_velocity ? vx_.data() : nullptr; }
+    const float* frame_vy() const { return sc_.write_velocity ? vy_.data() : nullptr; }
+
     /// This rank's block of the current frame to the collective writer.
     template <class Sim>
     void write_block_frame(const Sim& sim) {
         if constexpr (kBlocks<Sim>) {
-            const auto& b = sim.block();
-            const std::size_t n = static_cast<std::size_t>(b.grid().nx) * b.grid().ny;
-            const bool vel = sc_.write_velocity;
-            depth_.resize(n);
-            b.copy_depth(depth_.data());
-            if (vel) {
-                vx_.resize(n);
-                vy_.resize(n);
-                b.copy_velocity(vx_.data(), vy_.data());
-            }
-            on_block_writer([&](BlockResultWriter& w) {
-                w.write_frame(sim.time(), depth_.data(), vel ? vx_.data() : nullptr, vel ? vy_.data() : nullptr);
-            });
+            const Grid2D& b = sim.block().grid();
+            copy_frame(sim.block(), static_cast<std::size_t>(b.nx) * b.ny);
+            on_block_writer([&](BlockResultWriter& w) { w.write_frame(sim.time(), depth_.data(), frame_vx(), frame_vy()); });
         }
+    }
+
+    /// The current frame gathered on rank 0 (every rank of a run over MPI takes part) and written
+    /// there; left in depth_, vx_, vy_ for the frame observer.
+    template <class Sim>
+    void write_gathered_frame(const Sim& sim) {
+        copy_frame(sim, comm_.root() ? static_cast<std::size_t>(grid_.nx) * grid_.ny : 0);
+        if (writer_) writer_->write_frame(sim.time(), depth_.data(), frame_vx(), frame_vy());
     }
 
     /// Calls f on the result's writer: rank 0's (AsyncResultWriter) or every rank's
@@ -519,25 +532,14 @@ private:
     template <class Sim>
     bool emit_frame(const Sim& sim) {
         const int index = static_cast<int>(frames_.taken()) - 1;
-        const bool vel = sc_.write_velocity;
         bool go_on = true;
         if (block_writer_) write_block_frame(sim);
         if (on_frame_ || (comm_.distributed() && !block_writer_)) {
-            // Over MPI the frame is gathered on rank 0 (every rank takes part), which writes it
-            // and shows it to its observer; the observer's decision holds for every rank.
-            const std::size_t n = comm_.root() ? static_cast<std::size_t>(grid_.nx) * grid_.ny : 0;
-            depth_.resize(n);
-            sim.copy_depth(depth_.data());
-            if (vel) {
-                vx_.resize(n);
-                vy_.resize(n);
-                sim.copy_velocity(vx_.data(), vy_.data());
-            }
-            if (writer_)
-                writer_->write_frame(sim.time(), depth_.data(), vel ? vx_.data() : nullptr, vel ? vy_.data() : nullptr);
+            // Over MPI the frame is gathered on rank 0, which writes it (unless every rank wrote
+            // its block) and shows it to its observer; the observer's decision holds for every rank.
+            write_gathered_frame(sim);
             if (on_frame_ && comm_.root())
-                go_on = on_frame_(FrameView{sim.time(), index, grid_.nx, grid_.ny, depth_.data(),
-                                            vel ? vx_.data() : nullptr, vel ? vy_.data() : nullptr});
+                go_on = on_frame_(FrameView{sim.time(), index, grid_.nx, grid_.ny, depth_.data(), frame_vx(), frame_vy()});
             go_on = comm_.from_root(go_on);
         } else if (writer_) {
             // No observer: the frame is copied straight into the writer's buffer.
@@ -800,18 +802,11 @@ private:
         }
         std::string msg = "the run stopped at t = " + format_number(sim.time(), 6) + " s: " + cause;
         if (!output_.empty()) {  // (every rank of a run over MPI: the frame and maxima are gathered)
-            if (frames_written_at_ != sim.time() && block_writer_) {
-                write_block_frame(sim);
-            } else if (frames_written_at_ != sim.time()) {
-                const std::size_t n = comm_.root() ? static_cast<std::size_t>(grid_.nx) * grid_.ny : 0;
-                const bool vel = sc_.write_velocity;
-                depth_.resize(n);
-                vx_.resize(vel ? n : 0);
-                vy_.resize(vel ? n : 0);
-                sim.copy_depth(depth_.data());
-                if (vel) sim.copy_velocity(vx_.data(), vy_.data());
-                if (writer_)
-                    writer_->write_frame(sim.time(), depth_.data(), vel ? vx_.data() : nullptr, vel ? vy_.data() : nullptr);
+            if (frames_written_at_ != sim.time()) {
+                if (block_writer_)
+                    write_block_frame(sim);
+                else
+                    write_gathered_frame(sim);
             }
             finish(sim, msg);
             msg += "; the result so far is complete in " + output_ + ", marked incomplete";
