@@ -1,0 +1,166 @@
+// How much local time stepping could save on a scenario (issue 11: the first thing to measure
+// before building it, docs/performance-templates.md). Steps the scenario as `floodsim run` does
+// (global CFL step, as now) and, every SAMPLE_S simulated seconds, gives each domain cell the
+// step its own wave speed allows, dt_i = cfl * min(dx / (|u| + c), dy / (|v| + c)) with
+// c = sqrt(g h) (cfl_time_step's formula, cell by cell; a dry cell allows any step), and the level
+// l_i = floor(log2(dt_i / dt_min)) capped at L: with power-of-two local time stepping a cell at
+// level l is updated once every 2^l global steps. Neighbouring cells may differ by one level at
+// most (each level's neighbours provide its fluxes), and a tile of T x T cells steps at the level
+// of its fastest cell (the sweeps work on rows and tiles, not on single cells). The work of one
+// step of the fastest level is then sum_i 2^-l_i cell updates against the global step's N; the
+// ratio, weighted by the global steps between samples, is the most local time stepping can save
+// in the sweep and the sinks (no overhead of the levels' bookkeeping counted).
+//   lts_potential SCENARIO.toml [SAMPLE_S [THREADS]]      (default 600 s, 2 threads)
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <vector>
+
+#include "engine/model_builder.hpp"
+#include "solver/simulation.hpp"
+#include "solver/velocity.hpp"
+
+namespace {
+
+constexpr int kMaxLevel = 6;                  // levels 0..6: steps up to 64 x the global one
+constexpr int kTiles[] = {1, 8, 32};          // tile edge, cells
+constexpr int kCaps[] = {1, 2, 3, 4, 6};      // largest level allowed
+
+struct Tally {
+    double global = 0.0;                       // cell updates of the global step
+    double lts[std::size(kTiles)][std::size(kCaps)] = {};
+    double cells_at[kMaxLevel + 1] = {};       // cells per raw level (tile 1, no cap), weighted
+};
+
+template <class Sim>
+void sample(const Sim& sim, double cfl, double gravity, double velocity_eps, double weight, Tally& tally) {
+    const floodsim::Grid2D& g = sim.grid();
+    const int nx = g.nx, ny = g.ny;
+    const double eps4 = std::pow(velocity_eps, 4);
+    std::vector<double> dt(static_cast<std::size_t>(nx) * ny, INFINITY);
+    std::vector<char> in(dt.size(), 0);
+    double dt_min = INFINITY;
+    for (int j = 0; j < ny; ++j)
+        for (int i = 0; i < nx; ++i) {
+            if (!sim.inside(i, j)) continue;
+            const std::size_t k = static_cast<std::size_t>(j) * nx + i;
+            in[k] = 1;
+            const double h = sim.h()(i, j);
+            if (!(h > 0.0)) continue;
+            const double c = std::sqrt(gravity * h);
+            const double sx = std::abs(floodsim::desingularised_velocity<double>(h, sim.hu()(i, j), eps4)) + c;
+            const double sy = std::abs(floodsim::desingularised_velocity<double>(h, sim.hv()(i, j), eps4)) + c;
+            dt[k] = std::min(cfl * g.dx / sx, cfl * g.dy / sy);
+            dt_min = std::min(dt_min, dt[k]);
+        }
+    if (!std::isfinite(dt_min)) return;  // all dry: no step is set by the water
+    std::vector<int> level(dt.size(), kMaxLevel);
+    for (std::size_t k = 0; k < dt.size(); ++k)
+        if (std::isfinite(dt[k]))
+            level[k] = std::min(kMaxLevel, static_cast<int>(std::floor(std::log2(dt[k] / dt_min))));
+    std::int64_t n = 0;
+    for (std::size_t k = 0; k < dt.size(); ++k)
+        if (in[k]) {
+            ++n;
+            tally.cells_at[level[k]] += weight;
+        }
+    // Neighbours (8 of them) within one level: two chamfer passes of l = min(l, l_neighbour + 1).
+    auto relax = [&](int i, int j, int di, int dj) {
+        const int a = i + di, b = j + dj;
+        if (a < 0 || a >= nx || b < 0 || b >= ny) return;
+        int& l = level[static_cast<std::size_t>(j) * nx + i];
+        l = std::min(l, level[static_cast<std::size_t>(b) * nx + a] + 1);
+    };
+    for (int j = 0; j < ny; ++j)
+        for (int i = 0; i < nx; ++i) {
+            relax(i, j, -1, 0);
+            relax(i, j, -1, -1);
+            relax(i, j, 0, -1);
+            relax(i, j, 1, -1);
+        }
+    for (int j = ny - 1; j >= 0; --j)
+        for (int i = nx - 1; i >= 0; --i) {
+            relax(i, j, 1, 0);
+            relax(i, j, 1, 1);
+            relax(i, j, 0, 1);
+            relax(i, j, -1, 1);
+        }
+    tally.global += weight * static_cast<double>(n);
+    for (std::size_t t = 0; t < std::size(kTiles); ++t) {
+        const int T = kTiles[t];
+        for (int tj = 0; tj < ny; tj += T)
+            for (int ti = 0; ti < nx; ti += T) {
+                int lmin = kMaxLevel, cells = 0;
+                for (int j = tj; j < std::min(ny, tj + T); ++j)
+                    for (int i = ti; i < std::min(nx, ti + T); ++i) {
+                        const std::size_t k = static_cast<std::size_t>(j) * nx + i;
+                        if (!in[k]) continue;
+                        ++cells;
+                        lmin = std::min(lmin, level[k]);
+                    }
+                for (std::size_t c = 0; c < std::size(kCaps); ++c)
+                    tally.lts[t][c] += weight * cells * std::ldexp(1.0, -std::min(lmin, kCaps[c]));
+            }
+    }
+}
+
+template <class Sim>
+void run(floodsim::LoadedModel& m, const char* path, double sample_s) {
+    const auto o = m.setup.options;
+    const double duration = m.scenario.duration_s;
+    Sim sim(std::move(m.setup));
+    Tally tally;
+    std::int64_t last_steps = 0;
+    while (sim.time() < duration) {
+        sim.advance_to(std::min(duration, sim.time() + sample_s));
+        const double steps = static_cast<double>(sim.steps() - last_steps);
+        last_steps = sim.steps();
+        sample(sim, o.cfl, o.gravity, o.velocity_eps, steps, tally);
+        const auto fast = sim.fastest_cell();
+        std::printf("  t %6.0f s: %6.0f steps since the last sample, stable dt %.3g s, fastest cell (%d, %d) "
+                    "depth %.3g m, |u| + c %.3g m/s\n",
+                    sim.time(), steps, sim.stable_dt(), fast.i, fast.j, fast.depth, fast.speed);
+        std::fflush(stdout);
+    }
+    std::printf("scenario %s: %lld cells, %lld global steps\n", path,
+                static_cast<long long>(sim.domain_cells()), static_cast<long long>(sim.steps()));
+    double all = 0.0;
+    for (double c : tally.cells_at) all += c;
+    std::printf("cells by their own level (dt_i >= 2^l dt_min), weighted by steps:");
+    for (int l = 0; l <= kMaxLevel; ++l) std::printf(" %d: %.2f %%", l, 100.0 * tally.cells_at[l] / all);
+    std::printf("\nmost local time stepping could save: global cell updates / LTS cell updates\n");
+    std::printf("  tile \\ largest level");
+    for (int c : kCaps) std::printf("  %5d", c);
+    std::printf("\n");
+    for (std::size_t t = 0; t < std::size(kTiles); ++t) {
+        std::printf("  %2d x %-2d             ", kTiles[t], kTiles[t]);
+        for (std::size_t c = 0; c < std::size(kCaps); ++c) std::printf("  %5.2f", tally.global / tally.lts[t][c]);
+        std::printf("\n");
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        std::fprintf(stderr, "usage: lts_potential SCENARIO.toml [SAMPLE_S [THREADS]]\n");
+        return 2;
+    }
+    try {
+        floodsim::LoadedModel m = floodsim::load_model(argv[1]);
+        const double sample_s = argc > 2 ? std::atof(argv[2]) : 600.0;
+        m.setup.options.threads = argc > 3 ? std::atoi(argv[3]) : 2;
+        if (!(sample_s > 0.0)) throw std::invalid_argument("SAMPLE_S must be > 0");
+        if (m.setup.options.precision == floodsim::Precision::Single)
+            run<floodsim::SimulationSingle>(m, argv[1], sample_s);
+        else
+            run<floodsim::Simulation>(m, argv[1], sample_s);
+        return 0;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "lts_potential: %s\n", e.what());
+        return 2;
+    }
+}
