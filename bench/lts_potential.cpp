@@ -5,9 +5,9 @@
 // c = sqrt(g h) (cfl_time_step's formula, cell by cell; a dry cell allows any step), and the level
 // l_i = floor(log2(dt_i / dt_min)) capped at L: with power-of-two local time stepping a cell at
 // level l is updated once every 2^l global steps. Neighbouring cells may differ by one level at
-// most (each level's neighbours provide its fluxes), and a tile of T x T cells steps at the level
-// of its fastest cell (the sweeps work on rows and tiles, not on single cells). The work of one
-// step of the fastest level is then sum_i 2^-l_i cell updates against the global step's N; the
+// most (each level's neighbours provide its fluxes), and a tile of W x H cells steps at the level
+// of its fastest cell (the sweeps work on rows and 64-cell chunks, not on single cells). The work
+// of one step of the fastest level is then sum_i 2^-l_i cell updates against the global step's N; the
 // ratio, weighted by the global steps between samples, is the most local time stepping can save
 // in the sweep and the sinks (no overhead of the levels' bookkeeping counted).
 //   lts_potential SCENARIO.toml [SAMPLE_S [THREADS]]      (default 600 s, 2 threads)
@@ -26,7 +26,11 @@
 namespace {
 
 constexpr int kMaxLevel = 6;                  // levels 0..6: steps up to 64 x the global one
-constexpr int kTiles[] = {1, 8, 32};          // tile edge, cells
+struct Tile {
+    int w, h;  // cells: columns x rows
+};
+// single cells, squares, and the sweeps' 64-cell row chunks (solver/workspaces.hpp: kChunk) by 1 or 8 rows
+constexpr Tile kTiles[] = {{1, 1}, {8, 8}, {32, 32}, {64, 1}, {64, 8}};
 constexpr int kCaps[] = {1, 2, 3, 4, 6};      // largest level allowed
 
 struct Tally {
@@ -90,12 +94,12 @@ void sample(const Sim& sim, double cfl, double gravity, double velocity_eps, dou
         }
     tally.global += weight * static_cast<double>(n);
     for (std::size_t t = 0; t < std::size(kTiles); ++t) {
-        const int T = kTiles[t];
-        for (int tj = 0; tj < ny; tj += T)
-            for (int ti = 0; ti < nx; ti += T) {
+        const int tw = kTiles[t].w, th = kTiles[t].h;
+        for (int tj = 0; tj < ny; tj += th)
+            for (int ti = 0; ti < nx; ti += tw) {
                 int lmin = kMaxLevel, cells = 0;
-                for (int j = tj; j < std::min(ny, tj + T); ++j)
-                    for (int i = ti; i < std::min(nx, ti + T); ++i) {
+                for (int j = tj; j < std::min(ny, tj + th); ++j)
+                    for (int i = ti; i < std::min(nx, ti + tw); ++i) {
                         const std::size_t k = static_cast<std::size_t>(j) * nx + i;
                         if (!in[k]) continue;
                         ++cells;
@@ -136,7 +140,7 @@ void run(floodsim::LoadedModel& m, const char* path, double sample_s) {
     for (int c : kCaps) std::printf("  %5d", c);
     std::printf("\n");
     for (std::size_t t = 0; t < std::size(kTiles); ++t) {
-        std::printf("  %2d x %-2d             ", kTiles[t], kTiles[t]);
+        std::printf("  %2d x %-2d             ", kTiles[t].w, kTiles[t].h);
         for (std::size_t c = 0; c < std::size(kCaps); ++c) std::printf("  %5.2f", tally.global / tally.lts[t][c]);
         std::printf("\n");
     }
