@@ -39,19 +39,21 @@ struct Tally {
     double cells_at[kMaxLevel + 1] = {};       // cells per raw level (tile 1, no cap), weighted
 };
 
+/// Each cell's level: floor(log2(dt_i / dt_min)) of its own CFL step, kMaxLevel where it is dry or
+/// outside; `inside` marks the domain's cells. Empty when every cell is dry (no step is set by water).
 template <class Sim>
-void sample(const Sim& sim, double cfl, double gravity, double velocity_eps, double weight, Tally& tally) {
+std::vector<int> own_levels(const Sim& sim, double cfl, double gravity, double velocity_eps, std::vector<char>& inside) {
     const floodsim::Grid2D& g = sim.grid();
     const int nx = g.nx, ny = g.ny;
     const double eps4 = std::pow(velocity_eps, 4);
     std::vector<double> dt(static_cast<std::size_t>(nx) * ny, INFINITY);
-    std::vector<char> in(dt.size(), 0);
+    inside.assign(dt.size(), 0);
     double dt_min = INFINITY;
     for (int j = 0; j < ny; ++j)
         for (int i = 0; i < nx; ++i) {
             if (!sim.inside(i, j)) continue;
             const std::size_t k = static_cast<std::size_t>(j) * nx + i;
-            in[k] = 1;
+            inside[k] = 1;
             const double h = sim.h()(i, j);
             if (!(h > 0.0)) continue;
             const double c = std::sqrt(gravity * h);
@@ -60,18 +62,17 @@ void sample(const Sim& sim, double cfl, double gravity, double velocity_eps, dou
             dt[k] = std::min(cfl * g.dx / sx, cfl * g.dy / sy);
             dt_min = std::min(dt_min, dt[k]);
         }
-    if (!std::isfinite(dt_min)) return;  // all dry: no step is set by the water
+    if (!std::isfinite(dt_min)) return {};
     std::vector<int> level(dt.size(), kMaxLevel);
     for (std::size_t k = 0; k < dt.size(); ++k)
         if (std::isfinite(dt[k]))
             level[k] = std::min(kMaxLevel, static_cast<int>(std::floor(std::log2(dt[k] / dt_min))));
-    std::int64_t n = 0;
-    for (std::size_t k = 0; k < dt.size(); ++k)
-        if (in[k]) {
-            ++n;
-            tally.cells_at[level[k]] += weight;
-        }
-    // Neighbours (8 of them) within one level: two chamfer passes of l = min(l, l_neighbour + 1).
+    return level;
+}
+
+/// Lowers levels until the 8 neighbours of every cell are within one level: two chamfer passes
+/// of l = min(l, l_neighbour + 1).
+void within_one_level(std::vector<int>& level, int nx, int ny) {
     auto relax = [&](int i, int j, int di, int dj) {
         const int a = i + di, b = j + dj;
         if (a < 0 || a >= nx || b < 0 || b >= ny) return;
@@ -92,7 +93,24 @@ void sample(const Sim& sim, double cfl, double gravity, double velocity_eps, dou
             relax(i, j, 0, 1);
             relax(i, j, -1, 1);
         }
+}
+
+/// One sample, weighted by the global steps it stands for, into the tally.
+template <class Sim>
+void sample(const Sim& sim, double cfl, double gravity, double velocity_eps, double weight, Tally& tally) {
+    const int nx = sim.grid().nx, ny = sim.grid().ny;
+    std::vector<char> in;
+    std::vector<int> level = own_levels(sim, cfl, gravity, velocity_eps, in);
+    if (level.empty()) return;  // all dry
+    std::int64_t n = 0;
+    for (std::size_t k = 0; k < level.size(); ++k)
+        if (in[k]) {
+            ++n;
+            tally.cells_at[level[k]] += weight;
+        }
     tally.global += weight * static_cast<double>(n);
+    within_one_level(level, nx, ny);
+    // A tile steps at the level of its fastest cell.
     for (std::size_t t = 0; t < std::size(kTiles); ++t) {
         const int tw = kTiles[t].w, th = kTiles[t].h;
         for (int tj = 0; tj < ny; tj += th)
