@@ -503,6 +503,7 @@ SolverOptions solver_options(const Scenario& sc) {
     // The loader accepts only "double" and "single".
     o.precision = sc.precision == "single" ? Precision::Single : Precision::Double;
     o.cfl = sc.cfl;
+    o.sinks_interval = sc.sinks_interval;
     o.threads = sc.threads > 0 ? sc.threads : default_threads();
     o.dry_depth = sc.dry_depth;
     return o;

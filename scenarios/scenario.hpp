@@ -231,6 +231,9 @@ struct Scenario {
     /// solver.max_speed, m/s: a wave |u| + sqrt(g h) faster than this anywhere stops the run
     /// (checked at every gauge sample; the inertial scheme's time step does not see velocities)
     double max_speed = 200.0;
+    /// solver.sinks_interval, s: the drains and the soil ([drainage], [infiltration]) act once per
+    /// interval of simulated time, over the whole interval; 0 (the default) = every step
+    double sinks_interval = 0.0;
 
     std::vector<BoundaryConfig> boundaries;
     RainConfig rain;                      ///< both unset = no rain

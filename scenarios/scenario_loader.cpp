@@ -456,7 +456,8 @@ void Loader::load_time(const toml::table& root, Scenario& sc) const {
 void Loader::load_solver(const toml::table& root, Scenario& sc) const {
     const toml::table* t = table(root, "solver", "solver");
     if (!t) return;
-    check_keys(*t, "solver", {"scheme", "cfl", "threads", "dry_depth", "precision", "min_dt", "max_speed"});
+    check_keys(*t, "solver", {"scheme", "cfl", "threads", "dry_depth", "precision", "min_dt", "max_speed",
+                              "sinks_interval"});
     if (const toml::node* n = t->get("scheme")) {
         sc.scheme = string(*n, "solver.scheme", true);
         if (sc.scheme != "fv1" && sc.scheme != "fv2" && sc.scheme != "inertial")
@@ -489,6 +490,10 @@ void Loader::load_solver(const toml::table& root, Scenario& sc) const {
     if (const toml::node* n = t->get("max_speed")) {
         sc.max_speed = number(*n, "solver.max_speed");
         if (!(sc.max_speed > 0.0)) fail("solver.max_speed", *n, "must be > 0 (m/s)");
+    }
+    if (const toml::node* n = t->get("sinks_interval")) {
+        sc.sinks_interval = duration(*n, "solver.sinks_interval", true);
+        if (sc.sinks_interval > 3600.0) fail("solver.sinks_interval", *n, "must be at most 1h (0 = every step)");
     }
 }
 

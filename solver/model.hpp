@@ -63,6 +63,10 @@ struct SolverOptions {
     /// dt = alpha dx / sqrt(g max h).
     double inertial_theta = 0.7;
     double inertial_alpha = 0.7;
+    /// s: the surface sinks (drains, infiltration) act once per interval of simulated time, at the
+    /// end of the step that reaches or passes each multiple of it, over the time since their last
+    /// action; 0 = every step (solver/surface_sinks.hpp)
+    double sinks_interval = 0.0;
 };
 
 /// Storm drains (scenario [drainage]): a sink of capacity(cell) x efficiency(t), taking at most

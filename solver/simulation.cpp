@@ -236,7 +236,8 @@ void BasicSimulation<Real>::add_process_sources() {
         register_source(std::move(grids));
     }
     if (!setup_.drainage.capacity.empty() || setup_.infiltration.model != InfiltrationSpec::Model::None)
-        register_source(std::make_unique<SurfaceSinks<Real>>(std::move(setup_.drainage), std::move(setup_.infiltration)));
+        register_source(std::make_unique<SurfaceSinks<Real>>(std::move(setup_.drainage), std::move(setup_.infiltration),
+                                                             setup_.options.sinks_interval));
     if (!setup_.pumps.empty()) register_source(std::make_unique<PumpSource<Real>>(setup_.pumps, grid_));
     if (!setup_.inflows.empty()) register_source(std::make_unique<InflowSource<Real>>(setup_.inflows, grid_));
     // A hot start's process states (infiltrated depth, ...), for the sources that carry them.

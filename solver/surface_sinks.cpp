@@ -86,8 +86,9 @@ double scs_runoff(double p, double cn, double ia_ratio) {
 }
 
 template <class Real>
-SurfaceSinks<Real>::SurfaceSinks(DrainageSpec drains, InfiltrationSpec spec)
-    : drains_(std::move(drains)), spec_(std::move(spec)) {
+SurfaceSinks<Real>::SurfaceSinks(DrainageSpec drains, InfiltrationSpec spec, double interval)
+    : drains_(std::move(drains)), spec_(std::move(spec)), interval_(interval) {
+    if (!(interval_ >= 0.0 && std::isfinite(interval_))) throw std::invalid_argument("surface sinks: interval < 0");
     // Parameters are NaN outside the domain (rasters, land use): never read there.
     for (double c : drains_.capacity)
         if (!std::isnan(c) && !(std::isfinite(c) && c >= 0.0)) throw std::invalid_argument("drainage: capacity < 0");
@@ -156,6 +157,12 @@ std::vector<std::string> SurfaceSinks<Real>::state_fields() const {
 }
 
 template <class Real>
+std::vector<std::pair<std::string, std::size_t>> SurfaceSinks<Real>::state_values() const {
+    if (interval_ > 0.0) return {{"sinks_pending", 1}};  // s since the sinks last acted
+    return {};
+}
+
+template <class Real>
 void SurfaceSinks<Real>::check(const Grid2D& grid) const {
     for (const std::vector<double>* p :
          {&drains_.capacity, &spec_.ks, &spec_.psi, &spec_.dtheta, &spec_.f0, &spec_.fc, &spec_.k, &spec_.cn})
@@ -219,6 +226,20 @@ void sink_row(Real* __restrict h, Real* __restrict hu, Real* __restrict hv, cons
     }
 }
 
+/// SCS-CN: the rain of a step (uniform, plus rain grids' share per cell when rc) added to each
+/// domain cell's cumulative rain.
+template <class Real>
+void add_rain_row(double* __restrict cum, const Real* __restrict z, const double* __restrict rc, double rain,
+                  Real wall_half, int nx) {
+    if (rc) {
+#pragma omp simd
+        for (int i = 0; i < nx; ++i) cum[i] += z[i] < wall_half ? rain + rc[i] : 0.0;
+    } else {
+#pragma omp simd
+        for (int i = 0; i < nx; ++i) cum[i] += z[i] < wall_half ? rain : 0.0;
+    }
+}
+
 /// groups[g] = the tree sum of cells[8 g .. 8 g + 7] (cells padded with zeros to whole groups).
 inline void group_sums(const double* __restrict cells, int groups, double* __restrict out) {
     for (int g = 0; g < groups; ++g) {
@@ -230,9 +251,41 @@ inline void group_sums(const double* __restrict cells, int groups, double* __res
 }  // namespace
 
 template <class Real>
-void SurfaceSinks<Real>::apply(SourceContext<Real>& ctx, double t, double dt, double* booked) {
+void SurfaceSinks<Real>::count_rain(SourceContext<Real>& ctx) const {
+    const Grid2D& g = ctx.grid;
+    Field<double>& cum = *ctx.state.extra_field("scs_rain_depth");
+    const Field<Real>& z = ctx.z;
+    const Real wall_half = Real(0.5 * kWallElevation);
+    const double rain = ctx.rain_depth;
+    const double* rain_cells = ctx.rain_cells;
+    const int nx = g.nx;
+#pragma omp parallel for schedule(static) num_threads(ctx.threads) default(none) shared(g, cum, z) \
+    firstprivate(nx, wall_half, rain, rain_cells)
+    for (int j = 0; j < g.ny; ++j) {
+        double* sr = cum.row(j);
+        const Real* zr = z.row(j);
+        add_rain_row(sr, zr, rain_cells ? rain_cells + static_cast<std::size_t>(j) * nx : nullptr, rain, wall_half, nx);
+    }
+}
+
+template <class Real>
+void SurfaceSinks<Real>::apply(SourceContext<Real>& ctx, double t_step, double dt_step, double* booked) {
     const Grid2D& g = ctx.grid;
     State<Real>& st = ctx.state;
+    // The time the sinks act over: the step, or with an interval the time since they last acted,
+    // once the step reaches or passes a multiple of the interval (else they wait, booking nothing).
+    double t = t_step, dt = dt_step;
+    if (interval_ > 0.0) {
+        double& pending = (*st.extra_values("sinks_pending"))[0];
+        pending += dt_step;
+        if (!(std::floor((t_step + dt_step) / interval_) > std::floor(t_step / interval_))) {
+            if (spec_.model == Model::ScsCn) count_rain(ctx);
+            return;
+        }
+        dt = pending;
+        t = t_step + dt_step - pending;
+        pending = 0.0;
+    }
     const bool drains = !drains_.capacity.empty();
     const Model model = spec_.model;
     // The drains' capacity over the step: rate x the mean efficiency (a step series holds each
@@ -311,14 +364,7 @@ void SurfaceSinks<Real>::apply(SourceContext<Real>& ctx, double t, double dt, do
             const double ia_ratio = sp.ia_ratio;
             // The rain the step put on every domain cell, then the abstraction of the total so far
             // that is still to be taken.
-            const double* rc = rain_cells ? rain_cells + k0 : nullptr;
-            if (rc) {
-#pragma omp simd
-                for (int i = 0; i < nx; ++i) sr[i] += zr[i] < wall_half ? rain + rc[i] : 0.0;
-            } else {
-#pragma omp simd
-                for (int i = 0; i < nx; ++i) sr[i] += zr[i] < wall_half ? rain : 0.0;
-            }
+            add_rain_row(sr, zr, rain_cells ? rain_cells + k0 : nullptr, rain, wall_half, nx);
             row([=](int i, double f) { return std::max(0.0, scs_abstraction(sr[i], sr_s[i], ia_ratio * sr_s[i]) - f); },
                 std::true_type{});
         } else {

@@ -22,20 +22,29 @@ namespace floodsim {
 /// Q = (P - Ia)^2 / (P - Ia + S) above Ia = ia_ratio S, S = 25.4 (1000 / CN - 10) mm; standing
 /// water from run-on is not abstracted.
 /// Drains: per cell d = min(h, capacity x mean efficiency over the step x dt).
+/// With an interval (SolverOptions::sinks_interval, > 0) the sinks act only at the end of the step
+/// that reaches or passes each multiple of it, over the time since they last acted (the state value
+/// `sinks_pending`, s): the same formulas with that time as dt, on the water present then. SCS-CN
+/// still counts every step's rain.
 template <class Real>
 class SurfaceSinks : public SourceTerm<Real> {
 public:
-    /// Either may be absent (no capacities; model None), not both.
-    SurfaceSinks(DrainageSpec drains, InfiltrationSpec infiltration);
+    /// Either may be absent (no capacities; model None), not both. interval: s, 0 = every step.
+    SurfaceSinks(DrainageSpec drains, InfiltrationSpec infiltration, double interval = 0.0);
     std::vector<LedgerTerm> ledger_terms() const override;
     std::vector<std::string> state_fields() const override;
+    std::vector<std::pair<std::string, std::size_t>> state_values() const override;
     bool adds_water() const override { return false; }
     void check(const Grid2D& grid) const override;
     void apply(SourceContext<Real>& ctx, double t, double dt, double* booked) override;
 
 private:
+    /// SCS-CN: adds the step's rain to each domain cell's cumulative rain (a step the sinks wait).
+    void count_rain(SourceContext<Real>& ctx) const;
+
     DrainageSpec drains_;
     InfiltrationSpec spec_;
+    double interval_;  ///< s, 0 = every step
     std::vector<double> b_;  ///< Green-Ampt: psi dtheta (m), one value or one per cell
     std::vector<double> s_;  ///< SCS-CN: S (m), one value or one per cell
     std::vector<double> items_;  ///< the ledger's per-row items of a step (apply)

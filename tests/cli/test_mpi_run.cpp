@@ -160,6 +160,17 @@ TEST(MpiRun, ProcessesAreBitwiseTheSerialResultOnOneToFourRanks) {
     expect_scenario_ranks_match_serial(d / "s.toml");
 }
 
+TEST(MpiRun, SinksActingOncePerIntervalAreBitwiseTheSerialResult) {
+    // As above with solver.sinks_interval: every block's sinks wait and act at the same steps.
+    TempDir d;
+    const fs::path example = kSource / "examples/urban";
+    for (const char* f : {"dem.asc", "dem.prj", "rain.csv", "drain_efficiency.csv"})
+        fs::copy_file(example / f, d / f, fs::copy_options::overwrite_existing);
+    std::string text = replace_once(read_text(example / "urban-processes.toml"), "duration = \"1.5h\"", "duration = \"40min\"");
+    write_text(d / "s.toml", replace_once(text, "[solver]\n", "[solver]\nsinks_interval = \"20s\"\n"));
+    expect_scenario_ranks_match_serial(d / "s.toml");
+}
+
 TEST(MpiRun, TerrainFeaturesAndABreachAreBitwiseTheSerialResult) {
     // The terrain example (docs/terrain.md), its first 90 minutes: buildings, a channel, a levee
     // that breaches at 1 h, a river inflow, Green-Ampt soils, a normal-depth outflow.

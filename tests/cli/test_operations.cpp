@@ -500,6 +500,27 @@ TEST(Checkpoint, ResumeAfterSigkillAtSeveralMomentsIsBitwise) {
     }
 }
 
+TEST(Checkpoint, SinksWaitingForTheirIntervalResumeBitwise) {
+    // solver.sinks_interval: the time the sinks have waited is in the checkpoint (its state value
+    // sinks_pending); a run stopped between their actions resumes bitwise.
+    TempDir dir;
+    write_checkpoint_scenario(dir.path());
+    const fs::path s = dir / "scenario.toml", result = dir / "out" / "r.h5", ckpt = dir / "out" / "r.ckpt";
+    write_text(s, replace_once(read_text(s), "threads = 1\n", "threads = 1\nsinks_interval = \"7min\"\n"));
+    ProcResult r = run_floodsim({"run", s.string(), "--quiet", "--output", (dir / "ref.h5").string()});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    const auto reference = h5_digest(dir / "ref.h5", kTimingAttrs);
+    fs::remove_all(dir / "out");
+
+    const pid_t pid = spawn_floodsim({"run", s.string(), "--quiet"}, dir / "o.txt", dir / "e.txt");
+    for (int k = 0; k < 20000 && !fs::exists(ckpt); ++k) ::usleep(500);
+    ::kill(pid, SIGTERM);
+    ASSERT_EQ(wait_for(pid), 130) << read_text(dir / "e.txt");
+    r = run_floodsim({"run", s.string(), "--resume", ckpt.string(), "--quiet"});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    EXPECT_EQ(h5_digest(result, kTimingAttrs), reference);
+}
+
 TEST(Checkpoint, SigtermWritesACheckpointAndAHotStartReadsIt) {
     TempDir dir;
     write_checkpoint_scenario(dir.path());

@@ -91,6 +91,30 @@ TEST(CliProcesses, BadDrainageIsRefused) {
     refused("capacity_mm_h = \"missing.tif\"\n", {"s.toml", "drainage.capacity_mm_h", "missing.tif"});
 }
 
+TEST(CliProcesses, BadSinksIntervalIsRefused) {
+    TempDir d;
+    write_flat_basin(d / "basin.asc");
+    const std::string head = "format = 1\n[domain]\ndem = \"basin.asc\"\n[time]\nduration = 60\n[output]\nfile = \"out/x.h5\"\n"
+                             "[drainage]\ncapacity_mm_h = 30\n[solver]\n";
+    const auto refused = [&](const std::string& line, std::vector<std::string> parts) {
+        write_text(d / "s.toml", head + line);
+        const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
+        EXPECT_EQ(r.status, 2) << describe(r);
+        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+        for (const std::string& p : parts) EXPECT_NE(r.err.find(p), std::string::npos) << p << " not in " << r.err;
+        EXPECT_FALSE(fs::exists(d / "out"));
+    };
+    refused("sinks_interval = \"-5s\"\n", {"s.toml", "solver.sinks_interval", "-5s"});
+    refused("sinks_interval = \"2h\"\n", {"s.toml", "solver.sinks_interval", "2h", "1h"});
+    refused("sinks_interval = \"soon\"\n", {"s.toml", "solver.sinks_interval", "soon"});
+    // 0 (every step) and a few seconds run.
+    for (const char* ok : {"sinks_interval = 0\n", "sinks_interval = \"10s\"\n"}) {
+        write_text(d / "s.toml", head + ok);
+        const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
+        EXPECT_EQ(r.status, 0) << describe(r);
+    }
+}
+
 // A rising hydrograph at a point (0 -> 2 m3/s over 10 min, then steady) and a steady 0.5 m3/s
 // shared along a line across the basin: the inflow column and the stored volume equal the
 // hydrographs' integrals.
