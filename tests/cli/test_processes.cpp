@@ -113,6 +113,8 @@ TEST(CliProcesses, BadSinksIntervalIsRefused) {
         const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
         EXPECT_EQ(r.status, 0) << describe(r);
     }
+    const ProcResult c = run_floodsim({"check", (d / "s.toml").string()});
+    EXPECT_NE(c.out.find("drains and soil every 10"), std::string::npos) << describe(c);
 }
 
 // A rising hydrograph at a point (0 -> 2 m3/s over 10 min, then steady) and a steady 0.5 m3/s

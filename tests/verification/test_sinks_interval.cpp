@@ -7,9 +7,10 @@
 //   Horton at capacity (100 mm/h > f0 60 mm/h) and SCS-CN (CN 80) depend only on the time and the
 //   rain: at multiples they equal their closed forms as every step (test_infiltration.cpp).
 //   Green-Ampt (rain 50 mm/h, ks 10 mm/h, psi 110 mm, dtheta 0.3): rain waits up to one interval
-//   on the ground before the soil takes it. Measured (fv1 double), F's relative error at 900, 1800,
-//   3600, 7200 s: every step +2.6e-4, +1.1e-4, +5.2e-5, +2.7e-5; interval 30 s the same to two
-//   digits; interval 300 s -3.7e-4, -3.4e-4, -2.1e-4, -1.2e-4. Asserted: within 5e-4.
+//   on the ground before the soil takes it. Measured (fv1 double, stepping from 0 straight to
+//   900, 1800, 3600, 7200 s: a 60 s step spans the ponding), F's relative error: every step
+//   +2.6e-4, +1.1e-4, +5.2e-5, +2.7e-5; interval 30 s the same to two digits; interval 300 s
+//   -3.7e-4, -3.4e-4, -2.1e-4, -1.2e-4. Asserted: within 5e-4.
 //   A restart from a state taken while the sinks wait is bitwise the run without it.
 #include <gtest/gtest.h>
 
