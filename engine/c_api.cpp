@@ -46,21 +46,18 @@ int guarded(floodsim_run* r, F&& f) {
 
 int status_code(floodsim::RunStatus s) { return s == floodsim::RunStatus::Stopped ? FLOODSIM_STOPPED : FLOODSIM_OK; }
 
-}  // namespace
-
-extern "C" {
-
-const char* floodsim_version(void) { return floodsim::version(); }
-
-int floodsim_open(const char* scenario_path, floodsim_run** out, char* err, size_t err_len) {
+/** floodsim_open and floodsim_open_mpi: `name` in the message about NULL arguments. */
+int open_run(const char* name, const char* scenario_path, floodsim::Distribution distribution, floodsim_run** out,
+             char* err, size_t err_len) {
     if (out) *out = nullptr;
     copy_message("", err, err_len);
     if (!out || !scenario_path) {
-        copy_message("floodsim_open: the scenario path and the output pointer must not be NULL", err, err_len);
+        copy_message((std::string(name) + ": the scenario path and the output pointer must not be NULL").c_str(), err,
+                     err_len);
         return FLOODSIM_BAD_INPUT;
     }
     try {
-        *out = new floodsim_run{floodsim::Run(scenario_path), nullptr, nullptr, {}, nullptr, nullptr};
+        *out = new floodsim_run{floodsim::Run(scenario_path, distribution), nullptr, nullptr, {}, nullptr, nullptr};
         return FLOODSIM_OK;
     } catch (const floodsim::Error& e) {
         copy_message(e.what(), err, err_len);
@@ -72,6 +69,20 @@ int floodsim_open(const char* scenario_path, floodsim_run** out, char* err, size
         copy_message("unknown failure", err, err_len);
         return FLOODSIM_FAILURE;
     }
+}
+
+}  // namespace
+
+extern "C" {
+
+const char* floodsim_version(void) { return floodsim::version(); }
+
+int floodsim_open(const char* scenario_path, floodsim_run** out, char* err, size_t err_len) {
+    return open_run("floodsim_open", scenario_path, floodsim::Distribution::Serial, out, err, err_len);
+}
+
+int floodsim_open_mpi(const char* scenario_path, floodsim_run** out, char* err, size_t err_len) {
+    return open_run("floodsim_open_mpi", scenario_path, floodsim::Distribution::MpiWorld, out, err, err_len);
 }
 
 int floodsim_set_threads(floodsim_run* r, int threads) {

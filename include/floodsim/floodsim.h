@@ -43,6 +43,16 @@ FLOODSIM_C_API const char *floodsim_version(void);
  * truncated to err_len and always NUL-terminated. */
 FLOODSIM_C_API int floodsim_open(const char *scenario_path, floodsim_run **out, char *err, size_t err_len);
 
+/** As floodsim_open, with the grid decomposed over the ranks of MPI_COMM_WORLD (one block per
+ * rank; with one rank the same as floodsim_open). The host initialises MPI (at least
+ * MPI_THREAD_FUNNELED: only the thread that drives the run calls MPI) and finalises it after
+ * floodsim_close. Every rank opens the run and makes the same calls in the same order (they are
+ * collective); rank 0 writes the result file and calls the callbacks, floodsim_depth fills the
+ * buffer on rank 0 only. The result file is bitwise the serial run's for any rank count. After a
+ * failure of any call but this one, call MPI_Abort: the other ranks would wait for the failed
+ * one. A library built without MPI returns 2. Details: docs/library.md, docs/parallel.md. */
+FLOODSIM_C_API int floodsim_open_mpi(const char *scenario_path, floodsim_run **out, char *err, size_t err_len);
+
 /** Worker threads of the run (0 = all cores), before the run starts (else 1). Overrides the
  * scenario's solver.threads. The team actually used may be smaller (OMP_THREAD_LIMIT, nested
  * regions): results do not depend on it. */

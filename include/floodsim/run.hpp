@@ -163,9 +163,8 @@ enum class Distribution {
     /// the same order (they are collective); rank 0 writes the result file and calls the
     /// observers, the others' observers are never called. The result is bitwise the serial
     /// run's for any rank count. An Error on one rank leaves the others waiting: abort the world
-    /// (MPI_Abort) on any Error after the constructor. Supported so far: every scheme with rain,
-    /// boundaries and gauges; processes, breaches, rain grids and [warning] are refused by the
-    /// constructor (Error status 2).
+    /// (MPI_Abort) on any Error after the constructor. Every scheme, process and terrain feature,
+    /// rain grids, [warning] and [checkpoint]. From C: floodsim_open_mpi.
     MpiWorld,
 };
 

@@ -21,22 +21,23 @@ using namespace floodsim_test;
 
 const fs::path kSource = FLOODSIM_SOURCE_DIR;
 
-/// The mpiexec command line for `np` ranks running floodsim with `args`.
-std::vector<std::string> mpiexec_args(int np, const std::vector<std::string>& args) {
+/// The mpiexec command line for `np` ranks running `program` (floodsim) with `args`.
+std::vector<std::string> mpiexec_args(int np, const std::vector<std::string>& args, const std::string& program = kExe) {
     std::vector<std::string> a = {FLOODSIM_MPIEXEC_NUMPROC_FLAG, std::to_string(np)};
     std::istringstream flags(FLOODSIM_MPIEXEC_FLAGS);  // separated by spaces
     for (std::string f; flags >> f;) a.push_back(f);
-    a.push_back(kExe);
+    a.push_back(program);
     a.insert(a.end(), args.begin(), args.end());
     return a;
 }
 
-ProcResult run_mpi(int np, const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
+ProcResult run_mpi(int np, const std::vector<std::string>& args, const std::vector<std::string>& env = {},
+                   const std::string& program = kExe) {
     // Shared-memory messages through the shared segment: containers often forbid the kernel's
     // cross-process copy (tests/parallel/CMakeLists.txt).
     std::vector<std::string> e = {"OMPI_MCA_btl_vader_single_copy_mechanism=none", "OMP_WAIT_POLICY=passive"};
     e.insert(e.end(), env.begin(), env.end());
-    return run_program(FLOODSIM_MPIEXEC, mpiexec_args(np, args), e);
+    return run_program(FLOODSIM_MPIEXEC, mpiexec_args(np, args, program), e);
 }
 
 /// The urban example, 10 minutes of its storm: rain series, a free east side, two gauges, nodata
@@ -318,6 +319,40 @@ TEST(MpiRun, OnlineWarningsIssueTheSerialRunsAlerts) {
 
 // threads = 0 ("all") under a launcher that started several ranks on this machine without binding
 // them: the ranks share the processors (threads = processors / local ranks, at least 1).
+// The C API's floodsim_open_mpi, from a C host program that initialises MPI itself
+// (tests/engine/c_api_mpi_host.c): the result bitwise the serial run's, the frame callback
+// called on rank 0 only.
+TEST(MpiRun, TheCApiRunsOverTheRanksBitwise) {
+    TempDir d;
+    const std::string s = urban_scenario(d).string();
+    const ProcResult serial = run_floodsim({"run", s, "--quiet", "--threads", "1", "--output", (d / "serial.h5").string()});
+    ASSERT_EQ(serial.status, 0) << describe(serial);
+    const auto want = h5_digest(d / "serial.h5", kSkip);
+    std::size_t serial_frames = 0;
+    for (int np : {1, 2, 3}) {
+        const fs::path out = d / ("c" + std::to_string(np) + ".h5");
+        const ProcResult r = run_mpi(np, {s, out.string(), "1"}, {}, FLOODSIM_C_MPI_HOST);
+        ASSERT_EQ(r.status, 0) << np << " ranks: " << describe(r);
+        EXPECT_EQ(h5_digest(out, kSkip), want) << np << " ranks";
+        std::size_t frames = 0;
+        for (std::size_t p = r.out.find("frame "); p != std::string::npos; p = r.out.find("frame ", p + 1)) ++frames;
+        if (np == 1) serial_frames = frames;
+        EXPECT_GT(frames, 1u) << describe(r);
+        EXPECT_EQ(frames, serial_frames) << np << " ranks: " << describe(r);  // rank 0's only
+        EXPECT_NE(r.out.find("rank 0 of " + std::to_string(np) + ": frames " + std::to_string(frames)), std::string::npos)
+            << describe(r);
+        for (int k = 1; k < np; ++k)
+            EXPECT_NE(r.out.find("rank " + std::to_string(k) + " of " + std::to_string(np) + ": frames 0"), std::string::npos)
+                << describe(r);
+    }
+    // Bad input: every rank returns 2, rank 0 says why, nothing is written.
+    write_text(d / "bad.toml", replace_once(read_text(s), "cfl = 0.5", "cfl = 7"));
+    const ProcResult bad = run_mpi(2, {(d / "bad.toml").string(), (d / "bad.h5").string()}, {}, FLOODSIM_C_MPI_HOST);
+    EXPECT_NE(bad.status, 0) << describe(bad);
+    EXPECT_NE(bad.err.find("solver.cfl"), std::string::npos) << describe(bad);
+    EXPECT_FALSE(fs::exists(d / "bad.h5"));
+}
+
 TEST(MpiRun, AllThreadsAreSharedAmongTheRanksOfAMachine) {
     TempDir d;
     const std::string s = urban_scenario(d).string();
