@@ -10,6 +10,12 @@
 // of one step of the fastest level is then sum_i 2^-l_i cell updates against the global step's N; the
 // ratio, weighted by the global steps between samples, is the most local time stepping can save
 // in the sweep and the sinks (no overhead of the levels' bookkeeping counted).
+// It also compares two forms of the global step on the same state (docs/performance-templates.md,
+// "The time step's form"): today's, cfl min(dx / max(|u| + c), dy / max(|v| + c)) (the drain
+// bound left out), and a bound on each cell's sum over its faces,
+// 2 cfl / max_i (sigma_x,i / dx + sigma_y,i / dy), sigma_x,i the largest |u| + c of the cell and its
+// two x neighbours (each face's speed is that of the faster of its cells), sigma_y,i alike; both
+// give the same step for cfl 0.5 where the fastest x and y waves meet in one cell.
 //   lts_potential SCENARIO.toml [SAMPLE_S [THREADS]]      (default 600 s, 2 threads)
 #include <algorithm>
 #include <cmath>
@@ -17,6 +23,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <utility>
 #include <vector>
 
 #include "engine/model_builder.hpp"
@@ -34,6 +41,8 @@ constexpr Tile kTiles[] = {{1, 1}, {8, 8}, {32, 32}, {64, 1}, {64, 8}};
 constexpr int kCaps[] = {1, 2, 3, 4, 6};      // largest level allowed
 
 struct Tally {
+    double steps = 0.0;                        // global steps (the samples' weights)
+    double steps_face_sum = 0.0;               // the same with the face-sum step form (estimated)
     double global = 0.0;                       // cell updates of the global step
     double lts[std::size(kTiles)][std::size(kCaps)] = {};
     double cells_at[kMaxLevel + 1] = {};       // cells per raw level (tile 1, no cap), weighted
@@ -95,6 +104,40 @@ void within_one_level(std::vector<int>& level, int nx, int ny) {
         }
 }
 
+/// The global step of today's form and of the face-sum form (above) on the state of `sim`, s;
+/// {inf, inf} when every cell is dry.
+template <class Sim>
+std::pair<double, double> step_forms(const Sim& sim, double cfl, double gravity, double velocity_eps) {
+    const floodsim::Grid2D& g = sim.grid();
+    const int nx = g.nx, ny = g.ny;
+    const double eps4 = std::pow(velocity_eps, 4);
+    std::vector<double> sx(static_cast<std::size_t>(nx) * ny, 0.0), sy(sx.size(), 0.0);
+    double sx_max = 0.0, sy_max = 0.0;
+    for (int j = 0; j < ny; ++j)
+        for (int i = 0; i < nx; ++i) {
+            const double h = sim.h()(i, j);
+            if (!sim.inside(i, j) || !(h > 0.0)) continue;
+            const std::size_t k = static_cast<std::size_t>(j) * nx + i;
+            const double c = std::sqrt(gravity * h);
+            sx[k] = std::abs(floodsim::desingularised_velocity<double>(h, sim.hu()(i, j), eps4)) + c;
+            sy[k] = std::abs(floodsim::desingularised_velocity<double>(h, sim.hv()(i, j), eps4)) + c;
+            sx_max = std::max(sx_max, sx[k]);
+            sy_max = std::max(sy_max, sy[k]);
+        }
+    if (sx_max == 0.0 && sy_max == 0.0) return {INFINITY, INFINITY};
+    const double axes = std::min(sx_max > 0.0 ? cfl * g.dx / sx_max : INFINITY, sy_max > 0.0 ? cfl * g.dy / sy_max : INFINITY);
+    double worst = 0.0;
+    for (int j = 0; j < ny; ++j)
+        for (int i = 0; i < nx; ++i) {
+            const std::size_t k = static_cast<std::size_t>(j) * nx + i;
+            if (!sim.inside(i, j)) continue;
+            const double ax = std::max({sx[k], i > 0 ? sx[k - 1] : 0.0, i < nx - 1 ? sx[k + 1] : 0.0});
+            const double ay = std::max({sy[k], j > 0 ? sy[k - nx] : 0.0, j < ny - 1 ? sy[k + nx] : 0.0});
+            worst = std::max(worst, ax / g.dx + ay / g.dy);
+        }
+    return {axes, 2.0 * cfl / worst};
+}
+
 /// One sample, weighted by the global steps it stands for, into the tally.
 template <class Sim>
 void sample(const Sim& sim, double cfl, double gravity, double velocity_eps, double weight, Tally& tally) {
@@ -141,14 +184,20 @@ void run(floodsim::LoadedModel& m, const char* path, double sample_s) {
         const double steps = static_cast<double>(sim.steps() - last_steps);
         last_steps = sim.steps();
         sample(sim, o.cfl, o.gravity, o.velocity_eps, steps, tally);
+        const auto [axes, face_sum] = step_forms(sim, o.cfl, o.gravity, o.velocity_eps);
+        tally.steps += steps;
+        tally.steps_face_sum += std::isfinite(axes) ? steps * axes / face_sum : steps;
         const auto fast = sim.fastest_cell();
         std::printf("  t %6.0f s: %6.0f steps since the last sample, stable dt %.3g s, fastest cell (%d, %d) "
-                    "depth %.3g m, |u| + c %.3g m/s\n",
-                    sim.time(), steps, sim.stable_dt(), fast.i, fast.j, fast.depth, fast.speed);
+                    "depth %.3g m, |u| + c %.3g m/s; step forms: axes %.3g s, face sum %.3g s (x %.3f)\n",
+                    sim.time(), steps, sim.stable_dt(), fast.i, fast.j, fast.depth, fast.speed, axes, face_sum,
+                    face_sum / axes);
         std::fflush(stdout);
     }
     std::printf("scenario %s: %lld cells, %lld global steps\n", path,
                 static_cast<long long>(sim.domain_cells()), static_cast<long long>(sim.steps()));
+    std::printf("the face-sum step form would take about %.3f of today's steps (1 / %.3f), its drain bound aside\n",
+                tally.steps_face_sum / tally.steps, tally.steps / tally.steps_face_sum);
     double all = 0.0;
     for (double c : tally.cells_at) all += c;
     std::printf("cells by their own level (dt_i >= 2^l dt_min), weighted by steps:");

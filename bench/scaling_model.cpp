@@ -3,7 +3,7 @@
 // rank, the halo traffic per step and the predicted time per step and parallel efficiency, as
 // floodsim steps now (the first exchange overlapped with the time step's allreduce) and with the
 // exchanges hidden behind the interior work (parallel/scaling_model.hpp). A model, not a
-// measurement (bench/mpi_fv1_steps measures).
+// measurement (bench/mpi_steps measures).
 //
 //   scaling_model [options]
 //     --nx N --ny N       grid (default 17500 x 17500: 35 km x 35 km at 2 m)
