@@ -176,6 +176,17 @@ inline std::string describe(const ProcResult& r) {
     return "exit status " + std::to_string(r.status) + "\n--- stdout:\n" + r.out + "--- stderr:\n" + r.err;
 }
 
+/// Writes `scenario` as dir/s.toml and runs it: exit 2 with one line holding every one of
+/// `parts` (file, key, value), and no output folder (dir/out) left.
+inline void expect_refused(const fs::path& dir, const std::string& scenario, const std::vector<std::string>& parts) {
+    write_text(dir / "s.toml", scenario);
+    const ProcResult r = run_floodsim({"run", (dir / "s.toml").string(), "--quiet"});
+    EXPECT_EQ(r.status, 2) << describe(r);
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    for (const std::string& p : parts) EXPECT_NE(r.err.find(p), std::string::npos) << p << " not in " << r.err;
+    EXPECT_FALSE(fs::exists(dir / "out"));
+}
+
 // ---------------------------------------------------------------------------------------------
 // HDF5 reading
 

@@ -78,12 +78,7 @@ TEST(CliProcesses, BadDrainageIsRefused) {
     write_flat_basin(d / "basin.asc");
     const std::string head = "format = 1\n[domain]\ndem = \"basin.asc\"\n[time]\nduration = 60\n[output]\nfile = \"out/x.h5\"\n";
     const auto refused = [&](const std::string& drainage, std::vector<std::string> parts) {
-        write_text(d / "s.toml", head + "[drainage]\n" + drainage);
-        const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
-        EXPECT_EQ(r.status, 2) << describe(r);
-        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-        for (const std::string& p : parts) EXPECT_NE(r.err.find(p), std::string::npos) << p << " not in " << r.err;
-        EXPECT_FALSE(fs::exists(d / "out"));
+        expect_refused(d.path(), head + "[drainage]\n" + drainage, parts);
     };
     refused("capacity_mm_h = -5\n", {"s.toml", "drainage.capacity_mm_h", "-5"});
     refused("capacity_mm_h = 30\nefficiency = 1.2\n", {"s.toml", "drainage.efficiency", "1.2"});
@@ -97,12 +92,7 @@ TEST(CliProcesses, BadSinksIntervalIsRefused) {
     const std::string head = "format = 1\n[domain]\ndem = \"basin.asc\"\n[time]\nduration = 60\n[output]\nfile = \"out/x.h5\"\n"
                              "[drainage]\ncapacity_mm_h = 30\n[solver]\n";
     const auto refused = [&](const std::string& line, std::vector<std::string> parts) {
-        write_text(d / "s.toml", head + line);
-        const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
-        EXPECT_EQ(r.status, 2) << describe(r);
-        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-        for (const std::string& p : parts) EXPECT_NE(r.err.find(p), std::string::npos) << p << " not in " << r.err;
-        EXPECT_FALSE(fs::exists(d / "out"));
+        expect_refused(d.path(), head + line, parts);
     };
     refused("sinks_interval = \"-5s\"\n", {"s.toml", "solver.sinks_interval", "-5s"});
     refused("sinks_interval = \"2h\"\n", {"s.toml", "solver.sinks_interval", "2h", "1h"});
@@ -163,12 +153,7 @@ TEST(CliProcesses, BadInflowIsRefused) {
     write_text(d / "neg.csv", "time_s,value\n0,1\n60,-2\n");
     const std::string head = "format = 1\n[domain]\ndem = \"basin.asc\"\n[time]\nduration = 60\n[output]\nfile = \"out/x.h5\"\n";
     const auto refused = [&](const std::string& inflow, std::vector<std::string> parts) {
-        write_text(d / "s.toml", head + "[[inflow]]\nname = \"in\"\n" + inflow);
-        const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
-        EXPECT_EQ(r.status, 2) << describe(r);
-        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-        for (const std::string& p : parts) EXPECT_NE(r.err.find(p), std::string::npos) << p << " not in " << r.err;
-        EXPECT_FALSE(fs::exists(d / "out"));
+        expect_refused(d.path(), head + "[[inflow]]\nname = \"in\"\n" + inflow, parts);
     };
     refused("x = 400000.0\ny = 3800050.0\nvalue = 1\n", {"s.toml", "inflow[0].x", "400000"});
     refused("line = [[500005.0, 3800005.0], [500005.0, 3900000.0]]\nvalue = 1\n", {"s.toml", "inflow[0].line[1]", "3900000"});
@@ -240,12 +225,7 @@ TEST(CliProcesses, BadInfiltrationIsRefused) {
     write_text(d / "cn.asc", cn);
     const std::string head = "format = 1\n[domain]\ndem = \"basin.asc\"\n[time]\nduration = 60\n[output]\nfile = \"out/x.h5\"\n";
     const auto refused = [&](const std::string& infiltration, std::vector<std::string> parts) {
-        write_text(d / "s.toml", head + "[infiltration]\n" + infiltration);
-        const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
-        EXPECT_EQ(r.status, 2) << describe(r);
-        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-        for (const std::string& p : parts) EXPECT_NE(r.err.find(p), std::string::npos) << p << " not in " << r.err;
-        EXPECT_FALSE(fs::exists(d / "out"));
+        expect_refused(d.path(), head + "[infiltration]\n" + infiltration, parts);
     };
     refused("model = \"philip\"\n", {"s.toml", "infiltration.model", "philip"});
     refused("ks_mm_h = 10\n", {"s.toml", "infiltration.model"});
@@ -339,12 +319,7 @@ TEST(CliProcesses, BadPumpIsRefused) {
     const std::string head = "format = 1\n[domain]\ndem = \"basin.asc\"\n[time]\nduration = 60\n[output]\nfile = \"out/x.h5\"\n";
     const std::string at = "x = 500055.0\ny = 3800055.0\n";
     const auto refused = [&](const std::string& pump, std::vector<std::string> parts) {
-        write_text(d / "s.toml", head + "[[pump]]\nname = \"p\"\n" + pump);
-        const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
-        EXPECT_EQ(r.status, 2) << describe(r);
-        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-        for (const std::string& p : parts) EXPECT_NE(r.err.find(p), std::string::npos) << p << " not in " << r.err;
-        EXPECT_FALSE(fs::exists(d / "out"));
+        expect_refused(d.path(), head + "[[pump]]\nname = \"p\"\n" + pump, parts);
     };
     refused(at + "capacity_m3_s = -1\non_depth = 0.3\noff_depth = 0.1\n", {"s.toml", "pump[0].capacity_m3_s", "-1"});
     refused(at + "capacity_m3_s = 0\non_depth = 0.3\noff_depth = 0.1\n", {"s.toml", "pump[0].capacity_m3_s", "0"});
@@ -425,12 +400,7 @@ TEST(CliProcesses, BadLanduseIsRefused) {
     const std::string head = "format = 1\n[domain]\ndem = \"basin.asc\"\n[time]\nduration = 60\n[output]\nfile = \"out/x.h5\"\n";
     const auto refused = [&](const std::string& table, const std::string& rest, std::vector<std::string> parts) {
         write_text(d / "classes.csv", table);
-        write_text(d / "s.toml", head + "[landuse]\nmap = \"landuse.asc\"\ntable = \"classes.csv\"\n" + rest);
-        const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
-        EXPECT_EQ(r.status, 2) << describe(r);
-        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-        for (const std::string& p : parts) EXPECT_NE(r.err.find(p), std::string::npos) << p << " not in " << r.err;
-        EXPECT_FALSE(fs::exists(d / "out"));
+        expect_refused(d.path(), head + "[landuse]\nmap = \"landuse.asc\"\ntable = \"classes.csv\"\n" + rest, parts);
     };
     const std::string ok = "class,manning\n1,0.02\n2,0.03\n7,0.04\n";
     refused("class,manning\n1,0.02\n2,0.03\n", "", {"landuse.asc", "landuse.map", "7", "not in landuse.table"});
@@ -547,12 +517,7 @@ TEST(CliProcesses, BadOutflowBoundariesAreRefused) {
     write_channel(d / "reach.asc", 1e-3);
     const std::string head = "format = 1\n[domain]\ndem = \"reach.asc\"\n[time]\nduration = 60\n[output]\nfile = \"out/x.h5\"\n";
     const auto refused = [&](const std::string& body, std::vector<std::string> parts) {
-        write_text(d / "s.toml", head + body);
-        const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
-        EXPECT_EQ(r.status, 2) << describe(r);
-        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-        for (const std::string& p : parts) EXPECT_NE(r.err.find(p), std::string::npos) << p << " not in " << r.err;
-        EXPECT_FALSE(fs::exists(d / "out"));
+        expect_refused(d.path(), head + body, parts);
     };
     const std::string nd = "[[boundary]]\nside = \"east\"\nkind = \"normal_depth\"\n";
     refused(nd, {"s.toml", "boundary[0].slope", "needs slope"});

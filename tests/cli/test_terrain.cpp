@@ -132,13 +132,7 @@ TEST(CliTerrain, BadBuildingsAreRefused) {
     write_footprints(d / "b.geojson");
     write_text(d / "notes.txt", "not a vector\n");
     const auto refused = [&](const std::string& buildings, std::vector<std::string> parts) {
-        std::string s = scenario(buildings, "");
-        write_text(d / "s.toml", s);
-        const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
-        EXPECT_EQ(r.status, 2) << describe(r);
-        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-        for (const std::string& p : parts) EXPECT_NE(r.err.find(p), std::string::npos) << p << " not in " << r.err;
-        EXPECT_FALSE(fs::exists(d / "out"));
+        expect_refused(d.path(), scenario(buildings, ""), parts);
     };
     refused("method = \"raze\"\n", {"s.toml", "buildings.method", "raze"});
     refused("method = \"raise\"\n", {"s.toml", "buildings.height"});
@@ -224,12 +218,7 @@ TEST(CliTerrain, BadWallsAreRefused) {
     write_basin(d);
     write_level(d / "level.asc", [](int, int) { return false; });
     const auto refused = [&](const std::string& wall, std::vector<std::string> parts) {
-        write_text(d / "s.toml", wall_scenario(wall));
-        const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
-        EXPECT_EQ(r.status, 2) << describe(r);
-        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-        for (const std::string& p : parts) EXPECT_NE(r.err.find(p), std::string::npos) << p << " not in " << r.err;
-        EXPECT_FALSE(fs::exists(d / "out"));
+        expect_refused(d.path(), wall_scenario(wall), parts);
     };
     refused("line = [[708095.0, 3853990.0], [708095.0, 3854110.0]]\n", {"s.toml", "wall[0].crest"});
     refused("line = [[708095.0, 3853990.0], [708095.0, 3854110.0]]\ncrest = 12\nheight = 2\n", {"s.toml", "wall[0].height"});
@@ -287,12 +276,7 @@ TEST(CliTerrain, BadBreachesAreRefused) {
     write_basin(d);
     write_level(d / "level.asc", [](int, int) { return false; });
     const auto refused = [&](const std::string& breach, std::vector<std::string> parts) {
-        write_text(d / "s.toml", breach_scenario(breach));
-        const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
-        EXPECT_EQ(r.status, 2) << describe(r);
-        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-        for (const std::string& p : parts) EXPECT_NE(r.err.find(p), std::string::npos) << p << " not in " << r.err;
-        EXPECT_FALSE(fs::exists(d / "out"));
+        expect_refused(d.path(), breach_scenario(breach), parts);
     };
     const std::string keys = "start = \"5min\"\nduration = \"3min\"\nwidth = 30.0\nbottom = 10.0\n";
     refused("wall = \"dike\"\nx = 708095.0\ny = 3854050.0\n" + keys, {"s.toml", "breach[0].wall", "dike", "no [[wall]]"});
@@ -353,12 +337,7 @@ TEST(CliTerrain, BadLandusePolygonsAreRefused) {
     write_basin(d);
     write_text(d / "classes.csv", "class,manning,cn\n1,0.015,80\n2,0.05,95\n");
     const auto refused = [&](const std::string& landuse, std::vector<std::string> parts) {
-        write_text(d / "s.toml", landuse_scenario(landuse));
-        const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
-        EXPECT_EQ(r.status, 2) << describe(r);
-        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-        for (const std::string& p : parts) EXPECT_NE(r.err.find(p), std::string::npos) << p << " not in " << r.err;
-        EXPECT_FALSE(fs::exists(d / "out"));
+        expect_refused(d.path(), landuse_scenario(landuse), parts);
     };
     write_landuse_polygons(d / "lu.geojson", true);
     refused("field = \"class\"\n", {"lu.geojson", "landuse.map", "no polygon covers", "x=708155"});
@@ -554,12 +533,7 @@ TEST(CliTerrain, BadChannelsAreRefused) {
     write_text(d / "bed.csv", "distance_m,bed_m\n0,11\n400,9\n");
     const std::string line = "line = [[708000.0, 3854065.0], [708400.0, 3854065.0]]\nwidth = 10.0\n";
     const auto refused = [&](const std::string& channel, std::vector<std::string> parts) {
-        write_text(d / "s.toml", channel_scenario(channel));
-        const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
-        EXPECT_EQ(r.status, 2) << describe(r);
-        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-        for (const std::string& p : parts) EXPECT_NE(r.err.find(p), std::string::npos) << p << " not in " << r.err;
-        EXPECT_FALSE(fs::exists(d / "out"));
+        expect_refused(d.path(), channel_scenario(channel), parts);
     };
     refused("line = [[600000.0, 3854065.0], [600400.0, 3854065.0]]\nwidth = 10.0\ndepth = 1.5\n",
             {"s.toml", "channel[0].line", "ku", "takes no domain cell"});
