@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -269,23 +270,27 @@ void SurfaceSinks<Real>::count_rain(SourceContext<Real>& ctx) const {
 }
 
 template <class Real>
+std::optional<std::pair<double, double>> SurfaceSinks<Real>::acting_span(State<Real>& st, double t_step,
+                                                                         double dt_step) const {
+    if (interval_ == 0.0) return std::pair{t_step, dt_step};
+    double& pending = (*st.extra_values("sinks_pending"))[0];
+    pending += dt_step;
+    if (!(std::floor((t_step + dt_step) / interval_) > std::floor(t_step / interval_))) return std::nullopt;
+    const double span = pending;
+    pending = 0.0;
+    return std::pair{t_step + dt_step - span, span};
+}
+
+template <class Real>
 void SurfaceSinks<Real>::apply(SourceContext<Real>& ctx, double t_step, double dt_step, double* booked) {
     const Grid2D& g = ctx.grid;
     State<Real>& st = ctx.state;
-    // The time the sinks act over: the step, or with an interval the time since they last acted,
-    // once the step reaches or passes a multiple of the interval (else they wait, booking nothing).
-    double t = t_step, dt = dt_step;
-    if (interval_ > 0.0) {
-        double& pending = (*st.extra_values("sinks_pending"))[0];
-        pending += dt_step;
-        if (!(std::floor((t_step + dt_step) / interval_) > std::floor(t_step / interval_))) {
-            if (spec_.model == Model::ScsCn) count_rain(ctx);
-            return;
-        }
-        dt = pending;
-        t = t_step + dt_step - pending;
-        pending = 0.0;
+    const auto span = acting_span(st, t_step, dt_step);
+    if (!span) {  // waiting for the interval's end: nothing taken, nothing booked
+        if (spec_.model == Model::ScsCn) count_rain(ctx);
+        return;
     }
+    const double t = span->first, dt = span->second;
     const bool drains = !drains_.capacity.empty();
     const Model model = spec_.model;
     // The drains' capacity over the step: rate x the mean efficiency (a step series holds each

@@ -4,6 +4,8 @@
 // taking at most the water on the cell after the step's fluxes and rain (drains first, then the
 // soil), in one pass over the grid, booked as `drainage` and `infiltration`, with the cumulative
 // depths per cell in the state (`drainage_depth`, `infiltration_depth`).
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include "solver/model.hpp"
@@ -39,6 +41,11 @@ public:
     void apply(SourceContext<Real>& ctx, double t, double dt, double* booked) override;
 
 private:
+    /// The time the sinks act over in the step [t_step, t_step + dt_step], as {t, dt}: the step
+    /// itself, or with an interval the time since they last acted once the step reaches or passes
+    /// a multiple of it (the state value sinks_pending then restarts from 0); none while they wait
+    /// (the step's time added to sinks_pending).
+    std::optional<std::pair<double, double>> acting_span(State<Real>& st, double t_step, double dt_step) const;
     /// SCS-CN: adds the step's rain to each domain cell's cumulative rain (a step the sinks wait).
     void count_rain(SourceContext<Real>& ctx) const;
 
