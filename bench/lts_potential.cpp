@@ -48,34 +48,48 @@ struct Tally {
     double cells_at[kMaxLevel + 1] = {};       // cells per raw level (tile 1, no cap), weighted
 };
 
-/// Each cell's level: floor(log2(dt_i / dt_min)) of its own CFL step, kMaxLevel where it is dry or
-/// outside; `inside` marks the domain's cells. Empty when every cell is dry (no step is set by water).
+/// Each domain cell's wave speeds |u| + c and |v| + c (m/s; 0 where it is dry or outside) and
+/// which cells are in the domain, row-major.
+struct CellSpeeds {
+    std::vector<double> sx, sy;
+    std::vector<char> inside;
+};
+
 template <class Sim>
-std::vector<int> own_levels(const Sim& sim, double cfl, double gravity, double velocity_eps, std::vector<char>& inside) {
-    const floodsim::Grid2D& g = sim.grid();
-    const int nx = g.nx, ny = g.ny;
+CellSpeeds cell_speeds(const Sim& sim, double gravity, double velocity_eps) {
+    const int nx = sim.grid().nx, ny = sim.grid().ny;
     const double eps4 = std::pow(velocity_eps, 4);
-    std::vector<double> dt(static_cast<std::size_t>(nx) * ny, INFINITY);
-    inside.assign(dt.size(), 0);
-    double dt_min = INFINITY;
+    const std::size_t cells = static_cast<std::size_t>(nx) * ny;
+    CellSpeeds s;
+    s.sx.assign(cells, 0.0);
+    s.sy.assign(cells, 0.0);
+    s.inside.assign(cells, 0);
     for (int j = 0; j < ny; ++j)
         for (int i = 0; i < nx; ++i) {
             if (!sim.inside(i, j)) continue;
             const std::size_t k = static_cast<std::size_t>(j) * nx + i;
-            inside[k] = 1;
+            s.inside[k] = 1;
             const double h = sim.h()(i, j);
             if (!(h > 0.0)) continue;
             const double c = std::sqrt(gravity * h);
-            const double sx = std::abs(floodsim::desingularised_velocity<double>(h, sim.hu()(i, j), eps4)) + c;
-            const double sy = std::abs(floodsim::desingularised_velocity<double>(h, sim.hv()(i, j), eps4)) + c;
-            dt[k] = std::min(cfl * g.dx / sx, cfl * g.dy / sy);
-            dt_min = std::min(dt_min, dt[k]);
+            s.sx[k] = std::abs(floodsim::desingularised_velocity<double>(h, sim.hu()(i, j), eps4)) + c;
+            s.sy[k] = std::abs(floodsim::desingularised_velocity<double>(h, sim.hv()(i, j), eps4)) + c;
         }
+    return s;
+}
+
+/// Each cell's level: floor(log2(dt_i / dt_min)) of its own CFL step, kMaxLevel where it is dry or
+/// outside. Empty when every cell is dry (no step is set by water).
+std::vector<int> own_levels(const CellSpeeds& s, double cfl, double dx, double dy) {
+    const auto wet = [&](std::size_t k) { return s.sx[k] > 0.0; };  // (a wet cell has c > 0)
+    const auto step = [&](std::size_t k) { return std::min(cfl * dx / s.sx[k], cfl * dy / s.sy[k]); };
+    double dt_min = INFINITY;
+    for (std::size_t k = 0; k < s.sx.size(); ++k)
+        if (wet(k)) dt_min = std::min(dt_min, step(k));
     if (!std::isfinite(dt_min)) return {};
-    std::vector<int> level(dt.size(), kMaxLevel);
-    for (std::size_t k = 0; k < dt.size(); ++k)
-        if (std::isfinite(dt[k]))
-            level[k] = std::min(kMaxLevel, static_cast<int>(std::floor(std::log2(dt[k] / dt_min))));
+    std::vector<int> level(s.sx.size(), kMaxLevel);
+    for (std::size_t k = 0; k < level.size(); ++k)
+        if (wet(k)) level[k] = std::min(kMaxLevel, static_cast<int>(std::floor(std::log2(step(k) / dt_min))));
     return level;
 }
 
@@ -104,46 +118,34 @@ void within_one_level(std::vector<int>& level, int nx, int ny) {
         }
 }
 
-/// The global step of today's form and of the face-sum form (above) on the state of `sim`, s;
-/// {inf, inf} when every cell is dry.
-template <class Sim>
-std::pair<double, double> step_forms(const Sim& sim, double cfl, double gravity, double velocity_eps) {
-    const floodsim::Grid2D& g = sim.grid();
-    const int nx = g.nx, ny = g.ny;
-    const double eps4 = std::pow(velocity_eps, 4);
-    std::vector<double> sx(static_cast<std::size_t>(nx) * ny, 0.0), sy(sx.size(), 0.0);
+/// The global step of today's form and of the face-sum form (above) for the speeds of a grid of
+/// nx x ny cells of dx x dy, s; {inf, inf} when every cell is dry.
+std::pair<double, double> step_forms(const CellSpeeds& s, double cfl, int nx, int ny, double dx, double dy) {
+    const std::vector<double>&sx = s.sx, &sy = s.sy;
     double sx_max = 0.0, sy_max = 0.0;
-    for (int j = 0; j < ny; ++j)
-        for (int i = 0; i < nx; ++i) {
-            const double h = sim.h()(i, j);
-            if (!sim.inside(i, j) || !(h > 0.0)) continue;
-            const std::size_t k = static_cast<std::size_t>(j) * nx + i;
-            const double c = std::sqrt(gravity * h);
-            sx[k] = std::abs(floodsim::desingularised_velocity<double>(h, sim.hu()(i, j), eps4)) + c;
-            sy[k] = std::abs(floodsim::desingularised_velocity<double>(h, sim.hv()(i, j), eps4)) + c;
-            sx_max = std::max(sx_max, sx[k]);
-            sy_max = std::max(sy_max, sy[k]);
-        }
+    for (std::size_t k = 0; k < sx.size(); ++k) {
+        sx_max = std::max(sx_max, sx[k]);
+        sy_max = std::max(sy_max, sy[k]);
+    }
     if (sx_max == 0.0 && sy_max == 0.0) return {INFINITY, INFINITY};
-    const double axes = std::min(sx_max > 0.0 ? cfl * g.dx / sx_max : INFINITY, sy_max > 0.0 ? cfl * g.dy / sy_max : INFINITY);
+    const double axes = std::min(sx_max > 0.0 ? cfl * dx / sx_max : INFINITY, sy_max > 0.0 ? cfl * dy / sy_max : INFINITY);
     double worst = 0.0;
     for (int j = 0; j < ny; ++j)
         for (int i = 0; i < nx; ++i) {
             const std::size_t k = static_cast<std::size_t>(j) * nx + i;
-            if (!sim.inside(i, j)) continue;
+            if (!s.inside[k]) continue;
             const double ax = std::max({sx[k], i > 0 ? sx[k - 1] : 0.0, i < nx - 1 ? sx[k + 1] : 0.0});
             const double ay = std::max({sy[k], j > 0 ? sy[k - nx] : 0.0, j < ny - 1 ? sy[k + nx] : 0.0});
-            worst = std::max(worst, ax / g.dx + ay / g.dy);
+            worst = std::max(worst, ax / dx + ay / dy);
         }
     return {axes, 2.0 * cfl / worst};
 }
 
-/// One sample, weighted by the global steps it stands for, into the tally.
-template <class Sim>
-void sample(const Sim& sim, double cfl, double gravity, double velocity_eps, double weight, Tally& tally) {
-    const int nx = sim.grid().nx, ny = sim.grid().ny;
-    std::vector<char> in;
-    std::vector<int> level = own_levels(sim, cfl, gravity, velocity_eps, in);
+/// One sample of a grid of nx x ny cells of dx x dy, weighted by the global steps it stands for,
+/// into the tally.
+void sample(const CellSpeeds& s, double cfl, int nx, int ny, double dx, double dy, double weight, Tally& tally) {
+    const std::vector<char>& in = s.inside;
+    std::vector<int> level = own_levels(s, cfl, dx, dy);
     if (level.empty()) return;  // all dry
     std::int64_t n = 0;
     for (std::size_t k = 0; k < level.size(); ++k)
@@ -183,8 +185,10 @@ void run(floodsim::LoadedModel& m, const char* path, double sample_s) {
         sim.advance_to(std::min(duration, sim.time() + sample_s));
         const double steps = static_cast<double>(sim.steps() - last_steps);
         last_steps = sim.steps();
-        sample(sim, o.cfl, o.gravity, o.velocity_eps, steps, tally);
-        const auto [axes, face_sum] = step_forms(sim, o.cfl, o.gravity, o.velocity_eps);
+        const floodsim::Grid2D& g = sim.grid();
+        const CellSpeeds speeds = cell_speeds(sim, o.gravity, o.velocity_eps);
+        sample(speeds, o.cfl, g.nx, g.ny, g.dx, g.dy, steps, tally);
+        const auto [axes, face_sum] = step_forms(speeds, o.cfl, g.nx, g.ny, g.dx, g.dy);
         tally.steps += steps;
         tally.steps_face_sum += std::isfinite(axes) ? steps * axes / face_sum : steps;
         const auto fast = sim.fastest_cell();
