@@ -35,9 +35,7 @@ void args(benchmark::internal::Benchmark* b) {
 
 // Names: BM_Step/<scheme>/<precision>/n:../wet%:../threads:..
 const bool registered = [] {
-    const std::pair<const char*, Scheme> schemes[] = {
-        {"fv1", Scheme::Fv1}, {"fv2", Scheme::Fv2}, {"inertial", Scheme::Inertial}};
-    for (const auto& [name, scheme] : schemes) {
+    for (const auto& [name, scheme] : floodsim::bench::kSchemes) {
         const Scheme s = scheme;
         benchmark::RegisterBenchmark((std::string("BM_Step/") + name + "/double").c_str(),
                                      [s](benchmark::State& st) { BM_Step<Simulation>(st, s); })

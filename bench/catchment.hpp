@@ -1,10 +1,16 @@
 #pragma once
-// The synthetic catchment of the step benchmarks (bench_steps, bench_output).
+// The synthetic catchment of the step benchmarks (bench_steps, bench_output, state_hash,
+// mpi_steps), and the schemes by name.
 #include <cmath>
+#include <utility>
 
 #include "solver/model.hpp"
 
 namespace floodsim::bench {
+
+/// The schemes and their names in scenarios (solver.scheme).
+inline constexpr std::pair<const char*, Scheme> kSchemes[] = {
+    {"fv1", Scheme::Fv1}, {"fv2", Scheme::Fv2}, {"inertial", Scheme::Inertial}};
 
 /// A rained-on tilted catchment with gentle undulations. With `wet_fraction` < 1 the rest of the
 /// domain is dry land that no water reaches: the west part is a reservoir whose water sloshes

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <iterator>
 #include <string>
 
 #include "bench/catchment.hpp"
@@ -19,13 +20,13 @@ int main(int argc, char** argv) {
     const int steps = argc > 2 ? std::atoi(argv[2]) : 20;
     const int threads = argc > 3 ? std::atoi(argv[3]) : 1;
     const std::string name = argc > 4 ? argv[4] : "fv1";
-    const floodsim::Scheme scheme = name == "fv2"        ? floodsim::Scheme::Fv2
-                                    : name == "inertial" ? floodsim::Scheme::Inertial
-                                                         : floodsim::Scheme::Fv1;
-    if (name != "fv1" && name != "fv2" && name != "inertial") {
+    const auto* known = std::find_if(std::begin(floodsim::bench::kSchemes), std::end(floodsim::bench::kSchemes),
+                                     [&](const auto& s) { return name == s.first; });
+    if (known == std::end(floodsim::bench::kSchemes)) {
         std::fprintf(stderr, "mpi_steps: unknown scheme %s (fv1, fv2, inertial)\n", name.c_str());
         MPI_Abort(MPI_COMM_WORLD, 2);
     }
+    const floodsim::Scheme scheme = known->second;
     int rank = 0, ranks = 1;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &ranks);

@@ -50,9 +50,7 @@ int main(int argc, char** argv) {
     const int n = argc > 1 ? std::atoi(argv[1]) : 256;
     const int steps = argc > 2 ? std::atoi(argv[2]) : 100;
     const int threads = argc > 3 ? std::atoi(argv[3]) : 2;
-    const std::pair<const char*, floodsim::Scheme> schemes[] = {
-        {"fv1", floodsim::Scheme::Fv1}, {"fv2", floodsim::Scheme::Fv2}, {"inertial", floodsim::Scheme::Inertial}};
-    for (const auto& [name, scheme] : schemes)
+    for (const auto& [name, scheme] : floodsim::bench::kSchemes)
         for (double wet : {1.0, 0.1}) {
             run<floodsim::Simulation>(name, scheme, "double", n, wet, steps, threads);
             run<floodsim::SimulationSingle>(name, scheme, "single", n, wet, steps, threads);
