@@ -33,49 +33,15 @@
 // the measurements, and why the cap is released on flat beds (an explicit diffusive-wave flux
 // there broke the breach test's mirror symmetry with grid-scale noise).
 #include <algorithm>
-#include <bit>
 #include <cmath>
-#include <cstdint>
 #include <limits>
+
+#include "solver/powers.hpp"
 
 namespace floodsim {
 
 /// Bed step, as a share of the face depth, from which the cap is Manning's in full.
 constexpr double kStepShare = 0.1;
-
-/// x^(-1/3) for a positive normal x, without a division: exponent-by-three first guess (within
-/// about 10 %) and four Newton steps y (4 - x y^3) / 3 (quadratic: to about 2e-13 in double, to
-/// round-off in float; plenty for a cap). Multiplications, conversions and integer bit operations
-/// only, so that the face loops keep vectorising at little cost (a vector division or square root
-/// costs some 20 cycles). The third of the bit pattern is taken in floating point (a first guess
-/// needs no exact integer division, and a 64-bit integer multiply is slow in vectors).
-inline double inv_cbrt_positive(double x) {
-    const std::uint64_t hi = std::bit_cast<std::uint64_t>(x) >> 32;
-    const auto third = static_cast<std::uint64_t>(static_cast<double>(hi) * (1.0 / 3.0));
-    double y = std::bit_cast<double>((1430257664ull - third) << 32);  // 4/3 of 1.0's high word, less hi / 3
-    for (int k = 0; k < 4; ++k) y = y * (4.0 - x * y * y * y) * (1.0 / 3.0);
-    return y;
-}
-inline float inv_cbrt_positive(float x) {
-    const std::uint32_t bits = std::bit_cast<std::uint32_t>(x);
-    const auto third = static_cast<std::uint32_t>(static_cast<float>(bits) * (1.0f / 3.0f));
-    float y = std::bit_cast<float>(1420470955u - third);  // 4/3 of 1.0f's pattern, less bits / 3
-    for (int k = 0; k < 4; ++k) y = y * (4.0f - x * y * y * y) * (1.0f / 3.0f);
-    return y;
-}
-
-/// x^(-1/2) for a positive normal x, the same way: the classic exponent-halving first guess
-/// (within 3.5 %) and three Newton steps y (3 - x y^2) / 2 (to about 1e-11 in double).
-inline double inv_sqrt_positive(double x) {
-    double y = std::bit_cast<double>(0x5FE6EB50C7B537A9ull - (std::bit_cast<std::uint64_t>(x) >> 1));
-    for (int k = 0; k < 3; ++k) y = y * (1.5 - 0.5 * x * y * y);
-    return y;
-}
-inline float inv_sqrt_positive(float x) {
-    float y = std::bit_cast<float>(0x5F375A86u - (std::bit_cast<std::uint32_t>(x) >> 1));
-    for (int k = 0; k < 3; ++k) y = y * (1.5f - 0.5f * x * y * y);
-    return y;
-}
 
 /// Capped mass and transverse fluxes of a face.
 template <class T>

@@ -6,33 +6,28 @@
 // Unconditionally stable, never reverses the flow, and -- unlike the linearised point-implicit
 // form q* / (1 + dt c_f(q*)) -- its steady state is the exact friction/slope balance whatever dt,
 // which matters for thin rain sheets on steep slopes where g h S dt >> q.
-#include <bit>
 #include <cmath>
-#include <cstdint>
+#include <type_traits>
+
+#include "solver/powers.hpp"
 
 namespace floodsim {
-
-/// Cube root of a positive, finite double without a library call, so that loops using it
-/// vectorise: the classic exponent-by-three first guess (about 5 bits, as in fdlibm's cbrt)
-/// refined by three Halley steps (cubic convergence: to within a few ulp).
-inline double cbrt_positive(double x) {
-    const std::uint64_t hi = std::bit_cast<std::uint64_t>(x) >> 32;
-    const std::uint64_t third = (hi * 0xAAAAAAABull) >> 33;  // hi / 3 (hi < 2^32)
-    double t = std::bit_cast<double>((third + 715094163ull) << 32);
-    for (int k = 0; k < 3; ++k) {
-        const double t3 = t * t * t;
-        t = t * (t3 + 2.0 * x) / (2.0 * t3 + x);
-    }
-    return t;
-}
-inline float cbrt_positive(float x) { return static_cast<float>(cbrt_positive(static_cast<double>(x))); }
 
 /// Factor (0, 1] to multiply both momentum components by. gn2 = g * n^2; h > 0.
 template <class T>
 inline T manning_implicit_factor(T h, T qx, T qy, T gn2, T dt) {
     const T q = std::sqrt(qx * qx + qy * qy);
-    const T h73 = h * h * cbrt_positive(h);  // h^(7/3)
-    const T a4q = T(4) * dt * gn2 * q / h73;
+    T a4q;
+    if constexpr (std::is_same_v<T, float>) {
+        // h^(-7/3) = y^7, y = h^(-1/3): no division and no detour through double on the chain
+        // the cell update waits for (h >= the dry depth here, so y^7 stays far from overflow).
+        const float y = inv_cbrt_positive(h);
+        const float y2 = y * y;
+        a4q = 4.0f * dt * gn2 * q * (y2 * y2 * y2 * y);
+    } else {
+        const T h73 = h * h * cbrt_positive(h);  // h^(7/3)
+        a4q = T(4) * dt * gn2 * q / h73;
+    }
     return T(2) / (T(1) + std::sqrt(T(1) + a4q));
 }
 

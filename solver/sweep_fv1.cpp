@@ -344,7 +344,7 @@ void BasicSimulation<Real>::sweep_fv1(double dt, double t_new) {
 
                 // The cell update, written with selects only so that it vectorises.
                 Real any_water = Real(0.0);
-#pragma omp simd reduction(+ : fix, row_wet) reduction(max : row_sx, row_sy, any_water)
+#pragma omp simd reduction(+ : fix, row_wet)
                 for (int i = i0; i < i1; ++i) {
                     // Bed-slope source from the face reconstruction: -g (h_w + h_e)/2 (z_e - z_w) / dx.
                     const Real hw = fx.h_right[i], he = fx.h_left[i + 1];
@@ -372,8 +372,15 @@ void BasicSimulation<Real>::sweep_fv1(double dt, double t_new) {
                     h[i] = hnew;
                     hu[i] = qx;
                     hv[i] = qy;
-
-                    // Monitors and the wave speed of the new state.
+                    // a Real: an int64 reduction keeps gcc 12 from vectorising this loop
+                    row_wet += wet_cell ? Real(1.0) : Real(0.0);
+                }
+                // Monitors and the wave speed of the new state, in a loop of their own: with them the
+                // loop above was too long for the processor to overlap one vector's chain (fluxes,
+                // friction's root, square root and division) with the next one's.
+#pragma omp simd reduction(max : row_sx, row_sy, any_water)
+                for (int i = i0; i < i1; ++i) {
+                    const Real hnew = h[i], qx = hu[i], qy = hv[i];
                     const Real u = desingularised_velocity(hnew, qx, eps4);
                     const Real v = desingularised_velocity(hnew, qy, eps4);
                     const Real cel = std::sqrt(gr * hnew);
@@ -389,8 +396,6 @@ void BasicSimulation<Real>::sweep_fv1(double dt, double t_new) {
                     row_sy = std::max(row_sy, has_water ? std::abs(v) + cel : Real(0.0));
                     any_water = std::max(any_water, has_water ? Real(1.0) : Real(0.0));
                     speed[i] = std::sqrt(u * u + v * v);
-                    // a Real: an int64 reduction keeps gcc 12 from vectorising this loop
-                    row_wet += wet_cell ? Real(1.0) : Real(0.0);
                 }
                 // The float monitors in a loop of their own (mixing float and Real lanes in
                 // the loop above keeps gcc 12 from vectorising it).

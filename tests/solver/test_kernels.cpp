@@ -3,6 +3,7 @@
 // whole-step properties (positivity, x/y symmetry).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -101,7 +102,15 @@ TEST(Friction, ImplicitFactorIsStableAndReachesTheManningBalance) {
         const double q_star = q_manning + dt * g * h * S;
         const double q_new = q_star * manning_implicit_factor(h, q_star, 0.0, g * n * n, dt);
         EXPECT_NEAR(q_new / q_manning, 1.0, 1e-9) << "dt " << dt;
+        // float: h^(-7/3) from the division-free root, to float's few ulp
+        const float qf = static_cast<float>(q_star) *
+                         manning_implicit_factor(float(h), float(q_star), 0.0f, float(g * n * n), float(dt));
+        EXPECT_NEAR(qf / q_manning, 1.0, 2e-5) << "dt " << dt;
     }
+    // a sheet at the dry depth: h^(-7/3) = 1e14 stays finite in float
+    const float fd = manning_implicit_factor(1e-6f, 0.01f, 0.0f, float(g * 0.05 * 0.05), 1.0f);
+    EXPECT_GT(fd, 0.0f);
+    EXPECT_LT(fd, 1e-3f);
 }
 
 TEST(Riemann, TransverseFluxIsMassTimesTheCarriedVelocity) {
@@ -181,6 +190,18 @@ TEST(FrictionLimit, DivisionFreeRootsAreAccurate) {
         EXPECT_NEAR(inv_sqrt_positive(x) * std::sqrt(x), 1.0, 1e-10) << x;
     }
     EXPECT_EQ(inv_cbrt_positive(8.0), 0.5);
+}
+
+TEST(FrictionLimit, FloatRootsStopAtAFewUlp) {
+    // float takes fewer Newton steps (solver/powers.hpp): three for x^(-1/3), two for x^(-1/2)
+    double worst_cbrt = 0.0, worst_sqrt = 0.0;
+    for (float x = 1e-37f; x < 1e37f; x *= 1.37f) {
+        worst_cbrt = std::max(worst_cbrt, std::abs(double(inv_cbrt_positive(x)) * std::cbrt(double(x)) - 1.0));
+        worst_sqrt = std::max(worst_sqrt, std::abs(double(inv_sqrt_positive(x)) * std::sqrt(double(x)) - 1.0));
+    }
+    EXPECT_LT(worst_cbrt, 1e-6);  // 3.6e-7 measured
+    EXPECT_LT(worst_sqrt, 8e-6);  // 4.7e-6 measured
+    EXPECT_GT(worst_cbrt + worst_sqrt, 1e-7);  // not round-off: the step counts are what this test is about
 }
 
 TEST(Velocity, DesingularisedOnlyBelowEps) {
