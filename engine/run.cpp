@@ -211,7 +211,7 @@ public:
     }
 
     /// This process's block of the grid, decomposed over the MPI ranks (docs/parallel.md).
-    void make_blocks(const ModelSetup& setup) {
+    void make_blocks([[maybe_unused]] const ModelSetup& setup) {  // unused without MPI
         summary_.ranks = comm_.size();
 #if FLOODSIM_HAVE_MPI
         try {
