@@ -7,66 +7,13 @@
 #include <cmath>
 #include <cstdint>
 
-#if defined(__SSE2__)
-#include <xmmintrin.h>
-#endif
-
 #include "solver/face_rows.hpp"
+#include "solver/fv1_sweep_tools.hpp"
 #include "solver/friction_manning.hpp"
 #include "solver/float_monitors.hpp"
 #include "solver/simulation.hpp"
 
 namespace floodsim {
-namespace {
-
-/// Flush-to-zero and denormals-are-zero for the calling thread while alive (x86 MXCSR), then the
-/// caller's rounding and flush modes back (the status flags raised meanwhile are kept). Used inside
-/// the sweep's parallel region only, so a host program calling the library is not affected.
-/// Why: the wetting front of fv1 runs ahead as a film whose depth falls like h^1.5 per cell
-/// (1e-6, 1e-9, 1e-14, ... 1e-300); powers of those depths (h^4 in the velocities, c h in the
-/// fluxes) are subnormal, and each subnormal costs ~100 cycles on x86: 15-30 % of a mostly dry
-/// step at 1024^2. Flushed, such films end a few cells earlier, at depths below 1e-300 m; the
-/// mode is the same for every thread and every thread count, so results stay deterministic.
-class FlushSubnormals {
-public:
-    FlushSubnormals() {
-#if defined(__SSE2__)
-        saved_ = _mm_getcsr();
-        _mm_setcsr(saved_ | kFtzDaz);
-#endif
-    }
-    ~FlushSubnormals() {
-#if defined(__SSE2__)
-        _mm_setcsr((saved_ & ~kFlags) | (_mm_getcsr() & kFlags));
-#endif
-    }
-    FlushSubnormals(const FlushSubnormals&) = delete;
-    FlushSubnormals& operator=(const FlushSubnormals&) = delete;
-
-private:
-    static constexpr unsigned kFtzDaz = 0x8040u;  // FTZ (bit 15) | DAZ (bit 6)
-    static constexpr unsigned kFlags = 0x3Fu;     // sticky exception flags (bits 0-5)
-    unsigned saved_ = 0;
-};
-
-/// Calls run(c0, c1) for each maximal run [c0, c1) of consecutive chunks c < nch with swept(c):
-/// the face and velocity kernels then work on whole runs, one call per run instead of one per
-/// chunk (a 64-cell chunk is only four 16-float vectors: each call's remainder iteration and set-up
-/// cost as much as a quarter of its work, and a chunk's x faces repeated the neighbour's end face).
-template <class Swept, class Run>
-void for_each_run(int nch, Swept&& swept, Run&& run) {
-    for (int c = 0; c < nch;) {
-        if (!swept(c)) {
-            ++c;
-            continue;
-        }
-        const int c0 = c;
-        while (c < nch && swept(c)) ++c;
-        run(c0, c);
-    }
-}
-
-}  // namespace
 
 template <class Real>
 void BasicSimulation<Real>::update_chunk_activity(bool all_active) {
@@ -247,7 +194,7 @@ void BasicSimulation<Real>::sweep_fv1(double dt, double t_new) {
                      arrival_depth, t_arrival, wall_half, row_len) reduction(max : sx, sy)           \
     reduction(+ : wet)
     {
-        const FlushSubnormals flush;  // this thread, this region only
+        const fv1_detail::FlushSubnormals flush;  // this thread, this region only
         // Rows are split over the team obtained, which can be smaller than the one asked for
         // (OMP_THREAD_LIMIT, OMP_DYNAMIC, nested inside another parallel region); the scratch is
         // sized for the one asked, which is never smaller.
@@ -265,7 +212,7 @@ void BasicSimulation<Real>::sweep_fv1(double dt, double t_new) {
         Real* v_row[2] = {vel + vlen + 1, vel + 3 * vlen + 1};
         Real* speed_row = vel + 4 * vlen;  // the new state's speed, cells 0 .. nx-1
         auto velocities = [&](int j, int slot) {
-            for_each_run(nch, [&](int c) { return act(j - 1, c) || act(j, c) || act(j + 1, c); }, [&](int c0, int c1) {
+            fv1_detail::for_each_run(nch, [&](int c) { return act(j - 1, c) || act(j, c) || act(j + 1, c); }, [&](int c0, int c1) {
                 const int i0 = c0 == 0 ? -1 : chunk_begin(c0) - 1;
                 const int i1 = c1 == nch ? nx + 1 : chunk_end(c1 - 1) + 1;
                 velocity_range(i0, i1, H.row(j), HU.row(j), HV.row(j), eps4, u_row[slot], v_row[slot]);
@@ -273,7 +220,7 @@ void BasicSimulation<Real>::sweep_fv1(double dt, double t_new) {
         };
         // The y faces between rows jn and jn + 1, for the chunks swept on either side.
         auto y_faces = [&](int jn, int slot_n, int slot_s, FaceRow<Real> f) {
-            for_each_run(nch, [&](int c) { return act(jn, c) || act(jn + 1, c); }, [&](int c0, int c1) {
+            fv1_detail::for_each_run(nch, [&](int c) { return act(jn, c) || act(jn + 1, c); }, [&](int c0, int c1) {
                 y_face_range(chunk_begin(c0), chunk_end(c1 - 1), H.row(jn), Z.row(jn), u_row[slot_n], v_row[slot_n],
                              GN2.row(jn), H.row(jn + 1), Z.row(jn + 1), u_row[slot_s], v_row[slot_s],
                              GN2.row(jn + 1), gr, inv_dy, f);
@@ -322,7 +269,7 @@ void BasicSimulation<Real>::sweep_fv1(double dt, double t_new) {
             f_west[j] = 0.0;
             f_east[j] = 0.0;
             // All x faces of the row first: the update below works in place.
-            for_each_run(nch, [&](int c) { return act(j, c); }, [&](int c0, int c1) {
+            fv1_detail::for_each_run(nch, [&](int c) { return act(j, c); }, [&](int c0, int c1) {
                 const int i0 = chunk_begin(c0), i1 = chunk_end(c1 - 1);
                 x_face_range(i0, i1, h, z, u_cur, v_cur, gn2, gr, inv_dx, fx);
                 if (i0 == 0) {
