@@ -47,6 +47,10 @@ void run(floodsim::LoadedModel& m, const char* path) {
                 std::is_same_v<Sim, floodsim::Simulation> ? "double" : "single", duration,
                 static_cast<long long>(sim.steps()), duration / static_cast<double>(sim.steps()));
     std::printf("  wall time %.2f s, %.3g cell updates per second\n", wall, updates / wall);
+    if (sim.lts_cycles() > 0)
+        std::printf("  local time stepping: %lld cycles, %.3g cells updated (%.2f x fewer than the global step's)\n",
+                    static_cast<long long>(sim.lts_cycles()), static_cast<double>(sim.lts_cell_updates()),
+                    updates / static_cast<double>(sim.lts_cell_updates()));
     for (const std::string& phase : sim.phase_names()) {
         const bool part = phase.starts_with("source:") || phase == "refresh";  // within "sources"
         std::printf("  %s%-*s %5.1f %%\n", part ? "  " : "", part ? 28 : 30, phase.c_str(),

@@ -504,6 +504,8 @@ SolverOptions solver_options(const Scenario& sc) {
     o.precision = sc.precision == "single" ? Precision::Single : Precision::Double;
     o.cfl = sc.cfl;
     o.sinks_interval = sc.sinks_interval;
+    static_assert(kScenarioMaxLtsLevels == kMaxLtsLevels);
+    o.lts_levels = sc.lts_levels;
     o.threads = sc.threads > 0 ? sc.threads : default_threads();
     o.dry_depth = sc.dry_depth;
     return o;

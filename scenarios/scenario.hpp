@@ -190,6 +190,9 @@ struct WarningConfig {
     std::string status = "Exercise";     ///< CAP status: Actual | Exercise | System | Test | Draft
 };
 
+/// solver.local_time_stepping's most levels (the solver's kMaxLtsLevels: model_builder.cpp checks).
+inline constexpr int kScenarioMaxLtsLevels = 6;
+
 struct Scenario {
     std::string path;        ///< absolute path of the scenario file
     std::string text;        ///< the scenario file's text, verbatim
@@ -234,6 +237,9 @@ struct Scenario {
     /// solver.sinks_interval, s: the drains and the soil ([drainage], [infiltration]) act once per
     /// interval of simulated time, over the whole interval; 0 (the default) = every step
     double sinks_interval = 0.0;
+    /// solver.local_time_stepping: levels of fv1's local time stepping (0 = off; true = 3): a chunk
+    /// of cells steps up to 2^levels x the smallest step (docs/local-time-stepping.md)
+    int lts_levels = 0;  ///< 0 .. kScenarioMaxLtsLevels
 
     std::vector<BoundaryConfig> boundaries;
     RainConfig rain;                      ///< both unset = no rain

@@ -457,7 +457,7 @@ void Loader::load_solver(const toml::table& root, Scenario& sc) const {
     const toml::table* t = table(root, "solver", "solver");
     if (!t) return;
     check_keys(*t, "solver", {"scheme", "cfl", "threads", "dry_depth", "precision", "min_dt", "max_speed",
-                              "sinks_interval"});
+                              "sinks_interval", "local_time_stepping"});
     if (const toml::node* n = t->get("scheme")) {
         sc.scheme = string(*n, "solver.scheme", true);
         if (sc.scheme != "fv1" && sc.scheme != "fv2" && sc.scheme != "inertial")
@@ -494,6 +494,20 @@ void Loader::load_solver(const toml::table& root, Scenario& sc) const {
     if (const toml::node* n = t->get("sinks_interval")) {
         sc.sinks_interval = duration(*n, "solver.sinks_interval", true);
         if (sc.sinks_interval > 3600.0) fail("solver.sinks_interval", *n, "must be at most 1h (0 = every step)");
+    }
+    if (const toml::node* n = t->get("local_time_stepping")) {
+        // true: 3 levels (steps up to 8 x the smallest); an integer: the levels, 0 = off
+        if (const auto* b = n->as_boolean()) {
+            sc.lts_levels = b->get() ? 3 : 0;
+        } else if (const auto* i = n->as_integer()) {
+            if (i->get() < 0 || i->get() > kScenarioMaxLtsLevels)
+                fail("solver.local_time_stepping", *n, "levels must be 0.." + std::to_string(kScenarioMaxLtsLevels) + " (0 = off)");
+            sc.lts_levels = static_cast<int>(i->get());
+        } else {
+            fail("solver.local_time_stepping", *n, "expected true, false or a number of levels, got " + type_name(*n));
+        }
+        if (sc.lts_levels > 0 && sc.scheme != "fv1")
+            fail("solver.local_time_stepping", *n, "is built for scheme = \"fv1\" only (solver.scheme is \"" + sc.scheme + "\")");
     }
 }
 

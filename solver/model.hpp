@@ -45,6 +45,9 @@ struct GaugeSpec {
     int i = 0, j = 0;         ///< cell containing the point
 };
 
+/// Local time stepping: the most levels (a chunk steps at most 2^6 = 64 x the smallest step).
+inline constexpr int kMaxLtsLevels = 6;
+
 struct SolverOptions {
     Scheme scheme = Scheme::Fv1;
     Precision precision = Precision::Double;
@@ -67,6 +70,10 @@ struct SolverOptions {
     /// end of the step that reaches or passes each multiple of it, over the time since their last
     /// action; 0 = every step (solver/surface_sinks.hpp)
     double sinks_interval = 0.0;
+    /// fv1 only, serial and OpenMP runs: local time stepping with levels 0..lts_levels, each chunk
+    /// of cells stepping 2^level times the smallest step (sweep_fv1_lts.cpp,
+    /// docs/local-time-stepping.md); 0 = every cell takes the global step.
+    int lts_levels = 0;
 };
 
 /// Storm drains (scenario [drainage]): a sink of capacity(cell) x efficiency(t), taking at most

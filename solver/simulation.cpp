@@ -117,6 +117,13 @@ void BasicSimulation<Real>::check_setup() const {
     const SolverOptions& o = setup_.options;
     if (!(o.cfl > 0.0 && o.cfl <= 1.0)) throw std::invalid_argument("cfl must be in (0, 1]");
     if (!(o.dry_depth > 0.0)) throw std::invalid_argument("dry_depth must be positive");
+    if (o.lts_levels < 0 || o.lts_levels > kMaxLtsLevels)
+        throw std::invalid_argument("local time stepping: levels must be 0.." + std::to_string(kMaxLtsLevels));
+    if (o.lts_levels > 0 && o.scheme != Scheme::Fv1)
+        throw std::invalid_argument("local time stepping is built for the fv1 scheme only");
+    if (o.lts_levels > 0 && links_.linked())
+        throw std::invalid_argument("local time stepping is not built for distributed (MPI) runs yet: "
+                                    "run with solver.local_time_stepping = 0 under mpirun");
 }
 
 /// The state and the bed, friction and monitor fields from the setup's per-cell inputs.
@@ -665,6 +672,7 @@ void BasicSimulation<Real>::finish_ghosts() {
 
 template <class Real>
 double BasicSimulation<Real>::step(double t_limit) {
+    if (setup_.options.lts_levels > 0) return step_lts(t_limit);
     auto t0 = Clock::now();
     // A growing breach lowers beds under the state the last step measured: its wave speeds and
     // fv1's drain bound are brought up to the new beds (a lowered crest next to deep water drains
@@ -730,6 +738,93 @@ double BasicSimulation<Real>::step(double t_limit) {
     state_.t = t_new;
     ++state_.steps;
     return dt;
+}
+
+// fv1 with local time stepping: one cycle of sweep_fv1_lts (sweep_fv1_lts.cpp says how).
+template <class Real>
+double BasicSimulation<Real>::step_lts(double t_limit) {
+    auto t0 = Clock::now();
+    const bool breach_moved = !setup_.breaches.empty() && open_breaches(state_.t);
+    if (breach_moved) measure_state(static_cast<float>(state_.t), true);
+    fill_ghosts(state_.t);
+    finish_ghosts();
+    phase_s_[0] += seconds_since(t0);
+
+    t0 = Clock::now();
+    // The chunks' steps as the last cycle's sweep left them, unless the state changed beyond its
+    // knowledge (the first cycle, a restart, a breach, water added anywhere by a source).
+    double dt0 = lts_smallest_step(!tiles_.ready || lts_.cycles == 0 || breach_moved);
+    const double t_end = std::min(t_limit, next_breakpoint(state_.t));
+    const double t_start = state_.t;
+    const double remaining = t_end - t_start;
+    if (!(remaining > 0.0)) throw std::logic_error("step(): t_limit is not after the current time");
+    stable_dt_ = dt0;
+    // The cycle: 2^L substeps of dt0, the longest that the levels and the time left allow. As
+    // with the global step, events are hit exactly and a sliver before one is avoided.
+    int L = 0;
+    double t_new;
+    if (dt0 >= remaining) {
+        dt0 = remaining;
+        t_new = t_end;
+    } else {
+        if (remaining < 1.5 * dt0) dt0 = 0.5 * remaining;
+        // (no chunk steps longer than max_dt, the global step's bound)
+        const double longest = std::min(remaining, setup_.options.max_dt);
+        while (L < setup_.options.lts_levels && std::ldexp(dt0, L + 1) <= longest) ++L;
+        t_new = t_start + std::ldexp(dt0, L);
+    }
+    lts_assign_levels(dt0, L);
+    phase_s_[1] += seconds_since(t0);
+
+    // Every cell is swept while rain falls (update_chunk_activity).
+    const bool raining = !setup_.rain.empty() && setup_.rain.mean(t_start, t_new) > 0.0;
+    const Grid2D& g = grid_;
+    const int n = 1 << L;
+    for (int k = 0; k < n; ++k) {
+        const double tk = t_start + k * dt0;
+        t0 = Clock::now();
+        if (k > 0) {
+            lts_refine_levels(k, dt0);
+            fill_ghosts(tk);
+            finish_ghosts();
+        }
+        set_discharge_fluxes(tk, dt0);
+        cap_outflows(dt0, lts_.level.data());
+        phase_s_[0] += seconds_since(t0);
+
+        t0 = Clock::now();
+        sweep_fv1_lts(k, L, dt0, t_start, raining);
+        phase_s_[2] += seconds_since(t0);
+
+        // The boundary faces' fluxes of the substep, each scaled by its chunk's steps (2^l): the
+        // volume that crossed them, booked as dt0 steps.
+        const auto [in, out] = boundary_flow(faces_.f_west, faces_.f_east, faces_.f_north, faces_.f_south, g.dx, g.dy);
+        state_.ledger.inflow += in * dt0;
+        state_.ledger.outflow += out * dt0;
+        double fix = 0.0;
+        for (double r : faces_.row_fix) fix += r;
+        state_.ledger.positivity_fix += fix * g.cell_area();
+        // The sources after each substep, as after each global step: an inflow or a pump adds its
+        // water step by step, and the sinks keep their interval (solver.sinks_interval).
+        if (!sources_.empty()) {
+            t0 = Clock::now();
+            const double tk1 = k + 1 == n ? t_new : t_start + (k + 1) * dt0;
+            const bool swept = tiles_.ready;
+            apply_sources(tk, tk1 - tk, tk1);
+            // the chunks of cells a source added water to: their steps for that water (all
+            // chunks where it may have added water anywhere: it leaves tiles_.ready false)
+            if (swept && !tiles_.ready) lts_measure_chunks(0, g.ny, 0, tiles_.nchunks);
+            else if (!refresh_list_.empty()) lts_refresh_chunks(refresh_list_);
+            phase_s_[3] += seconds_since(t0);
+        }
+    }
+    if (!setup_.rain.empty())
+        state_.ledger.rain += setup_.rain.mean(t_start, t_new) * (t_new - t_start) * static_cast<double>(domain_cells_) * g.cell_area();
+
+    state_.t = t_new;
+    state_.steps += n;
+    ++lts_.cycles;
+    return t_new - t_start;
 }
 
 template <class Real>
@@ -1083,7 +1178,7 @@ void BasicSimulation<Real>::set_outflow_ghosts(const BoundarySpec& b) {
 }
 
 template <class Real>
-void BasicSimulation<Real>::cap_outflows(double dt) {
+void BasicSimulation<Real>::cap_outflows(double dt, const std::uint8_t* levels) {
     // An outflow face takes at most half the boundary cell's water in a step (the CFL step with
     // the ghosts' speeds already keeps it below cfl; the inertial step does not see velocities).
     const Grid2D& g = grid_;
@@ -1095,7 +1190,9 @@ void BasicSimulation<Real>::cap_outflows(double dt) {
         for (int s = b.first; s <= last; ++s) {
             const auto [ii, jj] = boundary_cell(b.side, s);
             if (!inside(ii, jj)) continue;
-            const double cap = 0.5 * static_cast<double>(state_.h(ii, jj)) * (ew ? g.dx : g.dy) / dt;
+            const double dtf =
+                levels ? std::ldexp(dt, levels[static_cast<std::size_t>(jj) * tiles_.nchunks + ii / kChunk]) : dt;
+            const double cap = 0.5 * static_cast<double>(state_.h(ii, jj)) * (ew ? g.dx : g.dy) / dtf;
             imposed[s] = std::copysign(std::min(std::abs(imposed[s]), cap), imposed[s]);
         }
     }

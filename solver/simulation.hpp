@@ -54,6 +54,10 @@ public:
     const ModelSetup& setup() const { return setup_; }
     double time() const { return state_.t; }
     std::int64_t steps() const { return state_.steps; }
+    /// Local time stepping: the cells updated so far (steps() x the domain's cells without it),
+    /// and the cycles (each of 1 to 2^levels steps).
+    std::int64_t lts_cell_updates() const { return lts_.cell_updates; }
+    std::int64_t lts_cycles() const { return lts_.cycles; }
     int threads() const { return threads_; }
     /// Worker threads for the following steps (>= 1); call before the first step. The team
     /// OpenMP actually gives may be smaller: results do not depend on it.
@@ -167,7 +171,9 @@ private:
     void check_outflow_boundary(const BoundarySpec& b) const;
     double outflow_q(const BoundarySpec& b, int ii, int jj) const;
     void set_outflow_ghosts(const BoundarySpec& b);
-    void cap_outflows(double dt);
+    /// `levels` (local time stepping): an outflow face of a chunk at level l is capped for
+    /// 2^l dt, the step it is used for.
+    void cap_outflows(double dt, const std::uint8_t* levels = nullptr);
     std::pair<int, int> boundary_cell(BoundarySide side, int s) const;
     std::pair<int, int> ghost_cell(BoundarySide side, int ii, int jj, int k) const;
     /// The CFL step; on a block, the wave speeds and `t_end` (the step's end at the latest) are
@@ -186,6 +192,20 @@ private:
     // smax_y, wet_cells (inertial: inertial_hmax) and the monitors (max_h, max_speed, arrival)
     // of state_ for the new state. Everything else they touch is their workspace.
     void sweep_fv1(double dt, double t_new);         // sweep_fv1.cpp
+    // fv1 with local time stepping (sweep_fv1_lts.cpp): step() as one cycle of 2^L substeps of the
+    // smallest step dt0; the chunks' own CFL steps (and smax_x, smax_y, wet_cells of the state),
+    // their levels for the cycle, and substep k of it.
+    double step_lts(double t_limit);
+    void lts_init();
+    /// The chunks' own CFL steps (lts_.now_dt) from the state, rows [j0, j1) x chunks [c0, c1).
+    void lts_measure_chunks(int j0, int j1, int c0, int c1);
+    void lts_refresh_chunks(const std::vector<std::pair<int, int>>& cells);
+    /// The cycle's smallest step: the chunks' own steps (all measured again when `measure_all`;
+    /// else as the sweep left them), bounded by the ghosts' speeds and max_dt.
+    double lts_smallest_step(bool measure_all);
+    void lts_assign_levels(double dt0, int L);
+    void lts_refine_levels(int k, double dt0);
+    void sweep_fv1_lts(int k, int L, double dt0, double t_cycle, bool all_active);
     void step_fv2(double dt, double t_new);          // step_fv2.cpp
     void step_inertial(double dt, double t_new);     // step_inertial.cpp
     /// Stable time step of the local inertial scheme (step_inertial.cpp); on a block, the deepest
@@ -254,6 +274,7 @@ private:
     InertialWorkspace<Real> inertial_;
     bool inertial_faces_in_flight_ = false;  // on a block: fill_ghosts sent the face discharges with the cells
     Fv2Workspace<Real> fv2_;
+    LtsWorkspace<Real> lts_;
     std::vector<std::unique_ptr<SourceTerm<Real>>> sources_;
     // Per source, where each of its ledger terms books: an index into state_.ledger.terms, or
     // kBookRain / kBookInflow for the built-in columns.

@@ -34,6 +34,25 @@ struct Fv1Workspace {
     std::vector<std::vector<Real>> block_face;
 };
 
+/// fv1's local time stepping (sweep_fv1_lts.cpp): per chunk its level in the current cycle
+/// (it steps 2^level x the cycle's smallest step), whether its cells hold accumulated face terms
+/// not yet applied, whether it must take the smallest step (a discharge boundary's faces) and its
+/// own CFL step (now_dt); per cell the changes of h, hu, hv accumulated over its chunk's step so far. At a
+/// cycle's end every chunk has applied its changes: nothing here but `forced` outlives a cycle.
+template <class Real>
+struct LtsWorkspace {
+    bool ready = false;
+    std::vector<std::uint8_t> level, pending, forced;
+    /// the chunk's own CFL step for its state: measured, or the sweep's estimate at the end of its
+    /// last step (sweep_fv1_lts.cpp)
+    std::vector<double> now_dt;
+    std::vector<Real> acc_h, acc_hu, acc_hv;
+    std::vector<int> split;         ///< the substep's rows per thread: [split[t], split[t + 1])
+    std::vector<double> row_cost;   ///< scratch: the substep's work before each row
+    std::int64_t cell_updates = 0;  ///< cells updated since the start (for the summary of the speed-up)
+    std::int64_t cycles = 0;
+};
+
 /// The local inertial scheme's scratch (step_inertial.cpp).
 template <class Real>
 struct InertialWorkspace {

@@ -1,0 +1,593 @@
+// fv1 with local time stepping (docs/local-time-stepping.md): each 64-cell chunk of a row steps with
+// 2^l times the smallest step dt0 of a cycle of 2^L substeps, l its level (0..L) from its own CFL
+// step. The scheme is the global step's (HLLC, hydrostatic reconstruction, implicit Manning, the
+// same face kernels); what changes is when each face and cell is computed:
+//   - the face between chunks of levels la <= lb is computed at every step of level la, from the
+//     current states of both sides (a coarser chunk's state is the one at the start of its step:
+//     it is not updated before its step ends), times that step;
+//   - a cell adds the faces' terms as they come (its accumulators, lts_.acc_*) and is updated at
+//     the end of its own step: U + accumulated terms, the bed-slope source of its faces at the
+//     start of its step over its whole step, rain and friction over its step;
+//   - every face's mass goes to both of its cells with opposite signs: mass is conserved to
+//     round-off, as with the global step. A lake at rest stays at rest (each face of a cell adds
+//     up to its own step whatever the neighbour's level).
+// Levels: a chunk's level is the largest l with 2^(l+1) dt0 <= its own CFL step (one level of
+// margin against waves that speed up within the step), chunks next to each other differ by one
+// level at most, and the chunks of a discharge boundary step with dt0. Every level's step ends at
+// the cycle's end: nothing is pending between cycles, so a cycle is what step() does, sources act
+// after it, and checkpoints, outputs and events fall on cycle ends.
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <stdexcept>
+
+#include "solver/face_rows.hpp"
+#include "solver/float_monitors.hpp"
+#include "solver/friction_manning.hpp"
+#include "solver/fv1_sweep_tools.hpp"
+#include "solver/simulation.hpp"
+
+namespace floodsim {
+namespace {
+constexpr double kInfDt = std::numeric_limits<double>::infinity();
+/// Levels keep one level of margin below the chunk's own CFL step: a chunk at level l has
+/// 2^(l + kMargin) dt0 <= its step.
+constexpr int kMargin = 1;
+
+/// A face's term: its flux times its weight. A face not computed in this substep has weight 0 and
+/// its row holds another substep's values (finite: fluxes of earlier states, or the rows' zeros),
+/// which the weight cancels. (A select on the weight, where the weight is the same for the whole
+/// chunk, keeps gcc 12 from vectorising the loops.)
+template <class Real>
+inline Real term(Real w, Real f) {
+    return w * f;
+}
+
+/// The weights (step / dx or dy; 0: not computed now) of a chunk's faces in a substep: its first
+/// cell's west face, its inner faces, its last cell's east face, its row's north and south faces,
+/// and the bed-slope source's (the chunk's step at its start, else 0).
+template <class Real>
+struct ChunkWeights {
+    Real first, inner, last, top, bot, src_x, src_y;
+};
+
+template <class Real>
+struct CellTerms {
+    Real h, qx, qy;
+};
+
+/// Cell i's terms of the substep (chunk [i0, i1)): the faces' fluxes times their weights, and the
+/// bed-slope source of the hydrostatic reconstruction (as sweep_fv1's) where the chunk's step starts.
+template <class Real>
+inline CellTerms<Real> cell_terms(int i, int i0, int i1, const ChunkWeights<Real>& w, const FaceRow<Real>& fx,
+                                  const FaceRow<Real>& top, const FaceRow<Real>& bot, Real g) {
+    const Real ww = i == i0 ? w.first : w.inner, we = i == i1 - 1 ? w.last : w.inner;
+    const Real dh = -(term(we, fx.mass[i + 1]) - term(ww, fx.mass[i])) - (term(w.top, top.mass[i]) - term(w.bot, bot.mass[i]));
+    Real dqx = -(term(we, fx.normal[i + 1]) - term(ww, fx.normal[i])) - (term(w.top, top.transverse[i]) - term(w.bot, bot.transverse[i]));
+    Real dqy = -(term(w.top, top.normal[i]) - term(w.bot, bot.normal[i])) - (term(we, fx.transverse[i + 1]) - term(ww, fx.transverse[i]));
+    const Real hw = fx.h_right[i], he = fx.h_left[i + 1];
+    const Real hs = bot.h_right[i], hn = top.h_left[i];
+    dqx -= term(w.src_x, Real(0.5) * g * (hw + he) * (fx.zf[i + 1] - fx.zf[i]));
+    dqy -= term(w.src_y, Real(0.5) * g * (hs + hn) * (top.zf[i] - bot.zf[i]));
+    return {dh, dqx, dqy};
+}
+
+/// Adds the terms of chunk [i0, i1) to its cells' accumulators (a chunk whose step goes on).
+template <class Real>
+void accumulate_terms(int i0, int i1, const ChunkWeights<Real> w, const FaceRow<Real> fx, const FaceRow<Real> top,
+                      const FaceRow<Real> bot, Real g, Real* __restrict ah, Real* __restrict ahu, Real* __restrict ahv) {
+#pragma omp simd
+    for (int i = i0; i < i1; ++i) {
+        const CellTerms<Real> d = cell_terms(i, i0, i1, w, fx, top, bot, g);
+        // (the accumulators of a chunk with nothing pending hold zeros)
+        ah[i] += d.h;
+        ahu[i] += d.qx;
+        ahv[i] += d.qy;
+    }
+}
+}  // namespace
+
+template <class Real>
+void BasicSimulation<Real>::lts_init() {
+    const Grid2D& g = grid_;
+    tiles_.nchunks = (g.nx + kChunk - 1) / kChunk;
+    const int nch = tiles_.nchunks;
+    const std::size_t nchunks = static_cast<std::size_t>(g.ny) * nch;
+    lts_.level.assign(nchunks, 0);
+    lts_.pending.assign(nchunks, 0);
+    lts_.now_dt.assign(nchunks, 0.0);
+    lts_.acc_h.assign(g.cells(), Real(0));
+    lts_.acc_hu.assign(g.cells(), Real(0));
+    lts_.acc_hv.assign(g.cells(), Real(0));
+    // A discharge boundary's imposed flux is the hydrograph's mean over the smallest step
+    // (set_discharge_fluxes): its chunks take that step.
+    lts_.forced.assign(nchunks, 0);
+    for (const BoundarySpec& b : setup_.boundaries) {
+        if (b.type != BoundaryType::Discharge) continue;
+        const bool ew = b.side == BoundarySide::West || b.side == BoundarySide::East;
+        const int last = b.last < 0 ? (ew ? g.ny : g.nx) - 1 : b.last;
+        for (int s = b.first; s <= last; ++s) {
+            const auto [ii, jj] = boundary_cell(b.side, s);
+            lts_.forced[static_cast<std::size_t>(jj) * nch + ii / kChunk] = 1;
+        }
+    }
+    lts_.ready = true;
+}
+
+template <class Real>
+void BasicSimulation<Real>::lts_measure_chunks(int j0, int j1, int c0, int c1) {
+    const Grid2D& g = grid_;
+    const SolverOptions& o = setup_.options;
+    const int nx = g.nx, nch = tiles_.nchunks;
+    const double cfl_dx = o.cfl * g.dx, cfl_dy = o.cfl * g.dy;
+    const float t_arrival = static_cast<float>(state_.t);
+    double* now_dt = lts_.now_dt.data();
+    const int threads = j1 - j0 > 8 ? threads_ : 1;
+#pragma omp parallel num_threads(threads) default(none) firstprivate(nx, nch, j0, j1, c0, c1, t_arrival, now_dt, cfl_dx, cfl_dy)
+    {
+        std::vector<Real> speed(static_cast<std::size_t>(nx)), hm(static_cast<std::size_t>(nx));
+#pragma omp for schedule(static)
+        for (int j = j0; j < j1; ++j)
+            for (int c = c0; c < c1; ++c) {
+                const int i0 = c * kChunk, i1 = std::min(nx, i0 + kChunk);
+                // The chunk's wave speeds with the drain bound, as the global step's sweep measures them.
+                const RowMeasure r = measure_row(j, i0, i1, t_arrival, true, speed.data(), hm.data());
+                now_dt[static_cast<std::size_t>(j) * nch + c] =
+                    std::min(r.smax_x > 0.0 ? cfl_dx / r.smax_x : kInfDt, r.smax_y > 0.0 ? cfl_dy / r.smax_y : kInfDt);
+            }
+    }
+}
+
+template <class Real>
+void BasicSimulation<Real>::lts_refresh_chunks(const std::vector<std::pair<int, int>>& cells) {
+    // Water a source added to these cells: their chunks and the chunks beside them (whose drain
+    // bound reads their depths) measured again.
+    const int nch = tiles_.nchunks, ny = grid_.ny;
+    for (const auto& [i, j] : cells) {
+        const int c = i / kChunk;
+        lts_measure_chunks(std::max(0, j - 1), std::min(ny, j + 2), std::max(0, c - 1), std::min(nch, c + 2));
+    }
+}
+
+template <class Real>
+double BasicSimulation<Real>::lts_smallest_step(bool measure_all) {
+    if (!lts_.ready) lts_init();
+    const Grid2D& g = grid_;
+    const int nx = g.nx, ny = g.ny, nch = tiles_.nchunks;
+    if (measure_all) lts_measure_chunks(0, ny, 0, nch);
+    // Ghost cells beyond the grid's edges can carry faster states (a level boundary against a dry
+    // bed): they bound the step of the chunk beside them, as cfl_time_step bounds the global one.
+    const SolverOptions& o = setup_.options;
+    const double cfl = o.cfl, gr = o.gravity, eps4 = std::pow(o.velocity_eps, 4);
+    double* now_dt = lts_.now_dt.data();
+    auto ghost = [&](int gi, int gj, int j, int c) {
+        const double h = state_.h(gi, gj);
+        if (!(h > 0.0)) return;
+        const double cel = std::sqrt(gr * h);
+        const double u = std::abs(desingularised_velocity<double>(h, state_.hu(gi, gj), eps4)) + cel;
+        const double v = std::abs(desingularised_velocity<double>(h, state_.hv(gi, gj), eps4)) + cel;
+        double& d = now_dt[static_cast<std::size_t>(j) * nch + c];
+        d = std::min({d, cfl * g.dx / u, cfl * g.dy / v});
+    };
+    for (int j = 0; j < ny; ++j) {
+        ghost(-1, j, j, 0);
+        ghost(nx, j, j, nch - 1);
+    }
+    for (int i = 0; i < nx; ++i) {
+        ghost(i, -1, 0, i / kChunk);
+        ghost(i, ny, ny - 1, i / kChunk);
+    }
+    double dt = o.max_dt;
+    if (!tiles_.ready) update_chunk_activity(true);  // the chunks' domain flags
+    const std::uint8_t* domain = tiles_.domain.data();
+    for (std::size_t q = 0; q < lts_.now_dt.size(); ++q)
+        if (domain[q]) dt = std::min(dt, now_dt[q]);
+    return dt;
+}
+
+template <class Real>
+void BasicSimulation<Real>::lts_assign_levels(double dt0, int L) {
+    const int ny = grid_.ny, nch = tiles_.nchunks;
+    const std::uint8_t* domain = tiles_.domain.data();
+    std::uint8_t* level = lts_.level.data();
+    const std::size_t n = static_cast<std::size_t>(ny) * nch;
+    for (std::size_t k = 0; k < n; ++k) {
+        int l = 0;
+        if (!domain[k]) {
+            l = L;
+        } else if (!lts_.forced[k]) {
+            // the largest l with 2^(l+1) dt0 <= the chunk's own step (an infinite step: L)
+            const double r = lts_.now_dt[k] / dt0;
+            while (l < L && std::ldexp(1.0, l + 1 + kMargin) <= r) ++l;
+        }
+        level[k] = static_cast<std::uint8_t>(l);
+    }
+    // Neighbours (across a row's chunk ends and between rows) differ by one level at most: the
+    // two passes of a chamfer distance, chunks without domain cells left out.
+    auto relax = [&](std::size_t k, std::size_t nb) {
+        if (domain[k] && domain[nb]) level[k] = std::min<std::uint8_t>(level[k], static_cast<std::uint8_t>(level[nb] + 1));
+    };
+    for (int j = 0; j < ny; ++j)
+        for (int c = 0; c < nch; ++c) {
+            const std::size_t k = static_cast<std::size_t>(j) * nch + c;
+            if (j > 0) relax(k, k - nch);
+            if (c > 0) relax(k, k - 1);
+        }
+    for (int j = ny - 1; j >= 0; --j)
+        for (int c = nch - 1; c >= 0; --c) {
+            const std::size_t k = static_cast<std::size_t>(j) * nch + c;
+            if (j < ny - 1) relax(k, k + nch);
+            if (c < nch - 1) relax(k, k + 1);
+        }
+}
+
+template <class Real>
+void BasicSimulation<Real>::sweep_fv1_lts(int k, int L, double dt0, double t_cycle, bool all_active) {
+    const Grid2D& g = grid_;
+    const int nx = g.nx, ny = g.ny;
+    const SolverOptions& o = setup_.options;
+    const Real gr = o.gravity;
+    const Real eps4 = std::pow(o.velocity_eps, 4);
+    const Real dry = o.dry_depth;
+    const float arrival_depth = static_cast<float>(o.arrival_depth);
+    const float t_arrival = static_cast<float>(t_cycle + (k + 1) * dt0);
+    const Real wall_half = 0.5 * kWallElevation;
+    const int nthreads = std::min(threads_, ny);
+    const Real inv_dx = 1.0 / g.dx, inv_dy = 1.0 / g.dy;
+    const double cfl_dx = o.cfl * g.dx, cfl_dy = o.cfl * g.dy;
+    const Real drain_max = static_cast<Real>(o.cfl * (4.0 / 3.0) * (1.0 + g.dx / g.dy));
+    const Real cfl_r = o.cfl, dx_over_dy = g.dx / g.dy;
+    double* now_dt = lts_.now_dt.data();
+    // Per level l: its step dt_l = 2^l dt0 (and over dx, dy) and, for a chunk whose step ends with
+    // this substep, the rain depth over that step.
+    Real dt_l[kMaxLtsLevels + 1], kx_l[kMaxLtsLevels + 1], ky_l[kMaxLtsLevels + 1], rain_l[kMaxLtsLevels + 1];
+    for (int l = 0; l <= L; ++l) {
+        const double d = std::ldexp(dt0, l);
+        dt_l[l] = static_cast<Real>(d);
+        kx_l[l] = static_cast<Real>(d / g.dx);
+        ky_l[l] = static_cast<Real>(d / g.dy);
+        const double end = t_cycle + (k + 1) * dt0;
+        rain_l[l] = setup_.rain.empty() ? Real(0) : static_cast<Real>(setup_.rain.mean(end - d, end) * d);
+    }
+
+    tiles_.nchunks = (nx + kChunk - 1) / kChunk;
+    const int nch = tiles_.nchunks;
+    update_chunk_activity(!o.skip_dry_tiles || all_active);
+
+    const std::size_t row_len = static_cast<std::size_t>(nx) + 1;
+    if (fv1_.rows.size() < static_cast<std::size_t>(nthreads)) {
+        fv1_.rows.resize(nthreads);
+        fv1_.block_face.resize(nthreads);
+    }
+    for (int t = 0; t < nthreads; ++t) {
+        const std::size_t need = 3 * kFaceArrays * row_len + 5 * (row_len + 1);
+        if (fv1_.rows[t].size() < need) fv1_.rows[t].assign(need, 0.0);
+        if (fv1_.block_face[t].size() < kFaceArrays * row_len) fv1_.block_face[t].assign(kFaceArrays * row_len, 0.0);
+    }
+
+    std::int64_t wet = 0, updates = 0;
+    Field<Real>& H = state_.h;
+    Field<Real>& HU = state_.hu;
+    Field<Real>& HV = state_.hv;
+    const Field<Real>& Z = z_;
+    const Field<Real>& GN2 = gn2_;
+    Field<float>& MAXH = state_.max_h;
+    Field<float>& MAXS = state_.max_speed;
+    Field<float>& ARR = state_.arrival;
+    auto& scratch = fv1_.rows;
+    auto& block_face = fv1_.block_face;
+    auto& q_west = faces_.q_west;
+    auto& q_east = faces_.q_east;
+    auto& q_north = faces_.q_north;
+    auto& q_south = faces_.q_south;
+    auto& f_west = faces_.f_west;
+    auto& f_east = faces_.f_east;
+    auto& f_north = faces_.f_north;
+    auto& f_south = faces_.f_south;
+    auto& row_fix = faces_.row_fix;
+    const std::uint8_t* active = tiles_.active.data();
+    const std::uint8_t* domain = tiles_.domain.data();
+    const std::uint8_t* level = lts_.level.data();
+    std::uint8_t* pending = lts_.pending.data();
+    std::uint8_t* chunk_wet = tiles_.wet.data();
+    Real* acc_h = lts_.acc_h.data();
+    Real* acc_hu = lts_.acc_hu.data();
+    Real* acc_hv = lts_.acc_hv.data();
+
+    // The rows are split over the threads by the work of this substep (chunks starting a step,
+    // and the lighter ones ending one), not by count: the chunks that step in every substep lie
+    // along the rivers and fronts, not evenly over the rows.
+    std::vector<int>& split = lts_.split;
+    split.assign(static_cast<std::size_t>(nthreads) + 1, 0);
+    {
+        std::vector<double>& cost = lts_.row_cost;
+        cost.assign(static_cast<std::size_t>(ny) + 1, 0.0);
+        const int due_below = k == 0 ? L : __builtin_ctz(static_cast<unsigned>(k));
+        const int end_below = __builtin_ctz(static_cast<unsigned>(k + 1));
+        for (int j = 0; j < ny; ++j) {
+            double r = 0.02 * nch;  // a row's own cost
+            for (int c = 0; c < nch; ++c) {
+                const std::size_t q = static_cast<std::size_t>(j) * nch + c;
+                if (!domain[q]) continue;
+                r += level[q] <= due_below ? 1.0 : (level[q] <= end_below ? 0.3 : 0.0);
+            }
+            cost[j + 1] = cost[j] + r;
+        }
+        split[nthreads] = ny;
+        int j = 0;
+        for (int t = 1; t < nthreads; ++t) {
+            const double target = cost[ny] * t / nthreads;
+            while (j < ny && cost[j + 1] <= target) ++j;
+            split[t] = std::clamp(j, split[t - 1] + 1, ny - (nthreads - t));
+            j = split[t];
+        }
+    }
+    auto face_row = [row_len](std::vector<Real>& buf, int slot) {
+        Real* p = buf.data() + kFaceArrays * row_len * slot;
+        return FaceRow<Real>{p, p + row_len, p + 2 * row_len, p + 3 * row_len, p + 4 * row_len, p + 5 * row_len};
+    };
+    auto lvl = [level, nch](int j, int c) { return static_cast<int>(level[static_cast<std::size_t>(j) * nch + c]); };
+    // Does chunk c of row j start a step with this substep (its faces are computed)? Rows outside
+    // the grid never do. Does its step end with this substep?
+    auto due = [active, level, nch, ny, k](int j, int c) {
+        if (j < 0 || j >= ny) return false;
+        const std::size_t q = static_cast<std::size_t>(j) * nch + c;
+        return active[q] != 0 && (k & ((1 << level[q]) - 1)) == 0;
+    };
+    auto ends = [level, nch, k](int j, int c) {
+        return ((k + 1) & ((1 << level[static_cast<std::size_t>(j) * nch + c]) - 1)) == 0;
+    };
+    // A face is computed when the chunk of its finer side starts a step (then, if the other side
+    // starts one too, its level is the same or coarser); it counts for that chunk's step.
+    auto face_level = [&](int ja, int ca, int jb, int cb) {
+        const bool in_a = ja >= 0 && ja < ny, in_b = jb >= 0 && jb < ny && cb >= 0 && cb < nch && ca >= 0 && ca < nch;
+        if (in_a && in_b) {
+            if (!due(ja, ca) && !due(jb, cb)) return -1;
+            return std::min(lvl(ja, ca), lvl(jb, cb));
+        }
+        return in_a && due(ja, ca) ? lvl(ja, ca) : -1;
+    };
+    auto north_boundary = [&](FaceRow<Real> f) {
+        for (int i = 0; i < nx; ++i) {
+            const int c = i / kChunk;
+            if (!due(0, c)) {
+                f_north[i] = 0.0;
+                continue;
+            }
+            if (!std::isnan(q_north[i])) f.mass[i] = q_north[i];
+            f_north[i] = std::ldexp(static_cast<double>(f.mass[i]), lvl(0, c));
+        }
+    };
+    auto south_boundary = [&](FaceRow<Real> f) {
+        for (int i = 0; i < nx; ++i) {
+            const int c = i / kChunk;
+            if (!due(ny - 1, c)) {
+                f_south[i] = 0.0;
+                continue;
+            }
+            if (!std::isnan(q_south[i])) f.mass[i] = q_south[i];
+            f_south[i] = std::ldexp(static_cast<double>(f.mass[i]), lvl(ny - 1, c));
+        }
+    };
+
+#pragma omp parallel num_threads(nthreads) default(none)                                                      \
+    shared(H, HU, HV, Z, GN2, MAXH, MAXS, ARR, scratch, block_face, q_west, q_east, f_west, f_east, row_fix,   \
+               face_row, split, nthreads, lvl, due, ends, face_level, north_boundary, south_boundary, dt_l, kx_l, ky_l, rain_l) \
+    firstprivate(nx, ny, nch, gr, eps4, inv_dx, inv_dy, dry, arrival_depth, t_arrival, wall_half, row_len,    \
+                     domain, pending, chunk_wet, cfl_dx, cfl_dy, drain_max, cfl_r, dx_over_dy, now_dt, acc_h, acc_hu, acc_hv, k, L)                                \
+    reduction(+ : wet, updates)
+    {
+        const fv1_detail::FlushSubnormals flush;  // this thread, this region only
+        const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+        // (a team smaller than asked splits the rows evenly)
+        const bool planned = nt == nthreads;
+        const int j0 = planned ? split[t] : static_cast<int>(static_cast<std::int64_t>(ny) * t / nt);
+        const int j1 = planned ? split[t + 1] : static_cast<int>(static_cast<std::int64_t>(ny) * (t + 1) / nt);
+        auto chunk_begin = [](int c) { return c * kChunk; };
+        auto chunk_end = [nx](int c) { return std::min(nx, (c + 1) * kChunk); };
+
+        Real* vel = scratch[t].data() + 3 * kFaceArrays * row_len;
+        const std::size_t vlen = row_len + 1;
+        Real* u_row[2] = {vel + 1, vel + 2 * vlen + 1};
+        Real* v_row[2] = {vel + vlen + 1, vel + 3 * vlen + 1};
+        Real* speed_row = vel + 4 * vlen;
+        auto velocities = [&](int j, int slot) {
+            fv1_detail::for_each_run(nch, [&](int c) { return due(j - 1, c) || due(j, c) || due(j + 1, c); }, [&](int c0, int c1) {
+                const int i0 = c0 == 0 ? -1 : chunk_begin(c0) - 1;
+                const int i1 = c1 == nch ? nx + 1 : chunk_end(c1 - 1) + 1;
+                velocity_range(i0, i1, H.row(j), HU.row(j), HV.row(j), eps4, u_row[slot], v_row[slot]);
+            });
+        };
+        auto y_faces = [&](int jn, int slot_n, int slot_s, FaceRow<Real> f) {
+            fv1_detail::for_each_run(nch, [&](int c) { return due(jn, c) || due(jn + 1, c); }, [&](int c0, int c1) {
+                y_face_range(chunk_begin(c0), chunk_end(c1 - 1), H.row(jn), Z.row(jn), u_row[slot_n], v_row[slot_n],
+                             GN2.row(jn), H.row(jn + 1), Z.row(jn + 1), u_row[slot_s], v_row[slot_s],
+                             GN2.row(jn + 1), gr, inv_dy, f);
+            });
+        };
+
+        // Phase 1: the y face above each block, from the states before anyone updates.
+        FaceRow<Real> first = face_row(block_face[t], 0);
+        int cur = 0;
+        velocities(j0 - 1, 1);
+        velocities(j0, cur);
+        y_faces(j0 - 1, 1, cur, first);
+        if (j0 == 0) north_boundary(first);
+#pragma omp barrier
+
+        // Phase 2: rows in order, as in sweep_fv1: row j's faces from rows j and j + 1 before either
+        // is updated.
+        FaceRow<Real> fy_top = first;
+        FaceRow<Real> ybuf[2] = {face_row(scratch[t], 0), face_row(scratch[t], 1)};
+        FaceRow<Real> fx = face_row(scratch[t], 2);
+        int which = 0;
+        for (int j = j0; j < j1; ++j) {
+            FaceRow<Real> fy_bot;
+            if (j == j1 - 1 && t + 1 < nt) {
+                fy_bot = face_row(block_face[t + 1], 0);
+            } else {
+                fy_bot = ybuf[which];
+                which ^= 1;
+                velocities(j + 1, cur ^ 1);
+                y_faces(j, cur, cur ^ 1, fy_bot);
+                if (j == ny - 1) south_boundary(fy_bot);
+            }
+            Real* __restrict h = H.row(j);
+            Real* __restrict hu = HU.row(j);
+            Real* __restrict hv = HV.row(j);
+            const Real* __restrict z = Z.row(j);
+            const Real* __restrict gn2 = GN2.row(j);
+            const Real* __restrict u_cur = u_row[cur];
+            const Real* __restrict v_cur = v_row[cur];
+            Real* __restrict speed = speed_row;
+            const std::size_t row0 = static_cast<std::size_t>(j) * static_cast<std::size_t>(nx);
+            Real* __restrict ah = acc_h + row0;
+            Real* __restrict ahu = acc_hu + row0;
+            Real* __restrict ahv = acc_hv + row0;
+
+            Real fix = 0.0, row_wet = 0.0;
+            f_west[j] = 0.0;
+            f_east[j] = 0.0;
+            fv1_detail::for_each_run(nch, [&](int c) { return due(j, c); }, [&](int c0, int c1) {
+                const int i0 = chunk_begin(c0), i1 = chunk_end(c1 - 1);
+                x_face_range(i0, i1, h, z, u_cur, v_cur, gn2, gr, inv_dx, fx);
+                if (i0 == 0) {
+                    if (!std::isnan(q_west[j])) fx.mass[0] = q_west[j];
+                    f_west[j] = std::ldexp(static_cast<double>(fx.mass[0]), lvl(j, 0));
+                }
+                if (i1 == nx) {
+                    if (!std::isnan(q_east[j])) fx.mass[nx] = q_east[j];
+                    f_east[j] = std::ldexp(static_cast<double>(fx.mass[nx]), lvl(j, nch - 1));
+                }
+            });
+            for (int c = 0; c < nch; ++c) {
+                const std::size_t q = static_cast<std::size_t>(j) * nch + c;
+                if (!domain[q]) continue;
+                const int l = lvl(j, c);
+                const bool starts = due(j, c), finishes = ends(j, c);
+                // The level of each face of the chunk computed in this substep (-1: not computed).
+                const int lw = face_level(j, c, j, c - 1), le = face_level(j, c, j, c + 1);
+                const int ln = face_level(j, c, j - 1, c), ls = face_level(j, c, j + 1, c);
+                const bool has_terms = starts || lw >= 0 || le >= 0 || ln >= 0 || ls >= 0;
+                if (!has_terms && !(finishes && pending[q])) continue;
+                const int i0 = chunk_begin(c), i1 = chunk_end(c);
+                // Each face's weight: its step over dx or dy, 0 where it is not computed now.
+                const Real w_first = lw >= 0 ? kx_l[lw] : Real(0), w_last = le >= 0 ? kx_l[le] : Real(0);
+                const Real w_in = starts ? kx_l[l] : Real(0);
+                const Real w_top = ln >= 0 ? ky_l[ln] : Real(0), w_bot = ls >= 0 ? ky_l[ls] : Real(0);
+                // The bed-slope source of the chunk's step, from its faces at the step's start.
+                const Real sx_w = starts ? kx_l[l] : Real(0), sy_w = starts ? ky_l[l] : Real(0);
+                const bool read_acc = pending[q] != 0;
+                const Real rain = rain_l[l];
+                const Real dt_r = dt_l[l];
+                const ChunkWeights<Real> wts{w_first, w_in, w_last, w_top, w_bot, sx_w, sy_w};
+                if (finishes) {
+#pragma omp simd reduction(+ : fix, row_wet)
+                    for (int i = i0; i < i1; ++i) {
+                        const CellTerms<Real> d = cell_terms(i, i0, i1, wts, fx, fy_top, fy_bot, gr);
+                        Real dh = d.h, dqx = d.qx, dqy = d.qy;
+                        if (read_acc) {
+                            dh += ah[i];
+                            dqx += ahu[i];
+                            dqy += ahv[i];
+                            ah[i] = Real(0);
+                            ahu[i] = Real(0);
+                            ahv[i] = Real(0);
+                        }
+                        Real hnew = h[i] + dh;
+                        Real qx = hu[i] + dqx;
+                        Real qy = hv[i] + dqy;
+                        hnew += z[i] < wall_half ? rain : Real(0.0);
+                        const Real neg = hnew < Real(0.0) ? -hnew : Real(0.0);
+                        fix += neg;
+                        hnew += neg;
+                        const bool wet_cell = hnew >= dry;
+                        const Real f = manning_implicit_factor(std::max(hnew, dry), qx, qy, gn2[i], dt_r);
+                        qx = wet_cell ? qx * f : Real(0.0);
+                        qy = wet_cell ? qy * f : Real(0.0);
+                        h[i] = hnew;
+                        hu[i] = qx;
+                        hv[i] = qy;
+                        row_wet += wet_cell ? Real(1.0) : Real(0.0);
+                    }
+                    pending[q] = 0;
+                    Real any_water = Real(0.0), csx = Real(0.0), csy = Real(0.0);
+                    const bool fresh = starts;
+#pragma omp simd reduction(max : any_water, csx, csy)
+                    for (int i = i0; i < i1; ++i) {
+                        const Real u = desingularised_velocity(h[i], hu[i], eps4);
+                        const Real v = desingularised_velocity(h[i], hv[i], eps4);
+                        const Real cel = std::sqrt(gr * h[i]);
+                        const bool has_water = h[i] > Real(0.0);
+                        any_water = std::max(any_water, has_water ? Real(1.0) : Real(0.0));
+                        // the wave speeds with the drain bound at its largest (every face
+                        // draining through its fan: sweep_fv1's shares at most 2/3 each)
+                        // fresh faces (the chunk's step was one substep): the drain bound as in
+                        // sweep_fv1; else at its largest (every face draining through its fan)
+                        const Real shares =
+                            (drain_share(fx.h_right[i], fx.h_left[i]) + drain_share(fx.h_left[i + 1], fx.h_right[i + 1])) +
+                            (drain_share(fy_top.h_left[i], fy_top.h_right[i]) + drain_share(fy_bot.h_right[i], fy_bot.h_left[i])) * dx_over_dy;
+                        const Real drain = fresh ? cfl_r * shares : drain_max;
+                        csx = std::max(csx, has_water ? std::max(std::abs(u) + cel, drain * cel) : Real(0.0));
+                        csy = std::max(csy, has_water ? std::abs(v) + cel : Real(0.0));
+                        speed[i] = std::sqrt(u * u + v * v);
+                    }
+                    now_dt[q] = std::min(csx > Real(0) ? cfl_dx / static_cast<double>(csx) : kInfDt,
+                                         csy > Real(0) ? cfl_dy / static_cast<double>(csy) : kInfDt);
+                    float_monitors(i0, i1, h, speed, MAXH.row(j), MAXS.row(j), ARR.row(j), arrival_depth, t_arrival);
+                    chunk_wet[q] = any_water > Real(0.0) ? static_cast<std::uint8_t>(
+                                                               ChunkActivity::kWaterAny | (h[i0] > Real(0.0) ? ChunkActivity::kWaterFirst : 0) |
+                                                               (h[i1 - 1] > Real(0.0) ? ChunkActivity::kWaterLast : 0))
+                                                         : 0;
+                    updates += i1 - i0;
+                } else {
+                    accumulate_terms(i0, i1, wts, fx, fy_top, fy_bot, gr, ah, ahu, ahv);
+                    pending[q] = 1;
+                }
+            }
+            wet += static_cast<std::int64_t>(row_wet);
+            row_fix[j] = fix;
+            fy_top = fy_bot;
+            cur ^= 1;
+        }
+    }
+    // Every chunk's step ends with the cycle's last substep: the wet cells of the new state.
+    if (k + 1 == (1 << L)) state_.wet_cells = wet;
+    lts_.cell_updates += updates;
+}
+
+template <class Real>
+void BasicSimulation<Real>::lts_refine_levels(int k, double dt0) {
+    // A chunk whose step ended with the last substep may have taken in water (a flood front from
+    // a finer neighbour) that its level no longer allows: its next steps take the level its new
+    // state allows (the sweep's estimate, now_dt), never a coarser one. Its step starts now, so it
+    // has nothing pending; a level that only falls keeps every step inside the cycle.
+    const std::size_t n = lts_.level.size();
+    const std::uint8_t* domain = tiles_.domain.data();
+    for (std::size_t q = 0; q < n; ++q) {
+        int l = lts_.level[q];
+        if (l == 0 || !domain[q] || (k & ((1 << l) - 1)) != 0) continue;
+        while (l > 0 && std::ldexp(dt0, l + kMargin) > lts_.now_dt[q]) --l;
+        lts_.level[q] = static_cast<std::uint8_t>(l);
+    }
+}
+
+template void BasicSimulation<double>::lts_refine_levels(int, double);
+template void BasicSimulation<float>::lts_refine_levels(int, double);
+template void BasicSimulation<double>::lts_init();
+template void BasicSimulation<float>::lts_init();
+template void BasicSimulation<double>::lts_measure_chunks(int, int, int, int);
+template void BasicSimulation<float>::lts_measure_chunks(int, int, int, int);
+template void BasicSimulation<double>::lts_refresh_chunks(const std::vector<std::pair<int, int>>&);
+template void BasicSimulation<float>::lts_refresh_chunks(const std::vector<std::pair<int, int>>&);
+template double BasicSimulation<double>::lts_smallest_step(bool);
+template double BasicSimulation<float>::lts_smallest_step(bool);
+template void BasicSimulation<double>::lts_assign_levels(double, int);
+template void BasicSimulation<float>::lts_assign_levels(double, int);
+template void BasicSimulation<double>::sweep_fv1_lts(int, int, double, double, bool);
+template void BasicSimulation<float>::sweep_fv1_lts(int, int, double, double, bool);
+
+}  // namespace floodsim
