@@ -279,8 +279,12 @@ void print_check(const LoadedModel& p) {
     std::printf("  initial water   %.6g m3\n", f.initial_volume);
     std::printf("  time            %s, frames every %s, gauges every %s\n", format_seconds(sc.duration_s).c_str(),
                 format_seconds(sc.output_interval_s).c_str(), format_seconds(sc.gauge_interval_s).c_str());
-    std::printf("  solver          %s, cfl %g, threads %d%s\n", sc.scheme.c_str(), sc.cfl, m.options.threads,
-                sc.sinks_interval > 0.0 ? (", drains and soil every " + format_seconds(sc.sinks_interval)).c_str() : "");
+    std::string solver_extra;
+    if (sc.sinks_interval > 0.0) solver_extra += ", drains and soil every " + format_seconds(sc.sinks_interval);
+    if (sc.lts_levels > 0)
+        solver_extra += ", local time stepping (" + std::to_string(sc.lts_levels) + " levels: steps up to " +
+                        std::to_string(1 << sc.lts_levels) + " x the smallest)";
+    std::printf("  solver          %s, cfl %g, threads %d%s\n", sc.scheme.c_str(), sc.cfl, m.options.threads, solver_extra.c_str());
     if (f.manning_min == f.manning_max) std::printf("  manning         %.4g\n", f.manning_min);
     else std::printf("  manning         %.4g..%.4g\n", f.manning_min, f.manning_max);
     if (sc.landuse)

@@ -107,6 +107,29 @@ TEST(CliProcesses, BadSinksIntervalIsRefused) {
     EXPECT_NE(c.out.find("drains and soil every 10"), std::string::npos) << describe(c);
 }
 
+// solver.local_time_stepping: true (3 levels), 0..6 levels, fv1 only; bad values name the key.
+TEST(CliProcesses, LocalTimeStepping) {
+    TempDir d;
+    write_flat_basin(d / "basin.asc");
+    const std::string head = "format = 1\n[domain]\ndem = \"basin.asc\"\n[time]\nduration = 120\n[output]\nfile = \"out/x.h5\"\n"
+                             "[rain]\nintensity_mm_h = 50\n[solver]\n";
+    const auto refused = [&](const std::string& line, std::vector<std::string> parts) {
+        expect_refused(d.path(), head + line, parts);
+    };
+    refused("local_time_stepping = 7\n", {"s.toml", "solver.local_time_stepping", "7", "0..6"});
+    refused("local_time_stepping = -1\n", {"s.toml", "solver.local_time_stepping", "-1"});
+    refused("local_time_stepping = \"yes\"\n", {"s.toml", "solver.local_time_stepping", "yes"});
+    refused("scheme = \"inertial\"\nlocal_time_stepping = true\n", {"s.toml", "solver.local_time_stepping", "fv1"});
+    for (const char* ok : {"local_time_stepping = true\n", "local_time_stepping = 2\n", "local_time_stepping = false\n"}) {
+        write_text(d / "s.toml", head + ok);
+        const ProcResult r = run_floodsim({"run", (d / "s.toml").string(), "--quiet"});
+        EXPECT_EQ(r.status, 0) << ok << describe(r);
+    }
+    write_text(d / "s.toml", head + "local_time_stepping = true\n");
+    const ProcResult c = run_floodsim({"check", (d / "s.toml").string()});
+    EXPECT_NE(c.out.find("local time stepping (3 levels"), std::string::npos) << describe(c);
+}
+
 // A rising hydrograph at a point (0 -> 2 m3/s over 10 min, then steady) and a steady 0.5 m3/s
 // shared along a line across the basin: the inflow column and the stored volume equal the
 // hydrographs' integrals.
