@@ -6,6 +6,7 @@
 #   (double or single: solver.precision of the runs; default the template's), DURATION (a shorter
 #   simulated window from t = 0, e.g. 30min, when a full run takes too long: its wall time is not
 #   the goal's; docs/performance-templates.md extrapolates it with the steps of a full run),
+#   LTS (solver.local_time_stepping of the runs: its levels, e.g. 3; default the template's: off),
 #   BUILD_DIR (default build-bench).
 # Builds BUILD_DIR (Release, -DFLOODSIM_BUILD_BENCH=ON) first. Goal: each at most 300 s on 2 cores.
 set -euo pipefail
@@ -27,12 +28,15 @@ for c in "${cases[@]}"; do
   if [ -n "${PRECISION:-}" ]; then  # replace the template's precision line, or add one
     sed -i "/^precision = /d; s/^\[solver\]\$/[solver]\nprecision = \"$PRECISION\"/" "$dir/scenario.toml"
   fi
+  if [ -n "${LTS:-}" ]; then
+    sed -i "/^local_time_stepping = /d; s/^\[solver\]\$/[solver]\nlocal_time_stepping = $LTS/" "$dir/scenario.toml"
+  fi
   walls=()
   for ((r = 0; r < reps; ++r)); do
     out="$("$build/bench/template_speed" "$dir/scenario.toml" "$threads")"
     walls+=("$(echo "$out" | sed -n 's/.*wall time \([0-9.]*\) s.*/\1/p')")
   done
   median="$(printf '%s\n' "${walls[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}')"
-  echo "$template at $resolution m${DURATION:+, $DURATION simulated}${PRECISION:+, $PRECISION precision}: median wall time $median s of $reps run(s) (goal 300 s for the full duration); the last run:"
+  echo "$template at $resolution m${DURATION:+, $DURATION simulated}${PRECISION:+, $PRECISION precision}${LTS:+, local time stepping $LTS}: median wall time $median s of $reps run(s) (goal 300 s for the full duration); the last run:"
   echo "$out" | sed 's/^/  /'
 done
