@@ -78,8 +78,9 @@ inline CellTerms<Real> cell_terms(int i, int i0, int i1, const ChunkWeights<Real
 /// Adds the terms of chunk [i0, i1) to its cells' accumulators (a chunk whose step goes on). Not
 /// inlined, as finish_cells.
 template <class Real>
-__attribute__((noinline)) void accumulate_terms(int i0, int i1, const ChunkWeights<Real> w, const FaceRow<Real> fx, const FaceRow<Real> top,
-                      const FaceRow<Real> bot, Real g, Real* __restrict ah, Real* __restrict ahu, Real* __restrict ahv) {
+__attribute__((noinline)) void accumulate_terms(int i0, int i1, const ChunkWeights<Real> w, const FaceRow<Real> fx,
+                                                const FaceRow<Real> top, const FaceRow<Real> bot, Real g,
+                                                Real* __restrict ah, Real* __restrict ahu, Real* __restrict ahv) {
 #pragma omp simd
     for (int i = i0; i < i1; ++i) {
         const CellTerms<Real> d = cell_terms(i, i0, i1, w, fx, top, bot, g);
@@ -109,10 +110,13 @@ struct CellSums {
 /// chunk_speeds' (the hot code was vmulss, not vmulps): local time stepping took 2.3x the global
 /// step's time per cell update; with these two calls 1.3x.
 template <bool kPending, class Real>
-__attribute__((noinline)) CellSums<Real> finish_cells(int i0, int i1, const ChunkWeights<Real> w, const FaceRow<Real> fx, const FaceRow<Real> top,
-                            const FaceRow<Real> bot, const CellParams<Real> p, Real rain, Real dt, Real* __restrict h,
-                            Real* __restrict hu, Real* __restrict hv, const Real* __restrict z, const Real* __restrict gn2,
-                            Real* __restrict ah, Real* __restrict ahu, Real* __restrict ahv) {
+__attribute__((noinline)) CellSums<Real> finish_cells(int i0, int i1, const ChunkWeights<Real> w,
+                                                      const FaceRow<Real> fx, const FaceRow<Real> top,
+                                                      const FaceRow<Real> bot, const CellParams<Real> p, Real rain,
+                                                      Real dt, Real* __restrict h, Real* __restrict hu,
+                                                      Real* __restrict hv, const Real* __restrict z,
+                                                      const Real* __restrict gn2, Real* __restrict ah,
+                                                      Real* __restrict ahu, Real* __restrict ahv) {
     Real fix = 0, wet = 0;
 #pragma omp simd reduction(+ : fix, wet)
     for (int i = i0; i < i1; ++i) {
@@ -155,9 +159,11 @@ struct ChunkSpeeds {
 /// multiply-add: a select on a loop-invariant flag keeps gcc 12 from vectorising the loop). Not
 /// inlined, as finish_cells.
 template <class Real>
-__attribute__((noinline)) ChunkSpeeds<Real> chunk_speeds(int i0, int i1, const FaceRow<Real> fx, const FaceRow<Real> top, const FaceRow<Real> bot,
-                               const Real* __restrict h, const Real* __restrict hu, const Real* __restrict hv,
-                               Real* __restrict speed, Real g, Real eps4, Real dx_over_dy, Real drain_scale, Real drain_max) {
+__attribute__((noinline)) ChunkSpeeds<Real> chunk_speeds(int i0, int i1, const FaceRow<Real> fx,
+                                                         const FaceRow<Real> top, const FaceRow<Real> bot,
+                                                         const Real* __restrict h, const Real* __restrict hu,
+                                                         const Real* __restrict hv, Real* __restrict speed, Real g,
+                                                         Real eps4, Real dx_over_dy, Real drain_scale, Real drain_max) {
     Real sx = 0, sy = 0, any_water = 0;
 #pragma omp simd reduction(max : any_water, sx, sy)
     for (int i = i0; i < i1; ++i) {
@@ -166,8 +172,9 @@ __attribute__((noinline)) ChunkSpeeds<Real> chunk_speeds(int i0, int i1, const F
         const Real cel = std::sqrt(g * h[i]);
         const bool has_water = h[i] > Real(0.0);
         any_water = std::max(any_water, has_water ? Real(1.0) : Real(0.0));
-        const Real shares = (drain_share(fx.h_right[i], fx.h_left[i]) + drain_share(fx.h_left[i + 1], fx.h_right[i + 1])) +
-                            (drain_share(top.h_left[i], top.h_right[i]) + drain_share(bot.h_right[i], bot.h_left[i])) * dx_over_dy;
+        const Real shares =
+            (drain_share(fx.h_right[i], fx.h_left[i]) + drain_share(fx.h_left[i + 1], fx.h_right[i + 1])) +
+            (drain_share(top.h_left[i], top.h_right[i]) + drain_share(bot.h_right[i], bot.h_left[i])) * dx_over_dy;
         const Real drain = drain_scale * shares + drain_max;
         sx = std::max(sx, has_water ? std::max(std::abs(u) + cel, drain * cel) : Real(0.0));
         sy = std::max(sy, has_water ? std::abs(v) + cel : Real(0.0));
@@ -570,21 +577,21 @@ void BasicSimulation<Real>::sweep_fv1_lts(int k, int L, double dt0, double t_cyc
                 const Real sx_w = starts ? kx_l[l] : Real(0), sy_w = starts ? ky_l[l] : Real(0);
                 const ChunkWeights<Real> wts{w_first, w_in, w_last, w_top, w_bot, sx_w, sy_w};
                 if (finishes) {
+                    const auto finish = pending[q] ? finish_cells<true, Real> : finish_cells<false, Real>;
                     const CellSums<Real> sums =
-                        pending[q] ? finish_cells<true>(i0, i1, wts, fx, fy_top, fy_bot, cell, rain_l[l], dt_l[l], h, hu, hv, z, gn2, ah, ahu, ahv)
-                                   : finish_cells<false>(i0, i1, wts, fx, fy_top, fy_bot, cell, rain_l[l], dt_l[l], h, hu, hv, z, gn2, ah, ahu, ahv);
+                        finish(i0, i1, wts, fx, fy_top, fy_bot, cell, rain_l[l], dt_l[l], h, hu, hv, z, gn2, ah, ahu, ahv);
                     fix += sums.fix;
                     row_wet += sums.wet;
                     pending[q] = 0;
                     // fresh faces (the chunk's step was one substep): the drain bound as in
                     // sweep_fv1; else at its largest (every face draining through its fan)
-                    const ChunkSpeeds<Real> sp = chunk_speeds(i0, i1, fx, fy_top, fy_bot, h, hu, hv, speed, gr, eps4, dx_over_dy,
-                                                              starts ? cfl_r : Real(0), starts ? Real(0) : drain_max);
-                    const Real csx = sp.sx, csy = sp.sy, any_water = sp.any_water;
-                    now_dt[q] = std::min(csx > Real(0) ? cfl_dx / static_cast<double>(csx) : kInfDt,
-                                         csy > Real(0) ? cfl_dy / static_cast<double>(csy) : kInfDt);
+                    const ChunkSpeeds<Real> sp = chunk_speeds(i0, i1, fx, fy_top, fy_bot, h, hu, hv, speed, gr, eps4,
+                                                              dx_over_dy, starts ? cfl_r : Real(0),
+                                                              starts ? Real(0) : drain_max);
+                    now_dt[q] = std::min(sp.sx > Real(0) ? cfl_dx / static_cast<double>(sp.sx) : kInfDt,
+                                         sp.sy > Real(0) ? cfl_dy / static_cast<double>(sp.sy) : kInfDt);
                     float_monitors(i0, i1, h, speed, MAXH.row(j), MAXS.row(j), ARR.row(j), arrival_depth, t_arrival);
-                    chunk_wet[q] = any_water > Real(0.0) ? static_cast<std::uint8_t>(
+                    chunk_wet[q] = sp.any_water > Real(0.0) ? static_cast<std::uint8_t>(
                                                                ChunkActivity::kWaterAny | (h[i0] > Real(0.0) ? ChunkActivity::kWaterFirst : 0) |
                                                                (h[i1 - 1] > Real(0.0) ? ChunkActivity::kWaterLast : 0))
                                                          : 0;
