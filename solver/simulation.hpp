@@ -205,6 +205,8 @@ private:
     double lts_smallest_step(bool measure_all);
     void lts_assign_levels(double dt0, int L);
     void lts_refine_levels(int k, double dt0);
+    /// lts_.split: the rows of each of `nthreads` threads in substep k, by that substep's work.
+    void lts_split_rows(int k, int L, int nthreads);
     void sweep_fv1_lts(int k, int L, double dt0, double t_cycle, bool all_active);
     void step_fv2(double dt, double t_new);          // step_fv2.cpp
     void step_inertial(double dt, double t_new);     // step_inertial.cpp

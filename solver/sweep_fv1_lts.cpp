@@ -319,6 +319,39 @@ void BasicSimulation<Real>::lts_assign_levels(double dt0, int L) {
 }
 
 template <class Real>
+void BasicSimulation<Real>::lts_split_rows(int k, int L, int nthreads) {
+    // The rows are split over the threads by the work of substep k (chunks starting a step, and
+    // the lighter ones ending one), not by count: the chunks that step in every substep lie along
+    // the rivers and fronts, not evenly over the rows.
+    const int ny = grid_.ny, nch = tiles_.nchunks;
+    const std::uint8_t* domain = tiles_.domain.data();
+    const std::uint8_t* level = lts_.level.data();
+    std::vector<int>& split = lts_.split;
+    split.assign(static_cast<std::size_t>(nthreads) + 1, 0);
+    std::vector<double>& cost = lts_.row_cost;
+    cost.assign(static_cast<std::size_t>(ny) + 1, 0.0);
+    const int due_below = k == 0 ? L : __builtin_ctz(static_cast<unsigned>(k));
+    const int end_below = __builtin_ctz(static_cast<unsigned>(k + 1));
+    for (int j = 0; j < ny; ++j) {
+        double r = 0.02 * nch;  // a row's own cost
+        for (int c = 0; c < nch; ++c) {
+            const std::size_t q = static_cast<std::size_t>(j) * nch + c;
+            if (!domain[q]) continue;
+            r += level[q] <= due_below ? 1.0 : (level[q] <= end_below ? 0.3 : 0.0);
+        }
+        cost[j + 1] = cost[j] + r;
+    }
+    split[nthreads] = ny;
+    int j = 0;
+    for (int t = 1; t < nthreads; ++t) {
+        const double target = cost[ny] * t / nthreads;
+        while (j < ny && cost[j + 1] <= target) ++j;
+        split[t] = std::clamp(j, split[t - 1] + 1, ny - (nthreads - t));
+        j = split[t];
+    }
+}
+
+template <class Real>
 void BasicSimulation<Real>::sweep_fv1_lts(int k, int L, double dt0, double t_cycle, bool all_active) {
     const Grid2D& g = grid_;
     const int nx = g.nx, ny = g.ny;
@@ -392,34 +425,8 @@ void BasicSimulation<Real>::sweep_fv1_lts(int k, int L, double dt0, double t_cyc
     Real* acc_hu = lts_.acc_hu.data();
     Real* acc_hv = lts_.acc_hv.data();
 
-    // The rows are split over the threads by the work of this substep (chunks starting a step,
-    // and the lighter ones ending one), not by count: the chunks that step in every substep lie
-    // along the rivers and fronts, not evenly over the rows.
-    std::vector<int>& split = lts_.split;
-    split.assign(static_cast<std::size_t>(nthreads) + 1, 0);
-    {
-        std::vector<double>& cost = lts_.row_cost;
-        cost.assign(static_cast<std::size_t>(ny) + 1, 0.0);
-        const int due_below = k == 0 ? L : __builtin_ctz(static_cast<unsigned>(k));
-        const int end_below = __builtin_ctz(static_cast<unsigned>(k + 1));
-        for (int j = 0; j < ny; ++j) {
-            double r = 0.02 * nch;  // a row's own cost
-            for (int c = 0; c < nch; ++c) {
-                const std::size_t q = static_cast<std::size_t>(j) * nch + c;
-                if (!domain[q]) continue;
-                r += level[q] <= due_below ? 1.0 : (level[q] <= end_below ? 0.3 : 0.0);
-            }
-            cost[j + 1] = cost[j] + r;
-        }
-        split[nthreads] = ny;
-        int j = 0;
-        for (int t = 1; t < nthreads; ++t) {
-            const double target = cost[ny] * t / nthreads;
-            while (j < ny && cost[j + 1] <= target) ++j;
-            split[t] = std::clamp(j, split[t - 1] + 1, ny - (nthreads - t));
-            j = split[t];
-        }
-    }
+    lts_split_rows(k, L, nthreads);
+    const std::vector<int>& split = lts_.split;
     auto face_row = [row_len](std::vector<Real>& buf, int slot) {
         Real* p = buf.data() + kFaceArrays * row_len * slot;
         return FaceRow<Real>{p, p + row_len, p + 2 * row_len, p + 3 * row_len, p + 4 * row_len, p + 5 * row_len};
@@ -640,6 +647,8 @@ template double BasicSimulation<double>::lts_smallest_step(bool);
 template double BasicSimulation<float>::lts_smallest_step(bool);
 template void BasicSimulation<double>::lts_assign_levels(double, int);
 template void BasicSimulation<float>::lts_assign_levels(double, int);
+template void BasicSimulation<double>::lts_split_rows(int, int, int);
+template void BasicSimulation<float>::lts_split_rows(int, int, int);
 template void BasicSimulation<double>::sweep_fv1_lts(int, int, double, double, bool);
 template void BasicSimulation<float>::sweep_fv1_lts(int, int, double, double, bool);
 
