@@ -1,7 +1,8 @@
 // fv1 with local time stepping (solver/sweep_fv1_lts.cpp, docs/local-time-stepping.md): the dam
 // breaks against their analytic solutions and against the global step, its first-order
-// convergence, a lake at rest across chunks of different levels, the mass balance with rain,
-// boundaries and an inflow, and results independent of the thread count.
+// convergence, a lake at rest across chunks of different levels, Thacker's moving shoreline, rain
+// on a plane above a lake, levels in a checkerboard, the mass balance with rain, boundaries and an
+// inflow, and results independent of the thread count.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -145,6 +146,136 @@ TEST(LocalTimeStepping, BalanceClosesInSinglePrecision) {
                 l.error(vol), l.relative_error(vol), l.positivity_fix);
     EXPECT_LT(std::abs(l.relative_error(vol)), 1e-5);
     EXPECT_LT(l.positivity_fix, 1e-6 * (l.rain + l.inflow));
+}
+
+// Thacker's planar surface in a paraboloid (test_thacker.cpp) with levels: the wet disc takes the
+// smallest step and the dry bowl around it coarser ones (1, 2, 3 chunks away), so the moving
+// shoreline keeps entering chunks whose level must fall as they wet (lts_refine_levels).
+struct ThackerRun {
+    double error;    ///< relative L1 depth error against the analytic solution
+    double saved;    ///< cell updates of the global step's count of steps / those done
+};
+
+ThackerRun thacker(int n, int levels) {
+    const analytic::Thacker2D th;
+    ModelSetup s = testing::make_setup(n, n, 4.0 / n);
+    s.options.lts_levels = levels;
+    s.options.threads = 2;
+    testing::for_cells(s, [&](double x, double y, std::size_t k) {
+        s.z[k] = th.z(x, y);
+        s.h0[k] = th.h(x, y, 0.0);
+        s.u0[k] = th.u(0.0);
+        s.v0[k] = th.v(0.0);
+    });
+    Simulation sim(s);
+    const double t_end = 0.5 * th.period();
+    sim.advance_to(t_end);
+    const double global = sim.steps() * static_cast<double>(sim.domain_cells());
+    return {testing::relative_l1_depth(sim, [&](double x, double y) { return th.h(x, y, t_end); }),
+            levels > 0 ? global / static_cast<double>(sim.lts_cell_updates()) : 1.0};
+}
+
+TEST(LocalTimeStepping, ThackerShorelineCrossesLevels) {
+    const ThackerRun g100 = thacker(100, 0), l50 = thacker(50, 3), l100 = thacker(100, 3);
+    std::printf("Thacker planar t=P/2 with levels: L1 at 50, 100 cells %.4f %.4f (order %.2f); global step at 100 "
+                "%.4f; %.2fx fewer cell updates at 100\n",
+                l50.error, l100.error, std::log2(l50.error / l100.error), g100.error, l100.saved);
+    EXPECT_LT(l100.error, 1.1 * g100.error + 0.002);
+    EXPECT_LT(l100.error, l50.error);
+    EXPECT_GT(l100.saved, 1.5) << "the dry bowl did not take coarser levels";
+}
+
+// Rain on a rough plane (test_rain_on_grid.cpp) falling south into a lake 20 m deep held at its
+// foot by a level boundary: the lake's rows take the smallest step and the sheet's rows coarser
+// ones (up to 3 levels, a level per row's chunk), so rain and friction act through long substeps.
+// The sheet must still carry q = r x at the Manning normal depth within 5 %.
+TEST(LocalTimeStepping, RainOnAPlaneAboveALakeAtNormalDepth) {
+    constexpr int n_plane = 30, n_lake = 10, n_across = 3;
+    const double dx = 10.0, S = 0.004, n = 0.08, r = 100.0 / 3.6e6, L = n_plane * dx;
+    ModelSetup s = testing::make_setup(n_across, n_plane + n_lake, dx);
+    const double top = (n_plane + n_lake) * dx;
+    testing::for_cells(s, [&](double, double y, std::size_t k) {
+        const double d = top - y;  // distance from the divide (rows count from north)
+        s.z[k] = d < L ? S * (L - d) : -20.0;
+        s.h0[k] = d < L ? 0.0 : 20.0;
+        s.manning[k] = n;
+    });
+    s.rain = TimeSeries::constant(r);
+    s.boundaries.push_back({BoundarySide::South, BoundaryType::Level, TimeSeries::constant(0.0), 0, -1});
+    s.options.lts_levels = 3;
+    s.options.threads = 2;
+    Simulation sim(s);
+    sim.advance_to(3.0 * 3600.0);
+    double worst = 0.0;
+    for (int m = 10; m < 25; ++m) {
+        const double q = r * (m + 1) * dx;
+        const double h_normal = std::pow(q * n / std::sqrt(S), 0.6);
+        worst = std::max(worst, std::abs(sim.h()(1, m) / h_normal - 1.0));
+    }
+    const MassLedger& l = sim.ledger();
+    const double vol = sim.volume();
+    const double saved = sim.steps() * static_cast<double>(sim.domain_cells()) / static_cast<double>(sim.lts_cell_updates());
+    std::printf("rain on a plane above a lake with levels: worst |h / h_normal - 1| = %.4f, balance error %.3g m3 "
+                "(of %.3g m3 rained), %.2fx fewer cell updates\n",
+                worst, l.error(vol), l.rain, saved);
+    EXPECT_LT(worst, 0.05);
+    EXPECT_LT(std::abs(l.error(vol)), 1e-11 * (l.volume0 + l.rain + l.inflow + l.outflow));
+    EXPECT_GT(saved, 1.5) << "the sheet's rows did not take coarser levels";
+}
+
+// Levels forced into a checkerboard by the bed: chunks of a lake alternate (by chunk and by row)
+// between pits 9 m deep and a shelf under 10 cm of water, so the pits take the smallest step and
+// the shelf the next level (neighbours differ by one level at most): every chunk has neighbours of
+// the other level on all four sides. Still water stays still; a bore released across the board
+// closes the balance to round-off and stays close to the global step's result.
+ModelSetup checkerboard(double upstream_level) {
+    constexpr int nx = 4 * kChunk, ny = 16;
+    ModelSetup s = testing::make_setup(nx, ny, 5.0);
+    for (int j = 0; j < ny; ++j)
+        for (int i = 0; i < nx; ++i) {
+            const std::size_t k = static_cast<std::size_t>(j) * nx + i;
+            s.z[k] = (i / kChunk + j) % 2 == 0 ? -8.0 : 0.9;
+            s.h0[k] = (i < kChunk / 2 ? upstream_level : 1.0) - s.z[k];
+            s.manning[k] = 0.02;
+        }
+    s.options.threads = 2;
+    return s;
+}
+
+TEST(LocalTimeStepping, CheckerboardOfLevels) {
+    ModelSetup still = checkerboard(1.0);
+    still.options.lts_levels = 3;
+    Simulation lake(still);
+    lake.advance_to(120.0);
+    double dh = 0.0;
+    for (int j = 0; j < lake.grid().ny; ++j)
+        for (int i = 0; i < lake.grid().nx; ++i)
+            dh = std::max(dh, std::abs(lake.h()(i, j) - still.h0[static_cast<std::size_t>(j) * lake.grid().nx + i]));
+    const double share = static_cast<double>(lake.lts_cell_updates()) / (lake.steps() * static_cast<double>(lake.domain_cells()));
+    std::printf("checkerboard lake at rest: max |dh| %.3g m, cell updates %.3f of the global step's\n", dh, share);
+    EXPECT_LT(dh, 1e-12);
+    EXPECT_NEAR(share, 0.75, 0.02) << "not a checkerboard of levels 0 and 1";
+
+    ModelSetup bore = checkerboard(1.5);
+    Simulation global(bore);
+    bore.options.lts_levels = 3;
+    Simulation local(bore);
+    global.advance_to(60.0);
+    local.advance_to(60.0);
+    double diff = 0.0, dist = 0.0;
+    for (int j = 0; j < bore.grid.ny; ++j)
+        for (int i = 0; i < bore.grid.nx; ++i) {
+            const double z = bore.z[static_cast<std::size_t>(j) * bore.grid.nx + i];
+            diff += std::abs(local.h()(i, j) - global.h()(i, j));
+            dist += std::abs(global.h()(i, j) + z - 1.0);  // the disturbance of the level
+        }
+    const MassLedger& l = local.ledger();
+    const double vol = local.volume();
+    std::printf("bore across the checkerboard, 60 s: L1 of local - global depth %.4f of the disturbance's; balance "
+                "error %.3g m3 of %.4g m3\n",
+                diff / dist, l.error(vol), vol);
+    EXPECT_LT(diff / dist, 0.01);
+    EXPECT_LT(std::abs(l.error(vol)), 1e-11 * vol);
 }
 
 // (Named for scripts/sanitize.sh's TSan stage, which runs every *Determinism test of this name.)
