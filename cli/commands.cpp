@@ -64,7 +64,9 @@ private:
 void print_summary(const RunSummary& s) {
     const GridInfo& g = s.grid;
     const MassBalance& b = s.mass;
-    const double updates = static_cast<double>(s.steps) * static_cast<double>(g.domain_cells);
+    // the smallest step everywhere, or what local time stepping did instead
+    const double everywhere = static_cast<double>(s.steps) * static_cast<double>(g.domain_cells);
+    const double updates = s.lts_levels > 0 ? static_cast<double>(s.lts_cell_updates) : everywhere;
     std::printf("floodsim run summary: %s\n", s.name.c_str());
     std::printf("  result          %s\n", s.result_path.empty() ? "(none)" : s.result_path.c_str());
     std::printf("  scheme          %s, %s precision, %d threads\n", s.scheme.c_str(), s.precision.c_str(), s.threads);
@@ -74,6 +76,10 @@ void print_summary(const RunSummary& s) {
                 static_cast<long long>(s.steps), s.steps > 0 ? s.time / static_cast<double>(s.steps) : 0.0);
     std::printf("  wall time       %.3f s (%.3g cell updates per second)\n", s.wall_s,
                 s.wall_s > 0 ? updates / s.wall_s : 0.0);
+    if (s.lts_levels > 0)
+        std::printf("  local steps     %d levels: %lld cycles, %.4g cell updates (%.2fx fewer than the smallest step "
+                    "everywhere)\n",
+                    s.lts_levels, static_cast<long long>(s.lts_cycles), updates, updates > 0 ? everywhere / updates : 0.0);
     std::printf("  frames          %lld depth rasters\n", static_cast<long long>(s.frames));
     if (s.output_collective)
         std::printf("  output          %.3f s writing (every rank its block, parallel HDF5); result complete %.3f s after "

@@ -72,7 +72,10 @@ void RunEvents::end(const RunSummary& s) {
           {"mass_balance_relative_error", s.mass.relative_error},
           {"mpi_ranks", s.ranks},
           {"halo_s", s.halo_s},
-          {"reduction_s", s.reduction_s}});
+          {"reduction_s", s.reduction_s},
+          {"lts_levels", s.lts_levels},
+          {"lts_cycles", s.lts_cycles},
+          {"lts_cell_updates", s.lts_cell_updates}});
 }
 
 void RunEvents::error(int status, const std::string& message) {

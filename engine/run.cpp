@@ -971,6 +971,11 @@ RunSummary Run::summary() const {
         s.threads = sim.threads();
         s.time = sim.time();
         s.steps = sim.steps();
+        if constexpr (requires { sim.lts_cell_updates(); }) {  // not over MPI ranks (refused there)
+            s.lts_levels = o.lts_levels;
+            s.lts_cycles = sim.lts_cycles();
+            s.lts_cell_updates = sim.lts_cell_updates();
+        }
         const MassLedger& l = sim.ledger();
         MassBalance& b = s.mass;
         b.volume0 = l.volume0;

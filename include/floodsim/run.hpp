@@ -153,6 +153,12 @@ struct RunSummary {
     int ranks = 1;
     int layout_x = 1, layout_y = 1;
     double halo_s = 0.0, reduction_s = 0.0;
+    /// Local time stepping ([solver] local_time_stepping, docs/local-time-stepping.md): its
+    /// levels, cycles (one step of the coarsest level each) and the cells it updated; all zero
+    /// without it. `steps` then counts the smallest steps: steps x domain cells / lts_cell_updates
+    /// is how many times fewer cell updates it made than the smallest step everywhere would.
+    int lts_levels = 0;
+    std::int64_t lts_cycles = 0, lts_cell_updates = 0;
 };
 
 /// How a run's grid is spread over processes (docs/parallel.md).

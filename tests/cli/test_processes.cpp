@@ -128,6 +128,15 @@ TEST(CliProcesses, LocalTimeStepping) {
     write_text(d / "s.toml", head + "local_time_stepping = true\n");
     const ProcResult c = run_floodsim({"check", (d / "s.toml").string()});
     EXPECT_NE(c.out.find("local time stepping (3 levels"), std::string::npos) << describe(c);
+    // the summary and the JSON end event say what it did
+    const ProcResult r = run_floodsim({"run", (d / "s.toml").string()});
+    EXPECT_EQ(r.status, 0) << describe(r);
+    EXPECT_NE(r.out.find("local steps     3 levels: "), std::string::npos) << describe(r);
+    EXPECT_NE(r.out.find("fewer than the smallest step everywhere"), std::string::npos) << describe(r);
+    const ProcResult j = run_floodsim({"run", (d / "s.toml").string(), "--json"});
+    EXPECT_EQ(j.status, 0) << describe(j);
+    EXPECT_NE(j.out.find("\"lts_levels\":3"), std::string::npos) << describe(j);
+    EXPECT_NE(j.out.find("\"lts_cell_updates\":"), std::string::npos) << describe(j);
 }
 
 // A rising hydrograph at a point (0 -> 2 m3/s over 10 min, then steady) and a steady 0.5 m3/s
