@@ -813,7 +813,7 @@ double BasicSimulation<Real>::step_lts(double t_limit) {
             apply_sources(tk, tk1 - tk, tk1);
             // the chunks of cells a source added water to: their steps for that water (all
             // chunks where it may have added water anywhere: it leaves tiles_.ready false)
-            if (swept && !tiles_.ready) lts_measure_chunks(0, g.ny, 0, tiles_.nchunks);
+            if (swept && !tiles_.ready) lts_measure_chunks(0, g.ny, 0, lts_.nsub);
             else if (!refresh_list_.empty()) lts_refresh_chunks(refresh_list_);
             phase_s_[3] += seconds_since(t0);
         }
@@ -1191,7 +1191,7 @@ void BasicSimulation<Real>::cap_outflows(double dt, const std::uint8_t* levels) 
             const auto [ii, jj] = boundary_cell(b.side, s);
             if (!inside(ii, jj)) continue;
             const double dtf =
-                levels ? std::ldexp(dt, levels[static_cast<std::size_t>(jj) * tiles_.nchunks + ii / kChunk]) : dt;
+                levels ? std::ldexp(dt, levels[static_cast<std::size_t>(jj) * lts_.nsub + ii / kLtsChunk]) : dt;
             const double cap = 0.5 * static_cast<double>(state_.h(ii, jj)) * (ew ? g.dx : g.dy) / dtf;
             imposed[s] = std::copysign(std::min(std::abs(imposed[s]), cap), imposed[s]);
         }

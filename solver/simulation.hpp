@@ -207,6 +207,10 @@ private:
     void lts_refine_levels(int k, double dt0);
     /// lts_.split: the rows of each of `nthreads` threads in substep k, by that substep's work.
     void lts_split_rows(int k, int L, int nthreads);
+    /// The dry tile (tiles_, kChunk cells) of level chunk c (kLtsChunk cells) of row j.
+    std::size_t lts_tile(int j, int c) const {
+        return static_cast<std::size_t>(j) * tiles_.nchunks + static_cast<std::size_t>(c / (kChunk / kLtsChunk));
+    }
     void sweep_fv1_lts(int k, int L, double dt0, double t_cycle, bool all_active);
     void step_fv2(double dt, double t_new);          // step_fv2.cpp
     void step_inertial(double dt, double t_new);     // step_inertial.cpp

@@ -1,7 +1,8 @@
-// fv1 with local time stepping (docs/local-time-stepping.md): each 64-cell chunk of a row steps with
-// 2^l times the smallest step dt0 of a cycle of 2^L substeps, l its level (0..L) from its own CFL
-// step. The scheme is the global step's (HLLC, hydrostatic reconstruction, implicit Manning, the
-// same face kernels); what changes is when each face and cell is computed:
+// fv1 with local time stepping (docs/local-time-stepping.md): each chunk of kLtsChunk cells of a row
+// steps with 2^l times the smallest step dt0 of a cycle of 2^L substeps, l its level (0..L) from its
+// own CFL step; the dry tiles (kChunk cells) hold kChunk / kLtsChunk such chunks. The scheme is the
+// global step's (HLLC, hydrostatic reconstruction, implicit Manning, the same face kernels); what
+// changes is when each face and cell is computed:
 //   - the face between chunks of levels la <= lb is computed at every step of level la, from the
 //     current states of both sides (a coarser chunk's state is the one at the start of its step:
 //     it is not updated before its step ends), times that step;
@@ -36,6 +37,8 @@ constexpr double kInfDt = std::numeric_limits<double>::infinity();
 /// Levels keep one level of margin below the chunk's own CFL step: a chunk at level l has
 /// 2^(l + kMargin) dt0 <= its step.
 constexpr int kMargin = 1;
+/// Level chunks per dry tile.
+constexpr int kPerTile = kChunk / kLtsChunk;
 
 /// A face's term: its flux times its weight. A face not computed in this substep has weight 0 and
 /// its row holds another substep's values (finite: fluxes of earlier states, or the rows' zeros),
@@ -182,13 +185,25 @@ __attribute__((noinline)) ChunkSpeeds<Real> chunk_speeds(int i0, int i1, const F
     }
     return {sx, sy, any_water};
 }
+
+/// A dry tile's water flags (ChunkActivity) from its cells [a, b).
+template <class Real>
+std::uint8_t tile_water_flags(int a, int b, const Real* __restrict h) {
+    Real most = 0;
+#pragma omp simd reduction(max : most)
+    for (int i = a; i < b; ++i) most = std::max(most, h[i]);
+    if (!(most > Real(0.0))) return 0;
+    return static_cast<std::uint8_t>(ChunkActivity::kWaterAny | (h[a] > Real(0.0) ? ChunkActivity::kWaterFirst : 0) |
+                                     (h[b - 1] > Real(0.0) ? ChunkActivity::kWaterLast : 0));
+}
 }  // namespace
 
 template <class Real>
 void BasicSimulation<Real>::lts_init() {
     const Grid2D& g = grid_;
     tiles_.nchunks = (g.nx + kChunk - 1) / kChunk;
-    const int nch = tiles_.nchunks;
+    lts_.nsub = (g.nx + kLtsChunk - 1) / kLtsChunk;
+    const int nch = lts_.nsub;
     const std::size_t nchunks = static_cast<std::size_t>(g.ny) * nch;
     lts_.level.assign(nchunks, 0);
     lts_.pending.assign(nchunks, 0);
@@ -205,7 +220,7 @@ void BasicSimulation<Real>::lts_init() {
         const int last = b.last < 0 ? (ew ? g.ny : g.nx) - 1 : b.last;
         for (int s = b.first; s <= last; ++s) {
             const auto [ii, jj] = boundary_cell(b.side, s);
-            lts_.forced[static_cast<std::size_t>(jj) * nch + ii / kChunk] = 1;
+            lts_.forced[static_cast<std::size_t>(jj) * nch + ii / kLtsChunk] = 1;
         }
     }
     lts_.ready = true;
@@ -215,7 +230,7 @@ template <class Real>
 void BasicSimulation<Real>::lts_measure_chunks(int j0, int j1, int c0, int c1) {
     const Grid2D& g = grid_;
     const SolverOptions& o = setup_.options;
-    const int nx = g.nx, nch = tiles_.nchunks;
+    const int nx = g.nx, nch = lts_.nsub;
     const double cfl_dx = o.cfl * g.dx, cfl_dy = o.cfl * g.dy;
     const float t_arrival = static_cast<float>(state_.t);
     double* now_dt = lts_.now_dt.data();
@@ -226,7 +241,7 @@ void BasicSimulation<Real>::lts_measure_chunks(int j0, int j1, int c0, int c1) {
 #pragma omp for schedule(static)
         for (int j = j0; j < j1; ++j)
             for (int c = c0; c < c1; ++c) {
-                const int i0 = c * kChunk, i1 = std::min(nx, i0 + kChunk);
+                const int i0 = c * kLtsChunk, i1 = std::min(nx, i0 + kLtsChunk);
                 // The chunk's wave speeds with the drain bound, as the global step's sweep measures them.
                 const RowMeasure r = measure_row(j, i0, i1, t_arrival, true, speed.data(), hm.data());
                 now_dt[static_cast<std::size_t>(j) * nch + c] =
@@ -239,9 +254,9 @@ template <class Real>
 void BasicSimulation<Real>::lts_refresh_chunks(const std::vector<std::pair<int, int>>& cells) {
     // Water a source added to these cells: their chunks and the chunks beside them (whose drain
     // bound reads their depths) measured again.
-    const int nch = tiles_.nchunks, ny = grid_.ny;
+    const int nch = lts_.nsub, ny = grid_.ny;
     for (const auto& [i, j] : cells) {
-        const int c = i / kChunk;
+        const int c = i / kLtsChunk;
         lts_measure_chunks(std::max(0, j - 1), std::min(ny, j + 2), std::max(0, c - 1), std::min(nch, c + 2));
     }
 }
@@ -250,7 +265,7 @@ template <class Real>
 double BasicSimulation<Real>::lts_smallest_step(bool measure_all) {
     if (!lts_.ready) lts_init();
     const Grid2D& g = grid_;
-    const int nx = g.nx, ny = g.ny, nch = tiles_.nchunks;
+    const int nx = g.nx, ny = g.ny, nch = lts_.nsub;
     if (measure_all) lts_measure_chunks(0, ny, 0, nch);
     // Ghost cells beyond the grid's edges can carry faster states (a level boundary against a dry
     // bed): they bound the step of the chunk beside them, as cfl_time_step bounds the global one.
@@ -271,22 +286,27 @@ double BasicSimulation<Real>::lts_smallest_step(bool measure_all) {
         ghost(nx, j, j, nch - 1);
     }
     for (int i = 0; i < nx; ++i) {
-        ghost(i, -1, 0, i / kChunk);
-        ghost(i, ny, ny - 1, i / kChunk);
+        ghost(i, -1, 0, i / kLtsChunk);
+        ghost(i, ny, ny - 1, i / kLtsChunk);
     }
     double dt = o.max_dt;
     if (!tiles_.ready) update_chunk_activity(true);  // the chunks' domain flags
     const std::uint8_t* domain = tiles_.domain.data();
-    for (std::size_t q = 0; q < lts_.now_dt.size(); ++q)
-        if (domain[q]) dt = std::min(dt, now_dt[q]);
+    for (int j = 0; j < ny; ++j)
+        for (int c = 0; c < nch; ++c)
+            if (domain[lts_tile(j, c)]) dt = std::min(dt, now_dt[static_cast<std::size_t>(j) * nch + c]);
     return dt;
 }
 
 template <class Real>
 void BasicSimulation<Real>::lts_assign_levels(double dt0, int L) {
-    const int ny = grid_.ny, nch = tiles_.nchunks;
-    const std::uint8_t* domain = tiles_.domain.data();
+    const int ny = grid_.ny, nch = lts_.nsub;
     std::uint8_t* level = lts_.level.data();
+    // (a level chunk takes its dry tile's domain flag)
+    std::vector<std::uint8_t>& domain = lts_.domain;
+    domain.resize(static_cast<std::size_t>(ny) * nch);
+    for (int j = 0; j < ny; ++j)
+        for (int c = 0; c < nch; ++c) domain[static_cast<std::size_t>(j) * nch + c] = tiles_.domain[lts_tile(j, c)];
     const std::size_t n = static_cast<std::size_t>(ny) * nch;
     for (std::size_t k = 0; k < n; ++k) {
         int l = 0;
@@ -323,8 +343,8 @@ void BasicSimulation<Real>::lts_split_rows(int k, int L, int nthreads) {
     // The rows are split over the threads by the work of substep k (chunks starting a step, and
     // the lighter ones ending one), not by count: the chunks that step in every substep lie along
     // the rivers and fronts, not evenly over the rows.
-    const int ny = grid_.ny, nch = tiles_.nchunks;
-    const std::uint8_t* domain = tiles_.domain.data();
+    const int ny = grid_.ny, nch = lts_.nsub;
+    const std::uint8_t* domain = lts_.domain.data();
     const std::uint8_t* level = lts_.level.data();
     std::vector<int>& split = lts_.split;
     split.assign(static_cast<std::size_t>(nthreads) + 1, 0);
@@ -382,7 +402,8 @@ void BasicSimulation<Real>::sweep_fv1_lts(int k, int L, double dt0, double t_cyc
     }
 
     tiles_.nchunks = (nx + kChunk - 1) / kChunk;
-    const int nch = tiles_.nchunks;
+    // level chunks (kLtsChunk cells), and the dry tiles (kChunk cells) that hold them
+    const int nch = lts_.nsub, ntiles = tiles_.nchunks;
     update_chunk_activity(!o.skip_dry_tiles || all_active);
 
     const std::size_t row_len = static_cast<std::size_t>(nx) + 1;
@@ -417,7 +438,7 @@ void BasicSimulation<Real>::sweep_fv1_lts(int k, int L, double dt0, double t_cyc
     auto& f_south = faces_.f_south;
     auto& row_fix = faces_.row_fix;
     const std::uint8_t* active = tiles_.active.data();
-    const std::uint8_t* domain = tiles_.domain.data();
+    const std::uint8_t* domain = lts_.domain.data();
     const std::uint8_t* level = lts_.level.data();
     std::uint8_t* pending = lts_.pending.data();
     std::uint8_t* chunk_wet = tiles_.wet.data();
@@ -434,10 +455,10 @@ void BasicSimulation<Real>::sweep_fv1_lts(int k, int L, double dt0, double t_cyc
     auto lvl = [level, nch](int j, int c) { return static_cast<int>(level[static_cast<std::size_t>(j) * nch + c]); };
     // Does chunk c of row j start a step with this substep (its faces are computed)? Rows outside
     // the grid never do. Does its step end with this substep?
-    auto due = [active, level, nch, ny, k](int j, int c) {
+    auto due = [active, level, nch, ntiles, ny, k](int j, int c) {
         if (j < 0 || j >= ny) return false;
         const std::size_t q = static_cast<std::size_t>(j) * nch + c;
-        return active[q] != 0 && (k & ((1 << level[q]) - 1)) == 0;
+        return active[static_cast<std::size_t>(j) * ntiles + c / kPerTile] != 0 && (k & ((1 << level[q]) - 1)) == 0;
     };
     auto ends = [level, nch, k](int j, int c) {
         return ((k + 1) & ((1 << level[static_cast<std::size_t>(j) * nch + c]) - 1)) == 0;
@@ -454,7 +475,7 @@ void BasicSimulation<Real>::sweep_fv1_lts(int k, int L, double dt0, double t_cyc
     };
     auto north_boundary = [&](FaceRow<Real> f) {
         for (int i = 0; i < nx; ++i) {
-            const int c = i / kChunk;
+            const int c = i / kLtsChunk;
             if (!due(0, c)) {
                 f_north[i] = 0.0;
                 continue;
@@ -465,7 +486,7 @@ void BasicSimulation<Real>::sweep_fv1_lts(int k, int L, double dt0, double t_cyc
     };
     auto south_boundary = [&](FaceRow<Real> f) {
         for (int i = 0; i < nx; ++i) {
-            const int c = i / kChunk;
+            const int c = i / kLtsChunk;
             if (!due(ny - 1, c)) {
                 f_south[i] = 0.0;
                 continue;
@@ -478,7 +499,7 @@ void BasicSimulation<Real>::sweep_fv1_lts(int k, int L, double dt0, double t_cyc
 #pragma omp parallel num_threads(nthreads) default(none)                                                      \
     shared(H, HU, HV, Z, GN2, MAXH, MAXS, ARR, scratch, block_face, q_west, q_east, f_west, f_east, row_fix,   \
                face_row, split, nthreads, lvl, due, ends, face_level, north_boundary, south_boundary, dt_l, kx_l, ky_l, rain_l) \
-    firstprivate(nx, ny, nch, gr, eps4, inv_dx, inv_dy, cell, arrival_depth, t_arrival, row_len,    \
+    firstprivate(nx, ny, nch, ntiles, gr, eps4, inv_dx, inv_dy, cell, arrival_depth, t_arrival, row_len,    \
                      domain, pending, chunk_wet, cfl_dx, cfl_dy, drain_max, cfl_r, dx_over_dy, now_dt, acc_h, acc_hu, acc_hv, k, L)                                \
     reduction(+ : wet, updates)
     {
@@ -488,8 +509,10 @@ void BasicSimulation<Real>::sweep_fv1_lts(int k, int L, double dt0, double t_cyc
         const bool planned = nt == nthreads;
         const int j0 = planned ? split[t] : static_cast<int>(static_cast<std::int64_t>(ny) * t / nt);
         const int j1 = planned ? split[t + 1] : static_cast<int>(static_cast<std::int64_t>(ny) * (t + 1) / nt);
-        auto chunk_begin = [](int c) { return c * kChunk; };
-        auto chunk_end = [nx](int c) { return std::min(nx, (c + 1) * kChunk); };
+        auto chunk_begin = [](int c) { return c * kLtsChunk; };
+        auto chunk_end = [nx](int c) { return std::min(nx, (c + 1) * kLtsChunk); };
+        // the dry tiles of the row where a chunk's step ended (their water flags to renew)
+        std::vector<std::uint8_t> tile_ended(static_cast<std::size_t>(ntiles), 0);
 
         Real* vel = scratch[t].data() + 3 * kFaceArrays * row_len;
         const std::size_t vlen = row_len + 1;
@@ -598,15 +621,20 @@ void BasicSimulation<Real>::sweep_fv1_lts(int k, int L, double dt0, double t_cyc
                     now_dt[q] = std::min(sp.sx > Real(0) ? cfl_dx / static_cast<double>(sp.sx) : kInfDt,
                                          sp.sy > Real(0) ? cfl_dy / static_cast<double>(sp.sy) : kInfDt);
                     float_monitors(i0, i1, h, speed, MAXH.row(j), MAXS.row(j), ARR.row(j), arrival_depth, t_arrival);
-                    chunk_wet[q] = sp.any_water > Real(0.0) ? static_cast<std::uint8_t>(
-                                                               ChunkActivity::kWaterAny | (h[i0] > Real(0.0) ? ChunkActivity::kWaterFirst : 0) |
-                                                               (h[i1 - 1] > Real(0.0) ? ChunkActivity::kWaterLast : 0))
-                                                         : 0;
+                    tile_ended[c / kPerTile] = 1;
                     updates += i1 - i0;
                 } else {
                     accumulate_terms(i0, i1, wts, fx, fy_top, fy_bot, gr, ah, ahu, ahv);
                     pending[q] = 1;
                 }
+            }
+            // The water flags of the dry tiles whose chunks' steps ended, from their cells' states
+            // (the other chunks of a tile keep theirs until their steps end).
+            for (int tt = 0; tt < ntiles; ++tt) {
+                if (!tile_ended[tt]) continue;
+                tile_ended[tt] = 0;
+                const int a = tt * kChunk, b = std::min(nx, a + kChunk);
+                chunk_wet[static_cast<std::size_t>(j) * ntiles + tt] = tile_water_flags(a, b, h);
             }
             wet += static_cast<std::int64_t>(row_wet);
             row_fix[j] = fix;
@@ -626,7 +654,7 @@ void BasicSimulation<Real>::lts_refine_levels(int k, double dt0) {
     // state allows (the sweep's estimate, now_dt), never a coarser one. Its step starts now, so it
     // has nothing pending; a level that only falls keeps every step inside the cycle.
     const std::size_t n = lts_.level.size();
-    const std::uint8_t* domain = tiles_.domain.data();
+    const std::uint8_t* domain = lts_.domain.data();
     for (std::size_t q = 0; q < n; ++q) {
         int l = lts_.level[q];
         if (l == 0 || !domain[q] || (k & ((1 << l) - 1)) != 0) continue;

@@ -13,6 +13,11 @@ namespace floodsim {
 /// Dry-tile skipping: rows are cut into chunks of kChunk cells.
 inline constexpr int kChunk = 64;
 
+/// Local time stepping (sweep_fv1_lts.cpp): each dry-tile chunk is cut into kChunk / kLtsChunk
+/// chunks of its own level (a 64-cell chunk beside a river would otherwise step as the river).
+inline constexpr int kLtsChunk = 16;
+static_assert(kChunk % kLtsChunk == 0);
+
 /// fv1 and inertial dry tiles (sweep_fv1.cpp, update_chunk_activity): a chunk is stepped only if
 /// it holds water (inertial: or a non-zero discharge on one of its own faces, `busy`), or water can
 /// cross one of its faces in the step.
@@ -42,7 +47,9 @@ struct Fv1Workspace {
 template <class Real>
 struct LtsWorkspace {
     bool ready = false;
+    int nsub = 0;  ///< level chunks (kLtsChunk cells) per row; the vectors below have ny x nsub
     std::vector<std::uint8_t> level, pending, forced;
+    std::vector<std::uint8_t> domain;  ///< the chunk's dry tile holds domain cells (per cycle)
     /// the chunk's own CFL step for its state: measured, or the sweep's estimate at the end of its
     /// last step (sweep_fv1_lts.cpp)
     std::vector<double> now_dt;
