@@ -3,6 +3,7 @@
 #include <cmath>
 #include <functional>
 
+#include "analytic.hpp"
 #include "solver/model.hpp"
 #include "solver/simulation.hpp"
 
@@ -28,6 +29,19 @@ inline void for_cells(const ModelSetup& s, const std::function<void(double, doub
     for (int j = 0; j < g.ny; ++j)
         for (int i = 0; i < g.nx; ++i)
             f(g.x_center(i), g.y_center(j), static_cast<std::size_t>(j) * g.nx + i);
+}
+
+/// Thacker's planar surface in a paraboloid (analytic::Thacker2D) on n x n cells over [0, 4]^2, at t = 0.
+inline ModelSetup thacker_setup(int n, Scheme scheme = Scheme::Fv1) {
+    const analytic::Thacker2D th;
+    ModelSetup s = make_setup(n, n, 4.0 / n, scheme);
+    for_cells(s, [&](double x, double y, std::size_t k) {
+        s.z[k] = th.z(x, y);
+        s.h0[k] = th.h(x, y, 0.0);
+        s.u0[k] = th.u(0.0);
+        s.v0[k] = th.v(0.0);
+    });
+    return s;
 }
 
 /// Relative L1 error of depth against an exact h(x, y), over domain cells.

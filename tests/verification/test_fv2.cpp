@@ -35,14 +35,8 @@ TEST(Fv2DamBreak, StokerWetBedAt1m) {
 
 double thacker_error(int n, Scheme scheme) {
     const analytic::Thacker2D th;
-    ModelSetup s = testing::make_setup(n, n, 4.0 / n, scheme);
+    ModelSetup s = testing::thacker_setup(n, scheme);
     s.options.threads = 1;  // the thread-count check is Fv2Determinism
-    testing::for_cells(s, [&](double x, double y, std::size_t k) {
-        s.z[k] = th.z(x, y);
-        s.h0[k] = th.h(x, y, 0.0);
-        s.u0[k] = th.u(0.0);
-        s.v0[k] = th.v(0.0);
-    });
     Simulation sim(s);
     const double t_end = 0.5 * th.period();
     sim.advance_to(t_end);

@@ -158,15 +158,9 @@ struct ThackerRun {
 
 ThackerRun thacker(int n, int levels) {
     const analytic::Thacker2D th;
-    ModelSetup s = testing::make_setup(n, n, 4.0 / n);
+    ModelSetup s = testing::thacker_setup(n);
     s.options.lts_levels = levels;
     s.options.threads = 2;
-    testing::for_cells(s, [&](double x, double y, std::size_t k) {
-        s.z[k] = th.z(x, y);
-        s.h0[k] = th.h(x, y, 0.0);
-        s.u0[k] = th.u(0.0);
-        s.v0[k] = th.v(0.0);
-    });
     Simulation sim(s);
     const double t_end = 0.5 * th.period();
     sim.advance_to(t_end);

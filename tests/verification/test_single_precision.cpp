@@ -36,14 +36,8 @@ TEST(SinglePrecision, DamBreaksAsAccurateAsDouble) {
 template <class Sim>
 double thacker_error(int n, Scheme scheme) {
     const analytic::Thacker2D th;
-    ModelSetup s = testing::make_setup(n, n, 4.0 / n, scheme);
+    ModelSetup s = testing::thacker_setup(n, scheme);
     s.options.threads = 2;
-    testing::for_cells(s, [&](double x, double y, std::size_t k) {
-        s.z[k] = th.z(x, y);
-        s.h0[k] = th.h(x, y, 0.0);
-        s.u0[k] = th.u(0.0);
-        s.v0[k] = th.v(0.0);
-    });
     Sim sim(s);
     sim.advance_to(0.5 * th.period());
     return testing::relative_l1_depth(sim, [&](double x, double y) { return th.h(x, y, 0.5 * th.period()); });

@@ -12,14 +12,8 @@ namespace {
 
 double run_thacker(int n, double t_end, Scheme scheme = Scheme::Fv1, int threads = 2) {
     const analytic::Thacker2D th;
-    ModelSetup s = testing::make_setup(n, n, 4.0 / n, scheme);
+    ModelSetup s = testing::thacker_setup(n, scheme);
     s.options.threads = threads;
-    testing::for_cells(s, [&](double x, double y, std::size_t k) {
-        s.z[k] = th.z(x, y);
-        s.h0[k] = th.h(x, y, 0.0);
-        s.u0[k] = th.u(0.0);
-        s.v0[k] = th.v(0.0);
-    });
     Simulation sim(s);
     sim.advance_to(t_end);
     return testing::relative_l1_depth(sim, [&](double x, double y) { return th.h(x, y, t_end); });
