@@ -186,15 +186,21 @@ __attribute__((noinline)) ChunkSpeeds<Real> chunk_speeds(int i0, int i1, const F
     return {sx, sy, any_water};
 }
 
-/// A dry tile's water flags (ChunkActivity) from its cells [a, b).
+/// A dry tile's water flags (ChunkActivity): any water in cells [a, b), in its first, its last.
+template <class Real>
+std::uint8_t water_flags(bool any, int a, int b, const Real* __restrict h) {
+    if (!any) return 0;
+    return static_cast<std::uint8_t>(ChunkActivity::kWaterAny | (h[a] > Real(0.0) ? ChunkActivity::kWaterFirst : 0) |
+                                     (h[b - 1] > Real(0.0) ? ChunkActivity::kWaterLast : 0));
+}
+
+/// The same from the cells' depths (a tile of several level chunks, kPerTile > 1).
 template <class Real>
 std::uint8_t tile_water_flags(int a, int b, const Real* __restrict h) {
     Real most = 0;
 #pragma omp simd reduction(max : most)
     for (int i = a; i < b; ++i) most = std::max(most, h[i]);
-    if (!(most > Real(0.0))) return 0;
-    return static_cast<std::uint8_t>(ChunkActivity::kWaterAny | (h[a] > Real(0.0) ? ChunkActivity::kWaterFirst : 0) |
-                                     (h[b - 1] > Real(0.0) ? ChunkActivity::kWaterLast : 0));
+    return water_flags(most > Real(0.0), a, b, h);
 }
 }  // namespace
 
@@ -511,8 +517,9 @@ void BasicSimulation<Real>::sweep_fv1_lts(int k, int L, double dt0, double t_cyc
         const int j1 = planned ? split[t + 1] : static_cast<int>(static_cast<std::int64_t>(ny) * (t + 1) / nt);
         auto chunk_begin = [](int c) { return c * kLtsChunk; };
         auto chunk_end = [nx](int c) { return std::min(nx, (c + 1) * kLtsChunk); };
-        // the dry tiles of the row where a chunk's step ended (their water flags to renew)
-        std::vector<std::uint8_t> tile_ended(static_cast<std::size_t>(ntiles), 0);
+        // the dry tiles of the row where a chunk's step ended (their water flags to renew), where
+        // a tile holds several level chunks
+        std::vector<std::uint8_t> tile_ended(kPerTile > 1 ? static_cast<std::size_t>(ntiles) : 0, 0);
 
         Real* vel = scratch[t].data() + 3 * kFaceArrays * row_len;
         const std::size_t vlen = row_len + 1;
@@ -621,7 +628,11 @@ void BasicSimulation<Real>::sweep_fv1_lts(int k, int L, double dt0, double t_cyc
                     now_dt[q] = std::min(sp.sx > Real(0) ? cfl_dx / static_cast<double>(sp.sx) : kInfDt,
                                          sp.sy > Real(0) ? cfl_dy / static_cast<double>(sp.sy) : kInfDt);
                     float_monitors(i0, i1, h, speed, MAXH.row(j), MAXS.row(j), ARR.row(j), arrival_depth, t_arrival);
-                    tile_ended[c / kPerTile] = 1;
+                    // a chunk that is its tile: its flags from its speeds' pass; else from its tile's cells, below
+                    if constexpr (kPerTile == 1)
+                        chunk_wet[q] = water_flags(sp.any_water > Real(0.0), i0, i1, h);
+                    else
+                        tile_ended[c / kPerTile] = 1;
                     updates += i1 - i0;
                 } else {
                     accumulate_terms(i0, i1, wts, fx, fy_top, fy_bot, gr, ah, ahu, ahv);
@@ -630,12 +641,13 @@ void BasicSimulation<Real>::sweep_fv1_lts(int k, int L, double dt0, double t_cyc
             }
             // The water flags of the dry tiles whose chunks' steps ended, from their cells' states
             // (the other chunks of a tile keep theirs until their steps end).
-            for (int tt = 0; tt < ntiles; ++tt) {
-                if (!tile_ended[tt]) continue;
-                tile_ended[tt] = 0;
-                const int a = tt * kChunk, b = std::min(nx, a + kChunk);
-                chunk_wet[static_cast<std::size_t>(j) * ntiles + tt] = tile_water_flags(a, b, h);
-            }
+            if constexpr (kPerTile > 1)
+                for (int tt = 0; tt < ntiles; ++tt) {
+                    if (!tile_ended[tt]) continue;
+                    tile_ended[tt] = 0;
+                    const int a = tt * kChunk, b = std::min(nx, a + kChunk);
+                    chunk_wet[static_cast<std::size_t>(j) * ntiles + tt] = tile_water_flags(a, b, h);
+                }
             wet += static_cast<std::int64_t>(row_wet);
             row_fix[j] = fix;
             fy_top = fy_bot;
