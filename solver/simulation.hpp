@@ -205,8 +205,9 @@ private:
     double lts_smallest_step(bool measure_all);
     void lts_assign_levels(double dt0, int L);
     void lts_refine_levels(int k, double dt0);
-    /// lts_.split: the rows of each of `nthreads` threads in substep k, by that substep's work.
-    void lts_split_rows(int k, int L, int nthreads);
+    /// Substep k's plan: the chunks that start a step (lts_.due) and the rows of each of
+    /// `nthreads` threads, split by the substep's work (lts_.split).
+    void lts_plan_substep(int k, int L, int nthreads);
     /// The dry tile (tiles_, kChunk cells) of level chunk c (kLtsChunk cells) of row j.
     std::size_t lts_tile(int j, int c) const {
         return static_cast<std::size_t>(j) * tiles_.nchunks + static_cast<std::size_t>(c / (kChunk / kLtsChunk));

@@ -202,6 +202,189 @@ std::uint8_t tile_water_flags(int a, int b, const Real* __restrict h) {
     for (int i = a; i < b; ++i) most = std::max(most, h[i]);
     return water_flags(most > Real(0.0), a, b, h);
 }
+
+/// The wave speeds of chunks [c0, c1) of a row whose steps just ended: each chunk's own CFL step
+/// (now_dt), water flags (where a chunk is its dry tile) and its cells' speeds. Not inlined, as
+/// finish_cells.
+template <class Real>
+__attribute__((noinline)) void run_speeds(int c0, int c1, int nx, const FaceRow<Real> fx, const FaceRow<Real> top,
+                                          const FaceRow<Real> bot, const Real* __restrict h,
+                                          const Real* __restrict hu, const Real* __restrict hv,
+                                          Real* __restrict speed, Real g, Real eps4, Real dx_over_dy,
+                                          Real drain_scale, Real drain_max, double cfl_dx, double cfl_dy,
+                                          double* __restrict now_dt, std::uint8_t* __restrict flags) {
+    for (int c = c0; c < c1; ++c) {
+        const int i0 = c * kLtsChunk, i1 = std::min(nx, i0 + kLtsChunk);
+        const ChunkSpeeds<Real> sp =
+            chunk_speeds(i0, i1, fx, top, bot, h, hu, hv, speed, g, eps4, dx_over_dy, drain_scale, drain_max);
+        now_dt[c] = std::min(sp.sx > Real(0) ? cfl_dx / static_cast<double>(sp.sx) : kInfDt,
+                             sp.sy > Real(0) ? cfl_dy / static_cast<double>(sp.sy) : kInfDt);
+        if constexpr (kPerTile == 1) flags[c] = water_flags(sp.any_water > Real(0.0), i0, i1, h);
+    }
+}
+
+/// The constants of substep k of a cycle, for its rows (lts_row).
+template <class Real>
+struct LtsSubstep {
+    int nx, ny, nch, ntiles, k;
+    const std::uint8_t* domain;  ///< per chunk (ny x nch): holds domain cells
+    const std::uint8_t* level;   ///< per chunk: its level in the cycle
+    const std::uint8_t* due;     ///< per chunk: starts a step with substep k
+    std::uint8_t* pending;       ///< per chunk: its accumulators hold terms
+    std::uint8_t* chunk_wet;     ///< per dry tile (ny x ntiles): water flags
+    double* now_dt;              ///< per chunk: its own CFL step
+    Real* acc_h;                 ///< per cell: the accumulators
+    Real* acc_hu;
+    Real* acc_hv;
+    const Real* dt_l;  ///< per level: its step, over dx and dy, the rain over it
+    const Real* kx_l;
+    const Real* ky_l;
+    const Real* rain_l;
+    CellParams<Real> cell;
+    Real eps4, dx_over_dy, cfl, drain_max;
+    double cfl_dx, cfl_dy;
+    float arrival_depth, t_arrival;
+};
+
+/// Row j's cells and monitors (the sweep's fields).
+template <class Real>
+struct LtsRowCells {
+    Real* h;
+    Real* hu;
+    Real* hv;
+    const Real* z;
+    const Real* gn2;
+    Real* speed;  ///< scratch for the monitors
+    float* max_h;
+    float* max_speed;
+    float* arrival;
+};
+
+template <class Real>
+struct LtsRowSums {
+    Real fix, wet;
+    std::int64_t updates;
+};
+
+/// What chunk c of a row does in a substep: its level, whether its step starts (its faces are
+/// computed) or ends with the substep, whether it holds terms from earlier substeps, and the level
+/// of each face computed now (-1: not computed). A face is computed when the chunk of its finer
+/// side starts a step (then, if the other side starts one too, its level is the same or coarser);
+/// it counts for that chunk's step. Outside the grid only the chunk's own step counts.
+struct ChunkPlan {
+    int l;
+    bool starts, finishes, pending;
+    int lw, le, ln, ls;
+    /// terms to add now, or a step to end
+    bool acts() const { return starts || lw >= 0 || le >= 0 || ln >= 0 || ls >= 0 || (finishes && pending); }
+    /// Chunks of the same plan next to each other are updated as one run: their shared faces are
+    /// inner faces (both start a step of the same level, or neither computes it).
+    bool joins(const ChunkPlan& o) const {
+        return l == o.l && starts == o.starts && finishes == o.finishes && (!finishes || pending == o.pending) &&
+               ln == o.ln && ls == o.ls;
+    }
+};
+
+/// Substep s.k of row j: each run of chunks of the same plan gets its faces' terms (fx, its x
+/// faces; top and bot, its y faces, computed where due), then, where its step ends, its update,
+/// speeds and monitors, else the terms are accumulated. tile_ended (kPerTile > 1): the row's dry
+/// tiles in which a step ended.
+template <class Real>
+LtsRowSums<Real> lts_row(const LtsSubstep<Real>& s, int j, const FaceRow<Real>& fx, const FaceRow<Real>& top,
+                         const FaceRow<Real>& bot, const LtsRowCells<Real>& cells, std::uint8_t* tile_ended) {
+    const int nch = s.nch, nx = s.nx;
+    const std::size_t row = static_cast<std::size_t>(j) * nch;
+    const std::uint8_t* lv = s.level + row;
+    const std::uint8_t* du = s.due + row;
+    const std::uint8_t* dom = s.domain + row;
+    std::uint8_t* pend = s.pending + row;
+    // the rows above and below (none beyond the grid)
+    const std::uint8_t* lv_n = j > 0 ? lv - nch : nullptr;
+    const std::uint8_t* du_n = j > 0 ? du - nch : nullptr;
+    const std::uint8_t* lv_s = j + 1 < s.ny ? lv + nch : nullptr;
+    const std::uint8_t* du_s = j + 1 < s.ny ? du + nch : nullptr;
+    const int k1 = s.k + 1;
+    auto face = [](bool da, int la, bool db, int lb) { return da || db ? std::min(la, lb) : -1; };
+    auto plan = [&](int c) {
+        ChunkPlan p;
+        p.l = lv[c];
+        p.starts = du[c] != 0;
+        p.finishes = (k1 & ((1 << p.l) - 1)) == 0;
+        p.pending = pend[c] != 0;
+        const int own = p.starts ? p.l : -1;
+        p.lw = c > 0 ? face(p.starts, p.l, du[c - 1] != 0, lv[c - 1]) : own;
+        p.le = c + 1 < nch ? face(p.starts, p.l, du[c + 1] != 0, lv[c + 1]) : own;
+        p.ln = lv_n ? face(p.starts, p.l, du_n[c] != 0, lv_n[c]) : own;
+        p.ls = lv_s ? face(p.starts, p.l, du_s[c] != 0, lv_s[c]) : own;
+        return p;
+    };
+    const CellParams<Real>& cp = s.cell;
+    LtsRowSums<Real> sums{0, 0, 0};
+    Real* ah = s.acc_h + static_cast<std::size_t>(j) * nx;
+    Real* ahu = s.acc_hu + static_cast<std::size_t>(j) * nx;
+    Real* ahv = s.acc_hv + static_cast<std::size_t>(j) * nx;
+    for (int c = 0; c < nch;) {
+        if (!dom[c]) {
+            ++c;
+            continue;
+        }
+        const ChunkPlan p = plan(c);
+        if (!p.acts()) {
+            ++c;
+            continue;
+        }
+        int c1 = c + 1, le = p.le;
+        while (c1 < nch && dom[c1]) {
+            const ChunkPlan n = plan(c1);
+            if (!n.acts() || !n.joins(p)) break;
+            le = n.le;
+            ++c1;
+        }
+        const int i0 = c * kLtsChunk, i1 = std::min(nx, c1 * kLtsChunk);
+        // Each face's weight: its step over dx or dy, 0 where it is not computed now; the bed-slope
+        // source of the chunks' step from their faces at its start.
+        const Real w_in = p.starts ? s.kx_l[p.l] : Real(0);
+        const ChunkWeights<Real> w{p.lw >= 0 ? s.kx_l[p.lw] : Real(0),
+                                   w_in,
+                                   le >= 0 ? s.kx_l[le] : Real(0),
+                                   p.ln >= 0 ? s.ky_l[p.ln] : Real(0),
+                                   p.ls >= 0 ? s.ky_l[p.ls] : Real(0),
+                                   w_in,
+                                   p.starts ? s.ky_l[p.l] : Real(0)};
+        if (p.finishes) {
+            const auto finish = p.pending ? finish_cells<true, Real> : finish_cells<false, Real>;
+            const CellSums<Real> f = finish(i0, i1, w, fx, top, bot, cp, s.rain_l[p.l], s.dt_l[p.l], cells.h, cells.hu,
+                                            cells.hv, cells.z, cells.gn2, ah, ahu, ahv);
+            sums.fix += f.fix;
+            sums.wet += f.wet;
+            std::fill(pend + c, pend + c1, std::uint8_t{0});
+            // fresh faces (the chunks' step was one substep): the drain bound as in sweep_fv1;
+            // else at its largest (every face draining through its fan)
+            run_speeds(c, c1, nx, fx, top, bot, cells.h, cells.hu, cells.hv, cells.speed, cp.g, s.eps4, s.dx_over_dy,
+                       p.starts ? s.cfl : Real(0), p.starts ? Real(0) : s.drain_max, s.cfl_dx, s.cfl_dy,
+                       s.now_dt + row, s.chunk_wet + static_cast<std::size_t>(j) * s.ntiles);
+            float_monitors(i0, i1, cells.h, cells.speed, cells.max_h, cells.max_speed, cells.arrival, s.arrival_depth,
+                           s.t_arrival);
+            if constexpr (kPerTile > 1)
+                for (int t = c / kPerTile; t <= (c1 - 1) / kPerTile; ++t) tile_ended[t] = 1;
+            sums.updates += i1 - i0;
+        } else {
+            accumulate_terms(i0, i1, w, fx, top, bot, cp.g, ah, ahu, ahv);
+            std::fill(pend + c, pend + c1, std::uint8_t{1});
+        }
+        c = c1;
+    }
+    // The water flags of the dry tiles whose chunks' steps ended, from their cells' states (the
+    // other chunks of a tile keep theirs until their steps end).
+    if constexpr (kPerTile > 1)
+        for (int t = 0; t < s.ntiles; ++t) {
+            if (!tile_ended[t]) continue;
+            tile_ended[t] = 0;
+            const int a = t * kChunk, b = std::min(nx, a + kChunk);
+            s.chunk_wet[static_cast<std::size_t>(j) * s.ntiles + t] = tile_water_flags(a, b, cells.h);
+        }
+    return sums;
+}
 }  // namespace
 
 template <class Real>
@@ -345,13 +528,17 @@ void BasicSimulation<Real>::lts_assign_levels(double dt0, int L) {
 }
 
 template <class Real>
-void BasicSimulation<Real>::lts_split_rows(int k, int L, int nthreads) {
-    // The rows are split over the threads by the work of substep k (chunks starting a step, and
-    // the lighter ones ending one), not by count: the chunks that step in every substep lie along
-    // the rivers and fronts, not evenly over the rows.
+void BasicSimulation<Real>::lts_plan_substep(int k, int L, int nthreads) {
+    // The chunks that start a step with substep k (their dry tile active, k a multiple of their
+    // step in substeps). The rows are split over the threads by the work of the substep (chunks
+    // starting a step, and the lighter ones ending one), not by count: the chunks that step in
+    // every substep lie along the rivers and fronts, not evenly over the rows.
     const int ny = grid_.ny, nch = lts_.nsub;
     const std::uint8_t* domain = lts_.domain.data();
     const std::uint8_t* level = lts_.level.data();
+    const std::uint8_t* active = tiles_.active.data();
+    lts_.due.resize(static_cast<std::size_t>(ny) * nch);
+    std::uint8_t* due = lts_.due.data();
     std::vector<int>& split = lts_.split;
     split.assign(static_cast<std::size_t>(nthreads) + 1, 0);
     std::vector<double>& cost = lts_.row_cost;
@@ -362,6 +549,7 @@ void BasicSimulation<Real>::lts_split_rows(int k, int L, int nthreads) {
         double r = 0.02 * nch;  // a row's own cost
         for (int c = 0; c < nch; ++c) {
             const std::size_t q = static_cast<std::size_t>(j) * nch + c;
+            due[q] = active[lts_tile(j, c)] != 0 && level[q] <= due_below;
             if (!domain[q]) continue;
             r += level[q] <= due_below ? 1.0 : (level[q] <= end_below ? 0.3 : 0.0);
         }
@@ -443,7 +631,6 @@ void BasicSimulation<Real>::sweep_fv1_lts(int k, int L, double dt0, double t_cyc
     auto& f_north = faces_.f_north;
     auto& f_south = faces_.f_south;
     auto& row_fix = faces_.row_fix;
-    const std::uint8_t* active = tiles_.active.data();
     const std::uint8_t* domain = lts_.domain.data();
     const std::uint8_t* level = lts_.level.data();
     std::uint8_t* pending = lts_.pending.data();
@@ -452,32 +639,21 @@ void BasicSimulation<Real>::sweep_fv1_lts(int k, int L, double dt0, double t_cyc
     Real* acc_hu = lts_.acc_hu.data();
     Real* acc_hv = lts_.acc_hv.data();
 
-    lts_split_rows(k, L, nthreads);
+    lts_plan_substep(k, L, nthreads);
     const std::vector<int>& split = lts_.split;
+    const std::uint8_t* due_tab = lts_.due.data();
+    const LtsSubstep<Real> sub{nx,     ny,       nch,   ntiles, k,     domain, level, due_tab, pending,
+                               chunk_wet, now_dt, acc_h, acc_hu, acc_hv, dt_l, kx_l, ky_l, rain_l,
+                               cell,   eps4,     dx_over_dy, cfl_r, drain_max, cfl_dx, cfl_dy, arrival_depth, t_arrival};
     auto face_row = [row_len](std::vector<Real>& buf, int slot) {
         Real* p = buf.data() + kFaceArrays * row_len * slot;
         return FaceRow<Real>{p, p + row_len, p + 2 * row_len, p + 3 * row_len, p + 4 * row_len, p + 5 * row_len};
     };
     auto lvl = [level, nch](int j, int c) { return static_cast<int>(level[static_cast<std::size_t>(j) * nch + c]); };
     // Does chunk c of row j start a step with this substep (its faces are computed)? Rows outside
-    // the grid never do. Does its step end with this substep?
-    auto due = [active, level, nch, ntiles, ny, k](int j, int c) {
-        if (j < 0 || j >= ny) return false;
-        const std::size_t q = static_cast<std::size_t>(j) * nch + c;
-        return active[static_cast<std::size_t>(j) * ntiles + c / kPerTile] != 0 && (k & ((1 << level[q]) - 1)) == 0;
-    };
-    auto ends = [level, nch, k](int j, int c) {
-        return ((k + 1) & ((1 << level[static_cast<std::size_t>(j) * nch + c]) - 1)) == 0;
-    };
-    // A face is computed when the chunk of its finer side starts a step (then, if the other side
-    // starts one too, its level is the same or coarser); it counts for that chunk's step.
-    auto face_level = [&](int ja, int ca, int jb, int cb) {
-        const bool in_a = ja >= 0 && ja < ny, in_b = jb >= 0 && jb < ny && cb >= 0 && cb < nch && ca >= 0 && ca < nch;
-        if (in_a && in_b) {
-            if (!due(ja, ca) && !due(jb, cb)) return -1;
-            return std::min(lvl(ja, ca), lvl(jb, cb));
-        }
-        return in_a && due(ja, ca) ? lvl(ja, ca) : -1;
+    // the grid never do.
+    auto due = [due_tab, nch, ny](int j, int c) {
+        return j >= 0 && j < ny && due_tab[static_cast<std::size_t>(j) * nch + c] != 0;
     };
     auto north_boundary = [&](FaceRow<Real> f) {
         for (int i = 0; i < nx; ++i) {
@@ -502,12 +678,10 @@ void BasicSimulation<Real>::sweep_fv1_lts(int k, int L, double dt0, double t_cyc
         }
     };
 
-#pragma omp parallel num_threads(nthreads) default(none)                                                      \
-    shared(H, HU, HV, Z, GN2, MAXH, MAXS, ARR, scratch, block_face, q_west, q_east, f_west, f_east, row_fix,   \
-               face_row, split, nthreads, lvl, due, ends, face_level, north_boundary, south_boundary, dt_l, kx_l, ky_l, rain_l) \
-    firstprivate(nx, ny, nch, ntiles, gr, eps4, inv_dx, inv_dy, cell, arrival_depth, t_arrival, row_len,    \
-                     domain, pending, chunk_wet, cfl_dx, cfl_dy, drain_max, cfl_r, dx_over_dy, now_dt, acc_h, acc_hu, acc_hv, k, L)                                \
-    reduction(+ : wet, updates)
+#pragma omp parallel num_threads(nthreads) default(none)                                                          \
+    shared(H, HU, HV, Z, GN2, MAXH, MAXS, ARR, scratch, block_face, q_west, q_east, f_west, f_east, row_fix,       \
+               face_row, split, nthreads, lvl, due, north_boundary, south_boundary, sub)                            \
+    firstprivate(nx, ny, nch, ntiles, gr, eps4, inv_dx, row_len, inv_dy) reduction(+ : wet, updates)
     {
         const fv1_detail::FlushSubnormals flush;  // this thread, this region only
         const int t = omp_get_thread_num(), nt = omp_get_num_threads();
@@ -574,13 +748,7 @@ void BasicSimulation<Real>::sweep_fv1_lts(int k, int L, double dt0, double t_cyc
             const Real* __restrict gn2 = GN2.row(j);
             const Real* __restrict u_cur = u_row[cur];
             const Real* __restrict v_cur = v_row[cur];
-            Real* __restrict speed = speed_row;
-            const std::size_t row0 = static_cast<std::size_t>(j) * static_cast<std::size_t>(nx);
-            Real* __restrict ah = acc_h + row0;
-            Real* __restrict ahu = acc_hu + row0;
-            Real* __restrict ahv = acc_hv + row0;
 
-            Real fix = 0.0, row_wet = 0.0;
             f_west[j] = 0.0;
             f_east[j] = 0.0;
             fv1_detail::for_each_run(nch, [&](int c) { return due(j, c); }, [&](int c0, int c1) {
@@ -595,61 +763,12 @@ void BasicSimulation<Real>::sweep_fv1_lts(int k, int L, double dt0, double t_cyc
                     f_east[j] = std::ldexp(static_cast<double>(fx.mass[nx]), lvl(j, nch - 1));
                 }
             });
-            for (int c = 0; c < nch; ++c) {
-                const std::size_t q = static_cast<std::size_t>(j) * nch + c;
-                if (!domain[q]) continue;
-                const int l = lvl(j, c);
-                const bool starts = due(j, c), finishes = ends(j, c);
-                // The level of each face of the chunk computed in this substep (-1: not computed).
-                const int lw = face_level(j, c, j, c - 1), le = face_level(j, c, j, c + 1);
-                const int ln = face_level(j, c, j - 1, c), ls = face_level(j, c, j + 1, c);
-                const bool has_terms = starts || lw >= 0 || le >= 0 || ln >= 0 || ls >= 0;
-                if (!has_terms && !(finishes && pending[q])) continue;
-                const int i0 = chunk_begin(c), i1 = chunk_end(c);
-                // Each face's weight: its step over dx or dy, 0 where it is not computed now.
-                const Real w_first = lw >= 0 ? kx_l[lw] : Real(0), w_last = le >= 0 ? kx_l[le] : Real(0);
-                const Real w_in = starts ? kx_l[l] : Real(0);
-                const Real w_top = ln >= 0 ? ky_l[ln] : Real(0), w_bot = ls >= 0 ? ky_l[ls] : Real(0);
-                // The bed-slope source of the chunk's step, from its faces at the step's start.
-                const Real sx_w = starts ? kx_l[l] : Real(0), sy_w = starts ? ky_l[l] : Real(0);
-                const ChunkWeights<Real> wts{w_first, w_in, w_last, w_top, w_bot, sx_w, sy_w};
-                if (finishes) {
-                    const auto finish = pending[q] ? finish_cells<true, Real> : finish_cells<false, Real>;
-                    const CellSums<Real> sums =
-                        finish(i0, i1, wts, fx, fy_top, fy_bot, cell, rain_l[l], dt_l[l], h, hu, hv, z, gn2, ah, ahu, ahv);
-                    fix += sums.fix;
-                    row_wet += sums.wet;
-                    pending[q] = 0;
-                    // fresh faces (the chunk's step was one substep): the drain bound as in
-                    // sweep_fv1; else at its largest (every face draining through its fan)
-                    const ChunkSpeeds<Real> sp = chunk_speeds(i0, i1, fx, fy_top, fy_bot, h, hu, hv, speed, gr, eps4,
-                                                              dx_over_dy, starts ? cfl_r : Real(0),
-                                                              starts ? Real(0) : drain_max);
-                    now_dt[q] = std::min(sp.sx > Real(0) ? cfl_dx / static_cast<double>(sp.sx) : kInfDt,
-                                         sp.sy > Real(0) ? cfl_dy / static_cast<double>(sp.sy) : kInfDt);
-                    float_monitors(i0, i1, h, speed, MAXH.row(j), MAXS.row(j), ARR.row(j), arrival_depth, t_arrival);
-                    // a chunk that is its tile: its flags from its speeds' pass; else from its tile's cells, below
-                    if constexpr (kPerTile == 1)
-                        chunk_wet[q] = water_flags(sp.any_water > Real(0.0), i0, i1, h);
-                    else
-                        tile_ended[c / kPerTile] = 1;
-                    updates += i1 - i0;
-                } else {
-                    accumulate_terms(i0, i1, wts, fx, fy_top, fy_bot, gr, ah, ahu, ahv);
-                    pending[q] = 1;
-                }
-            }
-            // The water flags of the dry tiles whose chunks' steps ended, from their cells' states
-            // (the other chunks of a tile keep theirs until their steps end).
-            if constexpr (kPerTile > 1)
-                for (int tt = 0; tt < ntiles; ++tt) {
-                    if (!tile_ended[tt]) continue;
-                    tile_ended[tt] = 0;
-                    const int a = tt * kChunk, b = std::min(nx, a + kChunk);
-                    chunk_wet[static_cast<std::size_t>(j) * ntiles + tt] = tile_water_flags(a, b, h);
-                }
-            wet += static_cast<std::int64_t>(row_wet);
-            row_fix[j] = fix;
+            const LtsRowSums<Real> rs = lts_row(sub, j, fx, fy_top, fy_bot,
+                                                LtsRowCells<Real>{h, hu, hv, z, gn2, speed_row, MAXH.row(j), MAXS.row(j), ARR.row(j)},
+                                                tile_ended.data());
+            updates += rs.updates;
+            wet += static_cast<std::int64_t>(rs.wet);
+            row_fix[j] = rs.fix;
             fy_top = fy_bot;
             cur ^= 1;
         }
@@ -687,8 +806,8 @@ template double BasicSimulation<double>::lts_smallest_step(bool);
 template double BasicSimulation<float>::lts_smallest_step(bool);
 template void BasicSimulation<double>::lts_assign_levels(double, int);
 template void BasicSimulation<float>::lts_assign_levels(double, int);
-template void BasicSimulation<double>::lts_split_rows(int, int, int);
-template void BasicSimulation<float>::lts_split_rows(int, int, int);
+template void BasicSimulation<double>::lts_plan_substep(int, int, int);
+template void BasicSimulation<float>::lts_plan_substep(int, int, int);
 template void BasicSimulation<double>::sweep_fv1_lts(int, int, double, double, bool);
 template void BasicSimulation<float>::sweep_fv1_lts(int, int, double, double, bool);
 

@@ -52,6 +52,7 @@ struct LtsWorkspace {
     int nsub = 0;  ///< level chunks (kLtsChunk cells) per row; the vectors below have ny x nsub
     std::vector<std::uint8_t> level, pending, forced;
     std::vector<std::uint8_t> domain;  ///< the chunk's dry tile holds domain cells (per cycle)
+    std::vector<std::uint8_t> due;     ///< the chunk starts a step in this substep (per substep)
     /// the chunk's own CFL step for its state: measured, or the sweep's estimate at the end of its
     /// last step (sweep_fv1_lts.cpp)
     std::vector<double> now_dt;
