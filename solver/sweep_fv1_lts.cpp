@@ -285,27 +285,26 @@ struct ChunkPlan {
     }
 };
 
-/// Substep s.k of row j: each run of chunks of the same plan gets its faces' terms (fx, its x
-/// faces; top and bot, its y faces, computed where due), then, where its step ends, its update,
-/// speeds and monitors, else the terms are accumulated. tile_ended (kPerTile > 1): the row's dry
-/// tiles in which a step ended.
-template <class Real>
-LtsRowSums<Real> lts_row(const LtsSubstep<Real>& s, int j, const FaceRow<Real>& fx, const FaceRow<Real>& top,
-                         const FaceRow<Real>& bot, const LtsRowCells<Real>& cells, std::uint8_t* tile_ended) {
-    const int nch = s.nch, nx = s.nx;
-    const std::size_t row = static_cast<std::size_t>(j) * nch;
-    const std::uint8_t* lv = s.level + row;
-    const std::uint8_t* du = s.due + row;
-    const std::uint8_t* dom = s.domain + row;
-    std::uint8_t* pend = s.pending + row;
-    // the rows above and below (none beyond the grid)
-    const std::uint8_t* lv_n = j > 0 ? lv - nch : nullptr;
-    const std::uint8_t* du_n = j > 0 ? du - nch : nullptr;
-    const std::uint8_t* lv_s = j + 1 < s.ny ? lv + nch : nullptr;
-    const std::uint8_t* du_s = j + 1 < s.ny ? du + nch : nullptr;
-    const int k1 = s.k + 1;
-    auto face = [](bool da, int la, bool db, int lb) { return da || db ? std::min(la, lb) : -1; };
-    auto plan = [&](int c) {
+/// The plans of row j's chunks in substep s.k (ChunkPlan), from the level and due tables of the
+/// row and of the rows above and below (none beyond the grid).
+struct RowPlanner {
+    const std::uint8_t *lv, *du, *pend, *lv_n, *du_n, *lv_s, *du_s;
+    int nch, k1;
+    template <class Real>
+    RowPlanner(const LtsSubstep<Real>& s, int j) {
+        const std::size_t row = static_cast<std::size_t>(j) * s.nch;
+        lv = s.level + row;
+        du = s.due + row;
+        pend = s.pending + row;
+        lv_n = j > 0 ? lv - s.nch : nullptr;
+        du_n = j > 0 ? du - s.nch : nullptr;
+        lv_s = j + 1 < s.ny ? lv + s.nch : nullptr;
+        du_s = j + 1 < s.ny ? du + s.nch : nullptr;
+        nch = s.nch;
+        k1 = s.k + 1;
+    }
+    static int face(bool da, int la, bool db, int lb) { return da || db ? std::min(la, lb) : -1; }
+    ChunkPlan plan(int c) const {
         ChunkPlan p;
         p.l = lv[c];
         p.starts = du[c] != 0;
@@ -317,61 +316,84 @@ LtsRowSums<Real> lts_row(const LtsSubstep<Real>& s, int j, const FaceRow<Real>& 
         p.ln = lv_n ? face(p.starts, p.l, du_n[c] != 0, lv_n[c]) : own;
         p.ls = lv_s ? face(p.starts, p.l, du_s[c] != 0, lv_s[c]) : own;
         return p;
-    };
-    const CellParams<Real>& cp = s.cell;
-    LtsRowSums<Real> sums{0, 0, 0};
+    }
+};
+
+/// Run [c, c1) of row j, of plan p (le: the level of its last chunk's east face): its faces' terms
+/// (fx, its x faces; top and bot, its y faces, computed where due), then, where its step ends, its
+/// update, speeds and monitors (added to sums), else the terms are accumulated.
+template <class Real>
+void lts_run(const LtsSubstep<Real>& s, int j, int c, int c1, const ChunkPlan& p, int le, const FaceRow<Real>& fx,
+             const FaceRow<Real>& top, const FaceRow<Real>& bot, const LtsRowCells<Real>& cells,
+             std::uint8_t* tile_ended, LtsRowSums<Real>& sums) {
+    const int nx = s.nx;
+    const std::size_t row = static_cast<std::size_t>(j) * s.nch;
+    std::uint8_t* pend = s.pending + row;
     Real* ah = s.acc_h + static_cast<std::size_t>(j) * nx;
     Real* ahu = s.acc_hu + static_cast<std::size_t>(j) * nx;
     Real* ahv = s.acc_hv + static_cast<std::size_t>(j) * nx;
+    const CellParams<Real>& cp = s.cell;
+    const int i0 = c * kLtsChunk, i1 = std::min(nx, c1 * kLtsChunk);
+    // Each face's weight: its step over dx or dy, 0 where it is not computed now; the bed-slope
+    // source of the chunks' step from their faces at its start.
+    const Real w_in = p.starts ? s.kx_l[p.l] : Real(0);
+    const ChunkWeights<Real> w{p.lw >= 0 ? s.kx_l[p.lw] : Real(0),
+                               w_in,
+                               le >= 0 ? s.kx_l[le] : Real(0),
+                               p.ln >= 0 ? s.ky_l[p.ln] : Real(0),
+                               p.ls >= 0 ? s.ky_l[p.ls] : Real(0),
+                               w_in,
+                               p.starts ? s.ky_l[p.l] : Real(0)};
+    if (!p.finishes) {
+        accumulate_terms(i0, i1, w, fx, top, bot, cp.g, ah, ahu, ahv);
+        std::fill(pend + c, pend + c1, std::uint8_t{1});
+        return;
+    }
+    const auto finish = p.pending ? finish_cells<true, Real> : finish_cells<false, Real>;
+    const CellSums<Real> f = finish(i0, i1, w, fx, top, bot, cp, s.rain_l[p.l], s.dt_l[p.l], cells.h, cells.hu,
+                                    cells.hv, cells.z, cells.gn2, ah, ahu, ahv);
+    sums.fix += f.fix;
+    sums.wet += f.wet;
+    std::fill(pend + c, pend + c1, std::uint8_t{0});
+    // fresh faces (the chunks' step was one substep): the drain bound as in sweep_fv1; else at its
+    // largest (every face draining through its fan)
+    run_speeds(c, c1, nx, fx, top, bot, cells.h, cells.hu, cells.hv, cells.speed, cp.g, s.eps4, s.dx_over_dy,
+               p.starts ? s.cfl : Real(0), p.starts ? Real(0) : s.drain_max, s.cfl_dx, s.cfl_dy, s.now_dt + row,
+               s.chunk_wet + static_cast<std::size_t>(j) * s.ntiles);
+    float_monitors(i0, i1, cells.h, cells.speed, cells.max_h, cells.max_speed, cells.arrival, s.arrival_depth,
+                   s.t_arrival);
+    if constexpr (kPerTile > 1)
+        for (int t = c / kPerTile; t <= (c1 - 1) / kPerTile; ++t) tile_ended[t] = 1;
+    sums.updates += i1 - i0;
+}
+
+/// Substep s.k of row j: its chunks that act (ChunkPlan::acts), in runs of neighbours of the same
+/// plan (lts_run). tile_ended (kPerTile > 1): the row's dry tiles in which a step ended.
+template <class Real>
+LtsRowSums<Real> lts_row(const LtsSubstep<Real>& s, int j, const FaceRow<Real>& fx, const FaceRow<Real>& top,
+                         const FaceRow<Real>& bot, const LtsRowCells<Real>& cells, std::uint8_t* tile_ended) {
+    const int nch = s.nch;
+    const std::uint8_t* dom = s.domain + static_cast<std::size_t>(j) * nch;
+    const RowPlanner planner(s, j);
+    LtsRowSums<Real> sums{0, 0, 0};
     for (int c = 0; c < nch;) {
         if (!dom[c]) {
             ++c;
             continue;
         }
-        const ChunkPlan p = plan(c);
+        const ChunkPlan p = planner.plan(c);
         if (!p.acts()) {
             ++c;
             continue;
         }
         int c1 = c + 1, le = p.le;
         while (c1 < nch && dom[c1]) {
-            const ChunkPlan n = plan(c1);
+            const ChunkPlan n = planner.plan(c1);
             if (!n.acts() || !n.joins(p)) break;
             le = n.le;
             ++c1;
         }
-        const int i0 = c * kLtsChunk, i1 = std::min(nx, c1 * kLtsChunk);
-        // Each face's weight: its step over dx or dy, 0 where it is not computed now; the bed-slope
-        // source of the chunks' step from their faces at its start.
-        const Real w_in = p.starts ? s.kx_l[p.l] : Real(0);
-        const ChunkWeights<Real> w{p.lw >= 0 ? s.kx_l[p.lw] : Real(0),
-                                   w_in,
-                                   le >= 0 ? s.kx_l[le] : Real(0),
-                                   p.ln >= 0 ? s.ky_l[p.ln] : Real(0),
-                                   p.ls >= 0 ? s.ky_l[p.ls] : Real(0),
-                                   w_in,
-                                   p.starts ? s.ky_l[p.l] : Real(0)};
-        if (p.finishes) {
-            const auto finish = p.pending ? finish_cells<true, Real> : finish_cells<false, Real>;
-            const CellSums<Real> f = finish(i0, i1, w, fx, top, bot, cp, s.rain_l[p.l], s.dt_l[p.l], cells.h, cells.hu,
-                                            cells.hv, cells.z, cells.gn2, ah, ahu, ahv);
-            sums.fix += f.fix;
-            sums.wet += f.wet;
-            std::fill(pend + c, pend + c1, std::uint8_t{0});
-            // fresh faces (the chunks' step was one substep): the drain bound as in sweep_fv1;
-            // else at its largest (every face draining through its fan)
-            run_speeds(c, c1, nx, fx, top, bot, cells.h, cells.hu, cells.hv, cells.speed, cp.g, s.eps4, s.dx_over_dy,
-                       p.starts ? s.cfl : Real(0), p.starts ? Real(0) : s.drain_max, s.cfl_dx, s.cfl_dy,
-                       s.now_dt + row, s.chunk_wet + static_cast<std::size_t>(j) * s.ntiles);
-            float_monitors(i0, i1, cells.h, cells.speed, cells.max_h, cells.max_speed, cells.arrival, s.arrival_depth,
-                           s.t_arrival);
-            if constexpr (kPerTile > 1)
-                for (int t = c / kPerTile; t <= (c1 - 1) / kPerTile; ++t) tile_ended[t] = 1;
-            sums.updates += i1 - i0;
-        } else {
-            accumulate_terms(i0, i1, w, fx, top, bot, cp.g, ah, ahu, ahv);
-            std::fill(pend + c, pend + c1, std::uint8_t{1});
-        }
+        lts_run(s, j, c, c1, p, le, fx, top, bot, cells, tile_ended, sums);
         c = c1;
     }
     // The water flags of the dry tiles whose chunks' steps ended, from their cells' states (the
@@ -380,7 +402,7 @@ LtsRowSums<Real> lts_row(const LtsSubstep<Real>& s, int j, const FaceRow<Real>& 
         for (int t = 0; t < s.ntiles; ++t) {
             if (!tile_ended[t]) continue;
             tile_ended[t] = 0;
-            const int a = t * kChunk, b = std::min(nx, a + kChunk);
+            const int a = t * kChunk, b = std::min(s.nx, a + kChunk);
             s.chunk_wet[static_cast<std::size_t>(j) * s.ntiles + t] = tile_water_flags(a, b, cells.h);
         }
     return sums;
@@ -551,7 +573,7 @@ void BasicSimulation<Real>::lts_plan_substep(int k, int L, int nthreads) {
             const std::size_t q = static_cast<std::size_t>(j) * nch + c;
             due[q] = active[lts_tile(j, c)] != 0 && level[q] <= due_below;
             if (!domain[q]) continue;
-            r += level[q] <= due_below ? 1.0 : (level[q] <= end_below ? 0.3 : 0.0);
+            r += due[q] ? 1.0 : (level[q] <= end_below ? 0.3 : 0.0);  // (a dry tile's chunks start nothing)
         }
         cost[j + 1] = cost[j] + r;
     }

@@ -24,7 +24,7 @@ TEST(WaitPolicy, ReadsTheCpuLineOfProcStat) {
 TEST(WaitPolicy, BusyCoresBetweenTwoReadings) {
     // 2 cores, 20 ticks in all: one core busy throughout, the other idle
     EXPECT_DOUBLE_EQ(floodsim::busy_cores({100, 1000}, {110, 1020}, 2), 1.0);
-    // a quarter of one core
+    // 4 cores, busy an eighth of the time: half a core
     EXPECT_DOUBLE_EQ(floodsim::busy_cores({100, 1000}, {102, 1016}, 4), 0.5);
     EXPECT_DOUBLE_EQ(floodsim::busy_cores({100, 1000}, {100, 1020}, 2), 0.0);
     // nothing to tell: no time passed, counters gone back, no cores
