@@ -23,7 +23,7 @@ struct DamBreakRun {
 };
 
 // A dam break along x (one row of cells between walls): 2 km, dam at 1000 m, 10 m upstream,
-// hr downstream, t = 40 s. The rows are 64-cell chunks: the still water downstream, and a dry bed
+// hr downstream, t = 40 s. The rows are cut into level chunks (kLtsChunk cells): the still water downstream, and a dry bed
 // (Ritter), take longer steps than the waves.
 DamBreakRun dambreak(double hr, double dx, int levels, int threads = 1) {
     const double length = 2000.0, x0 = 1000.0, hl = 10.0, t_end = 40.0;
