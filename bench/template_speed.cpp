@@ -5,16 +5,22 @@
 // with rain and friction, the processes: infiltration, drains, pumps, inflows, rain grids), and a
 // 64-bit FNV-1a hash of the final state (interior h, hu, hv and the processes' cumulative fields):
 // two builds step the scenario identically, bit for bit, iff they print the same hash.
-//   template_speed SCENARIO.toml [THREADS]      (bench/templates.sh makes the scenarios)
+//   template_speed SCENARIO.toml [THREADS] [--from STATE] [--until T] [--save STATE]
+// (bench/templates.sh makes the scenarios). --from starts from a saved state or checkpoint of the
+// scenario (its time included: a window of the wet hours without the hours before it), --until
+// stops at T seconds instead of the scenario's end; the figures are then the window's. --save
+// writes the final state (depths, maxima, arrival times: two builds' windows compared).
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <exception>
 #include <cstdint>
+#include <exception>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 
 #include "engine/model_builder.hpp"
+#include "io/state_file.hpp"
 #include "solver/simulation.hpp"
 
 namespace {
@@ -34,18 +40,24 @@ void hash_field(std::uint64_t& hash, const floodsim::Field<T>& f, const floodsim
 /// Steps the scenario to its end in Sim (Simulation or SimulationSingle, as solver.precision says)
 /// and prints the figures.
 template <class Sim>
-void run(floodsim::LoadedModel& m, const char* path) {
-    const double duration = m.scenario.duration_s;
-    const auto t0 = std::chrono::steady_clock::now();
+void run(floodsim::LoadedModel& m, const char* path, const std::string& from, double until, const std::string& save) {
+    const double end = until > 0.0 ? until : m.scenario.duration_s;
     Sim sim(std::move(m.setup));
-    sim.advance_to(duration);
+    if (!from.empty()) sim.restore_state(floodsim::read_state_file<typename Sim::real_type>(from));
+    const double start = sim.state().t;
+    const long long steps0 = sim.steps();
+    const double duration = end - start;
+    if (!(duration > 0.0)) throw std::invalid_argument("--until is not after the state's time");
+    const auto t0 = std::chrono::steady_clock::now();
+    sim.advance_to(end);
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    const double updates = static_cast<double>(sim.steps()) * static_cast<double>(sim.domain_cells());
+    const long long steps = sim.steps() - steps0;
+    const double updates = static_cast<double>(steps) * static_cast<double>(sim.domain_cells());
     std::printf("scenario %s\n", path);
-    std::printf("  cells %lld, threads %d, %s precision, simulated %.0f s in %lld steps (mean dt %.3g s)\n",
+    std::printf("  cells %lld, threads %d, %s precision, simulated %.0f s (from t = %.0f s) in %lld steps (mean dt %.3g s)\n",
                 static_cast<long long>(sim.domain_cells()), sim.threads(),
-                std::is_same_v<Sim, floodsim::Simulation> ? "double" : "single", duration,
-                static_cast<long long>(sim.steps()), duration / static_cast<double>(sim.steps()));
+                std::is_same_v<Sim, floodsim::Simulation> ? "double" : "single", duration, start,
+                steps, duration / static_cast<double>(steps));
     std::printf("  wall time %.2f s, %.3g cell updates per second\n", wall, updates / wall);
     if (sim.lts_cycles() > 0)
         std::printf("  local time stepping: %lld cycles, %.3g cells updated (%.2f x fewer than the global step's)\n",
@@ -66,23 +78,50 @@ void run(floodsim::LoadedModel& m, const char* path) {
     for (const char* name : {"drainage_depth", "infiltration_depth", "horton_decay", "scs_rain_depth"})
         if (const auto* f = st.extra_field(name)) hash_field(hash, *f, g);
     std::printf("  state hash %016llx\n", static_cast<unsigned long long>(hash));
+    if (!save.empty()) {
+        floodsim::StateFileInfo info;
+        info.scheme = "fv1";
+        info.precision = std::is_same_v<Sim, floodsim::Simulation> ? "double" : "single";
+        info.scenario_name = path;
+        floodsim::write_state_file(save, st, info);
+    }
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+    const char* usage = "usage: template_speed SCENARIO.toml [THREADS] [--from STATE] [--until T] [--save STATE]\n";
     if (argc < 2) {
-        std::fprintf(stderr, "usage: template_speed SCENARIO.toml [THREADS]\n");
+        std::fprintf(stderr, "%s", usage);
         return 2;
+    }
+    std::string from, save;
+    double until = 0.0;
+    int threads = -1;
+    for (int a = 2; a < argc; ++a) {
+        const std::string arg = argv[a];
+        if ((arg == "--from" || arg == "--until" || arg == "--save") && a + 1 < argc) {
+            if (arg == "--from")
+                from = argv[++a];
+            else if (arg == "--save")
+                save = argv[++a];
+            else
+                until = std::atof(argv[++a]);
+        } else if (arg.find_first_not_of("0123456789") == std::string::npos) {
+            threads = std::atoi(arg.c_str());
+        } else {
+            std::fprintf(stderr, "template_speed: unknown argument %s\n%s", arg.c_str(), usage);
+            return 2;
+        }
     }
     try {
         floodsim::LoadedModel m = floodsim::load_model(argv[1]);
-        if (argc > 2) m.setup.options.threads = std::atoi(argv[2]);
+        if (threads >= 0) m.setup.options.threads = threads;
         const bool single = m.setup.options.precision == floodsim::Precision::Single;
         if (single)
-            run<floodsim::SimulationSingle>(m, argv[1]);
+            run<floodsim::SimulationSingle>(m, argv[1], from, until, save);
         else
-            run<floodsim::Simulation>(m, argv[1]);
+            run<floodsim::Simulation>(m, argv[1], from, until, save);
         return 0;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "template_speed: %s\n", e.what());
