@@ -41,7 +41,7 @@
 namespace floodsim {
 
 /// Bed step, as a share of the face depth, from which the cap is Manning's in full.
-constexpr double kStepShare = 0.1;
+constexpr double kBedStepShare = 0.1;
 
 /// Capped mass and transverse fluxes of a face.
 template <class T>
@@ -67,7 +67,7 @@ inline LimitedFlux<T> friction_limited_flux(T mass, T transverse, T upwind_t, T 
     const T a = speed2 > T(0) ? std::abs(sn) * inv_sqrt_positive(speed2 + tiny) : T(1);
     // k = dz / kd in [0, 1] (1 where dz >= 0.1 h_f); m = h_f^(5/3) sqrt(g S_n a / (g n^2)) / k
     //   = h_f^(5/3) sqrt(p / q) = h_f^(5/3) p / sqrt(p q), p = g S_n a kd^2, q = g n^2 dz^2.
-    const T kd = std::max(T(kStepShare) * hf, dz + tiny);
+    const T kd = std::max(T(kBedStepShare) * hf, dz + tiny);
     const T p = g * std::abs(wl - wr) * inv_d * a * kd * kd;
     const T q = gn2 * dz * dz;
     const T m = h53 * p * inv_sqrt_positive(p * q + tiny);
