@@ -79,12 +79,18 @@ void run(floodsim::LoadedModel& m, const char* path, const std::string& from, do
         if (const auto* f = st.extra_field(name)) hash_field(hash, *f, g);
     std::printf("  state hash %016llx\n", static_cast<unsigned long long>(hash));
     if (!save.empty()) {
-        floodsim::StateFileInfo info;
-        info.scheme = "fv1";
-        info.precision = std::is_same_v<Sim, floodsim::Simulation> ? "double" : "single";
-        info.scenario_name = path;
+        const floodsim::SolverOptions& o = sim.setup().options;
+        floodsim::StateFileInfo info{floodsim::scheme_name(o.scheme), floodsim::precision_name(o.precision),
+                                     m.scenario.name, m.scenario.text, {}, {}};
         floodsim::write_state_file(save, st, info);
     }
+}
+
+/// T seconds (> 0) from text, all of it.
+bool parse_seconds(const char* text, double& t) {
+    char* end = nullptr;
+    t = std::strtod(text, &end);
+    return end != text && *end == '\0' && t > 0.0;
 }
 
 }  // namespace
@@ -105,9 +111,11 @@ int main(int argc, char** argv) {
                 from = argv[++a];
             else if (arg == "--save")
                 save = argv[++a];
-            else
-                until = std::atof(argv[++a]);
-        } else if (arg.find_first_not_of("0123456789") == std::string::npos) {
+            else if (!parse_seconds(argv[++a], until)) {
+                std::fprintf(stderr, "template_speed: --until %s is not a time in seconds above 0\n", argv[a]);
+                return 2;
+            }
+        } else if (!arg.empty() && arg.find_first_not_of("0123456789") == std::string::npos) {
             threads = std::atoi(arg.c_str());
         } else {
             std::fprintf(stderr, "template_speed: unknown argument %s\n%s", arg.c_str(), usage);
