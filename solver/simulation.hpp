@@ -205,8 +205,8 @@ private:
     double lts_smallest_step(bool measure_all);
     void lts_assign_levels(double dt0, int L);
     void lts_refine_levels(int k, double dt0);
-    /// Substep k's plan: the chunks that start a step (lts_.due) and the rows of each of
-    /// `nthreads` threads, split by the substep's work (lts_.split).
+    /// Substep k's plan: the chunks that start a step (lts_.due) and the blocks of rows of about
+    /// equal work that `nthreads` threads take in turn (lts_.split; one block for one thread).
     void lts_plan_substep(int k, int L, int nthreads);
     /// The dry tile (tiles_, kChunk cells) of level chunk c (kLtsChunk cells) of row j.
     std::size_t lts_tile(int j, int c) const {

@@ -555,17 +555,20 @@ void BasicSimulation<Real>::lts_assign_levels(double dt0, int L) {
 template <class Real>
 void BasicSimulation<Real>::lts_plan_substep(int k, int L, int nthreads) {
     // The chunks that start a step with substep k (their dry tile active, k a multiple of their
-    // step in substeps). The rows are split over the threads by the work of the substep (chunks
-    // starting a step, and the lighter ones ending one), not by count: the chunks that step in
-    // every substep lie along the rivers and fronts, not evenly over the rows.
+    // step in substeps). The rows are cut into blocks of about equal work (chunks starting a step,
+    // and the lighter ones ending one), which the threads take one after the other: the chunks
+    // that step in every substep lie along the rivers and fronts, not evenly over the rows, and
+    // no cost model splits them evenly between the threads (one block per thread left a thread
+    // waiting for the other about a sixth of the sweep at the 720 template's peak).
     const int ny = grid_.ny, nch = lts_.nsub;
     const std::uint8_t* domain = lts_.domain.data();
     const std::uint8_t* level = lts_.level.data();
     const std::uint8_t* active = tiles_.active.data();
     lts_.due.resize(static_cast<std::size_t>(ny) * nch);
     std::uint8_t* due = lts_.due.data();
+    const int nblocks = nthreads > 1 ? std::min(ny, kLtsBlocksPerThread * nthreads) : 1;
     std::vector<int>& split = lts_.split;
-    split.assign(static_cast<std::size_t>(nthreads) + 1, 0);
+    split.assign(static_cast<std::size_t>(nblocks) + 1, 0);
     std::vector<double>& cost = lts_.row_cost;
     cost.assign(static_cast<std::size_t>(ny) + 1, 0.0);
     const int due_below = k == 0 ? L : __builtin_ctz(static_cast<unsigned>(k));
@@ -580,13 +583,13 @@ void BasicSimulation<Real>::lts_plan_substep(int k, int L, int nthreads) {
         }
         cost[j + 1] = cost[j] + r;
     }
-    split[nthreads] = ny;
+    split[nblocks] = ny;
     int j = 0;
-    for (int t = 1; t < nthreads; ++t) {
-        const double target = cost[ny] * t / nthreads;
+    for (int b = 1; b < nblocks; ++b) {
+        const double target = cost[ny] * b / nblocks;
         while (j < ny && cost[j + 1] <= target) ++j;
-        split[t] = std::clamp(j, split[t - 1] + 1, ny - (nthreads - t));
-        j = split[t];
+        split[b] = std::clamp(j, split[b - 1] + 1, ny - (nblocks - b));
+        j = split[b];
     }
 }
 
@@ -625,16 +628,18 @@ void BasicSimulation<Real>::sweep_fv1_lts(int k, int L, double dt0, double t_cyc
     const int nch = lts_.nsub, ntiles = tiles_.nchunks;
     update_chunk_activity(!o.skip_dry_tiles || all_active);
 
+    lts_plan_substep(k, L, nthreads);
+    const std::vector<int>& split = lts_.split;
+    const int nblocks = static_cast<int>(split.size()) - 1;
     const std::size_t row_len = static_cast<std::size_t>(nx) + 1;
-    if (fv1_.rows.size() < static_cast<std::size_t>(nthreads)) {
-        fv1_.rows.resize(nthreads);
-        fv1_.block_face.resize(nthreads);
-    }
+    if (fv1_.rows.size() < static_cast<std::size_t>(nthreads)) fv1_.rows.resize(nthreads);
+    if (fv1_.block_face.size() < static_cast<std::size_t>(nblocks)) fv1_.block_face.resize(nblocks);
     for (int t = 0; t < nthreads; ++t) {
         const std::size_t need = 3 * kFaceArrays * row_len + 5 * (row_len + 1);
         if (fv1_.rows[t].size() < need) fv1_.rows[t].assign(need, 0.0);
-        if (fv1_.block_face[t].size() < kFaceArrays * row_len) fv1_.block_face[t].assign(kFaceArrays * row_len, 0.0);
     }
+    for (int b = 0; b < nblocks; ++b)
+        if (fv1_.block_face[b].size() < kFaceArrays * row_len) fv1_.block_face[b].assign(kFaceArrays * row_len, 0.0);
 
     std::int64_t wet = 0, updates = 0;
     Field<Real>& H = state_.h;
@@ -664,8 +669,6 @@ void BasicSimulation<Real>::sweep_fv1_lts(int k, int L, double dt0, double t_cyc
     Real* acc_hu = lts_.acc_hu.data();
     Real* acc_hv = lts_.acc_hv.data();
 
-    lts_plan_substep(k, L, nthreads);
-    const std::vector<int>& split = lts_.split;
     const std::uint8_t* due_tab = lts_.due.data();
     const LtsSubstep<Real> sub{nx,     ny,       nch,   ntiles, k,     domain, level, due_tab, pending,
                                chunk_wet, now_dt, acc_h, acc_hu, acc_hv, dt_l, kx_l, ky_l, rain_l,
@@ -705,15 +708,11 @@ void BasicSimulation<Real>::sweep_fv1_lts(int k, int L, double dt0, double t_cyc
 
 #pragma omp parallel num_threads(nthreads) default(none)                                                          \
     shared(H, HU, HV, Z, GN2, MAXH, MAXS, ARR, scratch, block_face, q_west, q_east, f_west, f_east, row_fix,       \
-               face_row, split, nthreads, lvl, due, north_boundary, south_boundary, sub)                            \
-    firstprivate(nx, ny, nch, ntiles, gr, eps4, inv_dx, row_len, inv_dy) reduction(+ : wet, updates)
+               face_row, split, lvl, due, north_boundary, south_boundary, sub)                                     \
+    firstprivate(nx, ny, nch, ntiles, nblocks, gr, eps4, inv_dx, row_len, inv_dy) reduction(+ : wet, updates)
     {
         const fv1_detail::FlushSubnormals flush;  // this thread, this region only
-        const int t = omp_get_thread_num(), nt = omp_get_num_threads();
-        // (a team smaller than asked splits the rows evenly)
-        const bool planned = nt == nthreads;
-        const int j0 = planned ? split[t] : static_cast<int>(static_cast<std::int64_t>(ny) * t / nt);
-        const int j1 = planned ? split[t + 1] : static_cast<int>(static_cast<std::int64_t>(ny) * (t + 1) / nt);
+        const int t = omp_get_thread_num();
         auto chunk_begin = [](int c) { return c * kLtsChunk; };
         auto chunk_end = [nx](int c) { return std::min(nx, (c + 1) * kLtsChunk); };
         // the dry tiles of the row where a chunk's step ended (their water flags to renew), where
@@ -741,61 +740,70 @@ void BasicSimulation<Real>::sweep_fv1_lts(int k, int L, double dt0, double t_cyc
         };
 
         // Phase 1: the y face above each block, from the states before anyone updates.
-        FaceRow<Real> first = face_row(block_face[t], 0);
-        int cur = 0;
-        velocities(j0 - 1, 1);
-        velocities(j0, cur);
-        y_faces(j0 - 1, 1, cur, first);
-        if (j0 == 0) north_boundary(first);
-#pragma omp barrier
+#pragma omp for schedule(static)
+        for (int b = 0; b < nblocks; ++b) {
+            const int j0 = split[b];
+            velocities(j0 - 1, 1);
+            velocities(j0, 0);
+            const FaceRow<Real> first = face_row(block_face[b], 0);
+            y_faces(j0 - 1, 1, 0, first);
+            if (j0 == 0) north_boundary(first);
+        }
+        // (the implicit barrier: every block's first face is computed)
 
-        // Phase 2: rows in order, as in sweep_fv1: row j's faces from rows j and j + 1 before either
-        // is updated.
-        FaceRow<Real> fy_top = first;
+        // Phase 2: the blocks, each taken by the next free thread, their rows in order as in
+        // sweep_fv1: row j's faces from rows j and j + 1 before either is updated; the face below
+        // a block's last row is the next block's first.
         FaceRow<Real> ybuf[2] = {face_row(scratch[t], 0), face_row(scratch[t], 1)};
         FaceRow<Real> fx = face_row(scratch[t], 2);
-        int which = 0;
-        for (int j = j0; j < j1; ++j) {
-            FaceRow<Real> fy_bot;
-            if (j == j1 - 1 && t + 1 < nt) {
-                fy_bot = face_row(block_face[t + 1], 0);
-            } else {
-                fy_bot = ybuf[which];
-                which ^= 1;
-                velocities(j + 1, cur ^ 1);
-                y_faces(j, cur, cur ^ 1, fy_bot);
-                if (j == ny - 1) south_boundary(fy_bot);
-            }
-            Real* __restrict h = H.row(j);
-            Real* __restrict hu = HU.row(j);
-            Real* __restrict hv = HV.row(j);
-            const Real* __restrict z = Z.row(j);
-            const Real* __restrict gn2 = GN2.row(j);
-            const Real* __restrict u_cur = u_row[cur];
-            const Real* __restrict v_cur = v_row[cur];
+#pragma omp for schedule(dynamic, 1)
+        for (int b = 0; b < nblocks; ++b) {
+            const int j0 = split[b], j1 = split[b + 1];
+            FaceRow<Real> fy_top = face_row(block_face[b], 0);
+            int cur = 0, which = 0;
+            velocities(j0, cur);  // (row j0 is not updated before this block updates it)
+            for (int j = j0; j < j1; ++j) {
+                FaceRow<Real> fy_bot;
+                if (j == j1 - 1 && b + 1 < nblocks) {
+                    fy_bot = face_row(block_face[b + 1], 0);
+                } else {
+                    fy_bot = ybuf[which];
+                    which ^= 1;
+                    velocities(j + 1, cur ^ 1);
+                    y_faces(j, cur, cur ^ 1, fy_bot);
+                    if (j == ny - 1) south_boundary(fy_bot);
+                }
+                Real* __restrict h = H.row(j);
+                Real* __restrict hu = HU.row(j);
+                Real* __restrict hv = HV.row(j);
+                const Real* __restrict z = Z.row(j);
+                const Real* __restrict gn2 = GN2.row(j);
+                const Real* __restrict u_cur = u_row[cur];
+                const Real* __restrict v_cur = v_row[cur];
 
-            f_west[j] = 0.0;
-            f_east[j] = 0.0;
-            fv1_detail::for_each_run(nch, [&](int c) { return due(j, c); }, [&](int c0, int c1) {
-                const int i0 = chunk_begin(c0), i1 = chunk_end(c1 - 1);
-                x_face_range(i0, i1, h, z, u_cur, v_cur, gn2, gr, inv_dx, fx);
-                if (i0 == 0) {
-                    if (!std::isnan(q_west[j])) fx.mass[0] = q_west[j];
-                    f_west[j] = std::ldexp(static_cast<double>(fx.mass[0]), lvl(j, 0));
-                }
-                if (i1 == nx) {
-                    if (!std::isnan(q_east[j])) fx.mass[nx] = q_east[j];
-                    f_east[j] = std::ldexp(static_cast<double>(fx.mass[nx]), lvl(j, nch - 1));
-                }
-            });
-            const LtsRowSums<Real> rs = lts_row(sub, j, fx, fy_top, fy_bot,
-                                                LtsRowCells<Real>{h, hu, hv, z, gn2, speed_row, MAXH.row(j), MAXS.row(j), ARR.row(j)},
-                                                tile_ended.data());
-            updates += rs.updates;
-            wet += static_cast<std::int64_t>(rs.wet);
-            row_fix[j] = rs.fix;
-            fy_top = fy_bot;
-            cur ^= 1;
+                f_west[j] = 0.0;
+                f_east[j] = 0.0;
+                fv1_detail::for_each_run(nch, [&](int c) { return due(j, c); }, [&](int c0, int c1) {
+                    const int i0 = chunk_begin(c0), i1 = chunk_end(c1 - 1);
+                    x_face_range(i0, i1, h, z, u_cur, v_cur, gn2, gr, inv_dx, fx);
+                    if (i0 == 0) {
+                        if (!std::isnan(q_west[j])) fx.mass[0] = q_west[j];
+                        f_west[j] = std::ldexp(static_cast<double>(fx.mass[0]), lvl(j, 0));
+                    }
+                    if (i1 == nx) {
+                        if (!std::isnan(q_east[j])) fx.mass[nx] = q_east[j];
+                        f_east[j] = std::ldexp(static_cast<double>(fx.mass[nx]), lvl(j, nch - 1));
+                    }
+                });
+                const LtsRowSums<Real> rs = lts_row(sub, j, fx, fy_top, fy_bot,
+                                                    LtsRowCells<Real>{h, hu, hv, z, gn2, speed_row, MAXH.row(j), MAXS.row(j), ARR.row(j)},
+                                                    tile_ended.data());
+                updates += rs.updates;
+                wet += static_cast<std::int64_t>(rs.wet);
+                row_fix[j] = rs.fix;
+                fy_top = fy_bot;
+                cur ^= 1;
+            }
         }
     }
     // Every chunk's step ends with the cycle's last substep: the wet cells of the new state.

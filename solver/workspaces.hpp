@@ -22,6 +22,10 @@ inline constexpr int kChunk = 64;
 inline constexpr int kLtsChunk = 16;
 static_assert(kChunk % kLtsChunk == 0);
 
+/// Local time stepping's sweep cuts the rows into this many blocks of about equal work per thread,
+/// which the threads take in turn (lts_plan_substep).
+inline constexpr int kLtsBlocksPerThread = 8;
+
 /// fv1 and inertial dry tiles (sweep_fv1.cpp, update_chunk_activity): a chunk is stepped only if
 /// it holds water (inertial: or a non-zero discharge on one of its own faces, `busy`), or water can
 /// cross one of its faces in the step.
@@ -59,7 +63,7 @@ struct LtsWorkspace {
     /// last step (sweep_fv1_lts.cpp)
     std::vector<double> now_dt;
     std::vector<Real> acc_h, acc_hu, acc_hv;
-    std::vector<int> split;         ///< the substep's rows per thread: [split[t], split[t + 1])
+    std::vector<int> split;         ///< the substep's blocks of rows: [split[b], split[b + 1])
     std::vector<double> row_cost;   ///< scratch: the substep's work before each row
     std::int64_t cell_updates = 0;  ///< cells updated since the start (for the summary of the speed-up)
     std::int64_t cycles = 0;
