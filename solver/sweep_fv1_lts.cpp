@@ -113,7 +113,7 @@ struct CellSums {
 /// (kPending) those accumulated over its step (the accumulators are zeroed), rain over the step,
 /// positivity (booked), implicit Manning friction over the step. Not inlined: inlined into the
 /// sweep's parallel region (or written there), gcc 12 ran the scalar version of this loop and of
-/// chunk_speeds' (the hot code was vmulss, not vmulps): local time stepping took 2.3x the global
+/// cell_speeds' (the hot code was vmulss, not vmulps): local time stepping took 2.3x the global
 /// step's time per cell update; with these two calls 1.3x.
 template <bool kPending, class Real>
 __attribute__((noinline)) CellSums<Real> finish_cells(int i0, int i1, const ChunkWeights<Real> w,
@@ -155,38 +155,30 @@ __attribute__((noinline)) CellSums<Real> finish_cells(int i0, int i1, const Chun
     return {fix, wet};
 }
 
+/// The wave speeds of cells [a, b)'s new state (0 where dry): x with the drain bound (sx), y (sy),
+/// and the cells' speeds (for the monitors). The drain bound is drain_scale x the faces' shares (as
+/// sweep_fv1's) + drain_max (a plain multiply-add: a select on a loop-invariant flag keeps gcc 12
+/// from vectorising the loop). Not inlined, as finish_cells.
 template <class Real>
-struct ChunkSpeeds {
-    Real sx, sy, any_water;  // the largest wave speeds (x with the drain bound, y); 1: water
-};
-
-/// The wave speeds of chunk [i0, i1)'s new state, and its cells' speeds (for the monitors). The
-/// drain bound is drain_scale x the faces' shares (as sweep_fv1's) + drain_max (a plain
-/// multiply-add: a select on a loop-invariant flag keeps gcc 12 from vectorising the loop). Not
-/// inlined, as finish_cells.
-template <class Real>
-__attribute__((noinline)) ChunkSpeeds<Real> chunk_speeds(int i0, int i1, const FaceRow<Real> fx,
-                                                         const FaceRow<Real> top, const FaceRow<Real> bot,
-                                                         const Real* __restrict h, const Real* __restrict hu,
-                                                         const Real* __restrict hv, Real* __restrict speed, Real g,
-                                                         Real eps4, Real dx_over_dy, Real drain_scale, Real drain_max) {
-    Real sx = 0, sy = 0, any_water = 0;
-#pragma omp simd reduction(max : any_water, sx, sy)
-    for (int i = i0; i < i1; ++i) {
+__attribute__((noinline)) void cell_speeds(int a, int b, const FaceRow<Real> fx, const FaceRow<Real> top,
+                                           const FaceRow<Real> bot, const Real* __restrict h,
+                                           const Real* __restrict hu, const Real* __restrict hv,
+                                           Real* __restrict speed, Real* __restrict sx, Real* __restrict sy, Real g,
+                                           Real eps4, Real dx_over_dy, Real drain_scale, Real drain_max) {
+#pragma omp simd
+    for (int i = a; i < b; ++i) {
         const Real u = desingularised_velocity(h[i], hu[i], eps4);
         const Real v = desingularised_velocity(h[i], hv[i], eps4);
         const Real cel = std::sqrt(g * h[i]);
         const bool has_water = h[i] > Real(0.0);
-        any_water = std::max(any_water, has_water ? Real(1.0) : Real(0.0));
         const Real shares =
             (drain_share(fx.h_right[i], fx.h_left[i]) + drain_share(fx.h_left[i + 1], fx.h_right[i + 1])) +
             (drain_share(top.h_left[i], top.h_right[i]) + drain_share(bot.h_right[i], bot.h_left[i])) * dx_over_dy;
         const Real drain = drain_scale * shares + drain_max;
-        sx = std::max(sx, has_water ? std::max(std::abs(u) + cel, drain * cel) : Real(0.0));
-        sy = std::max(sy, has_water ? std::abs(v) + cel : Real(0.0));
+        sx[i] = has_water ? std::max(std::abs(u) + cel, drain * cel) : Real(0.0);
+        sy[i] = has_water ? std::abs(v) + cel : Real(0.0);
         speed[i] = std::sqrt(u * u + v * v);
     }
-    return {sx, sy, any_water};
 }
 
 /// A dry tile's water flags (ChunkActivity): any water in cells [a, b), in its first, its last.
@@ -207,22 +199,29 @@ std::uint8_t tile_water_flags(int a, int b, const Real* __restrict h) {
 }
 
 /// The wave speeds of chunks [c0, c1) of a row whose steps just ended: each chunk's own CFL step
-/// (now_dt), water flags (where a chunk is its dry tile) and its cells' speeds. Not inlined, as
-/// finish_cells.
+/// (now_dt), water flags (where a chunk is its dry tile) and its cells' speeds; the cells' wave
+/// speeds in one call for the run (a call per chunk of 16 cells cost as much again in set-up and
+/// remainders), the chunks' maxima after it. Not inlined, as finish_cells.
 template <class Real>
 __attribute__((noinline)) void run_speeds(int c0, int c1, int nx, const FaceRow<Real> fx, const FaceRow<Real> top,
                                           const FaceRow<Real> bot, const Real* __restrict h,
                                           const Real* __restrict hu, const Real* __restrict hv,
-                                          Real* __restrict speed, Real g, Real eps4, Real dx_over_dy,
-                                          Real drain_scale, Real drain_max, double cfl_dx, double cfl_dy,
-                                          double* __restrict now_dt, std::uint8_t* __restrict flags) {
+                                          Real* __restrict speed, Real* __restrict sx, Real* __restrict sy, Real g,
+                                          Real eps4, Real dx_over_dy, Real drain_scale, Real drain_max, double cfl_dx,
+                                          double cfl_dy, double* __restrict now_dt, std::uint8_t* __restrict flags) {
+    cell_speeds(c0 * kLtsChunk, std::min(nx, c1 * kLtsChunk), fx, top, bot, h, hu, hv, speed, sx, sy, g, eps4,
+                dx_over_dy, drain_scale, drain_max);
     for (int c = c0; c < c1; ++c) {
         const int i0 = c * kLtsChunk, i1 = std::min(nx, i0 + kLtsChunk);
-        const ChunkSpeeds<Real> sp =
-            chunk_speeds(i0, i1, fx, top, bot, h, hu, hv, speed, g, eps4, dx_over_dy, drain_scale, drain_max);
-        now_dt[c] = std::min(sp.sx > Real(0) ? cfl_dx / static_cast<double>(sp.sx) : kInfDt,
-                             sp.sy > Real(0) ? cfl_dy / static_cast<double>(sp.sy) : kInfDt);
-        if constexpr (kPerTile == 1) flags[c] = water_flags(sp.any_water > Real(0.0), i0, i1, h);
+        Real mx = 0, my = 0;
+#pragma omp simd reduction(max : mx, my)
+        for (int i = i0; i < i1; ++i) {
+            mx = std::max(mx, sx[i]);
+            my = std::max(my, sy[i]);
+        }
+        now_dt[c] = std::min(mx > Real(0) ? cfl_dx / static_cast<double>(mx) : kInfDt,
+                             my > Real(0) ? cfl_dy / static_cast<double>(my) : kInfDt);
+        if constexpr (kPerTile == 1) flags[c] = tile_water_flags(i0, i1, h);
     }
 }
 
@@ -258,6 +257,8 @@ struct LtsRowCells {
     const Real* z;
     const Real* gn2;
     Real* speed;  ///< scratch for the monitors
+    Real* sx;     ///< scratch: the cells' wave speeds in x and y
+    Real* sy;
     float* max_h;
     float* max_speed;
     float* arrival;
@@ -360,7 +361,7 @@ void lts_run(const LtsSubstep<Real>& s, int j, int c, int c1, const ChunkPlan& p
     std::fill(pend + c, pend + c1, std::uint8_t{0});
     // fresh faces (the chunks' step was one substep): the drain bound as in sweep_fv1; else at its
     // largest (every face draining through its fan)
-    run_speeds(c, c1, nx, fx, top, bot, cells.h, cells.hu, cells.hv, cells.speed, cp.g, s.eps4, s.dx_over_dy,
+    run_speeds(c, c1, nx, fx, top, bot, cells.h, cells.hu, cells.hv, cells.speed, cells.sx, cells.sy, cp.g, s.eps4, s.dx_over_dy,
                p.starts ? s.cfl : Real(0), p.starts ? Real(0) : s.drain_max, s.cfl_dx, s.cfl_dy, s.now_dt + row,
                s.chunk_wet + static_cast<std::size_t>(j) * s.ntiles);
     float_monitors(i0, i1, cells.h, cells.speed, cells.max_h, cells.max_speed, cells.arrival, s.arrival_depth,
@@ -635,7 +636,7 @@ void BasicSimulation<Real>::sweep_fv1_lts(int k, int L, double dt0, double t_cyc
     if (fv1_.rows.size() < static_cast<std::size_t>(nthreads)) fv1_.rows.resize(nthreads);
     if (fv1_.block_face.size() < static_cast<std::size_t>(nblocks)) fv1_.block_face.resize(nblocks);
     for (int t = 0; t < nthreads; ++t) {
-        const std::size_t need = 3 * kFaceArrays * row_len + 5 * (row_len + 1);
+        const std::size_t need = 3 * kFaceArrays * row_len + 7 * (row_len + 1);
         if (fv1_.rows[t].size() < need) fv1_.rows[t].assign(need, 0.0);
     }
     for (int b = 0; b < nblocks; ++b)
@@ -724,6 +725,8 @@ void BasicSimulation<Real>::sweep_fv1_lts(int k, int L, double dt0, double t_cyc
         Real* u_row[2] = {vel + 1, vel + 2 * vlen + 1};
         Real* v_row[2] = {vel + vlen + 1, vel + 3 * vlen + 1};
         Real* speed_row = vel + 4 * vlen;
+        Real* sx_row = vel + 5 * vlen;
+        Real* sy_row = vel + 6 * vlen;
         auto velocities = [&](int j, int slot) {
             fv1_detail::for_each_run(nch, [&](int c) { return due(j - 1, c) || due(j, c) || due(j + 1, c); }, [&](int c0, int c1) {
                 const int i0 = c0 == 0 ? -1 : chunk_begin(c0) - 1;
@@ -796,7 +799,7 @@ void BasicSimulation<Real>::sweep_fv1_lts(int k, int L, double dt0, double t_cyc
                     }
                 });
                 const LtsRowSums<Real> rs = lts_row(sub, j, fx, fy_top, fy_bot,
-                                                    LtsRowCells<Real>{h, hu, hv, z, gn2, speed_row, MAXH.row(j), MAXS.row(j), ARR.row(j)},
+                                                    LtsRowCells<Real>{h, hu, hv, z, gn2, speed_row, sx_row, sy_row, MAXH.row(j), MAXS.row(j), ARR.row(j)},
                                                     tile_ended.data());
                 updates += rs.updates;
                 wet += static_cast<std::int64_t>(rs.wet);
