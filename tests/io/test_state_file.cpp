@@ -63,7 +63,7 @@ TEST_P(StateFile, WrittenReadRestoredContinuesBitwise) {
         add_sink(b);
         while (b.time() < 0.5 * kEnd) b.step(kEnd);
         const fs::path file = d.p / "sub" / "mid.state";
-        write_state_file(file.string(), b.state(), StateFileInfo{"fvX", "p", "name", "text = 1", "0.2.0"});
+        write_state_file(file.string(), b.state(), StateFileInfo{"fvX", "p", "name", "text = 1", "0.2.0", std::nullopt});
         ASSERT_TRUE(fs::exists(file));
         for (const auto& e : fs::directory_iterator(d.p / "sub")) EXPECT_EQ(e.path(), file) << "left: " << e.path();
 
@@ -95,7 +95,7 @@ TEST_P(StateFile, ForeignAndDamagedFilesAreRefusedNamingTheFile) {
         Sim s(setup());
         s.advance_to(5.0);
         const std::string file = (d.p / "s.state").string();
-        write_state_file(file, s.state(), StateFileInfo{"fv1", "", "n", "", "0.2.0"});
+        write_state_file(file, s.state(), StateFileInfo{"fv1", "", "n", "", "0.2.0", std::nullopt});
         try {
             (void)read_state_file<Other>(file);
             FAIL() << "a state of the other precision was accepted";

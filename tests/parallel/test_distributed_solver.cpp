@@ -378,7 +378,9 @@ void check_case(const Case& c, double t_first, int more_steps) {
     for (std::size_t k = 0; k < terms.size(); ++k) {
         EXPECT_EQ(std::memcmp(&terms[k], &sl.terms[k].volume, sizeof(double)), 0)
             << sl.terms[k].name << ": " << terms[k] << " vs " << sl.terms[k].volume;
-        if (c.processes != Processes::none) EXPECT_GT(sl.terms[k].volume, 0.0) << sl.terms[k].name;
+        if (c.processes != Processes::none) {
+            EXPECT_GT(sl.terms[k].volume, 0.0) << sl.terms[k].name;
+        }
     }
     ASSERT_EQ(extra.size(), serial.state().extra.size());
     for (std::size_t k = 0; k < extra.size(); ++k) {
