@@ -86,20 +86,27 @@ LanduseColumns landuse_columns(const LanduseConfig& lu, const Grid2D& g, const s
         lu.field.empty() ? read_class_raster_on_grid(lu.map, "landuse.map", g, z) : landuse_polygon_classes(lu, g);
     const std::string class_key = lu.field.empty() ? "landuse.map" : "landuse.field";
     LanduseColumns out;
-    for (const std::string& c : lu.columns) out[c].assign(g.cells(), std::numeric_limits<double>::quiet_NaN());
+    std::vector<double*> column;  // out's columns in lu.columns' order
+    for (const std::string& c : lu.columns) {
+        out[c].assign(g.cells(), std::numeric_limits<double>::quiet_NaN());
+        column.push_back(out[c].data());
+    }
     for (std::size_t k = 0; k < g.cells(); ++k) {
         if (std::isnan(z[k])) continue;
-        const int i = static_cast<int>(k % g.nx), j = static_cast<int>(k / g.nx);
-        const std::string at = " (at x=" + format_number(g.x_center(i), 10) + ", y=" + format_number(g.y_center(j), 10) + ")";
+        // (the cell's position, for a message only: formatting it for every cell took most of the loop's time)
+        const auto at = [&] {
+            const int i = static_cast<int>(k % g.nx), j = static_cast<int>(k / g.nx);
+            return " (at x=" + format_number(g.x_center(i), 10) + ", y=" + format_number(g.y_center(j), 10) + ")";
+        };
         if (std::isnan(cls[k]))
             throw InputError(lu.map, "landuse.map", lu.map,
-                             "no polygon covers a domain cell" + at + ": cover the domain or give landuse.default");
+                             "no polygon covers a domain cell" + at() + ": cover the domain or give landuse.default");
         if (cls[k] != std::floor(cls[k]) || std::abs(cls[k]) > 1e15)
-            throw InputError(lu.map, class_key, format_number(cls[k], 10), "a land-use class must be an integer" + at);
+            throw InputError(lu.map, class_key, format_number(cls[k], 10), "a land-use class must be an integer" + at());
         const auto it = lu.classes.find(static_cast<long long>(cls[k]));
         if (it == lu.classes.end())
-            throw InputError(lu.map, class_key, format_number(cls[k], 10), "class on a domain cell is not in landuse.table (" + lu.table + ")" + at);
-        for (std::size_t c = 0; c < lu.columns.size(); ++c) out[lu.columns[c]][k] = it->second[c];
+            throw InputError(lu.map, class_key, format_number(cls[k], 10), "class on a domain cell is not in landuse.table (" + lu.table + ")" + at());
+        for (std::size_t c = 0; c < column.size(); ++c) column[c][k] = it->second[c];
     }
     return out;
 }
