@@ -522,17 +522,20 @@ void BasicSimulation<Real>::lts_assign_levels(double dt0, int L) {
     domain.resize(static_cast<std::size_t>(ny) * nch);
     for (int j = 0; j < ny; ++j)
         for (int c = 0; c < nch; ++c) domain[static_cast<std::size_t>(j) * nch + c] = tiles_.domain[lts_tile(j, c)];
-    const std::size_t n = static_cast<std::size_t>(ny) * nch;
-    for (std::size_t k = 0; k < n; ++k) {
+    const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(ny) * nch;
+    // the largest l with 2^l dt0 <= kLevelShare x the chunk's own step (an infinite step: L): the
+    // levels m = 1 .. L whose 2^m fits (2^m exact in a double, as ldexp's)
+    double pow2[kMaxLtsLevels + 1];
+    for (int m = 0; m <= kMaxLtsLevels; ++m) pow2[m] = std::ldexp(1.0, m);
+    const double* now_dt = lts_.now_dt.data();
+    const std::uint8_t* forced = lts_.forced.data();
+    const std::uint8_t* in_domain = domain.data();
+#pragma omp parallel for num_threads(threads_) schedule(static) default(none) firstprivate(n, L, dt0, level, now_dt, forced, in_domain) shared(pow2)
+    for (std::ptrdiff_t k = 0; k < n; ++k) {
+        const double r = now_dt[k] / dt0;
         int l = 0;
-        if (!domain[k]) {
-            l = L;
-        } else if (!lts_.forced[k]) {
-            // the largest l with 2^l dt0 <= kLevelShare x the chunk's own step (an infinite step: L)
-            const double r = lts_.now_dt[k] / dt0;
-            while (l < L && std::ldexp(1.0, l + 1) <= kLevelShare * r) ++l;
-        }
-        level[k] = static_cast<std::uint8_t>(l);
+        while (l < L && pow2[l + 1] <= kLevelShare * r) ++l;
+        level[k] = static_cast<std::uint8_t>(!in_domain[k] ? L : forced[k] ? 0 : l);
     }
     // Neighbours (across a row's chunk ends and between rows) differ by one level at most: the
     // two passes of a chamfer distance, chunks without domain cells left out.
@@ -574,16 +577,24 @@ void BasicSimulation<Real>::lts_plan_substep(int k, int L, int nthreads) {
     cost.assign(static_cast<std::size_t>(ny) + 1, 0.0);
     const int due_below = k == 0 ? L : __builtin_ctz(static_cast<unsigned>(k));
     const int end_below = __builtin_ctz(static_cast<unsigned>(k + 1));
+    double* row_cost = cost.data() + 1;
+    const std::size_t tiles_per_row = static_cast<std::size_t>(tiles_.nchunks);
+#pragma omp parallel for num_threads(nthreads) schedule(static) default(none) \
+    firstprivate(ny, nch, due_below, end_below, domain, level, active, due, row_cost, tiles_per_row)
     for (int j = 0; j < ny; ++j) {
-        double r = 0.02 * nch;  // a row's own cost
+        const std::size_t row = static_cast<std::size_t>(j) * nch;
+        const std::uint8_t* act = active + static_cast<std::size_t>(j) * tiles_per_row;
+        float r = 0.0f;
+#pragma omp simd reduction(+ : r)
         for (int c = 0; c < nch; ++c) {
-            const std::size_t q = static_cast<std::size_t>(j) * nch + c;
-            due[q] = active[lts_tile(j, c)] != 0 && level[q] <= due_below;
-            if (!domain[q]) continue;
-            r += due[q] ? 1.0 : (level[q] <= end_below ? 0.3 : 0.0);  // (a dry tile's chunks start nothing)
+            const bool d = act[c / kPerTile] != 0 && level[row + c] <= due_below;
+            due[row + c] = d ? 1 : 0;
+            // (a dry tile's chunks start nothing)
+            r += domain[row + c] == 0 ? 0.0f : d ? 1.0f : level[row + c] <= end_below ? 0.3f : 0.0f;
         }
-        cost[j + 1] = cost[j] + r;
+        row_cost[j] = 0.02 * nch + r;  // (and a row's own cost)
     }
+    for (int j = 0; j < ny; ++j) cost[j + 1] += cost[j];
     split[nblocks] = ny;
     int j = 0;
     for (int b = 1; b < nblocks; ++b) {
@@ -820,13 +831,22 @@ void BasicSimulation<Real>::lts_refine_levels(int k, double dt0) {
     // a finer neighbour) that its level no longer allows: its next steps take the level its new
     // state allows (the sweep's estimate, now_dt), never a coarser one. Its step starts now, so it
     // has nothing pending; a level that only falls keeps every step inside the cycle.
-    const std::size_t n = lts_.level.size();
+    const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(lts_.level.size());
     const std::uint8_t* domain = lts_.domain.data();
-    for (std::size_t q = 0; q < n; ++q) {
-        int l = lts_.level[q];
-        if (l == 0 || !domain[q] || (k & ((1 << l) - 1)) != 0) continue;
-        while (l > 0 && std::ldexp(dt0, l) > kLevelShare * lts_.now_dt[q]) --l;
-        lts_.level[q] = static_cast<std::uint8_t>(l);
+    const double* now_dt = lts_.now_dt.data();
+    std::uint8_t* level = lts_.level.data();
+    // the levels whose steps start now (k a multiple of 2^l: l <= ctz(k)) and their steps (2^l dt0,
+    // exact as ldexp's)
+    if (k == 0) return;  // (the levels were assigned for this state)
+    const int starts_below = __builtin_ctz(static_cast<unsigned>(k));
+    double step[kMaxLtsLevels + 1];
+    for (int l = 0; l <= kMaxLtsLevels; ++l) step[l] = std::ldexp(dt0, l);
+#pragma omp parallel for num_threads(threads_) schedule(static) default(none) firstprivate(n, starts_below, domain, now_dt, level) shared(step)
+    for (std::ptrdiff_t q = 0; q < n; ++q) {
+        int l = level[q];
+        if (l == 0 || l > starts_below || !domain[q]) continue;
+        while (l > 0 && step[l] > kLevelShare * now_dt[q]) --l;
+        level[q] = static_cast<std::uint8_t>(l);
     }
 }
 
