@@ -1132,7 +1132,7 @@ void BasicSimulation<Real>::check_outflow_boundary(const BoundarySpec& b) const 
 }
 
 template <class Real>
-double BasicSimulation<Real>::outflow_q(const BoundarySpec& b, int ii, int jj) const {
+double BasicSimulation<Real>::outflow_q(const BoundarySpec& b, int ii, int jj, double eps4) const {
     const double h = state_.h(ii, jj);
     const SolverOptions& o = setup_.options;
     if (!inside(ii, jj) || !(h >= o.dry_depth)) return 0.0;  // dry: nothing leaves
@@ -1145,7 +1145,6 @@ double BasicSimulation<Real>::outflow_q(const BoundarySpec& b, int ii, int jj) c
     // velocity (an inward velocity adds no head); a supercritical outflow leaves as it arrives.
     const bool ew = b.side == BoundarySide::West || b.side == BoundarySide::East;
     const double out_sign = (b.side == BoundarySide::West || b.side == BoundarySide::South) ? -1.0 : 1.0;
-    const double eps4 = std::pow(o.velocity_eps, 4);
     const double un = out_sign * desingularised_velocity<double>(h, ew ? state_.hu(ii, jj) : state_.hv(ii, jj), eps4);
     const double u = std::max(0.0, un);
     if (u * u >= o.gravity * h) return h * u;
@@ -1160,10 +1159,11 @@ void BasicSimulation<Real>::set_outflow_ghosts(const BoundarySpec& b) {
     const int last = b.last < 0 ? (ew ? g.ny : g.nx) - 1 : b.last;
     const double out_sign = (b.side == BoundarySide::West || b.side == BoundarySide::South) ? -1.0 : 1.0;
     std::vector<double>& imposed = faces_.imposed(b.side);
+    const double eps4 = std::pow(setup_.options.velocity_eps, 4);
     for (int s = b.first; s <= last; ++s) {
         const auto [ii, jj] = boundary_cell(b.side, s);
         if (!inside(ii, jj)) continue;  // stays a wall
-        const double q = outflow_q(b, ii, jj);
+        const double q = outflow_q(b, ii, jj, eps4);
         imposed[s] = out_sign * q;  // capped to the step in cap_outflows
         // Ghosts: the cell's depth, bed and tangential velocity; the normal discharge is the
         // outflow (so the face's momentum flux carries q^2 / h out), never an inflow.

@@ -169,7 +169,7 @@ private:
     // normal_depth and critical outflow: validated in the constructor, their outflow per unit
     // width from the boundary cell, ghosts and imposed fluxes (fill_ghosts), capped once dt is known.
     void check_outflow_boundary(const BoundarySpec& b) const;
-    double outflow_q(const BoundarySpec& b, int ii, int jj) const;
+    double outflow_q(const BoundarySpec& b, int ii, int jj, double eps4) const;  ///< eps4: velocity_eps^4
     void set_outflow_ghosts(const BoundarySpec& b);
     /// `levels` (local time stepping): an outflow face of a chunk at level l is capped for
     /// 2^l dt, the step it is used for.
