@@ -523,8 +523,8 @@ void BasicSimulation<Real>::lts_assign_levels(double dt0, int L) {
     for (int j = 0; j < ny; ++j)
         for (int c = 0; c < nch; ++c) domain[static_cast<std::size_t>(j) * nch + c] = tiles_.domain[lts_tile(j, c)];
     const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(ny) * nch;
-    // the largest l with 2^l dt0 <= kLevelShare x the chunk's own step (an infinite step: L): the
-    // levels m = 1 .. L whose 2^m fits (2^m exact in a double, as ldexp's)
+    // the largest l with 2^l dt0 <= kLevelShare x the chunk's own step (an infinite step: L); 2^l
+    // from a table (exact in a double, as ldexp's)
     double pow2[kMaxLtsLevels + 1];
     for (int m = 0; m <= kMaxLtsLevels; ++m) pow2[m] = std::ldexp(1.0, m);
     const double* now_dt = lts_.now_dt.data();
