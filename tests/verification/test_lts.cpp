@@ -5,9 +5,12 @@
 // inflow, and results independent of the thread count.
 #include <gtest/gtest.h>
 
+#include <omp.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 
 #include "analytic.hpp"
 #include "same_state.hpp"
@@ -279,6 +282,30 @@ TEST(LtsDeterminism, BitwiseIdenticalForOneAndTwoThreads) {
     testing::expect_same_state(one, two);
     testing::expect_same_state(one, three);
     EXPECT_EQ(one.lts_cell_updates(), three.lts_cell_updates());
+}
+
+// A team smaller than the one asked for (here: a run inside another parallel region, nested
+// parallelism off) takes the substeps' blocks of rows all on one thread: the same bits as one
+// thread asked for. (Named for scripts/sanitize.sh's TSan stage, which runs every *SmallTeam test.)
+TEST(LtsSmallTeam, NestedInsideAnOuterParallelRegion) {
+    Simulation one(valley(1));
+    one.advance_to(900.0);
+    const int saved_levels = omp_get_max_active_levels();
+    omp_set_max_active_levels(1);
+    std::unique_ptr<Simulation> sims[2];
+    const ModelSetup setup = valley(3);
+#pragma omp parallel num_threads(2) default(none) shared(sims, setup)
+    {
+        const int t = omp_get_thread_num();
+        sims[t] = std::make_unique<Simulation>(setup);
+        sims[t]->advance_to(900.0);
+    }
+    omp_set_max_active_levels(saved_levels);
+    for (const auto& sim : sims)
+        if (sim) {
+            testing::expect_same_state(one, *sim);
+            EXPECT_EQ(one.lts_cell_updates(), sim->lts_cell_updates());
+        }
 }
 
 TEST(LocalTimeStepping, RefusedForOtherSchemes) {
