@@ -203,10 +203,15 @@ DistributedSimulation<Real>::DistributedSimulation(const ModelSetup& global, MPI
         sum_->sum_row_items(items, per_row, totals);
         reduction_s_ += MPI_Wtime() - t0;
     };
-    links.boundary_flow = [this](std::span<const double> w, std::span<const double> e, std::span<const double> n,
-                                 std::span<const double> so) {
+    links.begin_boundary_flow = [this](std::span<const double> w, std::span<const double> e, std::span<const double> n,
+                                       std::span<const double> so) {
         const double t0 = MPI_Wtime();
-        const auto flow = boundary_flow(w, e, n, so);
+        begin_boundary_flow(w, e, n, so);
+        reduction_s_ += MPI_Wtime() - t0;
+    };
+    links.finish_boundary_flow = [this] {
+        const double t0 = MPI_Wtime();
+        const auto flow = finish_boundary_flow();
         reduction_s_ += MPI_Wtime() - t0;
         return flow;
     };
@@ -286,8 +291,18 @@ DistributedSimulation<Real>::DistributedSimulation(const ModelSetup& global, MPI
 }
 
 template <class Real>
-std::pair<double, double> DistributedSimulation<Real>::boundary_flow(std::span<const double> w, std::span<const double> e,
-                                                                     std::span<const double> n, std::span<const double> so) {
+DistributedSimulation<Real>::~DistributedSimulation() {
+    // A boundary flow still travelling (no one read the ledger after the last step): every rank
+    // started it, so it completes; MPI must still be running for that.
+    int finalized = 1;
+    MPI_Finalized(&finalized);
+    if (flow_request_ != MPI_REQUEST_NULL && !finalized) MPI_Wait(&flow_request_, MPI_STATUS_IGNORE);
+}
+
+template <class Real>
+void DistributedSimulation<Real>::begin_boundary_flow(std::span<const double> w, std::span<const double> e,
+                                                      std::span<const double> n, std::span<const double> so) {
+    if (flow_request_ != MPI_REQUEST_NULL) throw std::logic_error("begin_boundary_flow: one is still pending");
     const CellRect& r = decomposition_.block(rank_).cells;
     const Grid2D& g = global_grid_;
     faces_mine_.clear();
@@ -295,9 +310,17 @@ std::pair<double, double> DistributedSimulation<Real>::boundary_flow(std::span<c
     if (r.i0 + r.nx == g.nx) faces_mine_.insert(faces_mine_.end(), e.begin(), e.begin() + r.ny);
     if (r.j0 == 0) faces_mine_.insert(faces_mine_.end(), n.begin(), n.begin() + r.nx);
     if (r.j0 + r.ny == g.ny) faces_mine_.insert(faces_mine_.end(), so.begin(), so.begin() + r.nx);
-    check_mpi(MPI_Allgatherv(faces_mine_.data(), static_cast<int>(faces_mine_.size()), MPI_DOUBLE, faces_all_.data(),
-                             face_counts_.data(), face_offsets_.data(), MPI_DOUBLE, comm_),
-              "MPI_Allgatherv");
+    // faces_mine_ and faces_all_ are left alone until finish_boundary_flow.
+    check_mpi(MPI_Iallgatherv(faces_mine_.data(), static_cast<int>(faces_mine_.size()), MPI_DOUBLE, faces_all_.data(),
+                              face_counts_.data(), face_offsets_.data(), MPI_DOUBLE, comm_, &flow_request_),
+              "MPI_Iallgatherv");
+}
+
+template <class Real>
+std::pair<double, double> DistributedSimulation<Real>::finish_boundary_flow() {
+    if (flow_request_ == MPI_REQUEST_NULL) throw std::logic_error("finish_boundary_flow: none is pending");
+    check_mpi(MPI_Wait(&flow_request_, MPI_STATUS_IGNORE), "MPI_Wait");
+    const Grid2D& g = global_grid_;
     // Back into the global edges, in the order the blocks packed them.
     for (int k = 0; k < decomposition_.parts(); ++k) {
         const CellRect& c = decomposition_.block(k).cells;

@@ -67,6 +67,9 @@ public:
     DistributedSimulation(const ModelSetup& global, MPI_Comm comm);
     DistributedSimulation(const DistributedSimulation&) = delete;  // the links point at this object
     DistributedSimulation& operator=(const DistributedSimulation&) = delete;
+    /// Waits for the last step's boundary flow if no one read the ledger after it (call it before
+    /// MPI is finalised; after, it leaves the request alone).
+    ~DistributedSimulation();
 
     const Decomposition& decomposition() const { return decomposition_; }
     int rank() const { return rank_; }
@@ -168,9 +171,12 @@ private:
     /// (SubdomainLinks::discharge_totals).
     std::vector<std::pair<double, std::int64_t>> discharge_totals(const std::vector<std::vector<double>>& weights,
                                                                   const std::vector<std::int64_t>& cells);
-    /// Collective: the global boundary faces' inflow and outflow (SubdomainLinks::boundary_flow).
-    std::pair<double, double> boundary_flow(std::span<const double> west, std::span<const double> east,
-                                            std::span<const double> north, std::span<const double> south);
+    /// Collective: the global boundary faces' inflow and outflow (SubdomainLinks::begin_boundary_flow,
+    /// finish_boundary_flow): the block's faces gathered to every rank without blocking, then
+    /// summed in the serial order.
+    void begin_boundary_flow(std::span<const double> west, std::span<const double> east, std::span<const double> north,
+                             std::span<const double> south);
+    std::pair<double, double> finish_boundary_flow();
 
     HaloExchange& exchange_for(std::span<Field<Real>* const> fields, int width);
     /// Collective: SubdomainLinks::fill_corners.
@@ -187,6 +193,7 @@ private:
     // north, south columns of the global edges its block touches), and the gathered buffers.
     std::vector<int> face_counts_, face_offsets_;
     std::vector<double> faces_mine_, faces_all_, west_, east_, north_, south_;
+    MPI_Request flow_request_ = MPI_REQUEST_NULL;  // the gather of faces_mine_ into faces_all_ in flight
     // discharge_totals: per rank its parts of discharge boundaries (in setup order), what each
     // rank sends (per part: its domain cells, then its weights), and the global segments.
     std::vector<std::vector<BoundaryPart>> discharge_parts_;

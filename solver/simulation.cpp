@@ -43,7 +43,8 @@ BasicSimulation<Real>::BasicSimulation(ModelSetup setup, SubdomainLinks<Real> li
     } else {
         // What a block can do so far (docs/parallel.md, "What is not yet done"): each of these
         // reads or books across blocks in a way not wired yet.
-        if (!links_.begin_halo || !links_.finish_halo || !links_.reduce_max || !links_.sum_cells || !links_.boundary_flow)
+        if (!links_.begin_halo || !links_.finish_halo || !links_.reduce_max || !links_.sum_cells ||
+            !links_.begin_boundary_flow || !links_.finish_boundary_flow)
             throw std::invalid_argument(
                 "subdomain: fill_halo without begin_halo, finish_halo, reduce_max, sum_cells or boundary_flow");
         if (setup_.options.scheme == Scheme::Fv2 && !links_.fill_corners)
@@ -318,6 +319,7 @@ void BasicSimulation<Real>::restore_state(const State<Real>& s) {
             s.ledger.terms[k].adds != state_.ledger.terms[k].adds)
             throw std::invalid_argument("restore_state: ledger term " + s.ledger.terms[k].name + " where " +
                                         state_.ledger.terms[k].name + " was expected");
+    settle_boundary_flow();  // (every block started it: it must complete before the state is replaced)
     state_ = s;
     open_breaches(state_.t);  // the bed of the state's time
     // Every workspace is rebuilt from the state on the next step, as on the first step of a run.
@@ -663,6 +665,18 @@ void BasicSimulation<Real>::advance_to(double t_target) {
 }
 
 template <class Real>
+void BasicSimulation<Real>::settle_boundary_flow() const {
+    if (!flow_in_flight_) return;
+    flow_in_flight_ = false;
+    const auto [in, out] = links_.finish_boundary_flow();
+    // The ledger as the serial run's after the same steps: what the accessors show is always
+    // settled, so this completes it (logically const).
+    MassLedger& ledger = const_cast<MassLedger&>(state_.ledger);
+    ledger.inflow += in * flow_dt_;
+    ledger.outflow += out * flow_dt_;
+}
+
+template <class Real>
 void BasicSimulation<Real>::finish_ghosts() {
     if (!links_.linked()) return;
     links_.finish_halo();
@@ -711,6 +725,9 @@ double BasicSimulation<Real>::step(double t_limit) {
         case Scheme::Inertial: step_inertial(dt, t_new); break;
     }
     phase_s_[2] += seconds_since(t0);
+    // The last step's boundary flow, which travelled during this one, is booked before anything
+    // else books (a point inflow adds to the same column).
+    settle_boundary_flow();
 
     if (!sources_.empty()) {
         t0 = Clock::now();
@@ -726,11 +743,16 @@ double BasicSimulation<Real>::step(double t_limit) {
         const std::int64_t cells = links_.linked() ? links_.domain_cells : domain_cells_;
         state_.ledger.rain += setup_.rain.mean(state_.t, t_new) * dt * static_cast<double>(cells) * g.cell_area();
     }
-    const auto [in, out] = links_.linked()
-                               ? links_.boundary_flow(faces_.f_west, faces_.f_east, faces_.f_north, faces_.f_south)
-                               : boundary_flow(faces_.f_west, faces_.f_east, faces_.f_north, faces_.f_south, g.dx, g.dy);
-    state_.ledger.inflow += in * dt;
-    state_.ledger.outflow += out * dt;
+    if (links_.linked()) {
+        // Gathered from every block while the next step runs; booked by settle_boundary_flow().
+        links_.begin_boundary_flow(faces_.f_west, faces_.f_east, faces_.f_north, faces_.f_south);
+        flow_in_flight_ = true;
+        flow_dt_ = dt;
+    } else {
+        const auto [in, out] = boundary_flow(faces_.f_west, faces_.f_east, faces_.f_north, faces_.f_south, g.dx, g.dy);
+        state_.ledger.inflow += in * dt;
+        state_.ledger.outflow += out * dt;
+    }
     double fix = 0.0;
     for (double r : faces_.row_fix) fix += r;
     state_.ledger.positivity_fix += fix * g.cell_area();

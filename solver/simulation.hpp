@@ -81,7 +81,10 @@ public:
 
     // --- state -------------------------------------------------------------------------
     /// Everything a bitwise restart needs (solver/state.hpp).
-    const State<Real>& state() const { return state_; }
+    const State<Real>& state() const {
+        settle_boundary_flow();
+        return state_;
+    }
     /// Continues from a state taken from a simulation built from the same setup (grid, scheme,
     /// sources): the next steps are bitwise those the original would have taken. Every workspace
     /// (scratch, dry-tile flags, fv2's stale flags) is rebuilt from it. Throws
@@ -102,7 +105,15 @@ public:
     double volume() const;
     /// On a block: the volumes of the block's cells and of its faces on the global grid's edges
     /// (not yet reduced over the blocks).
-    const MassLedger& ledger() const { return state_.ledger; }
+    const MassLedger& ledger() const {
+        settle_boundary_flow();
+        return state_.ledger;
+    }
+    /// On a block: books the last step's boundary flow if it is still travelling
+    /// (SubdomainLinks::begin_boundary_flow); state() and ledger() do it first. Without links, or
+    /// with nothing pending, nothing. A host that ends a run without reading the ledger calls it
+    /// before it finalises MPI (DistributedSimulation's destructor does).
+    void settle_boundary_flow() const;
     /// Number of cells with depth >= dry_depth after the last step (on a block: the block's).
     std::int64_t wet_cells() const { return state_.wet_cells; }
     /// Number of cells inside the domain.
@@ -280,6 +291,8 @@ private:
     Fv1Workspace<Real> fv1_;
     InertialWorkspace<Real> inertial_;
     bool inertial_faces_in_flight_ = false;  // on a block: fill_ghosts sent the face discharges with the cells
+    mutable bool flow_in_flight_ = false;     // on a block: the last step's boundary flow is not booked yet
+    double flow_dt_ = 0.0;                    // its step
     Fv2Workspace<Real> fv2_;
     LtsWorkspace<Real> lts_;
     std::vector<std::unique_ptr<SourceTerm<Real>>> sources_;

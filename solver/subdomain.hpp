@@ -55,10 +55,14 @@ struct SubdomainLinks {
     /// The step's inflow and outflow through the global grid's boundary faces (m3/s, not yet
     /// times dt), summed in the serial run's order from every block's boundary face fluxes:
     /// per block row the west and east faces, per block column the north and south ones (m2/s;
-    /// values on halo sides are not read). Collective.
-    std::function<std::pair<double, double>(std::span<const double> west, std::span<const double> east,
-                                            std::span<const double> north, std::span<const double> south)>
-        boundary_flow;
+    /// values on halo sides are not read). In two halves, so that the sum travels while the next
+    /// step runs (docs/parallel.md, "Overlap"): begin_boundary_flow copies the block's faces and
+    /// starts gathering them (the spans may change once it returns); finish_boundary_flow waits
+    /// and returns the sums. Collective as fill_halo, one pending at a time.
+    std::function<void(std::span<const double> west, std::span<const double> east, std::span<const double> north,
+                       std::span<const double> south)>
+        begin_boundary_flow;
+    std::function<std::pair<double, double>()> finish_boundary_flow;
     /// Discharge boundaries whose segment may cross blocks (their discharge is shared among the
     /// segment's faces by h^(5/3) of the wet ones: a sum over the whole segment). Given, for each
     /// of the block's discharge boundaries (in the order of its setup), the weights of its faces
