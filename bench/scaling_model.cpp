@@ -20,8 +20,8 @@
 //                         (defaults: measured here, see docs/parallel.md)
 //     --steps-per-sample N   steps between volume samples (default 100)
 //     --schemes LIST      fv1,fv2,inertial (default), fv2-factors, inertial-factors
-//     --ledger-overlapped the step's ledger sum off the critical path (non-blocking, hidden
-//                         behind the next step); default: blocking, as OrderedSum is now
+//     --ledger-blocking   the step's ledger gather waited for at the end of the step (floodsim
+//                         before stop 35); default: it travels during the next step, not counted
 //     --csv               one CSV table instead of the text tables
 //     --pgm FILE          also write the mask, shrunk to at most 1000 pixels a side (PGM, white =
 //                         domain), to look at it
@@ -85,8 +85,8 @@ Options parse(int argc, char** argv) {
             o.csv = true;
             continue;
         }
-        if (k == "--ledger-overlapped") {
-            o.machine.ledger_blocking = false;
+        if (k == "--ledger-blocking") {
+            o.machine.ledger_blocking = true;
             continue;
         }
         if (a + 1 >= argc) throw std::invalid_argument("option " + k + " needs a value");
@@ -268,7 +268,7 @@ int main(int argc, char** argv) try {
             100.0 * domain / (static_cast<double>(o.nx) * o.ny), domain * o.dx * o.dx / 1e6, mask_s);
         std::printf(
             "threads per rank %d, latency %.3g us, bandwidth %.3g GB/s, %d steps per volume sample, "
-            "ledger sum per step %s\n",
+            "ledger gather per step %s\n",
             o.machine.threads, o.machine.latency * 1e6, o.machine.bandwidth / 1e9, o.machine.steps_per_sample,
             o.machine.ledger_blocking ? "blocking" : "overlapped (not counted)");
     } else {

@@ -2,7 +2,7 @@
 # The tables of docs/parallel.md, "Scaling model": bench/scaling_model (a model, no MPI) for
 # Zhengzhou's downtown at 2 m (a synthetic city of ~770 km2 in a 35 x 35 km box, 17500^2 cells)
 # at 16 to 256 ranks, printed as markdown: fv1, fv2 and inertial on InfiniBand with 16 threads per
-# rank in full, then the efficiencies only for: the ledger's sum overlapped, the limiters' donor
+# rank in full, then the efficiencies only for: the ledger's gather blocking, the limiters' donor
 # factors exchanged, the full rectangle, 100 Gb Ethernet, 4 and 64 threads per rank.
 # About 25 s and 0.3 GB of memory.
 # Usage: bench/scaling_model.sh [BUILD_DIR=build] [extra options for scaling_model ...]
@@ -57,7 +57,7 @@ echo
 echo "| case | scheme | 16 | 32 | 64 | 128 | 256 |"
 echo "|---|---|---:|---:|---:|---:|---:|"
 "$exe" --csv --ranks "$ranks" "$@" | summary "InfiniBand, 16 threads per rank"
-"$exe" --csv --ranks "$ranks" --ledger-overlapped "$@" | summary "the same, ledger sum overlapped"
+"$exe" --csv --ranks "$ranks" --ledger-blocking "$@" | summary "the same, ledger gather blocking (before stop 35)"
 "$exe" --csv --ranks "$ranks" --schemes fv2-factors,inertial-factors "$@" | summary "the same, donor factors exchanged"
 "$exe" --csv --ranks "$ranks" --mask full "$@" | summary "the same, full 35 x 35 km rectangle"
 "$exe" --csv --ranks "$ranks" --network eth "$@" | summary "100 Gb Ethernet, 16 threads per rank"

@@ -69,6 +69,13 @@ double ordered_sum_cost(const Decomposition& d, int values, std::int64_t extra_d
     return chain + gather;
 }
 
+double ledger_gather_cost(const Decomposition& d, const MachineModel& m) {
+    const int p = d.parts();
+    if (p == 1) return 0.0;
+    const double bytes = 2.0 * (static_cast<double>(d.global_nx()) + d.global_ny()) * 8;
+    return log2_ceil(p) * m.latency + bytes * (p - 1) / p / m.bandwidth;
+}
+
 Prediction predict(const Decomposition& d, const SchemeCost& s, const MachineModel& m) {
     if (m.cell_rate <= 0 || m.threads < 1 || m.latency < 0 || m.bandwidth <= 0 || m.steps_per_sample < 1)
         throw std::invalid_argument("scaling model: bad machine parameters");
@@ -89,10 +96,9 @@ Prediction predict(const Decomposition& d, const SchemeCost& s, const MachineMod
     }
     if (!alone) {
         p.dt_reduce_s = log2_ceil(d.parts()) * m.latency;
-        // The step's ledger: the positivity fix summed per row in cell order (chained), and the
-        // four boundaries' face discharges, gathered so that every rank adds them in the serial order.
-        if (m.ledger_blocking)
-            p.ledger_s = ordered_sum_cost(d, 1, 2 * (static_cast<std::int64_t>(d.global_nx()) + d.global_ny()), m);
+        // The step's ledger: the four boundaries' face discharges, gathered so that every rank adds
+        // them in the serial order (the positivity fix is each block's own: not summed per step).
+        if (m.ledger_blocking) p.ledger_s = ledger_gather_cost(d, m);
         p.volume_s = ordered_sum_cost(d, 1, 0, m) / m.steps_per_sample;
     }
     // As floodsim steps now: the step's first exchange travels while the time step is reduced

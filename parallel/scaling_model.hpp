@@ -10,9 +10,9 @@
 //   halo     X_e = max over ranks of (neighbours x latency + max(bytes sent, bytes received) / bandwidth)
 //            for each exchange e of the step (fv2: one per stage)
 //   reduce   R = latency x ceil(log2 P)                               (the time step: one allreduce)
-//              + ordered sum of the step's ledger terms: the positivity fix (one sum per row,
-//                chained along a strip) and the boundary faces' discharges (2 (nx + ny) doubles),
-//                gathered by every rank
+//              + the step's ledger: the boundary faces' discharges (2 (nx + ny) doubles) gathered
+//                by every rank; off the critical path (it travels during the next step:
+//                SubdomainLinks::begin_boundary_flow) unless MachineModel::ledger_blocking
 //              + ordered sum of the volume / steps per sample
 //   now:         T = C + max(X_1, R_dt) + sum_{e>1} X_e + (R - R_dt)   (the step's first exchange
 //                travels during the time step's allreduce R_dt: SubdomainLinks::begin_halo)
@@ -62,9 +62,10 @@ struct MachineModel {
     double latency = 1.5e-6;     ///< seconds per message (one way, small message)
     double bandwidth = 12e9;     ///< bytes per second per rank (one link, each direction)
     int steps_per_sample = 100;  ///< steps between volume samples (the volume's ordered sum)
-    /// The step's ledger sum waited for at the end of the step (OrderedSum is blocking). false: a
-    /// non-blocking version overlapped with the next step (no step reads the ledger), not counted.
-    bool ledger_blocking = true;
+    /// The step's ledger gather waited for at the end of the step, as floodsim did before the
+    /// non-blocking gather (stop 35). false (floodsim now): it travels during the next step and is
+    /// assumed hidden there, not counted.
+    bool ledger_blocking = false;
 };
 
 /// One exchange: each figure is the largest over the ranks (not necessarily all of the same rank);
@@ -86,7 +87,7 @@ struct Prediction {
     double compute_s = 0;                 ///< C
     double halo_s = 0;                    ///< sum of the exchanges' seconds
     double dt_reduce_s = 0;               ///< the time step's allreduce
-    double ledger_s = 0;                  ///< the step's ledger ordered sum (0 unless ledger_blocking)
+    double ledger_s = 0;                  ///< the step's ledger gather (0 unless ledger_blocking)
     double volume_s = 0;                  ///< the volume's ordered sum per step (amortised over a sample)
     double step_s = 0;                    ///< T as floodsim steps now (first exchange || time step)
     double step_overlap_s = 0;            ///< T with the exchanges overlapped by interior work
@@ -103,6 +104,10 @@ ExchangeCost exchange_cost(const Decomposition& d, const ExchangeSpec& spec, con
 /// gathered (the boundary faces): (px - 1) chained messages of the tallest strip's rows along a
 /// strip, then an allgather of ny x values + extra_doubles doubles to every rank.
 double ordered_sum_cost(const Decomposition& d, int values, std::int64_t extra_doubles, const MachineModel& m);
+
+/// The step's ledger: an allgather (recursive doubling) of the global grid's boundary faces,
+/// 2 (nx + ny) doubles, of which every rank receives all but its own part.
+double ledger_gather_cost(const Decomposition& d, const MachineModel& m);
 
 /// The whole prediction of one step of scheme `s` on decomposition `d`.
 Prediction predict(const Decomposition& d, const SchemeCost& s, const MachineModel& m);
